@@ -1,0 +1,106 @@
+/**
+ * The store interface: every read and write the services make. SQL lives
+ * only behind it (db/), and rows never leave it: they come back as domain objects.
+ */
+import type { ArchitectureInfo, Experiment, LogLine, MetricSeries, ParamValue, RunStatus } from '../main/common/domain';
+import type { GraphDocument } from '../workers/common/graph';
+import type { BackendName, CheckpointRef, MetricPoint } from '../workers/common/protocol';
+import type { Family, RunConfig } from '../workers/common/runConfig';
+
+export interface RunRecord {
+  id: number;
+  experimentId: number;
+  name: string;
+  family: Family;
+  status: RunStatus;
+  error: string | null;
+  config: RunConfig;
+  architecture: GraphDocument;
+  architectureId: number | null;
+  architectureVersion: number | null;
+  seed: number;
+  datasetId: string;
+  datasetHash: string;
+  backend: BackendName | null;
+  appVersion: string;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+export interface NewRun {
+  experimentId: number;
+  name: string;
+  family: Family;
+  config: RunConfig;
+  architecture: GraphDocument;
+  architectureId?: number | null;
+  architectureVersion?: number | null;
+  seed: number;
+  datasetId: string;
+  datasetHash: string;
+  appVersion: string;
+  /** Typed hyperparameters, stored one row each for filtering and comparison. */
+  params: Record<string, ParamValue>;
+}
+
+export interface ArtifactRecord {
+  id: number;
+  runId: number;
+  kind: string;
+  step: number;
+  /** Path relative to the data directory. */
+  path: string;
+  meta: Record<string, unknown>;
+  createdAt: number;
+}
+
+export interface Store {
+  readonly path: string;
+  /** Current schema version (number of the last applied migration). */
+  schemaVersion(): number;
+
+  createExperiment(name: string, description: string): Experiment;
+  listExperiments(): Experiment[];
+  getExperiment(id: number): Experiment | undefined;
+  /** The experiment with this name, created when missing (the CLI's "Default"). */
+  ensureExperiment(name: string): Experiment;
+
+  createRun(run: NewRun): RunRecord;
+  getRun(id: number): RunRecord | undefined;
+  listRuns(filter?: { experimentId?: number }): RunRecord[];
+  markRunStarted(id: number, backend: BackendName, at: number): void;
+  /** Sets status (and error, ended time for terminal statuses). */
+  setRunStatus(id: number, status: RunStatus, error?: string | null, at?: number): void;
+  /** Runs left 'running' or 'queued' by a crash become 'interrupted'; returns their ids. */
+  interruptStaleRuns(at: number): number[];
+
+  getParams(runId: number): Record<string, ParamValue>;
+
+  /** Appends points in one transaction and updates the latest-metrics table. */
+  appendMetrics(runId: number, points: readonly MetricPoint[]): void;
+  getMetrics(runId: number, keys?: readonly string[]): MetricSeries[];
+  /** Latest value per key for each run. */
+  latestMetrics(runIds: readonly number[]): Map<number, Record<string, number>>;
+
+  addArtifact(runId: number, kind: string, step: number, path: string, meta?: Record<string, unknown>): ArtifactRecord;
+  listArtifacts(runId: number, kind?: string): ArtifactRecord[];
+
+  /** Checkpoints are artifacts of kind 'checkpoint'; this returns the newest as a ref. */
+  latestCheckpoint(runId: number): (CheckpointRef & { artifactId: number }) | undefined;
+
+  appendLog(runId: number, level: LogLine['level'], message: string, at: number): LogLine;
+  getLogs(runId: number, afterId?: number): LogLine[];
+
+  /** Saves a new version of the named architecture (version 1 when the name is new). */
+  saveArchitecture(name: string, graph: GraphDocument): ArchitectureInfo;
+  getArchitecture(id: number, version?: number): ArchitectureInfo | undefined;
+  listArchitectures(): ArchitectureInfo[];
+
+  getSetting(key: string): string | undefined;
+  setSetting(key: string, value: string): void;
+
+  /** Checkpoints the WAL (TRUNCATE) so it does not grow without bound. */
+  checkpointWal(): void;
+  close(): void;
+}

@@ -1,0 +1,118 @@
+/**
+ * The API contract: every request, response and event, declared once. Both
+ * transports (Electron IPC and HTTP + WebSocket) and the renderer's client
+ * are built from this table.
+ */
+import { z } from 'zod';
+import { runConfigSchema } from '../../workers/common/runConfig';
+import { graphDocumentSchema } from '../../workers/common/graph';
+import type { MetricPoint } from '../../workers/common/protocol';
+import type {
+  ArchitectureInfo, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunProgress, RunStatus, RunSummary, Settings, SystemInfo,
+} from './domain';
+
+const id = z.number({ error: 'id must be a number' }).int().min(1);
+const empty = z.object({}).strict();
+
+export const requestSchemas = {
+  'experiments.list': empty,
+  'experiments.create': z.object({
+    name: z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
+    description: z.string().max(5000).default(''),
+  }).strict(),
+  'experiments.get': z.object({ id }).strict(),
+  'runs.list': z.object({ experimentId: id.optional() }).strict(),
+  'runs.get': z.object({ id }).strict(),
+  'runs.start': z.object({ experimentId: id, config: runConfigSchema }).strict(),
+  'runs.cancel': z.object({ id }).strict(),
+  'runs.resume': z.object({ id }).strict(),
+  'runs.metrics': z.object({
+    id,
+    keys: z.array(z.string().max(128)).max(100).optional(),
+  }).strict(),
+  'runs.logs': z.object({ id, afterId: z.number().int().min(0).optional() }).strict(),
+  'datasets.list': empty,
+  'architectures.list': empty,
+  'architectures.save': z.object({ name: z.string().trim().min(1).max(200), graph: graphDocumentSchema }).strict(),
+  'settings.get': empty,
+  'settings.update': z.object({
+    backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+    maxConcurrentRuns: z.number().int().min(1).max(64).optional(),
+  }).strict(),
+  'system.info': empty,
+} as const;
+
+export type ApiMethod = keyof typeof requestSchemas;
+export const apiMethods = Object.keys(requestSchemas) as ApiMethod[];
+export type ApiRequest<M extends ApiMethod> = z.input<(typeof requestSchemas)[M]>;
+export type ApiParsedRequest<M extends ApiMethod> = z.output<(typeof requestSchemas)[M]>;
+
+export interface ApiResponses {
+  'experiments.list': Experiment[];
+  'experiments.create': Experiment;
+  'experiments.get': Experiment;
+  'runs.list': RunSummary[];
+  'runs.get': RunDetail;
+  'runs.start': RunSummary;
+  'runs.cancel': RunSummary;
+  'runs.resume': RunSummary;
+  'runs.metrics': MetricSeries[];
+  'runs.logs': LogLine[];
+  'datasets.list': DatasetInfo[];
+  'architectures.list': ArchitectureInfo[];
+  'architectures.save': ArchitectureInfo;
+  'settings.get': Settings;
+  'settings.update': Settings;
+  'system.info': SystemInfo;
+}
+export type ApiResponse<M extends ApiMethod> = ApiResponses[M];
+
+/** Events pushed from the services to every connected window. */
+export interface ApiEvents {
+  'runs.onDidChange': RunSummary;
+  'runs.onDidLogMetrics': { runId: number; points: MetricPoint[] };
+  'runs.onDidProgress': { runId: number; progress: RunProgress };
+  'runs.onDidLog': LogLine;
+}
+export type ApiEventName = keyof ApiEvents;
+export const apiEventNames: readonly ApiEventName[] = ['runs.onDidChange', 'runs.onDidLogMetrics', 'runs.onDidProgress', 'runs.onDidLog'];
+
+/** What the service layer implements and what the renderer's client exposes. */
+export type ApiHandlers = { [M in ApiMethod]: (req: ApiParsedRequest<M>) => Promise<ApiResponse<M>> | ApiResponse<M> };
+export type ApiClient = {
+  call<M extends ApiMethod>(method: M, req: ApiRequest<M>): Promise<ApiResponse<M>>;
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+};
+
+/** The error shape both transports carry; `issues` lists schema failures as "path: message". */
+export interface ApiErrorPayload {
+  code: 'bad-request' | 'not-found' | 'conflict' | 'internal' | 'unauthorized';
+  message: string;
+  issues?: string[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly code: ApiErrorPayload['code'], message: string, readonly issues?: string[]) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  toPayload(): ApiErrorPayload {
+    return this.issues ? { code: this.code, message: this.message, issues: this.issues } : { code: this.code, message: this.message };
+  }
+}
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(requestSchemas, name);
+}
+
+/** Validate a raw request for a method; throws ApiError('bad-request') with the issues. */
+export function parseRequest<M extends ApiMethod>(method: M, raw: unknown): ApiParsedRequest<M> {
+  const res = requestSchemas[method].safeParse(raw ?? {});
+  if (!res.success) {
+    const issues = res.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+    throw new ApiError('bad-request', `Invalid request for ${method}: ${issues.join('; ')}`, issues);
+  }
+  return res.data as ApiParsedRequest<M>;
+}
+
+export type RunStatusFilter = RunStatus;

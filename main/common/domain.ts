@@ -1,0 +1,107 @@
+/**
+ * Domain objects that cross the API boundary. Rows never leave db/: the
+ * store maps them to these.
+ */
+import type { GraphDocument } from '../../workers/common/graph';
+import type { BackendChoice, BackendName } from '../../workers/common/protocol';
+import type { Family, RunConfig } from '../../workers/common/runConfig';
+
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+export const terminalStatuses: readonly RunStatus[] = ['done', 'failed', 'cancelled', 'interrupted'];
+
+export interface Experiment {
+  id: number;
+  name: string;
+  description: string;
+  createdAt: number;
+  runCount: number;
+}
+
+export type ParamValue = number | string | boolean;
+
+export interface RunSummary {
+  id: number;
+  experimentId: number;
+  name: string;
+  family: Family;
+  status: RunStatus;
+  error: string | null;
+  backend: BackendName | null;
+  seed: number;
+  datasetId: string;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Flattened hyperparameters (hyper.learningRate → learningRate, …). */
+  params: Record<string, ParamValue>;
+  /** Latest value of every metric key. */
+  latest: Record<string, number>;
+  /** Progress of a running run, when known. */
+  progress: RunProgress | null;
+}
+
+export interface RunProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  totalSteps: number;
+  /** Estimated milliseconds left, from the rate so far. */
+  etaMs: number | null;
+}
+
+export interface RunDetail extends RunSummary {
+  config: RunConfig;
+  architecture: GraphDocument;
+  datasetHash: string;
+  appVersion: string;
+  /** Last checkpoint, when one was written: resume starts from it. */
+  checkpoint: { epoch: number; step: number } | null;
+  resumable: boolean;
+}
+
+export interface MetricSeries {
+  key: string;
+  steps: number[];
+  values: number[];
+  wallTimes: number[];
+}
+
+export interface LogLine {
+  id: number;
+  runId: number;
+  time: number;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  description: string;
+  trainSize: number;
+  testSize: number;
+  inputShape: number[];
+  numClasses: number;
+}
+
+export interface Settings {
+  backend: BackendChoice;
+  /** How many runs may train at once (one worker per core by default). */
+  maxConcurrentRuns: number;
+}
+
+export interface SystemInfo {
+  appVersion: string;
+  dataDir: string;
+  /** Backends whose packages can be loaded on this machine, best first. */
+  availableBackends: BackendName[];
+  cpuCount: number;
+}
+
+export interface ArchitectureInfo {
+  id: number;
+  name: string;
+  version: number;
+  createdAt: number;
+  graph: GraphDocument;
+}

@@ -1,0 +1,90 @@
+/**
+ * The architecture graph document: layers as nodes with typed parameters,
+ * edges as the tensors between them. This is the one format the editor edits,
+ * the database stores and the worker compiles.
+ */
+import { z } from 'zod';
+
+export const GRAPH_FORMAT = 'latent-graph' as const;
+export const GRAPH_VERSION = 1 as const;
+
+export const nodeIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'node ids use letters, digits, "_", "." and "-"');
+
+export const graphNodeSchema = z.object({
+  id: nodeIdSchema,
+  /** A key of layerParamSchemas; checked by validateGraph so the message can name the node. */
+  kind: z.string().min(1).max(64),
+  params: z.record(z.string(), z.unknown()).default({}),
+  label: z.string().max(200).optional(),
+  position: z.object({ x: z.number(), y: z.number() }).optional(),
+}).strict();
+
+export const graphEdgeSchema = z.object({
+  from: nodeIdSchema,
+  to: nodeIdSchema,
+  /** Input slot of the target, for layers with several inputs (concat, add). */
+  toPort: z.number().int().min(0).max(16).default(0),
+}).strict();
+
+export const graphDocumentSchema = z.object({
+  format: z.literal(GRAPH_FORMAT),
+  version: z.literal(GRAPH_VERSION),
+  name: z.string().min(1).max(200),
+  nodes: z.array(graphNodeSchema).min(1).max(5000),
+  edges: z.array(graphEdgeSchema).max(20000),
+}).strict();
+
+export type GraphNode = z.output<typeof graphNodeSchema>;
+export type GraphEdge = z.output<typeof graphEdgeSchema>;
+export type GraphDocument = z.output<typeof graphDocumentSchema>;
+export type GraphDocumentInput = z.input<typeof graphDocumentSchema>;
+
+/** Shape of one example (no batch dimension). */
+export type Shape = number[];
+
+export interface NodeShapeInfo {
+  nodeId: string;
+  kind: string;
+  outputShape: Shape;
+  /** Trainable + non-trainable parameters, as tf's countParams() counts them. */
+  paramCount: number;
+  /** Float activations this node outputs for one example. */
+  activationsPerExample: number;
+}
+
+export type GraphErrorCode =
+  | 'unknown-kind'
+  | 'bad-params'
+  | 'duplicate-id'
+  | 'dangling-edge'
+  | 'cycle'
+  | 'no-input'
+  | 'multiple-inputs'
+  | 'missing-input'
+  | 'too-many-inputs'
+  | 'unreachable'
+  | 'shape-mismatch'
+  | 'kernel-too-large'
+  | 'bad-output';
+
+export interface GraphError {
+  code: GraphErrorCode;
+  /** The node the error is about, when there is one. */
+  nodeId?: string;
+  /** What is wrong, e.g. "conv2d 'c2': kernel 5×5 is larger than its 3×3 input". */
+  message: string;
+  /** How to fix it. */
+  hint: string;
+}
+
+export interface ShapeReport {
+  ok: boolean;
+  errors: GraphError[];
+  /** Per node, in topological order; only nodes whose shape could be inferred. */
+  nodes: NodeShapeInfo[];
+  /** Id of the graph's single output node (the sink), when there is exactly one. */
+  outputNodeId?: string;
+  outputShape?: Shape;
+  totalParams: number;
+  totalActivationsPerExample: number;
+}

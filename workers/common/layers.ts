@@ -1,0 +1,70 @@
+/**
+ * The layer catalogue: every layer kind a graph document may contain, with the
+ * schema of its typed parameters and their defaults. Pure: imported by the
+ * renderer's editor, the services' validation and the worker's compiler alike.
+ */
+import { z } from 'zod';
+
+export const activationSchema = z.enum(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'leakyRelu']);
+export type Activation = z.infer<typeof activationSchema>;
+
+const positiveInt = (max: number) => z.number().int().min(1).max(max);
+const pair = z.union([positiveInt(512), z.tuple([positiveInt(512), positiveInt(512)])]);
+export const paddingSchema = z.enum(['valid', 'same']);
+
+export const layerParamSchemas = {
+  input: z.object({
+    /** Shape of one example, without the batch dimension, e.g. [28, 28, 1]. */
+    shape: z.array(positiveInt(1_000_000)).min(1).max(4),
+  }).strict(),
+  dense: z.object({
+    units: positiveInt(65_536),
+    activation: activationSchema.default('linear'),
+    useBias: z.boolean().default(true),
+  }).strict(),
+  conv2d: z.object({
+    filters: positiveInt(4096),
+    kernelSize: pair.default(3),
+    strides: pair.default(1),
+    padding: paddingSchema.default('valid'),
+    activation: activationSchema.default('linear'),
+    useBias: z.boolean().default(true),
+  }).strict(),
+  maxPool2d: z.object({
+    poolSize: pair.default(2),
+    strides: pair.optional(),
+    padding: paddingSchema.default('valid'),
+  }).strict(),
+  avgPool2d: z.object({
+    poolSize: pair.default(2),
+    strides: pair.optional(),
+    padding: paddingSchema.default('valid'),
+  }).strict(),
+  flatten: z.object({}).strict(),
+  dropout: z.object({
+    rate: z.number().min(0).lt(1).default(0.5),
+  }).strict(),
+  activation: z.object({
+    activation: activationSchema,
+  }).strict(),
+  batchNorm: z.object({
+    momentum: z.number().gt(0).lt(1).default(0.99),
+    epsilon: z.number().gt(0).max(1).default(0.001),
+  }).strict(),
+  reshape: z.object({
+    targetShape: z.array(positiveInt(1_000_000)).min(1).max(4),
+  }).strict(),
+} as const;
+
+export type LayerKind = keyof typeof layerParamSchemas;
+export const layerKinds = Object.keys(layerParamSchemas) as LayerKind[];
+export type LayerParams<K extends LayerKind> = z.output<(typeof layerParamSchemas)[K]>;
+
+export function isLayerKind(kind: string): kind is LayerKind {
+  return Object.prototype.hasOwnProperty.call(layerParamSchemas, kind);
+}
+
+/** Normalise a `number | [number, number]` parameter to a pair. */
+export function toPair(v: number | readonly [number, number]): [number, number] {
+  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
