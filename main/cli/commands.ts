@@ -1,0 +1,127 @@
+/** The CLI's commands over the same services the app uses. */
+import * as fs from 'node:fs';
+import type { RunDetail, RunSummary } from '../common/domain';
+import { ApiError } from '../common/api';
+import { applyOverrides, formatIssues, runConfigSchema } from '../../workers/common/runConfig';
+import type { AppServices } from '../services/appServices';
+import { formatDuration, ProgressLine } from './progressBar';
+
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+  }
+}
+
+export interface TrainOptions {
+  configPath: string;
+  overrides: string[];
+  experiment: string;
+  json: boolean;
+}
+
+function readConfig(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`Cannot read config file ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`Config file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export async function train(s: AppServices, o: TrainOptions, out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
+  let raw: unknown;
+  try {
+    raw = applyOverrides(readConfig(o.configPath), o.overrides);
+  } catch (e) {
+    throw e instanceof CliError ? e : new CliError((e as Error).message);
+  }
+  const parsed = runConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new CliError(`Invalid config ${o.configPath}:\n  ${formatIssues(parsed.error).join('\n  ')}`);
+  const exp = s.store.ensureExperiment(o.experiment);
+  let run: RunSummary;
+  try {
+    run = s.runs.start(exp.id, parsed.data);
+  } catch (e) {
+    if (e instanceof ApiError) throw new CliError(e.issues ? `${e.message.split(':')[0]}:\n  ${e.issues.join('\n  ')}` : e.message);
+    throw e;
+  }
+  err.write(`Run ${run.id} (${run.name}) in experiment "${exp.name}", data in ${s.dataDir}\n`);
+  const bar = new ProgressLine(err);
+  let lastLoss = '';
+  const offMetrics = s.events.on('runs.onDidLogMetrics', (m) => {
+    if (m.runId !== run.id) return;
+    const loss = [...m.points].reverse().find((p) => p.key === 'loss');
+    if (loss) lastLoss = `loss ${loss.value.toFixed(4)}`;
+    for (const p of m.points) if (p.key === 'test_accuracy' || p.key === 'val_accuracy') err.write(`\n${p.key} after epoch ${p.step}: ${(p.value * 100).toFixed(2)} %\n`);
+  });
+  const offProgress = s.events.on('runs.onDidProgress', (m) => { if (m.runId === run.id) bar.update(m.progress, lastLoss); });
+  const offLog = s.events.on('runs.onDidLog', (l) => { if (l.runId === run.id && l.level !== 'info') err.write(`\n${l.level}: ${l.message}\n`); });
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (interrupted) return;
+    interrupted = true;
+    err.write('\nCancelling (Ctrl-C again is ignored; the run stops within one batch)...\n');
+    s.runs.cancel(run.id);
+  };
+  process.on('SIGINT', onSigint);
+  const status = await s.runs.waitForEnd(run.id);
+  process.off('SIGINT', onSigint);
+  offMetrics(); offProgress(); offLog();
+  bar.end();
+  const detail = s.runs.detail(run.id);
+  const summaryLine = { runId: detail.id, status: detail.status, backend: detail.backend, error: detail.error, metrics: detail.latest };
+  if (o.json) {
+    out.write(`${JSON.stringify(summaryLine)}\n`);
+  } else {
+    out.write(`${describe(detail)}\n`);
+  }
+  return status === 'done' ? 0 : 1;
+}
+
+function describe(r: RunDetail | RunSummary): string {
+  const dur = r.startedAt && r.endedAt ? formatDuration(r.endedAt - r.startedAt) : '-';
+  const lines = [
+    `Run ${r.id}  ${r.name}`,
+    `  status    ${r.status}${r.error ? ` — ${r.error}` : ''}`,
+    `  backend   ${r.backend ?? '-'}   dataset ${r.datasetId}   seed ${r.seed}   duration ${dur}`,
+    `  params    ${Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
+    `  metrics   ${Object.entries(r.latest).map(([k, v]) => `${k}=${Number.isFinite(v) ? +v.toFixed(5) : String(v)}`).join(' ') || '-'}`,
+  ];
+  return lines.join('\n');
+}
+
+export function listRuns(s: AppServices, json: boolean, out: NodeJS.WriteStream): number {
+  const runs = s.runs.list();
+  if (json) {
+    out.write(`${JSON.stringify(runs)}\n`);
+    return 0;
+  }
+  if (runs.length === 0) {
+    out.write('No runs yet. Start one with: npm run cli -- train --config run.json\n');
+    return 0;
+  }
+  const rows = runs.map((r) => [String(r.id), r.name, r.status, r.backend ?? '-', r.latest['test_accuracy'] !== undefined ? `${(r.latest['test_accuracy'] * 100).toFixed(2)} %` : '-']);
+  const head = ['id', 'name', 'status', 'backend', 'test acc'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  out.write(`${fmt(head)}\n${rows.map(fmt).join('\n')}\n`);
+  return 0;
+}
+
+export function showRun(s: AppServices, id: number, json: boolean, out: NodeJS.WriteStream): number {
+  if (!Number.isInteger(id) || id < 1) throw new CliError('show expects a run id (a positive whole number)');
+  let detail: RunDetail;
+  try {
+    detail = s.runs.detail(id);
+  } catch (e) {
+    if (e instanceof ApiError) throw new CliError(e.message, 1);
+    throw e;
+  }
+  out.write(json ? `${JSON.stringify(detail)}\n` : `${describe(detail)}\n`);
+  return 0;
+}

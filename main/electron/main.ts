@@ -1,0 +1,69 @@
+/**
+ * The desktop app's main process: lifecycle, one window, IPC wiring. All the
+ * work is in main/services (shared with serve mode and the CLI).
+ */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
+import { contentSecurityPolicy } from '../server/staticFiles';
+import { appRoot } from '../services/appInfo';
+import { createServices, type AppServices } from '../services/appServices';
+import { wireIpc } from './ipc';
+
+const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+let services: AppServices | undefined;
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    title: 'Latent Workbench',
+    show: false,
+    webPreferences: {
+      preload: path.join(__dirname, 'preload.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  // Navigation and new windows are blocked; external links open in the browser only when the user clicks them.
+  win.webContents.on('will-navigate', (e, url) => { if (!url.startsWith(rendererUrl)) e.preventDefault(); });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  void win.loadFile(rendererIndex);
+  return win;
+}
+
+app.enableSandbox();
+app.whenReady().then(() => {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  const dataDir = process.env['LATENT_DATA'] ?? app.getPath('userData');
+  services = createServices({ dataDir });
+  wireIpc(services, (e) => e.senderFrame?.url.startsWith(rendererUrl) ?? false, () => BrowserWindow.getAllWindows());
+  createWindow();
+  app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createWindow(); });
+}).catch((e: unknown) => {
+  dialog.showErrorBox('Latent Workbench could not start', (e as Error).message);
+  app.exit(1);
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+let quitting = false;
+app.on('before-quit', (e) => {
+  if (quitting || !services) return;
+  e.preventDefault();
+  quitting = true;
+  void services.close().finally(() => app.quit());
+});

@@ -1,0 +1,136 @@
+/**
+ * Serve mode: the same API over HTTP (calls) and WebSocket (events) on
+ * 127.0.0.1, plus the built renderer. Every API call and event stream needs
+ * the access token.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { HTTP_API_PREFIX, TOKEN_QUERY_PARAM, WS_EVENTS_PATH } from '../common/wire';
+import type { AppServices } from '../services/appServices';
+import { dispatch } from '../services/dispatch';
+import { bearer, hostAllowed, tokenMatches } from './auth';
+import { serveStatic } from './staticFiles';
+
+const MAX_BODY = 16 * 1024 * 1024;
+
+export interface ServeOptions {
+  services: AppServices;
+  token: string;
+  rendererDir: string;
+  port?: number;
+}
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('Request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const statusOf: Record<string, number> = { 'bad-request': 400, 'not-found': 404, conflict: 409, unauthorized: 401, internal: 500 };
+
+export function startServer(o: ServeOptions): Promise<RunningServer> {
+  let port = 0;
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      if (!hostAllowed(req.headers.host, port)) {
+        res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
+        return;
+      }
+      const url = req.url ?? '/';
+      if (url.startsWith(HTTP_API_PREFIX)) {
+        if (req.method !== 'POST') {
+          sendJson(res, 405, { ok: false, error: { code: 'bad-request', message: 'Use POST for API calls' } });
+          return;
+        }
+        if (!tokenMatches(o.token, bearer(req.headers.authorization))) {
+          sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: 'Missing or wrong access token: open the URL printed by `npm run serve`' } });
+          return;
+        }
+        let raw: unknown;
+        try {
+          const text = await readBody(req);
+          raw = text.trim() === '' ? {} : JSON.parse(text);
+        } catch (e) {
+          sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: `Request body is not valid JSON: ${(e as Error).message}` } });
+          return;
+        }
+        const method = decodeURIComponent(url.slice(HTTP_API_PREFIX.length).split('?')[0] ?? '');
+        const result = await dispatch(o.services.handlers, method, raw);
+        sendJson(res, result.ok ? 200 : (statusOf[result.error.code] ?? 500), result);
+        return;
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405).end();
+        return;
+      }
+      serveStatic(o.rendererDir, url, res);
+    })().catch((e: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: (e as Error).message } });
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new Set<WebSocket>();
+  const unsubscribe = o.services.events.subscribe((message) => {
+    const text = JSON.stringify(message);
+    for (const s of sockets) if (s.readyState === s.OPEN) s.send(text);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const origin = req.headers.origin;
+    const originOk = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+    if (u.pathname !== WS_EVENTS_PATH || !hostAllowed(req.headers.host, port) || !originOk || !tokenMatches(o.token, u.searchParams.get(TOKEN_QUERY_PARAM))) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('error', () => sockets.delete(ws));
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, '127.0.0.1', () => {
+      port = (server.address() as AddressInfo).port;
+      resolve({
+        port,
+        url: `http://127.0.0.1:${port}/?${TOKEN_QUERY_PARAM}=${encodeURIComponent(o.token)}`,
+        close: () => new Promise<void>((done) => {
+          unsubscribe();
+          for (const s of sockets) s.terminate();
+          wss.close();
+          server.closeAllConnections();
+          server.close(() => done());
+        }),
+      });
+    });
+  });
+}

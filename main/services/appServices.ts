@@ -1,0 +1,78 @@
+/**
+ * Builds every service over one data directory and exposes them as the API
+ * handlers both transports serve. No electron here: the desktop app, serve
+ * mode, the CLI and the tests all start the app through this.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openStore } from '../../db/openStore';
+import type { Store } from '../../db/storeTypes';
+import type { ApiHandlers } from '../common/api';
+import { appVersion } from './appInfo';
+import { availableBackends } from './backendProbe';
+import { DatasetService } from './datasetService';
+import { EventBus } from './eventBus';
+import { ExperimentService } from './experimentService';
+import { RunService } from './runService';
+import { SettingsService } from './settingsService';
+
+export interface AppServices {
+  dataDir: string;
+  store: Store;
+  events: EventBus;
+  experiments: ExperimentService;
+  runs: RunService;
+  datasets: DatasetService;
+  settings: SettingsService;
+  handlers: ApiHandlers;
+  /** Runs left running by a crash that were marked interrupted at start. */
+  interruptedAtStart: number[];
+  close(): Promise<void>;
+}
+
+/** `--data DIR`, else LATENT_DATA, else ~/.latent-workbench. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env['LATENT_DATA'];
+  return fromEnv && fromEnv.trim() !== '' ? path.resolve(fromEnv) : path.join(os.homedir(), '.latent-workbench');
+}
+
+export function createServices(opts: { dataDir: string; env?: NodeJS.ProcessEnv }): AppServices {
+  const dataDir = path.resolve(opts.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion });
+  const interruptedAtStart = store.interruptStaleRuns(Date.now());
+  const events = new EventBus();
+  const experiments = new ExperimentService(store);
+  const datasets = new DatasetService();
+  const settings = new SettingsService(store, opts.env ?? process.env);
+  const runs = new RunService({ store, events, datasets, settings, dataDir });
+
+  const handlers: ApiHandlers = {
+    'experiments.list': () => experiments.list(),
+    'experiments.create': (r) => experiments.create(r.name, r.description),
+    'experiments.get': (r) => experiments.get(r.id),
+    'runs.list': (r) => runs.list(r.experimentId),
+    'runs.get': (r) => runs.detail(r.id),
+    'runs.start': (r) => runs.start(r.experimentId, r.config),
+    'runs.cancel': (r) => runs.cancel(r.id),
+    'runs.resume': (r) => runs.resume(r.id),
+    'runs.metrics': (r) => runs.metrics(r.id, r.keys),
+    'runs.logs': (r) => runs.logs(r.id, r.afterId),
+    'datasets.list': () => datasets.list(),
+    'architectures.list': () => store.listArchitectures(),
+    'architectures.save': (r) => store.saveArchitecture(r.name, r.graph),
+    'settings.get': () => settings.get(),
+    'settings.update': (r) => settings.update(r),
+    'system.info': () => ({ appVersion, dataDir, availableBackends: availableBackends(), cpuCount: os.availableParallelism() }),
+  };
+
+  let closed: Promise<void> | undefined;
+  return {
+    dataDir, store, events, experiments, runs, datasets, settings, handlers, interruptedAtStart,
+    close: () => {
+      closed ??= runs.close().then(() => store.close());
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * Runs: create, queue, train (through RunSession), cancel, resume, and read
+ * back as domain objects. Training happens in workers; this only schedules
+ * and records.
+ */
+import * as path from 'node:path';
+import type { RunRecord, Store } from '../../db/storeTypes';
+import { ApiError } from '../common/api';
+import type { LogLine, MetricSeries, ParamValue, RunDetail, RunStatus, RunSummary } from '../common/domain';
+import { terminalStatuses } from '../common/domain';
+import type { CheckpointRef } from '../../workers/common/protocol';
+import type { RunConfig } from '../../workers/common/runConfig';
+import { resolveArchitecture } from './architectureResolver';
+import { appVersion } from './appInfo';
+import { isNative, expectedBackend } from './backendProbe';
+import type { DatasetService } from './datasetService';
+import type { EventBus } from './eventBus';
+import { RunSession } from './runSession';
+import type { SettingsService } from './settingsService';
+
+export interface RunServiceDeps {
+  store: Store;
+  events: EventBus;
+  datasets: DatasetService;
+  settings: SettingsService;
+  dataDir: string;
+}
+
+interface QueueEntry { runId: number; resumeFrom?: CheckpointRef }
+
+/** Hyperparameters flattened to typed key/values, for the params table. */
+export function flattenParams(config: RunConfig): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = { family: config.family, dataset: config.dataset.id };
+  if (config.dataset.trainSize !== undefined) out['trainSize'] = config.dataset.trainSize;
+  if (config.dataset.testSize !== undefined) out['testSize'] = config.dataset.testSize;
+  const arch = config.architecture;
+  out['architecture'] = 'template' in arch ? arch.template : 'graph' in arch ? arch.graph.name : `#${arch.architectureId}`;
+  for (const [k, v] of Object.entries(config.hyper)) {
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
+  }
+  return out;
+}
+
+export class RunService {
+  private readonly sessions = new Map<number, RunSession>();
+  private readonly queue: QueueEntry[] = [];
+  private readonly endWaiters = new Map<number, ((s: RunStatus) => void)[]>();
+  private closed = false;
+
+  constructor(private readonly d: RunServiceDeps) {}
+
+  start(experimentId: number, config: RunConfig): RunSummary {
+    const { store } = this.d;
+    if (!store.getExperiment(experimentId)) throw new ApiError('not-found', `Experiment ${experimentId} does not exist`);
+    const entry = this.d.datasets.get(config.dataset.id);
+    const arch = resolveArchitecture(store, config.architecture, entry);
+    const run = store.createRun({
+      experimentId,
+      name: config.name?.trim() || `${config.family}-${arch.graph.name}`,
+      family: config.family,
+      config,
+      architecture: arch.graph,
+      architectureId: arch.architectureId,
+      architectureVersion: arch.architectureVersion,
+      seed: config.hyper.seed,
+      datasetId: entry.id,
+      datasetHash: this.d.datasets.hash(entry),
+      appVersion,
+      params: flattenParams(config),
+    });
+    store.appendLog(run.id, 'info', `Queued ${config.family} run on ${entry.name}`, Date.now());
+    this.queue.push({ runId: run.id });
+    this.changed(run.id);
+    this.pump();
+    return this.summary(run.id);
+  }
+
+  cancel(id: number): RunSummary {
+    const run = this.mustGet(id);
+    const session = this.sessions.get(id);
+    if (session) {
+      session.cancel();
+    } else if (run.status === 'queued') {
+      const i = this.queue.findIndex((q) => q.runId === id);
+      if (i >= 0) this.queue.splice(i, 1);
+      this.d.store.setRunStatus(id, 'cancelled', null, Date.now());
+      this.d.store.appendLog(id, 'info', 'Run cancelled before it started', Date.now());
+      this.changed(id);
+      this.notifyEnd(id, 'cancelled');
+    } else {
+      throw new ApiError('conflict', `Run ${id} is ${run.status}; only queued or running runs can be cancelled`);
+    }
+    return this.summary(id);
+  }
+
+  resume(id: number): RunSummary {
+    const run = this.mustGet(id);
+    if (!(['cancelled', 'interrupted', 'failed'] as RunStatus[]).includes(run.status)) {
+      throw new ApiError('conflict', `Run ${id} is ${run.status}; only cancelled, interrupted or failed runs can be resumed`);
+    }
+    const ckpt = this.d.store.latestCheckpoint(id);
+    if (!ckpt) throw new ApiError('conflict', `Run ${id} has no checkpoint to resume from (checkpoints are written at the end of each epoch)`);
+    const resumeFrom: CheckpointRef = { dir: path.resolve(this.d.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step };
+    this.d.store.setRunStatus(id, 'queued', null);
+    this.d.store.appendLog(id, 'info', `Resuming from the checkpoint after epoch ${ckpt.epoch}`, Date.now());
+    this.queue.push({ runId: id, resumeFrom });
+    this.changed(id);
+    this.pump();
+    return this.summary(id);
+  }
+
+  list(experimentId?: number): RunSummary[] {
+    const runs = this.d.store.listRuns(experimentId === undefined ? {} : { experimentId });
+    const latest = this.d.store.latestMetrics(runs.map((r) => r.id));
+    return runs.map((r) => this.toSummary(r, latest.get(r.id) ?? {}));
+  }
+
+  summary(id: number): RunSummary {
+    const r = this.mustGet(id);
+    return this.toSummary(r, this.d.store.latestMetrics([id]).get(id) ?? {});
+  }
+
+  detail(id: number): RunDetail {
+    const r = this.mustGet(id);
+    const s = this.toSummary(r, this.d.store.latestMetrics([id]).get(id) ?? {});
+    const ckpt = this.d.store.latestCheckpoint(id);
+    return {
+      ...s,
+      config: r.config,
+      architecture: r.architecture,
+      datasetHash: r.datasetHash,
+      appVersion: r.appVersion,
+      checkpoint: ckpt ? { epoch: ckpt.epoch, step: ckpt.step } : null,
+      resumable: ckpt !== undefined && (['cancelled', 'interrupted', 'failed'] as RunStatus[]).includes(r.status),
+    };
+  }
+
+  metrics(id: number, keys?: string[]): MetricSeries[] {
+    this.mustGet(id);
+    return this.d.store.getMetrics(id, keys);
+  }
+
+  logs(id: number, afterId?: number): LogLine[] {
+    this.mustGet(id);
+    return this.d.store.getLogs(id, afterId);
+  }
+
+  /** Resolves when the run reaches a terminal status. */
+  waitForEnd(id: number): Promise<RunStatus> {
+    const r = this.mustGet(id);
+    if (terminalStatuses.includes(r.status) && !this.sessions.has(id) && !this.queue.some((q) => q.runId === id)) return Promise.resolve(r.status);
+    return new Promise((resolve) => {
+      const list = this.endWaiters.get(id) ?? [];
+      list.push(resolve);
+      this.endWaiters.set(id, list);
+    });
+  }
+
+  /** Test and shutdown hook: kill a run's host as a crash would. */
+  killHost(id: number): boolean {
+    const s = this.sessions.get(id);
+    if (!s) return false;
+    s.kill();
+    return true;
+  }
+
+  /** Stops every host; their runs become 'interrupted' (resumable from the last checkpoint). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const q of this.queue.splice(0)) {
+      this.d.store.setRunStatus(q.runId, 'interrupted', 'The app stopped while this run was queued', Date.now());
+    }
+    const pending = [...this.sessions.keys()].map((id) => {
+      const p = this.waitForEnd(id);
+      this.sessions.get(id)?.kill();
+      return p.then(() => {
+        this.d.store.setRunStatus(id, 'interrupted', 'The app stopped while this run was training', Date.now());
+      });
+    });
+    await Promise.all(pending);
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    const settings = this.d.settings.get();
+    while (this.sessions.size < settings.maxConcurrentRuns && this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      const backend = expectedBackend(settings.backend);
+      const session = new RunSession({
+        store: this.d.store,
+        events: this.d.events,
+        dataDir: this.d.dataDir,
+        runId: next.runId,
+        hostKind: isNative(backend) ? 'process' : 'thread',
+        backend: settings.backend,
+        ...(next.resumeFrom ? { resumeFrom: next.resumeFrom } : {}),
+        onChange: (id) => this.changed(id),
+        onEnd: (id, status) => {
+          this.sessions.delete(id);
+          this.changed(id);
+          this.notifyEnd(id, status);
+          this.pump();
+        },
+      });
+      this.sessions.set(next.runId, session);
+      this.d.store.setRunStatus(next.runId, 'running', null);
+      this.changed(next.runId);
+      session.start();
+    }
+  }
+
+  private notifyEnd(id: number, status: RunStatus): void {
+    const waiters = this.endWaiters.get(id) ?? [];
+    this.endWaiters.delete(id);
+    for (const w of waiters) w(status);
+  }
+
+  private changed(id: number): void {
+    this.d.events.emit('runs.onDidChange', this.summary(id));
+  }
+
+  private mustGet(id: number): RunRecord {
+    const r = this.d.store.getRun(id);
+    if (!r) throw new ApiError('not-found', `Run ${id} does not exist`);
+    return r;
+  }
+
+  private toSummary(r: RunRecord, latest: Record<string, number>): RunSummary {
+    return {
+      id: r.id,
+      experimentId: r.experimentId,
+      name: r.name,
+      family: r.family,
+      status: r.status,
+      error: r.error,
+      backend: r.backend,
+      seed: r.seed,
+      datasetId: r.datasetId,
+      createdAt: r.createdAt,
+      startedAt: r.startedAt,
+      endedAt: r.endedAt,
+      params: this.d.store.getParams(r.id),
+      latest,
+      progress: this.sessions.get(r.id)?.progress ?? null,
+    };
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * One training host per run: a worker thread for the JS backends (wasm, cpu),
+ * a fresh child process for the native ones (tfjs-node breaks when loaded in a
+ * second worker thread, and a native crash must not take the app down).
+ * Both speak the same protocol (workers/common/protocol.ts).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { MainToWorker, WorkerToMain } from '../../workers/common/protocol';
+import { appRoot } from './appInfo';
+
+export type HostKind = 'thread' | 'process';
+
+export interface HostExit {
+  code: number | null;
+  signal?: string | null;
+  error?: Error;
+}
+
+export interface TrainingHost {
+  readonly kind: HostKind;
+  send(message: MainToWorker): void;
+  onMessage(listener: (message: WorkerToMain) => void): void;
+  /** Called once, when the host has gone (normally or not). */
+  onExit(listener: (exit: HostExit) => void): void;
+  /** Stop it now, whatever it is doing. */
+  kill(): void;
+}
+
+export function trainWorkerEntry(): string {
+  const entry = path.join(appRoot, 'dist', 'workers', 'host', 'trainWorker.js');
+  if (!fs.existsSync(entry)) throw new Error(`Training worker not built: ${entry} is missing (run npm run build)`);
+  return entry;
+}
+
+function threadHost(entry: string): TrainingHost {
+  const worker = new Worker(entry, { stdout: false, stderr: false });
+  let exited = false;
+  const exitListeners: ((e: HostExit) => void)[] = [];
+  const finish = (e: HostExit): void => {
+    if (exited) return;
+    exited = true;
+    for (const l of exitListeners) l(e);
+  };
+  worker.on('error', (error) => finish({ code: null, error }));
+  worker.on('exit', (code) => finish({ code }));
+  return {
+    kind: 'thread',
+    send: (m) => { if (!exited) worker.postMessage(m); },
+    onMessage: (l) => { worker.on('message', (m: WorkerToMain) => l(m)); },
+    onExit: (l) => { exitListeners.push(l); },
+    kill: () => { void worker.terminate(); },
+  };
+}
+
+function processHost(entry: string): TrainingHost {
+  const child: ChildProcess = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  let exited = false;
+  const exitListeners: ((e: HostExit) => void)[] = [];
+  const finish = (e: HostExit): void => {
+    if (exited) return;
+    exited = true;
+    for (const l of exitListeners) l(e);
+  };
+  child.on('error', (error) => finish({ code: null, error }));
+  child.on('exit', (code, signal) => finish({ code, signal }));
+  return {
+    kind: 'process',
+    send: (m) => { if (!exited && child.connected) child.send(m); },
+    onMessage: (l) => { child.on('message', (m) => l(m as WorkerToMain)); },
+    onExit: (l) => { exitListeners.push(l); },
+    kill: () => { child.kill('SIGKILL'); },
+  };
+}
+
+export function launchHost(kind: HostKind, entry = trainWorkerEntry()): TrainingHost {
+  return kind === 'thread' ? threadHost(entry) : processHost(entry);
+}

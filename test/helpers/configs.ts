@@ -1,0 +1,12 @@
+import type { RunConfig } from '../../workers/common/runConfig';
+import { classifierConfigSchema } from '../../workers/common/runConfig';
+
+/** A small real-MNIST classifier config; fields override the defaults. */
+export function mlpConfig(hyper: Partial<RunConfig['hyper']> = {}, dataset: Partial<RunConfig['dataset']> = {}): RunConfig {
+  return classifierConfigSchema.parse({
+    family: 'classifier',
+    dataset: { id: 'mnist', trainSize: 2000, testSize: 1000, ...dataset },
+    architecture: { template: 'mlp' },
+    hyper: { epochs: 2, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0.1, seed: 7, ...hyper },
+  });
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, parseRequest } from '../../../main/common/api';
+import { dispatch } from '../../../main/services/dispatch';
+import type { ApiHandlers } from '../../../main/common/api';
+
+describe('request schemas at the API boundary', () => {
+  it('accepts a valid classifier run and fills the defaults', () => {
+    const req = parseRequest('runs.start', { experimentId: 1, config: { family: 'classifier' } });
+    expect(req.config.hyper.learningRate).toBe(0.001);
+    expect(req.config.architecture).toEqual({ template: 'mlp' });
+    expect(req.config.dataset.id).toBe('mnist');
+  });
+
+  it.each([
+    [{ learningRate: 0 }, 'hyper.learningRate: learningRate must be greater than 0'],
+    [{ learningRate: -1 }, 'hyper.learningRate: learningRate must be greater than 0'],
+    [{ learningRate: 'fast' }, 'hyper.learningRate: learningRate must be a number'],
+    [{ epochs: 0 }, 'hyper.epochs: epochs must be at least 1'],
+    [{ batchSize: 2.5 }, 'hyper.batchSize: batchSize must be a whole number'],
+    [{ optimizer: 'lbfgs' }, 'hyper.optimizer'],
+    [{ validationSplit: 0.9 }, 'hyper.validationSplit: validationSplit must be at most 0.5'],
+  ])('rejects bad hyperparameter %j with a clear message', (hyper, message) => {
+    try {
+      parseRequest('runs.start', { experimentId: 1, config: { family: 'classifier', hyper } });
+      expect.unreachable('should have thrown');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ApiError);
+      expect((e as ApiError).code).toBe('bad-request');
+      expect((e as ApiError).issues?.join('\n')).toContain(message);
+    }
+  });
+
+  it('rejects unknown fields, unknown families and a missing id', () => {
+    expect(() => parseRequest('runs.start', { experimentId: 1, config: { family: 'classifier', extra: 1 } })).toThrow(ApiError);
+    expect(() => parseRequest('runs.start', { experimentId: 1, config: { family: 'quantum' } })).toThrow(ApiError);
+    expect(() => parseRequest('runs.get', {})).toThrow(/id/);
+    expect(() => parseRequest('experiments.create', { name: '   ' })).toThrow(/name must not be empty/);
+  });
+
+  it('dispatch turns every failure into an error payload instead of throwing', async () => {
+    const handlers = {
+      'experiments.list': () => { throw new Error('disk on fire'); },
+    } as unknown as ApiHandlers;
+    await expect(dispatch(handlers, 'nope.nothing', {})).resolves.toMatchObject({ ok: false, error: { code: 'not-found' } });
+    await expect(dispatch(handlers, 'runs.get', { id: 'x' })).resolves.toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    await expect(dispatch(handlers, 'experiments.list', {})).resolves.toEqual({ ok: false, error: { code: 'internal', message: 'disk on fire' } });
+  });
+});
