@@ -1,0 +1,106 @@
+/**
+ * Opens (creating when missing) the SQLite database, brings its schema up to
+ * date and returns the Store built from the query modules.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate, userVersion } from './migrate';
+import * as architectures from './queries/architectures';
+import * as artifacts from './queries/artifacts';
+import * as experiments from './queries/experiments';
+import * as logs from './queries/logs';
+import * as metrics from './queries/metrics';
+import * as params from './queries/params';
+import * as runs from './queries/runs';
+import * as settings from './queries/settings';
+import type { Db } from './sqlite';
+import type { Store } from './storeTypes';
+import { checkpoint, configureConnection } from './wal';
+
+export interface OpenStoreOptions {
+  /** Named in the error when the file was written by a newer app. */
+  appVersion?: string;
+  /** Where the NNNN_name.sql files are; defaults to db/migrations beside this module. */
+  migrationsDir?: string;
+  /** Clock for created-at times (tests); defaults to Date.now. */
+  now?: () => number;
+}
+
+/** A checkpoint (that never waits for other connections) every this many metric batches. */
+export const CHECKPOINT_EVERY_BATCHES = 200;
+
+export function openStore(filePath: string, opts: OpenStoreOptions = {}): Store {
+  const file = path.resolve(filePath);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    configureConnection(db);
+    migrate(db, opts.migrationsDir, opts.appVersion);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return createStore(db, file, opts.now ?? Date.now);
+}
+
+function createStore(db: Db, file: string, now: () => number): Store {
+  let batchesSinceCheckpoint = 0;
+
+  return {
+    path: file,
+    schemaVersion: () => userVersion(db),
+
+    createExperiment: (name, description) => experiments.createExperiment(db, name, description, now()),
+    listExperiments: () => experiments.listExperiments(db),
+    getExperiment: (id) => experiments.getExperiment(db, id),
+    ensureExperiment: (name) => experiments.ensureExperiment(db, name, now()),
+
+    createRun: (run) => runs.createRun(db, run, now()),
+    getRun: (id) => runs.getRun(db, id),
+    listRuns: (filter) => runs.listRuns(db, filter),
+    markRunStarted: (id, backend, at) => runs.markRunStarted(db, id, backend, at),
+    setRunStatus: (id, status, error, at) => runs.setRunStatus(db, id, status, error, at ?? now()),
+    interruptStaleRuns: (at) => runs.interruptStaleRuns(db, at),
+
+    getParams: (runId) => params.getParams(db, runId),
+
+    appendMetrics: (runId, points) => {
+      metrics.appendMetrics(db, runId, points);
+      batchesSinceCheckpoint++;
+      if (batchesSinceCheckpoint >= CHECKPOINT_EVERY_BATCHES) {
+        batchesSinceCheckpoint = 0;
+        checkpoint(db, false);
+      }
+    },
+    getMetrics: (runId, keys) => metrics.getMetrics(db, runId, keys),
+    latestMetrics: (runIds) => metrics.latestMetrics(db, runIds),
+
+    addArtifact: (runId, kind, step, relPath, meta) => artifacts.addArtifact(db, runId, kind, step, relPath, meta ?? {}, now()),
+    listArtifacts: (runId, kind) => artifacts.listArtifacts(db, runId, kind),
+    latestCheckpoint: (runId) => artifacts.latestCheckpoint(db, runId),
+
+    appendLog: (runId, level, message, at) => logs.appendLog(db, runId, level, message, at),
+    getLogs: (runId, afterId) => logs.getLogs(db, runId, afterId),
+
+    saveArchitecture: (name, graph) => architectures.saveArchitecture(db, name, graph, now()),
+    getArchitecture: (id, version) => architectures.getArchitecture(db, id, version),
+    listArchitectures: () => architectures.listArchitectures(db),
+
+    getSetting: (key) => settings.getSetting(db, key),
+    setSetting: (key, value) => settings.setSetting(db, key, value),
+
+    checkpointWal: () => {
+      batchesSinceCheckpoint = 0;
+      checkpoint(db, true);
+    },
+    close: () => {
+      if (!db.open) return;
+      try {
+        checkpoint(db, false);
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

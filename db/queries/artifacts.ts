@@ -1,0 +1,71 @@
+/** Artifacts: files on disk (checkpoints, sample images) with their paths relative to the data directory. */
+import type { CheckpointRef } from '../../workers/common/protocol';
+import type { ArtifactRecord } from '../storeTypes';
+import type { Db } from '../sqlite';
+import { parseRecord } from './json';
+import { insertedId, statement } from './statements';
+
+interface ArtifactRow {
+  id: number;
+  run_id: number;
+  kind: string;
+  step: number;
+  path: string;
+  meta_json: string;
+  created_at: number;
+}
+
+const SELECT = 'SELECT id, run_id, kind, step, path, meta_json, created_at FROM artifacts';
+export const CHECKPOINT_KIND = 'checkpoint';
+
+function toArtifact(row: ArtifactRow): ArtifactRecord {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    kind: row.kind,
+    step: row.step,
+    path: row.path,
+    meta: parseRecord(row.meta_json, 'artifact meta'),
+    createdAt: row.created_at,
+  };
+}
+
+export function addArtifact(
+  db: Db, runId: number, kind: string, step: number, path: string, meta: Record<string, unknown>, at: number,
+): ArtifactRecord {
+  const metaJson = JSON.stringify(meta);
+  const result = statement<[number, string, number, string, string, number]>(db,
+    'INSERT INTO artifacts (run_id, kind, step, path, meta_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(runId, kind, step, path, metaJson, at);
+  return { id: insertedId(result), runId, kind, step, path, meta: parseRecord(metaJson, 'artifact meta'), createdAt: at };
+}
+
+/** In the order they were written. */
+export function listArtifacts(db: Db, runId: number, kind?: string): ArtifactRecord[] {
+  const rows = kind === undefined
+    ? statement<[number], ArtifactRow>(db, `${SELECT} WHERE run_id = ? ORDER BY id`).all(runId)
+    : statement<[number, string], ArtifactRow>(db, `${SELECT} WHERE run_id = ? AND kind = ? ORDER BY id`).all(runId, kind);
+  return rows.map(toArtifact);
+}
+
+function finiteNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * The newest checkpoint artifact whose meta holds a numeric epoch, as a ref.
+ * dir is the stored relative path; the caller resolves it against the data directory.
+ * step comes from meta.step, or from the artifact's step column when meta has none.
+ */
+export function latestCheckpoint(db: Db, runId: number): (CheckpointRef & { artifactId: number }) | undefined {
+  const rows = statement<[number, string], ArtifactRow>(db,
+    `${SELECT} WHERE run_id = ? AND kind = ? ORDER BY id DESC`).all(runId, CHECKPOINT_KIND);
+  for (const row of rows) {
+    const meta = parseRecord(row.meta_json, 'checkpoint meta');
+    const epoch = finiteNumber(meta['epoch']);
+    if (epoch === undefined) continue;
+    const step = finiteNumber(meta['step']) ?? row.step;
+    return { dir: row.path, epoch, step, artifactId: row.id };
+  }
+  return undefined;
+}

@@ -1,0 +1,36 @@
+/** JSON columns: written by the store itself, checked lightly when read back. */
+import type { GraphDocument } from '../../workers/common/graph';
+import type { RunConfig } from '../../workers/common/runConfig';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parse(text: string, what: string): unknown {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value;
+  } catch (err) {
+    throw new Error(`Stored ${what} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+export function parseRecord(text: string, what: string): Record<string, unknown> {
+  const value = parse(text, what);
+  if (!isRecord(value)) throw new Error(`Stored ${what} is not a JSON object`);
+  return value;
+}
+
+export function parseRunConfig(text: string): RunConfig {
+  const value = parseRecord(text, 'run config');
+  if (typeof value['family'] !== 'string') throw new Error('Stored run config has no family');
+  return value as unknown as RunConfig;
+}
+
+export function parseGraph(text: string): GraphDocument {
+  const value = parseRecord(text, 'architecture graph');
+  if (!Array.isArray(value['nodes']) || !Array.isArray(value['edges'])) {
+    throw new Error('Stored architecture graph has no nodes or edges');
+  }
+  return value as unknown as GraphDocument;
+}

@@ -1,0 +1,136 @@
+/** Runs: one training of one configuration, and its lifecycle. */
+import { terminalStatuses, type RunStatus } from '../../main/common/domain';
+import type { BackendName } from '../../workers/common/protocol';
+import type { Family } from '../../workers/common/runConfig';
+import type { NewRun, RunRecord } from '../storeTypes';
+import type { Db } from '../sqlite';
+import { parseGraph, parseRunConfig } from './json';
+import { insertParams } from './params';
+import { insertedId, statement } from './statements';
+
+interface RunRow {
+  id: number;
+  experiment_id: number;
+  name: string;
+  family: string;
+  status: RunStatus;
+  error: string | null;
+  config_json: string;
+  architecture_json: string;
+  architecture_id: number | null;
+  architecture_version: number | null;
+  seed: number;
+  dataset_id: string;
+  dataset_hash: string;
+  backend: string | null;
+  app_version: string;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+const SELECT = `
+  SELECT id, experiment_id, name, family, status, error, config_json, architecture_json,
+         architecture_id, architecture_version, seed, dataset_id, dataset_hash, backend,
+         app_version, created_at, started_at, ended_at
+  FROM runs`;
+
+export const INTERRUPTED_RUNNING = 'The app stopped while this run was running';
+export const INTERRUPTED_QUEUED = 'The app stopped while this run was queued';
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    experimentId: row.experiment_id,
+    name: row.name,
+    family: row.family as Family,
+    status: row.status,
+    error: row.error,
+    config: parseRunConfig(row.config_json),
+    architecture: parseGraph(row.architecture_json),
+    architectureId: row.architecture_id,
+    architectureVersion: row.architecture_version,
+    seed: row.seed,
+    datasetId: row.dataset_id,
+    datasetHash: row.dataset_hash,
+    backend: row.backend as BackendName | null,
+    appVersion: row.app_version,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+}
+
+export function getRun(db: Db, id: number): RunRecord | undefined {
+  const row = statement<[number], RunRow>(db, `${SELECT} WHERE id = ?`).get(id);
+  return row ? toRun(row) : undefined;
+}
+
+/** Newest first. */
+export function listRuns(db: Db, filter: { experimentId?: number } = {}): RunRecord[] {
+  const rows = filter.experimentId === undefined
+    ? statement<[], RunRow>(db, `${SELECT} ORDER BY created_at DESC, id DESC`).all()
+    : statement<[number], RunRow>(db, `${SELECT} WHERE experiment_id = ? ORDER BY created_at DESC, id DESC`).all(filter.experimentId);
+  return rows.map(toRun);
+}
+
+/** Inserts the run (status 'queued') and its params in one transaction. */
+export function createRun(db: Db, run: NewRun, at: number): RunRecord {
+  const id = db.transaction(() => {
+    const result = statement<[number, string, string, string, string, number | null, number | null, number, string, string, string, number]>(db, `
+      INSERT INTO runs (experiment_id, name, family, status, config_json, architecture_json,
+                        architecture_id, architecture_version, seed, dataset_id, dataset_hash,
+                        app_version, created_at)
+      VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      run.experimentId, run.name, run.family, JSON.stringify(run.config), JSON.stringify(run.architecture),
+      run.architectureId ?? null, run.architectureVersion ?? null, run.seed, run.datasetId, run.datasetHash,
+      run.appVersion, at);
+    const runId = insertedId(result);
+    insertParams(db, runId, run.params);
+    return runId;
+  }).immediate();
+  const created = getRun(db, id);
+  if (!created) throw new Error(`Run ${id} vanished right after it was created`);
+  return created;
+}
+
+function requireChange(changes: number, id: number): void {
+  if (changes === 0) throw new Error(`Run ${id} does not exist`);
+}
+
+export function markRunStarted(db: Db, id: number, backend: BackendName, at: number): void {
+  const result = statement<[string, number, number]>(db, `
+    UPDATE runs SET status = 'running', backend = ?, started_at = ?, ended_at = NULL, error = NULL
+    WHERE id = ?`).run(backend, at, id);
+  requireChange(result.changes, id);
+}
+
+/**
+ * Terminal statuses set ended_at (and error, when one is given; undefined
+ * leaves it as it is). Back to queued/running (a resume) clears ended_at and error.
+ */
+export function setRunStatus(db: Db, id: number, status: RunStatus, error: string | null | undefined, at: number): void {
+  let changes: number;
+  if (terminalStatuses.includes(status)) {
+    changes = error === undefined
+      ? statement<[string, number, number]>(db, 'UPDATE runs SET status = ?, ended_at = ? WHERE id = ?').run(status, at, id).changes
+      : statement<[string, number, string | null, number]>(db,
+        'UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?').run(status, at, error, id).changes;
+  } else {
+    changes = statement<[string, number]>(db,
+      'UPDATE runs SET status = ?, ended_at = NULL, error = NULL WHERE id = ?').run(status, id).changes;
+  }
+  requireChange(changes, id);
+}
+
+/** Runs left 'running' or 'queued' by a crash become 'interrupted'; returns their ids. */
+export function interruptStaleRuns(db: Db, at: number): number[] {
+  return db.transaction(() => {
+    const ids = statement<[], { id: number }>(db,
+      "SELECT id FROM runs WHERE status IN ('running', 'queued') ORDER BY id").all().map((r) => r.id);
+    statement<[number, string, string]>(db, `
+      UPDATE runs SET ended_at = ?, error = CASE status WHEN 'running' THEN ? ELSE ? END, status = 'interrupted'
+      WHERE status IN ('running', 'queued')`).run(at, INTERRUPTED_RUNNING, INTERRUPTED_QUEUED);
+    return ids;
+  }).immediate();
+}

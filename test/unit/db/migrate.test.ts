@@ -1,0 +1,218 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultMigrationsDir, loadMigrations, migrate, userVersion } from '../../../db/migrate';
+import { openStore } from '../../../db/openStore';
+import type { Db } from '../../../db/sqlite';
+import type { Store } from '../../../db/storeTypes';
+import { backupsOf, migrationsDirWith, removeTempDirs, sampleConfig, sampleGraph, sourceMigrationsDir, tempDir } from './helpers';
+
+afterEach(removeTempDirs);
+
+const latest = loadMigrations(sourceMigrationsDir).length;
+
+function tableNames(db: Db): string[] {
+  return db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all().map((r) => r.name);
+}
+
+/**
+ * Representative rows written with the SQL of the schema they target, keyed by
+ * the first schema version they work with. A migration that changes these
+ * tables adds a seed for its own version here.
+ */
+const seeds: Record<number, (db: Db) => void> = {
+  1: (db) => {
+    const t = 1_700_000_000_000;
+    db.prepare('INSERT INTO experiments (id, name, description, created_at) VALUES (1, ?, ?, ?)').run('Old', 'from before', t);
+    db.prepare('INSERT INTO architectures (id, name, created_at) VALUES (1, ?, ?)').run('net', t);
+    db.prepare('INSERT INTO architecture_versions (architecture_id, version, graph_json, created_at) VALUES (1, 1, ?, ?)')
+      .run(JSON.stringify(sampleGraph('net')), t);
+    db.prepare(`INSERT INTO runs (id, experiment_id, name, family, status, config_json, architecture_json, architecture_id,
+                  architecture_version, seed, dataset_id, dataset_hash, backend, app_version, created_at, started_at, ended_at)
+                VALUES (1, 1, 'old run', 'classifier', 'done', ?, ?, 1, 1, 3, 'mnist', 'h', 'cpu', '0.0.1', ?, ?, ?)`)
+      .run(JSON.stringify(sampleConfig(0.01)), JSON.stringify(sampleGraph('net')), t, t + 1, t + 2);
+    db.prepare("INSERT INTO params (run_id, key, value_type, num_value, text_value) VALUES (1, 'learningRate', 'number', 0.01, NULL)").run();
+    db.prepare("INSERT INTO params (run_id, key, value_type, num_value, text_value) VALUES (1, 'optimizer', 'string', NULL, 'sgd')").run();
+    db.prepare("INSERT INTO metrics (run_id, key, step, value, wall_time) VALUES (1, 'loss', 1, 0.5, ?), (1, 'loss', 2, 0.25, ?)").run(t, t + 1);
+    db.prepare("INSERT INTO latest_metrics (run_id, key, step, value) VALUES (1, 'loss', 2, 0.25)").run();
+    db.prepare("INSERT INTO artifacts (run_id, kind, step, path, meta_json, created_at) VALUES (1, 'checkpoint', 2, 'runs/1/ckpt-2', ?, ?)")
+      .run(JSON.stringify({ epoch: 1, step: 2 }), t);
+    db.prepare("INSERT INTO logs (run_id, time, level, message) VALUES (1, ?, 'info', 'hello')").run(t);
+    db.prepare("INSERT INTO settings (key, value) VALUES ('backend', 'cpu')").run();
+  },
+};
+
+function seedFor(version: number): ((db: Db) => void) | undefined {
+  const usable = Object.keys(seeds).map(Number).filter((v) => v <= version).sort((a, b) => b - a);
+  return usable[0] === undefined ? undefined : seeds[usable[0]];
+}
+
+function expectSeedSurvived(store: Store): void {
+  const [experiment] = store.listExperiments();
+  expect(experiment).toMatchObject({ id: 1, name: 'Old', description: 'from before', runCount: 1 });
+  const run = store.getRun(1);
+  expect(run).toMatchObject({ name: 'old run', status: 'done', seed: 3, backend: 'cpu', appVersion: '0.0.1', architectureId: 1 });
+  expect(run?.config).toEqual(sampleConfig(0.01));
+  expect(store.getParams(1)).toEqual({ learningRate: 0.01, optimizer: 'sgd' });
+  expect(store.getMetrics(1)).toEqual([{ key: 'loss', steps: [1, 2], values: [0.5, 0.25], wallTimes: [1_700_000_000_000, 1_700_000_000_001] }]);
+  expect(store.latestMetrics([1]).get(1)).toEqual({ loss: 0.25 });
+  expect(store.latestCheckpoint(1)).toMatchObject({ dir: 'runs/1/ckpt-2', epoch: 1, step: 2 });
+  expect(store.getLogs(1).map((l) => l.message)).toEqual(['hello']);
+  expect(store.getArchitecture(1)?.graph).toEqual(sampleGraph('net'));
+  expect(store.getSetting('backend')).toBe('cpu');
+}
+
+describe('loadMigrations', () => {
+  it('finds the real migrations, numbered from 1 without gaps', () => {
+    const migrations = loadMigrations(sourceMigrationsDir);
+    expect(migrations.length).toBeGreaterThanOrEqual(1);
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(migrations[0]?.name).toBe('initial');
+  });
+
+  it('defaults to the migrations folder beside the module', () => {
+    expect(path.resolve(defaultMigrationsDir())).toBe(path.resolve(sourceMigrationsDir));
+  });
+
+  it('rejects gaps and badly named files', () => {
+    const gap = migrationsDirWith(1, { '0003_later.sql': 'SELECT 1;' });
+    expect(() => loadMigrations(gap)).toThrow(/without gaps/);
+    const badName = migrationsDirWith(1, { 'second.sql': 'SELECT 1;' });
+    expect(() => loadMigrations(badName)).toThrow(/NNNN_name\.sql/);
+  });
+});
+
+describe('migrate', () => {
+  it('takes an empty database to the latest schema, without a backup', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'empty.db');
+    const db = new Database(file);
+    try {
+      expect(userVersion(db)).toBe(0);
+      const result = migrate(db, sourceMigrationsDir);
+      expect(result).toEqual({ from: 0, to: latest, backupPath: null });
+      expect(userVersion(db)).toBe(latest);
+      expect(tableNames(db)).toEqual(expect.arrayContaining([
+        'architecture_versions', 'architectures', 'artifacts', 'experiments', 'latest_metrics',
+        'logs', 'metrics', 'params', 'runs', 'settings',
+      ]));
+      expect(migrate(db, sourceMigrationsDir)).toEqual({ from: latest, to: latest, backupPath: null });
+    } finally {
+      db.close();
+    }
+    expect(backupsOf(file)).toEqual([]);
+  });
+
+  it('enforces the status check and cascades deletes from runs', () => {
+    const store = openStore(path.join(tempDir(), 'c.db'));
+    const exp = store.createExperiment('E', '');
+    const run = store.createRun({
+      experimentId: exp.id, name: 'r', family: 'classifier', config: sampleConfig(), architecture: sampleGraph(),
+      seed: 1, datasetId: 'mnist', datasetHash: 'h', appVersion: 't', params: { a: 1 },
+    });
+    store.appendMetrics(run.id, [{ key: 'loss', step: 1, value: 1, wallTime: 1 }]);
+    store.appendLog(run.id, 'info', 'x', 1);
+    store.addArtifact(run.id, 'sample', 1, 'a.png');
+    store.close();
+    const raw = new Database(store.path);
+    try {
+      raw.pragma('foreign_keys = ON');
+      expect(() => raw.prepare("UPDATE runs SET status = 'weird'").run()).toThrow(/CHECK/);
+      expect(raw.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM metrics').get()?.n).toBe(1);
+      raw.prepare('DELETE FROM experiments').run();
+      for (const table of ['runs', 'params', 'metrics', 'latest_metrics', 'logs', 'artifacts']) {
+        expect(raw.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()?.n).toBe(0);
+      }
+    } finally {
+      raw.close();
+    }
+  });
+
+  // For every earlier schema version k: a file at version k, with data, upgrades to latest.
+  for (let k = 1; k < latest; k++) {
+    it(`upgrades a version-${k} file to ${latest}, keeping its data and a backup`, () => {
+      const file = path.join(tempDir(), `v${k}.db`);
+      const db = new Database(file);
+      migrate(db, migrationsDirWith(k));
+      expect(userVersion(db)).toBe(k);
+      const seed = seedFor(k);
+      seed?.(db);
+      db.close();
+
+      const store = openStore(file, { migrationsDir: sourceMigrationsDir });
+      try {
+        expect(store.schemaVersion()).toBe(latest);
+        if (seed) expectSeedSurvived(store);
+      } finally {
+        store.close();
+      }
+      const backups = backupsOf(file);
+      expect(backups).toHaveLength(1);
+      const old = new Database(backups[0] ?? '', { readonly: true });
+      expect(userVersion(old)).toBe(k);
+      old.close();
+    });
+  }
+
+  it('upgrades through a later migration, keeping data and writing a backup first', () => {
+    const file = path.join(tempDir(), 'up.db');
+    const v1 = openStore(file, { migrationsDir: migrationsDirWith(1) });
+    expect(v1.schemaVersion()).toBe(1);
+    v1.close();
+    const raw = new Database(file);
+    seeds[1]?.(raw);
+    raw.close();
+    expect(backupsOf(file)).toEqual([]);
+
+    const next = String(latest + 1).padStart(4, '0');
+    const dir = migrationsDirWith(latest, {
+      [`${next}_run_notes.sql`]: 'ALTER TABLE runs ADD COLUMN note TEXT;\nCREATE TABLE run_tags (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, tag TEXT NOT NULL);',
+    });
+    const store = openStore(file, { migrationsDir: dir });
+    try {
+      expect(store.schemaVersion()).toBe(latest + 1);
+      expectSeedSurvived(store);
+    } finally {
+      store.close();
+    }
+    const backups = backupsOf(file);
+    expect(backups).toHaveLength(1);
+    expect(path.basename(backups[0] ?? '')).toMatch(/^up\.db\.backup-v1-\d{4}-\d\d-\d\dT[\d-]+Z$/);
+    const old = new Database(backups[0] ?? '', { readonly: true });
+    expect(userVersion(old)).toBe(1);
+    expect(old.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM runs').get()?.n).toBe(1);
+    expect(old.prepare<[], { name: string }>('PRAGMA table_info(runs)').all().map((c) => c.name)).not.toContain('note');
+    old.close();
+  });
+
+  it('rolls back a failing migration and leaves the version where it was', () => {
+    const file = path.join(tempDir(), 'fail.db');
+    openStore(file, { migrationsDir: migrationsDirWith(latest) }).close();
+    const next = String(latest + 1).padStart(4, '0');
+    const dir = migrationsDirWith(latest, {
+      [`${next}_broken.sql`]: 'CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);',
+    });
+    expect(() => openStore(file, { migrationsDir: dir })).toThrow(/no_such_table/);
+    const db = new Database(file, { readonly: true });
+    expect(userVersion(db)).toBe(latest);
+    expect(tableNames(db)).not.toContain('half_done');
+    db.close();
+  });
+
+  it('refuses a file written by a newer schema, and leaves it untouched', () => {
+    const file = path.join(tempDir(), 'future.db');
+    openStore(file).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${latest + 5}`);
+    raw.close();
+    const before = fs.readFileSync(file);
+
+    expect(() => openStore(file, { appVersion: '0.1.0' }))
+      .toThrow(new RegExp(`schema version ${latest + 5}, newer than the latest this app knows \\(${latest}\\)`));
+    expect(() => openStore(file)).toThrow(/newer Latent Workbench/);
+    expect(backupsOf(file)).toEqual([]);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+});

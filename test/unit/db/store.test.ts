@@ -1,0 +1,299 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../../db/openStore';
+import type { Store } from '../../../db/storeTypes';
+import { removeTempDirs, sampleConfig, sampleGraph, sampleRun, tempDir } from './helpers';
+
+let store: Store;
+let clock: number;
+
+beforeEach(() => {
+  clock = 1_000;
+  store = openStore(path.join(tempDir(), 'nested', 'dir', 'workbench.db'), { appVersion: 'test', now: () => clock++ });
+});
+
+afterEach(() => {
+  store.close();
+  removeTempDirs();
+});
+
+describe('experiments', () => {
+  it('creates, lists, gets and counts runs', () => {
+    const a = store.createExperiment('Baselines', 'MLP vs LeNet');
+    const b = store.createExperiment('GANs', '');
+    expect(a).toEqual({ id: a.id, name: 'Baselines', description: 'MLP vs LeNet', createdAt: 1_000, runCount: 0 });
+    store.createRun(sampleRun(a.id));
+    store.createRun(sampleRun(a.id, { name: 'second' }));
+    expect(store.listExperiments().map((e) => [e.name, e.runCount])).toEqual([['Baselines', 2], ['GANs', 0]]);
+    expect(store.getExperiment(b.id)).toEqual(b);
+    expect(store.getExperiment(9999)).toBeUndefined();
+  });
+
+  it('rejects duplicate and empty names', () => {
+    store.createExperiment('Same', '');
+    expect(() => store.createExperiment('Same', 'again')).toThrow(/already exists/);
+    expect(() => store.createExperiment('  ', '')).toThrow(/needs a name/);
+  });
+
+  it('ensureExperiment creates once and then returns the same one', () => {
+    const first = store.ensureExperiment('Default');
+    const second = store.ensureExperiment('Default');
+    expect(second.id).toBe(first.id);
+    expect(store.listExperiments()).toHaveLength(1);
+  });
+});
+
+describe('runs', () => {
+  it('stores a run with its config, graph and params of all three types', () => {
+    const exp = store.ensureExperiment('Default');
+    const run = store.createRun(sampleRun(exp.id, {
+      architectureId: null,
+      params: { learningRate: 0.0005, optimizer: 'sgd', shuffle: false, augment: true, epochs: 3 },
+    }));
+    expect(run).toMatchObject({
+      experimentId: exp.id, name: 'mlp-adam', family: 'classifier', status: 'queued', error: null,
+      architectureId: null, architectureVersion: null, seed: 7, datasetId: 'mnist', datasetHash: 'sha256:abc',
+      backend: null, appVersion: '0.1.0-test', startedAt: null, endedAt: null,
+    });
+    expect(run.config).toEqual(sampleConfig());
+    expect(run.architecture).toEqual(sampleGraph());
+    expect(store.getRun(run.id)).toEqual(run);
+    const params = store.getParams(run.id);
+    expect(params).toEqual({ learningRate: 0.0005, optimizer: 'sgd', shuffle: false, augment: true, epochs: 3 });
+    expect(typeof params['shuffle']).toBe('boolean');
+    expect(typeof params['epochs']).toBe('number');
+    expect(store.getParams(9999)).toEqual({});
+  });
+
+  it('links a run to a saved architecture version', () => {
+    const exp = store.ensureExperiment('Default');
+    const arch = store.saveArchitecture('net', sampleGraph('net'));
+    const run = store.createRun(sampleRun(exp.id, { architectureId: arch.id, architectureVersion: arch.version }));
+    expect(store.getRun(run.id)).toMatchObject({ architectureId: arch.id, architectureVersion: 1 });
+  });
+
+  it('lists newest first, optionally by experiment', () => {
+    const a = store.createExperiment('A', '');
+    const b = store.createExperiment('B', '');
+    const r1 = store.createRun(sampleRun(a.id, { name: 'r1' }));
+    const r2 = store.createRun(sampleRun(b.id, { name: 'r2' }));
+    const r3 = store.createRun(sampleRun(a.id, { name: 'r3' }));
+    expect(store.listRuns().map((r) => r.id)).toEqual([r3.id, r2.id, r1.id]);
+    expect(store.listRuns({ experimentId: a.id }).map((r) => r.name)).toEqual(['r3', 'r1']);
+    expect(store.listRuns({ experimentId: 9999 })).toEqual([]);
+  });
+
+  it('rejects a run in a missing experiment', () => {
+    expect(() => store.createRun(sampleRun(9999))).toThrow(/FOREIGN KEY/);
+    expect(store.listRuns()).toEqual([]);
+  });
+
+  it('moves through started, failed, resumed and done', () => {
+    const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
+    store.markRunStarted(run.id, 'cpu', 5_000);
+    expect(store.getRun(run.id)).toMatchObject({ status: 'running', backend: 'cpu', startedAt: 5_000, endedAt: null });
+
+    store.setRunStatus(run.id, 'failed', 'loss became NaN', 6_000);
+    expect(store.getRun(run.id)).toMatchObject({ status: 'failed', error: 'loss became NaN', endedAt: 6_000 });
+
+    store.setRunStatus(run.id, 'queued');
+    expect(store.getRun(run.id)).toMatchObject({ status: 'queued', error: null, endedAt: null, startedAt: 5_000 });
+
+    store.markRunStarted(run.id, 'wasm', 7_000);
+    store.setRunStatus(run.id, 'done', null, 8_000);
+    expect(store.getRun(run.id)).toMatchObject({ status: 'done', error: null, backend: 'wasm', startedAt: 7_000, endedAt: 8_000 });
+  });
+
+  it('keeps the error when a terminal status is set without one, and stamps the time', () => {
+    const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
+    store.setRunStatus(run.id, 'failed', 'out of memory', 10);
+    store.setRunStatus(run.id, 'cancelled');
+    const after = store.getRun(run.id);
+    expect(after?.status).toBe('cancelled');
+    expect(after?.error).toBe('out of memory');
+    expect(after?.endedAt).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('reports a missing run on status changes', () => {
+    expect(() => store.setRunStatus(4242, 'done')).toThrow(/Run 4242 does not exist/);
+    expect(() => store.markRunStarted(4242, 'cpu', 1)).toThrow(/Run 4242 does not exist/);
+  });
+
+  it('interruptStaleRuns marks running and queued runs, and leaves finished ones', () => {
+    const exp = store.ensureExperiment('Default');
+    const running = store.createRun(sampleRun(exp.id));
+    const queued = store.createRun(sampleRun(exp.id));
+    const done = store.createRun(sampleRun(exp.id));
+    store.markRunStarted(running.id, 'cpu', 100);
+    store.markRunStarted(done.id, 'cpu', 100);
+    store.setRunStatus(done.id, 'done', null, 200);
+
+    expect(store.interruptStaleRuns(9_000).sort((x, y) => x - y)).toEqual([running.id, queued.id]);
+    expect(store.getRun(running.id)).toMatchObject({
+      status: 'interrupted', error: 'The app stopped while this run was running', endedAt: 9_000,
+    });
+    expect(store.getRun(queued.id)).toMatchObject({
+      status: 'interrupted', error: 'The app stopped while this run was queued', endedAt: 9_000,
+    });
+    expect(store.getRun(done.id)).toMatchObject({ status: 'done', endedAt: 200, error: null });
+    expect(store.interruptStaleRuns(9_500)).toEqual([]);
+  });
+});
+
+describe('metrics', () => {
+  it('appends a batch, reads series by step and keeps the latest per key', () => {
+    const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
+    store.appendMetrics(run.id, [
+      { key: 'loss', step: 2, value: 0.8, wallTime: 102 },
+      { key: 'loss', step: 1, value: 1.2, wallTime: 101 },
+      { key: 'accuracy', step: 1, value: 0.5, wallTime: 101 },
+    ]);
+    store.appendMetrics(run.id, [
+      { key: 'loss', step: 3, value: 0.6, wallTime: 103 },
+      { key: 'val_loss', step: 3, value: 0.7, wallTime: 103 },
+    ]);
+    store.appendMetrics(run.id, []);
+
+    expect(store.getMetrics(run.id)).toEqual([
+      { key: 'accuracy', steps: [1], values: [0.5], wallTimes: [101] },
+      { key: 'loss', steps: [1, 2, 3], values: [1.2, 0.8, 0.6], wallTimes: [101, 102, 103] },
+      { key: 'val_loss', steps: [3], values: [0.7], wallTimes: [103] },
+    ]);
+    expect(store.getMetrics(run.id, ['loss', 'missing']).map((s) => s.key)).toEqual(['loss']);
+    expect(store.getMetrics(run.id, [])).toEqual([]);
+    expect(store.latestMetrics([run.id]).get(run.id)).toEqual({ loss: 0.6, accuracy: 0.5, val_loss: 0.7 });
+  });
+
+  it('latest is the highest step, ties going to the newest write; an older step never wins', () => {
+    const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
+    store.appendMetrics(run.id, [{ key: 'loss', step: 10, value: 1, wallTime: 1 }]);
+    store.appendMetrics(run.id, [{ key: 'loss', step: 5, value: 2, wallTime: 2 }]);
+    expect(store.latestMetrics([run.id]).get(run.id)).toEqual({ loss: 1 });
+    store.appendMetrics(run.id, [{ key: 'loss', step: 10, value: 3, wallTime: 3 }]);
+    expect(store.latestMetrics([run.id]).get(run.id)).toEqual({ loss: 3 });
+    // A re-logged step (after a resume) appears once in the series, with the newest value.
+    expect(store.getMetrics(run.id, ['loss'])).toEqual([{ key: 'loss', steps: [5, 10], values: [2, 3], wallTimes: [2, 3] }]);
+  });
+
+  it('round-trips NaN and infinities', () => {
+    const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
+    store.appendMetrics(run.id, [
+      { key: 'loss', step: 1, value: Number.POSITIVE_INFINITY, wallTime: 1 },
+      { key: 'loss', step: 2, value: Number.NEGATIVE_INFINITY, wallTime: 2 },
+      { key: 'loss', step: 3, value: Number.NaN, wallTime: 3 },
+    ]);
+    const [series] = store.getMetrics(run.id);
+    expect(series?.values[0]).toBe(Number.POSITIVE_INFINITY);
+    expect(series?.values[1]).toBe(Number.NEGATIVE_INFINITY);
+    expect(Number.isNaN(series?.values[2])).toBe(true);
+    expect(Number.isNaN(store.latestMetrics([run.id]).get(run.id)?.['loss'])).toBe(true);
+  });
+
+  it('latestMetrics covers several runs, with an empty record for runs without metrics', () => {
+    const exp = store.ensureExperiment('Default');
+    const a = store.createRun(sampleRun(exp.id));
+    const b = store.createRun(sampleRun(exp.id));
+    const c = store.createRun(sampleRun(exp.id));
+    store.appendMetrics(a.id, [{ key: 'loss', step: 1, value: 0.1, wallTime: 1 }]);
+    store.appendMetrics(b.id, [{ key: 'loss', step: 1, value: 0.2, wallTime: 1 }, { key: 'kl', step: 1, value: 3, wallTime: 1 }]);
+    const latest = store.latestMetrics([a.id, b.id, c.id]);
+    expect([...latest.keys()]).toEqual([a.id, b.id, c.id]);
+    expect(latest.get(a.id)).toEqual({ loss: 0.1 });
+    expect(latest.get(b.id)).toEqual({ loss: 0.2, kl: 3 });
+    expect(latest.get(c.id)).toEqual({});
+    expect(store.latestMetrics([]).size).toBe(0);
+  });
+
+  it('writes nothing from a batch that fails part-way', () => {
+    const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
+    const bad = { key: 'loss', step: 2, value: 1, wallTime: null } as unknown as { key: string; step: number; value: number; wallTime: number };
+    expect(() => store.appendMetrics(run.id, [{ key: 'loss', step: 1, value: 1, wallTime: 1 }, bad])).toThrow(/NOT NULL/);
+    expect(store.getMetrics(run.id)).toEqual([]);
+    expect(store.latestMetrics([run.id]).get(run.id)).toEqual({});
+    expect(() => store.appendMetrics(9999, [{ key: 'loss', step: 1, value: 1, wallTime: 1 }])).toThrow(/FOREIGN KEY/);
+  });
+});
+
+describe('artifacts and checkpoints', () => {
+  it('adds and lists artifacts, optionally by kind', () => {
+    const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
+    const png = store.addArtifact(run.id, 'samples', 100, 'runs/1/samples/100.png', { rows: 4, cols: 4 });
+    const plain = store.addArtifact(run.id, 'confusion', 200, 'runs/1/confusion.json');
+    expect(png).toEqual({ id: png.id, runId: run.id, kind: 'samples', step: 100, path: 'runs/1/samples/100.png', meta: { rows: 4, cols: 4 }, createdAt: png.createdAt });
+    expect(plain.meta).toEqual({});
+    expect(store.listArtifacts(run.id)).toEqual([png, plain]);
+    expect(store.listArtifacts(run.id, 'samples')).toEqual([png]);
+    expect(store.listArtifacts(run.id, 'nothing')).toEqual([]);
+  });
+
+  it('latestCheckpoint returns the newest checkpoint with its epoch and step', () => {
+    const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
+    expect(store.latestCheckpoint(run.id)).toBeUndefined();
+    store.addArtifact(run.id, 'checkpoint', 100, 'runs/1/checkpoints/epoch-1', { epoch: 1, step: 100 });
+    const second = store.addArtifact(run.id, 'checkpoint', 200, 'runs/1/checkpoints/epoch-2', { epoch: 2, step: 200 });
+    store.addArtifact(run.id, 'samples', 300, 'runs/1/samples/300.png', { epoch: 3, step: 300 });
+    store.addArtifact(run.id, 'checkpoint', 250, 'runs/1/checkpoints/broken', { note: 'no epoch' });
+    expect(store.latestCheckpoint(run.id)).toEqual({ dir: 'runs/1/checkpoints/epoch-2', epoch: 2, step: 200, artifactId: second.id });
+  });
+
+  it('falls back to the artifact step when the meta has none', () => {
+    const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
+    store.addArtifact(run.id, 'checkpoint', 640, 'runs/1/checkpoints/epoch-5', { epoch: 5 });
+    expect(store.latestCheckpoint(run.id)).toMatchObject({ epoch: 5, step: 640 });
+  });
+});
+
+describe('logs', () => {
+  it('appends and reads lines, after an id', () => {
+    const exp = store.ensureExperiment('Default');
+    const run = store.createRun(sampleRun(exp.id));
+    const other = store.createRun(sampleRun(exp.id));
+    const first = store.appendLog(run.id, 'info', 'Using backend cpu', 10);
+    store.appendLog(other.id, 'warn', 'elsewhere', 11);
+    const second = store.appendLog(run.id, 'warn', 'Slow epoch', 12);
+    const third = store.appendLog(run.id, 'error', 'Loss became NaN', 13);
+    expect(first).toEqual({ id: first.id, runId: run.id, time: 10, level: 'info', message: 'Using backend cpu' });
+    expect(store.getLogs(run.id)).toEqual([first, second, third]);
+    expect(store.getLogs(run.id, first.id)).toEqual([second, third]);
+    expect(store.getLogs(run.id, third.id)).toEqual([]);
+    expect(second.id).toBeGreaterThan(first.id);
+  });
+});
+
+describe('architectures', () => {
+  it('saves versions under one name and reads latest or a given version', () => {
+    const v1 = store.saveArchitecture('conv-net', sampleGraph('conv-net', 10));
+    const v2 = store.saveArchitecture('conv-net', sampleGraph('conv-net', 20));
+    const other = store.saveArchitecture('autoencoder', sampleGraph('autoencoder', 5));
+    expect(v1).toMatchObject({ name: 'conv-net', version: 1 });
+    expect(v2).toMatchObject({ id: v1.id, name: 'conv-net', version: 2 });
+    expect(other).toMatchObject({ version: 1 });
+    expect(other.id).not.toBe(v1.id);
+
+    expect(store.getArchitecture(v1.id)?.version).toBe(2);
+    expect(store.getArchitecture(v1.id)?.graph).toEqual(sampleGraph('conv-net', 20));
+    expect(store.getArchitecture(v1.id, 1)?.graph).toEqual(sampleGraph('conv-net', 10));
+    expect(store.getArchitecture(v1.id, 3)).toBeUndefined();
+    expect(store.getArchitecture(9999)).toBeUndefined();
+
+    expect(store.listArchitectures().map((a) => [a.name, a.version])).toEqual([['autoencoder', 1], ['conv-net', 2]]);
+  });
+});
+
+describe('settings', () => {
+  it('gets, sets and overwrites', () => {
+    expect(store.getSetting('backend')).toBeUndefined();
+    store.setSetting('backend', 'wasm');
+    expect(store.getSetting('backend')).toBe('wasm');
+    store.setSetting('backend', 'auto');
+    expect(store.getSetting('backend')).toBe('auto');
+  });
+});
+
+describe('store', () => {
+  it('reports its absolute path and schema version', () => {
+    expect(path.isAbsolute(store.path)).toBe(true);
+    expect(store.path.endsWith(path.join('nested', 'dir', 'workbench.db'))).toBe(true);
+    expect(store.schemaVersion()).toBeGreaterThanOrEqual(1);
+  });
+});
