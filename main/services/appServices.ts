@@ -42,6 +42,8 @@ export function createServices(opts: { dataDir: string; env?: NodeJS.ProcessEnv 
   fs.mkdirSync(dataDir, { recursive: true });
   const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion });
   const interruptedAtStart = store.interruptStaleRuns(Date.now());
+  // A first start has somewhere to put runs at once (MNIST is built in).
+  if (store.listExperiments().length === 0) store.ensureExperiment('Default');
   const events = new EventBus();
   const experiments = new ExperimentService(store);
   const datasets = new DatasetService();

@@ -11,6 +11,9 @@ export class ExperimentService {
   }
 
   create(name: string, description: string): Experiment {
+    if (this.store.listExperiments().some((e) => e.name === name)) {
+      throw new ApiError('conflict', `An experiment named "${name}" already exists`);
+    }
     return this.store.createExperiment(name, description);
   }
 

@@ -1,0 +1,30 @@
+import type { ApiErrorPayload } from '../../main/common/api';
+
+/** `network`: the server could not be reached or answered something that is not the wire format. */
+export type ApiCallErrorCode = ApiErrorPayload['code'] | 'network';
+
+/** What every failed call rejects with, on both transports. */
+export class ApiCallError extends Error {
+  readonly code: ApiCallErrorCode;
+  /** Schema failures as "path: message" (empty when the error is not about the request). */
+  readonly issues: string[];
+  readonly method: string;
+
+  constructor(method: string, code: ApiCallErrorCode, message: string, issues: readonly string[] = []) {
+    super(message);
+    this.name = 'ApiCallError';
+    this.method = method;
+    this.code = code;
+    this.issues = [...issues];
+  }
+
+  static fromPayload(method: string, payload: ApiErrorPayload): ApiCallError {
+    return new ApiCallError(method, payload.code, payload.message, payload.issues ?? []);
+  }
+}
+
+/** A readable message for any rejection, for views that show it. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,18 @@
+import { createRouter, createWebHashHistory, type Router } from 'vue-router';
+import ExperimentsView from './views/ExperimentsView.vue';
+import ExperimentView from './views/ExperimentView.vue';
+
+/** Hash history: the same URLs work from file:// (Electron) and http:// (serve mode). */
+export function createAppRouter(): Router {
+  return createRouter({
+    history: createWebHashHistory(),
+    routes: [
+      { path: '/', name: 'experiments', component: ExperimentsView },
+      { path: '/experiments/:id(\\d+)', name: 'experiment', component: ExperimentView },
+      { path: '/experiments/:id(\\d+)/new', name: 'run-new', component: () => import('./views/RunNewView.vue') },
+      { path: '/runs/:id(\\d+)', name: 'run', component: () => import('./views/RunView.vue') },
+      { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
+      { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
+    ],
+  });
+}
