@@ -1,0 +1,176 @@
+/**
+ * Training throughput per backend: the MLP and the LeNet CNN on full-size
+ * MNIST batches of 64 (Adam), after a warm-up, plus the wasm gradient kernels
+ * against the alternatives. Writes bench/results/throughput.json and prints a
+ * markdown table.
+ *
+ *   npm run build:node && node dist/bench/trainThroughput.js
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { datasetCatalogue } from '../workers/common/datasets';
+import type { BackendName } from '../workers/common/protocol';
+import type { ClassifierTemplate } from '../workers/common/runConfig';
+import { classifierTemplates } from '../workers/common/templates';
+import { loadImageDataset } from '../workers/data/mnist';
+import { availableBackends, selectBackend } from '../workers/engine/backend';
+import { registerWasmKernels } from '../workers/engine/wasmKernels';
+import { disposeBatch, makeBatch } from '../workers/families/classifier/data';
+import { buildClassifier, makeOptimizer } from '../workers/families/classifier/model';
+import { trainStep } from '../workers/families/classifier/step';
+
+const BATCH = 64;
+const WARMUP = 3;
+const STEPS = 50;
+/** Stop a (model, backend) measurement after this long, whatever the step count (cpu CNN). */
+const TIME_BUDGET_MS = 15_000;
+
+function repoRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'latent-workbench') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`No latent-workbench package.json above ${__dirname}`);
+    dir = up;
+  }
+}
+
+interface Measurement { samplesPerS: number; steps: number; msPerStep: number; finalLoss: number }
+
+async function measure(template: ClassifierTemplate, images: Float32Array, labels: Int32Array): Promise<Measurement> {
+  const cm = buildClassifier(classifierTemplates[template], [28, 28, 1], 10, 1);
+  const opt = makeOptimizer({ optimizer: 'adam', learningRate: 0.001, momentum: 0.9 });
+  const n = labels.length;
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  const batchAt = (k: number): ReturnType<typeof makeBatch> => {
+    const start = (k * BATCH) % (n - BATCH);
+    return makeBatch(images, labels, [28, 28, 1], 10, idx, start, start + BATCH);
+  };
+  let loss = NaN;
+  for (let k = 0; k < WARMUP; k++) {
+    const b = batchAt(k);
+    loss = (await trainStep(cm, opt, b)).loss;
+    disposeBatch(b);
+  }
+  const t0 = performance.now();
+  let steps = 0;
+  while (steps < STEPS && (steps < 2 || performance.now() - t0 < TIME_BUDGET_MS)) {
+    const b = batchAt(WARMUP + steps);
+    loss = (await trainStep(cm, opt, b)).loss;
+    disposeBatch(b);
+    steps++;
+  }
+  const ms = performance.now() - t0;
+  cm.model.dispose();
+  opt.dispose();
+  return { samplesPerS: (steps * BATCH * 1000) / ms, steps, msPerStep: ms / steps, finalLoss: loss };
+}
+
+async function timeIt(fn: () => tf.Tensor, reps: number): Promise<number> {
+  const w = fn();
+  await w.data();
+  w.dispose();
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) {
+    const r = fn();
+    await r.data();
+    r.dispose();
+  }
+  return (performance.now() - t0) / reps;
+}
+
+/** LeNet conv2 gradients (batch 64): our wasm kernels vs the built-in wasm one and cpu. */
+async function kernelTimings(results: Record<string, number | string>): Promise<void> {
+  const xShape: [number, number, number, number] = [BATCH, 14, 14, 6];
+  const fShape: [number, number, number, number] = [5, 5, 6, 16];
+  const dyShape: [number, number, number, number] = [BATCH, 10, 10, 16];
+  const attrsF = { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: fShape };
+  const attrsI = { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: xShape };
+  for (const backend of ['cpu', 'wasm']) {
+    await tf.setBackend(backend);
+    const x = tf.randomNormal(xShape, 0, 1, 'float32', 1);
+    const dy = tf.randomNormal(dyShape, 0, 1, 'float32', 2);
+    const filter = tf.randomNormal(fShape, 0, 1, 'float32', 3);
+    const reps = backend === 'cpu' ? 2 : 20;
+    results[`kernels.conv2d_backprop_filter.lenet_conv2_b64.${backend}_ms`] = await timeIt(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrsF) as tf.Tensor, reps);
+    results[`kernels.conv2d_backprop_input.lenet_conv2_b64.${backend}_ms`] = await timeIt(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrsI) as tf.Tensor, reps);
+    tf.dispose([x, dy, filter]);
+  }
+}
+
+/** The built-in wasm Conv2DBackpropInput, before registerWasmKernels replaces it. */
+async function builtinBackpropInputMs(): Promise<number | undefined> {
+  const builtin = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (!builtin) return undefined;
+  await tf.setBackend('wasm');
+  const dy = tf.randomNormal([BATCH, 10, 10, 16], 0, 1, 'float32', 2);
+  const filter = tf.randomNormal([5, 5, 6, 16], 0, 1, 'float32', 3);
+  const backend = tf.backend();
+  const run = (): tf.Tensor => {
+    const info = builtin.kernelFunc({ inputs: { dy, filter }, attrs: { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: [BATCH, 14, 14, 6] }, backend }) as tf.TensorInfo;
+    return tf.engine().makeTensorFromTensorInfo(info);
+  };
+  const ms = await timeIt(run, 5);
+  tf.dispose([dy, filter]);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const builtinMs = await builtinBackpropInputMs();
+  registerWasmKernels();
+
+  const needed = (WARMUP + STEPS) * BATCH + BATCH;
+  const data = loadImageDataset(datasetCatalogue.mnist, { trainSize: needed, testSize: 10 });
+  const results: Record<string, number | string> = {};
+  const rows: string[] = [];
+  const backends = availableBackends().filter((b) => b.available).map((b) => b.backend);
+  for (const backend of backends) {
+    let active: BackendName;
+    try {
+      active = await selectBackend(backend);
+    } catch (e) {
+      results[`${backend}.error`] = (e as Error).message;
+      continue;
+    }
+    for (const [key, template] of [['mlp', 'mlp'], ['cnn', 'lenet']] as const) {
+      const m = await measure(template, data.trainImages, data.trainLabels);
+      results[`${key}.${active}.samples_per_s`] = Math.round(m.samplesPerS);
+      results[`${key}.${active}.ms_per_step`] = Number(m.msPerStep.toFixed(2));
+      results[`${key}.${active}.steps_timed`] = m.steps;
+      rows.push(`| ${key} (${template}) | ${active} | ${Math.round(m.samplesPerS)} | ${m.msPerStep.toFixed(1)} | ${m.steps} |`);
+      console.error(`${key} on ${active}: ${Math.round(m.samplesPerS)} samples/s`);
+    }
+  }
+  await kernelTimings(results);
+  if (builtinMs !== undefined) results['kernels.conv2d_backprop_input.lenet_conv2_b64.wasm_builtin_ms'] = builtinMs;
+  for (const k of Object.keys(results)) if (k.endsWith('_ms') && typeof results[k] === 'number') results[k] = Number((results[k] as number).toFixed(2));
+
+  const cpu = cpus();
+  const out = {
+    benchmark: 'trainThroughput',
+    description: `Adam training steps on MNIST batches of ${BATCH} (28×28×1) after ${WARMUP} warm-up steps; up to ${STEPS} timed steps or ${TIME_BUDGET_MS / 1000} s per (model, backend). mlp = 784-128-10 with dropout, cnn = LeNet-5.`,
+    date: new Date().toISOString(),
+    machine: { cpu_model: cpu[0]?.model ?? 'unknown', cores: cpu.length, total_mem_gb: Number((totalmem() / 2 ** 30).toFixed(1)), node_version: process.version, platform: `${process.platform}-${process.arch}`, tfjs_version: tf.version.tfjs },
+    results,
+  };
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'throughput.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`Training throughput (batch ${BATCH}, ${out.machine.cpu_model}, ${out.machine.cores} cores, Node ${process.version})\n`);
+  console.log('| model | backend | samples/s | ms/step | steps timed |');
+  console.log('|---|---|---:|---:|---:|');
+  for (const r of rows) console.log(r);
+  console.log('\n| kernel (LeNet conv2, batch 64) | ms |');
+  console.log('|---|---:|');
+  for (const [k, v] of Object.entries(results)) if (k.startsWith('kernels.')) console.log(`| ${k.slice('kernels.'.length)} | ${v} |`);
+  console.log(`\nWrote ${join(dir, 'throughput.json')}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

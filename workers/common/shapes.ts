@@ -1,0 +1,396 @@
+/**
+ * Shape inference and validation of architecture graphs. Pure: the editor runs
+ * it on every change, the services before queueing a run, the worker before
+ * compiling. Errors are returned, never thrown, each naming its node and
+ * saying how to fix it.
+ */
+import type { z } from 'zod';
+import {
+  graphDocumentSchema,
+  type GraphDocument,
+  type GraphError,
+  type GraphNode,
+  type NodeShapeInfo,
+  type Shape,
+  type ShapeReport,
+} from './graph';
+import { isLayerKind, layerParamSchemas, toPair, type LayerKind, type LayerParams } from './layers';
+
+/** A node whose kind and parameters are valid, with its parameters parsed (defaults applied). */
+export type ParsedNode = { [K in LayerKind]: { id: string; kind: K; params: LayerParams<K> } }[LayerKind];
+
+export interface GraphAnalysis {
+  report: ShapeReport;
+  /** Nodes with valid kind and params, in topological order (only when the graph has no cycle). */
+  order: ParsedNode[];
+  /** The id of each node's single input node. */
+  inputOf: Record<string, string>;
+}
+
+const MAX_ELEMENTS = 2 ** 31 - 1;
+
+function product(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Output length of a windowed op (conv, pool) along one axis, as tf computes it. */
+export function windowOutputSize(n: number, f: number, s: number, padding: 'valid' | 'same'): number {
+  return padding === 'same' ? Math.ceil(n / s) : Math.floor((n - f) / s) + 1;
+}
+
+function zodMessages(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+interface ShapeResult { shape?: Shape; params: number; error?: GraphError }
+
+function windowShape(node: ParsedNode & { kind: 'conv2d' | 'maxPool2d' | 'avgPool2d' }, input: Shape): ShapeResult {
+  const label = `${node.kind} '${node.id}'`;
+  if (input.length !== 3) {
+    return {
+      params: 0,
+      error: {
+        code: 'shape-mismatch', nodeId: node.id,
+        message: `${label} needs a rank-3 [height, width, channels] input, got ${fmtShape(input)}`,
+        hint: input.length === 1
+          ? 'Add a reshape layer before it (e.g. targetShape [28, 28, 1]) or use dense layers instead'
+          : 'Reshape the input to [height, width, channels]',
+      },
+    };
+  }
+  const [h, w, c] = input as [number, number, number];
+  let kernel: [number, number];
+  let strides: [number, number];
+  let padding: 'valid' | 'same';
+  if (node.kind === 'conv2d') {
+    kernel = toPair(node.params.kernelSize);
+    strides = toPair(node.params.strides);
+    padding = node.params.padding;
+  } else {
+    kernel = toPair(node.params.poolSize);
+    strides = node.params.strides === undefined ? kernel : toPair(node.params.strides);
+    padding = node.params.padding;
+  }
+  const [kh, kw] = kernel;
+  const [sh, sw] = strides;
+  if (padding === 'valid' && (kh > h || kw > w)) {
+    const what = node.kind === 'conv2d' ? 'kernel' : 'pool window';
+    return {
+      params: 0,
+      error: {
+        code: 'kernel-too-large', nodeId: node.id,
+        message: `${label}: ${what} ${kh}×${kw} is larger than its ${h}×${w} input`,
+        hint: `Use a smaller ${what}, padding 'same', or remove a pooling/strided layer before it`,
+      },
+    };
+  }
+  const oh = windowOutputSize(h, kh, sh, padding);
+  const ow = windowOutputSize(w, kw, sw, padding);
+  if (node.kind === 'conv2d') {
+    const { filters, useBias } = node.params;
+    return { shape: [oh, ow, filters], params: kh * kw * c * filters + (useBias ? filters : 0) };
+  }
+  return { shape: [oh, ow, c], params: 0 };
+}
+
+function nodeShape(node: ParsedNode, input: Shape | undefined): ShapeResult {
+  const label = `${node.kind} '${node.id}'`;
+  switch (node.kind) {
+    case 'input':
+      return { shape: [...node.params.shape], params: 0 };
+    case 'dense': {
+      if (!input) return { params: 0 };
+      if (input.length !== 1) {
+        return {
+          params: 0,
+          error: {
+            code: 'shape-mismatch', nodeId: node.id,
+            message: `${label} needs a rank-1 input, got ${fmtShape(input)}`,
+            hint: `Add a flatten layer before '${node.id}'`,
+          },
+        };
+      }
+      const inUnits = input[0]!;
+      const { units, useBias } = node.params;
+      return { shape: [units], params: inUnits * units + (useBias ? units : 0) };
+    }
+    case 'conv2d':
+    case 'maxPool2d':
+    case 'avgPool2d':
+      if (!input) return { params: 0 };
+      return windowShape(node, input);
+    case 'flatten':
+      if (!input) return { params: 0 };
+      return { shape: [product(input)], params: 0 };
+    case 'dropout':
+    case 'activation':
+      if (!input) return { params: 0 };
+      return { shape: [...input], params: 0 };
+    case 'batchNorm': {
+      if (!input) return { params: 0 };
+      const channels = input[input.length - 1]!;
+      return { shape: [...input], params: 4 * channels };
+    }
+    case 'reshape': {
+      if (!input) return { params: 0 };
+      const target = node.params.targetShape;
+      if (product(target) !== product(input)) {
+        return {
+          params: 0,
+          error: {
+            code: 'shape-mismatch', nodeId: node.id,
+            message: `${label}: cannot reshape ${fmtShape(input)} (${product(input)} values) to ${fmtShape(target)} (${product(target)} values)`,
+            hint: `Choose a target shape whose sizes multiply to ${product(input)}`,
+          },
+        };
+      }
+      return { shape: [...target], params: 0 };
+    }
+  }
+}
+
+/** Validate structure, parameters and shapes of a parsed graph document. */
+export function analyzeGraph(doc: GraphDocument): GraphAnalysis {
+  const errors: GraphError[] = [];
+  const byId = new Map<string, GraphNode>();
+  const parsed = new Map<string, ParsedNode>();
+
+  for (const node of doc.nodes) {
+    if (byId.has(node.id)) {
+      errors.push({
+        code: 'duplicate-id', nodeId: node.id,
+        message: `Two nodes have the id '${node.id}'`,
+        hint: 'Give every node a unique id',
+      });
+      continue;
+    }
+    byId.set(node.id, node);
+    if (!isLayerKind(node.kind)) {
+      errors.push({
+        code: 'unknown-kind', nodeId: node.id,
+        message: `Node '${node.id}' has unknown kind '${node.kind}'`,
+        hint: `Use one of: ${Object.keys(layerParamSchemas).join(', ')}`,
+      });
+      continue;
+    }
+    const result = layerParamSchemas[node.kind].safeParse(node.params);
+    if (!result.success) {
+      errors.push({
+        code: 'bad-params', nodeId: node.id,
+        message: `${node.kind} '${node.id}': ${zodMessages(result.error)}`,
+        hint: `Fix the parameters of '${node.id}'`,
+      });
+      continue;
+    }
+    parsed.set(node.id, { id: node.id, kind: node.kind, params: result.data } as ParsedNode);
+  }
+
+  // Edges.
+  const incoming = new Map<string, string[]>();
+  const outgoing = new Map<string, string[]>();
+  for (const id of byId.keys()) { incoming.set(id, []); outgoing.set(id, []); }
+  for (const e of doc.edges) {
+    const missing = [e.from, e.to].filter((id) => !byId.has(id));
+    if (missing.length) {
+      errors.push({
+        code: 'dangling-edge', nodeId: byId.has(e.from) ? e.from : byId.has(e.to) ? e.to : undefined,
+        message: `Edge ${e.from} → ${e.to} refers to missing node${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')}`,
+        hint: 'Delete the edge or add the missing node',
+      });
+      continue;
+    }
+    incoming.get(e.to)!.push(e.from);
+    outgoing.get(e.from)!.push(e.to);
+  }
+
+  // Input node.
+  const inputs = [...byId.values()].filter((n) => n.kind === 'input');
+  if (inputs.length === 0) {
+    errors.push({ code: 'no-input', message: 'The graph has no input node', hint: "Add an 'input' node with the shape of one example, e.g. [28, 28, 1]" });
+  } else if (inputs.length > 1) {
+    for (const n of inputs.slice(1)) {
+      errors.push({
+        code: 'multiple-inputs', nodeId: n.id,
+        message: `The graph has ${inputs.length} input nodes ('${inputs.map((i) => i.id).join("', '")}'); only one is supported`,
+        hint: `Remove input '${n.id}' or merge the branches`,
+      });
+    }
+  }
+
+  // Arity.
+  const inputOf: Record<string, string> = {};
+  const arityBad = new Set<string>();
+  for (const [id, node] of byId) {
+    const ins = incoming.get(id)!;
+    if (node.kind === 'input') {
+      if (ins.length > 0) {
+        arityBad.add(id);
+        errors.push({ code: 'too-many-inputs', nodeId: id, message: `Input node '${id}' has incoming edges from ${ins.map((s) => `'${s}'`).join(', ')}`, hint: 'Input nodes take no inputs: delete those edges' });
+      }
+    } else if (ins.length === 0) {
+      arityBad.add(id);
+      errors.push({ code: 'missing-input', nodeId: id, message: `${node.kind} '${id}' has no input`, hint: `Connect a layer's output to '${id}'` });
+    } else if (ins.length > 1) {
+      arityBad.add(id);
+      errors.push({ code: 'too-many-inputs', nodeId: id, message: `${node.kind} '${id}' has ${ins.length} inputs (${ins.map((s) => `'${s}'`).join(', ')}) but takes exactly one`, hint: `Keep one incoming edge of '${id}'` });
+    } else {
+      inputOf[id] = ins[0]!;
+    }
+  }
+
+  // Topological order (Kahn); nodes left over are on or behind a cycle.
+  const indeg = new Map<string, number>();
+  for (const [id, ins] of incoming) indeg.set(id, ins.length);
+  const queue = doc.nodes.filter((n) => byId.get(n.id) === n && indeg.get(n.id) === 0).map((n) => n.id);
+  const topo: string[] = [];
+  while (queue.length) {
+    const id = queue.shift()!;
+    topo.push(id);
+    for (const next of outgoing.get(id)!) {
+      const d = indeg.get(next)! - 1;
+      indeg.set(next, d);
+      if (d === 0) queue.push(next);
+    }
+  }
+  const hasCycle = topo.length < byId.size;
+  if (hasCycle) {
+    const inCycle = [...byId.keys()].filter((id) => !topo.includes(id));
+    errors.push({
+      code: 'cycle', nodeId: inCycle[0],
+      message: `The graph has a cycle through ${inCycle.map((id) => `'${id}'`).join(', ')}`,
+      hint: 'Remove an edge so that data flows one way from the input to the output',
+    });
+  }
+
+  // Reachability from the input.
+  const reachable = new Set<string>();
+  const root = inputs[0];
+  if (root) {
+    const stack = [root.id];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (reachable.has(id)) continue;
+      reachable.add(id);
+      stack.push(...outgoing.get(id)!);
+    }
+    for (const id of byId.keys()) {
+      if (!reachable.has(id) && !arityBad.has(id) && byId.get(id)!.kind !== 'input') {
+        errors.push({ code: 'unreachable', nodeId: id, message: `Node '${id}' cannot be reached from input '${root.id}'`, hint: `Connect '${id}' to the graph or delete it` });
+      }
+    }
+  }
+
+  // Single sink.
+  const sinks = [...byId.keys()].filter((id) => outgoing.get(id)!.length === 0);
+  let outputNodeId: string | undefined;
+  if (sinks.length === 1) {
+    outputNodeId = sinks[0];
+  } else if (sinks.length > 1) {
+    errors.push({
+      code: 'bad-output', nodeId: sinks[1],
+      message: `The graph has ${sinks.length} outputs (${sinks.map((s) => `'${s}'`).join(', ')}); exactly one is supported`,
+      hint: 'Connect every branch into one final layer or delete the extra ones',
+    });
+  }
+
+  // Shapes, in topological order.
+  const shapes = new Map<string, Shape>();
+  const nodes: NodeShapeInfo[] = [];
+  const order: ParsedNode[] = [];
+  let totalParams = 0;
+  let totalActivations = 0;
+  for (const id of topo) {
+    const node = parsed.get(id);
+    if (!node) continue;
+    order.push(node);
+    if (arityBad.has(id)) continue;
+    const from = inputOf[id];
+    const inShape = from === undefined ? undefined : shapes.get(from);
+    if (node.kind !== 'input' && inShape === undefined) continue;
+    const r = nodeShape(node, inShape);
+    if (r.error) { errors.push(r.error); continue; }
+    if (!r.shape) continue;
+    if (r.shape.some((d) => d < 1) || product(r.shape) > MAX_ELEMENTS) {
+      errors.push({ code: 'shape-mismatch', nodeId: id, message: `${node.kind} '${id}' would output ${fmtShape(r.shape)}`, hint: 'Use smaller kernels, strides or sizes' });
+      continue;
+    }
+    shapes.set(id, r.shape);
+    const activations = product(r.shape);
+    nodes.push({ nodeId: id, kind: node.kind, outputShape: r.shape, paramCount: r.params, activationsPerExample: activations });
+    totalParams += r.params;
+    totalActivations += activations;
+  }
+
+  const outputShape = outputNodeId === undefined ? undefined : shapes.get(outputNodeId);
+  const report: ShapeReport = {
+    ok: errors.length === 0,
+    errors,
+    nodes,
+    totalParams,
+    totalActivationsPerExample: totalActivations,
+  };
+  if (outputNodeId !== undefined) report.outputNodeId = outputNodeId;
+  if (outputShape !== undefined) report.outputShape = outputShape;
+  return { report, order: hasCycle ? [] : order, inputOf };
+}
+
+export function inferShapes(doc: GraphDocument): ShapeReport {
+  return analyzeGraph(doc).report;
+}
+
+export interface GraphValidation {
+  /** The parsed document, when it matched the schema. */
+  doc?: GraphDocument;
+  report: ShapeReport;
+}
+
+function emptyReport(errors: GraphError[]): ShapeReport {
+  return { ok: false, errors, nodes: [], totalParams: 0, totalActivationsPerExample: 0 };
+}
+
+/** Parse an untrusted graph document, then infer shapes. Never throws. */
+export function validateGraph(raw: unknown): GraphValidation {
+  const parsed = graphDocumentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const rawNodes = typeof raw === 'object' && raw !== null && Array.isArray((raw as { nodes?: unknown }).nodes)
+      ? (raw as { nodes: unknown[] }).nodes
+      : [];
+    const errors = parsed.error.issues.map((issue): GraphError => {
+      const path = issue.path.map(String);
+      let nodeId: string | undefined;
+      if (path[0] === 'nodes' && path[1] !== undefined) {
+        const n = rawNodes[Number(path[1])];
+        const id = typeof n === 'object' && n !== null ? (n as { id?: unknown }).id : undefined;
+        if (typeof id === 'string') nodeId = id;
+      }
+      const error: GraphError = {
+        code: 'bad-params',
+        message: `graph document: ${path.length ? `${path.join('.')}: ` : ''}${issue.message}`,
+        hint: 'The document does not match the latent-graph format; fix the named field',
+      };
+      if (nodeId !== undefined) error.nodeId = nodeId;
+      return error;
+    });
+    return { report: emptyReport(errors) };
+  }
+  return { doc: parsed.data, report: inferShapes(parsed.data) };
+}
+
+/** An error unless the graph's output is a vector of numClasses probabilities. */
+export function checkClassifierOutput(report: ShapeReport, numClasses: number): GraphError | undefined {
+  const shape = report.outputShape;
+  if (shape && shape.length === 1 && shape[0] === numClasses) return undefined;
+  const error: GraphError = {
+    code: 'bad-output',
+    message: shape
+      ? `The output shape is ${fmtShape(shape)} but the dataset has ${numClasses} classes, so it must be [${numClasses}]`
+      : `The graph has no output shape; a classifier needs an output of shape [${numClasses}]`,
+    hint: `End the graph with a dense layer of ${numClasses} units and softmax activation`,
+  };
+  if (report.outputNodeId !== undefined) error.nodeId = report.outputNodeId;
+  return error;
+}

@@ -1,0 +1,145 @@
+/**
+ * Checkpoints: model weights and optimizer state as one binary file
+ * (weights.bin, little-endian, 4-byte aligned) plus a JSON manifest
+ * (manifest.json, written last, so its presence marks a complete checkpoint).
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+
+export const CHECKPOINT_FORMAT = 'latent-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+export interface CheckpointState {
+  /** Epochs completed. */
+  epoch: number;
+  /** Global step (batches seen). */
+  step: number;
+  /** Named PRNG states (e.g. each dropout layer's). */
+  rng: Record<string, number>;
+  /** Anything else the family wants back. */
+  extra?: Record<string, unknown>;
+}
+
+export interface TensorEntry {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  /** Byte offset in weights.bin. */
+  offset: number;
+  byteLength: number;
+}
+
+export interface CheckpointManifest extends CheckpointState {
+  format: typeof CHECKPOINT_FORMAT;
+  version: typeof CHECKPOINT_VERSION;
+  createdAt: string;
+  weightsFile: string;
+  model: TensorEntry[];
+  optimizer: TensorEntry[];
+}
+
+const WEIGHTS_FILE = 'weights.bin';
+const MANIFEST_FILE = 'manifest.json';
+
+interface Named { name: string; tensor: tf.Tensor }
+
+async function pack(named: readonly Named[], chunks: Uint8Array[], start: number): Promise<{ entries: TensorEntry[]; end: number }> {
+  const entries: TensorEntry[] = [];
+  let offset = start;
+  for (const { name, tensor } of named) {
+    if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') throw new Error(`checkpoint: tensor '${name}' has unsupported dtype ${tensor.dtype}`);
+    const values = await tensor.data();
+    // Copy: on the cpu backend data() returns the tensor's own buffer.
+    const bytes = new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+    chunks.push(bytes);
+    entries.push({ name, shape: [...tensor.shape], dtype: tensor.dtype, offset, byteLength: bytes.byteLength });
+    offset += bytes.byteLength;
+  }
+  return { entries, end: offset };
+}
+
+/** Save model weights, optimizer weights and loop state into `dir` (created if needed). */
+export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: CheckpointState): Promise<CheckpointManifest> {
+  await mkdir(dir, { recursive: true });
+  const weights = model.weights;
+  const values = model.getWeights();
+  const modelNamed = weights.map((w, i) => ({ name: w.originalName, tensor: values[i]! }));
+  const optimizerNamed = await optimizer.getWeights();
+  const chunks: Uint8Array[] = [];
+  const m = await pack(modelNamed, chunks, 0);
+  const o = await pack(optimizerNamed, chunks, m.end);
+  const manifest: CheckpointManifest = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    createdAt: new Date().toISOString(),
+    epoch: state.epoch,
+    step: state.step,
+    rng: { ...state.rng },
+    weightsFile: WEIGHTS_FILE,
+    model: m.entries,
+    optimizer: o.entries,
+  };
+  if (state.extra !== undefined) manifest.extra = state.extra;
+  const tmpWeights = join(dir, `${WEIGHTS_FILE}.tmp`);
+  await writeFile(tmpWeights, Buffer.concat(chunks));
+  await rename(tmpWeights, join(dir, WEIGHTS_FILE));
+  const tmpManifest = join(dir, `${MANIFEST_FILE}.tmp`);
+  await writeFile(tmpManifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(tmpManifest, join(dir, MANIFEST_FILE));
+  return manifest;
+}
+
+export async function readManifest(dir: string): Promise<CheckpointManifest> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, MANIFEST_FILE), 'utf8');
+  } catch (e) {
+    throw new Error(`No checkpoint in ${dir}: ${(e as Error).message}`, { cause: e });
+  }
+  const manifest = JSON.parse(text) as CheckpointManifest;
+  if (manifest.format !== CHECKPOINT_FORMAT || manifest.version !== CHECKPOINT_VERSION) {
+    throw new Error(`${dir}: not a ${CHECKPOINT_FORMAT} v${CHECKPOINT_VERSION} checkpoint`);
+  }
+  return manifest;
+}
+
+function unpack(entry: TensorEntry, bytes: Uint8Array, dir: string): tf.Tensor {
+  if (entry.offset + entry.byteLength > bytes.byteLength) {
+    throw new Error(`${dir}: ${WEIGHTS_FILE} is truncated: '${entry.name}' needs bytes ${entry.offset}..${entry.offset + entry.byteLength}, file has ${bytes.byteLength}`);
+  }
+  const copy = bytes.slice(entry.offset, entry.offset + entry.byteLength).buffer;
+  const values = entry.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
+  return tf.tensor(values, entry.shape, entry.dtype);
+}
+
+/**
+ * Restore a checkpoint into a model with the same architecture and a fresh
+ * optimizer of the same kind. Returns the saved loop state.
+ */
+export async function loadCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<CheckpointState> {
+  const manifest = await readManifest(dir);
+  const bytes = new Uint8Array(await readFile(join(dir, manifest.weightsFile)));
+  const weights = model.weights;
+  if (weights.length !== manifest.model.length) {
+    throw new Error(`${dir}: checkpoint has ${manifest.model.length} weight tensors, the model has ${weights.length}: was it saved from a different architecture?`);
+  }
+  weights.forEach((w, i) => {
+    const e = manifest.model[i]!;
+    if (e.shape.join('x') !== w.shape.join('x')) {
+      throw new Error(`${dir}: weight '${e.name}' has shape [${e.shape.join(', ')}] but the model's '${w.originalName}' has [${w.shape.join(', ')}]`);
+    }
+  });
+  const modelTensors = manifest.model.map((e) => unpack(e, bytes, dir));
+  const optimizerTensors = manifest.optimizer.map((e) => ({ name: e.name, tensor: unpack(e, bytes, dir) }));
+  try {
+    model.setWeights(modelTensors);
+    if (optimizerTensors.length > 0) await optimizer.setWeights(optimizerTensors);
+  } finally {
+    tf.dispose(modelTensors);
+    tf.dispose(optimizerTensors.map((o) => o.tensor));
+  }
+  const state: CheckpointState = { epoch: manifest.epoch, step: manifest.step, rng: { ...manifest.rng } };
+  if (manifest.extra !== undefined) state.extra = manifest.extra;
+  return state;
+}

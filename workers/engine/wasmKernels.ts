@@ -1,0 +1,168 @@
+/**
+ * Kernels the tfjs wasm backend lacks (or runs slowly), composed from kernels
+ * it has:
+ *  - Conv2DBackpropFilter: a stride-1 conv2d with dilation = the forward
+ *    stride, treating the input's channels as the batch and the batch as the
+ *    channels, with dy as the filter (XNNPACK does the work).
+ *  - Conv2DBackpropInput: conv2d of the zero-dilated, padded dy with the
+ *    spatially flipped, in/out-transposed filter (the built-in one is ~20×
+ *    slower).
+ *  - UnsortedSegmentSum (gradient of gather, so embeddings train): one-hot
+ *    (int32, then cast: float oneHot is broken on wasm) transposed × data.
+ *
+ * The kernel functions call tf ops: the wasm backend is active while they run,
+ * the engine does not record them on a gradient tape (kernelDepth > 0), and a
+ * Tensor returned from a kernelFunc is used as the output as is (the engine
+ * passes through outputs that have a rank), so nothing is copied or leaked.
+ */
+import * as tf from '@tensorflow/tfjs';
+// Load the wasm backend's own kernels first, so ours are registered after (and win).
+import '@tensorflow/tfjs-backend-wasm';
+
+type TensorInfo = tf.TensorInfo;
+type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
+
+const BACKEND = 'wasm';
+
+/** Run `fn` on Tensors for the given inputs, wrapping bare TensorInfos for the duration. */
+function withTensors(infos: readonly TensorInfo[], fn: (ts: tf.Tensor[]) => tf.Tensor): tf.Tensor {
+  const engine = tf.engine();
+  const wrapped: tf.Tensor[] = [];
+  const tensors = infos.map((info) => {
+    if (info instanceof tf.Tensor) return info;
+    engine.backend.incRef(info.dataId);
+    const t = engine.makeTensorFromTensorInfo(info);
+    wrapped.push(t);
+    return t;
+  });
+  try {
+    return tf.tidy(() => fn(tensors));
+  } finally {
+    for (const t of wrapped) t.dispose();
+  }
+}
+
+function isNCHW(dataFormat: unknown): boolean {
+  return dataFormat === 'NCHW';
+}
+
+function convInfo(inShape: readonly number[], filterShape: readonly number[], attrs: tf.NamedAttrMap): Conv2DInfo {
+  const strides = attrs['strides'] as [number, number] | number;
+  const pad = attrs['pad'] as 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  const rounding = attrs['dimRoundingMode'] as 'floor' | 'round' | 'ceil' | undefined;
+  return tf.backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides, 1, pad, rounding, false, 'channelsLast',
+  );
+}
+
+/** Pad (or crop, for negative amounts) the two spatial axes of an NHWC tensor. */
+function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
+  let y = x;
+  if (top > 0 || bottom > 0 || left > 0 || right > 0) {
+    y = tf.pad(y, [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
+  }
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+    const [n, h, w, c] = y.shape;
+    const t = Math.max(-top, 0);
+    const l = Math.max(-left, 0);
+    y = tf.slice(y, [0, t, l, 0], [n, h - t - Math.max(-bottom, 0), w - l - Math.max(-right, 0), c]);
+  }
+  return y;
+}
+
+/** dW[kh,kw,c,f] = Σ_{n,oh,ow} x[n, oh·sh + kh − top, ow·sw + kw − left, c] · dy[n,oh,ow,f]. */
+export function conv2dBackpropFilterNHWC(x: tf.Tensor4D, dy: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, inHeight: h, inWidth: w } = info;
+  const { top, left } = info.padInfo;
+  // Rows/cols the stride-1 dilated conv needs: (o − 1)·s + k.
+  const needH = (oh - 1) * sh + kh;
+  const needW = (ow - 1) * sw + kw;
+  const xp = padOrCrop(x, top, needH - h - top, left, needW - w - left);
+  const xt = tf.transpose(xp, [3, 1, 2, 0]); // [C, H', W', N]
+  const f = tf.transpose(dy, [1, 2, 0, 3]); // [OH, OW, N, F]
+  const out = tf.conv2d(xt, f, 1, 'valid', 'NHWC', [sh, sw]); // [C, KH, KW, F]
+  return tf.transpose(out, [1, 2, 0, 3]);
+}
+
+/** dx[n,h,w,c] = Σ_{kh,kw,f} dy[n,(h + top − kh)/sh,(w + left − kw)/sw,f] · W[kh,kw,c,f]. */
+export function conv2dBackpropInputNHWC(dy: tf.Tensor4D, filter: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w } = info;
+  const { top, left } = info.padInfo;
+  const [n, oh, ow, f] = dy.shape;
+  let dyd: tf.Tensor4D = dy;
+  if (sh > 1 || sw > 1) {
+    const spread = tf.pad(tf.reshape(dy, [n, oh, 1, ow, 1, f]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+    dyd = tf.slice(tf.reshape(spread, [n, oh * sh, ow * sw, f]) as tf.Tensor4D, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, f]);
+  }
+  const a = kh - 1 - top;
+  const b = kw - 1 - left;
+  const padded = padOrCrop(dyd, a, h + kh - 1 - a - dyd.shape[1], b, w + kw - 1 - b - dyd.shape[2]);
+  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]); // [KH, KW, F, C]
+  return tf.conv2d(padded, flipped, 1, 'valid');
+}
+
+function conv2DBackpropFilter({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.Tensor {
+  const a = attrs ?? {};
+  const nchw = isNCHW(a['dataFormat']);
+  return withTensors([inputs['x']!, inputs['dy']!], ([xIn, dyIn]) => {
+    const x = (nchw ? tf.transpose(xIn!, [0, 2, 3, 1]) : xIn!) as tf.Tensor4D;
+    const dy = (nchw ? tf.transpose(dyIn!, [0, 2, 3, 1]) : dyIn!) as tf.Tensor4D;
+    const filterShape = a['filterShape'] as number[];
+    return conv2dBackpropFilterNHWC(x, dy, convInfo(x.shape, filterShape, a));
+  });
+}
+
+function conv2DBackpropInput({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.Tensor {
+  const a = attrs ?? {};
+  const nchw = isNCHW(a['dataFormat']);
+  return withTensors([inputs['dy']!, inputs['filter']!], ([dyIn, filter]) => {
+    const dy = (nchw ? tf.transpose(dyIn!, [0, 2, 3, 1]) : dyIn!) as tf.Tensor4D;
+    const s = a['inputShape'] as [number, number, number, number];
+    const inShape: [number, number, number, number] = nchw ? [s[0], s[2], s[3], s[1]] : s;
+    const dx = conv2dBackpropInputNHWC(dy, filter as tf.Tensor4D, convInfo(inShape, filter!.shape, a));
+    return nchw ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
+  });
+}
+
+function unsortedSegmentSum({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.Tensor {
+  const numSegments = (attrs ?? {})['numSegments'] as number;
+  return withTensors([inputs['x']!, inputs['segmentIds']!], ([x, ids]) => {
+    const idRank = ids!.rank;
+    const rest = x!.shape.slice(idRank);
+    const m = ids!.size;
+    const d = rest.reduce((p, q) => p * q, 1);
+    const oneHotT = tf.transpose(tf.cast(tf.oneHot(tf.cast(tf.reshape(ids!, [m]), 'int32'), numSegments, 1, 0, 'int32'), 'float32')); // [S, M]
+    const data = tf.reshape(x!.dtype === 'float32' ? x! : tf.cast(x!, 'float32'), [m, d]);
+    const sum = tf.reshape(tf.matMul(oneHotT, data), [numSegments, ...rest]);
+    return x!.dtype === 'float32' ? sum : tf.cast(tf.round(sum), x!.dtype);
+  });
+}
+
+export interface WasmKernelOptions {
+  /** Replace the built-in (slow) Conv2DBackpropInput too. Default true. */
+  fastConv2DBackpropInput?: boolean;
+}
+
+function register(kernelName: string, kernelFunc: tf.KernelFunc, replace: boolean): void {
+  if (tf.getKernel(kernelName, BACKEND)) {
+    if (!replace) return;
+    tf.unregisterKernel(kernelName, BACKEND);
+  }
+  tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
+}
+
+const registered = new Set<string>();
+
+/** Register the missing kernels on the 'wasm' backend. Idempotent. */
+export function registerWasmKernels(options: WasmKernelOptions = {}): void {
+  const add = (name: string, fn: tf.KernelFunc, replace: boolean): void => {
+    if (registered.has(name)) return;
+    register(name, fn, replace);
+    registered.add(name);
+  };
+  add('Conv2DBackpropFilter', conv2DBackpropFilter as tf.KernelFunc, false);
+  add('UnsortedSegmentSum', unsortedSegmentSum as tf.KernelFunc, false);
+  if (options.fastConv2DBackpropInput !== false) add('Conv2DBackpropInput', conv2DBackpropInput as tf.KernelFunc, true);
+}

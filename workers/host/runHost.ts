@@ -1,0 +1,86 @@
+/**
+ * The training host: receives start/cancel, selects the backend, runs the
+ * family, streams batched metrics, throttled progress, logs and checkpoints,
+ * and ends with exactly one of done / failed / cancelled.
+ */
+import type { ProgressMessage, StartMessage, WorkerToMain } from '../common/protocol';
+import { formatIssues, runConfigSchema } from '../common/runConfig';
+import { selectBackendDetailed } from '../engine/backend';
+import { MetricBatcher } from '../engine/metricBatcher';
+import type { ProgressInfo, TrainingSink } from '../engine/sink';
+import { Throttle } from '../engine/throttle';
+import { registerWasmKernels } from '../engine/wasmKernels';
+import { runFamily } from '../families/registry';
+import type { HostTransport } from './transport';
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export interface RunHostOptions {
+  /** Turn uncaught errors into 'failed' (default true; off in in-process tests). */
+  installProcessHandlers?: boolean;
+}
+
+export function runHost(transport: HostTransport, options: RunHostOptions = {}): void {
+  let cancelled = false;
+  let started = false;
+  let finished = false;
+
+  const send = (m: WorkerToMain): void => { void transport.send(m); };
+
+  const finish = async (m: WorkerToMain & { type: 'done' | 'failed' | 'cancelled' }): Promise<void> => {
+    if (finished) return;
+    finished = true;
+    await transport.send(m);
+    transport.close();
+  };
+
+  const fail = (e: unknown): void => { void finish({ type: 'failed', error: errorMessage(e) }); };
+  if (options.installProcessHandlers !== false) {
+    process.on('uncaughtException', fail);
+    process.on('unhandledRejection', fail);
+  }
+
+  const run = async (start: StartMessage): Promise<void> => {
+    const parsed = runConfigSchema.safeParse(start.config);
+    if (!parsed.success) throw new Error(`Invalid run configuration:\n${formatIssues(parsed.error).join('\n')}`);
+    const selection = await selectBackendDetailed(start.backend);
+    for (const s of selection.skipped) send({ type: 'log', level: 'info', message: `Backend skipped: ${s}` });
+    if (selection.backend === 'wasm') registerWasmKernels();
+    send({ type: 'ready', backend: selection.backend });
+
+    const batcher = new MetricBatcher((points) => send({ type: 'metrics', points }));
+    const progress = new Throttle<ProgressInfo>((p) => send({ type: 'progress', ...p } satisfies ProgressMessage), 100);
+    const sink: TrainingSink = {
+      metric: (key, step, value) => batcher.add(key, step, value),
+      progress: (p) => progress.push(p),
+      log: (level, message) => send({ type: 'log', level, message }),
+      checkpoint: (checkpoint) => { batcher.flush(); send({ type: 'checkpoint', checkpoint }); },
+    };
+    try {
+      const result = await runFamily({ ...start, config: parsed.data }, sink, () => cancelled);
+      progress.flush();
+      batcher.finish();
+      await finish(result.status === 'done' ? { type: 'done', final: result.final } : { type: 'cancelled' });
+    } catch (e) {
+      progress.flush();
+      batcher.finish();
+      throw e;
+    }
+  };
+
+  transport.onMessage((m) => {
+    if (m.type === 'cancel') {
+      cancelled = true;
+      if (!started) void finish({ type: 'cancelled' });
+      return;
+    }
+    if (m.type === 'start') {
+      if (started) { send({ type: 'log', level: 'warn', message: 'Ignored a second start message' }); return; }
+      started = true;
+      if (cancelled) return;
+      run(m).catch(fail);
+    }
+  });
+}
