@@ -48,7 +48,9 @@ export function createServices(opts: { dataDir: string; env?: NodeJS.ProcessEnv 
   const experiments = new ExperimentService(store);
   const datasets = new DatasetService();
   const settings = new SettingsService(store, opts.env ?? process.env);
-  const runs = new RunService({ store, events, datasets, settings, dataDir });
+  const env = opts.env ?? process.env;
+  const hostMode = env['LATENT_HOST'] === 'process' ? 'process' : 'auto';
+  const runs = new RunService({ store, events, datasets, settings, dataDir, hostMode });
 
   const handlers: ApiHandlers = {
     'experiments.list': () => experiments.list(),

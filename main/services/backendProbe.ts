@@ -3,19 +3,8 @@
  * native module into the main process (tfjs-node must only ever be loaded
  * in a training child process).
  */
+import { describeBackends, isNativeBackend } from '../../workers/common/backends';
 import type { BackendChoice, BackendName } from '../../workers/common/protocol';
-import { backendPreference } from '../../workers/common/protocol';
-
-const packages: Record<BackendName, string> = {
-  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
-  tensorflow: '@tensorflow/tfjs-node',
-  wasm: '@tensorflow/tfjs-backend-wasm',
-  cpu: '@tensorflow/tfjs',
-};
-
-export function backendPackage(name: BackendName): string {
-  return packages[name];
-}
 
 function resolvable(pkg: string): boolean {
   try {
@@ -29,14 +18,12 @@ function resolvable(pkg: string): boolean {
 let cached: BackendName[] | undefined;
 
 export function availableBackends(): BackendName[] {
-  cached ??= backendPreference.filter((b) => resolvable(packages[b]));
+  cached ??= describeBackends(resolvable).filter((b) => b.available).map((b) => b.backend);
   return [...cached];
 }
 
 /** Native backends run in a child process per run; the others in a worker thread. */
-export function isNative(b: BackendName): boolean {
-  return b === 'tensorflow' || b === 'tensorflow-gpu';
-}
+export const isNative = isNativeBackend;
 
 /** The backend a run with this choice will most likely get (the worker has the final word). */
 export function expectedBackend(choice: BackendChoice): BackendName {

@@ -24,6 +24,11 @@ export interface RunServiceDeps {
   datasets: DatasetService;
   settings: SettingsService;
   dataDir: string;
+  /**
+   * 'process' runs every run in its own child process (what native backends
+   * always get); 'auto' uses worker threads for wasm and cpu.
+   */
+  hostMode?: 'auto' | 'process';
 }
 
 interface QueueEntry { runId: number; resumeFrom?: CheckpointRef }
@@ -191,7 +196,7 @@ export class RunService {
         events: this.d.events,
         dataDir: this.d.dataDir,
         runId: next.runId,
-        hostKind: isNative(backend) ? 'process' : 'thread',
+        hostKind: isNative(backend) || this.d.hostMode === 'process' ? 'process' : 'thread',
         backend: settings.backend,
         ...(next.resumeFrom ? { resumeFrom: next.resumeFrom } : {}),
         onChange: (id) => this.changed(id),
