@@ -16,7 +16,7 @@ import type { ClassifierTemplate } from '../workers/common/runConfig';
 import { classifierTemplates } from '../workers/common/templates';
 import { loadImageDataset } from '../workers/data/mnist';
 import { availableBackends, selectBackend } from '../workers/engine/backend';
-import { registerWasmKernels } from '../workers/engine/wasmKernels';
+import { registerCpuKernels, registerWasmKernels } from '../workers/engine/wasmKernels';
 import { disposeBatch, makeBatch } from '../workers/families/classifier/data';
 import { buildClassifier, makeOptimizer } from '../workers/families/classifier/model';
 import { trainStep } from '../workers/families/classifier/step';
@@ -83,20 +83,20 @@ async function timeIt(fn: () => tf.Tensor, reps: number): Promise<number> {
 }
 
 /** LeNet conv2 gradients (batch 64): our wasm kernels vs the built-in wasm one and cpu. */
-async function kernelTimings(results: Record<string, number | string>): Promise<void> {
+async function kernelTimings(results: Record<string, number | string>, suffix = ''): Promise<void> {
   const xShape: [number, number, number, number] = [BATCH, 14, 14, 6];
   const fShape: [number, number, number, number] = [5, 5, 6, 16];
   const dyShape: [number, number, number, number] = [BATCH, 10, 10, 16];
   const attrsF = { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: fShape };
   const attrsI = { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: xShape };
-  for (const backend of ['cpu', 'wasm']) {
+  for (const backend of suffix ? ['cpu'] : ['cpu', 'wasm']) {
     await tf.setBackend(backend);
     const x = tf.randomNormal(xShape, 0, 1, 'float32', 1);
     const dy = tf.randomNormal(dyShape, 0, 1, 'float32', 2);
     const filter = tf.randomNormal(fShape, 0, 1, 'float32', 3);
     const reps = backend === 'cpu' ? 2 : 20;
-    results[`kernels.conv2d_backprop_filter.lenet_conv2_b64.${backend}_ms`] = await timeIt(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrsF) as tf.Tensor, reps);
-    results[`kernels.conv2d_backprop_input.lenet_conv2_b64.${backend}_ms`] = await timeIt(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrsI) as tf.Tensor, reps);
+    results[`kernels.conv2d_backprop_filter.lenet_conv2_b64.${backend}${suffix}_ms`] = await timeIt(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrsF) as tf.Tensor, reps);
+    if (!suffix) results[`kernels.conv2d_backprop_input.lenet_conv2_b64.${backend}_ms`] = await timeIt(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrsI) as tf.Tensor, reps);
     tf.dispose([x, dy, filter]);
   }
 }
@@ -122,10 +122,14 @@ async function main(): Promise<void> {
   const root = repoRoot();
   const builtinMs = await builtinBackpropInputMs();
   registerWasmKernels();
+  const results: Record<string, number | string> = {};
+  // Kernel timings first: the cpu numbers are then the built-in kernels, before ours replace them.
+  await kernelTimings(results);
+  registerCpuKernels();
+  await kernelTimings(results, '_composed');
 
   const needed = (WARMUP + STEPS) * BATCH + BATCH;
   const data = loadImageDataset(datasetCatalogue.mnist, { trainSize: needed, testSize: 10 });
-  const results: Record<string, number | string> = {};
   const rows: string[] = [];
   const backends = availableBackends().filter((b) => b.available).map((b) => b.backend);
   for (const backend of backends) {
@@ -145,7 +149,6 @@ async function main(): Promise<void> {
       console.error(`${key} on ${active}: ${Math.round(m.samplesPerS)} samples/s`);
     }
   }
-  await kernelTimings(results);
   if (builtinMs !== undefined) results['kernels.conv2d_backprop_input.lenet_conv2_b64.wasm_builtin_ms'] = builtinMs;
   for (const k of Object.keys(results)) if (k.endsWith('_ms') && typeof results[k] === 'number') results[k] = Number((results[k] as number).toFixed(2));
 

@@ -145,12 +145,12 @@ export interface WasmKernelOptions {
   fastConv2DBackpropInput?: boolean;
 }
 
-function register(kernelName: string, kernelFunc: tf.KernelFunc, replace: boolean): void {
-  if (tf.getKernel(kernelName, BACKEND)) {
+function register(kernelName: string, kernelFunc: tf.KernelFunc, replace: boolean, backendName = BACKEND): void {
+  if (tf.getKernel(kernelName, backendName)) {
     if (!replace) return;
-    tf.unregisterKernel(kernelName, BACKEND);
+    tf.unregisterKernel(kernelName, backendName);
   }
-  tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
+  tf.registerKernel({ kernelName, backendName, kernelFunc });
 }
 
 const registered = new Set<string>();
@@ -165,4 +165,18 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   add('Conv2DBackpropFilter', conv2DBackpropFilter as tf.KernelFunc, false);
   add('UnsortedSegmentSum', unsortedSegmentSum as tf.KernelFunc, false);
   if (options.fastConv2DBackpropInput !== false) add('Conv2DBackpropInput', conv2DBackpropInput as tf.KernelFunc, true);
+}
+
+let cpuRegistered = false;
+
+/**
+ * The pure-JS cpu backend has a Conv2DBackpropFilter, but a naive one: about
+ * 2.8 s for LeNet's second layer at batch 64, against ~60 ms for the same
+ * dilated-conv2d composition used on wasm. Replace it, so CNNs train on cpu
+ * at a usable speed. Idempotent.
+ */
+export function registerCpuKernels(): void {
+  if (cpuRegistered) return;
+  register('Conv2DBackpropFilter', conv2DBackpropFilter as tf.KernelFunc, true, 'cpu');
+  cpuRegistered = true;
 }

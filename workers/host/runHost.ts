@@ -9,7 +9,7 @@ import { selectBackendDetailed } from '../engine/backend';
 import { MetricBatcher } from '../engine/metricBatcher';
 import type { ProgressInfo, TrainingSink } from '../engine/sink';
 import { Throttle } from '../engine/throttle';
-import { registerWasmKernels } from '../engine/wasmKernels';
+import { registerCpuKernels, registerWasmKernels } from '../engine/wasmKernels';
 import { runFamily } from '../families/registry';
 import type { HostTransport } from './transport';
 
@@ -48,6 +48,7 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
     const selection = await selectBackendDetailed(start.backend);
     for (const s of selection.skipped) send({ type: 'log', level: 'info', message: `Backend skipped: ${s}` });
     if (selection.backend === 'wasm') registerWasmKernels();
+    if (selection.backend === 'cpu') registerCpuKernels();
     send({ type: 'ready', backend: selection.backend });
 
     const batcher = new MetricBatcher((points) => send({ type: 'metrics', points }));
