@@ -75,6 +75,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     },
     getMetrics: (runId, keys) => metrics.getMetrics(db, runId, keys),
     latestMetrics: (runIds) => metrics.latestMetrics(db, runIds),
+    bestMetrics: (runIds, keys) => metrics.bestMetrics(db, runIds, keys),
 
     addArtifact: (runId, kind, step, relPath, meta) => artifacts.addArtifact(db, runId, kind, step, relPath, meta ?? {}, now()),
     listArtifacts: (runId, kind) => artifacts.listArtifacts(db, runId, kind),

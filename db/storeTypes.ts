@@ -82,6 +82,8 @@ export interface Store {
   getMetrics(runId: number, keys?: readonly string[]): MetricSeries[];
   /** Latest value per key for each run. */
   latestMetrics(runIds: readonly number[]): Map<number, Record<string, number>>;
+  /** Best value per key for each run: max or min over all its points (NaN ignored). */
+  bestMetrics(runIds: readonly number[], keys: readonly { key: string; mode: 'max' | 'min' }[]): Map<number, Record<string, number>>;
 
   addArtifact(runId: number, kind: string, step: number, path: string, meta?: Record<string, unknown>): ArtifactRecord;
   listArtifacts(runId: number, kind?: string): ArtifactRecord[];

@@ -36,6 +36,8 @@ export interface RunSummary {
   params: Record<string, ParamValue>;
   /** Latest value of every metric key. */
   latest: Record<string, number>;
+  /** Best value of the headline metrics (max accuracies, min losses) over the whole run. */
+  best: Record<string, number>;
   /** Progress of a running run, when known. */
   progress: RunProgress | null;
 }

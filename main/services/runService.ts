@@ -31,6 +31,14 @@ export interface RunServiceDeps {
   hostMode?: 'auto' | 'process';
 }
 
+/** The metrics whose best value each run summary carries (the runs table's "best" column). */
+const headlineMetrics = [
+  { key: 'test_accuracy', mode: 'max' },
+  { key: 'val_accuracy', mode: 'max' },
+  { key: 'accuracy', mode: 'max' },
+  { key: 'val_loss', mode: 'min' },
+] as const;
+
 interface QueueEntry { runId: number; resumeFrom?: CheckpointRef }
 
 /** Hyperparameters flattened to typed key/values, for the params table. */
@@ -116,18 +124,20 @@ export class RunService {
 
   list(experimentId?: number): RunSummary[] {
     const runs = this.d.store.listRuns(experimentId === undefined ? {} : { experimentId });
-    const latest = this.d.store.latestMetrics(runs.map((r) => r.id));
-    return runs.map((r) => this.toSummary(r, latest.get(r.id) ?? {}));
+    const ids = runs.map((r) => r.id);
+    const latest = this.d.store.latestMetrics(ids);
+    const best = this.d.store.bestMetrics(ids, headlineMetrics);
+    return runs.map((r) => this.toSummary(r, latest.get(r.id) ?? {}, best.get(r.id) ?? {}));
   }
 
   summary(id: number): RunSummary {
     const r = this.mustGet(id);
-    return this.toSummary(r, this.d.store.latestMetrics([id]).get(id) ?? {});
+    return this.toSummary(r, this.d.store.latestMetrics([id]).get(id) ?? {}, this.d.store.bestMetrics([id], headlineMetrics).get(id) ?? {});
   }
 
   detail(id: number): RunDetail {
     const r = this.mustGet(id);
-    const s = this.toSummary(r, this.d.store.latestMetrics([id]).get(id) ?? {});
+    const s = this.summary(id);
     const ckpt = this.d.store.latestCheckpoint(id);
     return {
       ...s,
@@ -230,7 +240,7 @@ export class RunService {
     return r;
   }
 
-  private toSummary(r: RunRecord, latest: Record<string, number>): RunSummary {
+  private toSummary(r: RunRecord, latest: Record<string, number>, best: Record<string, number>): RunSummary {
     return {
       id: r.id,
       experimentId: r.experimentId,
@@ -246,6 +256,7 @@ export class RunService {
       endedAt: r.endedAt,
       params: this.d.store.getParams(r.id),
       latest,
+      best,
       progress: this.sessions.get(r.id)?.progress ?? null,
     };
   }

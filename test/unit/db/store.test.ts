@@ -204,6 +204,19 @@ describe('metrics', () => {
     expect(store.latestMetrics([]).size).toBe(0);
   });
 
+  it('bestMetrics takes the max of accuracies and the min of losses over all points, ignoring NaN', () => {
+    const exp = store.ensureExperiment('Default');
+    const a = store.createRun(sampleRun(exp.id));
+    const b = store.createRun(sampleRun(exp.id));
+    const p = (key: string, step: number, value: number) => ({ key, step, value, wallTime: step });
+    store.appendMetrics(a.id, [p('test_accuracy', 1, 0.9), p('test_accuracy', 2, 0.95), p('test_accuracy', 3, 0.93), p('val_loss', 1, 0.4), p('val_loss', 2, 0.2), p('val_loss', 3, 0.3)]);
+    store.appendMetrics(b.id, [p('test_accuracy', 1, Number.NaN), p('test_accuracy', 2, 0.5)]);
+    const best = store.bestMetrics([a.id, b.id], [{ key: 'test_accuracy', mode: 'max' }, { key: 'val_loss', mode: 'min' }]);
+    expect(best.get(a.id)).toEqual({ test_accuracy: 0.95, val_loss: 0.2 });
+    expect(best.get(b.id)).toEqual({ test_accuracy: 0.5 });
+    expect(store.latestMetrics([a.id]).get(a.id)).toMatchObject({ test_accuracy: 0.93 });
+  });
+
   it('writes nothing from a batch that fails part-way', () => {
     const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
     const bad = { key: 'loss', step: 2, value: 1, wallTime: null } as unknown as { key: string; step: number; value: number; wallTime: number };

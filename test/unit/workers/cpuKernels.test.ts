@@ -6,7 +6,7 @@ import { mulberry32 } from '../../../workers/engine/prng';
 function randomTensor(shape: number[], seed: number): tf.Tensor4D {
   const rnd = mulberry32(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => rnd() * 2 - 1), shape) as tf.Tensor4D;
+  return tf.tensor4d(Float32Array.from({ length: n }, () => rnd() * 2 - 1), shape as [number, number, number, number]);
 }
 
 const cases: { x: number[]; f: number[]; s: number | [number, number]; pad: 'same' | 'valid' }[] = [
