@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     console.log(`Marked ${services.interruptedAtStart.length} run(s) left running by a crash as interrupted: ${services.interruptedAtStart.join(', ')}`);
   }
   const server = await startServer({ services, token, port, rendererDir: path.join(appRoot, 'dist', 'renderer') });
-  console.log(`Latent Workbench ${'is serving'} data from ${dataDir}`);
+  console.log(`Latent Workbench: data in ${dataDir}`);
   console.log(`Open ${server.url}`);
   let stopping = false;
   const stop = (): void => {

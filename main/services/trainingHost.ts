@@ -35,42 +35,45 @@ export function trainWorkerEntry(): string {
   return entry;
 }
 
+/** Reports a host's end once, however many of its exit/error events fire. */
+function exitOnce(): { exited: () => boolean; finish: (e: HostExit) => void; onExit: (l: (e: HostExit) => void) => void } {
+  let exited = false;
+  const listeners: ((e: HostExit) => void)[] = [];
+  return {
+    exited: () => exited,
+    finish: (e) => {
+      if (exited) return;
+      exited = true;
+      for (const l of listeners) l(e);
+    },
+    onExit: (l) => { listeners.push(l); },
+  };
+}
+
 function threadHost(entry: string): TrainingHost {
   const worker = new Worker(entry, { stdout: false, stderr: false });
-  let exited = false;
-  const exitListeners: ((e: HostExit) => void)[] = [];
-  const finish = (e: HostExit): void => {
-    if (exited) return;
-    exited = true;
-    for (const l of exitListeners) l(e);
-  };
-  worker.on('error', (error) => finish({ code: null, error }));
-  worker.on('exit', (code) => finish({ code }));
+  const exit = exitOnce();
+  worker.on('error', (error) => exit.finish({ code: null, error }));
+  worker.on('exit', (code) => exit.finish({ code }));
   return {
     kind: 'thread',
-    send: (m) => { if (!exited) worker.postMessage(m); },
+    send: (m) => { if (!exit.exited()) worker.postMessage(m); },
     onMessage: (l) => { worker.on('message', (m: WorkerToMain) => l(m)); },
-    onExit: (l) => { exitListeners.push(l); },
+    onExit: exit.onExit,
     kill: () => { void worker.terminate(); },
   };
 }
 
 function processHost(entry: string): TrainingHost {
   const child: ChildProcess = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-  let exited = false;
-  const exitListeners: ((e: HostExit) => void)[] = [];
-  const finish = (e: HostExit): void => {
-    if (exited) return;
-    exited = true;
-    for (const l of exitListeners) l(e);
-  };
-  child.on('error', (error) => finish({ code: null, error }));
-  child.on('exit', (code, signal) => finish({ code, signal }));
+  const exit = exitOnce();
+  child.on('error', (error) => exit.finish({ code: null, error }));
+  child.on('exit', (code, signal) => exit.finish({ code, signal }));
   return {
     kind: 'process',
-    send: (m) => { if (!exited && child.connected) child.send(m); },
+    send: (m) => { if (!exit.exited() && child.connected) child.send(m); },
     onMessage: (l) => { child.on('message', (m) => l(m as WorkerToMain)); },
-    onExit: (l) => { exitListeners.push(l); },
+    onExit: exit.onExit,
     kill: () => { child.kill('SIGKILL'); },
   };
 }

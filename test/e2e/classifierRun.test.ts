@@ -74,6 +74,14 @@ describe('classifier run from the UI', () => {
     await expect.poll(async () => page.getByTestId('run-status').textContent()).toContain('done');
     await expect.poll(() => points('loss-chart')).toBe(final);
     expect(await page.getByTestId('run-config').textContent()).toContain('0.001');
+
+    // The experiment page lists the run with its status and backend.
+    await page.goto(new URL('/#/', serve.origin).href);
+    await page.getByTestId('experiment-link').filter({ hasText: 'MNIST baselines' }).click();
+    const row = page.getByTestId('run-row').filter({ hasText: 'mlp-e2e' });
+    await expect.poll(async () => row.getByTestId('run-status').textContent()).toContain('done');
+    expect(await row.getByTestId('run-backend').textContent()).toContain('wasm');
+    await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-experiment.png') });
     expect(problems).toEqual([]);
   });
 });
