@@ -14,7 +14,7 @@ function layer(files, patterns, message) {
   return {
     files,
     rules: {
-      'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
+      'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
     },
   };
 }
@@ -55,7 +55,8 @@ export default tseslint.config(
   layer(['workers/**'], ['electron', 'better-sqlite3', '**/db/**', '**/main/**'],
     'Workers send messages; the main side writes to SQLite.'),
   // Services: no electron, no tfjs (training runs in workers, started by path).
-  layer(['main/services/**', 'main/server/**', 'main/cli/**'], ['electron', '@tensorflow/*', '**/workers/engine/**', '**/workers/families/**', '**/workers/host/**', '**/main/electron/**'],
+  // (workers/engine/imageGrid is plain PNG writing with no tfjs; the services draw dataset thumbnails with it.)
+  layer(['main/services/**', 'main/server/**', 'main/cli/**'], ['electron', '@tensorflow/*', '**/workers/engine/**', '!**/workers/engine/imageGrid', '**/workers/families/**', '**/workers/host/**', '**/main/electron/**'],
     'Services are electron-free and start workers by path; they never load tfjs.'),
   // The database layer knows nothing of the app above it.
   layer(['db/**'], ['electron', '@tensorflow/*', '**/main/services/**', '**/main/server/**', '**/main/electron/**', '**/workers/engine/**', '**/workers/families/**', '**/workers/host/**', '**/renderer/**'],

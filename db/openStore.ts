@@ -79,6 +79,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
 
     addArtifact: (runId, kind, step, relPath, meta) => artifacts.addArtifact(db, runId, kind, step, relPath, meta ?? {}, now()),
     listArtifacts: (runId, kind) => artifacts.listArtifacts(db, runId, kind),
+    getArtifact: (id) => artifacts.getArtifact(db, id),
     latestCheckpoint: (runId) => artifacts.latestCheckpoint(db, runId),
 
     appendLog: (runId, level, message, at) => logs.appendLog(db, runId, level, message, at),

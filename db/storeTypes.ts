@@ -3,7 +3,7 @@
  * only behind it (db/), and rows never leave it: they come back as domain objects.
  */
 import type { ArchitectureInfo, Experiment, LogLine, MetricSeries, ParamValue, RunStatus } from '../main/common/domain';
-import type { GraphDocument } from '../workers/common/graph';
+import type { Architecture, GraphDocument } from '../workers/common/graph';
 import type { BackendName, CheckpointRef, MetricPoint } from '../workers/common/protocol';
 import type { Family, RunConfig } from '../workers/common/runConfig';
 
@@ -15,7 +15,7 @@ export interface RunRecord {
   status: RunStatus;
   error: string | null;
   config: RunConfig;
-  architecture: GraphDocument;
+  architecture: Architecture;
   architectureId: number | null;
   architectureVersion: number | null;
   seed: number;
@@ -33,7 +33,7 @@ export interface NewRun {
   name: string;
   family: Family;
   config: RunConfig;
-  architecture: GraphDocument;
+  architecture: Architecture;
   architectureId?: number | null;
   architectureVersion?: number | null;
   seed: number;
@@ -87,6 +87,7 @@ export interface Store {
 
   addArtifact(runId: number, kind: string, step: number, path: string, meta?: Record<string, unknown>): ArtifactRecord;
   listArtifacts(runId: number, kind?: string): ArtifactRecord[];
+  getArtifact(id: number): ArtifactRecord | undefined;
 
   /** Checkpoints are artifacts of kind 'checkpoint'; this returns the newest as a ref. */
   latestCheckpoint(runId: number): (CheckpointRef & { artifactId: number }) | undefined;

@@ -48,6 +48,11 @@ export function listArtifacts(db: Db, runId: number, kind?: string): ArtifactRec
   return rows.map(toArtifact);
 }
 
+export function getArtifact(db: Db, id: number): ArtifactRecord | undefined {
+  const row = statement<[number], ArtifactRow>(db, `${SELECT} WHERE id = ?`).get(id);
+  return row ? toArtifact(row) : undefined;
+}
+
 function finiteNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

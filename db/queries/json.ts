@@ -1,5 +1,5 @@
 /** JSON columns: written by the store itself, checked lightly when read back. */
-import type { GraphDocument } from '../../workers/common/graph';
+import type { Architecture, GraphDocument } from '../../workers/common/graph';
 import type { RunConfig } from '../../workers/common/runConfig';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -33,4 +33,15 @@ export function parseGraph(text: string): GraphDocument {
     throw new Error('Stored architecture graph has no nodes or edges');
   }
   return value as unknown as GraphDocument;
+}
+
+/** A run's architecture: one graph, or a model document of named graph parts. */
+export function parseArchitecture(text: string): Architecture {
+  const value = parseRecord(text, 'architecture');
+  if (value['format'] === 'latent-model') {
+    const parts = value['parts'];
+    if (typeof parts !== 'object' || parts === null) throw new Error('Stored model architecture has no parts');
+    return value as unknown as Architecture;
+  }
+  return parseGraph(text);
 }

@@ -4,7 +4,7 @@ import type { BackendName } from '../../workers/common/protocol';
 import type { Family } from '../../workers/common/runConfig';
 import type { NewRun, RunRecord } from '../storeTypes';
 import type { Db } from '../sqlite';
-import { parseGraph, parseRunConfig } from './json';
+import { parseArchitecture, parseRunConfig } from './json';
 import { insertParams } from './params';
 import { insertedId, statement } from './statements';
 
@@ -47,7 +47,7 @@ function toRun(row: RunRow): RunRecord {
     status: row.status,
     error: row.error,
     config: parseRunConfig(row.config_json),
-    architecture: parseGraph(row.architecture_json),
+    architecture: parseArchitecture(row.architecture_json),
     architectureId: row.architecture_id,
     architectureVersion: row.architecture_version,
     seed: row.seed,

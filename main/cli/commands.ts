@@ -95,6 +95,15 @@ function describe(r: RunDetail | RunSummary): string {
   return lines.join('\n');
 }
 
+/** The one number that says how a run did, by what its family logs. */
+function headline(latest: Record<string, number>): string {
+  const v = (k: string): number | undefined => latest[k];
+  if (v('test_accuracy') !== undefined) return `test acc ${(v('test_accuracy')! * 100).toFixed(2)} %`;
+  if (v('elbo') !== undefined) return `elbo ${v('elbo')!.toFixed(2)} nats`;
+  if (v('test_mse') !== undefined) return `test mse ${v('test_mse')!.toFixed(3)}`;
+  return '-';
+}
+
 export function listRuns(s: AppServices, json: boolean, out: NodeJS.WriteStream): number {
   const runs = s.runs.list();
   if (json) {
@@ -105,8 +114,8 @@ export function listRuns(s: AppServices, json: boolean, out: NodeJS.WriteStream)
     out.write('No runs yet. Start one with: npm run cli -- train --config run.json\n');
     return 0;
   }
-  const rows = runs.map((r) => [String(r.id), r.name, r.status, r.backend ?? '-', r.latest['test_accuracy'] !== undefined ? `${(r.latest['test_accuracy'] * 100).toFixed(2)} %` : '-']);
-  const head = ['id', 'name', 'status', 'backend', 'test acc'];
+  const rows = runs.map((r) => [String(r.id), r.family, r.name, r.status, r.backend ?? '-', headline(r.latest)]);
+  const head = ['id', 'family', 'name', 'status', 'backend', 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   out.write(`${fmt(head)}\n${rows.map(fmt).join('\n')}\n`);

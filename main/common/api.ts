@@ -6,8 +6,10 @@
 import { z } from 'zod';
 import { runConfigSchema } from '../../workers/common/runConfig';
 import { graphDocumentSchema } from '../../workers/common/graph';
+import { analysisRequestSchema } from '../../workers/common/gallery';
 import type { MetricPoint } from '../../workers/common/protocol';
 import type {
+  ArtifactContent, ArtifactInfo, DatasetImage,
   ArchitectureInfo, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunProgress, RunStatus, RunSummary, Settings, SystemInfo,
 } from './domain';
 
@@ -31,7 +33,15 @@ export const requestSchemas = {
     keys: z.array(z.string().max(128)).max(100).optional(),
   }).strict(),
   'runs.logs': z.object({ id, afterId: z.number().int().min(0).optional() }).strict(),
+  'runs.analyze': z.object({ id, request: analysisRequestSchema }).strict(),
+  'artifacts.list': z.object({ runId: id, kind: z.string().max(64).optional() }).strict(),
+  'artifacts.read': z.object({ id }).strict(),
   'datasets.list': empty,
+  'datasets.images': z.object({
+    id: z.string().min(1).max(64),
+    split: z.enum(['train', 'test']).default('test'),
+    indices: z.array(z.number().int().min(0)).min(1).max(256, 'at most 256 images at once'),
+  }).strict(),
   'architectures.list': empty,
   'architectures.save': z.object({ name: z.string().trim().min(1).max(200), graph: graphDocumentSchema }).strict(),
   'settings.get': empty,
@@ -58,7 +68,11 @@ export interface ApiResponses {
   'runs.resume': RunSummary;
   'runs.metrics': MetricSeries[];
   'runs.logs': LogLine[];
+  'runs.analyze': ArtifactInfo;
+  'artifacts.list': ArtifactInfo[];
+  'artifacts.read': ArtifactContent;
   'datasets.list': DatasetInfo[];
+  'datasets.images': DatasetImage[];
   'architectures.list': ArchitectureInfo[];
   'architectures.save': ArchitectureInfo;
   'settings.get': Settings;
@@ -73,9 +87,10 @@ export interface ApiEvents {
   'runs.onDidLogMetrics': { runId: number; points: MetricPoint[] };
   'runs.onDidProgress': { runId: number; progress: RunProgress };
   'runs.onDidLog': LogLine;
+  'artifacts.onDidAdd': ArtifactInfo;
 }
 export type ApiEventName = keyof ApiEvents;
-export const apiEventNames: readonly ApiEventName[] = ['runs.onDidChange', 'runs.onDidLogMetrics', 'runs.onDidProgress', 'runs.onDidLog'];
+export const apiEventNames: readonly ApiEventName[] = ['runs.onDidChange', 'runs.onDidLogMetrics', 'runs.onDidProgress', 'runs.onDidLog', 'artifacts.onDidAdd'];
 
 /** What the service layer implements and what the renderer's client exposes. */
 export type ApiHandlers = { [M in ApiMethod]: (req: ApiParsedRequest<M>) => Promise<ApiResponse<M>> | ApiResponse<M> };

@@ -2,7 +2,7 @@
  * Domain objects that cross the API boundary. Rows never leave db/: the
  * store maps them to these.
  */
-import type { GraphDocument } from '../../workers/common/graph';
+import type { Architecture, GraphDocument } from '../../workers/common/graph';
 import type { BackendChoice, BackendName } from '../../workers/common/protocol';
 import type { Family, RunConfig } from '../../workers/common/runConfig';
 
@@ -53,7 +53,7 @@ export interface RunProgress {
 
 export interface RunDetail extends RunSummary {
   config: RunConfig;
-  architecture: GraphDocument;
+  architecture: Architecture;
   datasetHash: string;
   appVersion: string;
   /** Last checkpoint, when one was written: resume starts from it. */
@@ -106,4 +106,31 @@ export interface ArchitectureInfo {
   version: number;
   createdAt: number;
   graph: GraphDocument;
+}
+
+/** A file a run produced (an image grid, a scatter's data, a checkpoint), with its row. */
+export interface ArtifactInfo {
+  id: number;
+  runId: number;
+  kind: string;
+  step: number;
+  /** The artifact's meta: an ImageGridMeta for image kinds (workers/common/gallery.ts). */
+  meta: Record<string, unknown>;
+  createdAt: number;
+  /** MIME type of the file (image/png, application/json, or inode/directory for checkpoints). */
+  mime: string;
+}
+
+/** An artifact's bytes, base64-encoded, for both transports. */
+export interface ArtifactContent {
+  id: number;
+  mime: string;
+  base64: string;
+}
+
+/** One dataset image as a small PNG, for pickers. */
+export interface DatasetImage {
+  index: number;
+  label: number;
+  pngBase64: string;
 }

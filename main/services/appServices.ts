@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { openStore } from '../../db/openStore';
 import type { Store } from '../../db/storeTypes';
 import type { ApiHandlers } from '../common/api';
+import { AnalysisService } from './analysisService';
 import { appVersion } from './appInfo';
+import { ArtifactService } from './artifactService';
 import { availableBackends } from './backendProbe';
 import { DatasetService } from './datasetService';
 import { EventBus } from './eventBus';
@@ -25,6 +27,8 @@ export interface AppServices {
   runs: RunService;
   datasets: DatasetService;
   settings: SettingsService;
+  artifacts: ArtifactService;
+  analysis: AnalysisService;
   handlers: ApiHandlers;
   /** Runs left running by a crash that were marked interrupted at start. */
   interruptedAtStart: number[];
@@ -51,6 +55,8 @@ export function createServices(opts: { dataDir: string; env?: NodeJS.ProcessEnv 
   const env = opts.env ?? process.env;
   const hostMode = env['LATENT_HOST'] === 'process' ? 'process' : 'auto';
   const runs = new RunService({ store, events, datasets, settings, dataDir, hostMode });
+  const artifacts = new ArtifactService(store, dataDir);
+  const analysis = new AnalysisService(store, events, settings, dataDir);
 
   const handlers: ApiHandlers = {
     'experiments.list': () => experiments.list(),
@@ -63,7 +69,11 @@ export function createServices(opts: { dataDir: string; env?: NodeJS.ProcessEnv 
     'runs.resume': (r) => runs.resume(r.id),
     'runs.metrics': (r) => runs.metrics(r.id, r.keys),
     'runs.logs': (r) => runs.logs(r.id, r.afterId),
+    'runs.analyze': (r) => analysis.analyze(r.id, r.request),
+    'artifacts.list': (r) => artifacts.list(r.runId, r.kind),
+    'artifacts.read': (r) => artifacts.read(r.id),
     'datasets.list': () => datasets.list(),
+    'datasets.images': (r) => datasets.images(r.id, r.split, r.indices),
     'architectures.list': () => store.listArchitectures(),
     'architectures.save': (r) => store.saveArchitecture(r.name, r.graph),
     'settings.get': () => settings.get(),
@@ -73,7 +83,7 @@ export function createServices(opts: { dataDir: string; env?: NodeJS.ProcessEnv 
 
   let closed: Promise<void> | undefined;
   return {
-    dataDir, store, events, experiments, runs, datasets, settings, handlers, interruptedAtStart,
+    dataDir, store, events, experiments, runs, datasets, settings, artifacts, analysis, handlers, interruptedAtStart,
     close: () => {
       closed ??= runs.close().then(() => store.close());
       return closed;

@@ -1,43 +1,83 @@
 /**
- * Turns a run config's architecture spec (template, inline graph or saved
- * architecture version) into the exact graph the run will train, and checks it.
+ * Turns a run config's architecture spec (template, inline graph or model,
+ * saved architecture version) into the exact architecture the run will
+ * train, and checks it against the family's contract before anything is queued.
  */
 import type { Store } from '../../db/storeTypes';
 import { ApiError } from '../common/api';
-import type { GraphDocument } from '../../workers/common/graph';
-import type { ArchitectureSpec } from '../../workers/common/runConfig';
+import type { Architecture, GraphDocument, GraphError, ModelDocument } from '../../workers/common/graph';
+import { GRAPH_VERSION, MODEL_FORMAT } from '../../workers/common/graph';
+import type { ClassifierConfig, RunConfig } from '../../workers/common/runConfig';
 import { checkClassifierOutput, inferShapes } from '../../workers/common/shapes';
 import { classifierTemplate } from '../../workers/common/templates';
+import { autoencoderTemplate } from '../../workers/common/autoencoderTemplates';
+import { vaeTemplate } from '../../workers/common/vaeTemplates';
+import { checkEncoderDecoder } from '../../workers/common/partContracts';
 import type { DatasetEntry } from '../../workers/common/datasets';
 
 export interface ResolvedArchitecture {
-  graph: GraphDocument;
+  architecture: Architecture;
   architectureId: number | null;
   architectureVersion: number | null;
 }
 
-export function resolveArchitecture(store: Store, spec: ArchitectureSpec, dataset: DatasetEntry): ResolvedArchitecture {
-  let resolved: ResolvedArchitecture;
+function refuse(name: string, errors: readonly GraphError[]): never {
+  const issues = errors.map((e) => `${e.nodeId ? `node ${e.nodeId}: ` : ''}${e.message} — ${e.hint}`);
+  throw new ApiError('bad-request', `The architecture "${name}" cannot be trained: ${issues.join('; ')}`, issues);
+}
+
+function resolveClassifier(store: Store, spec: ClassifierConfig['architecture'], dataset: DatasetEntry): ResolvedArchitecture {
+  let graph: GraphDocument;
+  let architectureId: number | null = null;
+  let architectureVersion: number | null = null;
   if ('template' in spec) {
-    resolved = { graph: classifierTemplate(spec.template, [...dataset.inputShape], dataset.numClasses), architectureId: null, architectureVersion: null };
+    graph = classifierTemplate(spec.template, [...dataset.inputShape], dataset.numClasses);
   } else if ('graph' in spec) {
-    resolved = { graph: spec.graph, architectureId: null, architectureVersion: null };
+    graph = spec.graph;
   } else {
     const a = store.getArchitecture(spec.architectureId, spec.version);
     if (!a) throw new ApiError('not-found', `Architecture ${spec.architectureId}${spec.version ? ` version ${spec.version}` : ''} does not exist`);
-    resolved = { graph: a.graph, architectureId: a.id, architectureVersion: a.version };
+    graph = a.graph;
+    architectureId = a.id;
+    architectureVersion = a.version;
   }
-  const report = inferShapes(resolved.graph);
+  const report = inferShapes(graph);
   const outputError = report.ok ? checkClassifierOutput(report, dataset.numClasses) : undefined;
   const errors = outputError ? [...report.errors, outputError] : report.errors;
-  if (errors.length > 0) {
-    const issues = errors.map((e) => `${e.nodeId ? `node ${e.nodeId}: ` : ''}${e.message} — ${e.hint}`);
-    throw new ApiError('bad-request', `The architecture "${resolved.graph.name}" cannot be trained: ${issues.join('; ')}`, issues);
-  }
-  const input = resolved.graph.nodes.find((n) => n.kind === 'input');
+  if (errors.length > 0) refuse(graph.name, errors);
+  const input = graph.nodes.find((n) => n.kind === 'input');
   const shape = (input?.params as { shape?: number[] } | undefined)?.shape;
   if (shape && shape.join('x') !== dataset.inputShape.join('x')) {
     throw new ApiError('bad-request', `The architecture's input shape [${shape.join(', ')}] does not match dataset ${dataset.id} ([${dataset.inputShape.join(', ')}])`);
   }
-  return resolved;
+  return { architecture: graph, architectureId, architectureVersion };
+}
+
+function resolveEncoderDecoder(model: ModelDocument, dataset: DatasetEntry, latentDim: number, encoderOutputDim: number): ResolvedArchitecture {
+  const errors = checkEncoderDecoder(model, { inputShape: [...dataset.inputShape], latentDim, encoderOutputDim });
+  if (errors.length > 0) refuse(model.name, errors);
+  return { architecture: model, architectureId: null, architectureVersion: null };
+}
+
+export function resolveArchitecture(store: Store, config: RunConfig, dataset: DatasetEntry): ResolvedArchitecture {
+  const shape = [...dataset.inputShape];
+  switch (config.family) {
+    case 'classifier':
+      return resolveClassifier(store, config.architecture, dataset);
+    case 'autoencoder': {
+      const { latentDim } = config.hyper;
+      const a = config.architecture;
+      return resolveEncoderDecoder('template' in a ? autoencoderTemplate(a.template, shape, latentDim) : a.model, dataset, latentDim, latentDim);
+    }
+    case 'vae': {
+      const { latentDim } = config.hyper;
+      const a = config.architecture;
+      return resolveEncoderDecoder('template' in a ? vaeTemplate(a.template, shape, latentDim) : a.model, dataset, latentDim, 2 * latentDim);
+    }
+    case 'pca': {
+      // PCA has no network: the record names it, with no parts.
+      const model: ModelDocument = { format: MODEL_FORMAT, version: GRAPH_VERSION, name: `pca-${config.hyper.components}`, parts: {} };
+      return { architecture: model, architectureId: null, architectureVersion: null };
+    }
+  }
 }

@@ -5,12 +5,42 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DatasetInfo } from '../common/domain';
+import type { DatasetImage, DatasetInfo } from '../common/domain';
+import { readIdxFile } from '../../workers/data/mnist';
+import type { IdxTensor } from '../../workers/data/idx';
+import { encodeGridPng } from '../../workers/engine/imageGrid';
 import { ApiError } from '../common/api';
 import { datasetCatalogue, type DatasetEntry } from '../../workers/common/datasets';
 
 export class DatasetService {
   private readonly hashes = new Map<string, string>();
+  private readonly splits = new Map<string, { images: IdxTensor; labels: IdxTensor }>();
+
+  /** Single images of a split as small PNGs (for the UI's pickers), by index. */
+  images(id: string, split: 'train' | 'test', indices: readonly number[]): DatasetImage[] {
+    const entry = this.get(id);
+    const key = `${id}:${split}`;
+    let data = this.splits.get(key);
+    if (!data) {
+      const dir = this.dir(entry);
+      const f = entry.files;
+      data = {
+        images: readIdxFile(path.join(dir, split === 'train' ? f.trainImages : f.testImages)),
+        labels: readIdxFile(path.join(dir, split === 'train' ? f.trainLabels : f.testLabels)),
+      };
+      this.splits.set(key, data);
+    }
+    const { images, labels } = data;
+    const count = images.dims[0] ?? 0;
+    const [h = 1, w = 1, c = 1] = images.dims.slice(1);
+    const size = h * w * c;
+    return indices.map((index) => {
+      if (index >= count) throw new ApiError('bad-request', `Image ${index} is out of range: the ${split} split of ${entry.name} has ${count} images`);
+      const pixels = Float32Array.from(images.data.subarray(index * size, (index + 1) * size), (v) => Number(v) / 255);
+      const png = encodeGridPng({ pixels, count: 1, height: h, width: w, channels: c === 3 ? 3 : 1 }, { rows: 1, cols: 1, gap: 0 });
+      return { index, label: Number(labels.data[index]), pngBase64: png.toString('base64') };
+    });
+  }
 
   list(): DatasetInfo[] {
     return Object.values(datasetCatalogue).map((e) => this.info(e));

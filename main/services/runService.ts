@@ -37,6 +37,8 @@ const headlineMetrics = [
   { key: 'val_accuracy', mode: 'max' },
   { key: 'accuracy', mode: 'max' },
   { key: 'val_loss', mode: 'min' },
+  { key: 'test_mse', mode: 'min' },
+  { key: 'elbo', mode: 'max' },
 ] as const;
 
 interface QueueEntry { runId: number; resumeFrom?: CheckpointRef }
@@ -46,8 +48,10 @@ export function flattenParams(config: RunConfig): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = { family: config.family, dataset: config.dataset.id };
   if (config.dataset.trainSize !== undefined) out['trainSize'] = config.dataset.trainSize;
   if (config.dataset.testSize !== undefined) out['testSize'] = config.dataset.testSize;
-  const arch = config.architecture;
-  out['architecture'] = 'template' in arch ? arch.template : 'graph' in arch ? arch.graph.name : `#${arch.architectureId}`;
+  if ('architecture' in config) {
+    const arch = config.architecture;
+    out['architecture'] = 'template' in arch ? arch.template : 'graph' in arch ? arch.graph.name : 'model' in arch ? arch.model.name : `#${arch.architectureId}`;
+  }
   for (const [k, v] of Object.entries(config.hyper)) {
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
   }
@@ -66,13 +70,13 @@ export class RunService {
     const { store } = this.d;
     if (!store.getExperiment(experimentId)) throw new ApiError('not-found', `Experiment ${experimentId} does not exist`);
     const entry = this.d.datasets.get(config.dataset.id);
-    const arch = resolveArchitecture(store, config.architecture, entry);
+    const arch = resolveArchitecture(store, config, entry);
     const run = store.createRun({
       experimentId,
-      name: config.name?.trim() || `${config.family}-${arch.graph.name}`,
+      name: config.name?.trim() || `${config.family}-${arch.architecture.name}`,
       family: config.family,
       config,
-      architecture: arch.graph,
+      architecture: arch.architecture,
       architectureId: arch.architectureId,
       architectureVersion: arch.architectureVersion,
       seed: config.hyper.seed,

@@ -8,6 +8,7 @@ import type { Store } from '../../db/storeTypes';
 import type { RunProgress, RunStatus } from '../common/domain';
 import type { BackendChoice, CheckpointRef, StartMessage, WorkerToMain } from '../../workers/common/protocol';
 import type { EventBus } from './eventBus';
+import { toArtifactInfo } from './artifactService';
 import { launchHost, type HostKind, type TrainingHost } from './trainingHost';
 
 export interface SessionOptions {
@@ -51,7 +52,7 @@ export class RunSession {
       type: 'start',
       runId,
       config: run.config,
-      graph: run.architecture,
+      architecture: run.architecture,
       backend: this.o.backend,
       runDir,
       ...(this.o.resumeFrom ? { resumeFrom: this.o.resumeFrom } : {}),
@@ -121,7 +122,8 @@ export class RunSession {
       }
       case 'sample': {
         const rel = path.relative(this.o.dataDir, m.path);
-        store.addArtifact(runId, m.kind, m.step, rel, m.meta ?? {});
+        const artifact = store.addArtifact(runId, m.kind, m.step, rel, m.meta ?? {});
+        events.emit('artifacts.onDidAdd', toArtifactInfo(artifact));
         break;
       }
       case 'done':

@@ -1,11 +1,31 @@
 /** ECharts, tree-shaken to what the run charts use; canvas renderer only (no inline SVG styles). */
 import * as echarts from 'echarts/core';
-import { LineChart } from 'echarts/charts';
+import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([LineChart, BarChart, ScatterChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 export { echarts };
 export type ECharts = echarts.ECharts;
 export type EChartsCoreOption = echarts.EChartsCoreOption;
+
+/** Ten distinguishable colours, one per class label (Tableau 10). */
+export const classColors: readonly string[] = [
+  '#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
+];
+
+/** The theme colours the charts share, read from the CSS variables. */
+export function chartTheme(): { text: string; axis: string; grid: string; tooltipBg: string; fg: string; fontFamily: string; palette: string[] } {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    text: v('--chart-text', '#888'),
+    axis: v('--chart-axis', '#999'),
+    grid: v('--chart-grid', '#ddd'),
+    tooltipBg: v('--chart-tooltip-bg', '#fff'),
+    fg: v('--fg', '#222'),
+    fontFamily: v('--font-ui', 'sans-serif'),
+    palette: ['--chart-1', '--chart-2', '--chart-3', '--chart-4'].map((name, i) => v(name, ['#2563eb', '#d97706', '#059669', '#c026d3'][i]!)),
+  };
+}

@@ -1,13 +1,21 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { DatasetInfo } from '../../main/common/domain';
+import type { DatasetImage, DatasetInfo } from '../../main/common/domain';
 import { getApiClient } from '../api';
+
+export type DatasetSplit = 'train' | 'test';
+
+/** At most this many images per datasets.images call (the contract's limit). */
+const IMAGES_PER_CALL = 256;
 
 export const useDatasetsStore = defineStore('datasets', () => {
   const client = getApiClient();
   const list = ref<DatasetInfo[]>([]);
   const loaded = ref(false);
   let inFlight: Promise<void> | null = null;
+  // Dataset images never change: keep every one fetched (small PNGs), not reactive.
+  const images = new Map<string, DatasetImage>();
+  const imageKey = (id: string, split: DatasetSplit, index: number) => `${id}/${split}/${index}`;
 
   /** Datasets do not change while the app runs: fetch once unless forced. */
   function fetchList(force = false): Promise<void> {
@@ -25,5 +33,28 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return list.value.find((d) => d.id === id);
   }
 
-  return { list, loaded, fetchList, byId };
+  const imagesInFlight = new Map<string, Promise<void>>();
+
+  function loadChunk(id: string, split: DatasetSplit, chunk: number[]): Promise<void> {
+    const key = `${id}/${split}/${chunk.join(',')}`;
+    let p = imagesInFlight.get(key);
+    if (!p) {
+      p = client.call('datasets.images', { id, split, indices: chunk })
+        .then((got) => { for (const img of got) images.set(imageKey(id, split, img.index), img); })
+        .finally(() => imagesInFlight.delete(key));
+      imagesInFlight.set(key, p);
+    }
+    return p;
+  }
+
+  /** Small PNGs of dataset images (for pickers), in the order asked; cached. */
+  async function fetchImages(id: string, split: DatasetSplit, indices: readonly number[]): Promise<DatasetImage[]> {
+    const missing = [...new Set(indices.filter((i) => !images.has(imageKey(id, split, i))))];
+    const chunks: number[][] = [];
+    for (let at = 0; at < missing.length; at += IMAGES_PER_CALL) chunks.push(missing.slice(at, at + IMAGES_PER_CALL));
+    await Promise.all(chunks.map((c) => loadChunk(id, split, c)));
+    return indices.map((i) => images.get(imageKey(id, split, i))).filter((img): img is DatasetImage => img !== undefined);
+  }
+
+  return { list, loaded, fetchList, byId, fetchImages };
 });

@@ -1,8 +1,8 @@
-import type { RunConfig } from '../../workers/common/runConfig';
+import type { ClassifierConfig } from '../../workers/common/runConfig';
 import { classifierConfigSchema } from '../../workers/common/runConfig';
 
 /** A small real-MNIST classifier config; fields override the defaults. */
-export function mlpConfig(hyper: Partial<RunConfig['hyper']> = {}, dataset: Partial<RunConfig['dataset']> = {}): RunConfig {
+export function mlpConfig(hyper: Partial<ClassifierConfig['hyper']> = {}, dataset: Partial<ClassifierConfig['dataset']> = {}): ClassifierConfig {
   return classifierConfigSchema.parse({
     family: 'classifier',
     dataset: { id: 'mnist', trainSize: 2000, testSize: 1000, ...dataset },

@@ -34,10 +34,37 @@ export const graphDocumentSchema = z.object({
   edges: z.array(graphEdgeSchema).max(20000),
 }).strict();
 
+export const MODEL_FORMAT = 'latent-model' as const;
+
+/**
+ * A model made of several networks with fixed contracts (encoder/decoder for
+ * autoencoders and VAEs, generator/discriminator for GANs), each a graph.
+ */
+export const modelDocumentSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  version: z.literal(GRAPH_VERSION),
+  name: z.string().min(1).max(200),
+  parts: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'part names are camelCase words'), graphDocumentSchema),
+}).strict();
+
+/** What a run trains: one graph, or a model of named parts. */
+export const architectureSchema = z.union([graphDocumentSchema, modelDocumentSchema]);
+
 export type GraphNode = z.output<typeof graphNodeSchema>;
 export type GraphEdge = z.output<typeof graphEdgeSchema>;
 export type GraphDocument = z.output<typeof graphDocumentSchema>;
 export type GraphDocumentInput = z.input<typeof graphDocumentSchema>;
+export type ModelDocument = z.output<typeof modelDocumentSchema>;
+export type Architecture = GraphDocument | ModelDocument;
+
+export function isModelDocument(a: Architecture): a is ModelDocument {
+  return a.format === MODEL_FORMAT;
+}
+
+/** The parts of an architecture by name; a single graph is the part 'model'. */
+export function architectureParts(a: Architecture): Record<string, GraphDocument> {
+  return isModelDocument(a) ? a.parts : { model: a };
+}
 
 /** Shape of one example (no batch dimension). */
 export type Shape = number[];

@@ -40,6 +40,17 @@ export const layerParamSchemas = {
     strides: pair.optional(),
     padding: paddingSchema.default('valid'),
   }).strict(),
+  conv2dTranspose: z.object({
+    filters: positiveInt(4096),
+    kernelSize: pair.default(3),
+    strides: pair.default(1),
+    padding: paddingSchema.default('valid'),
+    activation: activationSchema.default('linear'),
+    useBias: z.boolean().default(true),
+  }).strict(),
+  upSampling2d: z.object({
+    size: pair.default(2),
+  }).strict(),
   flatten: z.object({}).strict(),
   dropout: z.object({
     rate: z.number().min(0).lt(1).default(0.5),

@@ -2,7 +2,8 @@
  * The worker message protocol, between the training service (main side) and a
  * training host (worker thread or child process). Plain structured-clone data.
  */
-import type { GraphDocument } from './graph';
+import type { Architecture } from './graph';
+import type { AnalysisRequest } from './gallery';
 import type { RunConfig } from './runConfig';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -32,7 +33,7 @@ export interface StartMessage {
   runId: number;
   config: RunConfig;
   /** The resolved architecture (templates and saved versions already looked up). */
-  graph: GraphDocument;
+  architecture: Architecture;
   backend: BackendChoice;
   /** Directory where the run may write its checkpoints and artifacts. */
   runDir: string;
@@ -42,7 +43,25 @@ export interface StartMessage {
 
 export interface CancelMessage { type: 'cancel' }
 
-export type MainToWorker = StartMessage | CancelMessage;
+/**
+ * Load a run's model from a checkpoint and compute one analysis (an
+ * interpolation, latent arithmetic, a projected scatter). The host answers
+ * with one 'sample' message for the artifact it wrote, then 'done' (or 'failed').
+ */
+export interface AnalyzeMessage {
+  type: 'analyze';
+  runId: number;
+  config: RunConfig;
+  architecture: Architecture;
+  backend: BackendChoice;
+  runDir: string;
+  checkpoint: CheckpointRef;
+  request: AnalysisRequest;
+  /** Step recorded on the artifact (the checkpoint's step). */
+  step: number;
+}
+
+export type MainToWorker = StartMessage | CancelMessage | AnalyzeMessage;
 
 export interface ReadyMessage { type: 'ready'; backend: BackendName }
 export interface MetricsMessage { type: 'metrics'; points: MetricPoint[] }

@@ -4,7 +4,7 @@
  * file and the worker. Messages are written for a researcher reading them.
  */
 import { z } from 'zod';
-import { graphDocumentSchema } from './graph';
+import { graphDocumentSchema, modelDocumentSchema } from './graph';
 
 export const optimizerSchema = z.enum(['sgd', 'momentum', 'adam']);
 export type OptimizerName = z.infer<typeof optimizerSchema>;
@@ -52,11 +52,115 @@ export const classifierConfigSchema = z.object({
 }).strict();
 export type ClassifierConfig = z.output<typeof classifierConfigSchema>;
 
-export const runConfigSchema = z.discriminatedUnion('family', [classifierConfigSchema]);
+/** Training hyperparameters every gradient-trained family shares (same messages as the classifier's). */
+const trainingHyperShape = {
+  epochs: classifierHyperSchema.shape.epochs,
+  batchSize: classifierHyperSchema.shape.batchSize,
+  optimizer: optimizerSchema.default('adam'),
+  learningRate: classifierHyperSchema.shape.learningRate,
+  momentum: classifierHyperSchema.shape.momentum,
+  validationSplit: classifierHyperSchema.shape.validationSplit,
+  seed: classifierHyperSchema.shape.seed,
+  /** Gallery images (samples, reconstructions) are logged every this many steps, and at each epoch end. 0: epoch ends only. */
+  sampleEverySteps: z.number({ error: 'sampleEverySteps must be a number' }).int('sampleEverySteps must be a whole number').min(0, 'sampleEverySteps must be ≥ 0').max(1_000_000).default(0),
+};
+
+const latentDimSchema = z.number({ error: 'latentDim must be a number' }).int('latentDim must be a whole number').min(1, 'latentDim must be at least 1').max(1024, 'latentDim must be at most 1024');
+
+/** An encoder/decoder model document: part 'encoder' maps an image to the code, part 'decoder' maps the code back. */
+export const encoderDecoderArchitectureSchema = <T extends z.ZodTypeAny>(templates: T) => z.union([
+  z.object({ template: templates }).strict(),
+  z.object({ model: modelDocumentSchema }).strict(),
+]);
+
+// ---- Autoencoders -------------------------------------------------------
+
+export const autoencoderVariantSchema = z.enum(['plain', 'denoising', 'contractive', 'stacked']);
+export type AutoencoderVariant = z.infer<typeof autoencoderVariantSchema>;
+export const autoencoderTemplateSchema = z.enum(['mlp', 'conv', 'deep']);
+export type AutoencoderTemplate = z.infer<typeof autoencoderTemplateSchema>;
+
+export const autoencoderHyperSchema = z.object({
+  ...trainingHyperShape,
+  variant: autoencoderVariantSchema.default('plain'),
+  /** Code size of the templates (a custom model's encoder must output [latentDim]). */
+  latentDim: latentDimSchema.default(32),
+  /** Reconstruction loss against the clean input: binary cross-entropy (sigmoid output) or mean squared error. */
+  loss: z.enum(['bce', 'mse']).default('bce'),
+  /** Denoising: masking sets a fraction of pixels to 0; gaussian adds N(0, level²) noise (clipped to [0, 1]). */
+  noise: z.enum(['masking', 'gaussian']).default('masking'),
+  noiseLevel: z.number({ error: 'noiseLevel must be a number' }).min(0, 'noiseLevel must be between 0 and 1').max(1, 'noiseLevel must be between 0 and 1').default(0.3),
+  /** Contractive: weight of the squared Frobenius norm of the code's Jacobian. */
+  contractiveWeight: z.number({ error: 'contractiveWeight must be a number' }).min(0, 'contractiveWeight must be ≥ 0').max(1000, 'contractiveWeight must be at most 1000').default(0.01),
+  /** Stacked: epochs of greedy layer-wise pre-training per layer, before end-to-end fine-tuning for `epochs`. */
+  pretrainEpochs: z.number({ error: 'pretrainEpochs must be a number' }).int('pretrainEpochs must be a whole number').min(0, 'pretrainEpochs must be ≥ 0').max(1000).default(1),
+}).strict();
+export type AutoencoderHyper = z.output<typeof autoencoderHyperSchema>;
+
+export const autoencoderConfigSchema = z.object({
+  family: z.literal('autoencoder'),
+  name: z.string().max(200).optional(),
+  dataset: datasetSpecSchema.default({ id: 'mnist' }),
+  architecture: encoderDecoderArchitectureSchema(autoencoderTemplateSchema).default({ template: 'mlp' }),
+  hyper: autoencoderHyperSchema.default(autoencoderHyperSchema.parse({})),
+}).strict();
+export type AutoencoderConfig = z.output<typeof autoencoderConfigSchema>;
+
+// ---- Variational autoencoders --------------------------------------------
+
+export const vaeTemplateSchema = z.enum(['mlp', 'conv']);
+export type VaeTemplate = z.infer<typeof vaeTemplateSchema>;
+
+export const vaeHyperSchema = z.object({
+  ...trainingHyperShape,
+  /** Latent size; the encoder outputs [2·latentDim] (μ then log σ²), the decoder takes [latentDim]. */
+  latentDim: latentDimSchema.default(16),
+  /** Bernoulli likelihood on binarised pixels, or Gaussian with a fixed variance on real values. */
+  decoder: z.enum(['bernoulli', 'gaussian']).default('bernoulli'),
+  /** How pixels are binarised for the Bernoulli decoder: a fixed 0.5 threshold, or sampled each time they are seen. */
+  binarize: z.enum(['threshold', 'stochastic']).default('threshold'),
+  /** Gaussian decoder's fixed variance σ² (in [0,1] pixel units). */
+  decoderVariance: z.number({ error: 'decoderVariance must be a number' }).gt(0, 'decoderVariance must be greater than 0').max(10, 'decoderVariance must be at most 10').default(0.05),
+  /** Weight of the KL term (β-VAE); 1 is the ELBO. */
+  beta: z.number({ error: 'beta must be a number' }).min(0, 'beta must be ≥ 0').max(1000, 'beta must be at most 1000').default(1),
+  /** β rises linearly from 0 over this many epochs (KL warm-up); 0: no warm-up. */
+  klWarmupEpochs: z.number({ error: 'klWarmupEpochs must be a number' }).min(0, 'klWarmupEpochs must be ≥ 0').max(1000).default(0),
+  /** A latent unit is active when Cov_x(E_q[z_i]) exceeds this (Burda et al. 2015 use 0.01). */
+  activeUnitThreshold: z.number().gt(0).max(10).default(0.01),
+}).strict();
+export type VaeHyper = z.output<typeof vaeHyperSchema>;
+
+export const vaeConfigSchema = z.object({
+  family: z.literal('vae'),
+  name: z.string().max(200).optional(),
+  dataset: datasetSpecSchema.default({ id: 'mnist' }),
+  architecture: encoderDecoderArchitectureSchema(vaeTemplateSchema).default({ template: 'mlp' }),
+  hyper: vaeHyperSchema.default(vaeHyperSchema.parse({})),
+}).strict();
+export type VaeConfig = z.output<typeof vaeConfigSchema>;
+
+// ---- PCA baseline ---------------------------------------------------------
+
+export const pcaHyperSchema = z.object({
+  /** Number of principal components (the code size it is compared with). */
+  components: z.number({ error: 'components must be a number' }).int('components must be a whole number').min(1, 'components must be at least 1').max(4096, 'components must be at most 4096').default(30),
+  seed: classifierHyperSchema.shape.seed,
+}).strict();
+export type PcaHyper = z.output<typeof pcaHyperSchema>;
+
+export const pcaConfigSchema = z.object({
+  family: z.literal('pca'),
+  name: z.string().max(200).optional(),
+  dataset: datasetSpecSchema.default({ id: 'mnist' }),
+  hyper: pcaHyperSchema.default(pcaHyperSchema.parse({})),
+}).strict();
+export type PcaConfig = z.output<typeof pcaConfigSchema>;
+
+export const runConfigSchema = z.discriminatedUnion('family', [classifierConfigSchema, autoencoderConfigSchema, vaeConfigSchema, pcaConfigSchema]);
 export type RunConfig = z.output<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type Family = RunConfig['family'];
-export const families: readonly Family[] = ['classifier'];
+export const families: readonly Family[] = ['classifier', 'autoencoder', 'vae', 'pca'];
 
 /** Turn a zod error into "path: message" lines, the form the UI and CLI show. */
 export function formatIssues(error: z.ZodError): string[] {

@@ -42,6 +42,15 @@ export function windowOutputSize(n: number, f: number, s: number, padding: 'vali
   return padding === 'same' ? Math.ceil(n / s) : Math.floor((n - f) / s) + 1;
 }
 
+/**
+ * Output length of a transposed convolution along one axis, as tf computes it
+ * (deconvLength): N·S for 'same'; (N−1)·S + F for 'valid' (tf writes N·S + max(F − S, 0),
+ * the same when F ≥ S).
+ */
+export function transposeOutputSize(n: number, f: number, s: number, padding: 'valid' | 'same'): number {
+  return padding === 'same' ? n * s : n * s + Math.max(f - s, 0);
+}
+
 function zodMessages(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
@@ -97,6 +106,35 @@ function windowShape(node: ParsedNode & { kind: 'conv2d' | 'maxPool2d' | 'avgPoo
   return { shape: [oh, ow, c], params: 0 };
 }
 
+function rank3Error(node: ParsedNode, input: Shape): GraphError {
+  return {
+    code: 'shape-mismatch', nodeId: node.id,
+    message: `${node.kind} '${node.id}' needs a rank-3 [height, width, channels] input, got ${fmtShape(input)}`,
+    hint: input.length === 1
+      ? `Add a reshape layer before '${node.id}' (e.g. targetShape [7, 7, 32])`
+      : 'Reshape the input to [height, width, channels]',
+  };
+}
+
+function conv2dTransposeShape(node: ParsedNode & { kind: 'conv2dTranspose' }, input: Shape): ShapeResult {
+  if (input.length !== 3) return { params: 0, error: rank3Error(node, input) };
+  const [h, w, c] = input as [number, number, number];
+  const [kh, kw] = toPair(node.params.kernelSize);
+  const [sh, sw] = toPair(node.params.strides);
+  const { filters, useBias, padding } = node.params;
+  return {
+    shape: [transposeOutputSize(h, kh, sh, padding), transposeOutputSize(w, kw, sw, padding), filters],
+    params: kh * kw * filters * c + (useBias ? filters : 0),
+  };
+}
+
+function upSampling2dShape(node: ParsedNode & { kind: 'upSampling2d' }, input: Shape): ShapeResult {
+  if (input.length !== 3) return { params: 0, error: rank3Error(node, input) };
+  const [h, w, c] = input as [number, number, number];
+  const [sh, sw] = toPair(node.params.size);
+  return { shape: [h * sh, w * sw, c], params: 0 };
+}
+
 function nodeShape(node: ParsedNode, input: Shape | undefined): ShapeResult {
   const label = `${node.kind} '${node.id}'`;
   switch (node.kind) {
@@ -123,6 +161,12 @@ function nodeShape(node: ParsedNode, input: Shape | undefined): ShapeResult {
     case 'avgPool2d':
       if (!input) return { params: 0 };
       return windowShape(node, input);
+    case 'conv2dTranspose':
+      if (!input) return { params: 0 };
+      return conv2dTransposeShape(node, input);
+    case 'upSampling2d':
+      if (!input) return { params: 0 };
+      return upSampling2dShape(node, input);
     case 'flatten':
       if (!input) return { params: 0 };
       return { shape: [product(input)], params: 0 };

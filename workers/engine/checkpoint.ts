@@ -59,13 +59,22 @@ async function pack(named: readonly Named[], chunks: Uint8Array[], start: number
   return { entries, end: offset };
 }
 
-/** Save model weights, optimizer weights and loop state into `dir` (created if needed). */
-export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: CheckpointState): Promise<CheckpointManifest> {
+/** One model, or several (an encoder and a decoder…) saved and restored together, in this order. */
+export type CheckpointModels = tf.LayersModel | readonly tf.LayersModel[];
+
+function modelList(models: CheckpointModels): readonly tf.LayersModel[] {
+  return Array.isArray(models) ? models : [models as tf.LayersModel];
+}
+
+/** Save model weights, optimizer weights (when given) and loop state into `dir` (created if needed). */
+export async function saveCheckpoint(dir: string, models: CheckpointModels, optimizer: tf.Optimizer | readonly tf.Optimizer[] | undefined, state: CheckpointState): Promise<CheckpointManifest> {
   await mkdir(dir, { recursive: true });
-  const weights = model.weights;
-  const values = model.getWeights();
+  const list = modelList(models);
+  const weights = list.flatMap((m) => m.weights);
+  const values = list.flatMap((m) => m.getWeights());
   const modelNamed = weights.map((w, i) => ({ name: w.originalName, tensor: values[i]! }));
-  const optimizerNamed = await optimizer.getWeights();
+  const optimizers = optimizer === undefined ? [] : Array.isArray(optimizer) ? optimizer : [optimizer as tf.Optimizer];
+  const optimizerNamed = (await Promise.all(optimizers.map(async (o, k) => (await o.getWeights()).map((w: { name: string; tensor: tf.Tensor }) => ({ name: `opt${k}/${w.name}`, tensor: w.tensor }))))).flat();
   const chunks: Uint8Array[] = [];
   const m = await pack(modelNamed, chunks, 0);
   const o = await pack(optimizerNamed, chunks, m.end);
@@ -117,10 +126,11 @@ function unpack(entry: TensorEntry, bytes: Uint8Array, dir: string): tf.Tensor {
  * Restore a checkpoint into a model with the same architecture and a fresh
  * optimizer of the same kind. Returns the saved loop state.
  */
-export async function loadCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<CheckpointState> {
+export async function loadCheckpoint(dir: string, models: CheckpointModels, optimizer?: tf.Optimizer | readonly tf.Optimizer[]): Promise<CheckpointState> {
   const manifest = await readManifest(dir);
   const bytes = new Uint8Array(await readFile(join(dir, manifest.weightsFile)));
-  const weights = model.weights;
+  const list = modelList(models);
+  const weights = list.flatMap((m) => m.weights);
   if (weights.length !== manifest.model.length) {
     throw new Error(`${dir}: checkpoint has ${manifest.model.length} weight tensors, the model has ${weights.length}: was it saved from a different architecture?`);
   }
@@ -132,9 +142,19 @@ export async function loadCheckpoint(dir: string, model: tf.LayersModel, optimiz
   });
   const modelTensors = manifest.model.map((e) => unpack(e, bytes, dir));
   const optimizerTensors = manifest.optimizer.map((e) => ({ name: e.name, tensor: unpack(e, bytes, dir) }));
+  const optimizers = optimizer === undefined ? [] : Array.isArray(optimizer) ? optimizer : [optimizer as tf.Optimizer];
   try {
-    model.setWeights(modelTensors);
-    if (optimizerTensors.length > 0) await optimizer.setWeights(optimizerTensors);
+    let offset = 0;
+    for (const m of list) {
+      const n = m.weights.length;
+      m.setWeights(modelTensors.slice(offset, offset + n));
+      offset += n;
+    }
+    for (let k = 0; k < optimizers.length; k++) {
+      const prefix = `opt${k}/`;
+      const mine = optimizerTensors.filter((o) => o.name.startsWith(prefix)).map((o) => ({ name: o.name.slice(prefix.length), tensor: o.tensor }));
+      if (mine.length > 0) await optimizers[k]!.setWeights(mine);
+    }
   } finally {
     tf.dispose(modelTensors);
     tf.dispose(optimizerTensors.map((o) => o.tensor));

@@ -52,6 +52,17 @@ function applyNode(node: ParsedNode, x: tf.SymbolicTensor, seed: number, index: 
       });
       return withLeaky(layer.apply(x) as tf.SymbolicTensor, leaky, name);
     }
+    case 'conv2dTranspose': {
+      const { inner, leaky } = splitActivation(node.params.activation);
+      const layer = tf.layers.conv2dTranspose({
+        name, filters: node.params.filters, kernelSize: toPair(node.params.kernelSize), strides: toPair(node.params.strides),
+        padding: node.params.padding, activation: inner, useBias: node.params.useBias,
+        kernelInitializer: glorot(seed, index), biasInitializer: 'zeros',
+      });
+      return withLeaky(layer.apply(x) as tf.SymbolicTensor, leaky, name);
+    }
+    case 'upSampling2d':
+      return tf.layers.upSampling2d({ name, size: toPair(node.params.size) }).apply(x) as tf.SymbolicTensor;
     case 'maxPool2d':
     case 'avgPool2d': {
       const poolSize = toPair(node.params.poolSize);
@@ -105,6 +116,6 @@ export function outputsProbabilities(doc: GraphDocument): boolean {
   const { report, order } = analyzeGraph(doc);
   const last = order.find((n) => n.id === report.outputNodeId);
   if (!last) return false;
-  if (last.kind === 'dense' || last.kind === 'conv2d' || last.kind === 'activation') return last.params.activation === 'softmax';
+  if (last.kind === 'dense' || last.kind === 'conv2d' || last.kind === 'conv2dTranspose' || last.kind === 'activation') return last.params.activation === 'softmax';
   return false;
 }

@@ -140,17 +140,43 @@ function unsortedSegmentSum({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap; 
   });
 }
 
+/**
+ * BatchMatMul with transposeA or transposeB: the wasm kernel takes a slow
+ * path for a transposed operand (~10× slower, and every dense layer's
+ * gradient asks for one), so transpose explicitly and multiply plainly.
+ */
+function batchMatMulExplicitTranspose(original: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const a = args.attrs ?? {};
+    if (!a['transposeA'] && !a['transposeB']) return original(args);
+    return withTensors([args.inputs['a']!, args.inputs['b']!], ([x, y]) => {
+      const swapLast = (t: tf.Tensor): tf.Tensor => tf.transpose(t, [...t.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : i === all.length - 2 ? all.length - 1 : all.length - 2)));
+      const xa = a['transposeA'] ? swapLast(x!) : x!;
+      const yb = a['transposeB'] ? swapLast(y!) : y!;
+      return tf.matMul(xa, yb);
+    });
+  };
+}
+
 export interface WasmKernelOptions {
   /** Replace the built-in (slow) Conv2DBackpropInput too. Default true. */
   fastConv2DBackpropInput?: boolean;
+  /** Route transposed matmuls through an explicit transpose. Default true. */
+  explicitTransposeMatMul?: boolean;
 }
 
 function register(kernelName: string, kernelFunc: tf.KernelFunc, replace: boolean, backendName = BACKEND): void {
-  if (tf.getKernel(kernelName, backendName)) {
+  const existing = tf.getKernel(kernelName, backendName);
+  if (existing) {
     if (!replace) return;
     tf.unregisterKernel(kernelName, backendName);
   }
-  tf.registerKernel({ kernelName, backendName, kernelFunc });
+  // Keep the replaced kernel's setup (wasm kernels bind their exported functions there), so a
+  // wrapper that still calls the original works even when registered before the backend starts.
+  const config: tf.KernelConfig = { kernelName, backendName, kernelFunc };
+  if (existing?.setupFunc) config.setupFunc = existing.setupFunc;
+  if (existing?.disposeFunc) config.disposeFunc = existing.disposeFunc;
+  tf.registerKernel(config);
 }
 
 const registered = new Set<string>();
@@ -165,6 +191,10 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   add('Conv2DBackpropFilter', conv2DBackpropFilter as tf.KernelFunc, false);
   add('UnsortedSegmentSum', unsortedSegmentSum as tf.KernelFunc, false);
   if (options.fastConv2DBackpropInput !== false) add('Conv2DBackpropInput', conv2DBackpropInput as tf.KernelFunc, true);
+  if (options.explicitTransposeMatMul !== false && !registered.has('BatchMatMul')) {
+    const original = tf.getKernel('BatchMatMul', BACKEND);
+    if (original) add('BatchMatMul', batchMatMulExplicitTranspose(original.kernelFunc), true);
+  }
 }
 
 let cpuRegistered = false;

@@ -2,9 +2,14 @@
  * The training host: receives start/cancel, selects the backend, runs the
  * family, streams batched metrics, throttled progress, logs and checkpoints,
  * and ends with exactly one of done / failed / cancelled.
+ *
+ * An 'analyze' message instead of 'start' loads a checkpoint and computes one
+ * analysis (engine/analysis): the host answers ready, one 'sample' for the
+ * file written, then 'done' with final {} (or 'failed').
  */
-import type { ProgressMessage, StartMessage, WorkerToMain } from '../common/protocol';
-import { formatIssues, runConfigSchema } from '../common/runConfig';
+import type { AnalyzeMessage, BackendChoice, ProgressMessage, StartMessage, WorkerToMain } from '../common/protocol';
+import { formatIssues, runConfigSchema, type RunConfig } from '../common/runConfig';
+import { runAnalysis } from '../engine/analysis';
 import { selectBackendDetailed } from '../engine/backend';
 import { MetricBatcher } from '../engine/metricBatcher';
 import type { ProgressInfo, TrainingSink } from '../engine/sink';
@@ -42,14 +47,32 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
     process.on('unhandledRejection', fail);
   }
 
-  const run = async (start: StartMessage): Promise<void> => {
-    const parsed = runConfigSchema.safeParse(start.config);
+  const parseConfig = (config: unknown): RunConfig => {
+    const parsed = runConfigSchema.safeParse(config);
     if (!parsed.success) throw new Error(`Invalid run configuration:\n${formatIssues(parsed.error).join('\n')}`);
-    const selection = await selectBackendDetailed(start.backend);
+    return parsed.data;
+  };
+
+  const prepareBackend = async (choice: BackendChoice): Promise<void> => {
+    const selection = await selectBackendDetailed(choice);
     for (const s of selection.skipped) send({ type: 'log', level: 'info', message: `Backend skipped: ${s}` });
     if (selection.backend === 'wasm') registerWasmKernels();
     if (selection.backend === 'cpu') registerCpuKernels();
     send({ type: 'ready', backend: selection.backend });
+  };
+
+  const analyze = async (m: AnalyzeMessage): Promise<void> => {
+    const config = parseConfig(m.config);
+    await prepareBackend(m.backend);
+    const artifact = await runAnalysis({ ...m, config });
+    if (cancelled) { await finish({ type: 'cancelled' }); return; }
+    send({ type: 'sample', step: m.step, kind: artifact.kind, path: artifact.path, meta: artifact.meta });
+    await finish({ type: 'done', final: {} });
+  };
+
+  const run = async (start: StartMessage): Promise<void> => {
+    const config = parseConfig(start.config);
+    await prepareBackend(start.backend);
 
     const batcher = new MetricBatcher((points) => send({ type: 'metrics', points }));
     const progress = new Throttle<ProgressInfo>((p) => send({ type: 'progress', ...p } satisfies ProgressMessage), 100);
@@ -58,9 +81,10 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
       progress: (p) => progress.push(p),
       log: (level, message) => send({ type: 'log', level, message }),
       checkpoint: (checkpoint) => { batcher.flush(); send({ type: 'checkpoint', checkpoint }); },
+      sample: (kind, step, path, meta) => { batcher.flush(); send({ type: 'sample', step, kind, path, meta: { ...meta } }); },
     };
     try {
-      const result = await runFamily({ ...start, config: parsed.data }, sink, () => cancelled);
+      const result = await runFamily({ ...start, config }, sink, () => cancelled);
       progress.flush();
       batcher.finish();
       await finish(result.status === 'done' ? { type: 'done', final: result.final } : { type: 'cancelled' });
@@ -77,11 +101,11 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
       if (!started) void finish({ type: 'cancelled' });
       return;
     }
-    if (m.type === 'start') {
-      if (started) { send({ type: 'log', level: 'warn', message: 'Ignored a second start message' }); return; }
+    if (m.type === 'start' || m.type === 'analyze') {
+      if (started) { send({ type: 'log', level: 'warn', message: `Ignored a second ${m.type} message` }); return; }
       started = true;
       if (cancelled) return;
-      run(m).catch(fail);
+      (m.type === 'start' ? run(m) : analyze(m)).catch(fail);
     }
   });
 }

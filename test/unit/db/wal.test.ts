@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKPOINT_EVERY_BATCHES, openStore } from '../../../db/openStore';
 import type { MetricPoint } from '../../../workers/common/protocol';
-import { removeTempDirs, sampleRun, tempDir } from './helpers';
+import { removeTempDirs, sampleGraph, sampleRun, tempDir } from './helpers';
 
 afterEach(removeTempDirs);
 
@@ -74,7 +74,7 @@ describe('persistence', () => {
     first.appendMetrics(run.id, [{ key: 'loss', step: 1, value: Number.NaN, wallTime: 1 }, ...batch(2)]);
     first.appendLog(run.id, 'info', 'started', 51);
     first.addArtifact(run.id, 'checkpoint', 2, 'runs/1/ckpt', { epoch: 1, step: 2 });
-    const arch = first.saveArchitecture('kept-net', run.architecture);
+    const arch = first.saveArchitecture('kept-net', sampleGraph());
     first.setSetting('maxConcurrentRuns', '2');
     first.close();
     first.close(); // closing twice is harmless

@@ -6,6 +6,7 @@ import type { ApiHandlers } from '../../../main/common/api';
 describe('request schemas at the API boundary', () => {
   it('accepts a valid classifier run and fills the defaults', () => {
     const req = parseRequest('runs.start', { experimentId: 1, config: { family: 'classifier' } });
+    if (req.config.family !== 'classifier') throw new Error('parsed as another family');
     expect(req.config.hyper.learningRate).toBe(0.001);
     expect(req.config.architecture).toEqual({ template: 'mlp' });
     expect(req.config.dataset.id).toBe('mnist');

@@ -29,7 +29,7 @@ function start(hyper: Record<string, unknown>, extra: Partial<StartMessage> = {}
   return {
     type: 'start', runId: 1, backend: 'wasm', runDir: join(tmp, `run-${Math.random().toString(36).slice(2)}`),
     config: classifierConfigSchema.parse({ family: 'classifier', dataset: { id: 'mnist', trainSize: 200, testSize: 100 }, hyper }),
-    graph: classifierTemplates.mlp, ...extra,
+    architecture: classifierTemplates.mlp, ...extra,
   };
 }
 
@@ -74,7 +74,7 @@ describe('training host (in-process transport)', () => {
     const graph = structuredClone(classifierTemplates.mlp);
     graph.nodes = graph.nodes.filter((n) => n.id !== 'flatten');
     graph.edges = [{ from: 'input', to: 'hidden', toPort: 0 }, ...graph.edges.filter((e) => e.from !== 'input' && e.from !== 'flatten')];
-    u.deliver(start({}, { backend: 'cpu', graph }));
+    u.deliver(start({}, { backend: 'cpu', architecture: graph }));
     await u.closed;
     const f = terminal(u.sent)[0];
     expect(f?.type).toBe('failed');

@@ -55,6 +55,7 @@ describe('wasm kernels', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined();
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBeDefined();
+    expect(tf.getKernel('BatchMatMul', 'wasm')).toBeDefined();
   });
 
   for (const c of cases) {
@@ -79,6 +80,24 @@ describe('wasm kernels', () => {
       expectClose(actual[1]!, expected[1]!);
     });
   }
+
+  it('BatchMatMul with transposed operands (the explicit-transpose route) matches cpu, batched too', async () => {
+    const shapes: [number[], number[], boolean, boolean][] = [
+      [[7, 5], [9, 5], false, true],
+      [[5, 7], [5, 9], true, false],
+      [[5, 7], [9, 5], true, true],
+      [[3, 6, 4], [3, 8, 4], false, true],
+      [[3, 4, 6], [3, 4, 8], true, false],
+    ];
+    for (const [sa, sb, ta, tb] of shapes) {
+      const av = randomArray(size(sa), 7);
+      const bv = randomArray(size(sb), 8);
+      const run = (): tf.Tensor => tf.matMul(tf.tensor(av, sa), tf.tensor(bv, sb), ta, tb);
+      const [want] = await onBackend('cpu', run);
+      const [got] = await onBackend('wasm', run);
+      expectClose(got!, want!);
+    }
+  });
 
   it('tf.grad through conv2d + relu + mean on wasm matches cpu', async () => {
     const xShape: [number, number, number, number] = [2, 12, 12, 3];

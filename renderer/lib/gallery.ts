@@ -1,0 +1,192 @@
+/**
+ * The gallery's pure logic: which artifacts are images to browse, grouped by
+ * kind in step order; where the slider stands after new ones arrive; the
+ * geometry of an image grid (which cell a click hit). No Vue.
+ */
+import type { ArtifactInfo } from '../../main/common/domain';
+import { dataKinds, galleryKinds, type ImageGridMeta } from '../../workers/common/gallery';
+
+/** Image artifacts only: no checkpoints, no data kinds (drawn elsewhere), no other MIME types. */
+export function isGalleryArtifact(a: Pick<ArtifactInfo, 'kind' | 'mime'>): boolean {
+  if (a.kind === 'checkpoint' || (dataKinds as readonly string[]).includes(a.kind)) return false;
+  return a.mime === '' || a.mime.startsWith('image/');
+}
+
+export function compareArtifacts(a: Pick<ArtifactInfo, 'step' | 'id'>, b: Pick<ArtifactInfo, 'step' | 'id'>): number {
+  return a.step - b.step || a.id - b.id;
+}
+
+/** Insert or replace (by id) keeping step order; returns a new array. */
+export function insertArtifact<T extends Pick<ArtifactInfo, 'step' | 'id'>>(list: readonly T[], item: T): T[] {
+  const out = list.filter((a) => a.id !== item.id);
+  let i = out.length;
+  while (i > 0 && compareArtifacts(out[i - 1]!, item) > 0) i--;
+  out.splice(i, 0, item);
+  return out;
+}
+
+/** Gallery artifacts by kind, each list in step order; kinds in the contract's order, unknown kinds after, by name. */
+export function groupGallery(artifacts: readonly ArtifactInfo[]): Map<string, ArtifactInfo[]> {
+  const groups = new Map<string, ArtifactInfo[]>();
+  for (const a of artifacts) {
+    if (!isGalleryArtifact(a)) continue;
+    let g = groups.get(a.kind);
+    if (!g) {
+      g = [];
+      groups.set(a.kind, g);
+    }
+    g.push(a);
+  }
+  const rank = (k: string): number => {
+    const i = (galleryKinds as readonly string[]).indexOf(k);
+    return i < 0 ? galleryKinds.length : i;
+  };
+  const kinds = [...groups.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return new Map(kinds.map((k) => [k, groups.get(k)!.sort(compareArtifacts)]));
+}
+
+/** The newest artifact of a kind (highest step, then id), e.g. the latest latent scatter. */
+export function newestOfKind(artifacts: readonly ArtifactInfo[], kind: string): ArtifactInfo | undefined {
+  let best: ArtifactInfo | undefined;
+  for (const a of artifacts) {
+    if (a.kind !== kind) continue;
+    if (!best || a.createdAt > best.createdAt || (a.createdAt === best.createdAt && a.id > best.id)) best = a;
+  }
+  return best;
+}
+
+/**
+ * Where the slider should stand in `list` (step order). The shown artifact
+ * keeps its place when others arrive; a viewer at the newest one (or with
+ * nothing chosen yet) follows the newest.
+ */
+export function selectIndex(list: readonly Pick<ArtifactInfo, 'id'>[], selectedId: number | null, follow: boolean): number {
+  if (list.length === 0) return -1;
+  if (!follow && selectedId !== null) {
+    const i = list.findIndex((a) => a.id === selectedId);
+    if (i >= 0) return i;
+  }
+  return list.length - 1;
+}
+
+/** The next index while playing; null at the end (playback stops there). */
+export function nextPlayIndex(index: number, length: number): number | null {
+  if (length <= 0) return null;
+  return index + 1 < length ? index + 1 : null;
+}
+
+/** Clamp a slider value to a valid index. */
+export function clampIndex(value: number, length: number): number {
+  if (length <= 0 || !Number.isFinite(value)) return length > 0 ? length - 1 : -1;
+  return Math.min(length - 1, Math.max(0, Math.round(value)));
+}
+
+/** The meta of an image-grid artifact, when it has the grid fields. */
+export function gridMeta(meta: Record<string, unknown>): ImageGridMeta | null {
+  const n = (k: string): number | null => {
+    const v = meta[k];
+    return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null;
+  };
+  const rows = n('rows');
+  const cols = n('cols');
+  const cellHeight = n('cellHeight');
+  const cellWidth = n('cellWidth');
+  if (rows === null || cols === null || cellHeight === null || cellWidth === null) return null;
+  return { ...(meta as Partial<ImageGridMeta>), rows, cols, cellHeight, cellWidth, channels: n('channels') ?? 1 };
+}
+
+/** Row labels to show beside the grid: exactly one per row, or none. */
+export function rowLabels(meta: Record<string, unknown>): string[] {
+  const g = gridMeta(meta);
+  const labels = meta['rowLabels'];
+  if (!g || !Array.isArray(labels) || labels.length !== g.rows) return [];
+  return labels.map((l) => String(l));
+}
+
+export interface GridGeometry {
+  rows: number;
+  cols: number;
+  /** Cell size in image pixels (after scaling). */
+  cellWidth: number;
+  cellHeight: number;
+  /** Pixels between cells and around the grid. */
+  gap: number;
+}
+
+/**
+ * How a grid PNG is laid out: cells of cellWidth × cellHeight drawn `scale`×
+ * larger, with `gap` pixels between and around them (workers/engine/imageGrid).
+ * The meta has no gap or scale: find the small integers that fit the image's
+ * natural size. Null when none does (then cells are not addressable).
+ */
+export function gridGeometry(meta: Pick<ImageGridMeta, 'rows' | 'cols' | 'cellHeight' | 'cellWidth'>, naturalWidth: number, naturalHeight: number): GridGeometry | null {
+  for (let scale = 1; scale <= 16; scale++) {
+    const cw = meta.cellWidth * scale;
+    const ch = meta.cellHeight * scale;
+    const gapW = (naturalWidth - meta.cols * cw) / (meta.cols + 1);
+    const gapH = (naturalHeight - meta.rows * ch) / (meta.rows + 1);
+    if (gapW === gapH && Number.isInteger(gapW) && gapW >= 0 && gapW <= 8) {
+      return { rows: meta.rows, cols: meta.cols, cellWidth: cw, cellHeight: ch, gap: gapW };
+    }
+  }
+  return null;
+}
+
+export interface GridCell {
+  row: number;
+  col: number;
+  /** Row-major index into the grid's cells (and its meta arrays: labels, z, testIndices). */
+  index: number;
+  /** Source rectangle in image pixels. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The cell under a point given in image pixels; a click on a gap picks the nearest cell. */
+export function cellAt(g: GridGeometry, x: number, y: number): GridCell | null {
+  const totalW = g.cols * g.cellWidth + (g.cols + 1) * g.gap;
+  const totalH = g.rows * g.cellHeight + (g.rows + 1) * g.gap;
+  if (!(x >= 0 && y >= 0 && x <= totalW && y <= totalH)) return null;
+  const col = Math.min(g.cols - 1, Math.max(0, Math.floor((x - g.gap / 2) / (g.cellWidth + g.gap))));
+  const row = Math.min(g.rows - 1, Math.max(0, Math.floor((y - g.gap / 2) / (g.cellHeight + g.gap))));
+  return {
+    row,
+    col,
+    index: row * g.cols + col,
+    x: g.gap + col * (g.cellWidth + g.gap),
+    y: g.gap + row * (g.cellHeight + g.gap),
+    width: g.cellWidth,
+    height: g.cellHeight,
+  };
+}
+
+/** What a grid cell shows, from the meta's per-cell arrays, for the zoom's caption. */
+export function describeCell(meta: Record<string, unknown>, cell: Pick<GridCell, 'row' | 'col' | 'index'>): string {
+  const parts: string[] = [];
+  const labels = rowLabels(meta);
+  if (labels[cell.row]) parts.push(labels[cell.row]!);
+  parts.push(`row ${cell.row + 1}, column ${cell.col + 1}`);
+  // Per-image arrays are per column when rows are views of the same images (input / reconstruction).
+  const perImage = (key: string): unknown => {
+    const arr = meta[key];
+    if (!Array.isArray(arr)) return undefined;
+    return arr.length === (gridMeta(meta)?.cols ?? -1) && labels.length > 0 ? arr[cell.col] : arr[cell.index];
+  };
+  const idx = perImage('testIndices');
+  if (typeof idx === 'number') parts.push(`test #${idx}`);
+  const label = perImage('labels');
+  if (typeof label === 'number') parts.push(`label ${label}`);
+  const z = Array.isArray(meta['z']) ? (meta['z'] as unknown[])[cell.index] : undefined;
+  if (Array.isArray(z) && z.length <= 8 && z.every((v) => typeof v === 'number')) {
+    parts.push(`z = [${(z as number[]).map((v) => v.toFixed(2)).join(', ')}]`);
+  }
+  return parts.join(' · ');
+}
+
+/** File name for a downloaded grid. */
+export function artifactFileName(runId: number, a: Pick<ArtifactInfo, 'kind' | 'step' | 'id' | 'mime'>): string {
+  const ext = a.mime === 'image/png' || a.mime === '' ? 'png' : a.mime.split('/')[1]?.replace(/[^a-z0-9]/gi, '') || 'bin';
+  return `run-${runId}-${a.kind}-step-${a.step}-${a.id}.${ext}`;
+}

@@ -1,0 +1,279 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { autoencoderTemplate } from '../../../workers/common/autoencoderTemplates';
+import { datasetCatalogue } from '../../../workers/common/datasets';
+import type { ImageGridMeta, LatentScatterData } from '../../../workers/common/gallery';
+import { autoencoderConfigSchema, type AutoencoderConfig, type AutoencoderTemplate } from '../../../workers/common/runConfig';
+import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';
+import { selectBackend } from '../../../workers/engine/backend';
+import { RecordingSink } from '../../../workers/engine/sink';
+import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
+import { exactJacobianPenalty, jacobianPenalty } from '../../../workers/families/autoencoder/contractive';
+import { corrupt, imageBatch } from '../../../workers/families/autoencoder/data';
+import { buildAutoencoder, disposeAutoencoder } from '../../../workers/families/autoencoder/model';
+import { runAutoencoder } from '../../../workers/families/autoencoder/run';
+import { stackedLayerPairs } from '../../../workers/families/autoencoder/stacked';
+import { trainStep } from '../../../workers/families/autoencoder/step';
+import { makeOptimizer } from '../../../workers/families/classifier/model';
+
+let data: ImageDataset;
+const tmp = mkdtempSync(join(tmpdir(), 'lw-autoencoder-'));
+
+function config(hyper: Partial<AutoencoderConfig['hyper']>): AutoencoderConfig {
+  return autoencoderConfigSchema.parse({ family: 'autoencoder', hyper });
+}
+
+function subset(d: ImageDataset, nTrain: number, nTest: number): ImageDataset {
+  return { ...d, trainImages: d.trainImages.slice(0, nTrain * 784), trainLabels: d.trainLabels.slice(0, nTrain), testImages: d.testImages.slice(0, nTest * 784), testLabels: d.testLabels.slice(0, nTest) };
+}
+
+const tpl = (name: AutoencoderTemplate, latentDim: number): ReturnType<typeof autoencoderTemplate> => autoencoderTemplate(name, [28, 28, 1], latentDim);
+
+function steps(sink: RecordingSink, key: string): number[] {
+  return sink.metrics.filter((m) => m.key === key).map((m) => m.step);
+}
+
+function readPng(path: string): PNG {
+  return PNG.sync.read(readFileSync(path));
+}
+
+describe('autoencoder family (wasm, in-process)', () => {
+  beforeAll(async () => {
+    registerWasmKernels();
+    expect(await selectBackend('wasm')).toBe('wasm');
+    data = loadImageDataset(datasetCatalogue.mnist, { trainSize: 2000, testSize: 500 });
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('a denoising AE (gaussian 0.5) reconstructs the clean test images far better than the noisy input is, and draws its galleries', async () => {
+    const runDir = join(tmp, 'denoising');
+    const sink = new RecordingSink();
+    const t0 = Date.now();
+    const r = await runAutoencoder({
+      config: config({ variant: 'denoising', noise: 'gaussian', noiseLevel: 0.5, latentDim: 32, epochs: 2, batchSize: 64, learningRate: 0.005, validationSplit: 0.1, sampleEverySteps: 20 }),
+      model: tpl('mlp', 32), sink, isCancelled: () => false, dataset: data, runDir,
+    });
+    expect(r.status).toBe('done');
+    const final = r.status === 'done' ? r.final : {};
+    console.log(`denoising mlp AE, 2 epochs on 1800 images: ${Date.now() - t0} ms; test_mse ${final['test_mse']?.toFixed(2)} vs noisy input ${final['test_noisy_input_mse']?.toFixed(2)}, clean input ${final['test_mse_clean_input']?.toFixed(2)}`);
+    expect(final['test_mse']!).toBeLessThan(0.5 * final['test_noisy_input_mse']!);
+    expect(final['test_mse_clean_input']!).toBeGreaterThan(0);
+    for (const k of ['epoch_loss', 'val_loss', 'test_mse', 'test_bce', 'test_noisy_input_mse', 'test_mse_clean_input']) expect(steps(sink, k)).toEqual([1, 2]);
+    expect(sink.values('loss')).toHaveLength(2 * Math.ceil(1800 / 64));
+    // The noisy input error is the same at every evaluation (fixed test noise).
+    const noisy = sink.values('test_noisy_input_mse');
+    expect(noisy[0]).toBe(noisy[1]);
+
+    const recon = sink.samples.filter((s) => s.kind === 'reconstructions');
+    // Every 20 steps (20, 40) and at the epoch ends (29 batches per epoch: 29, 58).
+    expect(recon.map((s) => s.step)).toEqual([20, 29, 40, 58]);
+    for (const s of recon) {
+      expect(existsSync(s.path)).toBe(true);
+      expect(s.path).toBe(join(runDir, 'gallery', 'reconstructions', `step-${String(s.step).padStart(7, '0')}.png`));
+      const png = readPng(s.path);
+      expect([png.width, png.height]).toEqual([10 * 28 + 11, 3 * 28 + 4]);
+      const meta = s.meta as ImageGridMeta;
+      expect(meta.rowLabels).toEqual(['input', 'noisy', 'reconstruction']);
+      expect(meta.labels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(meta.testIndices).toEqual(recon[0]!.meta['testIndices']);
+      expect([meta.rows, meta.cols, meta.cellHeight, meta.cellWidth, meta.channels]).toEqual([3, 10, 28, 28, 1]);
+    }
+    expect(recon.map((s) => (s.meta as ImageGridMeta).epoch)).toEqual([1, 1, 2, 2]);
+    const idx = (recon[0]!.meta as ImageGridMeta).testIndices!;
+    idx.forEach((i, c) => expect(data.testLabels[i]).toBe(c));
+
+    const scatter = sink.samples.filter((s) => s.kind === 'latent-scatter');
+    expect(scatter).toHaveLength(1);
+    expect(scatter[0]!.meta).toEqual({ method: 'pca', latentDim: 32, count: 500 });
+    const json = JSON.parse(readFileSync(scatter[0]!.path, 'utf8')) as LatentScatterData;
+    expect(json.points).toHaveLength(500);
+    expect(json.labels).toEqual(Array.from(data.testLabels));
+    expect(json.points.every(([x, y]) => Number.isFinite(x) && Number.isFinite(y))).toBe(true);
+    expect(sink.checkpoints.map((c) => c.epoch)).toEqual([1, 2]);
+    expect(existsSync(join(runDir, 'checkpoints', 'epoch-0002', 'manifest.json'))).toBe(true);
+  });
+
+  it('a plain AE\'s test error falls clearly over training', async () => {
+    const sink = new RecordingSink();
+    const r = await runAutoencoder({
+      config: config({ latentDim: 16, epochs: 3, batchSize: 32, validationSplit: 0, learningRate: 0.005 }),
+      model: tpl('mlp', 16), sink, isCancelled: () => false, dataset: subset(data, 1000, 300),
+    });
+    expect(r.status).toBe('done');
+    const mse = sink.values('test_mse');
+    console.log(`plain mlp AE (code 16), test_mse by epoch: ${mse.map((v) => v.toFixed(2)).join(', ')}`);
+    expect(mse).toHaveLength(3);
+    expect(mse[2]!).toBeLessThan(0.8 * mse[0]!);
+    expect(sink.values('val_loss')).toEqual([]);
+    expect(sink.values('test_noisy_input_mse')).toEqual([]);
+    expect(sink.samples).toEqual([]); // no runDir: no files
+  });
+
+  it('a 2-D code is scattered as it is (identity); the plain grid has rows input and reconstruction', async () => {
+    const sink = new RecordingSink();
+    const runDir = join(tmp, 'plain2d');
+    await runAutoencoder({ config: config({ latentDim: 2, epochs: 1, batchSize: 50, validationSplit: 0 }), model: tpl('mlp', 2), sink, isCancelled: () => false, dataset: subset(data, 200, 300), runDir });
+    const grid = sink.samples.find((s) => s.kind === 'reconstructions')!;
+    expect((grid.meta as ImageGridMeta).rowLabels).toEqual(['input', 'reconstruction']);
+    const png = readPng(grid.path);
+    expect([png.width, png.height]).toEqual([291, 2 * 28 + 3]);
+    const scatter = sink.samples.find((s) => s.kind === 'latent-scatter')!;
+    expect(scatter.meta).toEqual({ method: 'identity', latentDim: 2, count: 300 });
+    expect(scatter.step).toBe(4);
+    expect(scatter.path).toBe(join(runDir, 'gallery', 'latent-scatter', 'step-0000004.json'));
+    const json = JSON.parse(readFileSync(scatter.path, 'utf8')) as LatentScatterData;
+    expect(json.method).toBe('identity');
+    expect(json.points).toHaveLength(300);
+  });
+
+  it('a contractive AE logs a positive, finite contractive_penalty every step', async () => {
+    const sink = new RecordingSink();
+    const r = await runAutoencoder({
+      config: config({ variant: 'contractive', contractiveWeight: 0.1, latentDim: 16, epochs: 1, batchSize: 50, validationSplit: 0 }),
+      model: tpl('mlp', 16), sink, isCancelled: () => false, dataset: subset(data, 500, 100),
+    });
+    expect(r.status).toBe('done');
+    const pen = sink.values('contractive_penalty');
+    console.log(`contractive penalty: first ${pen[0]?.toFixed(3)}, last ${pen.at(-1)?.toFixed(3)}`);
+    expect(pen).toHaveLength(10);
+    expect(steps(sink, 'contractive_penalty')).toEqual(steps(sink, 'loss'));
+    for (const p of pen) {
+      expect(Number.isFinite(p)).toBe(true);
+      expect(p).toBeGreaterThan(0);
+    }
+  });
+
+  it('the random-projection estimator agrees with the exact Jacobian norm', () => {
+    const ae = buildAutoencoder(tpl('mlp', 6), [28, 28, 1], 6, 3);
+    const idx = Int32Array.from({ length: 8 }, (_, i) => i);
+    const x = imageBatch(data.trainImages, [28, 28, 1], idx, 0, 8);
+    const exact = exactJacobianPenalty(ae.encoder, x);
+    const est = jacobianPenalty(ae.encoder, x, 11, 200);
+    const [e, s] = [exact.dataSync()[0]!, est.dataSync()[0]!];
+    console.log(`||J||²_F exact ${e.toFixed(4)}, estimated (200 draws) ${s.toFixed(4)}`);
+    expect(e).toBeGreaterThan(0);
+    expect(Math.abs(s - e) / e).toBeLessThan(0.15);
+    tf.dispose([x, exact, est]);
+    disposeAutoencoder(ae);
+  });
+
+  it('a stacked AE pre-trains layer by layer, then fine-tunes end to end', async () => {
+    const sink = new RecordingSink();
+    const r = await runAutoencoder({
+      config: config({ variant: 'stacked', pretrainEpochs: 2, latentDim: 16, epochs: 1, batchSize: 50, validationSplit: 0 }),
+      model: tpl('mlp', 16), sink, isCancelled: () => false, dataset: subset(data, 500, 100),
+    });
+    expect(r.status).toBe('done');
+    const l1 = sink.values('pretrain_loss/layer1');
+    const l2 = sink.values('pretrain_loss/layer2');
+    console.log(`stacked: layer1 ${l1.map((v) => v.toFixed(1)).join(', ')}; layer2 ${l2.map((v) => v.toFixed(2)).join(', ')}; fine-tuned test_mse ${sink.values('test_mse')[0]?.toFixed(2)}`);
+    expect(steps(sink, 'pretrain_loss/layer1')).toEqual([1, 2]);
+    expect(steps(sink, 'pretrain_loss/layer2')).toEqual([1, 2]);
+    expect(l1[1]!).toBeLessThan(l1[0]!);
+    // Fine-tuning steps come after the 2 layers × 2 epochs × 10 batches of pre-training.
+    expect(steps(sink, 'loss')[0]).toBe(41);
+    expect(sink.progressEvents.at(-1)).toEqual({ epoch: 1, epochs: 1, step: 50, totalSteps: 50 });
+    const order = sink.logs.map((l) => l.message);
+    expect(order.findIndex((m) => m.startsWith('Pre-training layer 2'))).toBeLessThan(order.findIndex((m) => m.startsWith('Epoch 1/1')));
+  });
+
+  it('stacked pre-training refuses architectures that are not dense chains, saying why', async () => {
+    expect(() => stackedLayerPairs(tpl('conv', 8), 784)).toThrow(/chains of dense layers.*'conv1' is a conv2d.*variant 'plain'/s);
+    expect(stackedLayerPairs(tpl('deep', 30), 784).map((p) => [p.encoder, p.decoder, p.inUnits, p.outUnits])).toEqual([
+      ['enc1', 'output', 784, 1000], ['enc2', 'dec3', 1000, 500], ['enc3', 'dec2', 500, 250], ['latent', 'dec1', 250, 30],
+    ]);
+    await expect(runAutoencoder({ config: config({ variant: 'stacked', latentDim: 8 }), model: tpl('conv', 8), sink: new RecordingSink(), isCancelled: () => false, dataset: subset(data, 100, 20) }))
+      .rejects.toThrow(/dense layers/);
+  });
+
+  it('a conv AE (transposed convolutions) trains on wasm', async () => {
+    const sink = new RecordingSink();
+    const t0 = Date.now();
+    const r = await runAutoencoder({
+      config: config({ latentDim: 16, epochs: 2, batchSize: 32, validationSplit: 0, learningRate: 0.003 }),
+      model: tpl('conv', 16), sink, isCancelled: () => false, dataset: subset(data, 600, 100),
+    });
+    expect(r.status).toBe('done');
+    const mse = sink.values('test_mse');
+    console.log(`conv AE 2 epochs on 600 images: ${Date.now() - t0} ms, test_mse ${mse.map((v) => v.toFixed(2)).join(', ')}`);
+    expect(mse[1]!).toBeLessThan(mse[0]!);
+  });
+
+  it('leaks no tensor per training step (plain, denoising input, contractive on a conv encoder)', async () => {
+    const ae = buildAutoencoder(tpl('conv', 8), [28, 28, 1], 8, 1);
+    const opt = makeOptimizer({ optimizer: 'adam', learningRate: 0.001, momentum: 0.9 });
+    const idx = Int32Array.from({ length: 16 }, (_, i) => i);
+    const x = imageBatch(data.trainImages, [28, 28, 1], idx, 0, 16);
+    const noisy = corrupt(x, { noise: 'gaussian', noiseLevel: 0.5 }, 3);
+    await trainStep(ae, opt, x, x, { loss: 'bce' }); // creates the optimizer's slots
+    const before = tf.memory().numTensors;
+    await trainStep(ae, opt, x, x, { loss: 'bce' });
+    await trainStep(ae, opt, noisy, x, { loss: 'mse' });
+    const c = await trainStep(ae, opt, x, x, { loss: 'bce', contractiveWeight: 0.1, seed: 5 });
+    expect(c.penalty).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, noisy]);
+    disposeAutoencoder(ae);
+    opt.dispose();
+  });
+
+  it('gaussian noise is seeded and clipped to [0, 1]', () => {
+    const idx = Int32Array.from({ length: 4 }, (_, i) => i);
+    const x = imageBatch(data.trainImages, [28, 28, 1], idx, 0, 4);
+    const a = corrupt(x, { noise: 'gaussian', noiseLevel: 0.5 }, 9);
+    const b = corrupt(x, { noise: 'gaussian', noiseLevel: 0.5 }, 9);
+    const m = corrupt(x, { noise: 'masking', noiseLevel: 0.3 }, 9);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    expect(Math.min(...a.dataSync())).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...a.dataSync())).toBeLessThanOrEqual(1);
+    const xs = x.dataSync();
+    const ms = m.dataSync();
+    let lit = 0;
+    let dropped = 0;
+    xs.forEach((v, i) => { if (v > 0) { lit++; if (ms[i] === 0) dropped++; else expect(ms[i]).toBe(v); } });
+    expect(dropped / lit).toBeGreaterThan(0.2);
+    expect(dropped / lit).toBeLessThan(0.4);
+    tf.dispose([x, a, b, m]);
+  });
+
+  it('stops with a clear error when the loss becomes NaN', async () => {
+    const poisoned = subset(data, 100, 20);
+    poisoned.trainImages.fill(Number.NaN, 0, 784 * 100);
+    await expect(runAutoencoder({ config: config({ epochs: 1, batchSize: 20, latentDim: 4, validationSplit: 0 }), model: tpl('mlp', 4), sink: new RecordingSink(), isCancelled: () => false, dataset: poisoned }))
+      .rejects.toThrow(/Loss became NaN at epoch 1, step 1/);
+  });
+
+  it('cancels within one batch', async () => {
+    let batches = 0;
+    const sink = new RecordingSink();
+    const orig = sink.metric.bind(sink);
+    sink.metric = (k, s, v) => { if (k === 'loss') batches++; orig(k, s, v); };
+    const r = await runAutoencoder({ config: config({ epochs: 3, batchSize: 20, latentDim: 8 }), model: tpl('mlp', 8), sink, isCancelled: () => batches >= 3, dataset: subset(data, 200, 50) });
+    expect(r.status).toBe('cancelled');
+    expect(batches).toBe(3);
+  });
+
+  it('resuming from a checkpoint reproduces an uninterrupted run', async () => {
+    const d = subset(data, 300, 50);
+    const hyper = { variant: 'denoising' as const, noise: 'gaussian' as const, noiseLevel: 0.5, epochs: 2, batchSize: 50, latentDim: 8 };
+    const model = tpl('mlp', 8);
+    const full = new RecordingSink();
+    await runAutoencoder({ config: config(hyper), model, sink: full, isCancelled: () => false, dataset: d });
+    const runDir = join(tmp, 'resume');
+    const first = new RecordingSink();
+    await runAutoencoder({ config: config({ ...hyper, epochs: 1 }), model, sink: first, isCancelled: () => false, dataset: d, runDir });
+    expect(first.checkpoints).toHaveLength(1);
+    const second = new RecordingSink();
+    const r = await runAutoencoder({ config: config(hyper), model, sink: second, isCancelled: () => false, dataset: d, runDir, resumeFrom: first.checkpoints[0]! });
+    expect(r.status).toBe('done');
+    const fullLoss = full.values('loss');
+    const resumed = [...first.values('loss'), ...second.values('loss')];
+    expect(resumed.length).toBe(fullLoss.length);
+    resumed.forEach((v, i) => expect(v).toBeCloseTo(fullLoss[i]!, 3));
+    expect(second.values('test_mse')[0]).toBeCloseTo(full.values('test_mse')[1]!, 3);
+  });
+});

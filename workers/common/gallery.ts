@@ -1,0 +1,95 @@
+/**
+ * Gallery artifacts: what a family logs as images (and the data to redraw
+ * them), and the on-demand analyses the UI can ask of a trained model.
+ * Shared by the worker (writes them), the services (record and serve them)
+ * and the renderer (shows them).
+ */
+import { z } from 'zod';
+
+/** Image-grid kinds every family may log; the gallery groups by kind. */
+export const galleryKinds = [
+  'reconstructions', // rows: input, (noisy input), reconstruction
+  'samples', // decoded from a fixed set of prior z, the same at every step
+  'manifold', // decoder over a regular grid of a 2-D latent
+  'interpolation', // decoder along a path between two test images' codes
+  'arithmetic', // a − b + c in latent space
+] as const;
+export type GalleryKind = (typeof galleryKinds)[number];
+
+/** Data artifacts (JSON), drawn by the renderer itself. */
+export const dataKinds = ['latent-scatter'] as const;
+export type DataKind = (typeof dataKinds)[number];
+
+export type ArtifactKind = GalleryKind | DataKind | 'checkpoint';
+
+/** Meta of an image-grid artifact: enough to redraw it or to tell what each cell is. */
+export interface ImageGridMeta {
+  rows: number;
+  cols: number;
+  /** One cell's size in pixels (before any scaling). */
+  cellHeight: number;
+  cellWidth: number;
+  channels: number;
+  /** Epoch the images were made at (the artifact's step is the global step). */
+  epoch?: number;
+  /** What each row shows, e.g. ['input', 'noisy', 'reconstruction']. */
+  rowLabels?: string[];
+  /** Dataset indices (test split) of the images in the grid, when they come from data. */
+  testIndices?: number[];
+  /** Class labels of those images. */
+  labels?: number[];
+  /** Latent points decoded into the cells (row-major), for samples, manifold and interpolation. */
+  z?: number[][];
+  /** Free-form description shown under the grid. */
+  caption?: string;
+}
+
+/** The JSON file of a 'latent-scatter' artifact. */
+export interface LatentScatterData {
+  method: 'identity' | 'pca' | 'umap';
+  /** Latent size before projection. */
+  latentDim: number;
+  /** [x, y] per point. */
+  points: [number, number][];
+  labels: number[];
+  testIndices: number[];
+}
+
+export const projectionMethodSchema = z.enum(['pca', 'umap']);
+
+/** What the UI can ask of a finished (or checkpointed) encoder/decoder run. */
+export const analysisRequestSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('interpolation'),
+    /** Test-split indices of the two images. */
+    a: z.number().int().min(0),
+    b: z.number().int().min(0),
+    steps: z.number().int().min(2, 'steps must be at least 2').max(32, 'steps must be at most 32').default(10),
+  }).strict(),
+  z.object({
+    kind: z.literal('arithmetic'),
+    /** Test-split indices: the result decodes z(a) − z(b) + z(c). */
+    a: z.number().int().min(0),
+    b: z.number().int().min(0),
+    c: z.number().int().min(0),
+  }).strict(),
+  z.object({
+    kind: z.literal('latent-scatter'),
+    method: projectionMethodSchema.default('pca'),
+    /** How many test images to encode. */
+    count: z.number().int().min(10, 'count must be at least 10').max(10_000, 'count must be at most 10000').default(2000),
+  }).strict(),
+]);
+export type AnalysisRequest = z.output<typeof analysisRequestSchema>;
+
+/**
+ * Posterior collapse: fewer active latent units than this means most of the
+ * code carries nothing. A quarter of the latent size, and at least one.
+ */
+export function collapseThreshold(latentDim: number): number {
+  return Math.max(1, Math.floor(latentDim / 4));
+}
+
+export function isCollapsed(latentDim: number, activeUnits: number): boolean {
+  return activeUnits < collapseThreshold(latentDim);
+}

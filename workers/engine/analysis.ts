@@ -1,0 +1,210 @@
+/**
+ * On-demand analyses of a trained encoder/decoder run (VAE or autoencoder),
+ * from one of its checkpoints: an interpolation between two test images'
+ * codes, latent arithmetic a − b + c, or a 2-D projection (PCA, UMAP) of the
+ * codes of the first `count` test images. Family-agnostic: everything goes
+ * through a LatentModel (code = μ for a VAE, the code for an autoencoder).
+ *
+ * Files go to `${runDir}/gallery/<kind>/analysis-<timestamp>.{png,json}`.
+ * Test indices may be any image of the dataset's whole test file, not only
+ * the run's test subset.
+ */
+import { existsSync } from 'node:fs';
+import type { AnalysisRequest, ImageGridMeta } from '../common/gallery';
+import { analysisRequestSchema } from '../common/gallery';
+import { architectureParts, isModelDocument, type Architecture, type Shape } from '../common/graph';
+import { checkEncoderDecoder } from '../common/partContracts';
+import type { CheckpointRef } from '../common/protocol';
+import type { AutoencoderConfig, RunConfig, VaeConfig } from '../common/runConfig';
+import { getDatasetEntry } from '../common/datasets';
+import { loadImageDataset } from '../data/mnist';
+import { loadCheckpoint } from './checkpoint';
+import { compileGraph } from './compileGraph';
+import { analysisArtifactPath, writeJsonArtifact } from './galleryFiles';
+import { writeImageGrid } from './imageGrid';
+import { decodeCodes, encodeImages, encoderDecoderLatentModel, row, type LatentModel } from './latentModel';
+import { preparePixels, type PixelMode } from './pixels';
+import { latentScatter } from './projection';
+
+export interface AnalysisInput {
+  config: RunConfig;
+  architecture: Architecture;
+  runDir: string;
+  checkpoint: CheckpointRef;
+  request: AnalysisRequest;
+  /** Step recorded on the artifact. */
+  step: number;
+}
+
+/** The dataset's whole test split, as plain arrays. */
+export interface TestSet {
+  images: Float32Array;
+  labels: Int32Array;
+  inputShape: Shape;
+}
+
+export interface AnalysisOptions {
+  /** The test split (tests); loaded from the dataset catalogue otherwise. */
+  testSet?: TestSet;
+  /** Clock for the file name (default Date.now). */
+  now?: () => number;
+}
+
+export interface AnalysisArtifact {
+  kind: AnalysisRequest['kind'];
+  /** Absolute path of the file written. */
+  path: string;
+  meta: Record<string, unknown>;
+}
+
+type LatentConfig = VaeConfig | AutoencoderConfig;
+
+function latentConfig(config: RunConfig): LatentConfig {
+  if (config.family === 'vae' || config.family === 'autoencoder') return config;
+  throw new Error(`Analyses (interpolation, latent arithmetic, latent scatter) need an autoencoder or VAE run; this run is a ${config.family}`);
+}
+
+function loadTestSet(config: LatentConfig): TestSet {
+  const entry = getDatasetEntry(config.dataset.id);
+  // The whole test file: analyses may pick any test image.
+  const d = loadImageDataset(entry, { trainSize: 1 });
+  return { images: d.testImages, labels: d.testLabels, inputShape: d.inputShape };
+}
+
+function checkIndices(indices: readonly number[], n: number): void {
+  for (const i of indices) {
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`Test index ${i} is out of range: the test split has ${n} images`);
+  }
+}
+
+function pixelModeOf(config: LatentConfig): PixelMode {
+  return config.family === 'vae' && config.hyper.decoder === 'bernoulli' ? config.hyper.binarize : 'real';
+}
+
+/** Rebuild the run's encoder and decoder and restore their weights from the checkpoint. */
+async function loadLatentModel(config: LatentConfig, architecture: Architecture, inputShape: Shape, checkpoint: CheckpointRef): Promise<{ model: LatentModel; dispose: () => void }> {
+  if (!isModelDocument(architecture)) throw new Error(`An ${config.family} run has an encoder and a decoder, but its architecture is a single graph`);
+  const latentDim = config.hyper.latentDim;
+  const vae = config.family === 'vae';
+  const problems = checkEncoderDecoder(architecture, { inputShape, latentDim, encoderOutputDim: vae ? 2 * latentDim : latentDim });
+  if (problems.length > 0) throw new Error(`The run's model does not fit its configuration:\n${problems.map((p) => `- ${p.message}`).join('\n')}`);
+  const parts = architectureParts(architecture);
+  const encoder = compileGraph(parts['encoder']!, { seed: 0 });
+  const decoder = compileGraph(parts['decoder']!, { seed: 0 });
+  const dispose = (): void => { encoder.dispose(); decoder.dispose(); };
+  try {
+    await loadCheckpoint(checkpoint.dir, [encoder, decoder]);
+  } catch (e) {
+    dispose();
+    throw e;
+  }
+  const model = encoderDecoderLatentModel(encoder, decoder, {
+    latentDim, inputShape, encoderOutput: vae ? 'gaussian' : 'code', decoderOutput: vae ? 'logits' : 'probabilities',
+  });
+  return { model, dispose };
+}
+
+function uniquePath(runDir: string, kind: string, ext: 'png' | 'json', now: () => number): string {
+  let t = now();
+  let path = analysisArtifactPath(runDir, kind, t, ext);
+  while (existsSync(path)) path = analysisArtifactPath(runDir, kind, ++t, ext);
+  return path;
+}
+
+interface Ctx {
+  input: AnalysisInput;
+  config: LatentConfig;
+  test: TestSet;
+  model: LatentModel;
+  now: () => number;
+}
+
+const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
+
+async function imageRow(ctx: Ctx, kind: 'interpolation' | 'arithmetic', pixels: Float32Array, count: number, meta: Partial<ImageGridMeta>): Promise<AnalysisArtifact> {
+  const [h = 1, w = 1, c = 1] = ctx.test.inputShape;
+  const path = uniquePath(ctx.input.runDir, kind, 'png', ctx.now);
+  const written = await writeImageGrid(path, { pixels, count, height: h, width: w, channels: c === 3 ? 3 : 1 }, { rows: 1, cols: count }, meta);
+  return { kind, path, meta: { ...written } };
+}
+
+/** Codes and model-input images of test images `indices`. */
+async function encodeTest(ctx: Ctx, indices: readonly number[]): Promise<{ codes: number[][]; inputs: Float32Array }> {
+  const d = ctx.test.inputShape.reduce((a, b) => a * b, 1);
+  const inputs = preparePixels(ctx.test.images, d, indices, 0, indices.length, pixelModeOf(ctx.config), ctx.config.hyper.seed, { kind: 'fixed', split: 'test' });
+  const flat = await encodeImages(ctx.model, inputs, indices.map((_, i) => i));
+  return { codes: indices.map((_, i) => row(flat, i, ctx.model.latentDim)), inputs };
+}
+
+async function interpolation(ctx: Ctx, r: Extract<AnalysisRequest, { kind: 'interpolation' }>): Promise<AnalysisArtifact> {
+  const { codes: [za, zb], inputs } = await encodeTest(ctx, [r.a, r.b]);
+  const path: number[][] = [];
+  for (let i = 0; i < r.steps; i++) {
+    const t = i / (r.steps - 1);
+    path.push(za!.map((v, j) => (1 - t) * v + t * zb![j]!));
+  }
+  const decoded = await decodeCodes(ctx.model, path);
+  const d = decoded.length / r.steps;
+  const pixels = new Float32Array((r.steps + 2) * d);
+  pixels.set(inputs.subarray(0, d), 0);
+  pixels.set(decoded, d);
+  pixels.set(inputs.subarray(d, 2 * d), (r.steps + 1) * d);
+  return imageRow(ctx, 'interpolation', pixels, r.steps + 2, {
+    rowLabels: [`test ${r.a} → test ${r.b}`],
+    testIndices: [r.a, r.b],
+    labels: [ctx.test.labels[r.a]!, ctx.test.labels[r.b]!],
+    // One code per cell: the originals' codes at both ends, the decoded path between.
+    z: [za!, ...path, zb!].map((z) => z.map(round4)),
+    caption: `Test image ${r.a}, ${r.steps} decodings along the straight line between the codes of ${r.a} and ${r.b}, test image ${r.b}`,
+  });
+}
+
+async function arithmetic(ctx: Ctx, r: Extract<AnalysisRequest, { kind: 'arithmetic' }>): Promise<AnalysisArtifact> {
+  const { codes: [za, zb, zc], inputs } = await encodeTest(ctx, [r.a, r.b, r.c]);
+  const zr = za!.map((v, j) => v - zb![j]! + zc![j]!);
+  const decoded = await decodeCodes(ctx.model, [zr]);
+  const pixels = new Float32Array(inputs.length + decoded.length);
+  pixels.set(inputs, 0);
+  pixels.set(decoded, inputs.length);
+  return imageRow(ctx, 'arithmetic', pixels, 4, {
+    rowLabels: ['a, b, c, decode(z(a) − z(b) + z(c))'],
+    testIndices: [r.a, r.b, r.c],
+    labels: [r.a, r.b, r.c].map((i) => ctx.test.labels[i]!),
+    z: [za!, zb!, zc!, zr].map((z) => z.map(round4)),
+    caption: `Latent arithmetic: test ${r.a} − test ${r.b} + test ${r.c}`,
+  });
+}
+
+async function scatter(ctx: Ctx, r: Extract<AnalysisRequest, { kind: 'latent-scatter' }>): Promise<AnalysisArtifact> {
+  const n = Math.min(r.count, ctx.test.labels.length);
+  const indices = Array.from({ length: n }, (_, i) => i);
+  const d = ctx.test.inputShape.reduce((a, b) => a * b, 1);
+  const inputs = preparePixels(ctx.test.images, d, indices, 0, n, pixelModeOf(ctx.config), ctx.config.hyper.seed, { kind: 'fixed', split: 'test' });
+  const codes = await encodeImages(ctx.model, inputs, indices);
+  const data = latentScatter({ values: codes, n, dim: ctx.model.latentDim }, r.method, ctx.config.hyper.seed, indices.map((i) => ctx.test.labels[i]!), indices);
+  const path = uniquePath(ctx.input.runDir, 'latent-scatter', 'json', ctx.now);
+  await writeJsonArtifact(path, data);
+  return { kind: 'latent-scatter', path, meta: { method: data.method, latentDim: data.latentDim, count: n } };
+}
+
+/** Run one analysis and return the artifact it wrote; throws with a message for the user on bad input. */
+export async function runAnalysis(input: AnalysisInput, options: AnalysisOptions = {}): Promise<AnalysisArtifact> {
+  const config = latentConfig(input.config);
+  const parsed = analysisRequestSchema.safeParse(input.request);
+  if (!parsed.success) throw new Error(`Invalid analysis request: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  const request = parsed.data;
+  const test = options.testSet ?? loadTestSet(config);
+  if (request.kind === 'interpolation') checkIndices([request.a, request.b], test.labels.length);
+  if (request.kind === 'arithmetic') checkIndices([request.a, request.b, request.c], test.labels.length);
+  const { model, dispose } = await loadLatentModel(config, input.architecture, test.inputShape, input.checkpoint);
+  const ctx: Ctx = { input, config, test, model, now: options.now ?? Date.now };
+  try {
+    switch (request.kind) {
+      case 'interpolation': return await interpolation(ctx, request);
+      case 'arithmetic': return await arithmetic(ctx, request);
+      case 'latent-scatter': return await scatter(ctx, request);
+    }
+  } finally {
+    dispose();
+  }
+}
