@@ -6,9 +6,9 @@
  *
  *   npm run build:node && node dist/bench/trainThroughput.js
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { datasetCatalogue } from '../workers/common/datasets';
 import type { BackendName } from '../workers/common/protocol';
@@ -20,6 +20,7 @@ import { registerCpuKernels, registerWasmKernels } from '../workers/engine/wasmK
 import { disposeBatch, makeBatch } from '../workers/families/classifier/data';
 import { buildClassifier, makeOptimizer } from '../workers/families/classifier/model';
 import { trainStep } from '../workers/families/classifier/step';
+import { appRoot } from '../main/services/appInfo';
 
 const BATCH = 64;
 const WARMUP = 3;
@@ -27,16 +28,6 @@ const STEPS = 50;
 /** Stop a (model, backend) measurement after this long, whatever the step count (cpu CNN). */
 const TIME_BUDGET_MS = 15_000;
 
-function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'latent-workbench') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`No latent-workbench package.json above ${__dirname}`);
-    dir = up;
-  }
-}
 
 interface Measurement { samplesPerS: number; steps: number; msPerStep: number; finalLoss: number }
 
@@ -119,7 +110,7 @@ async function builtinBackpropInputMs(): Promise<number | undefined> {
 }
 
 async function main(): Promise<void> {
-  const root = repoRoot();
+  const root = appRoot;
   const builtinMs = await builtinBackpropInputMs();
   registerWasmKernels();
   const results: Record<string, number | string> = {};

@@ -9,9 +9,9 @@
  *
  * --keep leaves the run directory (galleries, checkpoints) in place and prints it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { datasetCatalogue } from '../workers/common/datasets';
@@ -23,20 +23,11 @@ import { selectBackendDetailed } from '../workers/engine/backend';
 import { RecordingSink } from '../workers/engine/sink';
 import { registerCpuKernels, registerWasmKernels } from '../workers/engine/wasmKernels';
 import { runVae } from '../workers/families/vae/run';
+import { appRoot } from '../main/services/appInfo';
 
 const LATENT = 20;
 const BATCH = 100;
 
-function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'latent-workbench') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`No latent-workbench package.json above ${__dirname}`);
-    dir = up;
-  }
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { epochs: { type: 'string', default: '3' }, backend: { type: 'string', default: 'wasm' }, keep: { type: 'boolean', default: false } } });
@@ -84,7 +75,7 @@ async function main(): Promise<void> {
     machine: { cpu_model: cpu[0]?.model ?? 'unknown', cores: cpu.length, total_mem_gb: Number((totalmem() / 2 ** 30).toFixed(1)), node_version: process.version, platform: `${process.platform}-${process.arch}`, tfjs_version: tf.version.tfjs },
     results,
   };
-  const dir = join(repoRoot(), 'bench', 'results');
+  const dir = join(appRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'vae.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`VAE on MNIST (latent ${LATENT}, Bernoulli, β 1), ${epochs} epoch(s), ${b}, ${out.machine.cpu_model}, ${cpu.length} cores, Node ${process.version}\n`);

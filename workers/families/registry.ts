@@ -4,14 +4,13 @@
 import { isModelDocument } from '../common/graph';
 import type { StartMessage } from '../common/protocol';
 import type { TrainingSink } from '../engine/sink';
+import type { FamilyRunResult } from './familyRun';
 import { runAutoencoder } from './autoencoder/run';
 import { runClassifier } from './classifier/run';
 import { runPca } from './pca/run';
 import { runVae } from './vae/run';
 
-export type FamilyRunResult =
-  | { status: 'done'; final: Record<string, number> }
-  | { status: 'cancelled' };
+export type { FamilyRunResult } from './familyRun';
 
 export async function runFamily(start: StartMessage, sink: TrainingSink, isCancelled: () => boolean): Promise<FamilyRunResult> {
   const config = start.config;

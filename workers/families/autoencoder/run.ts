@@ -17,17 +17,14 @@
  * pre-training epoch. Galleries: 'reconstructions' at each epoch end (and
  * every sampleEverySteps steps), 'latent-scatter' at the end.
  */
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelDocument } from '../../common/graph';
 import { getDatasetEntry } from '../../common/datasets';
-import type { CheckpointRef } from '../../common/protocol';
 import type { AutoencoderConfig } from '../../common/runConfig';
 import { loadImageDataset, type ImageDataset } from '../../data/mnist';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
 import { deriveSeed, permutation } from '../../engine/prng';
 import { seededDropouts, type SeededDropout } from '../../engine/seededDropout';
-import type { TrainingSink } from '../../engine/sink';
 import { trainLoop } from '../../engine/trainLoop';
 import { makeOptimizer } from '../classifier/model';
 import { splitTrainValidation } from '../classifier/data';
@@ -38,27 +35,14 @@ import { evaluateReconstruction, type EvalOptions } from './evaluate';
 import { buildAutoencoder, disposeAutoencoder, type Autoencoder } from './model';
 import { pretrainStacked, stackedLayerPairs, type LayerPair } from './stacked';
 import { trainStep } from './step';
+import { checkpointDir, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 
-export interface AutoencoderRunOptions {
-  config: AutoencoderConfig;
+export interface AutoencoderRunOptions extends FamilyRunOptions<AutoencoderConfig> {
   /** The resolved encoder/decoder model. */
   model: ModelDocument;
-  sink: TrainingSink;
-  isCancelled: () => boolean;
-  /** Where checkpoints and galleries go; none are written without it. */
-  runDir?: string;
-  resumeFrom?: CheckpointRef;
-  /** Preloaded data (tests, benchmarks); loaded from the catalogue otherwise. */
-  dataset?: ImageDataset;
 }
 
-export type AutoencoderRunResult =
-  | { status: 'done'; final: Record<string, number> }
-  | { status: 'cancelled' };
-
-export function checkpointDir(runDir: string, epoch: number): string {
-  return join(runDir, 'checkpoints', `epoch-${String(epoch).padStart(4, '0')}`);
-}
+export type AutoencoderRunResult = FamilyRunResult;
 
 const NOISE_TAG = 0x401e;
 const CONTRACTIVE_TAG = 0xc0de;

@@ -8,40 +8,24 @@
  * `epoch_loss`, `val_loss`, `val_accuracy` (when validationSplit > 0),
  * `test_loss`, `test_accuracy`.
  */
-import { join } from 'node:path';
 import type { GraphDocument } from '../../common/graph';
-import type { CheckpointRef } from '../../common/protocol';
 import type { ClassifierConfig } from '../../common/runConfig';
 import { getDatasetEntry } from '../../common/datasets';
 import { loadImageDataset, type ImageDataset } from '../../data/mnist';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
 import { deriveSeed, permutation } from '../../engine/prng';
 import { seededDropouts } from '../../engine/seededDropout';
-import type { TrainingSink } from '../../engine/sink';
 import { trainLoop } from '../../engine/trainLoop';
 import { disposeBatch, makeBatch, splitTrainValidation } from './data';
 import { buildClassifier, makeOptimizer } from './model';
 import { evaluate, range, trainStep } from './step';
+import { checkpointDir, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 
-export interface ClassifierRunOptions {
-  config: ClassifierConfig;
+export interface ClassifierRunOptions extends FamilyRunOptions<ClassifierConfig> {
   graph: GraphDocument;
-  sink: TrainingSink;
-  isCancelled: () => boolean;
-  /** Where checkpoints go (`${runDir}/checkpoints/epoch-NNNN`); none are written without it. */
-  runDir?: string;
-  resumeFrom?: CheckpointRef;
-  /** Preloaded data (tests, benchmarks); loaded from the catalogue otherwise. */
-  dataset?: ImageDataset;
 }
 
-export type ClassifierRunResult =
-  | { status: 'done'; final: Record<string, number> }
-  | { status: 'cancelled' };
-
-export function checkpointDir(runDir: string, epoch: number): string {
-  return join(runDir, 'checkpoints', `epoch-${String(epoch).padStart(4, '0')}`);
-}
+export type ClassifierRunResult = FamilyRunResult;
 
 function loadData(config: ClassifierConfig): ImageDataset {
   const entry = getDatasetEntry(config.dataset.id);

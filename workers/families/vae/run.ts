@@ -15,17 +15,15 @@
  */
 import type { ModelDocument } from '../../common/graph';
 import { isCollapsed } from '../../common/gallery';
-import type { CheckpointRef } from '../../common/protocol';
 import type { VaeConfig } from '../../common/runConfig';
 import { getDatasetEntry } from '../../common/datasets';
 import { loadImageDataset, type ImageDataset } from '../../data/mnist';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
 import { deriveSeed, permutation } from '../../engine/prng';
 import { seededDropouts } from '../../engine/seededDropout';
-import type { TrainingSink } from '../../engine/sink';
 import { trainLoop } from '../../engine/trainLoop';
 import { makeOptimizer } from '../classifier/model';
-import { checkpointDir } from '../classifier/run';
+import { checkpointDir, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 import { splitTrainValidation } from '../classifier/data';
 import { preparePixels } from '../../engine/pixels';
 import { makeVaeBatch, pixelMode } from './data';
@@ -34,21 +32,11 @@ import { buildVae, disposeVae, vaeLatentModel } from './model';
 import { betaAt, type Likelihood } from './objective';
 import { countActiveUnits, evaluateVae, vaeTrainStep } from './step';
 
-export interface VaeRunOptions {
-  config: VaeConfig;
+export interface VaeRunOptions extends FamilyRunOptions<VaeConfig> {
   model: ModelDocument;
-  sink: TrainingSink;
-  isCancelled: () => boolean;
-  /** Where checkpoints and galleries go; none are written without it. */
-  runDir?: string;
-  resumeFrom?: CheckpointRef;
-  /** Preloaded data (tests, benchmarks); loaded from the catalogue otherwise. */
-  dataset?: ImageDataset;
 }
 
-export type VaeRunResult =
-  | { status: 'done'; final: Record<string, number> }
-  | { status: 'cancelled' };
+export type VaeRunResult = FamilyRunResult;
 
 function loadData(config: VaeConfig): ImageDataset {
   const entry = getDatasetEntry(config.dataset.id);
