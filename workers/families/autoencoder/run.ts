@@ -19,11 +19,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelDocument } from '../../common/graph';
-import { getDatasetEntry } from '../../common/datasets';
 import type { AutoencoderConfig } from '../../common/runConfig';
-import { loadImageDataset, type ImageDataset } from '../../data/mnist';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
-import { deriveSeed, permutation } from '../../engine/prng';
+import { deriveSeed } from '../../engine/prng';
 import { seededDropouts, type SeededDropout } from '../../engine/seededDropout';
 import { trainLoop } from '../../engine/trainLoop';
 import { makeOptimizer } from '../classifier/model';
@@ -35,7 +33,7 @@ import { evaluateReconstruction, type EvalOptions } from './evaluate';
 import { buildAutoencoder, disposeAutoencoder, type Autoencoder } from './model';
 import { pretrainStacked, stackedLayerPairs, type LayerPair } from './stacked';
 import { trainStep } from './step';
-import { checkpointDir, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
+import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 
 export interface AutoencoderRunOptions extends FamilyRunOptions<AutoencoderConfig> {
   /** The resolved encoder/decoder model. */
@@ -50,12 +48,6 @@ const GALLERY_TAG = 0x9a11;
 const VALIDATION_TAG = 0x7a11;
 const TEST_TAG = 0x7e57;
 
-function loadData(config: AutoencoderConfig): ImageDataset {
-  const opts: { trainSize?: number; testSize?: number } = {};
-  if (config.dataset.trainSize !== undefined) opts.trainSize = config.dataset.trainSize;
-  if (config.dataset.testSize !== undefined) opts.testSize = config.dataset.testSize;
-  return loadImageDataset(getDatasetEntry(config.dataset.id), opts);
-}
 
 function dropoutStates(parts: Record<string, SeededDropout[]>): Record<string, number> {
   const rng: Record<string, number> = {};
@@ -75,7 +67,7 @@ function restoreDropouts(parts: Record<string, SeededDropout[]>, rng: Record<str
 export async function runAutoencoder(o: AutoencoderRunOptions): Promise<AutoencoderRunResult> {
   const { config, sink } = o;
   const hyper = config.hyper;
-  const data = o.dataset ?? loadData(config);
+  const data = o.dataset ?? loadRunDataset(config);
   const { inputShape } = data;
   const pixels = inputShape.reduce((a, b) => a * b, 1);
   const split = splitTrainValidation(data.trainLabels.length, hyper.validationSplit);
@@ -141,8 +133,7 @@ export async function runAutoencoder(o: AutoencoderRunOptions): Promise<Autoenco
       learningRate: hyper.learningRate,
       isCancelled: o.isCancelled,
       onEpochStart: (epoch) => {
-        const perm = permutation(nTrain, deriveSeed(hyper.seed, epoch, 0x5eed));
-        order = perm.map((i) => split.train[i]!);
+        order = epochOrder(split.train, hyper.seed, epoch);
         lossSum = 0;
         seen = 0;
       },

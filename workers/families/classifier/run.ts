@@ -10,16 +10,13 @@
  */
 import type { GraphDocument } from '../../common/graph';
 import type { ClassifierConfig } from '../../common/runConfig';
-import { getDatasetEntry } from '../../common/datasets';
-import { loadImageDataset, type ImageDataset } from '../../data/mnist';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
-import { deriveSeed, permutation } from '../../engine/prng';
 import { seededDropouts } from '../../engine/seededDropout';
 import { trainLoop } from '../../engine/trainLoop';
 import { disposeBatch, makeBatch, splitTrainValidation } from './data';
 import { buildClassifier, makeOptimizer } from './model';
 import { evaluate, range, trainStep } from './step';
-import { checkpointDir, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
+import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 
 export interface ClassifierRunOptions extends FamilyRunOptions<ClassifierConfig> {
   graph: GraphDocument;
@@ -27,18 +24,11 @@ export interface ClassifierRunOptions extends FamilyRunOptions<ClassifierConfig>
 
 export type ClassifierRunResult = FamilyRunResult;
 
-function loadData(config: ClassifierConfig): ImageDataset {
-  const entry = getDatasetEntry(config.dataset.id);
-  const opts: { trainSize?: number; testSize?: number } = {};
-  if (config.dataset.trainSize !== undefined) opts.trainSize = config.dataset.trainSize;
-  if (config.dataset.testSize !== undefined) opts.testSize = config.dataset.testSize;
-  return loadImageDataset(entry, opts);
-}
 
 export async function runClassifier(o: ClassifierRunOptions): Promise<ClassifierRunResult> {
   const { config, sink } = o;
   const hyper = config.hyper;
-  const data = o.dataset ?? loadData(config);
+  const data = o.dataset ?? loadRunDataset(config);
   const { inputShape, numClasses } = data;
   const nTrainTotal = data.trainLabels.length;
   const split = splitTrainValidation(nTrainTotal, hyper.validationSplit);
@@ -78,8 +68,7 @@ export async function runClassifier(o: ClassifierRunOptions): Promise<Classifier
       isCancelled: o.isCancelled,
       onEpochStart: (epoch) => {
         // Same order for an epoch whether or not the run was resumed.
-        const perm = permutation(nTrain, deriveSeed(hyper.seed, epoch, 0x5eed));
-        order = perm.map((i) => split.train[i]!);
+        order = epochOrder(split.train, hyper.seed, epoch);
         seen = 0; correct = 0; lossSum = 0;
       },
       runBatch: async ({ batchIndex }) => {

@@ -13,13 +13,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { getDatasetEntry } from '../../common/datasets';
 import type { PcaConfig } from '../../common/runConfig';
-import { loadImageDataset, type ImageDataset } from '../../data/mnist';
+import type { ImageDataset } from '../../data/mnist';
 import type { TrainingSink } from '../../engine/sink';
 import { yieldToEventLoop } from '../../engine/trainLoop';
 import { firstTwo, galleryIndices, gather, imageGeometry, writeLatentScatter, writeReconstructionGrid } from '../autoencoder/gallery';
 import { explainedVariance, fitPca, predictedTrainError, projectPca, reconstructPca, type PcaModel } from './fit';
+import { loadRunDataset } from '../familyRun';
 
 export interface PcaRunOptions {
   config: PcaConfig;
@@ -64,12 +64,6 @@ function componentsFile(m: PcaModel): PcaComponentsFile {
   return { format: 'latent-pca', version: 1, n: m.n, inputDim: m.d, components: m.k, mean: Array.from(m.mean), eigenvalues: Array.from(m.eigenvalues), vectors };
 }
 
-function loadData(config: PcaConfig): ImageDataset {
-  const opts: { trainSize?: number; testSize?: number } = {};
-  if (config.dataset.trainSize !== undefined) opts.trainSize = config.dataset.trainSize;
-  if (config.dataset.testSize !== undefined) opts.testSize = config.dataset.testSize;
-  return loadImageDataset(getDatasetEntry(config.dataset.id), opts);
-}
 
 async function writeGalleries(runDir: string, model: PcaModel, data: ImageDataset, sink: TrainingSink): Promise<void> {
   const nTest = data.testLabels.length;
@@ -100,7 +94,7 @@ async function writeGalleries(runDir: string, model: PcaModel, data: ImageDatase
 export async function runPca(o: PcaRunOptions): Promise<PcaRunResult> {
   const { config, sink } = o;
   const k = config.hyper.components;
-  const data = o.dataset ?? loadData(config);
+  const data = o.dataset ?? loadRunDataset(config);
   const d = data.inputShape.reduce((a, b) => a * b, 1);
   const nTrain = data.trainLabels.length;
   const nTest = data.testLabels.length;

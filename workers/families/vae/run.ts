@@ -16,14 +16,12 @@
 import type { ModelDocument } from '../../common/graph';
 import { isCollapsed } from '../../common/gallery';
 import type { VaeConfig } from '../../common/runConfig';
-import { getDatasetEntry } from '../../common/datasets';
-import { loadImageDataset, type ImageDataset } from '../../data/mnist';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
-import { deriveSeed, permutation } from '../../engine/prng';
+import { deriveSeed } from '../../engine/prng';
 import { seededDropouts } from '../../engine/seededDropout';
 import { trainLoop } from '../../engine/trainLoop';
 import { makeOptimizer } from '../classifier/model';
-import { checkpointDir, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
+import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 import { splitTrainValidation } from '../classifier/data';
 import { preparePixels } from '../../engine/pixels';
 import { makeVaeBatch, pixelMode } from './data';
@@ -38,20 +36,13 @@ export interface VaeRunOptions extends FamilyRunOptions<VaeConfig> {
 
 export type VaeRunResult = FamilyRunResult;
 
-function loadData(config: VaeConfig): ImageDataset {
-  const entry = getDatasetEntry(config.dataset.id);
-  const opts: { trainSize?: number; testSize?: number } = {};
-  if (config.dataset.trainSize !== undefined) opts.trainSize = config.dataset.trainSize;
-  if (config.dataset.testSize !== undefined) opts.testSize = config.dataset.testSize;
-  return loadImageDataset(entry, opts);
-}
 
 const EVAL_NOISE = 0xe5a1;
 
 export async function runVae(o: VaeRunOptions): Promise<VaeRunResult> {
   const { config, sink } = o;
   const hyper = config.hyper;
-  const data = o.dataset ?? loadData(config);
+  const data = o.dataset ?? loadRunDataset(config);
   const { inputShape } = data;
   const D = inputShape.reduce((a, b) => a * b, 1);
   const L = hyper.latentDim;
@@ -104,8 +95,7 @@ export async function runVae(o: VaeRunOptions): Promise<VaeRunResult> {
       learningRate: hyper.learningRate,
       isCancelled: o.isCancelled,
       onEpochStart: (epoch) => {
-        const perm = permutation(nTrain, deriveSeed(hyper.seed, epoch, 0x5eed));
-        order = perm.map((i) => split.train[i]!);
+        order = epochOrder(split.train, hyper.seed, epoch);
       },
       runBatch: async ({ batchIndex, step }) => {
         const start = batchIndex * batchSize;
