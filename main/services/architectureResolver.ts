@@ -7,12 +7,13 @@ import type { Store } from '../../db/storeTypes';
 import { ApiError } from '../common/api';
 import type { Architecture, GraphDocument, GraphError, ModelDocument } from '../../workers/common/graph';
 import { GRAPH_VERSION, MODEL_FORMAT } from '../../workers/common/graph';
-import type { ClassifierConfig, RunConfig } from '../../workers/common/runConfig';
+import { ganLatentDim, type ClassifierConfig, type RunConfig } from '../../workers/common/runConfig';
 import { checkClassifierOutput, inferShapes } from '../../workers/common/shapes';
 import { classifierTemplate } from '../../workers/common/templates';
 import { autoencoderTemplate } from '../../workers/common/autoencoderTemplates';
 import { vaeTemplate } from '../../workers/common/vaeTemplates';
-import { checkEncoderDecoder } from '../../workers/common/partContracts';
+import { checkEncoderDecoder, checkGeneratorDiscriminator } from '../../workers/common/partContracts';
+import { ganTemplate } from '../../workers/common/ganTemplates';
 import type { DatasetEntry } from '../../workers/common/datasets';
 
 export interface ResolvedArchitecture {
@@ -73,6 +74,16 @@ export function resolveArchitecture(store: Store, config: RunConfig, dataset: Da
       const { latentDim } = config.hyper;
       const a = config.architecture;
       return resolveEncoderDecoder('template' in a ? vaeTemplate(a.template, shape, latentDim) : a.model, dataset, latentDim, 2 * latentDim);
+    }
+    case 'gan': {
+      // A 2-D toy (hyper.toy) replaces the catalogue dataset: its examples are [2].
+      const latentDim = ganLatentDim(config.hyper);
+      const dataShape = config.hyper.toy !== undefined ? [2] : shape;
+      const a = config.architecture;
+      const model = 'template' in a ? ganTemplate(a.template, dataShape, latentDim) : a.model;
+      const errors = checkGeneratorDiscriminator(model, { dataShape, latentDim });
+      if (errors.length > 0) refuse(model.name, errors);
+      return { architecture: model, architectureId: null, architectureVersion: null };
     }
     case 'pca': {
       // PCA has no network: the record names it, with no parts.

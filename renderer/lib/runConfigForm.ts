@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import {
   autoencoderConfigSchema, autoencoderHyperSchema, autoencoderTemplateSchema, autoencoderVariantSchema,
-  classifierConfigSchema, classifierTemplateSchema, families, optimizerSchema,
+  classifierConfigSchema, classifierTemplateSchema, families, ganConfigSchema, ganTemplateSchema, optimizerSchema,
   pcaConfigSchema, vaeConfigSchema, vaeHyperSchema, vaeTemplateSchema,
   type Family, type RunConfig,
 } from '../../workers/common/runConfig';
@@ -29,6 +29,7 @@ export const familySchemas = {
   classifier: classifierConfigSchema,
   autoencoder: autoencoderConfigSchema,
   vae: vaeConfigSchema,
+  gan: ganConfigSchema,
   pca: pcaConfigSchema,
 } as const;
 
@@ -36,6 +37,7 @@ export const familyLabels: Readonly<Record<Family, string>> = {
   classifier: 'classifier',
   autoencoder: 'autoencoder',
   vae: 'variational autoencoder (VAE)',
+  gan: 'generative adversarial network (GAN)',
   pca: 'PCA baseline',
 };
 
@@ -101,6 +103,7 @@ const templateOptions: Readonly<Record<Family, readonly string[]>> = {
   classifier: classifierTemplateSchema.options,
   autoencoder: autoencoderTemplateSchema.options,
   vae: vaeTemplateSchema.options,
+  gan: ganTemplateSchema.options,
   pca: [],
 };
 
@@ -143,6 +146,10 @@ export function visibleFields(form: RunFormState): RunFormField[] {
       if (form.decoder === 'gaussian') out.push('decoderVariance');
       else out.push('binarize');
       out.push('beta', 'klWarmupEpochs', 'activeUnitThreshold', ...training, 'sampleEverySteps');
+      break;
+    case 'gan':
+      // Minimal for now: the GAN-specific fields (loss, dSteps, …) are not in the form yet; set them in a config file.
+      out.push('template', ...training, 'sampleEverySteps');
       break;
     case 'pca':
       out.push('components', 'seed');

@@ -17,7 +17,7 @@ export const galleryKinds = [
 export type GalleryKind = (typeof galleryKinds)[number];
 
 /** Data artifacts (JSON), drawn by the renderer itself. */
-export const dataKinds = ['latent-scatter'] as const;
+export const dataKinds = ['latent-scatter', 'toy-scatter'] as const;
 export type DataKind = (typeof dataKinds)[number];
 
 export type ArtifactKind = GalleryKind | DataKind | 'checkpoint';

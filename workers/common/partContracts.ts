@@ -53,3 +53,45 @@ export function checkEncoderDecoder(model: ModelDocument, c: EncoderDecoderContr
   }
   return errors;
 }
+
+export interface GeneratorDiscriminatorContract {
+  /** Shape of one data example (the dataset's, or [2] for the 2-D toys). */
+  dataShape: Shape;
+  latentDim: number;
+}
+
+/** Errors of a generator/discriminator model: each part's own, then the contract's (G: [latentDim] → data, D: data → [1]). */
+export function checkGeneratorDiscriminator(model: ModelDocument, c: GeneratorDiscriminatorContract): GraphError[] {
+  const errors: GraphError[] = [];
+  for (const name of ['generator', 'discriminator']) {
+    if (!model.parts[name]) {
+      errors.push({ code: 'bad-output', message: `The model "${model.name}" has no ${name} part`, hint: `Add a part named "${name}"` });
+    }
+  }
+  for (const name of Object.keys(model.parts)) {
+    if (name !== 'generator' && name !== 'discriminator') {
+      errors.push({ code: 'bad-output', message: `Unexpected part "${name}"`, hint: 'A GAN has exactly the parts "generator" and "discriminator"' });
+    }
+  }
+  if (errors.length > 0) return errors;
+  const gen = inferShapes(model.parts['generator']!);
+  const dis = inferShapes(model.parts['discriminator']!);
+  errors.push(...gen.errors.map((e) => ({ ...e, message: `generator: ${e.message}` })));
+  errors.push(...dis.errors.map((e) => ({ ...e, message: `discriminator: ${e.message}` })));
+  if (errors.length > 0) return errors;
+  const genIn = gen.nodes[0]?.outputShape;
+  if (!same(genIn, [c.latentDim])) {
+    errors.push({ code: 'bad-output', nodeId: gen.nodes[0]?.nodeId, message: `generator: input is ${fmt(genIn)} but the noise is [${c.latentDim}]`, hint: `Set the generator's input shape to [${c.latentDim}]` });
+  }
+  if (!same(gen.outputShape, c.dataShape)) {
+    errors.push({ code: 'bad-output', nodeId: gen.outputNodeId, message: `generator: outputs ${fmt(gen.outputShape)} but must output one example ${fmt(c.dataShape)}`, hint: c.dataShape.length > 1 ? `End the generator with a reshape to ${fmt(c.dataShape)}` : `End the generator with a dense layer of ${c.dataShape[0]} units` });
+  }
+  const disIn = dis.nodes[0]?.outputShape;
+  if (!same(disIn, c.dataShape)) {
+    errors.push({ code: 'bad-output', nodeId: dis.nodes[0]?.nodeId, message: `discriminator: input is ${fmt(disIn)} but the data is ${fmt(c.dataShape)}`, hint: `Set the discriminator's input shape to ${fmt(c.dataShape)}` });
+  }
+  if (!same(dis.outputShape, [1])) {
+    errors.push({ code: 'bad-output', nodeId: dis.outputNodeId, message: `discriminator: outputs ${fmt(dis.outputShape)} but must output one logit ([1])`, hint: 'End the discriminator with a dense layer of 1 linear unit' });
+  }
+  return errors;
+}

@@ -139,6 +139,76 @@ export const vaeConfigSchema = z.object({
 }).strict();
 export type VaeConfig = z.output<typeof vaeConfigSchema>;
 
+// ---- GANs -----------------------------------------------------------------
+
+export const ganTemplateSchema = z.enum(['mlp', 'dcgan', 'toy-mlp']);
+export type GanTemplate = z.infer<typeof ganTemplateSchema>;
+export const ganLossSchema = z.enum(['minimax', 'nonsaturating', 'lsgan', 'wgan', 'wgan-gp']);
+export type GanLoss = z.infer<typeof ganLossSchema>;
+/**
+ * Synthetic 2-D mixtures (workers/data/toy2d.ts): 'ring8' is 8 Gaussians on a
+ * circle of radius 2 (σ 0.02), 'grid25' a 5×5 grid of Gaussians at −4…4 step 2
+ * (σ 0.05). They are not catalogue datasets: `hyper.toy` REPLACES the dataset
+ * (whose id is then ignored), so the services still see a catalogue id.
+ */
+export const toyDatasetSchema = z.enum(['ring8', 'grid25']);
+export type ToyDataset = z.infer<typeof toyDatasetSchema>;
+
+const probability01 = (name: string) => z.number({ error: `${name} must be a number` }).gt(0, `${name} must be greater than 0`).max(1, `${name} must be at most 1`);
+
+export const ganHyperSchema = z.object({
+  ...trainingHyperShape,
+  /** GANs want a smaller step than the other families (Radford et al. 2016 use 2e-4 with β₁ 0.5). */
+  learningRate: classifierHyperSchema.shape.learningRate.unwrap().default(0.0002),
+  /** Train on a synthetic 2-D mixture instead of the dataset (see toyDatasetSchema). */
+  toy: toyDatasetSchema.optional(),
+  /** Noise size; default 64 for images, 2 for the 2-D toys (see ganLatentDim). */
+  latentDim: latentDimSchema.optional(),
+  loss: ganLossSchema.default('nonsaturating'),
+  /** Discriminator (critic) steps per generator step; each takes a fresh real batch. */
+  dSteps: z.number({ error: 'dSteps must be a number' }).int('dSteps must be a whole number').min(1, 'dSteps must be at least 1').max(100, 'dSteps must be at most 100').default(1),
+  /** Discriminator learning rate; the generator's (learningRate) when omitted. */
+  learningRateD: z.number({ error: 'learningRateD must be a number' })
+    .refine((v) => Number.isFinite(v), 'learningRateD must be a finite number')
+    .refine((v) => v > 0, 'learningRateD must be greater than 0')
+    .refine((v) => v <= 10, 'learningRateD must be at most 10')
+    .optional(),
+  /** One-sided label smoothing: the discriminator's target for real data (Salimans et al. 2016 use 0.9); 1 = off. Not used by the WGAN losses. */
+  labelSmoothing: probability01('labelSmoothing').default(1),
+  /** Also smooth the fake targets (to 1 − labelSmoothing); a warning is logged: it rewards samples away from the data. */
+  smoothNegatives: z.boolean().default(false),
+  /** WGAN: the critic's weights are clipped to [−clipValue, clipValue] after each critic step. */
+  clipValue: z.number({ error: 'clipValue must be a number' }).gt(0, 'clipValue must be greater than 0').max(100, 'clipValue must be at most 100').default(0.01),
+  /** WGAN-GP: weight λ of the gradient penalty (Gulrajani et al. 2017 use 10). */
+  gpWeight: z.number({ error: 'gpWeight must be a number' }).min(0, 'gpWeight must be ≥ 0').max(1000, 'gpWeight must be at most 1000').default(10),
+  /** Adam's β₁ for both optimizers (0.5 for GANs, Radford et al. 2016). */
+  beta1: z.number({ error: 'beta1 must be a number' }).min(0, 'beta1 must be between 0 and 1').lt(1, 'beta1 must be less than 1').default(0.5),
+  /** 2-D toys only: generator steps per "epoch" (checkpoints, epoch-end galleries). */
+  toyStepsPerEpoch: z.number({ error: 'toyStepsPerEpoch must be a number' }).int('toyStepsPerEpoch must be a whole number').min(1, 'toyStepsPerEpoch must be at least 1').max(1_000_000).default(200),
+}).strict();
+export type GanHyper = z.output<typeof ganHyperSchema>;
+
+/** The noise size a GAN run uses: latentDim, else 2 for the 2-D toys and 64 for images. */
+export function ganLatentDim(hyper: Pick<GanHyper, 'latentDim' | 'toy'>): number {
+  return hyper.latentDim ?? (hyper.toy !== undefined ? 2 : 64);
+}
+
+/** A generator/discriminator model document: part 'generator' maps noise to data, part 'discriminator' maps data to one logit. */
+export const ganArchitectureSchema = z.union([
+  z.object({ template: ganTemplateSchema }).strict(),
+  z.object({ model: modelDocumentSchema }).strict(),
+]);
+
+export const ganConfigSchema = z.object({
+  family: z.literal('gan'),
+  name: z.string().max(200).optional(),
+  /** Ignored when hyper.toy names a 2-D toy set. */
+  dataset: datasetSpecSchema.default({ id: 'mnist' }),
+  architecture: ganArchitectureSchema.default({ template: 'mlp' }),
+  hyper: ganHyperSchema.default(ganHyperSchema.parse({})),
+}).strict();
+export type GanConfig = z.output<typeof ganConfigSchema>;
+
 // ---- PCA baseline ---------------------------------------------------------
 
 export const pcaHyperSchema = z.object({
@@ -156,11 +226,11 @@ export const pcaConfigSchema = z.object({
 }).strict();
 export type PcaConfig = z.output<typeof pcaConfigSchema>;
 
-export const runConfigSchema = z.discriminatedUnion('family', [classifierConfigSchema, autoencoderConfigSchema, vaeConfigSchema, pcaConfigSchema]);
+export const runConfigSchema = z.discriminatedUnion('family', [classifierConfigSchema, autoencoderConfigSchema, vaeConfigSchema, ganConfigSchema, pcaConfigSchema]);
 export type RunConfig = z.output<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type Family = RunConfig['family'];
-export const families: readonly Family[] = ['classifier', 'autoencoder', 'vae', 'pca'];
+export const families: readonly Family[] = ['classifier', 'autoencoder', 'vae', 'gan', 'pca'];
 
 /** Turn a zod error into "path: message" lines, the form the UI and CLI show. */
 export function formatIssues(error: z.ZodError): string[] {

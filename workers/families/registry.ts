@@ -7,6 +7,7 @@ import type { TrainingSink } from '../engine/sink';
 import type { FamilyRunResult } from './familyRun';
 import { runAutoencoder } from './autoencoder/run';
 import { runClassifier } from './classifier/run';
+import { runGan } from './gan/run';
 import { runPca } from './pca/run';
 import { runVae } from './vae/run';
 
@@ -32,6 +33,12 @@ export async function runFamily(start: StartMessage, sink: TrainingSink, isCance
       const options: Parameters<typeof runAutoencoder>[0] = { config, model: start.architecture, sink, isCancelled, runDir: start.runDir };
       if (start.resumeFrom) options.resumeFrom = start.resumeFrom;
       return runAutoencoder(options);
+    }
+    case 'gan': {
+      if (!isModelDocument(start.architecture)) throw new Error('A GAN trains a model with a generator and a discriminator part, not a single graph');
+      const options: Parameters<typeof runGan>[0] = { config, model: start.architecture, sink, isCancelled, runDir: start.runDir };
+      if (start.resumeFrom) options.resumeFrom = start.resumeFrom;
+      return runGan(options);
     }
     case 'pca':
       // PCA has no network (the architecture names it, with no parts) and nothing to resume.

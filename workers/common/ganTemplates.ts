@@ -1,0 +1,119 @@
+/**
+ * Default GAN architectures, as model documents with a 'generator' part
+ * ([latentDim] noise → one data example) and a 'discriminator' part (one
+ * example → [1], a LINEAR logit / critic value: the GAN family applies the
+ * sigmoid where a loss needs it). Pure.
+ *
+ * - 'mlp': G dense 256 ReLU → dense D tanh (linear for flat data such as
+ *   the 2-D toys) → reshape; D flatten → dense 256 LeakyReLU → dense 1
+ *   (Goodfellow et al. 2014 style).
+ * - 'dcgan': Radford et al. 2016 for 28×28 (height and width divisible by 4):
+ *   G dense (h/4)(w/4)·128 → batch norm → ReLU → reshape → transposed conv
+ *   64@4×4 s2 → batch norm → ReLU → transposed conv c@4×4 s2 tanh; D conv
+ *   64@4×4 s2 LeakyReLU → conv 128@4×4 s2 → batch norm → LeakyReLU →
+ *   flatten → dense 1.
+ * - 'toy-mlp': for 2-D toy data: G latent → 128 ReLU → 128 ReLU → 2 linear;
+ *   D 2 → 128 ReLU → 128 ReLU → 1.
+ *
+ * Image generators end in tanh: the GAN family scales pixels to [−1, 1].
+ */
+import { GRAPH_FORMAT, GRAPH_VERSION, MODEL_FORMAT, type GraphDocument, type GraphEdge, type GraphNode, type ModelDocument, type Shape } from './graph';
+import type { GanTemplate } from './runConfig';
+
+interface ChainLayer { id: string; kind: string; label: string; params: Record<string, unknown> }
+
+const X0 = 80;
+const DX = 200;
+const Y = 160;
+const HIDDEN = 256;
+const TOY_HIDDEN = 128;
+
+function chain(name: string, layers: readonly ChainLayer[]): GraphDocument {
+  const nodes: GraphNode[] = layers.map((l, i) => ({
+    id: l.id, kind: l.kind, label: l.label, params: structuredClone(l.params), position: { x: X0 + i * DX, y: Y },
+  }));
+  const edges: GraphEdge[] = [];
+  for (let i = 1; i < layers.length; i++) edges.push({ from: layers[i - 1]!.id, to: layers[i]!.id, toPort: 0 });
+  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes, edges };
+}
+
+const product = (s: Shape): number => s.reduce((a, b) => a * b, 1);
+const fmt = (s: Shape): string => s.join('×');
+const input = (shape: Shape): ChainLayer => ({ id: 'input', kind: 'input', label: `Input ${fmt(shape)}`, params: { shape: [...shape] } });
+const dense = (id: string, units: number, activation: string, label?: string): ChainLayer => ({ id, kind: 'dense', label: label ?? `Dense ${units} ${activation}`, params: { units, activation } });
+const logit: ChainLayer = dense('logit', 1, 'linear', 'Dense 1 linear (logit)');
+
+function mlp(dataShape: Shape, latentDim: number): ModelDocument {
+  const d = product(dataShape);
+  const generator = chain(`GAN generator ${latentDim}-${HIDDEN}-${d}`, [
+    input([latentDim]),
+    dense('hidden', HIDDEN, 'relu'),
+    // Images are scaled to [−1, 1] (tanh); flat data (the 2-D toys) is unbounded (linear).
+    dense('out', d, dataShape.length > 1 ? 'tanh' : 'linear'),
+    { id: 'reshape', kind: 'reshape', label: `Reshape ${fmt(dataShape)}`, params: { targetShape: [...dataShape] } },
+  ]);
+  const discriminator = chain(`GAN discriminator ${d}-${HIDDEN}-1`, [
+    input(dataShape),
+    { id: 'flatten', kind: 'flatten', label: 'Flatten', params: {} },
+    dense('hidden', HIDDEN, 'leakyRelu'),
+    logit,
+  ]);
+  return { format: MODEL_FORMAT, version: GRAPH_VERSION, name: `GAN MLP (noise ${latentDim})`, parts: { generator, discriminator } };
+}
+
+function dcgan(dataShape: Shape, latentDim: number): ModelDocument {
+  if (dataShape.length !== 3) throw new Error(`The DCGAN template needs [height, width, channels] images, got [${dataShape.join(', ')}]`);
+  const [h, w, c] = dataShape as [number, number, number];
+  if (h % 4 !== 0 || w % 4 !== 0) throw new Error(`The DCGAN template needs a height and width divisible by 4, got ${h}×${w}`);
+  const h4 = h / 4;
+  const w4 = w / 4;
+  const conv = (kind: 'conv2d' | 'conv2dTranspose', id: string, filters: number, activation: string): ChainLayer => ({
+    id, kind, label: `${kind === 'conv2d' ? 'Conv' : 'ConvT'} ${filters}@4×4 s2 same ${activation}`,
+    params: { filters, kernelSize: 4, strides: 2, padding: 'same', activation },
+  });
+  const bn = (id: string): ChainLayer => ({ id, kind: 'batchNorm', label: 'Batch norm', params: { momentum: 0.9, epsilon: 0.001 } });
+  const act = (id: string, activation: string): ChainLayer => ({ id, kind: 'activation', label: activation === 'relu' ? 'ReLU' : 'LeakyReLU', params: { activation } });
+  const generator = chain(`DCGAN generator (noise ${latentDim})`, [
+    input([latentDim]),
+    dense('project', h4 * w4 * 128, 'linear', `Dense ${h4 * w4 * 128} linear`),
+    bn('bn0'),
+    act('relu0', 'relu'),
+    { id: 'reshape', kind: 'reshape', label: `Reshape ${h4}×${w4}×128`, params: { targetShape: [h4, w4, 128] } },
+    conv('conv2dTranspose', 'deconv1', 64, 'linear'),
+    bn('bn1'),
+    act('relu1', 'relu'),
+    conv('conv2dTranspose', 'out', c, 'tanh'),
+  ]);
+  const discriminator = chain('DCGAN discriminator', [
+    input(dataShape),
+    conv('conv2d', 'conv1', 64, 'leakyRelu'),
+    conv('conv2d', 'conv2', 128, 'linear'),
+    bn('bn2'),
+    act('leaky2', 'leakyRelu'),
+    { id: 'flatten', kind: 'flatten', label: 'Flatten', params: {} },
+    logit,
+  ]);
+  return { format: MODEL_FORMAT, version: GRAPH_VERSION, name: `DCGAN (noise ${latentDim})`, parts: { generator, discriminator } };
+}
+
+function toyMlp(dataShape: Shape, latentDim: number): ModelDocument {
+  if (dataShape.length !== 1) throw new Error(`The toy-mlp GAN template is for flat (2-D toy) data, got [${dataShape.join(', ')}]`);
+  const d = dataShape[0]!;
+  const generator = chain(`Toy generator ${latentDim}-${TOY_HIDDEN}-${TOY_HIDDEN}-${d}`, [
+    input([latentDim]), dense('hidden1', TOY_HIDDEN, 'relu'), dense('hidden2', TOY_HIDDEN, 'relu'), dense('out', d, 'linear'),
+  ]);
+  const discriminator = chain(`Toy discriminator ${d}-${TOY_HIDDEN}-${TOY_HIDDEN}-1`, [
+    input([d]), dense('hidden1', TOY_HIDDEN, 'relu'), dense('hidden2', TOY_HIDDEN, 'relu'), logit,
+  ]);
+  return { format: MODEL_FORMAT, version: GRAPH_VERSION, name: `Toy GAN MLP (noise ${latentDim})`, parts: { generator, discriminator } };
+}
+
+/** A fresh GAN model document for `dataShape` examples and `latentDim`-dimensional noise. */
+export function ganTemplate(name: GanTemplate, dataShape: Shape, latentDim: number): ModelDocument {
+  if (!Number.isInteger(latentDim) || latentDim < 1) throw new Error(`latentDim must be a whole number ≥ 1, got ${latentDim}`);
+  switch (name) {
+    case 'mlp': return mlp(dataShape, latentDim);
+    case 'dcgan': return dcgan(dataShape, latentDim);
+    case 'toy-mlp': return toyMlp(dataShape, latentDim);
+  }
+}

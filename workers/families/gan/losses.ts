@@ -1,0 +1,111 @@
+/**
+ * GAN objectives on the discriminator's LINEAR outputs l (logits for the
+ * minimax / non-saturating losses, raw scores for LSGAN and the WGAN critic).
+ * All return the mean over the batch. Pure tensor functions (callers tidy).
+ *
+ * - minimax (Goodfellow et al. 2014): D minimises BCE(σ(l_r), t_r) + BCE(σ(l_f), t_f);
+ *   G minimises E log(1 − σ(l_f)) = −E softplus(l_f) (saturates when D wins).
+ * - nonsaturating: same D; G minimises −E log σ(l_f) = E softplus(−l_f).
+ * - lsgan (Mao et al. 2017, 0-1-1 coding): D minimises ½E(l_r − t_r)² + ½E(l_f − t_f)²; G ½E(l_f − 1)².
+ * - wgan (Arjovsky et al. 2017): critic minimises E l_f − E l_r (weights clipped by the caller); G −E l_f.
+ * - wgan-gp (Gulrajani et al. 2017): the WGAN losses plus λ·E(‖∇_x̂ D(x̂)‖₂ − 1)² on x̂ = εx + (1 − ε)G(z).
+ *
+ * t_r is labelSmoothing (1 = off); t_f is 0, or 1 − labelSmoothing with smoothNegatives.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GanLoss } from '../../common/runConfig';
+
+export interface Targets { real: number; fake: number }
+
+export const isWasserstein = (loss: GanLoss): boolean => loss === 'wgan' || loss === 'wgan-gp';
+
+/** Mean sigmoid cross-entropy of logits `l` against a constant target t: softplus(l) − t·l. */
+function bce(l: tf.Tensor, t: number): tf.Scalar {
+  return tf.mean(tf.sub(tf.softplus(l), tf.mul(l, t))) as tf.Scalar;
+}
+
+const halfMse = (l: tf.Tensor, t: number): tf.Scalar => tf.mul(tf.mean(tf.square(tf.sub(l, t))), 0.5) as tf.Scalar;
+
+/** The discriminator's (critic's) loss, without the gradient penalty. */
+export function discriminatorLoss(loss: GanLoss, realOut: tf.Tensor, fakeOut: tf.Tensor, t: Targets): tf.Scalar {
+  switch (loss) {
+    case 'minimax':
+    case 'nonsaturating':
+      return tf.add(bce(realOut, t.real), bce(fakeOut, t.fake));
+    case 'lsgan':
+      return tf.add(halfMse(realOut, t.real), halfMse(fakeOut, t.fake));
+    case 'wgan':
+    case 'wgan-gp':
+      return tf.sub(tf.mean(fakeOut), tf.mean(realOut));
+  }
+}
+
+export function generatorLoss(loss: GanLoss, fakeOut: tf.Tensor): tf.Scalar {
+  switch (loss) {
+    case 'minimax': return tf.neg(tf.mean(tf.softplus(fakeOut)));
+    case 'nonsaturating': return tf.mean(tf.softplus(tf.neg(fakeOut)));
+    case 'lsgan': return halfMse(fakeOut, 1);
+    case 'wgan':
+    case 'wgan-gp': return tf.neg(tf.mean(fakeOut));
+  }
+}
+
+/** What d_real / d_fake record: mean σ(l) for the logit losses, the mean raw output for LSGAN and the critics. */
+export function outputSummary(loss: GanLoss, out: tf.Tensor): tf.Scalar {
+  return loss === 'minimax' || loss === 'nonsaturating' ? tf.mean(tf.sigmoid(out)) : tf.mean(out);
+}
+
+/**
+ * WGAN-GP's penalty E(‖∇_x̂ D(x̂)‖₂ − 1)² at random interpolates x̂ between
+ * real and fake examples (ε ~ U(0, 1) per example, from `seed`). Its gradient
+ * with respect to D's weights is a second-order gradient.
+ */
+export function gradientPenalty(critic: (x: tf.Tensor) => tf.Tensor, real: tf.Tensor, fake: tf.Tensor, seed: number): tf.Scalar {
+  const n = real.shape[0]!;
+  const epsShape = [n, ...real.shape.slice(1).map(() => 1)];
+  const eps = tf.randomUniform(epsShape, 0, 1, 'float32', seed);
+  const xHat = tf.add(tf.mul(eps, real), tf.mul(tf.sub(1, eps), fake));
+  const g = tf.grad((x: tf.Tensor) => tf.sum(critic(x)))(xHat);
+  const norm = tf.sqrt(tf.add(tf.sum(tf.square(tf.reshape(g, [n, -1])), 1), 1e-12));
+  return tf.mean(tf.square(tf.sub(norm, 1))) as tf.Scalar;
+}
+
+let comparisonGradientsRegistered = false;
+
+/**
+ * tfjs 4.22 registers no gradient for the 'Greater' kernel, which the
+ * gradient of LeakyReLU uses; a second-order gradient through a LeakyReLU
+ * then fails. Greater outputs booleans, so its gradient is zero: register
+ * that (once, process-wide, only if tfjs has none).
+ */
+export function ensureComparisonGradients(): void {
+  if (comparisonGradientsRegistered) return;
+  comparisonGradientsRegistered = true;
+  if (tf.getGradient('Greater') === undefined) {
+    tf.registerGradient({
+      kernelName: 'Greater',
+      inputsToSave: ['a', 'b'],
+      gradFunc: (_dy, saved) => ({ a: () => tf.zerosLike(saved[0]!), b: () => tf.zerosLike(saved[1]!) }),
+    });
+  }
+}
+
+/**
+ * Check, before training, that the backend can take the second-order
+ * gradient WGAN-GP needs through this critic: one penalty gradient on a
+ * 2-example batch. Throws a clear error naming the backend and the cause.
+ */
+export function assertSecondOrderGradients(critic: tf.LayersModel, vars: tf.Variable[], dataShape: number[]): void {
+  ensureComparisonGradients();
+  try {
+    tf.tidy(() => {
+      const real = tf.randomNormal([2, ...dataShape], 0, 1, 'float32', 1);
+      const fake = tf.randomNormal([2, ...dataShape], 0, 1, 'float32', 2);
+      const { value, grads } = tf.variableGrads(() => gradientPenalty((x) => critic.apply(x, { training: true }) as tf.Tensor, real, fake, 3), vars);
+      const total = tf.addN(Object.values(grads).map((g) => tf.sum(tf.abs(g))));
+      if (!Number.isFinite(value.dataSync()[0]!) || !Number.isFinite(total.dataSync()[0]!)) throw new Error('the penalty or its gradient is not finite');
+    });
+  } catch (e) {
+    throw new Error(`WGAN-GP needs the gradient of a gradient, which the ${tf.getBackend()} backend cannot compute through this discriminator: ${(e as Error).message}. Use the 'wgan' loss (weight clipping) instead, or change the discriminator's layers`, { cause: e });
+  }
+}

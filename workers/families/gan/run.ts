@@ -1,0 +1,199 @@
+/**
+ * A GAN run: data (images scaled to [−1, 1], or a 2-D toy mixture), generator
+ * and discriminator (or resumed from a checkpoint), two optimizers; each
+ * step is `dSteps` discriminator steps (a fresh real batch each) then one
+ * generator step, through the shared loop.
+ *
+ * Epochs: for images, one pass of the discriminator over the training
+ * images (ceil(nTrain / (batchSize·dSteps)) steps); for the toys, a fixed
+ * `toyStepsPerEpoch` steps (default 200). Checkpoints [generator,
+ * discriminator] with both optimizers at each epoch end.
+ *
+ * Metrics per step (step = generator step): d_loss, g_loss, d_real, d_fake
+ * (mean σ(D(x)), σ(D(G(z))) for minimax / non-saturating; for LSGAN and the
+ * WGAN critics the mean RAW output, which is not a probability),
+ * d_grad_norm, g_grad_norm, gradient_penalty (WGAN-GP). Toys, at logged
+ * steps (sampleEverySteps, epoch ends, and step 0 of a fresh run):
+ * modes_covered, mode_distance, high_quality (fraction of generated points
+ * within 3σ of a centre), on 2000 generated points from fixed noise.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Shape } from '../../common/graph';
+import type { ModelDocument } from '../../common/graph';
+import { ganLatentDim, type GanConfig } from '../../common/runConfig';
+import { sampleToy, toyMixture } from '../../data/toy2d';
+import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
+import { deriveSeed } from '../../engine/prng';
+import { trainLoop } from '../../engine/trainLoop';
+import type { ImageDataset } from '../../data/mnist';
+import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
+import { fixedNoise, imageGalleryContext, toyCoverage, TOY_EVAL_POINTS, TOY_SCATTER_POINTS, writeSamples, writeToyScatter, type ImageGalleryContext, type ToyContext } from './galleries';
+import { assertSecondOrderGradients, isWasserstein, type Targets } from './losses';
+import { buildGan, disposeGan, makeGanOptimizer, trainableVariables, type GanNetworks } from './model';
+import { ganTrainStep } from './step';
+
+export interface GanRunOptions extends FamilyRunOptions<GanConfig> {
+  model: ModelDocument;
+  /** Tests only: called once the networks are built (e.g. to perturb a weight). */
+  onNetworksBuilt?: (nets: GanNetworks) => void;
+}
+
+export type GanRunResult = FamilyRunResult;
+
+/** Thrown when one of the two losses stops being finite; names the network. */
+export class GanLossNotFiniteError extends Error {
+  constructor(network: 'Discriminator' | 'Generator', loss: number, epoch: number, step: number, learningRate: number) {
+    const what = Number.isNaN(loss) ? 'NaN' : loss > 0 ? 'Infinity' : '-Infinity';
+    super(`${network} loss became ${what} at epoch ${epoch}, step ${step} (the ${network.toLowerCase()} learning rate ${learningRate} may be too high)`);
+    this.name = 'GanLossNotFiniteError';
+  }
+}
+
+interface RealSource {
+  dataShape: Shape;
+  stepsPerEpoch: number;
+  describe: string;
+  /** The k real batches of a step (caller disposes). */
+  batches(epoch: number, batchIndex: number, step: number): tf.Tensor[];
+  onEpochStart(epoch: number): void;
+}
+
+function imageSource(data: ImageDataset, batchSize: number, dSteps: number, seed: number): RealSource {
+  const nTrain = data.trainLabels.length;
+  if (nTrain === 0) throw new Error('No training images');
+  const per = data.inputShape.reduce((a, b) => a * b, 1);
+  const all = Int32Array.from({ length: nTrain }, (_, i) => i);
+  const bs = Math.min(batchSize, nTrain);
+  let order: Int32Array = all;
+  return {
+    dataShape: [...data.inputShape],
+    stepsPerEpoch: Math.ceil(nTrain / (bs * dSteps)),
+    describe: `${nTrain} images, batches of ${bs}`,
+    onEpochStart: (epoch) => { order = epochOrder(all, seed, epoch); },
+    batches: (_epoch, batchIndex) => Array.from({ length: dSteps }, (_, i) => {
+      const start = ((batchIndex * dSteps + i) * bs) % nTrain;
+      const end = Math.min(start + bs, nTrain);
+      const x = new Float32Array((end - start) * per);
+      for (let k = start; k < end; k++) {
+        const src = order[k]! * per;
+        for (let p = 0; p < per; p++) x[(k - start) * per + p] = 2 * data.trainImages[src + p]! - 1;
+      }
+      return tf.tensor(x, [end - start, ...data.inputShape]);
+    }),
+  };
+}
+
+export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
+  const { config, sink } = o;
+  const hyper = config.hyper;
+  const L = ganLatentDim(hyper);
+  const lrD = hyper.learningRateD ?? hyper.learningRate;
+  const mixture = hyper.toy !== undefined ? toyMixture(hyper.toy) : undefined;
+  const source: RealSource = mixture
+    ? {
+      dataShape: [2], stepsPerEpoch: hyper.toyStepsPerEpoch, describe: `the ${mixture.id} toy mixture, batches of ${hyper.batchSize}`,
+      onEpochStart: () => undefined,
+      batches: (_e, _b, step) => Array.from({ length: hyper.dSteps }, (_, i) => tf.tensor2d(sampleToy(mixture, hyper.batchSize, deriveSeed(hyper.seed, step, i, 0x7d)), [hyper.batchSize, 2])),
+    }
+    : imageSource(o.dataset ?? loadRunDataset(config), hyper.batchSize, hyper.dSteps, hyper.seed);
+  const { stepsPerEpoch } = source;
+  const totalSteps = stepsPerEpoch * hyper.epochs;
+  const wasserstein = isWasserstein(hyper.loss);
+  const targets: Targets = { real: hyper.labelSmoothing, fake: hyper.smoothNegatives ? 1 - hyper.labelSmoothing : 0 };
+  sink.log('info', `GAN (${hyper.loss} loss, noise ${L}, ${hyper.dSteps} discriminator step${hyper.dSteps > 1 ? 's' : ''} per generator step, learning rates G ${hyper.learningRate} / D ${lrD}): training on ${source.describe}; ${stepsPerEpoch} steps per epoch`);
+  if (wasserstein && (hyper.labelSmoothing !== 1 || hyper.smoothNegatives)) {
+    sink.log('warn', `Label smoothing does not apply to the ${hyper.loss} critic and is ignored`);
+  } else if (hyper.smoothNegatives) {
+    sink.log('warn', `smoothNegatives: fake examples get target ${targets.fake.toFixed(2)} instead of 0. Smoothing the negative labels rewards the generator for samples where the data has no mass (Salimans et al. 2016); prefer one-sided smoothing`);
+  }
+  if (wasserstein) sink.log('info', `d_real and d_fake are the critic's mean raw outputs (not probabilities)${hyper.loss === 'wgan' ? `; critic weights are clipped to ±${hyper.clipValue}` : `; gradient penalty λ ${hyper.gpWeight}`}`);
+  if (hyper.loss === 'lsgan') sink.log('info', 'd_real and d_fake are the discriminator\'s mean raw outputs (LSGAN targets 1 for real, 0 for fake)');
+
+  const nets = buildGan(o.model, source.dataShape, L, hyper.seed);
+  const optG = makeGanOptimizer(hyper, hyper.learningRate);
+  const optD = makeGanOptimizer(hyper, lrD);
+  const final: Record<string, number> = {};
+  try {
+    o.onNetworksBuilt?.(nets);
+    if (hyper.loss === 'wgan-gp') assertSecondOrderGradients(nets.discriminator, trainableVariables(nets.discriminator), source.dataShape);
+    const images: ImageGalleryContext | undefined = !mixture && o.runDir !== undefined ? imageGalleryContext(nets, o.runDir, sink, hyper.seed) : undefined;
+    const toy: ToyContext | undefined = mixture ? {
+      nets, mixture, loss: hyper.loss, z: fixedNoise(TOY_EVAL_POINTS, L, deriveSeed(hyper.seed, 0x70e)),
+      real: sampleToy(mixture, TOY_SCATTER_POINTS, deriveSeed(hyper.seed, 0x7ea1)),
+    } : undefined;
+    const logToy = async (step: number, epoch: number): Promise<void> => {
+      if (!toy) return;
+      const { coverage, points } = await toyCoverage(toy);
+      sink.metric('modes_covered', step, coverage.modesCovered);
+      sink.metric('mode_distance', step, coverage.modeDistance);
+      sink.metric('high_quality', step, coverage.highQuality);
+      final['modes_covered'] = coverage.modesCovered;
+      final['mode_distance'] = coverage.modeDistance;
+      final['high_quality'] = coverage.highQuality;
+      if (o.runDir !== undefined) await writeToyScatter(toy, o.runDir, sink, step, epoch, points, coverage);
+    };
+    const logGalleries = async (step: number, epoch: number): Promise<void> => {
+      await logToy(step, epoch);
+      if (images) await writeSamples(images, step, epoch);
+    };
+
+    let startEpoch = 0;
+    let startStep = 0;
+    if (o.resumeFrom) {
+      const state = await loadCheckpoint(o.resumeFrom.dir, [nets.generator, nets.discriminator], [optG, optD]);
+      startEpoch = state.epoch;
+      startStep = state.step;
+      sink.log('info', `Resumed from ${o.resumeFrom.dir} after epoch ${startEpoch}, step ${startStep}`);
+    } else {
+      await logToy(0, 0);
+    }
+    sink.log('info', `Generator has ${nets.generator.countParams()} parameters, discriminator ${nets.discriminator.countParams()}`);
+
+    const result = await trainLoop({
+      epochs: hyper.epochs,
+      stepsPerEpoch,
+      startEpoch,
+      startStep,
+      learningRate: hyper.learningRate,
+      isCancelled: o.isCancelled,
+      onEpochStart: (epoch) => source.onEpochStart(epoch),
+      runBatch: async ({ epoch, batchIndex, step }) => {
+        const real = source.batches(epoch, batchIndex, step);
+        try {
+          const r = await ganTrainStep(nets, optD, optG, real, { loss: hyper.loss, targets, clipValue: hyper.clipValue, gpWeight: hyper.gpWeight, seed: deriveSeed(hyper.seed, step, 0x6a7) });
+          if (!Number.isFinite(r.dLoss)) throw new GanLossNotFiniteError('Discriminator', r.dLoss, epoch, step, lrD);
+          if (!Number.isFinite(r.gLoss)) throw new GanLossNotFiniteError('Generator', r.gLoss, epoch, step, hyper.learningRate);
+          const values: Record<string, number> = { d_loss: r.dLoss, g_loss: r.gLoss, d_real: r.dReal, d_fake: r.dFake, d_grad_norm: r.dGradNorm, g_grad_norm: r.gGradNorm };
+          if (r.gradientPenalty !== undefined) values['gradient_penalty'] = r.gradientPenalty;
+          return { loss: r.gLoss, values };
+        } finally {
+          tf.dispose(real);
+        }
+      },
+      onBatchEnd: async ({ epoch, batchIndex, step }, r) => {
+        for (const [k, v] of Object.entries(r.values!)) { sink.metric(k, step, v); final[k] = v; }
+        sink.progress({ epoch, epochs: hyper.epochs, step, totalSteps });
+        const epochEnd = batchIndex === stepsPerEpoch - 1;
+        if (hyper.sampleEverySteps > 0 && step % hyper.sampleEverySteps === 0 && !epochEnd) await logGalleries(step, epoch);
+      },
+      onEpochEnd: async (epoch, step) => {
+        await logGalleries(step, epoch);
+        sink.log('info', `Epoch ${epoch}/${hyper.epochs}: d_loss ${final['d_loss']?.toFixed(4)}, g_loss ${final['g_loss']?.toFixed(4)}, d_real ${final['d_real']?.toFixed(3)}, d_fake ${final['d_fake']?.toFixed(3)}${toy ? `, ${final['modes_covered']} of ${toy.mixture.centres.length} modes covered, mode distance ${final['mode_distance']?.toFixed(3)}` : ''}`);
+        if (o.runDir !== undefined) {
+          const dir = checkpointDir(o.runDir, epoch);
+          await saveCheckpoint(dir, [nets.generator, nets.discriminator], [optG, optD], { epoch, step, rng: {} });
+          sink.checkpoint({ dir, epoch, step });
+        }
+      },
+    });
+    if (result.status === 'cancelled') {
+      sink.log('info', `Cancelled at step ${result.step}`);
+      return { status: 'cancelled' };
+    }
+    return { status: 'done', final };
+  } finally {
+    disposeGan(nets);
+    optG.dispose();
+    optD.dispose();
+  }
+}
