@@ -85,7 +85,8 @@ export class RunService {
       appVersion,
       params: flattenParams(config),
     });
-    store.appendLog(run.id, 'info', `Queued ${config.family} run on ${entry.name}`, Date.now());
+    const data = config.family === 'gan' && config.hyper.toy ? `the 2-D toy mixture ${config.hyper.toy}` : entry.name;
+    store.appendLog(run.id, 'info', `Queued ${config.family} run on ${data}`, Date.now());
     this.queue.push({ runId: run.id });
     this.changed(run.id);
     this.pump();
