@@ -11,61 +11,45 @@
  * - conv: two stride-2 3×3 convolutions (16, 32 filters) and a dense code;
  *         the decoder mirrors them with transposed convolutions.
  */
-import { GRAPH_FORMAT, GRAPH_VERSION, MODEL_FORMAT, type GraphDocument, type GraphEdge, type GraphNode, type ModelDocument, type Shape } from './graph';
+import { GRAPH_VERSION, MODEL_FORMAT, type ModelDocument, type Shape } from './graph';
+import { chain, formatShape, inputLayer, product, type ChainLayer } from './graphChain';
 import type { AutoencoderTemplate } from './runConfig';
 
-interface ChainLayer { id: string; kind: string; label: string; params: Record<string, unknown> }
-
-const X0 = 80;
-const DX = 200;
 const Y_ENCODER = 120;
 const Y_DECODER = 320;
 
-function chain(name: string, y: number, layers: readonly ChainLayer[]): GraphDocument {
-  const nodes: GraphNode[] = layers.map((l, i) => ({
-    id: l.id, kind: l.kind, label: l.label, params: { ...l.params }, position: { x: X0 + i * DX, y },
-  }));
-  const edges: GraphEdge[] = [];
-  for (let i = 1; i < layers.length; i++) edges.push({ from: layers[i - 1]!.id, to: layers[i]!.id, toPort: 0 });
-  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes, edges };
-}
 
-const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
-const fmt = (s: readonly number[]): string => s.join('×');
 const ACT_LABEL: Record<string, string> = { relu: 'ReLU', sigmoid: 'sigmoid', linear: 'linear' };
 
 function dense(id: string, units: number, activation: 'relu' | 'sigmoid' | 'linear'): ChainLayer {
   return { id, kind: 'dense', label: `Dense ${units} ${ACT_LABEL[activation]}`, params: { units, activation } };
 }
 
-function input(shape: Shape): ChainLayer {
-  return { id: 'input', kind: 'input', label: `Input ${fmt(shape)}`, params: { shape: [...shape] } };
-}
 
 function codeInput(latentDim: number): ChainLayer {
   return { id: 'code', kind: 'input', label: `Code ${latentDim}`, params: { shape: [latentDim] } };
 }
 
 function reshapeTo(shape: Shape): ChainLayer {
-  return { id: 'image', kind: 'reshape', label: `Reshape ${fmt(shape)}`, params: { targetShape: [...shape] } };
+  return { id: 'image', kind: 'reshape', label: `Reshape ${formatShape(shape)}`, params: { targetShape: [...shape] } };
 }
 
 /** A dense encoder |x| → hidden… → latentDim (linear) and its mirror image. */
 function denseParts(name: string, inputShape: Shape, hidden: readonly number[], latentDim: number): ModelDocument {
   const pixels = product(inputShape);
-  const encoder = chain(`${name} encoder`, Y_ENCODER, [
-    input(inputShape),
+  const encoder = chain(`${name} encoder`, [
+    inputLayer(inputShape),
     { id: 'flatten', kind: 'flatten', label: 'Flatten', params: {} },
     ...hidden.map((u, i) => dense(`enc${i + 1}`, u, 'relu')),
     dense('latent', latentDim, 'linear'),
-  ]);
+  ], Y_ENCODER);
   const mirrored = [...hidden].reverse();
-  const decoder = chain(`${name} decoder`, Y_DECODER, [
+  const decoder = chain(`${name} decoder`, [
     codeInput(latentDim),
     ...mirrored.map((u, i) => dense(`dec${i + 1}`, u, 'relu')),
     dense('output', pixels, 'sigmoid'),
     reshapeTo(inputShape),
-  ]);
+  ], Y_DECODER);
   return { format: MODEL_FORMAT, version: GRAPH_VERSION, name, parts: { encoder, decoder } };
 }
 
@@ -85,20 +69,20 @@ function convParts(name: string, inputShape: Shape, latentDim: number): ModelDoc
     label: `${kind === 'conv2d' ? 'Conv' : 'Conv transpose'} ${filters}@3×3 s2 ${ACT_LABEL[activation]}`,
     params: { filters, kernelSize: 3, strides: 2, padding: 'same', activation },
   });
-  const encoder = chain(`${name} encoder`, Y_ENCODER, [
-    input(inputShape),
+  const encoder = chain(`${name} encoder`, [
+    inputLayer(inputShape),
     conv('conv1', 'conv2d', 16, 'relu'),
     conv('conv2', 'conv2d', 32, 'relu'),
     { id: 'flatten', kind: 'flatten', label: 'Flatten', params: {} },
     dense('latent', latentDim, 'linear'),
-  ]);
-  const decoder = chain(`${name} decoder`, Y_DECODER, [
+  ], Y_ENCODER);
+  const decoder = chain(`${name} decoder`, [
     codeInput(latentDim),
     dense('project', h4 * w4 * 32, 'relu'),
     { id: 'unflatten', kind: 'reshape', label: `Reshape ${h4}×${w4}×32`, params: { targetShape: [h4, w4, 32] } },
     conv('deconv1', 'conv2dTranspose', 16, 'relu'),
     conv('deconv2', 'conv2dTranspose', c, 'sigmoid'),
-  ]);
+  ], Y_DECODER);
   return { format: MODEL_FORMAT, version: GRAPH_VERSION, name, parts: { encoder, decoder } };
 }
 
@@ -111,6 +95,6 @@ export function autoencoderTemplate(name: AutoencoderTemplate, inputShape: Shape
     case 'deep':
       return denseParts(`Deep AE ${pixels}-1000-500-250-${latentDim}`, inputShape, [1000, 500, 250], latentDim);
     case 'conv':
-      return convParts(`Conv AE ${fmt(inputShape)}-${latentDim}`, inputShape, latentDim);
+      return convParts(`Conv AE ${formatShape(inputShape)}-${latentDim}`, inputShape, latentDim);
   }
 }

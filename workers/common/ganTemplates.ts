@@ -17,43 +17,28 @@
  *
  * Image generators end in tanh: the GAN family scales pixels to [−1, 1].
  */
-import { GRAPH_FORMAT, GRAPH_VERSION, MODEL_FORMAT, type GraphDocument, type GraphEdge, type GraphNode, type ModelDocument, type Shape } from './graph';
+import { GRAPH_VERSION, MODEL_FORMAT, type ModelDocument, type Shape } from './graph';
+import { chain, formatShape, inputLayer, product, type ChainLayer } from './graphChain';
 import type { GanTemplate } from './runConfig';
 
-interface ChainLayer { id: string; kind: string; label: string; params: Record<string, unknown> }
-
-const X0 = 80;
-const DX = 200;
-const Y = 160;
 const HIDDEN = 256;
 const TOY_HIDDEN = 128;
 
-function chain(name: string, layers: readonly ChainLayer[]): GraphDocument {
-  const nodes: GraphNode[] = layers.map((l, i) => ({
-    id: l.id, kind: l.kind, label: l.label, params: structuredClone(l.params), position: { x: X0 + i * DX, y: Y },
-  }));
-  const edges: GraphEdge[] = [];
-  for (let i = 1; i < layers.length; i++) edges.push({ from: layers[i - 1]!.id, to: layers[i]!.id, toPort: 0 });
-  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes, edges };
-}
 
-const product = (s: Shape): number => s.reduce((a, b) => a * b, 1);
-const fmt = (s: Shape): string => s.join('×');
-const input = (shape: Shape): ChainLayer => ({ id: 'input', kind: 'input', label: `Input ${fmt(shape)}`, params: { shape: [...shape] } });
 const dense = (id: string, units: number, activation: string, label?: string): ChainLayer => ({ id, kind: 'dense', label: label ?? `Dense ${units} ${activation}`, params: { units, activation } });
 const logit: ChainLayer = dense('logit', 1, 'linear', 'Dense 1 linear (logit)');
 
 function mlp(dataShape: Shape, latentDim: number): ModelDocument {
   const d = product(dataShape);
   const generator = chain(`GAN generator ${latentDim}-${HIDDEN}-${d}`, [
-    input([latentDim]),
+    inputLayer([latentDim]),
     dense('hidden', HIDDEN, 'relu'),
     // Images are scaled to [−1, 1] (tanh); flat data (the 2-D toys) is unbounded (linear).
     dense('out', d, dataShape.length > 1 ? 'tanh' : 'linear'),
-    { id: 'reshape', kind: 'reshape', label: `Reshape ${fmt(dataShape)}`, params: { targetShape: [...dataShape] } },
+    { id: 'reshape', kind: 'reshape', label: `Reshape ${formatShape(dataShape)}`, params: { targetShape: [...dataShape] } },
   ]);
   const discriminator = chain(`GAN discriminator ${d}-${HIDDEN}-1`, [
-    input(dataShape),
+    inputLayer(dataShape),
     { id: 'flatten', kind: 'flatten', label: 'Flatten', params: {} },
     dense('hidden', HIDDEN, 'leakyRelu'),
     logit,
@@ -74,7 +59,7 @@ function dcgan(dataShape: Shape, latentDim: number): ModelDocument {
   const bn = (id: string): ChainLayer => ({ id, kind: 'batchNorm', label: 'Batch norm', params: { momentum: 0.9, epsilon: 0.001 } });
   const act = (id: string, activation: string): ChainLayer => ({ id, kind: 'activation', label: activation === 'relu' ? 'ReLU' : 'LeakyReLU', params: { activation } });
   const generator = chain(`DCGAN generator (noise ${latentDim})`, [
-    input([latentDim]),
+    inputLayer([latentDim]),
     dense('project', h4 * w4 * 128, 'linear', `Dense ${h4 * w4 * 128} linear`),
     bn('bn0'),
     act('relu0', 'relu'),
@@ -85,7 +70,7 @@ function dcgan(dataShape: Shape, latentDim: number): ModelDocument {
     conv('conv2dTranspose', 'out', c, 'tanh'),
   ]);
   const discriminator = chain('DCGAN discriminator', [
-    input(dataShape),
+    inputLayer(dataShape),
     conv('conv2d', 'conv1', 64, 'leakyRelu'),
     conv('conv2d', 'conv2', 128, 'linear'),
     bn('bn2'),
@@ -100,10 +85,10 @@ function toyMlp(dataShape: Shape, latentDim: number): ModelDocument {
   if (dataShape.length !== 1) throw new Error(`The toy-mlp GAN template is for flat (2-D toy) data, got [${dataShape.join(', ')}]`);
   const d = dataShape[0]!;
   const generator = chain(`Toy generator ${latentDim}-${TOY_HIDDEN}-${TOY_HIDDEN}-${d}`, [
-    input([latentDim]), dense('hidden1', TOY_HIDDEN, 'relu'), dense('hidden2', TOY_HIDDEN, 'relu'), dense('out', d, 'linear'),
+    inputLayer([latentDim]), dense('hidden1', TOY_HIDDEN, 'relu'), dense('hidden2', TOY_HIDDEN, 'relu'), dense('out', d, 'linear'),
   ]);
   const discriminator = chain(`Toy discriminator ${d}-${TOY_HIDDEN}-${TOY_HIDDEN}-1`, [
-    input([d]), dense('hidden1', TOY_HIDDEN, 'relu'), dense('hidden2', TOY_HIDDEN, 'relu'), logit,
+    inputLayer([d]), dense('hidden1', TOY_HIDDEN, 'relu'), dense('hidden2', TOY_HIDDEN, 'relu'), logit,
   ]);
   return { format: MODEL_FORMAT, version: GRAPH_VERSION, name: `Toy GAN MLP (noise ${latentDim})`, parts: { generator, discriminator } };
 }

@@ -2,24 +2,11 @@
  * Default classifier architectures, as graph documents the editor opens and
  * the worker compiles. Pure.
  */
-import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type GraphEdge, type GraphNode, type Shape } from './graph';
+import { type GraphDocument, type Shape } from './graph';
+import { chain } from './graphChain';
 import type { ClassifierTemplate } from './runConfig';
 
-interface ChainLayer { id: string; kind: string; label: string; params: Record<string, unknown> }
 
-const X0 = 80;
-const DX = 200;
-const Y = 160;
-
-/** A left-to-right chain of layers, each feeding the next. */
-function chain(name: string, layers: readonly ChainLayer[]): GraphDocument {
-  const nodes: GraphNode[] = layers.map((l, i) => ({
-    id: l.id, kind: l.kind, label: l.label, params: { ...l.params }, position: { x: X0 + i * DX, y: Y },
-  }));
-  const edges: GraphEdge[] = [];
-  for (let i = 1; i < layers.length; i++) edges.push({ from: layers[i - 1]!.id, to: layers[i]!.id, toPort: 0 });
-  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes, edges };
-}
 
 const mlp = chain('MLP 784-128-10', [
   { id: 'input', kind: 'input', label: 'Input 28×28×1', params: { shape: [28, 28, 1] } },

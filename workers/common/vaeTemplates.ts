@@ -10,32 +10,14 @@
  *   transposed convolutions (32, channels) up; height and width must be
  *   multiples of 4.
  */
-import { GRAPH_FORMAT, GRAPH_VERSION, MODEL_FORMAT, type GraphDocument, type GraphEdge, type GraphNode, type ModelDocument, type Shape } from './graph';
+import { GRAPH_VERSION, MODEL_FORMAT, type ModelDocument, type Shape } from './graph';
+import { chain, formatShape, inputLayer, product, type ChainLayer } from './graphChain';
 import type { VaeTemplate } from './runConfig';
 
-interface ChainLayer { id: string; kind: string; label: string; params: Record<string, unknown> }
-
-const X0 = 80;
-const DX = 200;
-const Y = 160;
 const HIDDEN = 400;
 
-/** A left-to-right chain of layers, each feeding the next. */
-function chain(name: string, layers: readonly ChainLayer[]): GraphDocument {
-  const nodes: GraphNode[] = layers.map((l, i) => ({
-    id: l.id, kind: l.kind, label: l.label, params: structuredClone(l.params), position: { x: X0 + i * DX, y: Y },
-  }));
-  const edges: GraphEdge[] = [];
-  for (let i = 1; i < layers.length; i++) edges.push({ from: layers[i - 1]!.id, to: layers[i]!.id, toPort: 0 });
-  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, nodes, edges };
-}
 
-const product = (s: Shape): number => s.reduce((a, b) => a * b, 1);
-const fmt = (s: Shape): string => s.join('×');
 
-function inputLayer(shape: Shape): ChainLayer {
-  return { id: 'input', kind: 'input', label: `Input ${fmt(shape)}`, params: { shape: [...shape] } };
-}
 
 function codeLayer(latentDim: number): ChainLayer {
   return { id: 'code', kind: 'dense', label: `Dense ${2 * latentDim} linear (μ, log σ²)`, params: { units: 2 * latentDim, activation: 'linear' } };
@@ -53,7 +35,7 @@ function mlp(inputShape: Shape, latentDim: number): ModelDocument {
     inputLayer([latentDim]),
     { id: 'hidden', kind: 'dense', label: `Dense ${HIDDEN} ReLU`, params: { units: HIDDEN, activation: 'relu' } },
     { id: 'logits', kind: 'dense', label: `Dense ${d} linear (logits)`, params: { units: d, activation: 'linear' } },
-    { id: 'reshape', kind: 'reshape', label: `Reshape ${fmt(inputShape)}`, params: { targetShape: [...inputShape] } },
+    { id: 'reshape', kind: 'reshape', label: `Reshape ${formatShape(inputShape)}`, params: { targetShape: [...inputShape] } },
   ]);
   return { format: MODEL_FORMAT, version: GRAPH_VERSION, name: `VAE MLP (latent ${latentDim})`, parts: { encoder, decoder } };
 }
