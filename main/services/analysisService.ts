@@ -1,8 +1,9 @@
 /**
- * On-demand analyses of a trained encoder/decoder run (interpolation, latent
- * arithmetic, a projected latent scatter): a training host started in
- * analysis mode loads the run's last checkpoint, writes the artifact, and
- * the result is recorded like any other artifact.
+ * On-demand analyses: of a trained encoder/decoder run (interpolation, latent
+ * arithmetic, a projected latent scatter), where a training host started in
+ * analysis mode loads the run's last checkpoint; and of any run's logged
+ * samples grid (the nearest training images of one sample). The worker
+ * writes the artifact and it is recorded like any other.
  */
 import * as path from 'node:path';
 import type { Store } from '../../db/storeTypes';
@@ -27,23 +28,25 @@ export class AnalysisService {
   async analyze(runId: number, request: AnalysisRequest): Promise<ArtifactInfo> {
     const run = this.store.getRun(runId);
     if (!run) throw new ApiError('not-found', `Run ${runId} does not exist`);
-    if (run.config.family !== 'vae' && run.config.family !== 'autoencoder') {
-      throw new ApiError('bad-request', `Latent analyses need an autoencoder or VAE run; run ${runId} is a ${run.config.family} run`);
-    }
-    const ckpt = this.store.latestCheckpoint(runId);
-    if (!ckpt) throw new ApiError('conflict', `Run ${runId} has no checkpoint yet: analyses use the model saved at the end of an epoch`);
+    const runDir = path.join(this.dataDir, 'runs', String(runId));
     const backend = this.settings.get().backend;
-    const message: AnalyzeMessage = {
-      type: 'analyze',
-      runId,
-      config: run.config,
-      architecture: run.architecture,
-      backend,
-      runDir: path.join(this.dataDir, 'runs', String(runId)),
-      checkpoint: { dir: path.resolve(this.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step },
-      request,
-      step: ckpt.step,
-    };
+    const base = { type: 'analyze' as const, runId, config: run.config, architecture: run.architecture, backend, runDir, request };
+    let message: AnalyzeMessage;
+    if (request.kind === 'nearest-neighbours') {
+      if (run.config.family === 'pca' || run.config.family === 'classifier') {
+        throw new ApiError('bad-request', `Nearest training neighbours are for generated samples; run ${runId} is a ${run.config.family} run`);
+      }
+      const grid = this.store.listArtifacts(runId, 'samples').find((a) => a.step === request.step);
+      if (!grid) throw new ApiError('not-found', `Run ${runId} has no samples grid at step ${request.step}`);
+      message = { ...base, step: request.step, source: { path: path.resolve(this.dataDir, grid.path), meta: grid.meta } };
+    } else {
+      if (run.config.family !== 'vae' && run.config.family !== 'autoencoder') {
+        throw new ApiError('bad-request', `Latent analyses need an autoencoder or VAE run; run ${runId} is a ${run.config.family} run`);
+      }
+      const ckpt = this.store.latestCheckpoint(runId);
+      if (!ckpt) throw new ApiError('conflict', `Run ${runId} has no checkpoint yet: analyses use the model saved at the end of an epoch`);
+      message = { ...base, checkpoint: { dir: path.resolve(this.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step }, step: ckpt.step };
+    }
     const host = launchHost(isNative(expectedBackend(backend)) ? 'process' : 'thread');
     const sample = await new Promise<SampleMessage>((resolve, reject) => {
       let got: SampleMessage | undefined;

@@ -55,6 +55,7 @@ export class RunSession {
       architecture: run.architecture,
       backend: this.o.backend,
       runDir,
+      cacheDir: path.join(this.o.dataDir, 'cache'),
       ...(this.o.resumeFrom ? { resumeFrom: this.o.resumeFrom } : {}),
     };
     this.startTime = Date.now();

@@ -105,3 +105,35 @@ describe('autoencoder and PCA runs through the services', () => {
     }
   });
 });
+
+describe('GAN runs through the services', () => {
+  it('an MNIST GAN records sample scores from a cached reference classifier, and finds a sample\'s nearest training images', async () => {
+    const config = runConfigSchema.parse({
+      family: 'gan',
+      dataset: { id: 'mnist', trainSize: 512, testSize: 100 },
+      architecture: { template: 'mlp' },
+      hyper: { epochs: 1, batchSize: 64, latentDim: 16, evalSamples: 200, referenceTemplate: 'mlp', referenceEpochs: 1 },
+    });
+    const gan = s.runs.start(experimentId, config).id;
+    await expect(s.runs.waitForEnd(gan)).resolves.toBe('done');
+    const latest = s.runs.detail(gan).latest;
+    expect(Object.keys(latest)).toEqual(expect.arrayContaining(['d_loss', 'g_loss', 'd_real', 'd_fake', 'classes_present', 'inception_score', 'frechet_distance', 'class_kl', 'reference_accuracy']));
+    // The reference classifier trains on all 60,000 training images (one MLP epoch), not on the run's 512.
+    expect(latest['reference_accuracy']).toBeGreaterThan(0.9);
+    const cache = path.join(s.dataDir, 'cache', 'reference-classifiers');
+    expect(fs.readdirSync(cache)).toEqual(['mnist-n60000-mlp-e1']);
+    const hist = s.artifacts.list(gan, 'class-histogram');
+    expect(hist.map((a) => a.step)).toEqual([0, 8]);
+
+    const samples = s.artifacts.list(gan, 'samples');
+    const last = samples[samples.length - 1]!;
+    const art = await s.analysis.analyze(gan, { kind: 'nearest-neighbours', step: last.step, cell: 3, count: 4 });
+    expect(art.kind).toBe('neighbours');
+    const meta = art.meta as unknown as ImageGridMeta;
+    expect(meta.trainIndices).toHaveLength(4);
+    expect(meta.distances).toHaveLength(4);
+    expect(png(s.artifacts.read(art.id).base64).width).toBeGreaterThanOrEqual(5 * 28);
+    await expect(s.analysis.analyze(gan, { kind: 'nearest-neighbours', step: 12345, cell: 3, count: 4 })).rejects.toThrow(/no samples grid at step 12345/);
+    await expect(s.analysis.analyze(gan, { kind: 'interpolation', a: 1, b: 2, steps: 4 })).rejects.toThrow(/autoencoder or VAE/);
+  });
+});

@@ -13,11 +13,12 @@ export const galleryKinds = [
   'manifold', // decoder over a regular grid of a 2-D latent
   'interpolation', // decoder along a path between two test images' codes
   'arithmetic', // a − b + c in latent space
+  'neighbours', // a generated sample, then its nearest training images (memorisation check)
 ] as const;
 export type GalleryKind = (typeof galleryKinds)[number];
 
 /** Data artifacts (JSON), drawn by the renderer itself. */
-export const dataKinds = ['latent-scatter', 'toy-scatter'] as const;
+export const dataKinds = ['latent-scatter', 'toy-scatter', 'class-histogram'] as const;
 export type DataKind = (typeof dataKinds)[number];
 
 export type ArtifactKind = GalleryKind | DataKind | 'checkpoint';
@@ -42,6 +43,10 @@ export interface ImageGridMeta {
   z?: number[][];
   /** Free-form description shown under the grid. */
   caption?: string;
+  /** 'neighbours': training-split indices of the neighbour cells (after the sample). */
+  trainIndices?: number[];
+  /** 'neighbours': L2 distance (pixels in [0, 1]) of each neighbour to the sample. */
+  distances?: number[];
 }
 
 /** The JSON file of a 'latent-scatter' artifact. */
@@ -53,6 +58,55 @@ export interface LatentScatterData {
   points: [number, number][];
   labels: number[];
   testIndices: number[];
+}
+
+/**
+ * The JSON file of a GAN's 'toy-scatter' artifact (2-D toy mixtures): generated
+ * points from fixed noise, real points, the mixture, and the discriminator
+ * over a regular grid of the data's bounding box.
+ */
+export interface ToyScatterData {
+  toy: string;
+  centres: [number, number][];
+  sigma: number;
+  generated: [number, number][];
+  real: [number, number][];
+  surface: {
+    xMin: number; xMax: number; yMin: number; yMax: number;
+    /** Grid size; values are row-major from (xMin, yMin): values[j·nx + i] is at x_i, y_j. */
+    nx: number; ny: number;
+    values: number[];
+    /** probability: σ(D) in [0, 1]; score: LSGAN's raw D; critic: a WGAN critic's raw value. */
+    kind: 'probability' | 'score' | 'critic';
+  };
+  modesCovered: number;
+  modeDistance: number;
+  /** Generated points within 3σ of each centre. */
+  perMode: number[];
+}
+
+/**
+ * The JSON file of a 'class-histogram' artifact: the reference classifier's
+ * classes of a generative model's samples at one step (mode coverage).
+ */
+export interface ClassHistogramData {
+  numClasses: number;
+  /** Samples classified as each class. */
+  histogram: number[];
+  samples: number;
+  /** Samples a class needs to count as present. */
+  threshold: number;
+  classesPresent: number;
+  /** KL(sample classes ‖ data classes), nats. */
+  klToData: number;
+  /** The training data's class frequencies (sum 1). */
+  dataClassFreq: number[];
+  inceptionScore: number;
+  frechetDistance: number;
+  /** The reference classifier's held-out accuracy. */
+  referenceAccuracy: number;
+  /** The same score of real test images (the ceiling). */
+  realInceptionScore: number;
 }
 
 export const projectionMethodSchema = z.enum(['pca', 'umap']);
@@ -78,6 +132,19 @@ export const analysisRequestSchema = z.discriminatedUnion('kind', [
     method: projectionMethodSchema.default('pca'),
     /** How many test images to encode. */
     count: z.number().int().min(10, 'count must be at least 10').max(10_000, 'count must be at most 10000').default(2000),
+  }).strict(),
+  z.object({
+    /**
+     * GANs (and any 'samples' grid): the training images nearest (L2 in pixel
+     * space) to one cell of the samples grid logged at `step`. The result is a
+     * one-row 'neighbours' grid: the sample, then its `count` neighbours, with
+     * `trainIndices`, `labels` and `distances` in the meta.
+     */
+    kind: z.literal('nearest-neighbours'),
+    step: z.number().int().min(0),
+    /** Row-major cell index in that grid. */
+    cell: z.number().int().min(0).max(10_000),
+    count: z.number().int().min(1, 'count must be at least 1').max(16, 'count must be at most 16').default(5),
   }).strict(),
 ]);
 export type AnalysisRequest = z.output<typeof analysisRequestSchema>;

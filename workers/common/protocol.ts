@@ -39,6 +39,8 @@ export interface StartMessage {
   runDir: string;
   /** Resume from this checkpoint instead of starting fresh. */
   resumeFrom?: CheckpointRef;
+  /** Where the app keeps caches shared by runs (reference classifiers): `<data>/cache`. */
+  cacheDir?: string;
 }
 
 export interface CancelMessage { type: 'cancel' }
@@ -55,10 +57,13 @@ export interface AnalyzeMessage {
   architecture: Architecture;
   backend: BackendChoice;
   runDir: string;
-  checkpoint: CheckpointRef;
+  /** The checkpoint to load the model from (every analysis but nearest-neighbours, which needs no model). */
+  checkpoint?: CheckpointRef;
   request: AnalysisRequest;
   /** Step recorded on the artifact (the checkpoint's step). */
   step: number;
+  /** nearest-neighbours: the samples grid the clicked cell is in (absolute path, and its recorded meta). */
+  source?: { path: string; meta: Record<string, unknown> };
 }
 
 export type MainToWorker = StartMessage | CancelMessage | AnalyzeMessage;

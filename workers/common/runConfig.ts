@@ -183,6 +183,16 @@ export const ganHyperSchema = z.object({
   gpWeight: z.number({ error: 'gpWeight must be a number' }).min(0, 'gpWeight must be ≥ 0').max(1000, 'gpWeight must be at most 1000').default(10),
   /** Adam's β₁ for both optimizers (0.5 for GANs, Radford et al. 2016). */
   beta1: z.number({ error: 'beta1 must be a number' }).min(0, 'beta1 must be between 0 and 1').lt(1, 'beta1 must be less than 1').default(0.5),
+  /**
+   * Image data: generated samples scored by the reference classifier (mode
+   * coverage, Inception-style score, Fréchet distance) at each logged step
+   * (step 0, every sampleEverySteps, epoch ends); 0 turns the scores off.
+   */
+  evalSamples: z.number({ error: 'evalSamples must be a number' }).int('evalSamples must be a whole number').refine((v) => v === 0 || (v >= 100 && v <= 10_000), 'evalSamples must be 0 (off) or between 100 and 10000').default(1000),
+  /** The reference classifier's template (trained once per dataset and cached): LeNet-5, or the faster MLP. */
+  referenceTemplate: classifierTemplateSchema.default('lenet'),
+  /** Epochs the reference classifier trains for, the first time it is needed. */
+  referenceEpochs: z.number({ error: 'referenceEpochs must be a number' }).int('referenceEpochs must be a whole number').min(1, 'referenceEpochs must be at least 1').max(50, 'referenceEpochs must be at most 50').default(2),
   /** 2-D toys only: generator steps per "epoch" (checkpoints, epoch-end galleries). */
   toyStepsPerEpoch: z.number({ error: 'toyStepsPerEpoch must be a number' }).int('toyStepsPerEpoch must be a whole number').min(1, 'toyStepsPerEpoch must be at least 1').max(1_000_000).default(200),
 }).strict();

@@ -24,16 +24,20 @@ import { analysisArtifactPath, writeJsonArtifact } from './galleryFiles';
 import { writeImageGrid } from './imageGrid';
 import { decodeCodes, encodeImages, encoderDecoderLatentModel, row, type LatentModel } from './latentModel';
 import { preparePixels, type PixelMode } from './pixels';
+import { gridGeometry, nearestNeighbours, readGridCell } from './nearestNeighbours';
 import { latentScatter } from './projection';
 
 export interface AnalysisInput {
   config: RunConfig;
   architecture: Architecture;
   runDir: string;
-  checkpoint: CheckpointRef;
+  /** Needed by every analysis but nearest-neighbours. */
+  checkpoint?: CheckpointRef;
   request: AnalysisRequest;
   /** Step recorded on the artifact. */
   step: number;
+  /** nearest-neighbours: the samples grid the cell is in (absolute path, and its recorded meta). */
+  source?: { path: string; meta: Record<string, unknown> };
 }
 
 /** The dataset's whole test split, as plain arrays. */
@@ -46,12 +50,15 @@ export interface TestSet {
 export interface AnalysisOptions {
   /** The test split (tests); loaded from the dataset catalogue otherwise. */
   testSet?: TestSet;
+  /** nearest-neighbours: the training split to search (tests); loaded from the catalogue otherwise. */
+  trainSet?: TestSet;
   /** Clock for the file name (default Date.now). */
   now?: () => number;
 }
 
 export interface AnalysisArtifact {
-  kind: AnalysisRequest['kind'];
+  /** The analysis' kind, or 'neighbours' for a nearest-neighbours request. */
+  kind: Exclude<AnalysisRequest['kind'], 'nearest-neighbours'> | 'neighbours';
   /** Absolute path of the file written. */
   path: string;
   meta: Record<string, unknown>;
@@ -187,15 +194,48 @@ async function scatter(ctx: Ctx, r: Extract<AnalysisRequest, { kind: 'latent-sca
   return { kind: 'latent-scatter', path, meta: { method: data.method, latentDim: data.latentDim, count: n } };
 }
 
+/** The training images nearest to one cell of a logged samples grid, as a one-row 'neighbours' grid. */
+async function neighbours(input: AnalysisInput, r: Extract<AnalysisRequest, { kind: 'nearest-neighbours' }>, options: AnalysisOptions): Promise<AnalysisArtifact> {
+  if (input.config.family === 'gan' && input.config.hyper.toy !== undefined) throw new Error('Nearest training neighbours need image data; this GAN trains on a 2-D toy mixture');
+  if (!input.source) throw new Error(`There is no samples grid at step ${r.step}`);
+  const g = gridGeometry(input.source.meta);
+  const sample = await readGridCell(input.source.path, g, r.cell);
+  let train = options.trainSet;
+  if (!train) {
+    const d = loadImageDataset(getDatasetEntry(input.config.dataset.id), { testSize: 1 });
+    train = { images: d.trainImages, labels: d.trainLabels, inputShape: d.inputShape };
+  }
+  const [h = 1, w = 1, c = 1] = train.inputShape;
+  if (h !== g.cellHeight || w !== g.cellWidth || c !== g.channels) {
+    throw new Error(`The samples are ${g.cellHeight}×${g.cellWidth}×${g.channels} but the training images are ${h}×${w}×${c}`);
+  }
+  const per = h * w * c;
+  const nn = nearestNeighbours(sample, train.images, per, r.count);
+  const pixels = new Float32Array((nn.indices.length + 1) * per);
+  pixels.set(sample, 0);
+  nn.indices.forEach((idx, i) => pixels.set(train.images.subarray(idx * per, (idx + 1) * per), (i + 1) * per));
+  const path = uniquePath(input.runDir, 'neighbours', 'png', options.now ?? Date.now);
+  const meta = await writeImageGrid(path, { pixels, count: nn.indices.length + 1, height: h, width: w, channels: c === 3 ? 3 : 1 }, { rows: 1, cols: nn.indices.length + 1 }, {
+    rowLabels: ['sample, then its nearest training images'],
+    trainIndices: nn.indices,
+    labels: nn.indices.map((i) => train.labels[i]!),
+    distances: nn.distances.map(round4),
+    caption: `Sample ${r.cell} of the grid at step ${r.step}, then the ${nn.indices.length} nearest of ${train.labels.length} training images (L2 distance in pixels in [0, 1]: ${nn.distances.map((d) => d.toFixed(2)).join(', ')})`,
+  });
+  return { kind: 'neighbours', path, meta: { ...meta, sourceStep: r.step, cell: r.cell } };
+}
+
 /** Run one analysis and return the artifact it wrote; throws with a message for the user on bad input. */
 export async function runAnalysis(input: AnalysisInput, options: AnalysisOptions = {}): Promise<AnalysisArtifact> {
-  const config = latentConfig(input.config);
   const parsed = analysisRequestSchema.safeParse(input.request);
   if (!parsed.success) throw new Error(`Invalid analysis request: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const request = parsed.data;
+  if (request.kind === 'nearest-neighbours') return neighbours(input, request, options);
+  const config = latentConfig(input.config);
   const test = options.testSet ?? loadTestSet(config);
   if (request.kind === 'interpolation') checkIndices([request.a, request.b], test.labels.length);
   if (request.kind === 'arithmetic') checkIndices([request.a, request.b, request.c], test.labels.length);
+  if (!input.checkpoint) throw new Error('This analysis loads the model from a checkpoint, and none was given');
   const { model, dispose } = await loadLatentModel(config, input.architecture, test.inputShape, input.checkpoint);
   const ctx: Ctx = { input, config, test, model, now: options.now ?? Date.now };
   try {

@@ -37,6 +37,7 @@ export async function runFamily(start: StartMessage, sink: TrainingSink, isCance
     case 'gan': {
       if (!isModelDocument(start.architecture)) throw new Error('A GAN trains a model with a generator and a discriminator part, not a single graph');
       const options: Parameters<typeof runGan>[0] = { config, model: start.architecture, sink, isCancelled, runDir: start.runDir };
+      if (start.cacheDir !== undefined) options.cacheDir = start.cacheDir;
       if (start.resumeFrom) options.resumeFrom = start.resumeFrom;
       return runGan(options);
     }

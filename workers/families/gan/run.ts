@@ -9,6 +9,11 @@
  * `toyStepsPerEpoch` steps (default 200). Checkpoints [generator,
  * discriminator] with both optimizers at each epoch end.
  *
+ * Image runs with evalSamples > 0 are scored by the dataset's reference
+ * classifier at logged steps (see evaluation.ts): classes_present, class_kl,
+ * inception_score, frechet_distance; reference_accuracy and
+ * real_inception_score once, at step 0.
+ *
  * Metrics per step (step = generator step): d_loss, g_loss, d_real, d_fake
  * (mean σ(D(x)), σ(D(G(z))) for minimax / non-saturating; for LSGAN and the
  * WGAN critics the mean RAW output, which is not a probability),
@@ -25,15 +30,24 @@ import { sampleToy, toyMixture } from '../../data/toy2d';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
 import { deriveSeed } from '../../engine/prng';
 import { trainLoop } from '../../engine/trainLoop';
-import type { ImageDataset } from '../../data/mnist';
+import { loadImageDataset, type ImageDataset } from '../../data/mnist';
+import { getDatasetEntry } from '../../common/datasets';
+import { obtainReferenceClassifier } from '../../engine/referenceCache';
 import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 import { fixedNoise, imageGalleryContext, toyCoverage, TOY_EVAL_POINTS, TOY_SCATTER_POINTS, writeSamples, writeToyScatter, type ImageGalleryContext, type ToyContext } from './galleries';
 import { assertSecondOrderGradients, isWasserstein, type Targets } from './losses';
 import { buildGan, disposeGan, makeGanOptimizer, trainableVariables, type GanNetworks } from './model';
 import { ganTrainStep } from './step';
+import { createGanEvaluator, type GanEvaluator as Scorer } from './evaluation';
+
+interface GanEvaluator extends Scorer { dispose(): void }
 
 export interface GanRunOptions extends FamilyRunOptions<GanConfig> {
   model: ModelDocument;
+  /** Where the reference classifier is cached (`<data>/cache`); trained per run without one. */
+  cacheDir?: string;
+  /** The data the reference classifier trains on and is scored against: the dataset's whole splits by default (the run's own `dataset` when one is preloaded). */
+  referenceDataset?: ImageDataset;
   /** Tests only: called once the networks are built (e.g. to perturb a weight). */
   onNetworksBuilt?: (nets: GanNetworks) => void;
 }
@@ -83,19 +97,44 @@ function imageSource(data: ImageDataset, batchSize: number, dSteps: number, seed
   };
 }
 
+/**
+ * The sample scorer of an image run: the dataset's reference classifier
+ * (from the cache, or trained now on the dataset's whole training split) and
+ * the real test images' statistics. Records reference_accuracy at step 0.
+ */
+async function imageEvaluator(o: GanRunOptions, nets: GanNetworks, runData: ImageDataset): Promise<GanEvaluator> {
+  const { hyper } = o.config;
+  const reference = o.referenceDataset ?? (o.dataset ? runData : loadImageDataset(getDatasetEntry(o.config.dataset.id)));
+  const { classifier } = await obtainReferenceClassifier({
+    ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}),
+    datasetId: o.config.dataset.id, template: hyper.referenceTemplate, epochs: hyper.referenceEpochs, data: reference,
+    log: (m) => o.sink.log('info', m), isCancelled: o.isCancelled,
+  });
+  o.sink.metric('reference_accuracy', 0, classifier.accuracy);
+  try {
+    const evaluator = await createGanEvaluator({ nets, classifier, reference, samples: hyper.evalSamples, seed: deriveSeed(hyper.seed, 0xe7a1), sink: o.sink, ...(o.runDir !== undefined ? { runDir: o.runDir } : {}) });
+    o.sink.metric('real_inception_score', 0, evaluator.realScores.inception_score);
+    return { realScores: evaluator.realScores, evaluate: evaluator.evaluate, dispose: () => classifier.dispose() };
+  } catch (e) {
+    classifier.dispose();
+    throw e;
+  }
+}
+
 export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
   const { config, sink } = o;
   const hyper = config.hyper;
   const L = ganLatentDim(hyper);
   const lrD = hyper.learningRateD ?? hyper.learningRate;
   const mixture = hyper.toy !== undefined ? toyMixture(hyper.toy) : undefined;
+  const runData = mixture ? undefined : o.dataset ?? loadRunDataset(config);
   const source: RealSource = mixture
     ? {
       dataShape: [2], stepsPerEpoch: hyper.toyStepsPerEpoch, describe: `the ${mixture.id} toy mixture, batches of ${hyper.batchSize}`,
       onEpochStart: () => undefined,
       batches: (_e, _b, step) => Array.from({ length: hyper.dSteps }, (_, i) => tf.tensor2d(sampleToy(mixture, hyper.batchSize, deriveSeed(hyper.seed, step, i, 0x7d)), [hyper.batchSize, 2])),
     }
-    : imageSource(o.dataset ?? loadRunDataset(config), hyper.batchSize, hyper.dSteps, hyper.seed);
+    : imageSource(runData!, hyper.batchSize, hyper.dSteps, hyper.seed);
   const { stepsPerEpoch } = source;
   const totalSteps = stepsPerEpoch * hyper.epochs;
   const wasserstein = isWasserstein(hyper.loss);
@@ -113,6 +152,7 @@ export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
   const optG = makeGanOptimizer(hyper, hyper.learningRate);
   const optD = makeGanOptimizer(hyper, lrD);
   const final: Record<string, number> = {};
+  let evaluator: GanEvaluator | undefined;
   try {
     o.onNetworksBuilt?.(nets);
     if (hyper.loss === 'wgan-gp') assertSecondOrderGradients(nets.discriminator, trainableVariables(nets.discriminator), source.dataShape);
@@ -132,9 +172,12 @@ export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
       final['high_quality'] = coverage.highQuality;
       if (o.runDir !== undefined) await writeToyScatter(toy, o.runDir, sink, step, epoch, points, coverage);
     };
+    if (runData && hyper.evalSamples > 0) evaluator = await imageEvaluator(o, nets, runData);
+    const scorer = evaluator;
     const logGalleries = async (step: number, epoch: number): Promise<void> => {
       await logToy(step, epoch);
       if (images) await writeSamples(images, step, epoch);
+      if (scorer) Object.assign(final, await scorer.evaluate(step, epoch));
     };
 
     let startEpoch = 0;
@@ -145,7 +188,7 @@ export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
       startStep = state.step;
       sink.log('info', `Resumed from ${o.resumeFrom.dir} after epoch ${startEpoch}, step ${startStep}`);
     } else {
-      await logToy(0, 0);
+      await logGalleries(0, 0);
     }
     sink.log('info', `Generator has ${nets.generator.countParams()} parameters, discriminator ${nets.discriminator.countParams()}`);
 
@@ -192,6 +235,7 @@ export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
     }
     return { status: 'done', final };
   } finally {
+    evaluator?.dispose();
     disposeGan(nets);
     optG.dispose();
     optD.dispose();

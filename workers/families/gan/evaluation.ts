@@ -1,0 +1,117 @@
+/**
+ * Sample quality of an image GAN, scored by the dataset's reference
+ * classifier (engine/referenceCache.ts) at each logged step:
+ *
+ * - classes_present, class_kl: mode coverage of `evalSamples` samples from a
+ *   FIXED set of noise vectors (the class histogram of the classifier's
+ *   argmax, and its KL to the training labels' distribution);
+ * - inception_score: the MNIST Inception-style score of those samples;
+ * - frechet_distance: between Gaussians fitted to the classifier's
+ *   penultimate features of the samples and of the first `evalSamples` test
+ *   images (fitted once per run).
+ *
+ * Each evaluation also writes a 'class-histogram' JSON artifact
+ * (ClassHistogramData). At creation the real test images are scored the same
+ * way (real_inception_score, real_classes_present: the ceiling a generator
+ * is measured against).
+ */
+import type { ClassHistogramData } from '../../common/gallery';
+import { stepArtifactPath, writeJsonArtifact } from '../../engine/galleryFiles';
+import { featureStats, frechetDistanceFromStats, inceptionScore, modeCoverage, type FeatureStats } from '../../engine/generativeMetrics';
+import type { ReferenceClassifier } from '../../engine/referenceClassifier';
+import type { TrainingSink } from '../../engine/sink';
+import type { ImageDataset } from '../../data/mnist';
+import { fixedNoise, generate } from './galleries';
+import type { GanNetworks } from './model';
+
+/** Samples generated per forward pass while evaluating. */
+const EVAL_BATCH = 250;
+
+export interface GanScores {
+  classes_present: number;
+  class_kl: number;
+  inception_score: number;
+  frechet_distance: number;
+}
+
+export interface GanEvaluator {
+  readonly realScores: { inception_score: number; classes_present: number };
+  /** Score the generator now; records the metrics and (with a runDir) the class-histogram artifact. */
+  evaluate(step: number, epoch: number): Promise<GanScores>;
+}
+
+export interface GanEvaluatorOptions {
+  nets: GanNetworks;
+  classifier: ReferenceClassifier;
+  /** The reference data: class frequencies come from its training labels, the real features from its test images. */
+  reference: ImageDataset;
+  samples: number;
+  seed: number;
+  sink: TrainingSink;
+  runDir?: string;
+}
+
+function classFrequencies(labels: Int32Array, numClasses: number): number[] {
+  const counts = new Array<number>(numClasses).fill(0);
+  for (const l of labels) if (l >= 0 && l < numClasses) counts[l]! += 1;
+  const total = counts.reduce((a, b) => a + b, 0);
+  return counts.map((c) => (total > 0 ? c / total : 1 / numClasses));
+}
+
+/** The generator's images for `z`, mapped from [−1, 1] to the classifier's [0, 1]. */
+async function generatedPixels(nets: GanNetworks, z: number[][]): Promise<Float32Array> {
+  const per = nets.dataShape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(z.length * per);
+  for (let start = 0; start < z.length; start += EVAL_BATCH) {
+    const raw = await generate(nets, z.slice(start, start + EVAL_BATCH));
+    for (let i = 0; i < raw.length; i++) out[start * per + i] = Math.min(1, Math.max(0, (raw[i]! + 1) / 2));
+  }
+  return out;
+}
+
+export async function createGanEvaluator(o: GanEvaluatorOptions): Promise<GanEvaluator> {
+  const { classifier, nets, sink } = o;
+  const c = classifier.numClasses;
+  const per = nets.dataShape.reduce((a, b) => a * b, 1);
+  const nReal = Math.min(o.samples, o.reference.testLabels.length);
+  if (nReal < 2) throw new Error('Scoring GAN samples needs at least 2 test images');
+  const real = o.reference.testImages.subarray(0, nReal * per);
+  const realStats: FeatureStats = featureStats(await classifier.features(real, nReal), nReal, classifier.featureDim);
+  const realProbs = await classifier.probabilities(real, nReal);
+  const dataClassFreq = classFrequencies(o.reference.trainLabels, c);
+  const realScores = {
+    inception_score: inceptionScore(realProbs, nReal, c),
+    classes_present: modeCoverage(realProbs, nReal, c, dataClassFreq).classesPresent,
+  };
+  const z = fixedNoise(o.samples, nets.latentDim, o.seed);
+  sink.log('info', `Sample scores on ${o.samples} generated images (fixed noise) by the reference classifier; real test images score ${realScores.inception_score.toFixed(3)} (Inception-style) with ${realScores.classes_present} of ${c} classes present`);
+
+  return {
+    realScores,
+    async evaluate(step, epoch) {
+      const pixels = await generatedPixels(nets, z);
+      const probs = await classifier.probabilities(pixels, z.length);
+      const feats = await classifier.features(pixels, z.length);
+      const coverage = modeCoverage(probs, z.length, c, dataClassFreq);
+      const scores: GanScores = {
+        classes_present: coverage.classesPresent,
+        class_kl: coverage.klToData,
+        inception_score: inceptionScore(probs, z.length, c),
+        frechet_distance: frechetDistanceFromStats(featureStats(feats, z.length, classifier.featureDim), realStats),
+      };
+      for (const [k, v] of Object.entries(scores)) sink.metric(k, step, v);
+      if (o.runDir !== undefined) {
+        const data: ClassHistogramData = {
+          numClasses: c, histogram: coverage.histogram, samples: z.length, threshold: coverage.threshold,
+          classesPresent: coverage.classesPresent, klToData: coverage.klToData, dataClassFreq,
+          inceptionScore: scores.inception_score, frechetDistance: scores.frechet_distance,
+          referenceAccuracy: classifier.accuracy, realInceptionScore: realScores.inception_score,
+        };
+        const file = stepArtifactPath(o.runDir, 'class-histogram', step, 'json');
+        await writeJsonArtifact(file, data);
+        sink.sample('class-histogram', step, file, { epoch, classesPresent: coverage.classesPresent, numClasses: c });
+      }
+      return scores;
+    },
+  };
+}
