@@ -43,6 +43,10 @@ const cases: ConvCase[] = [
   { x: [3, 13, 11, 3], f: [3, 2, 3, 4], s: 2, pad: 'valid' },
   { x: [2, 9, 10, 2], f: [4, 4, 2, 3], s: [2, 3], pad: 'same' },
   { x: [2, 8, 8, 2], f: [1, 1, 2, 5], s: 2, pad: 'valid' },
+  // A DCGAN generator's stride-2 4×4 transposed convolutions, and a stride larger than the kernel in one axis.
+  { x: [2, 28, 28, 3], f: [4, 4, 3, 8], s: 2, pad: 'same' },
+  { x: [2, 14, 15, 4], f: [4, 4, 4, 6], s: 2, pad: 'valid' },
+  { x: [2, 11, 9, 2], f: [5, 2, 2, 3], s: [3, 3], pad: 'same' },
 ];
 
 describe('wasm kernels', () => {
