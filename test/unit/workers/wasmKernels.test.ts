@@ -103,6 +103,24 @@ describe('wasm kernels', () => {
     }
   });
 
+  it('Tile (broadcast of size-1 axes by add, and the general case) matches cpu, and batch norm\'s gradient too', async () => {
+    const run = (): tf.Tensor[] => {
+      const x = tf.tensor(Array.from({ length: 12 }, (_, i) => i - 5.5), [1, 1, 1, 12]);
+      const y = tf.tensor(Array.from({ length: 24 }, (_, i) => i * 0.25), [2, 3, 4]);
+      const ints = tf.tensor([1, 2, 3], [3, 1], 'int32');
+      const bnLoss = (a: tf.Tensor, g: tf.Tensor): tf.Scalar => {
+        const { mean, variance } = tf.moments(a, [0, 1, 2]);
+        return tf.sum(tf.mul(tf.batchNorm(a, mean, variance, tf.zeros([6]), g, 1e-3), tf.range(0, 6)));
+      };
+      const grads = tf.grads(bnLoss)([tf.tensor(randomArray(48, 5), [2, 2, 2, 6]), tf.ones([6])]);
+      return [tf.tile(x, [4, 5, 3, 1]), tf.tile(y, [2, 1, 3]), tf.cast(tf.tile(ints, [1, 4]), 'float32'), tf.tile(x, [1, 1, 1, 1]), ...grads];
+    };
+    const want = await onBackend('cpu', run);
+    const got = await onBackend('wasm', run);
+    expect(got).toHaveLength(want.length);
+    got.forEach((v, i) => expectClose(v, want[i]!));
+  });
+
   it('tf.grad through conv2d + relu + mean on wasm matches cpu', async () => {
     const xShape: [number, number, number, number] = [2, 12, 12, 3];
     const fShape: [number, number, number, number] = [3, 3, 3, 4];
