@@ -131,6 +131,7 @@ describe('GAN runs through the services', () => {
     expect(art.kind).toBe('neighbours');
     const meta = art.meta as unknown as ImageGridMeta;
     expect(meta.trainIndices).toHaveLength(4);
+    expect(meta.trainIndices!.every((i) => i >= 0 && i < 512)).toBe(true); // among the images the run trained on
     expect(meta.distances).toHaveLength(4);
     expect(png(s.artifacts.read(art.id).base64).width).toBeGreaterThanOrEqual(5 * 28);
     await expect(s.analysis.analyze(gan, { kind: 'nearest-neighbours', step: 12345, cell: 3, count: 4 })).rejects.toThrow(/no samples grid at step 12345/);

@@ -202,7 +202,8 @@ async function neighbours(input: AnalysisInput, r: Extract<AnalysisRequest, { ki
   const sample = await readGridCell(input.source.path, g, r.cell);
   let train = options.trainSet;
   if (!train) {
-    const d = loadImageDataset(getDatasetEntry(input.config.dataset.id), { testSize: 1 });
+    // The images the run trained on (its first trainSize), the ones it could have memorised.
+    const d = loadImageDataset(getDatasetEntry(input.config.dataset.id), { testSize: 1, ...(input.config.dataset.trainSize !== undefined ? { trainSize: input.config.dataset.trainSize } : {}) });
     train = { images: d.trainImages, labels: d.trainLabels, inputShape: d.inputShape };
   }
   const [h = 1, w = 1, c = 1] = train.inputShape;
@@ -220,7 +221,7 @@ async function neighbours(input: AnalysisInput, r: Extract<AnalysisRequest, { ki
     trainIndices: nn.indices,
     labels: nn.indices.map((i) => train.labels[i]!),
     distances: nn.distances.map(round4),
-    caption: `Sample ${r.cell} of the grid at step ${r.step}, then the ${nn.indices.length} nearest of ${train.labels.length} training images (L2 distance in pixels in [0, 1]: ${nn.distances.map((d) => d.toFixed(2)).join(', ')})`,
+    caption: `Sample ${r.cell} of the grid at step ${r.step}, then the ${nn.indices.length} nearest of the run's ${train.labels.length} training images (L2 distance in pixels in [0, 1]: ${nn.distances.map((d) => d.toFixed(2)).join(', ')})`,
   });
   return { kind: 'neighbours', path, meta: { ...meta, sourceStep: r.step, cell: r.cell } };
 }
