@@ -80,7 +80,9 @@ export function resolveArchitecture(store: Store, config: RunConfig, dataset: Da
       const latentDim = ganLatentDim(config.hyper);
       const dataShape = config.hyper.toy !== undefined ? [2] : shape;
       const a = config.architecture;
-      const model = 'template' in a ? ganTemplate(a.template, dataShape, latentDim) : a.model;
+      // The tricks that live in the architecture: the templates insert their layers.
+      const tricks = { minibatchStddev: config.hyper.minibatchStddev, virtualBatchNorm: config.hyper.virtualBatchNorm };
+      const model = 'template' in a ? ganTemplate(a.template, dataShape, latentDim, tricks) : a.model;
       const errors = checkGeneratorDiscriminator(model, { dataShape, latentDim });
       if (errors.length > 0) refuse(model.name, errors);
       return { architecture: model, architectureId: null, architectureVersion: null };

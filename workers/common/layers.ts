@@ -65,6 +65,27 @@ export const layerParamSchemas = {
   reshape: z.object({
     targetShape: z.array(positiveInt(1_000_000)).min(1).max(4),
   }).strict(),
+  /**
+   * Minibatch standard deviation (Karras et al. 2018): the standard deviation
+   * of every feature over a group of examples, averaged over the features,
+   * appended to each example of the group as one more channel ([h, w, c] →
+   * [h, w, c + 1]) or feature ([d] → [d + 1]). groupSize 0 takes the whole
+   * batch as one group; otherwise groups of groupSize examples (capped at the
+   * batch, and lowered to a divisor of it when it does not divide the batch).
+   */
+  minibatchStddev: z.object({
+    groupSize: z.number().int().min(0).max(4096).default(0),
+  }).strict(),
+  /**
+   * Virtual batch norm (Salimans et al. 2016): each example is normalised with
+   * the statistics of a fixed reference batch together with itself, then
+   * scaled and shifted (γ, β per channel). The GAN family prepends its
+   * reference batch to every generator pass; called without one, the layer
+   * normalises with the statistics of the batch it is given.
+   */
+  virtualBatchNorm: z.object({
+    epsilon: z.number().gt(0).max(1).default(0.001),
+  }).strict(),
 } as const;
 
 export type LayerKind = keyof typeof layerParamSchemas;

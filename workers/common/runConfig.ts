@@ -195,6 +195,19 @@ export const ganHyperSchema = z.object({
   referenceEpochs: z.number({ error: 'referenceEpochs must be a number' }).int('referenceEpochs must be a whole number').min(1, 'referenceEpochs must be at least 1').max(50, 'referenceEpochs must be at most 50').default(2),
   /** 2-D toys only: generator steps per "epoch" (checkpoints, epoch-end galleries). */
   toyStepsPerEpoch: z.number({ error: 'toyStepsPerEpoch must be a number' }).int('toyStepsPerEpoch must be a whole number').min(1, 'toyStepsPerEpoch must be at least 1').max(1_000_000).default(200),
+  /**
+   * Unrolled GAN (Metz et al. 2016): the generator's loss is taken against a
+   * copy of the discriminator advanced this many extra steps (its optimizer's
+   * update rule from its current state, on the step's last real batch and
+   * fresh noise); the discriminator itself keeps only its dSteps updates. 0 = off.
+   */
+  unrollSteps: z.number({ error: 'unrollSteps must be a number' }).int('unrollSteps must be a whole number').min(0, 'unrollSteps must be ≥ 0 (0 turns unrolling off)').max(20, 'unrollSteps must be at most 20 (each unrolled step costs about one more discriminator step per generator step)').default(0),
+  /** Unrolled GAN: 'second-order' backpropagates through the unrolled updates (the paper's method); 'first-order' treats the unrolled weights as constants (cheaper, weaker). */
+  unrollGradient: z.enum(['second-order', 'first-order'], { error: "unrollGradient must be 'second-order' or 'first-order'" }).default('second-order'),
+  /** Minibatch standard deviation (Karras et al. 2018): the templates add a layer to the discriminator that lets it see how varied a batch is. */
+  minibatchStddev: z.boolean({ error: 'minibatchStddev must be true or false' }).default(false),
+  /** Virtual batch norm (Salimans et al. 2016): the generator's batch norms use the statistics of a fixed reference batch of noise (drawn once from the seed) with each example. */
+  virtualBatchNorm: z.boolean({ error: 'virtualBatchNorm must be true or false' }).default(false),
 }).strict();
 export type GanHyper = z.output<typeof ganHyperSchema>;
 

@@ -179,6 +179,27 @@ function nodeShape(node: ParsedNode, input: Shape | undefined): ShapeResult {
       const channels = input[input.length - 1]!;
       return { shape: [...input], params: 4 * channels };
     }
+    case 'minibatchStddev': {
+      if (!input) return { params: 0 };
+      if (input.length !== 1 && input.length !== 3) {
+        return {
+          params: 0,
+          error: {
+            code: 'shape-mismatch', nodeId: node.id,
+            message: `${label} needs a flat [features] or an [height, width, channels] input, got ${fmtShape(input)}`,
+            hint: `Place '${node.id}' after a dense layer, or after a convolution (before the flatten)`,
+          },
+        };
+      }
+      const out = [...input];
+      out[out.length - 1] = out[out.length - 1]! + 1;
+      return { shape: out, params: 0 };
+    }
+    case 'virtualBatchNorm': {
+      if (!input) return { params: 0 };
+      const channels = input[input.length - 1]!;
+      return { shape: [...input], params: 2 * channels };
+    }
     case 'reshape': {
       if (!input) return { params: 0 };
       const target = node.params.targetShape;

@@ -9,7 +9,9 @@ import type { Activation } from '../common/layers';
 import { toPair } from '../common/layers';
 import { analyzeGraph, type ParsedNode } from '../common/shapes';
 import { deriveSeed } from './prng';
+import { MinibatchStddev } from './minibatchStddev';
 import { SeededDropout } from './seededDropout';
+import { VirtualBatchNorm } from './virtualBatchNorm';
 
 export interface CompileOptions {
   seed: number;
@@ -82,6 +84,10 @@ function applyNode(node: ParsedNode, x: tf.SymbolicTensor, seed: number, index: 
     }
     case 'batchNorm':
       return tf.layers.batchNormalization({ name, momentum: node.params.momentum, epsilon: node.params.epsilon }).apply(x) as tf.SymbolicTensor;
+    case 'minibatchStddev':
+      return new MinibatchStddev({ name, groupSize: node.params.groupSize }).apply(x) as tf.SymbolicTensor;
+    case 'virtualBatchNorm':
+      return new VirtualBatchNorm({ name, epsilon: node.params.epsilon }).apply(x) as tf.SymbolicTensor;
     case 'reshape':
       return tf.layers.reshape({ name, targetShape: node.params.targetShape }).apply(x) as tf.SymbolicTensor;
   }

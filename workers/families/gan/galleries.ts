@@ -17,7 +17,7 @@ import { standardNormals } from '../../engine/normal';
 import { deriveSeed } from '../../engine/prng';
 import type { TrainingSink } from '../../engine/sink';
 import { modeCoverage, toyBounds, type ModeCoverage, type ToyMixture } from '../../data/toy2d';
-import type { GanNetworks } from './model';
+import { generatorForward, type GanNetworks } from './model';
 
 export const SAMPLE_GRID = 8;
 export const SURFACE_GRID = 40;
@@ -38,7 +38,7 @@ export function fixedNoise(count: number, latentDim: number, seed: number): numb
 
 /** The generator on the given noise (inference mode), flat. */
 export async function generate(nets: GanNetworks, z: number[][]): Promise<Float32Array> {
-  const out = tf.tidy(() => nets.generator.apply(tf.tensor2d(z, [z.length, nets.latentDim]), { training: false }) as tf.Tensor);
+  const out = tf.tidy(() => generatorForward(nets, tf.tensor2d(z, [z.length, nets.latentDim]), false));
   try {
     return (await out.data()) as Float32Array;
   } finally {

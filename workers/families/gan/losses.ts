@@ -90,13 +90,67 @@ export function ensureComparisonGradients(): void {
   }
 }
 
+let inputGradientsRegistered = false;
+
+/**
+ * Higher-order gradients through tanh and sigmoid. tfjs 4.22 computes their
+ * gradients from their saved OUTPUT y (1 − y², y(1 − y)); the tape node that
+ * links that saved copy to y is recorded before the node that makes y, so a
+ * nested gradient (the gradient penalty's, an unrolled discriminator's)
+ * silently drops the dependence of those terms on the input: the result is
+ * finite but wrong (a few per cent, measured against finite differences).
+ * Registered here instead: the same gradients recomputed from the saved
+ * INPUT x (1 − tanh(x)², σ(x)(1 − σ(x))) — bitwise the same first-order
+ * values, one extra tanh / sigmoid per backward pass. Also registers the
+ * Greater gradient. Once, process-wide.
+ *
+ * Also registers the gradient of Conv2DBackpropFilter, which tfjs lacks (so
+ * a nested gradient through a convolutional discriminator fails): the kernel
+ * is bilinear in (x, dy), ⟨G, dW(x, dy)⟩ = ⟨conv2d(x, G), dy⟩, so
+ * ∂/∂x = conv2dTranspose(dy, G) and ∂/∂dy = conv2d(x, G) (NHWC, no dilation).
+ *
+ * Not covered: ELU fused into a dense layer (tf.layers fuses relu, linear
+ * and elu; relu's and linear's second derivatives are zero, elu's is not).
+ */
+export function ensureHigherOrderGradients(): void {
+  ensureComparisonGradients();
+  if (inputGradientsRegistered) return;
+  inputGradientsRegistered = true;
+  tf.registerGradient({
+    kernelName: 'Tanh',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => ({ x: () => tf.mul(dy as tf.Tensor, tf.sub(1, tf.square(tf.tanh(saved[0]!)))) }),
+  });
+  tf.registerGradient({
+    kernelName: 'Sigmoid',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => ({ x: () => { const s = tf.sigmoid(saved[0]!); return tf.mul(dy as tf.Tensor, tf.mul(s, tf.sub(1, s))); } }),
+  });
+  if (tf.getGradient('Conv2DBackpropFilter') === undefined) {
+    tf.registerGradient({
+      kernelName: 'Conv2DBackpropFilter',
+      inputsToSave: ['x', 'dy'],
+      gradFunc: (ddw, saved, attrs) => {
+        const [x, dy] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const a = attrs as unknown as { strides: [number, number] | number; pad: 'valid' | 'same' | number; dataFormat?: string; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+        if (a.dataFormat === 'NCHW') throw new Error('the second-order gradient of a convolution supports NHWC data only');
+        const g = ddw as tf.Tensor4D;
+        return {
+          x: () => tf.conv2dTranspose(dy, g, x.shape, a.strides, a.pad, a.dimRoundingMode),
+          dy: () => tf.conv2d(x, g, a.strides, a.pad, 'NHWC', 1, a.dimRoundingMode),
+        };
+      },
+    });
+  }
+}
+
 /**
  * Check, before training, that the backend can take the second-order
  * gradient WGAN-GP needs through this critic: one penalty gradient on a
  * 2-example batch. Throws a clear error naming the backend and the cause.
  */
 export function assertSecondOrderGradients(critic: tf.LayersModel, vars: tf.Variable[], dataShape: number[]): void {
-  ensureComparisonGradients();
+  ensureHigherOrderGradients();
   try {
     tf.tidy(() => {
       const real = tf.randomNormal([2, ...dataShape], 0, 1, 'float32', 1);

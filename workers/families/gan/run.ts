@@ -36,8 +36,9 @@ import { obtainReferenceClassifier } from '../../engine/referenceCache';
 import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 import { fixedNoise, imageGalleryContext, toyCoverage, TOY_EVAL_POINTS, TOY_SCATTER_POINTS, writeSamples, writeToyScatter, type ImageGalleryContext, type ToyContext } from './galleries';
 import { assertSecondOrderGradients, isWasserstein, type Targets } from './losses';
-import { buildGan, disposeGan, makeGanOptimizer, trainableVariables, type GanNetworks } from './model';
+import { buildGan, disposeGan, ganBuildOptions, makeGanOptimizer, trainableVariables, type GanNetworks } from './model';
 import { ganTrainStep } from './step';
+import { prepareTricks } from './tricks';
 import { createGanEvaluator, type GanEvaluator as Scorer } from './evaluation';
 
 interface GanEvaluator extends Scorer { dispose(): void }
@@ -148,7 +149,7 @@ export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
   if (wasserstein) sink.log('info', `d_real and d_fake are the critic's mean raw outputs (not probabilities)${hyper.loss === 'wgan' ? `; critic weights are clipped to ±${hyper.clipValue}` : `; gradient penalty λ ${hyper.gpWeight}`}`);
   if (hyper.loss === 'lsgan') sink.log('info', 'd_real and d_fake are the discriminator\'s mean raw outputs (LSGAN targets 1 for real, 0 for fake)');
 
-  const nets = buildGan(o.model, source.dataShape, L, hyper.seed);
+  const nets = buildGan(o.model, source.dataShape, L, hyper.seed, ganBuildOptions(hyper));
   const optG = makeGanOptimizer(hyper, hyper.learningRate);
   const optD = makeGanOptimizer(hyper, lrD);
   const final: Record<string, number> = {};
@@ -156,6 +157,8 @@ export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
   try {
     o.onNetworksBuilt?.(nets);
     if (hyper.loss === 'wgan-gp') assertSecondOrderGradients(nets.discriminator, trainableVariables(nets.discriminator), source.dataShape);
+    // Unrolled discriminator, minibatch stddev, virtual batch norm: one log line each that is on.
+    const unroll = await prepareTricks(nets, optD, hyper, targets, sink);
     const images: ImageGalleryContext | undefined = !mixture && o.runDir !== undefined ? imageGalleryContext(nets, o.runDir, sink, hyper.seed) : undefined;
     const toy: ToyContext | undefined = mixture ? {
       nets, mixture, loss: hyper.loss, z: fixedNoise(TOY_EVAL_POINTS, L, deriveSeed(hyper.seed, 0x70e)),
@@ -203,7 +206,7 @@ export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
       runBatch: async ({ epoch, batchIndex, step }) => {
         const real = source.batches(epoch, batchIndex, step);
         try {
-          const r = await ganTrainStep(nets, optD, optG, real, { loss: hyper.loss, targets, clipValue: hyper.clipValue, gpWeight: hyper.gpWeight, seed: deriveSeed(hyper.seed, step, 0x6a7) });
+          const r = await ganTrainStep(nets, optD, optG, real, { loss: hyper.loss, targets, clipValue: hyper.clipValue, gpWeight: hyper.gpWeight, seed: deriveSeed(hyper.seed, step, 0x6a7), ...(unroll ? { unroll } : {}) });
           if (!Number.isFinite(r.dLoss)) throw new GanLossNotFiniteError('Discriminator', r.dLoss, epoch, step, lrD);
           if (!Number.isFinite(r.gLoss)) throw new GanLossNotFiniteError('Generator', r.gLoss, epoch, step, hyper.learningRate);
           const values: Record<string, number> = { d_loss: r.dLoss, g_loss: r.gLoss, d_real: r.dReal, d_fake: r.dFake, d_grad_norm: r.dGradNorm, g_grad_norm: r.gGradNorm };
