@@ -1,3 +1,3 @@
 /** The db layer's public face: open a store; everything else stays inside db/. */
 export { openStore, type OpenStoreOptions } from './openStore';
-export type { ArtifactRecord, NewRun, RunRecord, Store } from './storeTypes';
+export type { ArtifactRecord, DatasetRecord, ImportedDatasetKind, NewDataset, NewRun, RunRecord, Store } from './storeTypes';

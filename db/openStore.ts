@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { migrate, userVersion } from './migrate';
 import * as architectures from './queries/architectures';
 import * as artifacts from './queries/artifacts';
+import * as datasets from './queries/datasets';
 import * as experiments from './queries/experiments';
 import * as logs from './queries/logs';
 import * as metrics from './queries/metrics';
@@ -88,6 +89,12 @@ function createStore(db: Db, file: string, now: () => number): Store {
     saveArchitecture: (name, graph) => architectures.saveArchitecture(db, name, graph, now()),
     getArchitecture: (id, version) => architectures.getArchitecture(db, id, version),
     listArchitectures: () => architectures.listArchitectures(db),
+
+    createDataset: (d) => datasets.createDataset(db, d, now()),
+    getDataset: (id) => datasets.getDataset(db, id),
+    listDatasets: () => datasets.listDatasets(db),
+    deleteDataset: (id) => datasets.deleteDataset(db, id),
+    runsUsingDataset: (id) => datasets.runsUsingDataset(db, id),
 
     getSetting: (key) => settings.getSetting(db, key),
     setSetting: (key, value) => settings.setSetting(db, key, value),

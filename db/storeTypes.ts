@@ -55,6 +55,29 @@ export interface ArtifactRecord {
   createdAt: number;
 }
 
+export type ImportedDatasetKind = 'idx' | 'image-folder';
+
+/** An imported dataset (its files are in <data>/datasets/<id>/). */
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  kind: ImportedDatasetKind;
+  sourcePath: string;
+  /** [height, width, channels]. */
+  inputShape: [number, number, number];
+  numClasses: number;
+  classNames: string[];
+  trainSize: number;
+  testSize: number;
+  contentHash: string;
+  testFraction: number | null;
+  splitSeed: number | null;
+  notes: string;
+  createdAt: number;
+}
+
+export type NewDataset = Omit<DatasetRecord, 'createdAt'>;
+
 export interface Store {
   readonly path: string;
   /** Current schema version (number of the last applied migration). */
@@ -99,6 +122,16 @@ export interface Store {
   saveArchitecture(name: string, graph: GraphDocument): ArchitectureInfo;
   getArchitecture(id: number, version?: number): ArchitectureInfo | undefined;
   listArchitectures(): ArchitectureInfo[];
+
+  /** Records an imported dataset; throws when the id or (case-insensitively) the name is taken. */
+  createDataset(dataset: NewDataset): DatasetRecord;
+  getDataset(id: string): DatasetRecord | undefined;
+  /** Every imported dataset, oldest first. */
+  listDatasets(): DatasetRecord[];
+  /** Deletes the row (runs that used it keep their records); false when there was none. */
+  deleteDataset(id: string): boolean;
+  /** The runs that name this dataset id, with their status. */
+  runsUsingDataset(id: string): { id: number; status: RunStatus }[];
 
   getSetting(key: string): string | undefined;
   setSetting(key: string, value: string): void;

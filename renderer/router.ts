@@ -11,6 +11,7 @@ export function createAppRouter(): Router {
       { path: '/experiments/:id(\\d+)', name: 'experiment', component: ExperimentView },
       { path: '/experiments/:id(\\d+)/new', name: 'run-new', component: () => import('./views/RunNewView.vue') },
       { path: '/runs/:id(\\d+)', name: 'run', component: () => import('./views/RunView.vue') },
+      { path: '/datasets', name: 'datasets', component: () => import('./views/DatasetsView.vue') },
       { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
       { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
     ],

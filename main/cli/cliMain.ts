@@ -3,16 +3,23 @@
  *   train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
  *   runs [--data DIR] [--json]
  *   show RUN [--data DIR] [--json]
+ *   datasets list [--data DIR] [--json]
+ *   datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
+ *   datasets remove ID [--data DIR] [--json]
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServices, defaultDataDir } from '../services/appServices';
 import { CliError, listRuns, showRun, train } from './commands';
+import { datasetsCommand } from './datasetCommands';
 
 const usage = `Usage:
   npm run cli -- train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
   npm run cli -- runs [--data DIR] [--json]
-  npm run cli -- show RUN [--data DIR] [--json]`;
+  npm run cli -- show RUN [--data DIR] [--json]
+  npm run cli -- datasets list [--data DIR] [--json]
+  npm run cli -- datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
+  npm run cli -- datasets remove ID [--data DIR] [--json]`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,6 +32,11 @@ async function main(argv: string[]): Promise<number> {
       experiment: { type: 'string' },
       data: { type: 'string' },
       json: { type: 'boolean', default: false },
+      kind: { type: 'string' },
+      dir: { type: 'string' },
+      name: { type: 'string' },
+      'test-fraction': { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -33,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command ? 0 : 2;
   }
-  if (!['train', 'runs', 'show'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
+  if (!['train', 'runs', 'show', 'datasets'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const services = createServices({ dataDir });
@@ -43,6 +55,15 @@ async function main(argv: string[]): Promise<number> {
         return await train(services, { configPath: values.config!, overrides: values.set ?? [], experiment: values.experiment ?? 'Default', json: values.json }, process.stdout, process.stderr);
       case 'runs':
         return listRuns(services, values.json, process.stdout);
+      case 'datasets':
+        return await datasetsCommand(services, rest, {
+          json: values.json,
+          ...(values.kind !== undefined ? { kind: values.kind } : {}),
+          ...(values.dir !== undefined ? { dir: values.dir } : {}),
+          ...(values.name !== undefined ? { name: values.name } : {}),
+          ...(values['test-fraction'] !== undefined ? { testFraction: values['test-fraction'] } : {}),
+          ...(values.seed !== undefined ? { seed: values.seed } : {}),
+        }, process.stdout, usage);
       default:
         return showRun(services, Number(rest[0]), values.json, process.stdout);
     }

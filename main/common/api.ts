@@ -9,9 +9,10 @@ import { graphDocumentSchema } from '../../workers/common/graph';
 import { analysisRequestSchema } from '../../workers/common/gallery';
 import type { MetricPoint } from '../../workers/common/protocol';
 import type {
-  ArtifactContent, ArtifactInfo, DatasetImage,
+  ArtifactContent, ArtifactInfo, DatasetImage, DatasetRemoval,
   ArchitectureInfo, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunProgress, RunStatus, RunSummary, Settings, SystemInfo,
 } from './domain';
+import { importKinds } from './domain';
 
 const id = z.number({ error: 'id must be a number' }).int().min(1);
 const empty = z.object({}).strict();
@@ -42,6 +43,17 @@ export const requestSchemas = {
     split: z.enum(['train', 'test']).default('test'),
     indices: z.array(z.number().int().min(0)).min(1).max(256, 'at most 256 images at once'),
   }).strict(),
+  'datasets.import': z.object({
+    name: z.string({ error: 'name must be text' }).trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters'),
+    kind: z.enum(importKinds, { error: "kind must be 'idx' (four IDX files) or 'image-folder' (one sub-folder per class)" }),
+    path: z.string({ error: 'path must be text' }).trim().min(1, 'path must name a folder on this machine').max(4096, 'path must be at most 4096 characters'),
+    /** Image folders without train/ and test/: the fraction of each class held out for test. */
+    testFraction: z.number({ error: 'testFraction must be a number' }).gt(0, 'testFraction must be greater than 0').lt(1, 'testFraction must be less than 1').default(0.2),
+    /** Seeds that split and the order of the stored examples. */
+    seed: z.number({ error: 'seed must be a number' }).int('seed must be a whole number').min(0, 'seed must be ≥ 0').max(2 ** 31 - 1, 'seed must be < 2^31').default(42),
+  }).strict(),
+  'datasets.remove': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'system.pickFolder': z.object({ title: z.string().max(200).optional() }).strict(),
   'architectures.list': empty,
   'architectures.save': z.object({ name: z.string().trim().min(1).max(200), graph: graphDocumentSchema }).strict(),
   'settings.get': empty,
@@ -73,6 +85,10 @@ export interface ApiResponses {
   'artifacts.read': ArtifactContent;
   'datasets.list': DatasetInfo[];
   'datasets.images': DatasetImage[];
+  'datasets.import': DatasetInfo;
+  'datasets.remove': DatasetRemoval;
+  /** The folder picked in a native dialog, or null when cancelled (desktop app only). */
+  'system.pickFolder': { path: string | null };
   'architectures.list': ArchitectureInfo[];
   'architectures.save': ArchitectureInfo;
   'settings.get': Settings;

@@ -76,14 +76,40 @@ export interface LogLine {
   message: string;
 }
 
+/** Built in (MNIST, shipped with the app) or imported by the user from an IDX set or an image folder. */
+export type DatasetKind = 'builtin' | 'idx' | 'image-folder';
+export const importKinds = ['idx', 'image-folder'] as const;
+export type ImportKind = (typeof importKinds)[number];
+
 export interface DatasetInfo {
   id: string;
   name: string;
   description: string;
+  kind: DatasetKind;
   trainSize: number;
   testSize: number;
+  /** [height, width, channels]. */
   inputShape: number[];
   numClasses: number;
+  /** Name of each class, by label. */
+  classNames: string[];
+  /** Imported sets: the folder it was imported from (else null). */
+  sourcePath: string | null;
+  /** Imported sets: sha256 of the converted files, as runs record it (else null). */
+  contentHash: string | null;
+  /** Imported sets: when (else null). */
+  createdAt: number | null;
+  /** Imported sets: how the split was drawn from a folder without train/ and test/ (else null). */
+  split: { testFraction: number; seed: number } | null;
+}
+
+/** What datasets.remove did: the runs that trained on the set keep their records. */
+export interface DatasetRemoval {
+  id: string;
+  name: string;
+  /** Runs that trained on it: kept, but they can no longer be resumed or analysed. */
+  runsKept: number[];
+  message: string;
 }
 
 export interface Settings {

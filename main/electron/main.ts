@@ -47,7 +47,16 @@ app.whenReady().then(() => {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   const dataDir = process.env['LATENT_DATA'] ?? app.getPath('userData');
-  services = createServices({ dataDir });
+  services = createServices({
+    dataDir,
+    // The Datasets page's "Browse…": a native folder dialog over the focused window.
+    pickFolder: async (title) => {
+      const options: Electron.OpenDialogOptions = { title: title ?? 'Choose a folder', properties: ['openDirectory'] };
+      const win = BrowserWindow.getFocusedWindow();
+      const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
+    },
+  });
   wireIpc(services, (e) => e.senderFrame?.url.startsWith(rendererUrl) ?? false, () => BrowserWindow.getAllWindows());
   createWindow();
   app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createWindow(); });

@@ -14,6 +14,7 @@ import type { AnalyzeMessage, SampleMessage } from '../../workers/common/protoco
 import { toArtifactInfo } from './artifactService';
 import { expectedBackend, isNative } from './backendProbe';
 import type { EventBus } from './eventBus';
+import type { DatasetService } from './datasetService';
 import type { SettingsService } from './settingsService';
 import { launchHost } from './trainingHost';
 
@@ -22,6 +23,7 @@ export class AnalysisService {
     private readonly store: Store,
     private readonly events: EventBus,
     private readonly settings: SettingsService,
+    private readonly datasets: DatasetService,
     private readonly dataDir: string,
   ) {}
 
@@ -30,7 +32,15 @@ export class AnalysisService {
     if (!run) throw new ApiError('not-found', `Run ${runId} does not exist`);
     const runDir = path.join(this.dataDir, 'runs', String(runId));
     const backend = this.settings.get().backend;
-    const base = { type: 'analyze' as const, runId, config: run.config, architecture: run.architecture, backend, runDir, request };
+    const toy = run.config.family === 'gan' && run.config.hyper.toy !== undefined;
+    const datasetEntry = toy ? undefined : this.datasets.find(run.datasetId);
+    if (!toy && !datasetEntry) {
+      throw new ApiError('conflict', `Run ${runId} trained on dataset "${run.datasetId}", which has been removed: analyses need its images`);
+    }
+    const base = {
+      type: 'analyze' as const, runId, config: run.config, architecture: run.architecture, backend, runDir, request,
+      ...(datasetEntry ? { datasetEntry } : {}),
+    };
     let message: AnalyzeMessage;
     if (request.kind === 'nearest-neighbours') {
       if (run.config.family === 'pca' || run.config.family === 'classifier') {

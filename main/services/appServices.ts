@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore } from '../../db/openStore';
 import type { Store } from '../../db/storeTypes';
-import type { ApiHandlers } from '../common/api';
+import { ApiError, type ApiHandlers } from '../common/api';
 import { AnalysisService } from './analysisService';
 import { appVersion } from './appInfo';
 import { ArtifactService } from './artifactService';
@@ -41,7 +41,18 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return fromEnv && fromEnv.trim() !== '' ? path.resolve(fromEnv) : path.join(os.homedir(), '.latent-workbench');
 }
 
-export function createServices(opts: { dataDir: string; env?: NodeJS.ProcessEnv }): AppServices {
+export interface CreateServicesOptions {
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  /**
+   * A native folder dialog (the desktop app passes Electron's); resolves to
+   * the folder picked, or null when cancelled. Without it, system.pickFolder
+   * says to type the path.
+   */
+  pickFolder?: (title?: string) => Promise<string | null>;
+}
+
+export function createServices(opts: CreateServicesOptions): AppServices {
   const dataDir = path.resolve(opts.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
   const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion });
@@ -50,13 +61,14 @@ export function createServices(opts: { dataDir: string; env?: NodeJS.ProcessEnv 
   if (store.listExperiments().length === 0) store.ensureExperiment('Default');
   const events = new EventBus();
   const experiments = new ExperimentService(store);
-  const datasets = new DatasetService();
+  const datasets = new DatasetService(store, dataDir);
   const settings = new SettingsService(store, opts.env ?? process.env);
   const env = opts.env ?? process.env;
   const hostMode = env['LATENT_HOST'] === 'process' ? 'process' : 'auto';
   const runs = new RunService({ store, events, datasets, settings, dataDir, hostMode });
   const artifacts = new ArtifactService(store, dataDir);
-  const analysis = new AnalysisService(store, events, settings, dataDir);
+  const analysis = new AnalysisService(store, events, settings, datasets, dataDir);
+  const pickFolder = opts.pickFolder;
 
   const handlers: ApiHandlers = {
     'experiments.list': () => experiments.list(),
@@ -74,6 +86,12 @@ export function createServices(opts: { dataDir: string; env?: NodeJS.ProcessEnv 
     'artifacts.read': (r) => artifacts.read(r.id),
     'datasets.list': () => datasets.list(),
     'datasets.images': (r) => datasets.images(r.id, r.split, r.indices),
+    'datasets.import': (r) => datasets.import(r),
+    'datasets.remove': (r) => datasets.remove(r.id),
+    'system.pickFolder': async (r) => {
+      if (!pickFolder) throw new ApiError('bad-request', 'A folder dialog exists only in the desktop app: type the folder\'s path instead');
+      return { path: await pickFolder(r.title) };
+    },
     'architectures.list': () => store.listArchitectures(),
     'architectures.save': (r) => store.saveArchitecture(r.name, r.graph),
     'settings.get': () => settings.get(),

@@ -1,20 +1,69 @@
 /**
- * The dataset registry seen from the main side: what can be trained on, where
- * its files are, and the content hash each run records.
+ * The dataset registry seen from the main side: the built-in catalogue plus
+ * the user's imported sets (rows in SQLite, IDX files in <data>/datasets/<id>/),
+ * where their files are, and the content hash each run records. Imports read
+ * and check the whole source first, convert it into a temporary folder, and
+ * only then move it into place and record it: nothing is half-imported.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DatasetImage, DatasetInfo } from '../common/domain';
-import { readIdxFile } from '../../workers/data/mnist';
+import type { DatasetRecord, Store } from '../../db/storeTypes';
+import type { DatasetImage, DatasetInfo, DatasetRemoval, ImportKind } from '../common/domain';
+import { readIdxFile, resolveDatasetDir } from '../../workers/data/mnist';
 import type { IdxTensor } from '../../workers/data/idx';
+import { DatasetFormatError, writeImportedDataset, type ImportedData } from '../../workers/data/importedDataset';
+import { readIdxSource } from '../../workers/data/idxSource';
+import { readImageFolder } from '../../workers/data/imageFolder';
 import { encodeGridPng } from '../../workers/engine/imageGrid';
 import { ApiError } from '../common/api';
-import { datasetCatalogue, type DatasetEntry } from '../../workers/common/datasets';
+import { datasetCatalogue, importedDatasetFiles, isDatasetId, type DatasetEntry, type IdxFileSet } from '../../workers/common/datasets';
+
+export interface ImportRequest {
+  name: string;
+  kind: ImportKind;
+  path: string;
+  testFraction: number;
+  seed: number;
+}
+
+const activeStatuses = new Set(['queued', 'running']);
+/** Leftover folders older than this are removed at start. */
+const SWEEP_AFTER_MS = 60 * 60 * 1000;
+
+/** A dataset id from its name: lower-case letters, digits and dashes. */
+export function slugify(name: string): string {
+  const slug = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48).replace(/-+$/, '');
+  return slug === '' ? 'dataset' : slug;
+}
+
+/** SHA-256 over files (base name, a NUL, then the bytes), in path order: what runs record as the dataset hash. */
+export function hashFiles(files: readonly string[]): string {
+  const h = crypto.createHash('sha256');
+  for (const f of [...files].sort()) {
+    h.update(`${path.basename(f)}\0`);
+    h.update(fs.readFileSync(f));
+  }
+  return `sha256:${h.digest('hex')}`;
+}
 
 export class DatasetService {
   private readonly hashes = new Map<string, string>();
   private readonly splits = new Map<string, { images: IdxTensor; labels: IdxTensor }>();
+  /** Ids and lower-cased names of imports in progress (two at once must not pick the same). */
+  private readonly reserved = new Set<string>();
+  private readonly root: string;
+
+  constructor(private readonly store: Store, dataDir: string) {
+    this.root = path.join(dataDir, 'datasets');
+    this.sweep();
+  }
+
+  /** The folder holding imported dataset `id`'s files. */
+  folderOf(id: string): string {
+    return path.join(this.root, id);
+  }
 
   /** Single images of a split as small PNGs (for the UI's pickers), by index. */
   images(id: string, split: 'train' | 'test', indices: readonly number[]): DatasetImage[] {
@@ -42,50 +91,248 @@ export class DatasetService {
     });
   }
 
+  /** Built-in sets first, then the imported ones, oldest first. */
   list(): DatasetInfo[] {
-    return Object.values(datasetCatalogue).map((e) => this.info(e));
+    return [
+      ...Object.values(datasetCatalogue).map((e) => this.builtinInfo(e)),
+      ...this.store.listDatasets().map((r) => this.importedInfo(r)),
+    ];
   }
 
+  /** The entry for `id` (built-in or imported), or undefined. */
+  find(id: string): DatasetEntry | undefined {
+    if (isDatasetId(id)) return datasetCatalogue[id];
+    const r = this.store.getDataset(id);
+    return r ? this.entryOf(r) : undefined;
+  }
+
+  /** The entry for `id`, or a bad-request error naming the datasets there are. */
   get(id: string): DatasetEntry {
-    const entry = (datasetCatalogue as Record<string, DatasetEntry | undefined>)[id];
-    if (!entry) throw new ApiError('bad-request', `Unknown dataset "${id}"; available: ${Object.keys(datasetCatalogue).join(', ')}`);
+    const entry = this.find(id);
+    if (!entry) {
+      const known = this.list().map((d) => `${d.id} (${d.name})`);
+      throw new ApiError('bad-request', `Unknown dataset "${id}"; available: ${known.join(', ')}. Import your own on the Datasets page.`);
+    }
     return entry;
   }
 
   dir(entry: DatasetEntry): string {
-    const pkgJson = require.resolve(`${entry.packageName}/package.json`);
-    return path.join(path.dirname(pkgJson), entry.subdir);
+    return resolveDatasetDir(entry);
   }
 
-  /** SHA-256 over the dataset's files (name, size and bytes), cached per file identity. */
+  /** SHA-256 over the dataset's files (name, size and bytes), cached per file identity; an import's is recorded once. */
   hash(entry: DatasetEntry): string {
+    if (!isDatasetId(entry.id)) {
+      const r = this.store.getDataset(entry.id);
+      if (r) return r.contentHash;
+    }
     const dir = this.dir(entry);
-    const files = Object.values(entry.files).map((f) => path.join(dir, f)).sort();
-    const identity = files.map((f) => {
+    const files = Object.values(entry.files).map((f) => path.join(dir, f));
+    const identity = [...files].sort().map((f) => {
       const st = fs.statSync(f);
       return `${f}:${st.size}:${st.mtimeMs}`;
     }).join('|');
     const hit = this.hashes.get(identity);
     if (hit) return hit;
-    const h = crypto.createHash('sha256');
-    for (const f of files) {
-      h.update(`${path.basename(f)}\0`);
-      h.update(fs.readFileSync(f));
-    }
-    const digest = `sha256:${h.digest('hex')}`;
+    const digest = hashFiles(files);
     this.hashes.set(identity, digest);
     return digest;
   }
 
-  private info(e: DatasetEntry): DatasetInfo {
+  /** Reads, checks, converts and records a dataset from a folder on this machine. */
+  async import(req: ImportRequest): Promise<DatasetInfo> {
+    const name = req.name.trim();
+    const source = path.resolve(req.path);
+    const nameKey = `name:${name.toLowerCase()}`;
+    const taken = this.list().find((d) => d.name.toLowerCase() === name.toLowerCase());
+    if (taken || this.reserved.has(nameKey)) {
+      throw new ApiError('conflict', `A dataset named "${taken?.name ?? name}" already exists${taken ? ` (id ${taken.id})` : ' (it is being imported)'}: choose another name`);
+    }
+    const id = this.newId(name);
+    this.reserved.add(nameKey);
+    this.reserved.add(id);
+    let staging: string | undefined;
+    let placed: string | undefined;
+    try {
+      const data = await this.read(req.kind, source, req);
+      fs.mkdirSync(this.root, { recursive: true });
+      staging = fs.mkdtempSync(path.join(this.root, `.import-${id}-`));
+      const files = await writeImportedDataset(staging, data);
+      const contentHash = hashFiles(Object.values(files).map((f) => path.join(staging!, f)));
+      const same = this.store.listDatasets().find((d) => d.contentHash === contentHash);
+      if (same) {
+        const other = req.kind === 'image-folder' ? ', or import it with another seed or test fraction' : '';
+        throw new ApiError('conflict', `The same data is already imported as "${same.name}" (id ${same.id}): remove that one first${other}`);
+      }
+      const target = this.folderOf(id);
+      fs.renameSync(staging, target);
+      staging = undefined;
+      placed = target;
+      const record = this.insert({
+        id, name, kind: req.kind, sourcePath: source,
+        inputShape: [data.height, data.width, data.channels],
+        numClasses: data.classNames.length,
+        classNames: data.classNames,
+        trainSize: data.train.count,
+        testSize: data.test.count,
+        contentHash,
+        testFraction: data.split?.testFraction ?? null,
+        splitSeed: data.split?.seed ?? null,
+        notes: data.notes.join('; '),
+      });
+      placed = undefined;
+      return this.importedInfo(record);
+    } finally {
+      this.reserved.delete(nameKey);
+      this.reserved.delete(id);
+      if (staging) fs.rmSync(staging, { recursive: true, force: true });
+      if (placed) fs.rmSync(placed, { recursive: true, force: true });
+    }
+  }
+
+  private insert(d: Parameters<Store['createDataset']>[0]): DatasetRecord {
+    try {
+      return this.store.createDataset(d);
+    } catch (e) {
+      // Another process (the CLI beside the app) recorded the same name or id first.
+      if (/UNIQUE/.test((e as Error).message)) throw new ApiError('conflict', `A dataset named "${d.name}" (or with id ${d.id}) was just imported by another process: choose another name`);
+      throw e;
+    }
+  }
+
+  /**
+   * Removes an imported dataset and its files. Runs that trained on it keep
+   * their records (config, metrics, galleries, dataset hash) but can no longer
+   * be resumed or analysed; a queued or running one makes removal wait.
+   */
+  remove(id: string): DatasetRemoval {
+    if (isDatasetId(id)) throw new ApiError('bad-request', `${datasetCatalogue[id].name} is built in and cannot be removed`);
+    const record = this.store.getDataset(id);
+    if (!record) throw new ApiError('not-found', `There is no imported dataset "${id}"`);
+    const runs = this.store.runsUsingDataset(id);
+    const active = runs.filter((r) => activeStatuses.has(r.status));
+    if (active.length > 0) {
+      throw new ApiError('conflict', `"${record.name}" is in use by ${active.length === 1 ? 'run' : 'runs'} ${active.map((r) => r.id).join(', ')} (queued or running): cancel ${active.length === 1 ? 'it' : 'them'} or let ${active.length === 1 ? 'it' : 'them'} finish, then remove the dataset`);
+    }
+    this.store.deleteDataset(id);
+    fs.rmSync(this.folderOf(id), { recursive: true, force: true });
+    this.splits.delete(`${id}:train`);
+    this.splits.delete(`${id}:test`);
+    const runsKept = runs.map((r) => r.id);
+    const message = runsKept.length === 0
+      ? `Removed "${record.name}" and its files.`
+      : `Removed "${record.name}" and its files. The ${runsKept.length === 1 ? 'run' : `${runsKept.length} runs`} that trained on it (${runsKept.join(', ')}) keep${runsKept.length === 1 ? 's' : ''} ${runsKept.length === 1 ? 'its' : 'their'} records, but can no longer be resumed or analysed.`;
+    return { id, name: record.name, runsKept, message };
+  }
+
+  private async read(kind: ImportKind, source: string, req: ImportRequest): Promise<ImportedData> {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(source);
+    } catch {
+      throw new ApiError('bad-request', `Cannot import "${req.name}": the folder ${source} does not exist on this machine`);
+    }
+    if (!st.isDirectory()) throw new ApiError('bad-request', `Cannot import "${req.name}": ${source} is a file, not a folder`);
+    try {
+      return kind === 'idx' ? await readIdxSource(source) : await readImageFolder(source, { testFraction: req.testFraction, seed: req.seed });
+    } catch (e) {
+      if (e instanceof DatasetFormatError) throw new ApiError('bad-request', `Cannot import "${req.name}": ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** A fresh id from the name: never a built-in one, an imported one, or one an existing run names. */
+  private newId(name: string): string {
+    const base = slugify(name);
+    const free = (id: string): boolean =>
+      !isDatasetId(id) && !this.reserved.has(id) && !this.store.getDataset(id) && this.store.runsUsingDataset(id).length === 0 && !fs.existsSync(this.folderOf(id));
+    if (free(base)) return base;
+    for (let n = 2; ; n++) {
+      const id = `${base}-${n}`;
+      if (free(id)) return id;
+    }
+  }
+
+  /**
+   * Leftovers of an interrupted import or removal: staging folders, and
+   * folders no row names. Only old ones: another process (the CLI beside the
+   * app) may be importing into this data folder right now.
+   */
+  private sweep(): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.root);
+    } catch {
+      return;
+    }
+    const cutoff = Date.now() - SWEEP_AFTER_MS;
+    for (const n of names) {
+      const orphan = n.startsWith('.import-') || (/^[a-z0-9][a-z0-9-]*$/.test(n) && !this.store.getDataset(n));
+      if (!orphan) continue;
+      const p = path.join(this.root, n);
+      try {
+        if (fs.statSync(p).mtimeMs < cutoff) fs.rmSync(p, { recursive: true, force: true });
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+
+  private entryOf(r: DatasetRecord): DatasetEntry {
+    const files: IdxFileSet = { ...importedDatasetFiles };
+    return {
+      id: r.id,
+      name: r.name,
+      description: this.describe(r),
+      dir: this.folderOf(r.id),
+      files,
+      inputShape: [...r.inputShape],
+      numClasses: r.numClasses,
+      classNames: [...r.classNames],
+      trainSize: r.trainSize,
+      testSize: r.testSize,
+    };
+  }
+
+  private describe(r: DatasetRecord): string {
+    const [h, w, c] = r.inputShape;
+    const what = r.kind === 'idx' ? 'an IDX set' : 'an image folder';
+    return `Imported from ${what} in ${r.sourcePath}: ${r.numClasses} classes, ${h}×${w} ${c === 1 ? 'grey-scale' : 'RGB'}${r.notes ? ` (${r.notes})` : ''}.`;
+  }
+
+  private builtinInfo(e: DatasetEntry): DatasetInfo {
     return {
       id: e.id,
       name: e.name,
       description: e.description,
+      kind: 'builtin',
       trainSize: e.trainSize,
       testSize: e.testSize,
       inputShape: [...e.inputShape],
       numClasses: e.numClasses,
+      classNames: e.classNames ? [...e.classNames] : Array.from({ length: e.numClasses }, (_, i) => String(i)),
+      sourcePath: null,
+      contentHash: null,
+      createdAt: null,
+      split: null,
+    };
+  }
+
+  private importedInfo(r: DatasetRecord): DatasetInfo {
+    return {
+      id: r.id,
+      name: r.name,
+      description: this.describe(r),
+      kind: r.kind,
+      trainSize: r.trainSize,
+      testSize: r.testSize,
+      inputShape: [...r.inputShape],
+      numClasses: r.numClasses,
+      classNames: [...r.classNames],
+      sourcePath: r.sourcePath,
+      contentHash: r.contentHash,
+      createdAt: r.createdAt,
+      split: r.testFraction !== null && r.splitSeed !== null ? { testFraction: r.testFraction, seed: r.splitSeed } : null,
     };
   }
 }

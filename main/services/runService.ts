@@ -9,6 +9,7 @@ import { ApiError } from '../common/api';
 import type { LogLine, MetricSeries, ParamValue, RunDetail, RunStatus, RunSummary } from '../common/domain';
 import { terminalStatuses } from '../common/domain';
 import type { CheckpointRef } from '../../workers/common/protocol';
+import type { DatasetEntry } from '../../workers/common/datasets';
 import type { RunConfig } from '../../workers/common/runConfig';
 import { resolveArchitecture } from './architectureResolver';
 import { appVersion } from './appInfo';
@@ -58,6 +59,15 @@ export function flattenParams(config: RunConfig): Record<string, ParamValue> {
   return out;
 }
 
+/** A subset larger than the dataset's split is refused before anything is queued. */
+function checkSubsetSizes(config: RunConfig, entry: DatasetEntry): void {
+  const issues: string[] = [];
+  const { trainSize, testSize } = config.dataset;
+  if (trainSize !== undefined && trainSize > entry.trainSize) issues.push(`dataset.trainSize: ${entry.name} has ${entry.trainSize} training examples; trainSize must be at most that (it is ${trainSize})`);
+  if (testSize !== undefined && testSize > entry.testSize) issues.push(`dataset.testSize: ${entry.name} has ${entry.testSize} test examples; testSize must be at most that (it is ${testSize})`);
+  if (issues.length > 0) throw new ApiError('bad-request', `Invalid request for runs.start: ${issues.join('; ')}`, issues);
+}
+
 export class RunService {
   private readonly sessions = new Map<number, RunSession>();
   private readonly queue: QueueEntry[] = [];
@@ -70,6 +80,7 @@ export class RunService {
     const { store } = this.d;
     if (!store.getExperiment(experimentId)) throw new ApiError('not-found', `Experiment ${experimentId} does not exist`);
     const entry = this.d.datasets.get(config.dataset.id);
+    if (!(config.family === 'gan' && config.hyper.toy)) checkSubsetSizes(config, entry);
     const arch = resolveArchitecture(store, config, entry);
     const run = store.createRun({
       experimentId,
@@ -118,6 +129,9 @@ export class RunService {
     }
     const ckpt = this.d.store.latestCheckpoint(id);
     if (!ckpt) throw new ApiError('conflict', `Run ${id} has no checkpoint to resume from (checkpoints are written at the end of each epoch)`);
+    if (!this.d.datasets.find(run.datasetId)) {
+      throw new ApiError('conflict', `Run ${id} trained on dataset "${run.datasetId}", which has been removed: it cannot be resumed (its records are kept)`);
+    }
     const resumeFrom: CheckpointRef = { dir: path.resolve(this.d.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step };
     this.d.store.setRunStatus(id, 'queued', null);
     this.d.store.appendLog(id, 'info', `Resuming from the checkpoint after epoch ${ckpt.epoch}`, Date.now());
@@ -206,6 +220,16 @@ export class RunService {
     while (this.sessions.size < settings.maxConcurrentRuns && this.queue.length > 0) {
       const next = this.queue.shift()!;
       const backend = expectedBackend(settings.backend);
+      const datasetId = this.d.store.getRun(next.runId)?.datasetId ?? '';
+      const datasetEntry = this.d.datasets.find(datasetId);
+      if (!datasetEntry) {
+        const error = `Dataset "${datasetId}" no longer exists (it was removed before this run started)`;
+        this.d.store.setRunStatus(next.runId, 'failed', error, Date.now());
+        this.d.store.appendLog(next.runId, 'error', error, Date.now());
+        this.changed(next.runId);
+        this.notifyEnd(next.runId, 'failed');
+        continue;
+      }
       const session = new RunSession({
         store: this.d.store,
         events: this.d.events,
@@ -213,6 +237,7 @@ export class RunService {
         runId: next.runId,
         hostKind: isNative(backend) || this.d.hostMode === 'process' ? 'process' : 'thread',
         backend: settings.backend,
+        datasetEntry,
         ...(next.resumeFrom ? { resumeFrom: next.resumeFrom } : {}),
         onChange: (id) => this.changed(id),
         onEnd: (id, status) => {

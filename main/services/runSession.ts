@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { Store } from '../../db/storeTypes';
 import type { RunProgress, RunStatus } from '../common/domain';
+import type { DatasetEntry } from '../../workers/common/datasets';
 import type { BackendChoice, CheckpointRef, StartMessage, WorkerToMain } from '../../workers/common/protocol';
 import type { EventBus } from './eventBus';
 import { toArtifactInfo } from './artifactService';
@@ -19,6 +20,8 @@ export interface SessionOptions {
   hostKind: HostKind;
   backend: BackendChoice;
   resumeFrom?: CheckpointRef;
+  /** The run's dataset, resolved by the services: the host registers it (imported sets live only in the app's database). */
+  datasetEntry?: DatasetEntry;
   /** Called after the run reached a terminal status and the host is gone. */
   onEnd: (runId: number, status: RunStatus) => void;
   /** Called whenever the summary may have changed. */
@@ -57,6 +60,7 @@ export class RunSession {
       runDir,
       cacheDir: path.join(this.o.dataDir, 'cache'),
       ...(this.o.resumeFrom ? { resumeFrom: this.o.resumeFrom } : {}),
+      ...(this.o.datasetEntry ? { datasetEntry: this.o.datasetEntry } : {}),
     };
     this.startTime = Date.now();
     try {

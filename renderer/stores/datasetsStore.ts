@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { DatasetImage, DatasetInfo } from '../../main/common/domain';
+import type { ApiRequest } from '../../main/common/api';
+import type { DatasetImage, DatasetInfo, DatasetRemoval } from '../../main/common/domain';
 import { getApiClient } from '../api';
 
 export type DatasetSplit = 'train' | 'test';
@@ -17,7 +18,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const images = new Map<string, DatasetImage>();
   const imageKey = (id: string, split: DatasetSplit, index: number) => `${id}/${split}/${index}`;
 
-  /** Datasets do not change while the app runs: fetch once unless forced. */
+  /** Datasets change only by import and remove (through this store): fetch once unless forced. */
   function fetchList(force = false): Promise<void> {
     if (loaded.value && !force) return Promise.resolve();
     inFlight ??= client.call('datasets.list', {})
@@ -56,5 +57,26 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return indices.map((i) => images.get(imageKey(id, split, i))).filter((img): img is DatasetImage => img !== undefined);
   }
 
-  return { list, loaded, fetchList, byId, fetchImages };
+  /** Reads, converts and records a dataset from a folder on the machine the services run on. */
+  async function importDataset(req: ApiRequest<'datasets.import'>): Promise<DatasetInfo> {
+    const info = await client.call('datasets.import', req);
+    list.value = [...list.value.filter((d) => d.id !== info.id), info];
+    return info;
+  }
+
+  /** Removes an imported dataset; the runs that used it keep their records (the answer says which). */
+  async function remove(id: string): Promise<DatasetRemoval> {
+    const removal = await client.call('datasets.remove', { id });
+    list.value = list.value.filter((d) => d.id !== id);
+    for (const key of [...images.keys()]) if (key.startsWith(`${id}/`)) images.delete(key);
+    return removal;
+  }
+
+  /** A native folder dialog (desktop app only): the folder picked, or null when cancelled. */
+  async function pickFolder(title?: string): Promise<string | null> {
+    const picked = await client.call('system.pickFolder', title === undefined ? {} : { title });
+    return picked.path;
+  }
+
+  return { list, loaded, fetchList, byId, fetchImages, importDataset, remove, pickFolder };
 });

@@ -2,6 +2,7 @@
  * The worker message protocol, between the training service (main side) and a
  * training host (worker thread or child process). Plain structured-clone data.
  */
+import type { ImageDatasetEntry } from './datasets';
 import type { Architecture } from './graph';
 import type { AnalysisRequest } from './gallery';
 import type { RunConfig } from './runConfig';
@@ -41,6 +42,12 @@ export interface StartMessage {
   resumeFrom?: CheckpointRef;
   /** Where the app keeps caches shared by runs (reference classifiers): `<data>/cache`. */
   cacheDir?: string;
+  /**
+   * The run's dataset as the services resolved it (an imported one with the
+   * folder of its IDX files): the host registers it before running, so
+   * getDatasetEntry(config.dataset.id) finds it.
+   */
+  datasetEntry?: ImageDatasetEntry;
 }
 
 export interface CancelMessage { type: 'cancel' }
@@ -64,6 +71,8 @@ export interface AnalyzeMessage {
   step: number;
   /** nearest-neighbours: the samples grid the clicked cell is in (absolute path, and its recorded meta). */
   source?: { path: string; meta: Record<string, unknown> };
+  /** The run's dataset as the services resolved it; registered before the analysis runs (see StartMessage). */
+  datasetEntry?: ImageDatasetEntry;
 }
 
 export type MainToWorker = StartMessage | CancelMessage | AnalyzeMessage;

@@ -96,3 +96,18 @@ function readData(view: DataView, offset: number, count: number, dtype: IdxDtype
     }
   }
 }
+
+/** Encode unsigned bytes as an IDX file (type 0x08) with the given dimensions. */
+export function encodeIdxUint8(dims: readonly number[], data: Uint8Array): Uint8Array {
+  if (dims.length < 1 || dims.length > 8) throw new Error(`IDX files have 1 to 8 dimensions, not ${dims.length}`);
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (count !== data.length) throw new Error(`IDX dimensions [${dims.join(', ')}] describe ${count} values but ${data.length} were given`);
+  const headerBytes = 4 + 4 * dims.length;
+  const out = new Uint8Array(headerBytes + count);
+  const view = new DataView(out.buffer);
+  out[2] = 0x08;
+  out[3] = dims.length;
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  out.set(data, headerBytes);
+  return out;
+}

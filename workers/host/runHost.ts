@@ -7,6 +7,7 @@
  * analysis (engine/analysis): the host answers ready, one 'sample' for the
  * file written, then 'done' with final {} (or 'failed').
  */
+import { registerDatasetEntry } from '../common/datasets';
 import type { AnalyzeMessage, BackendChoice, ProgressMessage, StartMessage, WorkerToMain } from '../common/protocol';
 import { formatIssues, runConfigSchema, type RunConfig } from '../common/runConfig';
 import { runAnalysis } from '../engine/analysis';
@@ -105,6 +106,8 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
       if (started) { send({ type: 'log', level: 'warn', message: `Ignored a second ${m.type} message` }); return; }
       started = true;
       if (cancelled) return;
+      // An imported dataset is known only from the message: make getDatasetEntry find it.
+      if (m.datasetEntry) registerDatasetEntry(m.datasetEntry);
       (m.type === 'start' ? run(m) : analyze(m)).catch(fail);
     }
   });

@@ -42,14 +42,27 @@ const seeds: Record<number, (db: Db) => void> = {
     db.prepare("INSERT INTO logs (run_id, time, level, message) VALUES (1, ?, 'info', 'hello')").run(t);
     db.prepare("INSERT INTO settings (key, value) VALUES ('backend', 'cpu')").run();
   },
+  2: (db) => {
+    seeds[1]?.(db);
+    db.prepare(`INSERT INTO datasets (id, name, kind, source_path, height, width, channels, num_classes, class_names, train_size,
+                  test_size, content_hash, test_fraction, split_seed, notes, created_at)
+                VALUES ('digits', 'Digits', 'image-folder', '/data/digits', 28, 28, 1, 2, '["a","b"]', 80, 20, 'sha256:d', 0.2, 42, '', 1700000000000)`).run();
+  },
 };
 
-function seedFor(version: number): ((db: Db) => void) | undefined {
-  const usable = Object.keys(seeds).map(Number).filter((v) => v <= version).sort((a, b) => b - a);
-  return usable[0] === undefined ? undefined : seeds[usable[0]];
+function seedVersionFor(version: number): number | undefined {
+  return Object.keys(seeds).map(Number).filter((v) => v <= version).sort((a, b) => b - a)[0];
 }
 
-function expectSeedSurvived(store: Store): void {
+function seedFor(version: number): ((db: Db) => void) | undefined {
+  const v = seedVersionFor(version);
+  return v === undefined ? undefined : seeds[v];
+}
+
+function expectSeedSurvived(store: Store, seedVersion = 1): void {
+  if (seedVersion >= 2) {
+    expect(store.getDataset('digits')).toMatchObject({ name: 'Digits', kind: 'image-folder', inputShape: [28, 28, 1], classNames: ['a', 'b'], testFraction: 0.2, splitSeed: 42 });
+  }
   const [experiment] = store.listExperiments();
   expect(experiment).toMatchObject({ id: 1, name: 'Old', description: 'from before', runCount: 1 });
   const run = store.getRun(1);
@@ -96,7 +109,7 @@ describe('migrate', () => {
       expect(userVersion(db)).toBe(latest);
       expect(tableNames(db)).toEqual(expect.arrayContaining([
         'architecture_versions', 'architectures', 'artifacts', 'experiments', 'latest_metrics',
-        'logs', 'metrics', 'params', 'runs', 'settings',
+        'logs', 'metrics', 'params', 'runs', 'settings', 'datasets',
       ]));
       expect(migrate(db, sourceMigrationsDir)).toEqual({ from: latest, to: latest, backupPath: null });
     } finally {
@@ -144,7 +157,7 @@ describe('migrate', () => {
       const store = openStore(file, { migrationsDir: sourceMigrationsDir });
       try {
         expect(store.schemaVersion()).toBe(latest);
-        if (seed) expectSeedSurvived(store);
+        if (seed) expectSeedSurvived(store, seedVersionFor(k));
       } finally {
         store.close();
       }
@@ -185,6 +198,47 @@ describe('migrate', () => {
     expect(old.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM runs').get()?.n).toBe(1);
     expect(old.prepare<[], { name: string }>('PRAGMA table_info(runs)').all().map((c) => c.name)).not.toContain('note');
     old.close();
+  });
+
+  it('0001 → 0002 on a populated file adds the datasets table, keeps every row, and the store uses it', () => {
+    const file = path.join(tempDir(), 'v1-populated.db');
+    const db = new Database(file);
+    migrate(db, migrationsDirWith(1));
+    seeds[1]?.(db);
+    db.close();
+
+    const store = openStore(file, { migrationsDir: migrationsDirWith(2), now: () => 1_800_000_000_000 });
+    try {
+      expect(store.schemaVersion()).toBe(2);
+      expectSeedSurvived(store);
+      expect(store.listDatasets()).toEqual([]);
+      // The old run names MNIST, which has no row: runs.dataset_id has no foreign key.
+      expect(store.runsUsingDataset('mnist')).toEqual([{ id: 1, status: 'done' }]);
+      const d = store.createDataset({
+        id: 'fashion', name: 'Fashion', kind: 'idx', sourcePath: '/usr/share/datasets/fashion-mnist', inputShape: [28, 28, 1],
+        numClasses: 10, classNames: Array.from({ length: 10 }, (_, i) => String(i)), trainSize: 60000, testSize: 10000,
+        contentHash: 'sha256:f', testFraction: null, splitSeed: null, notes: 'IDX files',
+      });
+      expect(d).toMatchObject({ id: 'fashion', createdAt: 1_800_000_000_000, inputShape: [28, 28, 1], testFraction: null });
+      expect(store.listDatasets().map((x) => x.id)).toEqual(['fashion']);
+      expect(() => store.createDataset({ ...d, id: 'fashion-2', name: 'FASHION' })).toThrow(/UNIQUE/);
+      expect(() => store.createDataset({ ...d, id: 'Bad Id', name: 'Other' })).toThrow(/CHECK/);
+      expect(() => store.createDataset({ ...d, id: 'ok', name: 'Other', inputShape: [28, 28, 2] })).toThrow(/CHECK/);
+      expect(store.deleteDataset('fashion')).toBe(true);
+      expect(store.deleteDataset('fashion')).toBe(false);
+      expect(store.getRun(1)?.datasetId).toBe('mnist');
+    } finally {
+      store.close();
+    }
+    const backups = backupsOf(file);
+    expect(backups).toHaveLength(1);
+    const old = new Database(backups[0] ?? '', { readonly: true });
+    expect(userVersion(old)).toBe(1);
+    expect(tableNames(old)).not.toContain('datasets');
+    old.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'runs_dataset'").get()?.name).toBe('runs_dataset');
+    raw.close();
   });
 
   it('rolls back a failing migration and leaves the version where it was', () => {

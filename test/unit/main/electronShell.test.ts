@@ -17,6 +17,7 @@ const rec = vi.hoisted(() => ({
   sandboxed: false,
   appHandlers: {} as Record<string, (...a: unknown[]) => void>,
   dataDir: '',
+  dialogs: [] as string[][],
 }));
 
 vi.mock('electron', () => {
@@ -35,6 +36,7 @@ vi.mock('electron', () => {
     loadFile(): Promise<void> { return Promise.resolve(); }
     isDestroyed(): boolean { return false; }
     static getAllWindows(): BrowserWindow[] { return []; }
+    static getFocusedWindow(): BrowserWindow | null { return null; }
   }
   return {
     app: {
@@ -46,7 +48,14 @@ vi.mock('electron', () => {
       exit: () => undefined,
     },
     BrowserWindow,
-    dialog: { showErrorBox: () => undefined },
+    dialog: {
+      showErrorBox: () => undefined,
+      showOpenDialog: (...args: unknown[]) => {
+        const options = args[args.length - 1] as { properties?: string[] };
+        rec.dialogs.push(options.properties ?? []);
+        return Promise.resolve({ canceled: false, filePaths: ['/picked/folder'] });
+      },
+    },
     shell: { openExternal: () => Promise.resolve() },
     ipcMain: { handle: (ch: string, h: (...a: unknown[]) => unknown) => { rec.ipc.set(ch, h); }, removeHandler: () => undefined },
     session: {
@@ -91,6 +100,9 @@ describe('Electron main process', () => {
     expect(fs.existsSync(path.join(rec.dataDir, 'workbench.sqlite'))).toBe(true);
     await expect(handler(ours, 'runs.start', { experimentId: 1, config: { family: 'classifier', hyper: { learningRate: 0 } } }))
       .resolves.toMatchObject({ ok: false, error: { code: 'bad-request', issues: ['config.hyper.learningRate: learningRate must be greater than 0'] } });
+    // The Datasets page's "Browse…" opens a native folder dialog.
+    await expect(handler(ours, 'system.pickFolder', { title: 'Pick' })).resolves.toEqual({ ok: true, result: { path: '/picked/folder' } });
+    expect(rec.dialogs).toEqual([['openDirectory']]);
     await expect(handler({ senderFrame: { url: 'https://evil.example/' } }, 'experiments.list', {}))
       .resolves.toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   });

@@ -38,6 +38,28 @@ describe('request schemas at the API boundary', () => {
     expect(() => parseRequest('experiments.create', { name: '   ' })).toThrow(/name must not be empty/);
   });
 
+  it('validates dataset imports: defaults, kinds, the test fraction, and no extra fields', () => {
+    expect(parseRequest('datasets.import', { name: ' Fashion ', kind: 'idx', path: '/usr/share/datasets/fashion-mnist' }))
+      .toEqual({ name: 'Fashion', kind: 'idx', path: '/usr/share/datasets/fashion-mnist', testFraction: 0.2, seed: 42 });
+    const issues = (raw: unknown): string => {
+      try {
+        parseRequest('datasets.import', raw);
+      } catch (e) {
+        return (e as ApiError).issues?.join('\n') ?? '';
+      }
+      return '';
+    };
+    expect(issues({ name: 'x', kind: 'zip', path: '/a' })).toContain("kind must be 'idx' (four IDX files) or 'image-folder'");
+    expect(issues({ name: '', kind: 'idx', path: '/a' })).toContain('name: name must not be empty');
+    expect(issues({ name: 'x', kind: 'idx', path: '  ' })).toContain('path: path must name a folder on this machine');
+    expect(issues({ name: 'x', kind: 'image-folder', path: '/a', testFraction: 0 })).toContain('testFraction: testFraction must be greater than 0');
+    expect(issues({ name: 'x', kind: 'image-folder', path: '/a', testFraction: 1 })).toContain('testFraction: testFraction must be less than 1');
+    expect(issues({ name: 'x', kind: 'image-folder', path: '/a', seed: 1.5 })).toContain('seed: seed must be a whole number');
+    expect(issues({ name: 'x', kind: 'idx', path: '/a', extra: 1 })).not.toBe('');
+    expect(() => parseRequest('datasets.remove', {})).toThrow(ApiError);
+    expect(parseRequest('system.pickFolder', {})).toEqual({});
+  });
+
   it('dispatch turns every failure into an error payload instead of throwing', async () => {
     const handlers = {
       'experiments.list': () => { throw new Error('disk on fire'); },
