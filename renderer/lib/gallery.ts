@@ -164,6 +164,7 @@ export function cellAt(g: GridGeometry, x: number, y: number): GridCell | null {
 
 /** What a grid cell shows, from the meta's per-cell arrays, for the zoom's caption. */
 export function describeCell(meta: Record<string, unknown>, cell: Pick<GridCell, 'row' | 'col' | 'index'>): string {
+  if (Array.isArray(meta['distances'])) return describeNeighbourCell(meta, cell);
   const parts: string[] = [];
   const labels = rowLabels(meta);
   if (labels[cell.row]) parts.push(labels[cell.row]!);
@@ -189,4 +190,85 @@ export function describeCell(meta: Record<string, unknown>, cell: Pick<GridCell,
 export function artifactFileName(runId: number, a: Pick<ArtifactInfo, 'kind' | 'step' | 'id' | 'mime'>): string {
   const ext = a.mime === 'image/png' || a.mime === '' ? 'png' : a.mime.split('/')[1]?.replace(/[^a-z0-9]/gi, '') || 'bin';
   return `run-${runId}-${a.kind}-step-${a.step}-${a.id}.${ext}`;
+}
+
+/** Every cell of a grid, row-major (the rectangles a one-row strip is cut into). */
+export function gridCells(g: GridGeometry): GridCell[] {
+  const out: GridCell[] = [];
+  for (let row = 0; row < g.rows; row++) {
+    for (let col = 0; col < g.cols; col++) {
+      out.push({
+        row, col, index: row * g.cols + col,
+        x: g.gap + col * (g.cellWidth + g.gap), y: g.gap + row * (g.cellHeight + g.gap), width: g.cellWidth, height: g.cellHeight,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The grid cell under a click on a displayed grid image: the click's offset
+ * (CSS pixels in the element) is scaled from the displayed size to the
+ * image's natural size, and the cell found from the grid meta (rows, cols,
+ * cellHeight, cellWidth). Null when the meta has no grid, the geometry does
+ * not fit the image, or the click is outside it.
+ */
+export function cellAtClick(
+  meta: Record<string, unknown>,
+  natural: { width: number; height: number },
+  displayed: { width: number; height: number },
+  offset: { x: number; y: number },
+): GridCell | null {
+  const g = gridMeta(meta);
+  if (!g || natural.width <= 0 || natural.height <= 0 || displayed.width <= 0 || displayed.height <= 0) return null;
+  const geometry = gridGeometry(g, natural.width, natural.height);
+  if (!geometry) return null;
+  return cellAt(geometry, (offset.x / displayed.width) * natural.width, (offset.y / displayed.height) * natural.height);
+}
+
+export interface NeighbourEntry {
+  /** 1 for the nearest. */
+  rank: number;
+  trainIndex: number | null;
+  label: number | null;
+  /** L2 distance to the sample, pixels in [0, 1]. */
+  distance: number | null;
+}
+
+/**
+ * The neighbours of a 'neighbours' artifact (cell 0 is the sample, then the
+ * neighbours, nearest first) from its meta: trainIndices and distances have
+ * one entry per neighbour; labels one per neighbour, or one per cell (then the
+ * sample's comes first and is skipped).
+ */
+export function neighbourEntries(meta: Record<string, unknown>): NeighbourEntry[] {
+  const nums = (key: string): (number | null)[] => {
+    const v = meta[key];
+    return Array.isArray(v) ? v.map((x) => (typeof x === 'number' && Number.isFinite(x) ? x : null)) : [];
+  };
+  const distances = nums('distances');
+  const trainIndices = nums('trainIndices');
+  let labels = nums('labels');
+  const g = gridMeta(meta);
+  const count = distances.length || trainIndices.length || (g ? Math.max(0, g.rows * g.cols - 1) : 0);
+  if (labels.length === count + 1) labels = labels.slice(1);
+  return Array.from({ length: count }, (_, i) => ({
+    rank: i + 1,
+    trainIndex: trainIndices[i] ?? null,
+    label: labels[i] ?? null,
+    distance: distances[i] ?? null,
+  }));
+}
+
+/** A cell of a 'neighbours' strip: the sample (cell 0), or a neighbour with its training index, label and distance. */
+function describeNeighbourCell(meta: Record<string, unknown>, cell: Pick<GridCell, 'row' | 'col' | 'index'>): string {
+  const where = `row ${cell.row + 1}, column ${cell.col + 1}`;
+  if (cell.index === 0) return `the sample · ${where}`;
+  const e = neighbourEntries(meta)[cell.index - 1];
+  if (!e) return where;
+  const parts = [`neighbour #${e.rank}`, where];
+  if (e.trainIndex !== null) parts.push(`train #${e.trainIndex}`);
+  if (e.label !== null) parts.push(`label ${e.label}`);
+  if (e.distance !== null) parts.push(`L2 ${e.distance.toFixed(2)}`);
+  return parts.join(' · ');
 }

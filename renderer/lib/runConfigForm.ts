@@ -3,14 +3,20 @@
  * into a raw run config and validated with the very schema the server uses
  * (the family's config schema), so the messages under the fields are the
  * server's messages. Which fields show depends on the family and on a few
- * choices (optimizer, variant, decoder); hidden fields are not sent.
+ * choices (optimizer, variant, decoder, a GAN's loss and data); hidden fields
+ * are not sent.
+ *
+ * A few form fields map to a differently named config key: `ganLoss` is the
+ * GAN's `hyper.loss` (the autoencoder's reconstruction loss is `loss`), and
+ * `ganData` is the GAN's `hyper.toy` ('dataset' = no toy: train on the
+ * dataset's images).
  */
 import type { z } from 'zod';
 import {
   autoencoderConfigSchema, autoencoderHyperSchema, autoencoderTemplateSchema, autoencoderVariantSchema,
-  classifierConfigSchema, classifierTemplateSchema, families, ganConfigSchema, ganTemplateSchema, optimizerSchema,
-  pcaConfigSchema, vaeConfigSchema, vaeHyperSchema, vaeTemplateSchema,
-  type Family, type RunConfig,
+  classifierConfigSchema, classifierTemplateSchema, families, ganConfigSchema, ganHyperSchema, ganTemplateSchema, optimizerSchema,
+  ganLatentDim, pcaConfigSchema, toyDatasetSchema, vaeConfigSchema, vaeHyperSchema, vaeTemplateSchema,
+  type Family, type RunConfig, type ToyDataset,
 } from '../../workers/common/runConfig';
 
 export const runFormFields = [
@@ -18,7 +24,10 @@ export const runFormFields = [
   'variant', 'latentDim', 'loss', 'noise', 'noiseLevel', 'contractiveWeight', 'pretrainEpochs',
   'decoder', 'binarize', 'decoderVariance', 'beta', 'klWarmupEpochs', 'activeUnitThreshold',
   'components',
-  'epochs', 'batchSize', 'optimizer', 'learningRate', 'momentum', 'validationSplit', 'seed', 'sampleEverySteps',
+  'ganData', 'ganLoss', 'dSteps', 'labelSmoothing', 'smoothNegatives', 'clipValue', 'gpWeight',
+  'unrollSteps', 'unrollGradient', 'minibatchStddev', 'virtualBatchNorm',
+  'epochs', 'batchSize', 'optimizer', 'learningRate', 'learningRateD', 'momentum', 'beta1', 'validationSplit', 'seed', 'sampleEverySteps',
+  'toyStepsPerEpoch', 'evalSamples', 'referenceTemplate', 'referenceEpochs',
   'name',
 ] as const;
 export type RunFormField = (typeof runFormFields)[number];
@@ -48,14 +57,19 @@ export function isFamily(v: string): v is Family {
 /** Fields outside `hyper` in the config. */
 const configLevelFields = new Set<RunFormField>(['family', 'dataset', 'trainSize', 'testSize', 'template', 'name']);
 /** Fields the value of which is picked from a list (sent as typed, never as numbers). */
-const choiceFields = new Set<RunFormField>(['family', 'dataset', 'template', 'variant', 'loss', 'noise', 'decoder', 'binarize', 'optimizer']);
-const hyperFields = new Set<string>(runFormFields.filter((f) => !configLevelFields.has(f)));
+const choiceFields = new Set<RunFormField>(['family', 'dataset', 'template', 'variant', 'loss', 'noise', 'decoder', 'binarize', 'optimizer', 'ganData', 'ganLoss', 'referenceTemplate', 'unrollGradient']);
+/** Yes/no fields: the form holds 'true' / 'false', the config a boolean. */
+const booleanFields = new Set<RunFormField>(['smoothNegatives', 'minibatchStddev', 'virtualBatchNorm']);
+const hyperFields = new Set<RunFormField>(runFormFields.filter((f) => !configLevelFields.has(f)));
+/** The value of `ganData` that means "the dataset's images" (no hyper.toy). */
+export const GAN_DATASET_IMAGES = 'dataset';
 
-export type RunFormGroup = 'data' | 'model' | 'training' | 'run';
+export type RunFormGroup = 'data' | 'model' | 'training' | 'evaluation' | 'run';
 export const runFormGroups: readonly { id: RunFormGroup; legend: string }[] = [
   { id: 'model', legend: 'Model' },
   { id: 'data', legend: 'Data' },
   { id: 'training', legend: 'Training' },
+  { id: 'evaluation', legend: 'Evaluation (reference classifier)' },
   { id: 'run', legend: 'Run' },
 ];
 
@@ -88,14 +102,31 @@ export const runFormFieldSpecs: Readonly<Record<RunFormField, RunFormFieldSpec>>
   klWarmupEpochs: { label: 'KL warm-up epochs', group: 'model', control: 'text', inputmode: 'decimal', hint: '0 = no warm-up' },
   activeUnitThreshold: { label: 'Active-unit threshold', group: 'model', control: 'text', inputmode: 'decimal', hint: 'Cov(E[z]) above it' },
   components: { label: 'Components', group: 'model', control: 'text', inputmode: 'numeric', hint: 'principal components kept' },
+  ganData: { label: 'Data', group: 'data', control: 'select', hint: 'a 2-D toy replaces the dataset' },
+  ganLoss: { label: 'GAN loss', group: 'model', control: 'select' },
+  dSteps: { label: 'D steps per G step', group: 'model', control: 'text', inputmode: 'numeric', hint: 'k; a fresh real batch each' },
+  labelSmoothing: { label: 'Real label (smoothing)', group: 'model', control: 'text', inputmode: 'decimal', hint: 'D’s target for real; 1 = off' },
+  smoothNegatives: { label: 'Smooth fake labels too', group: 'model', control: 'select', hint: 'fake target 1 − smoothing' },
+  clipValue: { label: 'Weight clip', group: 'model', control: 'text', inputmode: 'decimal', hint: 'critic weights in [−c, c]' },
+  gpWeight: { label: 'Gradient penalty weight', group: 'model', control: 'text', inputmode: 'decimal', hint: 'λ; 10 in Gulrajani et al.' },
+  unrollSteps: { label: 'Unrolled D steps', group: 'model', control: 'text', inputmode: 'numeric', hint: 'G sees D k steps ahead; 0 = off' },
+  unrollGradient: { label: 'Unrolled gradient', group: 'model', control: 'select', hint: 'second: the paper’s; first: cheaper' },
+  minibatchStddev: { label: 'Minibatch stddev in D', group: 'model', control: 'select', hint: 'D sees how varied a batch is' },
+  virtualBatchNorm: { label: 'Virtual batch norm in G', group: 'model', control: 'select', hint: 'a fixed reference batch’s statistics' },
   epochs: { label: 'Epochs', group: 'training', control: 'text', inputmode: 'numeric' },
   batchSize: { label: 'Batch size', group: 'training', control: 'text', inputmode: 'numeric' },
   optimizer: { label: 'Optimizer', group: 'training', control: 'select' },
   learningRate: { label: 'Learning rate', group: 'training', control: 'text', inputmode: 'decimal' },
+  learningRateD: { label: 'Learning rate (D)', group: 'training', control: 'text', inputmode: 'decimal', hint: 'empty = same as G' },
   momentum: { label: 'Momentum', group: 'training', control: 'text', inputmode: 'decimal' },
+  beta1: { label: 'Adam beta1', group: 'training', control: 'text', inputmode: 'decimal', hint: 'β₁; 0.5 for GANs (DCGAN)' },
   validationSplit: { label: 'Validation split', group: 'training', control: 'text', inputmode: 'decimal' },
   seed: { label: 'Seed', group: 'training', control: 'text', inputmode: 'numeric' },
   sampleEverySteps: { label: 'Gallery every', group: 'training', control: 'text', inputmode: 'numeric', hint: 'steps; 0 = epoch ends only' },
+  toyStepsPerEpoch: { label: 'Steps per epoch', group: 'training', control: 'text', inputmode: 'numeric', hint: 'toy data: G steps per epoch' },
+  evalSamples: { label: 'Scored samples', group: 'evaluation', control: 'text', inputmode: 'numeric', hint: 'per logged step; 0 = off' },
+  referenceTemplate: { label: 'Reference classifier', group: 'evaluation', control: 'select', hint: 'trained once per dataset, cached' },
+  referenceEpochs: { label: 'Reference epochs', group: 'evaluation', control: 'text', inputmode: 'numeric', hint: 'the first time it is trained' },
   name: { label: 'Run name', group: 'run', control: 'text', hint: 'optional' },
 };
 
@@ -107,6 +138,11 @@ const templateOptions: Readonly<Record<Family, readonly string[]>> = {
   pca: [],
 };
 
+/** The GAN template for the 2-D toys (flat data; dcgan needs images, toy-mlp flat data). */
+const GAN_TOY_TEMPLATE = 'toy-mlp';
+const ganImageTemplates: readonly string[] = ganTemplateSchema.options.filter((t) => t !== GAN_TOY_TEMPLATE);
+const ganToyTemplates: readonly string[] = [GAN_TOY_TEMPLATE, ...ganTemplateSchema.options.filter((t) => t !== GAN_TOY_TEMPLATE && t !== 'dcgan')];
+
 const fixedOptions: Partial<Record<RunFormField, readonly string[]>> = {
   family: families,
   optimizer: optimizerSchema.options,
@@ -115,18 +151,86 @@ const fixedOptions: Partial<Record<RunFormField, readonly string[]>> = {
   noise: autoencoderHyperSchema.shape.noise.unwrap().options,
   decoder: vaeHyperSchema.shape.decoder.unwrap().options,
   binarize: vaeHyperSchema.shape.binarize.unwrap().options,
+  ganData: [GAN_DATASET_IMAGES, ...toyDatasetSchema.options],
+  ganLoss: ganHyperSchema.shape.loss.unwrap().options,
+  smoothNegatives: ['false', 'true'],
+  unrollGradient: ganHyperSchema.shape.unrollGradient.unwrap().options,
+  minibatchStddev: ['false', 'true'],
+  virtualBatchNorm: ['false', 'true'],
+  referenceTemplate: ganHyperSchema.shape.referenceTemplate.unwrap().options,
 };
 
+const optionLabels: Partial<Record<RunFormField, Readonly<Record<string, string>>>> = {
+  ganData: { [GAN_DATASET_IMAGES]: 'Images of the dataset', ring8: '8 Gaussians on a ring (2-D toy)', grid25: '25 Gaussians on a grid (2-D toy)' },
+  ganLoss: {
+    minimax: 'minimax', nonsaturating: 'non-saturating', lsgan: 'least squares (LSGAN)',
+    wgan: 'Wasserstein, clipping (WGAN)', 'wgan-gp': 'Wasserstein, penalty (WGAN-GP)',
+  },
+  smoothNegatives: { false: 'no (one-sided)', true: 'yes' },
+  unrollGradient: { 'second-order': 'second order', 'first-order': 'first order (cheaper)' },
+  minibatchStddev: { false: 'no', true: 'yes' },
+  virtualBatchNorm: { false: 'no', true: 'yes' },
+  referenceTemplate: { lenet: 'LeNet-5', mlp: 'MLP (faster)' },
+};
+
+/** The text a select shows for one of its values. */
+export function optionLabel(field: RunFormField, value: string): string {
+  return optionLabels[field]?.[value] ?? value;
+}
+
+/** The 2-D toy a GAN form trains on, or null for the dataset's images. */
+export function ganToy(form: Pick<RunFormState, 'ganData'>): ToyDataset | null {
+  const v = form.ganData;
+  return (toyDatasetSchema.options as readonly string[]).includes(v) ? (v as ToyDataset) : null;
+}
+
 /** The choices of a select field (dataset choices come from the services, not from here). */
-export function fieldOptions(field: RunFormField, form: Pick<RunFormState, 'family'>): readonly string[] {
-  if (field === 'template') return isFamily(form.family) ? templateOptions[form.family] : [];
+export function fieldOptions(field: RunFormField, form: Pick<RunFormState, 'family' | 'ganData'>): readonly string[] {
+  if (field === 'template') {
+    if (form.family === 'gan') return ganToy(form) !== null ? ganToyTemplates : ganImageTemplates;
+    return isFamily(form.family) ? templateOptions[form.family] : [];
+  }
   return fixedOptions[field] ?? [];
 }
 
 const trainingFields: readonly RunFormField[] = ['epochs', 'batchSize', 'optimizer', 'learningRate', 'momentum', 'validationSplit', 'seed'];
 
+const isWassersteinLoss = (loss: string): boolean => loss === 'wgan' || loss === 'wgan-gp';
+
+/**
+ * A GAN's fields: the toys replace the dataset (no dataset, sizes or
+ * reference classifier; steps per epoch instead); the loss decides label
+ * smoothing (not for the WGAN critics), the clip value (wgan) and the
+ * gradient penalty (wgan-gp), unrolling its gradient; β₁ is Adam's. No
+ * validation split (unused).
+ */
+function ganVisibleFields(form: RunFormState): RunFormField[] {
+  const toy = ganToy(form) !== null;
+  const out: RunFormField[] = ['family', 'ganData'];
+  if (!toy) out.push('dataset', 'trainSize', 'testSize');
+  out.push('template', 'ganLoss', 'latentDim', 'dSteps', 'unrollSteps');
+  if (numeric(form.unrollSteps) !== 0) out.push('unrollGradient');
+  out.push('minibatchStddev', 'virtualBatchNorm');
+  if (!isWassersteinLoss(form.ganLoss)) out.push('labelSmoothing', 'smoothNegatives');
+  if (form.ganLoss === 'wgan') out.push('clipValue');
+  if (form.ganLoss === 'wgan-gp') out.push('gpWeight');
+  out.push('epochs', 'batchSize', 'optimizer', 'learningRate', 'learningRateD');
+  if (form.optimizer === 'momentum') out.push('momentum');
+  if (form.optimizer === 'adam') out.push('beta1');
+  out.push('seed', 'sampleEverySteps');
+  if (toy) {
+    out.push('toyStepsPerEpoch');
+  } else {
+    out.push('evalSamples');
+    if (numeric(form.evalSamples) !== 0) out.push('referenceTemplate', 'referenceEpochs');
+  }
+  out.push('name');
+  return out;
+}
+
 /** The fields the form shows (and sends) for its current choices, in display order. */
 export function visibleFields(form: RunFormState): RunFormField[] {
+  if (form.family === 'gan') return ganVisibleFields(form);
   const out: RunFormField[] = ['family', 'dataset', 'trainSize', 'testSize'];
   // Display order within a group follows this list.
   const training = trainingFields.filter((f) => f !== 'momentum' || form.optimizer === 'momentum');
@@ -147,10 +251,6 @@ export function visibleFields(form: RunFormState): RunFormField[] {
       else out.push('binarize');
       out.push('beta', 'klWarmupEpochs', 'activeUnitThreshold', ...training, 'sampleEverySteps');
       break;
-    case 'gan':
-      // Minimal for now: the GAN-specific fields (loss, dSteps, …) are not in the form yet; set them in a config file.
-      out.push('template', ...training, 'sampleEverySteps');
-      break;
     case 'pca':
       out.push('components', 'seed');
       break;
@@ -160,6 +260,79 @@ export function visibleFields(form: RunFormState): RunFormField[] {
   out.push('name');
   return out;
 }
+
+/** Labels that differ for a GAN. */
+const ganLabels: Partial<Record<RunFormField, string>> = { latentDim: 'Noise size', learningRate: 'Learning rate (G)' };
+
+const ganLossHints: Readonly<Record<string, string>> = {
+  minimax: 'G minimises log(1 − D(G(z))); saturates',
+  nonsaturating: 'G maximises log D(G(z))',
+  lsgan: 'least squares on D’s raw score',
+  wgan: 'critic; weights clipped',
+  'wgan-gp': 'critic; gradient penalty',
+};
+
+export function fieldLabel(field: RunFormField, form: Pick<RunFormState, 'family'>): string {
+  return (form.family === 'gan' ? ganLabels[field] : undefined) ?? runFormFieldSpecs[field].label;
+}
+
+/** The hint under a field, for the current choices. */
+export function fieldHint(field: RunFormField, form: RunFormState): string | undefined {
+  if (form.family === 'gan') {
+    const toy = ganToy(form);
+    if (field === 'latentDim') return `empty = ${ganLatentDim({ latentDim: undefined, toy: toy ?? undefined })}`;
+    if (field === 'ganLoss') return ganLossHints[form.ganLoss];
+    if (field === 'learningRate') return 'the generator’s';
+    if (field === 'epochs' && toy !== null) return 'of “steps per epoch” steps';
+    if (field === 'epochs') return 'passes of D over the images';
+  }
+  return runFormFieldSpecs[field].hint;
+}
+
+/** Placeholders that show what an empty optional field stands for. */
+export function fieldPlaceholder(field: RunFormField, form: RunFormState): string | undefined {
+  if (form.family !== 'gan') return undefined;
+  if (field === 'latentDim') return String(ganLatentDim({ latentDim: undefined, toy: ganToy(form) ?? undefined }));
+  if (field === 'learningRateD') return form.learningRate.trim() === '' ? 'same as G' : `${form.learningRate.trim()} (as G)`;
+  return undefined;
+}
+
+export interface RunFormWarning { field: RunFormField; text: string }
+
+/** Valid but risky choices, said next to the field (they do not block Start). */
+export function formWarnings(form: RunFormState): RunFormWarning[] {
+  const visible = visibleFields(form);
+  const out: RunFormWarning[] = [];
+  if (visible.includes('smoothNegatives') && form.smoothNegatives === 'true') {
+    const real = numeric(form.labelSmoothing);
+    const fake = typeof real === 'number' ? Number((1 - real).toFixed(6)) : null;
+    out.push({
+      field: 'smoothNegatives',
+      text: 'Smoothing the negative labels rewards the generator for samples where the data has no mass '
+        + '(Salimans et al. 2016): D is taught that points off the data are partly real. Prefer one-sided smoothing (lower only the real label).'
+        + (fake === 0 ? ' With the real label at 1 the fake target stays 0, so this changes nothing yet.' : fake !== null ? ` Fake target: ${fake}.` : ''),
+    });
+  }
+  return out;
+}
+
+/** Form fields stored under another config key, for one family. */
+const renamedFields: readonly { field: RunFormField; family: Family; key: string }[] = [
+  { field: 'ganLoss', family: 'gan', key: 'loss' },
+  { field: 'ganData', family: 'gan', key: 'toy' },
+];
+const hyperKey = (f: RunFormField): string => renamedFields.find((r) => r.field === f)?.key ?? f;
+/** The form field holding a family's `hyper.<key>`, or null when the form has none. */
+function formFieldFor(family: Family, key: string): RunFormField | null {
+  const renamed = renamedFields.find((r) => r.family === family && r.key === key);
+  if (renamed) return renamed.field;
+  const f = key as RunFormField;
+  return hyperFields.has(f) && !renamedFields.some((r) => r.field === f) ? f : null;
+}
+/** Optional numbers of a family: empty means "the default", and nothing is sent. */
+const optionalHyperFields: Partial<Record<Family, readonly RunFormField[]>> = {
+  gan: ['latentDim', 'learningRateD'],
+};
 
 /** A family's schema defaults as form strings (only the fields the family has). */
 function familyDefaults(family: Family): Partial<RunFormState> {
@@ -171,11 +344,12 @@ function familyDefaults(family: Family): Partial<RunFormState> {
     testSize: d.dataset.testSize === undefined ? '' : String(d.dataset.testSize),
   };
   if ('architecture' in d && 'template' in d.architecture) out.template = d.architecture.template;
+  for (const f of optionalHyperFields[family] ?? []) out[f] = '';
   for (const [k, v] of Object.entries(d.hyper)) {
-    if (hyperFields.has(k) && (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')) {
-      out[k as RunFormField] = String(v);
-    }
+    const field = formFieldFor(family, k);
+    if (field && (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')) out[field] = String(v);
   }
+  if (d.family === 'gan') out.ganData = d.hyper.toy ?? GAN_DATASET_IMAGES;
   return out;
 }
 
@@ -197,13 +371,36 @@ const keptOnSwitch: readonly RunFormField[] = ['dataset', 'trainSize', 'testSize
 
 /**
  * The form after choosing another family: data, training and name stay as
- * typed; the model's fields go to the new family's defaults (the template
- * stays when the new family has it too).
+ * typed (a value still at the old family's default takes the new family's
+ * default: a GAN's learning rate is not the classifier's); the model's
+ * fields go to the new family's defaults (the template stays when the new
+ * family has it too).
  */
 export function switchFamily(form: RunFormState, family: Family): RunFormState {
   const next = defaultRunForm(family);
-  for (const f of keptOnSwitch) next[f] = form[f];
-  if (templateOptions[family].includes(form.template)) next.template = form.template;
+  const oldDefaults = isFamily(form.family) ? defaultRunForm(form.family) : null;
+  for (const f of keptOnSwitch) {
+    if (!oldDefaults || form[f] !== oldDefaults[f]) next[f] = form[f];
+  }
+  if (fieldOptions('template', next).includes(form.template)) next.template = form.template;
+  return next;
+}
+
+/**
+ * The form after one field changed, with what follows from it: choosing a
+ * GAN's 2-D toy picks the toy template (back to images, the image default),
+ * so the defaults make a run that trains.
+ */
+export function setFormField(form: RunFormState, field: RunFormField, value: string): RunFormState {
+  if (field === 'family') return isFamily(value) && value !== form.family ? switchFamily(form, value) : form;
+  const next: RunFormState = { ...form, [field]: value };
+  if (field === 'ganData' && form.family === 'gan') {
+    const wasToy = ganToy(form) !== null;
+    const isToy = ganToy(next) !== null;
+    if (wasToy !== isToy) next.template = isToy ? GAN_TOY_TEMPLATE : defaultRunForm('gan').template;
+    const options = fieldOptions('template', next);
+    if (!options.includes(next.template)) next.template = options[0] ?? next.template;
+  }
   return next;
 }
 
@@ -224,18 +421,28 @@ function optionalNumeric(text: string): number | string | undefined {
   return text.trim() === '' ? undefined : numeric(text);
 }
 
+/** A field's value as the config holds it; undefined: not sent. */
+function hyperValue(field: RunFormField, text: string, optional: boolean): unknown {
+  if (field === 'ganData') return text === GAN_DATASET_IMAGES ? undefined : text;
+  if (booleanFields.has(field)) return text === 'true' ? true : text === 'false' ? false : text;
+  if (choiceFields.has(field)) return text;
+  return optional ? optionalNumeric(text) : numeric(text);
+}
+
 /** The raw config the form describes, as the API's runs.start expects it. */
 export function buildRunConfig(form: RunFormState): Record<string, unknown> {
   const visible = visibleFields(form);
   const dataset: Record<string, unknown> = { id: form.dataset };
-  const trainSize = optionalNumeric(form.trainSize);
-  const testSize = optionalNumeric(form.testSize);
+  const trainSize = visible.includes('trainSize') ? optionalNumeric(form.trainSize) : undefined;
+  const testSize = visible.includes('testSize') ? optionalNumeric(form.testSize) : undefined;
   if (trainSize !== undefined) dataset['trainSize'] = trainSize;
   if (testSize !== undefined) dataset['testSize'] = testSize;
+  const optional = (isFamily(form.family) ? optionalHyperFields[form.family] : undefined) ?? [];
   const hyper: Record<string, unknown> = {};
   for (const f of visible) {
     if (!hyperFields.has(f)) continue;
-    hyper[f] = choiceFields.has(f) ? form[f] : numeric(form[f]);
+    const value = hyperValue(f, form[f], optional.includes(f));
+    if (value !== undefined) hyper[hyperKey(f)] = value;
   }
   const config: Record<string, unknown> = { family: form.family, dataset };
   if (visible.includes('template')) config['architecture'] = { template: form.template };
@@ -247,18 +454,19 @@ export function buildRunConfig(form: RunFormState): Record<string, unknown> {
 
 /**
  * Which form field a schema issue path (relative to the config) belongs to;
- * with `visible`, only a field the form shows.
+ * with `visible`, only a field the form shows (which also tells a GAN's
+ * loss from the autoencoder's).
  */
 export function fieldForIssuePath(path: readonly PropertyKey[], visible?: readonly RunFormField[]): RunFormField | null {
   const [head, second] = path;
-  let field: RunFormField | null = null;
-  if (head === 'name') field = 'name';
-  else if (head === 'family') field = 'family';
-  else if (head === 'dataset') field = second === 'trainSize' ? 'trainSize' : second === 'testSize' ? 'testSize' : 'dataset';
-  else if (head === 'architecture') field = 'template';
-  else if (head === 'hyper' && typeof second === 'string' && hyperFields.has(second)) field = second as RunFormField;
-  if (field && visible && !visible.includes(field)) return null;
-  return field;
+  let candidates: RunFormField[] = [];
+  if (head === 'name') candidates = ['name'];
+  else if (head === 'family') candidates = ['family'];
+  else if (head === 'dataset') candidates = [second === 'trainSize' ? 'trainSize' : second === 'testSize' ? 'testSize' : 'dataset'];
+  else if (head === 'architecture') candidates = ['template'];
+  else if (head === 'hyper' && typeof second === 'string') candidates = [...hyperFields].filter((f) => hyperKey(f) === second);
+  if (!visible) return candidates[0] ?? null;
+  return candidates.find((f) => visible.includes(f)) ?? null;
 }
 
 export interface RunFormValidation {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { collapseStatus, epochCharts, hasStepLoss, isDetailMetric, klPerDimension, pretrainKeys, stepLossKeys } from '../../../renderer/lib/runCharts';
+import {
+  collapseStatus, epochCharts, ganCharts, hasStepLoss, isDetailMetric, klPerDimension, modeCollapseMessage, modeCollapseStatus, pretrainKeys, stepLossKeys,
+  toyModeCount,
+} from '../../../renderer/lib/runCharts';
 
 const keysOf = (charts: ReturnType<typeof epochCharts>) => charts.map((c) => [c.testId, c.keys.map((k) => k.key)]);
 
@@ -46,5 +49,112 @@ describe('VAE diagnostics', () => {
     expect(collapseStatus(2, 0)?.collapsed).toBe(true);
     expect(collapseStatus(undefined, 1)).toBeNull();
     expect(collapseStatus(16, undefined)).toBeNull();
+  });
+});
+
+describe('GAN charts', () => {
+  const byId = (charts: ReturnType<typeof ganCharts>) => Object.fromEntries(charts.map((c) => [c.testId, c]));
+
+  it('plots both losses, D’s outputs and the gradient norms per step, without the generic loss chart', () => {
+    expect(hasStepLoss('gan')).toBe(false);
+    const charts = ganCharts({ loss: 'nonsaturating' });
+    expect(keysOf(charts)).toEqual([
+      ['gan-loss-chart', ['d_loss', 'g_loss']],
+      ['gan-d-output-chart', ['d_real', 'd_fake']],
+      ['gan-grad-norm-chart', ['g_grad_norm', 'd_grad_norm']],
+    ]);
+    expect(charts.every((c) => c.xName === 'step')).toBe(true);
+    expect(stepLossKeys('gan', { loss: 'wgan-gp' }).map((c) => c.key)).toEqual(['d_loss', 'g_loss', 'gradient_penalty']);
+    expect(byId(ganCharts({ loss: 'wgan-gp' }))['gan-loss-chart']!.keys.map((c) => c.key)).toEqual(['d_loss', 'g_loss', 'gradient_penalty']);
+    // No params (an older run): the schema's default loss.
+    expect(byId(ganCharts({}))['gan-d-output-chart']!.refLine).toEqual({ y: 0.5, label: '½ equilibrium' });
+  });
+
+  it('draws the ½ equilibrium only for the probability losses; raw scores are said to be raw', () => {
+    for (const loss of ['minimax', 'nonsaturating']) {
+      const c = byId(ganCharts({ loss }))['gan-d-output-chart']!;
+      expect(c.refLine?.y).toBe(0.5);
+      expect(c.yRange).toEqual([0, 1]);
+      expect(c.title).toBe('Mean D(x) and D(G(z)) per step');
+    }
+    for (const loss of ['lsgan', 'wgan', 'wgan-gp']) {
+      const c = byId(ganCharts({ loss }))['gan-d-output-chart']!;
+      expect(c.refLine).toBeUndefined();
+      expect(c.yRange).toBeUndefined();
+      expect(c.title).toContain('raw scores');
+      expect(c.caption).toContain('not');
+      expect(c.keys.map((x) => x.key)).toEqual(['d_real', 'd_fake']);
+    }
+    expect(byId(ganCharts({ loss: 'wgan' }))['gan-loss-chart']!.keys[0]!.label).toBe('critic loss');
+  });
+
+  it('adds mode coverage, mode distance and near-mode points for the 2-D toys', () => {
+    const charts = byId(ganCharts({ loss: 'nonsaturating', toy: 'grid25' }));
+    expect(charts['gan-coverage-chart']!.keys.map((c) => c.key)).toEqual(['modes_covered']);
+    expect(charts['gan-coverage-chart']!.refLine).toEqual({ y: 25, label: 'all 25' });
+    expect(charts['gan-coverage-chart']!.yRange).toEqual([0, 25]);
+    expect(charts['gan-coverage-chart']!.title).toBe('Modes covered (of 25)');
+    expect(charts['gan-mode-distance-chart']!.keys.map((c) => c.key)).toEqual(['mode_distance']);
+    expect(charts['gan-high-quality-chart']!.percent).toBe(true);
+    expect(charts['gan-quality-chart']).toBeUndefined();
+    expect(toyModeCount('ring8')).toBe(8);
+    expect(toyModeCount(undefined)).toBeUndefined();
+  });
+
+  it('adds the reference classifier’s measures for images once they are logged', () => {
+    expect(ganCharts({ loss: 'nonsaturating' }, ['d_loss', 'g_loss']).map((c) => c.testId)).not.toContain('gan-coverage-chart');
+    const keys = ['d_loss', 'classes_present', 'inception_score', 'frechet_distance', 'class_kl', 'reference_accuracy'];
+    const charts = ganCharts({ loss: 'nonsaturating' }, keys);
+    expect(keysOf(charts).slice(3)).toEqual([
+      ['gan-coverage-chart', ['classes_present']],
+      ['gan-quality-chart', ['inception_score']],
+      ['gan-fid-chart', ['frechet_distance']],
+      ['gan-class-kl-chart', ['class_kl']],
+    ]);
+    expect(byId(charts)['gan-coverage-chart']!.refLine?.y).toBe(10);
+    expect(byId(ganCharts({}, keys, { numClasses: 26 }))['gan-coverage-chart']!.refLine?.y).toBe(26);
+    expect(byId(charts)['gan-quality-chart']!.refLine).toBeUndefined();
+    expect(byId(ganCharts({}, keys, { realInceptionScore: 9.1234 }))['gan-quality-chart']!.refLine).toEqual({ y: 9.1234, label: 'real images 9.12' });
+  });
+});
+
+describe('mode collapse', () => {
+  const h = (values: number[], steps = values.map((_, i) => i * 100)) => ({ steps, values });
+
+  it('ignores the first evaluation (the untrained generator)', () => {
+    expect(modeCollapseStatus(undefined, 10, 'classes')).toBeNull();
+    expect(modeCollapseStatus(h([]), 10, 'classes')).toBeNull();
+    expect(modeCollapseStatus(h([1]), undefined, 'classes')).toBeNull();
+    const first = modeCollapseStatus(h([1]), 10, 'classes')!;
+    expect(first.collapsed).toBe(false);
+    expect(first.evaluations).toBe(0);
+    // A noisy step-0 generator may hit many classes: a later lower value is not a drop from it.
+    expect(modeCollapseStatus(h([10, 9]), 10, 'classes')!.collapsed).toBe(false);
+  });
+
+  it('warns when coverage drops by 2 or more from the best so far', () => {
+    const s = modeCollapseStatus(h([0, 8, 8, 6]), 8, 'modes')!;
+    expect(s).toMatchObject({ latest: 6, best: 8, bestStep: 100, latestStep: 300, dropped: true, low: true, collapsed: true, evaluations: 3 });
+    expect(modeCollapseStatus(h([0, 8, 7]), 8, 'modes')!.collapsed).toBe(false);
+    expect(modeCollapseStatus(h([0, 25, 23]), 25, 'modes')!).toMatchObject({ dropped: true, low: false, collapsed: true });
+    // It recovers: no warning.
+    expect(modeCollapseStatus(h([0, 8, 5, 8]), 8, 'modes')!.collapsed).toBe(false);
+  });
+
+  it('warns below 80 % of the classes or modes', () => {
+    expect(modeCollapseStatus(h([2, 7]), 10, 'classes')!).toMatchObject({ low: true, dropped: false, collapsed: true });
+    expect(modeCollapseStatus(h([2, 8]), 10, 'classes')!.collapsed).toBe(false);
+    expect(modeCollapseStatus(h([0, 19]), 25, 'modes')!.collapsed).toBe(true);
+    expect(modeCollapseStatus(h([0, 20]), 25, 'modes')!.collapsed).toBe(false);
+    // Non-finite values are skipped.
+    expect(modeCollapseStatus(h([0, 8, Number.NaN]), 8, 'modes')!.collapsed).toBe(false);
+  });
+
+  it('says what it means and what to try', () => {
+    const dropped = modeCollapseMessage(modeCollapseStatus(h([0, 8, 5]), 8, 'modes')!);
+    expect(dropped).toContain('now cover 5 of 8 modes, down from 8 at step 100');
+    const low = modeCollapseMessage(modeCollapseStatus(h([0, 3]), 10, 'classes')!);
+    expect(low).toContain('cover only 3 of 10 classes');
+    for (const remedy of ['unrolled discriminator', 'minibatch-stddev', 'lower discriminator learning rate', 'WGAN-GP']) expect(low).toContain(remedy);
   });
 });

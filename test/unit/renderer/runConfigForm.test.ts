@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildRunConfig, defaultRunForm, fieldForIssuePath, fieldOptions, mapServerIssues, switchFamily, validateRunForm, visibleFields,
+  buildRunConfig, defaultRunForm, fieldForIssuePath, fieldHint, fieldOptions, fieldPlaceholder, formWarnings, mapServerIssues, optionLabel,
+  setFormField, switchFamily, validateRunForm, visibleFields, type RunFormField, type RunFormState,
 } from '../../../renderer/lib/runConfigForm';
 
 describe('new-run form model: classifier', () => {
@@ -129,5 +130,172 @@ describe('switching families', () => {
     expect(fieldForIssuePath(['architecture', 'template'])).toBe('template');
     const m = mapServerIssues(['config.hyper.latentDim: too big'], visibleFields(pca));
     expect(m).toEqual({ errors: {}, general: ['config.hyper.latentDim: too big'] });
+  });
+});
+
+describe('new-run form model: gan', () => {
+  const gan = (over: Partial<RunFormState> = {}): RunFormState => ({ ...defaultRunForm('gan'), ...over });
+  const hyperOf = (form: RunFormState) => (buildRunConfig(form) as { hyper: Record<string, unknown> }).hyper;
+
+  it('defaults to the schema: images, mlp, non-saturating, default noise size and D learning rate', () => {
+    const form = gan();
+    expect(form).toMatchObject({
+      family: 'gan', ganData: 'dataset', template: 'mlp', ganLoss: 'nonsaturating', latentDim: '', learningRateD: '',
+      learningRate: '0.0002', beta1: '0.5', dSteps: '1', labelSmoothing: '1', smoothNegatives: 'false', evalSamples: '1000',
+      referenceTemplate: 'lenet', referenceEpochs: '2', toyStepsPerEpoch: '200',
+    });
+    // The autoencoder's reconstruction loss is not the GAN's loss.
+    expect(form.loss).toBe('bce');
+    const v = validateRunForm(form);
+    expect(v.errors).toEqual({});
+    expect(v.config).toMatchObject({ family: 'gan', architecture: { template: 'mlp' }, hyper: { loss: 'nonsaturating', learningRate: 0.0002 } });
+    expect(v.config?.family === 'gan' && v.config.hyper).not.toHaveProperty('latentDim');
+    expect(v.config?.family === 'gan' && v.config.hyper).not.toHaveProperty('learningRateD');
+    expect(v.config?.family === 'gan' && v.config.hyper).not.toHaveProperty('toy');
+  });
+
+  it('shows the GAN fields, not the other families’ (and no validation split)', () => {
+    const shown = visibleFields(gan());
+    expect(shown).toEqual([
+      'family', 'ganData', 'dataset', 'trainSize', 'testSize', 'template', 'ganLoss', 'latentDim', 'dSteps', 'unrollSteps', 'minibatchStddev', 'virtualBatchNorm',
+      'labelSmoothing', 'smoothNegatives',
+      'epochs', 'batchSize', 'optimizer', 'learningRate', 'learningRateD', 'beta1', 'seed', 'sampleEverySteps',
+      'evalSamples', 'referenceTemplate', 'referenceEpochs', 'name',
+    ]);
+    for (const f of ['loss', 'variant', 'decoder', 'validationSplit', 'clipValue', 'gpWeight', 'toyStepsPerEpoch', 'momentum', 'unrollGradient'] as RunFormField[]) expect(shown).not.toContain(f);
+    expect(fieldOptions('ganLoss', gan())).toEqual(['minimax', 'nonsaturating', 'lsgan', 'wgan', 'wgan-gp']);
+    expect(fieldOptions('ganData', gan())).toEqual(['dataset', 'ring8', 'grid25']);
+    expect(fieldOptions('template', gan())).toEqual(['mlp', 'dcgan']);
+    expect(optionLabel('ganData', 'ring8')).toBe('8 Gaussians on a ring (2-D toy)');
+    expect(optionLabel('smoothNegatives', 'true')).toBe('yes');
+    expect(optionLabel('template', 'dcgan')).toBe('dcgan');
+  });
+
+  it('shows the clip value only for wgan, the gradient penalty only for wgan-gp, smoothing not for the critics', () => {
+    const wgan = visibleFields(gan({ ganLoss: 'wgan' }));
+    expect(wgan).toContain('clipValue');
+    expect(wgan).not.toContain('gpWeight');
+    expect(wgan).not.toContain('labelSmoothing');
+    expect(wgan).not.toContain('smoothNegatives');
+    const gp = visibleFields(gan({ ganLoss: 'wgan-gp' }));
+    expect(gp).toContain('gpWeight');
+    expect(gp).not.toContain('clipValue');
+    for (const loss of ['minimax', 'nonsaturating', 'lsgan']) {
+      const shown = visibleFields(gan({ ganLoss: loss }));
+      expect(shown).toEqual(expect.arrayContaining(['labelSmoothing', 'smoothNegatives']));
+      expect(shown).not.toContain('clipValue');
+      expect(shown).not.toContain('gpWeight');
+    }
+    expect(hyperOf(gan({ ganLoss: 'wgan-gp', gpWeight: '5' }))).toMatchObject({ loss: 'wgan-gp', gpWeight: 5 });
+    expect(hyperOf(gan({ ganLoss: 'wgan-gp' }))).not.toHaveProperty('labelSmoothing');
+    expect(validateRunForm(gan({ ganLoss: 'wgan', clipValue: '0' })).errors).toEqual({ clipValue: 'clipValue must be greater than 0' });
+    expect(validateRunForm(gan({ ganLoss: 'wgan-gp', gpWeight: '-1' })).errors).toEqual({ gpWeight: 'gpWeight must be ≥ 0' });
+  });
+
+  it('shows β₁ only for Adam and momentum only for the momentum optimizer', () => {
+    expect(visibleFields(gan({ optimizer: 'sgd' }))).not.toContain('beta1');
+    expect(visibleFields(gan({ optimizer: 'momentum' }))).toEqual(expect.arrayContaining(['momentum']));
+    expect(visibleFields(gan({ optimizer: 'momentum' }))).not.toContain('beta1');
+    expect(validateRunForm(gan({ beta1: '1' })).errors).toEqual({ beta1: 'beta1 must be less than 1' });
+  });
+
+  it('sends the GAN loss as hyper.loss and smoothNegatives as a boolean, and validates with the schema’s messages', () => {
+    const form = gan({ ganLoss: 'lsgan', dSteps: '2', labelSmoothing: '0.9', smoothNegatives: 'true', latentDim: '16', learningRateD: '0.0004' });
+    expect(hyperOf(form)).toMatchObject({ loss: 'lsgan', dSteps: 2, labelSmoothing: 0.9, smoothNegatives: true, latentDim: 16, learningRateD: 0.0004 });
+    expect(hyperOf(gan())).toMatchObject({ smoothNegatives: false });
+    expect(validateRunForm(form).config).toMatchObject({ hyper: { loss: 'lsgan', smoothNegatives: true, latentDim: 16, learningRateD: 0.0004 } });
+    const bad = validateRunForm(gan({ dSteps: '0', labelSmoothing: '1.5', learningRateD: '0', latentDim: 'x', evalSamples: '50', referenceEpochs: '0' }));
+    expect(bad.config).toBeNull();
+    expect(bad.errors).toEqual({
+      dSteps: 'dSteps must be at least 1',
+      labelSmoothing: 'labelSmoothing must be at most 1',
+      learningRateD: 'learningRateD must be greater than 0',
+      latentDim: 'latentDim must be a number',
+      evalSamples: 'evalSamples must be 0 (off) or between 100 and 10000',
+      referenceEpochs: 'referenceEpochs must be at least 1',
+    });
+    expect(bad.general).toEqual([]);
+  });
+
+  it('puts a GAN loss issue under the GAN loss field, an autoencoder’s under its own', () => {
+    expect(fieldForIssuePath(['hyper', 'loss'], visibleFields(gan()))).toBe('ganLoss');
+    expect(fieldForIssuePath(['hyper', 'loss'], visibleFields(defaultRunForm('autoencoder')))).toBe('loss');
+    expect(fieldForIssuePath(['hyper', 'toy'], visibleFields(gan()))).toBe('ganData');
+    expect(mapServerIssues(['config.hyper.loss: bad loss'], visibleFields(gan())).errors).toEqual({ ganLoss: 'bad loss' });
+    const v = validateRunForm(gan({ ganLoss: 'hinge' }));
+    expect(Object.keys(v.errors)).toEqual(['ganLoss']);
+  });
+
+  it('trains on a 2-D toy with the toy template and without the dataset fields', () => {
+    const toy = setFormField(gan({ trainSize: '512' }), 'ganData', 'ring8');
+    expect(toy.template).toBe('toy-mlp');
+    expect(fieldOptions('template', toy)).toEqual(['toy-mlp', 'mlp']);
+    const shown = visibleFields(toy);
+    expect(shown).toContain('toyStepsPerEpoch');
+    for (const f of ['dataset', 'trainSize', 'testSize', 'evalSamples', 'referenceTemplate', 'referenceEpochs'] as RunFormField[]) expect(shown).not.toContain(f);
+    const config = buildRunConfig(toy);
+    expect(config).toMatchObject({ family: 'gan', dataset: { id: 'mnist' }, architecture: { template: 'toy-mlp' }, hyper: { toy: 'ring8', toyStepsPerEpoch: 200 } });
+    expect(config['dataset']).toEqual({ id: 'mnist' });
+    expect(validateRunForm(toy).config).toMatchObject({ hyper: { toy: 'ring8' } });
+    expect(fieldHint('latentDim', toy)).toBe('empty = 2');
+    expect(fieldHint('latentDim', gan())).toBe('empty = 64');
+    expect(fieldPlaceholder('latentDim', toy)).toBe('2');
+    expect(validateRunForm({ ...toy, toyStepsPerEpoch: '0' }).errors).toEqual({ toyStepsPerEpoch: 'toyStepsPerEpoch must be at least 1' });
+    // Another toy keeps the chosen template; back to images picks the image default.
+    const grid = setFormField({ ...toy, template: 'mlp' }, 'ganData', 'grid25');
+    expect(grid.template).toBe('mlp');
+    const images = setFormField(toy, 'ganData', 'dataset');
+    expect(images.template).toBe('mlp');
+    expect(visibleFields(images)).toEqual(expect.arrayContaining(['dataset', 'trainSize', 'evalSamples']));
+    expect(buildRunConfig(images)['dataset']).toEqual({ id: 'mnist', trainSize: 512 });
+    expect(hyperOf(images)).not.toHaveProperty('toy');
+    // dcgan needs images: going to a toy leaves it.
+    expect(setFormField(gan({ template: 'dcgan' }), 'ganData', 'grid25').template).toBe('toy-mlp');
+  });
+
+  it('hides the reference classifier fields when scoring is off', () => {
+    const off = gan({ evalSamples: '0' });
+    expect(visibleFields(off)).toContain('evalSamples');
+    expect(visibleFields(off)).not.toContain('referenceTemplate');
+    expect(hyperOf(off)).toMatchObject({ evalSamples: 0 });
+    expect(hyperOf(off)).not.toHaveProperty('referenceTemplate');
+    expect(hyperOf(gan({ referenceTemplate: 'mlp', referenceEpochs: '1', evalSamples: '200' }))).toMatchObject({ referenceTemplate: 'mlp', referenceEpochs: 1, evalSamples: 200 });
+    expect(fieldOptions('referenceTemplate', gan())).toEqual(['mlp', 'lenet']);
+  });
+
+  it('sends the stabilising tricks: unrolled D (its gradient only when unrolling), minibatch stddev, virtual batch norm', () => {
+    expect(gan()).toMatchObject({ unrollSteps: '0', unrollGradient: 'second-order', minibatchStddev: 'false', virtualBatchNorm: 'false' });
+    expect(hyperOf(gan())).toMatchObject({ unrollSteps: 0, minibatchStddev: false, virtualBatchNorm: false });
+    expect(hyperOf(gan())).not.toHaveProperty('unrollGradient');
+    const tricks = gan({ unrollSteps: '5', unrollGradient: 'first-order', minibatchStddev: 'true', virtualBatchNorm: 'true' });
+    expect(visibleFields(tricks)).toContain('unrollGradient');
+    expect(fieldOptions('unrollGradient', tricks)).toEqual(['second-order', 'first-order']);
+    expect(validateRunForm(tricks).config).toMatchObject({ hyper: { unrollSteps: 5, unrollGradient: 'first-order', minibatchStddev: true, virtualBatchNorm: true } });
+    expect(validateRunForm(gan({ unrollSteps: '21' })).errors.unrollSteps).toMatch(/^unrollSteps must be at most 20/);
+    expect(validateRunForm(gan({ minibatchStddev: 'maybe' })).errors.minibatchStddev).toBe('minibatchStddev must be true or false');
+  });
+
+  it('warns when the negative labels are smoothed', () => {
+    expect(formWarnings(gan())).toEqual([]);
+    const w = formWarnings(gan({ smoothNegatives: 'true', labelSmoothing: '0.9' }));
+    expect(w).toHaveLength(1);
+    expect(w[0]!.field).toBe('smoothNegatives');
+    expect(w[0]!.text).toContain('where the data has no mass');
+    expect(w[0]!.text).toContain('Fake target: 0.1');
+    expect(formWarnings(gan({ smoothNegatives: 'true' }))[0]!.text).toContain('changes nothing');
+    // Hidden (WGAN critics ignore smoothing): no warning.
+    expect(formWarnings(gan({ smoothNegatives: 'true', ganLoss: 'wgan' }))).toEqual([]);
+    // Smoothing negatives is valid, only risky.
+    expect(validateRunForm(gan({ smoothNegatives: 'true', labelSmoothing: '0.9' })).errors).toEqual({});
+  });
+
+  it('takes the GAN’s learning rate when switching from another family at its default, keeps a typed one', () => {
+    const fromClassifier = switchFamily(defaultRunForm(), 'gan');
+    expect(fromClassifier).toMatchObject({ family: 'gan', learningRate: '0.0002', template: 'mlp', ganData: 'dataset', latentDim: '' });
+    expect(validateRunForm(fromClassifier).errors).toEqual({});
+    expect(switchFamily({ ...defaultRunForm(), learningRate: '0.01', trainSize: '512' }, 'gan')).toMatchObject({ learningRate: '0.01', trainSize: '512' });
+    expect(switchFamily({ ...defaultRunForm('vae'), template: 'conv' }, 'gan').template).toBe('mlp');
+    expect(setFormField(defaultRunForm(), 'family', 'gan').family).toBe('gan');
+    expect(setFormField(defaultRunForm(), 'family', 'nope').family).toBe('classifier');
   });
 });
