@@ -49,6 +49,18 @@ export class AnalysisService {
       const grid = this.store.listArtifacts(runId, 'samples').find((a) => a.step === request.step);
       if (!grid) throw new ApiError('not-found', `Run ${runId} has no samples grid at step ${request.step}`);
       message = { ...base, step: request.step, source: { path: path.resolve(this.dataDir, grid.path), meta: grid.meta } };
+    } else if (request.kind === 'latent-interpolation') {
+      if (run.config.family !== 'gan') throw new ApiError('bad-request', `Interpolating between samples is for GAN runs; run ${runId} is a ${run.config.family} run`);
+      const ckpt = this.store.latestCheckpoint(runId);
+      if (!ckpt) throw new ApiError('conflict', `Run ${runId} has no checkpoint yet: the interpolation uses the generator saved at the end of an epoch`);
+      // Every samples grid of a run draws the same fixed noise: any one gives the cells' z.
+      const grid = this.store.listArtifacts(runId, 'samples').at(-1);
+      if (!grid) throw new ApiError('conflict', `Run ${runId} has no samples grid yet`);
+      message = {
+        ...base, step: ckpt.step,
+        checkpoint: { dir: path.resolve(this.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step },
+        source: { path: path.resolve(this.dataDir, grid.path), meta: grid.meta },
+      };
     } else {
       if (run.config.family !== 'vae' && run.config.family !== 'autoencoder') {
         throw new ApiError('bad-request', `Latent analyses need an autoencoder or VAE run; run ${runId} is a ${run.config.family} run`);

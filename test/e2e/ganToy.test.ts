@@ -187,6 +187,29 @@ describe('GAN diagnostics from the UI', () => {
     expect(written.meta['distances']).toEqual(values);
     // Searched among the 500 images the run trained on, the ones it could have memorised.
     expect((written.meta['trainIndices'] as number[]).every((i) => i >= 0 && i < 500)).toBe(true);
+
+    // Interpolation between two samples: pick A and B on the grid, then the generator draws the path.
+    const interp = page.getByTestId('gan-interpolation');
+    const pickGrid = interp.getByTestId('gan-interpolation-grid');
+    await expect.poll(async () => pickGrid.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await interp.getByTestId('gan-interpolate').isDisabled()).toBe(true);
+    const pb = (await pickGrid.boundingBox())!;
+    await pickGrid.click({ position: { x: pb.width * (0.5 / 8), y: pb.height * (0.5 / 8) } }); // cell 0
+    await pickGrid.click({ position: { x: pb.width * (7.5 / 8), y: pb.height * (7.5 / 8) } }); // cell 63
+    expect(await interp.getByTestId('gan-interpolation-a').textContent()).toContain('#0 ');
+    expect(await interp.getByTestId('gan-interpolation-b').textContent()).toContain('#63 ');
+    await interp.getByTestId('gan-interpolation-steps').fill('40');
+    expect(await interp.getByTestId('gan-interpolation-error-steps').textContent()).toContain('at most 32');
+    await interp.getByTestId('gan-interpolation-steps').fill('7');
+    await interp.getByTestId('gan-interpolate').click();
+    const interpResult = interp.getByTestId('gan-interpolation-result');
+    await interpResult.waitFor({ timeout: 120_000 });
+    const interpId = Number(await interpResult.getAttribute('data-artifact-id'));
+    const interpArt = (await api<ArtifactInfo[]>('artifacts.list', { runId: run.id })).find((a) => a.id === interpId)!;
+    expect(interpArt.kind).toBe('interpolation');
+    expect(interpArt.meta['cols']).toBe(7);
+    expect(interpArt.meta['cells']).toEqual([0, 63]);
+    await expect.poll(async () => interpResult.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(7 * 28);
     expect(problems).toEqual([]);
   }, 300_000);
 });

@@ -11,6 +11,7 @@ import { createServices, type AppServices } from '../../main/services/appService
 import { ApiError } from '../../main/common/api';
 import { runConfigSchema } from '../../workers/common/runConfig';
 import type { ImageGridMeta, LatentScatterData } from '../../workers/common/gallery';
+import { gridCellPixels } from '../../workers/engine/nearestNeighbours';
 import { requireBuilt, tempDir } from '../helpers/tempDir';
 
 let s: AppServices;
@@ -136,5 +137,23 @@ describe('GAN runs through the services', () => {
     expect(png(s.artifacts.read(art.id).base64).width).toBeGreaterThanOrEqual(5 * 28);
     await expect(s.analysis.analyze(gan, { kind: 'nearest-neighbours', step: 12345, cell: 3, count: 4 })).rejects.toThrow(/no samples grid at step 12345/);
     await expect(s.analysis.analyze(gan, { kind: 'interpolation', a: 1, b: 2, steps: 4 })).rejects.toThrow(/autoencoder or VAE/);
+
+    // Interpolation between two samples' noise, through the generator of the last checkpoint (written with the last grid):
+    // its ends are exactly those two samples.
+    const interp = await s.analysis.analyze(gan, { kind: 'latent-interpolation', a: 3, b: 12, steps: 6, path: 'slerp' });
+    expect(interp.kind).toBe('interpolation');
+    const im = interp.meta as unknown as ImageGridMeta;
+    expect(im.cols).toBe(6);
+    expect(im.z).toHaveLength(6);
+    const gridMeta = last.meta as unknown as ImageGridMeta;
+    expect(im.z![0]).toEqual(gridMeta.z![3]);
+    const gridPng = png(s.artifacts.read(last.id).base64);
+    const rowPng = png(s.artifacts.read(interp.id).base64);
+    const geo = (m: ImageGridMeta) => ({ rows: m.rows, cols: m.cols, cellHeight: m.cellHeight, cellWidth: m.cellWidth, channels: m.channels });
+    expect(Array.from(gridCellPixels(rowPng, geo(im), 0))).toEqual(Array.from(gridCellPixels(gridPng, geo(gridMeta), 3)));
+    expect(Array.from(gridCellPixels(rowPng, geo(im), 5))).toEqual(Array.from(gridCellPixels(gridPng, geo(gridMeta), 12)));
+    expect(Array.from(gridCellPixels(rowPng, geo(im), 2))).not.toEqual(Array.from(gridCellPixels(gridPng, geo(gridMeta), 3)));
+    await expect(s.analysis.analyze(gan, { kind: 'latent-interpolation', a: 3, b: 64, steps: 6, path: 'linear' })).rejects.toThrow(/outside the samples grid, which has 64 cells/);
+    await expect(s.analysis.analyze(vaeRun, { kind: 'latent-interpolation', a: 0, b: 1, steps: 4, path: 'slerp' })).rejects.toThrow(/for GAN runs/);
   });
 });

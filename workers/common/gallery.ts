@@ -135,6 +135,20 @@ export const analysisRequestSchema = z.discriminatedUnion('kind', [
   }).strict(),
   z.object({
     /**
+     * GANs: the generator (from the run's last checkpoint) along a path
+     * between the fixed noise vectors of two cells `a` and `b` of the
+     * samples grid (row-major; every samples grid of a run uses the same
+     * noise). 'slerp' follows the great circle, which keeps the path where
+     * Gaussian noise has its mass (White 2016); 'linear' the straight line.
+     */
+    kind: z.literal('latent-interpolation'),
+    a: z.number().int().min(0).max(10_000),
+    b: z.number().int().min(0).max(10_000),
+    steps: z.number().int().min(2, 'steps must be at least 2').max(32, 'steps must be at most 32').default(10),
+    path: z.enum(['slerp', 'linear']).default('slerp'),
+  }).strict(),
+  z.object({
+    /**
      * GANs (and any 'samples' grid): the training images nearest (L2 in pixel
      * space) to one cell of the samples grid logged at `step`. The result is a
      * one-row 'neighbours' grid: the sample, then its `count` neighbours, with

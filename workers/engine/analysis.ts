@@ -26,6 +26,7 @@ import { decodeCodes, encodeImages, encoderDecoderLatentModel, row, type LatentM
 import { preparePixels, type PixelMode } from './pixels';
 import { gridGeometry, nearestNeighbours, readGridCell } from './nearestNeighbours';
 import { latentScatter } from './projection';
+import { generateAlong, latentPath } from '../families/gan/interpolation';
 
 export interface AnalysisInput {
   config: RunConfig;
@@ -58,7 +59,7 @@ export interface AnalysisOptions {
 
 export interface AnalysisArtifact {
   /** The analysis' kind, or 'neighbours' for a nearest-neighbours request. */
-  kind: Exclude<AnalysisRequest['kind'], 'nearest-neighbours'> | 'neighbours';
+  kind: Exclude<AnalysisRequest['kind'], 'nearest-neighbours' | 'latent-interpolation'> | 'neighbours';
   /** Absolute path of the file written. */
   path: string;
   meta: Record<string, unknown>;
@@ -226,12 +227,40 @@ async function neighbours(input: AnalysisInput, r: Extract<AnalysisRequest, { ki
   return { kind: 'neighbours', path, meta: { ...meta, sourceStep: r.step, cell: r.cell } };
 }
 
+/** A GAN's generator between the fixed noise of two samples-grid cells, as a one-row 'interpolation' grid. */
+async function ganInterpolation(input: AnalysisInput, r: Extract<AnalysisRequest, { kind: 'latent-interpolation' }>, options: AnalysisOptions): Promise<AnalysisArtifact> {
+  const config = input.config;
+  if (config.family !== 'gan') throw new Error(`Latent interpolation between samples is for GAN runs; this run is a ${config.family}`);
+  if (config.hyper.toy !== undefined) throw new Error('Latent interpolation needs image data; this GAN trains on a 2-D toy mixture');
+  if (!isModelDocument(input.architecture)) throw new Error('A GAN run has a generator and a discriminator, but its architecture is a single graph');
+  if (!input.checkpoint) throw new Error('Latent interpolation loads the generator from a checkpoint, and none was given');
+  const z = input.source?.meta['z'];
+  if (!Array.isArray(z) || z.length === 0) throw new Error('The run has no samples grid with its noise recorded yet');
+  for (const [slot, cell] of [['a', r.a], ['b', r.b]] as const) {
+    if (cell >= z.length) throw new Error(`Sample ${slot.toUpperCase()} (cell ${cell}) is outside the samples grid, which has ${z.length} cells`);
+  }
+  const za = z[r.a] as number[];
+  const zb = z[r.b] as number[];
+  const path = latentPath(za, zb, r.steps, r.path);
+  const dataShape = getDatasetEntry(config.dataset.id).inputShape;
+  const pixels = await generateAlong({ config, model: input.architecture, dataShape, checkpointDir: input.checkpoint.dir, path });
+  const [h = 1, w = 1, c = 1] = dataShape;
+  const file = uniquePath(input.runDir, 'interpolation', 'png', options.now ?? Date.now);
+  const meta = await writeImageGrid(file, { pixels, count: r.steps, height: h, width: w, channels: c === 3 ? 3 : 1 }, { rows: 1, cols: r.steps }, {
+    rowLabels: [`sample ${r.a} → sample ${r.b} (${r.path})`],
+    z: path.map((p) => p.map(round4)),
+    caption: `The generator after epoch ${input.checkpoint.epoch} along the ${r.path === 'slerp' ? 'great circle' : 'straight line'} between the noise of samples ${r.a} and ${r.b}, ${r.steps} points`,
+  });
+  return { kind: 'interpolation', path: file, meta: { ...meta, cells: [r.a, r.b], path: r.path } };
+}
+
 /** Run one analysis and return the artifact it wrote; throws with a message for the user on bad input. */
 export async function runAnalysis(input: AnalysisInput, options: AnalysisOptions = {}): Promise<AnalysisArtifact> {
   const parsed = analysisRequestSchema.safeParse(input.request);
   if (!parsed.success) throw new Error(`Invalid analysis request: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const request = parsed.data;
   if (request.kind === 'nearest-neighbours') return neighbours(input, request, options);
+  if (request.kind === 'latent-interpolation') return ganInterpolation(input, request, options);
   const config = latentConfig(input.config);
   const test = options.testSet ?? loadTestSet(config);
   if (request.kind === 'interpolation') checkIndices([request.a, request.b], test.labels.length);

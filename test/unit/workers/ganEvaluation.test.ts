@@ -20,6 +20,7 @@ import { gridCellPixels, nearestNeighbours } from '../../../workers/engine/neare
 import { RecordingSink } from '../../../workers/engine/sink';
 import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
 import { runGan } from '../../../workers/families/gan/run';
+import { latentPath } from '../../../workers/families/gan/interpolation';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lw-gan-eval-'));
 const PER = 784;
@@ -120,5 +121,22 @@ describe('GAN sample scores from the reference classifier', () => {
     await expect(runAnalysis({
       config: config({}), architecture: ganTemplate('mlp', [28, 28, 1], 32), runDir, step: 32, request: { kind: 'nearest-neighbours', step: 32, cell: 0, count: 5 },
     })).rejects.toThrow(/no samples grid/);
+  });
+});
+
+describe('GAN latent paths', () => {
+  it('slerp keeps equal-norm endpoints on their sphere and ends exactly at them; linear cuts through the middle', () => {
+    const a = [3, 0, 4];
+    const b = [0, 5, 0];
+    const s = latentPath(a, b, 5, 'slerp');
+    const l = latentPath(a, b, 5, 'linear');
+    expect(s[0]).toEqual(a);
+    expect(s[4]!.map((v) => Number(v.toFixed(12)))).toEqual(b);
+    for (const p of s) expect(Math.hypot(...p)).toBeCloseTo(5, 10);
+    expect(Math.hypot(...l[2]!)).toBeLessThan(4);
+    expect(l[2]).toEqual([1.5, 2.5, 2]);
+    // Parallel vectors: slerp is the straight line (no division by sin 0).
+    expect(latentPath([1, 1], [2, 2], 3, 'slerp')[1]).toEqual([1.5, 1.5]);
+    expect(() => latentPath([1], [1, 2], 3, 'slerp')).toThrow(/differ in size/);
   });
 });
