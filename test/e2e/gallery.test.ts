@@ -7,83 +7,62 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serveProcess';
-import { repoRoot, requireBuilt, tempDir } from '../helpers/tempDir';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { uiSession } from '../helpers/uiSession';
+import { repoRoot } from '../helpers/tempDir';
 
-let serve: ServeProcess;
-let browser: Browser;
-let page: Page;
-const problems: string[] = [];
+const ui = uiSession();
 
-beforeAll(async () => {
-  requireBuilt();
-  serve = await startServe(tempDir(), { LATENT_BACKEND: 'wasm' });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(serve.origin) && !url.startsWith('ws://127.0.0.1') && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`external request: ${url}`);
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
-
-async function attr(testId: string, name: string, scope: Page | Locator = page): Promise<string | null> {
+async function attr(testId: string, name: string, scope: Page | Locator = ui.page): Promise<string | null> {
   return scope.getByTestId(testId).getAttribute(name);
 }
 
 describe('gallery and latent tools from the UI', () => {
   it('trains a 2-D VAE, browses its samples by step, interpolates and projects the codes', async () => {
-    await page.goto(serve.url);
-    await page.getByTestId('new-experiment-name').fill('VAE gallery');
-    await page.getByTestId('create-experiment').click();
-    await page.getByTestId('experiment-link').filter({ hasText: 'VAE gallery' }).click();
-    await page.getByTestId('new-run-button').click();
+    await ui.page.goto(ui.serve.url);
+    await ui.page.getByTestId('new-experiment-name').fill('VAE gallery');
+    await ui.page.getByTestId('create-experiment').click();
+    await ui.page.getByTestId('experiment-link').filter({ hasText: 'VAE gallery' }).click();
+    await ui.page.getByTestId('new-run-button').click();
 
     // The family select switches the fields.
-    await page.getByTestId('field-family').selectOption('vae');
-    await page.getByTestId('field-latentDim').waitFor();
-    expect(await page.getByTestId('field-decoderVariance').count()).toBe(0);
-    await page.getByTestId('field-decoder').selectOption('gaussian');
-    await page.getByTestId('field-decoderVariance').waitFor();
-    await page.getByTestId('field-decoder').selectOption('bernoulli');
-    await page.getByTestId('field-latentDim').fill('0');
-    await expect.poll(async () => page.getByTestId('error-latentDim').textContent()).toContain('at least 1');
-    expect(await page.getByTestId('start-run').isDisabled()).toBe(true);
+    await ui.page.getByTestId('field-family').selectOption('vae');
+    await ui.page.getByTestId('field-latentDim').waitFor();
+    expect(await ui.page.getByTestId('field-decoderVariance').count()).toBe(0);
+    await ui.page.getByTestId('field-decoder').selectOption('gaussian');
+    await ui.page.getByTestId('field-decoderVariance').waitFor();
+    await ui.page.getByTestId('field-decoder').selectOption('bernoulli');
+    await ui.page.getByTestId('field-latentDim').fill('0');
+    await expect.poll(async () => ui.page.getByTestId('error-latentDim').textContent()).toContain('at least 1');
+    expect(await ui.page.getByTestId('start-run').isDisabled()).toBe(true);
 
-    await page.getByTestId('field-latentDim').fill('2');
-    await page.getByTestId('field-trainSize').fill('2000');
-    await page.getByTestId('field-testSize').fill('500');
-    await page.getByTestId('field-epochs').fill('3');
-    await page.getByTestId('field-batchSize').fill('64');
-    await page.getByTestId('field-sampleEverySteps').fill('10');
-    await page.getByTestId('field-name').fill('vae-2d-e2e');
-    await expect.poll(async () => page.getByTestId('start-run').isDisabled()).toBe(false);
-    await page.getByTestId('start-run').click();
+    await ui.page.getByTestId('field-latentDim').fill('2');
+    await ui.page.getByTestId('field-trainSize').fill('2000');
+    await ui.page.getByTestId('field-testSize').fill('500');
+    await ui.page.getByTestId('field-epochs').fill('3');
+    await ui.page.getByTestId('field-batchSize').fill('64');
+    await ui.page.getByTestId('field-sampleEverySteps').fill('10');
+    await ui.page.getByTestId('field-name').fill('vae-2d-e2e');
+    await expect.poll(async () => ui.page.getByTestId('start-run').isDisabled()).toBe(false);
+    await ui.page.getByTestId('start-run').click();
 
-    await page.getByTestId('loss-chart').waitFor();
+    await ui.page.getByTestId('loss-chart').waitFor();
     // Images arrive while the run trains (artifacts.onDidAdd): the slider grows without a reload.
-    const gallery = page.getByTestId('gallery');
+    const gallery = ui.page.getByTestId('gallery');
     const slider = gallery.getByTestId('gallery-slider');
     await gallery.getByTestId('gallery-kind-samples').waitFor({ timeout: 120_000 });
-    await expect.poll(async () => page.getByTestId('run-status').textContent(), { timeout: 120_000, interval: 500 }).toContain('done');
+    await expect.poll(async () => ui.page.getByTestId('run-status').textContent(), { timeout: 120_000, interval: 500 }).toContain('done');
     await gallery.getByTestId('gallery-kind-samples').click();
     await expect.poll(async () => Number(await slider.getAttribute('max')), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
     const liveMax = Number(await slider.getAttribute('max'));
-    await page.reload();
+    await ui.page.reload();
     await gallery.getByTestId('gallery-kind-samples').click();
     await expect.poll(async () => Number(await slider.getAttribute('max')), { timeout: 10_000 }).toBe(liveMax);
 
     await expect.poll(async () => Number(await attr('epoch-chart', 'data-points')), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
     await expect.poll(async () => Number(await attr('kl-dims-chart', 'data-points')), { timeout: 10_000 }).toBe(2);
-    await page.getByTestId('architecture-part').filter({ hasText: 'encoder' }).first().waitFor();
+    await ui.page.getByTestId('architecture-part').filter({ hasText: 'encoder' }).first().waitFor();
 
     // ---- gallery: samples by step ----
     const max = liveMax;
@@ -114,10 +93,10 @@ describe('gallery and latent tools from the UI', () => {
     expect(await gallery.getByTestId('gallery-download').getAttribute('href')).toMatch(/^blob:/);
     expect(await gallery.getByTestId('gallery-download').getAttribute('download')).toMatch(/samples-step-\d+/);
     await image.click({ position: { x: 10, y: 10 } });
-    await page.getByTestId('gallery-zoom').waitFor();
-    expect(await page.getByTestId('gallery-zoom-caption').textContent()).toContain('row 1, column 1');
-    await page.getByTestId('gallery-zoom-close').click();
-    await expect.poll(async () => page.getByTestId('gallery-zoom').count()).toBe(0);
+    await ui.page.getByTestId('gallery-zoom').waitFor();
+    expect(await ui.page.getByTestId('gallery-zoom-caption').textContent()).toContain('row 1, column 1');
+    await ui.page.getByTestId('gallery-zoom-close').click();
+    await expect.poll(async () => ui.page.getByTestId('gallery-zoom').count()).toBe(0);
 
     // Reconstructions carry their row labels.
     await gallery.getByTestId('gallery-kind-reconstructions').click();
@@ -129,7 +108,7 @@ describe('gallery and latent tools from the UI', () => {
     await expect.poll(async () => Number(await image.getAttribute('data-artifact-id')), { timeout: 10_000 }).toBeGreaterThan(0);
 
     // ---- latent tools: interpolation ----
-    const tools = page.getByTestId('latent-tools');
+    const tools = ui.page.getByTestId('latent-tools');
     await tools.waitFor();
     const interpolation = tools.getByTestId('interpolation-tool');
     const picks = interpolation.getByTestId('pick-image');
@@ -159,10 +138,10 @@ describe('gallery and latent tools from the UI', () => {
     await gallery.getByTestId('gallery-kind-samples').click();
     await slider.fill(String(max));
     await expect.poll(async () => image.getAttribute('data-artifact-id'), { timeout: 10_000 }).toBe(lastId);
-    await page.setViewportSize({ width: 1280, height: 1700 });
-    await page.getByTestId('gallery').evaluate((el) => { el.closest('section')?.scrollIntoView({ block: 'start' }); window.scrollBy(0, -52); });
+    await ui.page.setViewportSize({ width: 1280, height: 1700 });
+    await ui.page.getByTestId('gallery').evaluate((el) => { el.closest('section')?.scrollIntoView({ block: 'start' }); window.scrollBy(0, -52); });
     fs.mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
-    await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-gallery.png') });
-    expect(problems).toEqual([]);
+    await ui.page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-gallery.png') });
+    expect(ui.problems).toEqual([]);
   }, 400_000);
 });

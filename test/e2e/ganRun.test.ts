@@ -11,39 +11,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serveProcess';
-import { repoRoot, requireBuilt, tempDir } from '../helpers/tempDir';
+import { describe, expect, it } from 'vitest';
+import { uiSession } from '../helpers/uiSession';
+import { repoRoot } from '../helpers/tempDir';
 
-let serve: ServeProcess;
-let browser: Browser;
-let page: Page;
-const problems: string[] = [];
-
-beforeAll(async () => {
-  requireBuilt();
-  serve = await startServe(tempDir(), { LATENT_BACKEND: 'wasm' });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(serve.origin) && !url.startsWith('ws://127.0.0.1') && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`external request: ${url}`);
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+const ui = uiSession();
 
 async function points(testId: string): Promise<number> {
-  return Number(await page.getByTestId(testId).getAttribute('data-points'));
+  return Number(await ui.page.getByTestId(testId).getAttribute('data-points'));
 }
 
-const count = (testId: string): Promise<number> => page.getByTestId(testId).count();
+const count = (testId: string): Promise<number> => ui.page.getByTestId(testId).count();
 
 const TRAIN = 512;
 const BATCH = 64;
@@ -53,86 +31,86 @@ const STEPS = EPOCHS * Math.ceil(TRAIN / BATCH);
 describe('GAN run from the UI', () => {
   it('sets up a DCGAN in the form, trains it, and charts D’s outputs, the samples and the classes', async () => {
     const t0 = Date.now();
-    await page.goto(serve.url);
-    await page.getByTestId('new-experiment-name').fill('GAN MNIST');
-    await page.getByTestId('create-experiment').click();
-    await page.getByTestId('experiment-link').filter({ hasText: 'GAN MNIST' }).click();
-    await page.getByTestId('new-run-button').click();
+    await ui.page.goto(ui.serve.url);
+    await ui.page.getByTestId('new-experiment-name').fill('GAN MNIST');
+    await ui.page.getByTestId('create-experiment').click();
+    await ui.page.getByTestId('experiment-link').filter({ hasText: 'GAN MNIST' }).click();
+    await ui.page.getByTestId('new-run-button').click();
 
     // ---- the form: the GAN's own fields ----
-    await page.getByTestId('field-family').selectOption('gan');
-    await page.getByTestId('field-ganLoss').waitFor();
+    await ui.page.getByTestId('field-family').selectOption('gan');
+    await ui.page.getByTestId('field-ganLoss').waitFor();
     expect(await count('field-loss')).toBe(0);
-    expect(await page.getByTestId('field-learningRate').inputValue()).toBe('0.0002');
+    expect(await ui.page.getByTestId('field-learningRate').inputValue()).toBe('0.0002');
     expect(await count('field-clipValue')).toBe(0);
-    await page.getByTestId('field-ganLoss').selectOption('wgan');
-    await page.getByTestId('field-clipValue').waitFor();
+    await ui.page.getByTestId('field-ganLoss').selectOption('wgan');
+    await ui.page.getByTestId('field-clipValue').waitFor();
     expect(await count('field-labelSmoothing')).toBe(0);
-    await page.getByTestId('field-ganLoss').selectOption('wgan-gp');
-    await page.getByTestId('field-gpWeight').waitFor();
+    await ui.page.getByTestId('field-ganLoss').selectOption('wgan-gp');
+    await ui.page.getByTestId('field-gpWeight').waitFor();
     expect(await count('field-clipValue')).toBe(0);
-    await page.getByTestId('field-ganLoss').selectOption('nonsaturating');
-    await page.getByTestId('field-labelSmoothing').waitFor();
+    await ui.page.getByTestId('field-ganLoss').selectOption('nonsaturating');
+    await ui.page.getByTestId('field-labelSmoothing').waitFor();
 
     // A 2-D toy replaces the dataset and picks the toy template.
-    expect(await page.getByTestId('field-ganData').locator('option').first().textContent()).toContain('(dataset)');
-    await page.getByTestId('field-ganData').selectOption('ring8');
-    await expect.poll(async () => page.getByTestId('field-template').inputValue()).toBe('toy-mlp');
-    await page.getByTestId('field-toyStepsPerEpoch').waitFor();
+    expect(await ui.page.getByTestId('field-ganData').locator('option').first().textContent()).toContain('(dataset)');
+    await ui.page.getByTestId('field-ganData').selectOption('ring8');
+    await expect.poll(async () => ui.page.getByTestId('field-template').inputValue()).toBe('toy-mlp');
+    await ui.page.getByTestId('field-toyStepsPerEpoch').waitFor();
     expect(await count('field-trainSize')).toBe(0);
     expect(await count('field-evalSamples')).toBe(0);
-    await page.getByTestId('field-ganData').selectOption('dataset');
-    await expect.poll(async () => page.getByTestId('field-template').inputValue()).toBe('mlp');
-    await page.getByTestId('field-trainSize').waitFor();
+    await ui.page.getByTestId('field-ganData').selectOption('dataset');
+    await expect.poll(async () => ui.page.getByTestId('field-template').inputValue()).toBe('mlp');
+    await ui.page.getByTestId('field-trainSize').waitFor();
 
     // Smoothing the fake labels is allowed, with a warning.
-    await page.getByTestId('field-labelSmoothing').fill('0.9');
-    await page.getByTestId('field-smoothNegatives').selectOption('true');
-    await expect.poll(async () => page.getByTestId('warning-smoothNegatives').textContent()).toContain('where the data has no mass');
-    expect(await page.getByTestId('start-run').isDisabled()).toBe(false);
-    await page.getByTestId('field-smoothNegatives').selectOption('false');
-    await page.getByTestId('field-labelSmoothing').fill('1');
+    await ui.page.getByTestId('field-labelSmoothing').fill('0.9');
+    await ui.page.getByTestId('field-smoothNegatives').selectOption('true');
+    await expect.poll(async () => ui.page.getByTestId('warning-smoothNegatives').textContent()).toContain('where the data has no mass');
+    expect(await ui.page.getByTestId('start-run').isDisabled()).toBe(false);
+    await ui.page.getByTestId('field-smoothNegatives').selectOption('false');
+    await ui.page.getByTestId('field-labelSmoothing').fill('1');
     await expect.poll(() => count('warning-smoothNegatives')).toBe(0);
 
     // The schema's messages, inline; an empty noise size is the default.
-    await page.getByTestId('field-latentDim').fill('0');
-    await expect.poll(async () => page.getByTestId('error-latentDim').textContent()).toContain('at least 1');
-    expect(await page.getByTestId('start-run').isDisabled()).toBe(true);
-    await page.getByTestId('field-latentDim').fill('');
+    await ui.page.getByTestId('field-latentDim').fill('0');
+    await expect.poll(async () => ui.page.getByTestId('error-latentDim').textContent()).toContain('at least 1');
+    expect(await ui.page.getByTestId('start-run').isDisabled()).toBe(true);
+    await ui.page.getByTestId('field-latentDim').fill('');
     await expect.poll(() => count('error-latentDim')).toBe(0);
-    await page.getByTestId('field-evalSamples').fill('0');
+    await ui.page.getByTestId('field-evalSamples').fill('0');
     await expect.poll(() => count('field-referenceTemplate')).toBe(0);
-    await page.getByTestId('field-evalSamples').fill('50');
-    await expect.poll(async () => page.getByTestId('error-evalSamples').textContent()).toContain('between 100 and 10000');
+    await ui.page.getByTestId('field-evalSamples').fill('50');
+    await expect.poll(async () => ui.page.getByTestId('error-evalSamples').textContent()).toContain('between 100 and 10000');
 
     // ---- a small DCGAN: seconds of wasm, the fast reference classifier ----
-    await page.getByTestId('field-template').selectOption('dcgan');
-    await page.getByTestId('field-trainSize').fill(String(TRAIN));
-    await page.getByTestId('field-testSize').fill('200');
-    await page.getByTestId('field-epochs').fill(String(EPOCHS));
-    await page.getByTestId('field-batchSize').fill(String(BATCH));
-    await page.getByTestId('field-sampleEverySteps').fill('4');
-    await page.getByTestId('field-evalSamples').fill('100');
-    await page.getByTestId('field-referenceTemplate').selectOption('mlp');
-    await page.getByTestId('field-referenceEpochs').fill('1');
-    await page.getByTestId('field-name').fill('dcgan-e2e');
-    await expect.poll(async () => page.getByTestId('start-run').isDisabled()).toBe(false);
-    await page.getByTestId('start-run').click();
+    await ui.page.getByTestId('field-template').selectOption('dcgan');
+    await ui.page.getByTestId('field-trainSize').fill(String(TRAIN));
+    await ui.page.getByTestId('field-testSize').fill('200');
+    await ui.page.getByTestId('field-epochs').fill(String(EPOCHS));
+    await ui.page.getByTestId('field-batchSize').fill(String(BATCH));
+    await ui.page.getByTestId('field-sampleEverySteps').fill('4');
+    await ui.page.getByTestId('field-evalSamples').fill('100');
+    await ui.page.getByTestId('field-referenceTemplate').selectOption('mlp');
+    await ui.page.getByTestId('field-referenceEpochs').fill('1');
+    await ui.page.getByTestId('field-name').fill('dcgan-e2e');
+    await expect.poll(async () => ui.page.getByTestId('start-run').isDisabled()).toBe(false);
+    await ui.page.getByTestId('start-run').click();
 
     // D(x) and D(G(z)), with the ½ line of the non-saturating loss.
-    const dOutput = page.getByTestId('gan-d-output-chart');
+    const dOutput = ui.page.getByTestId('gan-d-output-chart');
     await dOutput.waitFor();
     expect(await dOutput.getAttribute('data-ref-line')).toBe('0.5');
     expect(await count('loss-chart')).toBe(0);
     await expect.poll(() => points('gan-d-output-chart'), { timeout: 60_000, interval: 250 }).toBeGreaterThan(0);
 
     // The samples grid arrives while the run trains, and its slider grows.
-    const gallery = page.getByTestId('gallery');
+    const gallery = ui.page.getByTestId('gallery');
     const slider = gallery.getByTestId('gallery-slider');
     await gallery.getByTestId('gallery-kind-samples').waitFor({ timeout: 60_000 });
     await gallery.getByTestId('gallery-kind-samples').click();
     await expect.poll(async () => Number(await slider.getAttribute('max')), { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(1);
-    await expect.poll(async () => page.getByTestId('run-status').textContent(), { timeout: 60_000, interval: 500 }).toContain('done');
+    await expect.poll(async () => ui.page.getByTestId('run-status').textContent(), { timeout: 60_000, interval: 500 }).toContain('done');
     await expect.poll(async () => Number(await slider.getAttribute('max')), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
 
     // Every step's D(x) and D(G(z)), both losses, both gradient norms.
@@ -142,10 +120,10 @@ describe('GAN run from the UI', () => {
 
     // The reference classifier's verdict: coverage per logged step, and the class histogram.
     await expect.poll(() => points('gan-coverage-chart'), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
-    expect(await page.getByTestId('gan-coverage-chart').getAttribute('data-ref-line')).toBe('10');
+    expect(await ui.page.getByTestId('gan-coverage-chart').getAttribute('data-ref-line')).toBe('10');
     await expect.poll(() => points('gan-quality-chart'), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     await expect.poll(() => points('gan-fid-chart'), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
-    const histogram = page.getByTestId('gan-class-histogram-panel');
+    const histogram = ui.page.getByTestId('gan-class-histogram-panel');
     await expect.poll(() => points('gan-class-histogram'), { timeout: 10_000 }).toBe(10);
     expect(Number(await histogram.getAttribute('data-steps'))).toBeGreaterThanOrEqual(2);
     const present = Number(await histogram.getByTestId('class-histogram-present').getAttribute('data-value'));
@@ -159,11 +137,11 @@ describe('GAN run from the UI', () => {
 
     // The screenshot: the run page's GAN charts and the newest samples.
     await histogram.getByTestId('class-histogram-slider').fill('100');
-    await page.setViewportSize({ width: 1280, height: 2700 });
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await ui.page.setViewportSize({ width: 1280, height: 2700 });
+    await ui.page.evaluate(() => window.scrollTo(0, 0));
     fs.mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
-    await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-gan.png') });
-    expect(problems).toEqual([]);
-    console.log(`ganRun e2e: ${((Date.now() - t0) / 1000).toFixed(1)} s from the first page load`);
+    await ui.page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-gan.png') });
+    expect(ui.problems).toEqual([]);
+    console.log(`ganRun e2e: ${((Date.now() - t0) / 1000).toFixed(1)} s from the first ui.page load`);
   }, 120_000);
 });

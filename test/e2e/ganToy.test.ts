@@ -9,51 +9,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ArtifactInfo } from '../../main/common/domain';
-import { launchBrowser } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serveProcess';
-import { repoRoot, requireBuilt, tempDir } from '../helpers/tempDir';
+import { uiSession } from '../helpers/uiSession';
+import { repoRoot } from '../helpers/tempDir';
 
-let serve: ServeProcess;
-let browser: Browser;
-let page: Page;
-const problems: string[] = [];
-
-beforeAll(async () => {
-  requireBuilt();
-  serve = await startServe(tempDir(), { LATENT_BACKEND: 'wasm' });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(serve.origin) && !url.startsWith('ws://127.0.0.1') && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`external request: ${url}`);
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
-
-/** The serve HTTP API with the printed token (for set-up and for checking what the UI shows). */
-async function api<T>(method: string, body: unknown): Promise<T> {
-  const token = new URL(serve.url).searchParams.get('token')!;
-  const r = await fetch(`${serve.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  const answer = (await r.json()) as { ok: true; result: T } | { ok: false; error: { message: string } };
-  if (!answer.ok) throw new Error(`${method}: ${answer.error.message}`);
-  return answer.result;
-}
+const ui = uiSession();
 
 /** Share of the chart's pixels drawn on any of its canvas layers (not transparent): the heatmap fills most of the plot. */
 async function drawnFraction(): Promise<number> {
-  return page.getByTestId('toy-density-chart').locator('canvas').evaluateAll((canvases: HTMLCanvasElement[]) => {
+  return ui.page.getByTestId('toy-density-chart').locator('canvas').evaluateAll((canvases: HTMLCanvasElement[]) => {
     const first = canvases[0];
     if (!first || first.width === 0 || first.height === 0) return 0;
     const drawn = new Uint8Array(first.width * first.height);
@@ -70,36 +35,36 @@ async function drawnFraction(): Promise<number> {
 
 describe('GAN diagnostics from the UI', () => {
   it('trains a GAN on ring8 from the form and shows the decision surface and the points step by step', async () => {
-    await page.goto(serve.url);
-    await page.getByTestId('new-experiment-name').fill('GAN toys');
-    await page.getByTestId('create-experiment').click();
-    await page.getByTestId('experiment-link').filter({ hasText: 'GAN toys' }).click();
-    await page.getByTestId('new-run-button').click();
+    await ui.page.goto(ui.serve.url);
+    await ui.page.getByTestId('new-experiment-name').fill('GAN toys');
+    await ui.page.getByTestId('create-experiment').click();
+    await ui.page.getByTestId('experiment-link').filter({ hasText: 'GAN toys' }).click();
+    await ui.page.getByTestId('new-run-button').click();
 
-    await page.getByTestId('field-family').selectOption('gan');
-    await page.getByTestId('field-ganData').selectOption('ring8');
-    await page.getByTestId('field-toyStepsPerEpoch').fill('100');
-    await page.getByTestId('field-epochs').fill('2');
-    await page.getByTestId('field-sampleEverySteps').fill('25');
-    await page.getByTestId('field-batchSize').fill('128');
-    await page.getByTestId('field-name').fill('gan-ring8-e2e');
-    await expect.poll(async () => page.getByTestId('start-run').isDisabled()).toBe(false);
-    await page.getByTestId('start-run').click();
+    await ui.page.getByTestId('field-family').selectOption('gan');
+    await ui.page.getByTestId('field-ganData').selectOption('ring8');
+    await ui.page.getByTestId('field-toyStepsPerEpoch').fill('100');
+    await ui.page.getByTestId('field-epochs').fill('2');
+    await ui.page.getByTestId('field-sampleEverySteps').fill('25');
+    await ui.page.getByTestId('field-batchSize').fill('128');
+    await ui.page.getByTestId('field-name').fill('gan-ring8-e2e');
+    await expect.poll(async () => ui.page.getByTestId('start-run').isDisabled()).toBe(false);
+    await ui.page.getByTestId('start-run').click();
 
     // The density view appears with the first toy-scatter (step 0) and grows while the run trains.
-    const panel = page.getByTestId('toy-density-panel');
-    const chart = page.getByTestId('toy-density-chart');
+    const panel = ui.page.getByTestId('toy-density-panel');
+    const chart = ui.page.getByTestId('toy-density-chart');
     const slider = panel.getByTestId('toy-step-slider');
     await chart.waitFor({ timeout: 120_000 });
-    const runId = Number(/#\/runs\/(\d+)/.exec(page.url())?.[1]);
+    const runId = Number(/#\/runs\/(\d+)/.exec(ui.page.url())?.[1]);
     expect(runId).toBeGreaterThan(0);
     const firstSeen = Number(await panel.getAttribute('data-steps'));
     expect(firstSeen).toBeGreaterThanOrEqual(1);
     await expect.poll(async () => Number(await panel.getAttribute('data-steps')), { timeout: 120_000, interval: 200 }).toBeGreaterThan(1);
-    await expect.poll(async () => page.getByTestId('run-status').textContent(), { timeout: 120_000, interval: 500 }).toContain('done');
+    await expect.poll(async () => ui.page.getByTestId('run-status').textContent(), { timeout: 120_000, interval: 500 }).toContain('done');
 
     // All the run's toy-scatter artifacts are on the slider (live, no reload), and the newest is shown.
-    const toyScatters = (await api<ArtifactInfo[]>('artifacts.list', { runId })).filter((a) => a.kind === 'toy-scatter');
+    const toyScatters = (await ui.api<ArtifactInfo[]>('artifacts.list', { runId })).filter((a) => a.kind === 'toy-scatter');
     const steps = toyScatters.map((a) => a.step).sort((a, b) => a - b);
     expect(steps.length).toBeGreaterThanOrEqual(5);
     expect(steps[0]).toBe(0);
@@ -138,26 +103,26 @@ describe('GAN diagnostics from the UI', () => {
     await expect.poll(async () => panel.getByTestId('toy-play').textContent(), { timeout: 5_000 }).toContain('Play');
 
     // A toy run logs no images: no empty gallery.
-    expect(await page.getByTestId('gallery').count()).toBe(0);
+    expect(await ui.page.getByTestId('gallery').count()).toBe(0);
 
-    await page.getByTestId('toy-density-panel').evaluate((el) => { el.closest('section')?.scrollIntoView({ block: 'start' }); window.scrollBy(0, -52); });
+    await ui.page.getByTestId('toy-density-panel').evaluate((el) => { el.closest('section')?.scrollIntoView({ block: 'start' }); window.scrollBy(0, -52); });
     fs.mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
-    await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-gan-toy.png') });
-    expect(problems).toEqual([]);
+    await ui.page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-gan-toy.png') });
+    expect(ui.problems).toEqual([]);
   }, 300_000);
 
   it('finds the nearest training images of a clicked MNIST GAN sample', async () => {
     // Set-up through the API (the thing under test is the click): a small MLP GAN on 500 MNIST images.
-    const experiment = await api<{ id: number }>('experiments.create', { name: 'GAN memorisation' });
-    const run = await api<{ id: number }>('runs.start', {
+    const experiment = await ui.api<{ id: number }>('experiments.create', { name: 'GAN memorisation' });
+    const run = await ui.api<{ id: number }>('runs.start', {
       experimentId: experiment.id,
       config: { family: 'gan', name: 'gan-mnist-e2e', dataset: { id: 'mnist', trainSize: 500, testSize: 100 }, architecture: { template: 'mlp' }, hyper: { epochs: 1, evalSamples: 0 } },
     });
-    const token = new URL(serve.url).searchParams.get('token')!;
-    await page.goto(`${serve.origin}/?token=${token}#/runs/${run.id}`);
-    await expect.poll(async () => page.getByTestId('run-status').textContent(), { timeout: 180_000, interval: 500 }).toContain('done');
+    const token = new URL(ui.serve.url).searchParams.get('token')!;
+    await ui.page.goto(`${ui.serve.origin}/?token=${token}#/runs/${run.id}`);
+    await expect.poll(async () => ui.page.getByTestId('run-status').textContent(), { timeout: 180_000, interval: 500 }).toContain('done');
 
-    const gallery = page.getByTestId('gallery');
+    const gallery = ui.page.getByTestId('gallery');
     await gallery.getByTestId('gallery-kind-samples').click();
     expect(await gallery.getByTestId('neighbour-hint').textContent()).toContain('Click a sample to find its nearest training images');
     const image = gallery.getByTestId('gallery-image');
@@ -168,7 +133,7 @@ describe('GAN diagnostics from the UI', () => {
     // Row 2, column 3 of the 8×8 grid: cell 10.
     const box = (await image.boundingBox())!;
     await image.click({ position: { x: box.width * (2.5 / 8), y: box.height * (1.5 / 8) } });
-    expect(await page.getByTestId('gallery-zoom').count()).toBe(0);
+    expect(await ui.page.getByTestId('gallery-zoom').count()).toBe(0);
     expect(await gallery.getByTestId('neighbour-of').textContent()).toContain(`step ${step}, row 2, column 3`);
     const result = gallery.getByTestId('neighbour-result');
     await result.waitFor({ timeout: 120_000 });
@@ -182,14 +147,14 @@ describe('GAN diagnostics from the UI', () => {
 
     // The analysis is recorded: it matches the artifact the server wrote for that step and cell.
     const id = Number(await result.getAttribute('data-artifact-id'));
-    const written = (await api<ArtifactInfo[]>('artifacts.list', { runId: run.id })).find((a) => a.id === id)!;
+    const written = (await ui.api<ArtifactInfo[]>('artifacts.list', { runId: run.id })).find((a) => a.id === id)!;
     expect(written.kind).toBe('neighbours');
     expect(written.meta['distances']).toEqual(values);
     // Searched among the 500 images the run trained on, the ones it could have memorised.
     expect((written.meta['trainIndices'] as number[]).every((i) => i >= 0 && i < 500)).toBe(true);
 
     // Interpolation between two samples: pick A and B on the grid, then the generator draws the path.
-    const interp = page.getByTestId('gan-interpolation');
+    const interp = ui.page.getByTestId('gan-interpolation');
     const pickGrid = interp.getByTestId('gan-interpolation-grid');
     await expect.poll(async () => pickGrid.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await interp.getByTestId('gan-interpolate').isDisabled()).toBe(true);
@@ -205,11 +170,11 @@ describe('GAN diagnostics from the UI', () => {
     const interpResult = interp.getByTestId('gan-interpolation-result');
     await interpResult.waitFor({ timeout: 120_000 });
     const interpId = Number(await interpResult.getAttribute('data-artifact-id'));
-    const interpArt = (await api<ArtifactInfo[]>('artifacts.list', { runId: run.id })).find((a) => a.id === interpId)!;
+    const interpArt = (await ui.api<ArtifactInfo[]>('artifacts.list', { runId: run.id })).find((a) => a.id === interpId)!;
     expect(interpArt.kind).toBe('interpolation');
     expect(interpArt.meta['cols']).toBe(7);
     expect(interpArt.meta['cells']).toEqual([0, 63]);
     await expect.poll(async () => interpResult.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBeGreaterThan(7 * 28);
-    expect(problems).toEqual([]);
+    expect(ui.problems).toEqual([]);
   }, 300_000);
 });

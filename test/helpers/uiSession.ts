@@ -1,0 +1,68 @@
+/**
+ * One end-to-end session per test file: `serve` on a fresh data folder and a
+ * Chromium page on it, with what must never happen recorded in `problems`
+ * (console errors, page errors, and any request that leaves 127.0.0.1), and
+ * the serve HTTP API with the printed token for set-up and for checking what
+ * the UI shows. Registers its own beforeAll/afterAll.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './browser';
+import { startServe, type ServeProcess } from './serveProcess';
+import { requireBuilt, tempDir } from './tempDir';
+
+export interface UiSession {
+  readonly serve: ServeProcess;
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly problems: string[];
+  api<T>(method: string, body: unknown): Promise<T>;
+}
+
+export function uiSession(env: Record<string, string> = { LATENT_BACKEND: 'wasm' }): UiSession {
+  let serve: ServeProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  const problems: string[] = [];
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`uiSession: ${what} is used before beforeAll started it`);
+    return v;
+  };
+
+  beforeAll(async () => {
+    requireBuilt();
+    const s = await startServe(tempDir(), env);
+    serve = s;
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('request', (r) => {
+      const url = r.url();
+      if (!url.startsWith(s.origin) && !url.startsWith('ws://127.0.0.1') && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`external request: ${url}`);
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  return {
+    get serve() { return need(serve, 'serve'); },
+    get browser() { return need(browser, 'the browser'); },
+    get page() { return need(page, 'the page'); },
+    problems,
+    async api<T>(method: string, body: unknown): Promise<T> {
+      const s = need(serve, 'serve');
+      const token = new URL(s.url).searchParams.get('token')!;
+      const r = await fetch(`${s.origin}/api/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+      const answer = (await r.json()) as { ok: true; result: T } | { ok: false; error: { message: string } };
+      if (!answer.ok) throw new Error(`${method}: ${answer.error.message}`);
+      return answer.result;
+    },
+  };
+}
