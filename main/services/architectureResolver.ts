@@ -8,7 +8,7 @@ import { ApiError } from '../common/api';
 import type { Architecture, GraphDocument, GraphError, ModelDocument } from '../../workers/common/graph';
 import { GRAPH_VERSION, MODEL_FORMAT } from '../../workers/common/graph';
 import { ganLatentDim, type ClassifierConfig, type RunConfig } from '../../workers/common/runConfig';
-import { checkClassifierOutput, inferShapes } from '../../workers/common/shapes';
+import { checkClassifierOutput, checkSingleInput, inferShapes } from '../../workers/common/shapes';
 import { classifierTemplate } from '../../workers/common/templates';
 import { autoencoderTemplate } from '../../workers/common/autoencoderTemplates';
 import { vaeTemplate } from '../../workers/common/vaeTemplates';
@@ -44,7 +44,8 @@ function resolveClassifier(store: Store, spec: ClassifierConfig['architecture'],
   }
   const report = inferShapes(graph);
   const outputError = report.ok ? checkClassifierOutput(report, dataset.numClasses) : undefined;
-  const errors = outputError ? [...report.errors, outputError] : report.errors;
+  const inputError = report.ok ? checkSingleInput(report, 'A classifier') : undefined;
+  const errors = [...report.errors, ...(outputError ? [outputError] : []), ...(inputError ? [inputError] : [])];
   if (errors.length > 0) refuse(graph.name, errors);
   const input = graph.nodes.find((n) => n.kind === 'input');
   const shape = (input?.params as { shape?: number[] } | undefined)?.shape;
@@ -80,10 +81,17 @@ export function resolveArchitecture(store: Store, config: RunConfig, dataset: Da
       const latentDim = ganLatentDim(config.hyper);
       const dataShape = config.hyper.toy !== undefined ? [2] : shape;
       const a = config.architecture;
-      // The tricks that live in the architecture: the templates insert their layers.
-      const tricks = { minibatchStddev: config.hyper.minibatchStddev, virtualBatchNorm: config.hyper.virtualBatchNorm };
-      const model = 'template' in a ? ganTemplate(a.template, dataShape, latentDim, tricks) : a.model;
-      const errors = checkGeneratorDiscriminator(model, { dataShape, latentDim });
+      // The tricks that live in the architecture, and the conditional variants: the templates insert their layers.
+      const { conditioning } = config.hyper;
+      const numClasses = dataset.numClasses;
+      const options = { minibatchStddev: config.hyper.minibatchStddev, virtualBatchNorm: config.hyper.virtualBatchNorm, conditioning, numClasses };
+      let model: ModelDocument;
+      try {
+        model = 'template' in a ? ganTemplate(a.template, dataShape, latentDim, options) : a.model;
+      } catch (e) {
+        throw new ApiError('bad-request', (e as Error).message, [`architecture.template: ${(e as Error).message}`]);
+      }
+      const errors = checkGeneratorDiscriminator(model, { dataShape, latentDim, conditioning, numClasses });
       if (errors.length > 0) refuse(model.name, errors);
       return { architecture: model, architectureId: null, architectureVersion: null };
     }

@@ -195,7 +195,10 @@ function ganOutputChart(loss: string): EpochChartSpec {
  * gradient norms; for the 2-D toys mode coverage, mode distance and the
  * share of points near a mode; for images the reference classifier's
  * measures (classes present, inception score against the real images',
- * Fréchet distance, class KL) once the run has logged them.
+ * Fréchet distance, class KL) once the run has logged them. Conditional
+ * runs (params.conditioning cgan / acgan) add how often the samples are of
+ * the class asked for (conditional_accuracy), and AC-GAN its
+ * discriminator's class accuracy on real and generated images per step.
  */
 export function ganCharts(
   params: Record<string, ParamValue>,
@@ -267,7 +270,29 @@ export function ganCharts(
       keys: [k('class_kl', 'KL(samples ‖ data)')],
     });
   }
+  const conditioning = ganConditioningOf(params);
+  const chance: RefLine = { y: 1 / classes, label: `chance (1/${classes})` };
+  if (conditioning !== 'none' && has('conditional_accuracy')) {
+    charts.push({
+      testId: 'gan-conditional-accuracy-chart', title: 'Samples of the class asked for (reference classifier)', xName: 'step', yName: 'agreement', percent: true,
+      keys: [k('conditional_accuracy', 'conditional accuracy')], refLine: chance, yRange: [0, 1],
+      caption: 'How often the reference classifier finds, in a sample, the class the generator was asked for (labels drawn uniformly): the conditioning at work. At chance (dashed) the generator ignores its label.',
+    });
+  }
+  if (conditioning === 'acgan' || has('d_class_accuracy')) {
+    charts.push({
+      testId: 'gan-class-accuracy-chart', title: 'AC-GAN: the discriminator’s class accuracy per step', xName: 'step', yName: 'accuracy', percent: true,
+      keys: [k('d_class_accuracy', 'real images'), k('g_class_accuracy', 'generated (class asked for)')], refLine: chance, yRange: [0, 1],
+      caption: 'D’s class head on the real batch, and on the generator’s batch against the labels it was asked for. Generated far above real (and above the reference classifier’s agreement) means G fools D’s classifier rather than drawing the class.',
+    });
+  }
   return charts;
+}
+
+/** The GAN conditioning of a run's params ('none' when absent). */
+export function ganConditioningOf(params: Record<string, ParamValue>): 'none' | 'cgan' | 'acgan' {
+  const v = params['conditioning'];
+  return v === 'cgan' || v === 'acgan' ? v : 'none';
 }
 
 export interface ModeCollapseStatus {

@@ -25,7 +25,7 @@ export const runFormFields = [
   'decoder', 'binarize', 'decoderVariance', 'beta', 'klWarmupEpochs', 'activeUnitThreshold',
   'components',
   'ganData', 'ganLoss', 'dSteps', 'labelSmoothing', 'smoothNegatives', 'clipValue', 'gpWeight',
-  'unrollSteps', 'unrollGradient', 'minibatchStddev', 'virtualBatchNorm',
+  'unrollSteps', 'unrollGradient', 'minibatchStddev', 'virtualBatchNorm', 'conditioning', 'auxWeight',
   'epochs', 'batchSize', 'optimizer', 'learningRate', 'learningRateD', 'momentum', 'beta1', 'validationSplit', 'seed', 'sampleEverySteps',
   'toyStepsPerEpoch', 'evalSamples', 'referenceTemplate', 'referenceEpochs',
   'name',
@@ -57,7 +57,7 @@ export function isFamily(v: string): v is Family {
 /** Fields outside `hyper` in the config. */
 const configLevelFields = new Set<RunFormField>(['family', 'dataset', 'trainSize', 'testSize', 'template', 'name']);
 /** Fields the value of which is picked from a list (sent as typed, never as numbers). */
-const choiceFields = new Set<RunFormField>(['family', 'dataset', 'template', 'variant', 'loss', 'noise', 'decoder', 'binarize', 'optimizer', 'ganData', 'ganLoss', 'referenceTemplate', 'unrollGradient']);
+const choiceFields = new Set<RunFormField>(['family', 'dataset', 'template', 'variant', 'loss', 'noise', 'decoder', 'binarize', 'optimizer', 'ganData', 'ganLoss', 'referenceTemplate', 'unrollGradient', 'conditioning']);
 /** Yes/no fields: the form holds 'true' / 'false', the config a boolean. */
 const booleanFields = new Set<RunFormField>(['smoothNegatives', 'minibatchStddev', 'virtualBatchNorm']);
 const hyperFields = new Set<RunFormField>(runFormFields.filter((f) => !configLevelFields.has(f)));
@@ -113,6 +113,8 @@ export const runFormFieldSpecs: Readonly<Record<RunFormField, RunFormFieldSpec>>
   unrollGradient: { label: 'Unrolled gradient', group: 'model', control: 'select', hint: 'second: the paper’s; first: cheaper' },
   minibatchStddev: { label: 'Minibatch stddev in D', group: 'model', control: 'select', hint: 'D sees how varied a batch is' },
   virtualBatchNorm: { label: 'Virtual batch norm in G', group: 'model', control: 'select', hint: 'a fixed reference batch’s statistics' },
+  conditioning: { label: 'Class conditioning', group: 'model', control: 'select', hint: 'G (and D) get the class label' },
+  auxWeight: { label: 'Class loss weight', group: 'model', control: 'text', inputmode: 'decimal', hint: 'AC-GAN: weight of the class cross-entropy' },
   epochs: { label: 'Epochs', group: 'training', control: 'text', inputmode: 'numeric' },
   batchSize: { label: 'Batch size', group: 'training', control: 'text', inputmode: 'numeric' },
   optimizer: { label: 'Optimizer', group: 'training', control: 'select' },
@@ -157,6 +159,7 @@ const fixedOptions: Partial<Record<RunFormField, readonly string[]>> = {
   unrollGradient: ganHyperSchema.shape.unrollGradient.unwrap().options,
   minibatchStddev: ['false', 'true'],
   virtualBatchNorm: ['false', 'true'],
+  conditioning: ganHyperSchema.shape.conditioning.unwrap().options,
   referenceTemplate: ganHyperSchema.shape.referenceTemplate.unwrap().options,
 };
 
@@ -170,6 +173,7 @@ const optionLabels: Partial<Record<RunFormField, Readonly<Record<string, string>
   unrollGradient: { 'second-order': 'second order', 'first-order': 'first order (cheaper)' },
   minibatchStddev: { false: 'no', true: 'yes' },
   virtualBatchNorm: { false: 'no', true: 'yes' },
+  conditioning: { none: 'none (unconditional)', cgan: 'conditional GAN (label to G and D)', acgan: 'AC-GAN (D predicts the class)' },
   referenceTemplate: { lenet: 'LeNet-5', mlp: 'MLP (faster)' },
 };
 
@@ -201,8 +205,9 @@ const isWassersteinLoss = (loss: string): boolean => loss === 'wgan' || loss ===
  * A GAN's fields: the toys replace the dataset (no dataset, sizes or
  * reference classifier; steps per epoch instead); the loss decides label
  * smoothing (not for the WGAN critics), the clip value (wgan) and the
- * gradient penalty (wgan-gp), unrolling its gradient; β₁ is Adam's. No
- * validation split (unused).
+ * gradient penalty (wgan-gp), unrolling its gradient; β₁ is Adam's. Class
+ * conditioning needs labels, so only image data shows it (a toy sends none);
+ * the class-loss weight only for AC-GAN. No validation split (unused).
  */
 function ganVisibleFields(form: RunFormState): RunFormField[] {
   const toy = ganToy(form) !== null;
@@ -211,6 +216,10 @@ function ganVisibleFields(form: RunFormState): RunFormField[] {
   out.push('template', 'ganLoss', 'latentDim', 'dSteps', 'unrollSteps');
   if (numeric(form.unrollSteps) !== 0) out.push('unrollGradient');
   out.push('minibatchStddev', 'virtualBatchNorm');
+  if (!toy) {
+    out.push('conditioning');
+    if (form.conditioning === 'acgan') out.push('auxWeight');
+  }
   if (!isWassersteinLoss(form.ganLoss)) out.push('labelSmoothing', 'smoothNegatives');
   if (form.ganLoss === 'wgan') out.push('clipValue');
   if (form.ganLoss === 'wgan-gp') out.push('gpWeight');
@@ -272,6 +281,12 @@ const ganLossHints: Readonly<Record<string, string>> = {
   'wgan-gp': 'critic; gradient penalty',
 };
 
+const conditioningHints: Readonly<Record<string, string>> = {
+  none: 'G gets noise only',
+  cgan: 'G and D get the label (Mirza & Osindero)',
+  acgan: 'G gets the label, D predicts it (Odena et al.)',
+};
+
 export function fieldLabel(field: RunFormField, form: Pick<RunFormState, 'family'>): string {
   return (form.family === 'gan' ? ganLabels[field] : undefined) ?? runFormFieldSpecs[field].label;
 }
@@ -282,6 +297,7 @@ export function fieldHint(field: RunFormField, form: RunFormState): string | und
     const toy = ganToy(form);
     if (field === 'latentDim') return `empty = ${ganLatentDim({ latentDim: undefined, toy: toy ?? undefined })}`;
     if (field === 'ganLoss') return ganLossHints[form.ganLoss];
+    if (field === 'conditioning') return conditioningHints[form.conditioning];
     if (field === 'learningRate') return 'the generator’s';
     if (field === 'epochs' && toy !== null) return 'of “steps per epoch” steps';
     if (field === 'epochs') return 'passes of D over the images';

@@ -3,11 +3,14 @@
  * workers, the reference classifier): the family's fields in the new-run
  * form (the loss decides the clip value and the gradient penalty, a 2-D toy
  * picks the toy template and drops the dataset fields, smoothing the
- * negative labels warns, a bad noise size is refused inline), then a small
- * DCGAN on 512 MNIST images started from the form: D(x) and D(G(z)) reach
- * their chart with the ½ equilibrium line, the samples grid's step slider
- * grows while it trains, and the reference classifier's class histogram and
- * coverage chart appear — with no console errors or external requests.
+ * negative labels warns, a bad noise size is refused inline, class
+ * conditioning is offered for images only and the AC-GAN weight for AC-GAN
+ * only), then a small class-conditional DCGAN (cgan) on 512 MNIST images
+ * started from the form: D(x) and D(G(z)) reach their chart with the ½
+ * equilibrium line, the samples grid's step slider grows while it trains,
+ * the grid has one row per class labelled 0–9, and the reference
+ * classifier's class histogram, coverage chart and conditional accuracy
+ * appear — with no console errors or external requests.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -59,6 +62,7 @@ describe('GAN run from the UI', () => {
     await ui.page.getByTestId('field-toyStepsPerEpoch').waitFor();
     expect(await count('field-trainSize')).toBe(0);
     expect(await count('field-evalSamples')).toBe(0);
+    expect(await count('field-conditioning')).toBe(0); // a toy has no labels
     await ui.page.getByTestId('field-ganData').selectOption('dataset');
     await expect.poll(async () => ui.page.getByTestId('field-template').inputValue()).toBe('mlp');
     await ui.page.getByTestId('field-trainSize').waitFor();
@@ -83,7 +87,14 @@ describe('GAN run from the UI', () => {
     await ui.page.getByTestId('field-evalSamples').fill('50');
     await expect.poll(async () => ui.page.getByTestId('error-evalSamples').textContent()).toContain('between 100 and 10000');
 
-    // ---- a small DCGAN: seconds of wasm, the fast reference classifier ----
+    // Class conditioning: the AC-GAN weight only for AC-GAN.
+    expect(await count('field-auxWeight')).toBe(0);
+    await ui.page.getByTestId('field-conditioning').selectOption('acgan');
+    await ui.page.getByTestId('field-auxWeight').waitFor();
+    await ui.page.getByTestId('field-conditioning').selectOption('cgan');
+    await expect.poll(() => count('field-auxWeight')).toBe(0);
+
+    // ---- a small class-conditional DCGAN: seconds of wasm, the fast reference classifier ----
     await ui.page.getByTestId('field-template').selectOption('dcgan');
     await ui.page.getByTestId('field-trainSize').fill(String(TRAIN));
     await ui.page.getByTestId('field-testSize').fill('200');
@@ -93,7 +104,7 @@ describe('GAN run from the UI', () => {
     await ui.page.getByTestId('field-evalSamples').fill('100');
     await ui.page.getByTestId('field-referenceTemplate').selectOption('mlp');
     await ui.page.getByTestId('field-referenceEpochs').fill('1');
-    await ui.page.getByTestId('field-name').fill('dcgan-e2e');
+    await ui.page.getByTestId('field-name').fill('cdcgan-e2e');
     await expect.poll(async () => ui.page.getByTestId('start-run').isDisabled()).toBe(false);
     await ui.page.getByTestId('start-run').click();
 
@@ -112,6 +123,10 @@ describe('GAN run from the UI', () => {
     await expect.poll(async () => Number(await slider.getAttribute('max')), { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(1);
     await expect.poll(async () => ui.page.getByTestId('run-status').textContent(), { timeout: 60_000, interval: 500 }).toContain('done');
     await expect.poll(async () => Number(await slider.getAttribute('max')), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    // The class-conditional grid: a row per class, named.
+    const rowLabels = gallery.getByTestId('gallery-row-labels').locator('span');
+    await expect.poll(() => rowLabels.count(), { timeout: 10_000 }).toBe(10);
+    expect(await rowLabels.allTextContents()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
 
     // Every step's D(x) and D(G(z)), both losses, both gradient norms.
     await expect.poll(() => points('gan-d-output-chart'), { timeout: 10_000 }).toBe(2 * STEPS);
@@ -123,6 +138,8 @@ describe('GAN run from the UI', () => {
     expect(await ui.page.getByTestId('gan-coverage-chart').getAttribute('data-ref-line')).toBe('10');
     await expect.poll(() => points('gan-quality-chart'), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     await expect.poll(() => points('gan-fid-chart'), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => points('gan-conditional-accuracy-chart'), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await ui.page.getByTestId('gan-conditional-accuracy-chart').getAttribute('data-ref-line')).toBe('0.1');
     const histogram = ui.page.getByTestId('gan-class-histogram-panel');
     await expect.poll(() => points('gan-class-histogram'), { timeout: 10_000 }).toBe(10);
     expect(Number(await histogram.getAttribute('data-steps'))).toBeGreaterThanOrEqual(2);

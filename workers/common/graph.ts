@@ -2,6 +2,13 @@
  * The architecture graph document: layers as nodes with typed parameters,
  * edges as the tensors between them. This is the one format the editor edits,
  * the database stores and the worker compiles.
+ *
+ * Inputs and outputs: a graph has one or more `input` nodes, each with a
+ * role `name` (param, default 'x', unique in the graph: e.g. 'z' and 'y' for
+ * a conditional generator's noise and label). A compiled model takes its
+ * inputs in the input nodes' DOCUMENT order (ShapeReport.inputs lists them in
+ * that order, with their names), so callers feed by name, never by
+ * position. A graph has exactly one output: its single sink.
  */
 import { z } from 'zod';
 
@@ -22,7 +29,11 @@ export const graphNodeSchema = z.object({
 export const graphEdgeSchema = z.object({
   from: nodeIdSchema,
   to: nodeIdSchema,
-  /** Input slot of the target, for layers with several inputs (concat, add). */
+  /**
+   * Input slot of the target. Single-input layers take port 0 only; a
+   * `concat` takes ports 0..n−1 (2 ≤ n ≤ 16), every one filled exactly once,
+   * and joins its inputs in port order.
+   */
   toPort: z.number().int().min(0).max(16).default(0),
 }).strict();
 
@@ -86,9 +97,11 @@ export type GraphErrorCode =
   | 'dangling-edge'
   | 'cycle'
   | 'no-input'
-  | 'multiple-inputs'
+  | 'duplicate-input-name'
   | 'missing-input'
   | 'too-many-inputs'
+  | 'duplicate-port'
+  | 'bad-port'
   | 'unreachable'
   | 'shape-mismatch'
   | 'kernel-too-large'
@@ -104,11 +117,21 @@ export interface GraphError {
   hint: string;
 }
 
+/** One input of a graph: the model's inputs are these, in this (document) order. */
+export interface GraphInputInfo {
+  nodeId: string;
+  /** The input's role name (the input node's `name` param; 'x' by default). */
+  name: string;
+  shape: Shape;
+}
+
 export interface ShapeReport {
   ok: boolean;
   errors: GraphError[];
   /** Per node, in topological order; only nodes whose shape could be inferred. */
   nodes: NodeShapeInfo[];
+  /** The input nodes whose parameters are valid, in document order: the compiled model's input order. */
+  inputs: GraphInputInfo[];
   /** Id of the graph's single output node (the sink), when there is exactly one. */
   outputNodeId?: string;
   outputShape?: Shape;

@@ -12,10 +12,24 @@ const positiveInt = (max: number) => z.number().int().min(1).max(max);
 const pair = z.union([positiveInt(512), z.tuple([positiveInt(512), positiveInt(512)])]);
 export const paddingSchema = z.enum(['valid', 'same']);
 
+/** The role name of an input node that does not set one. */
+export const DEFAULT_INPUT_NAME = 'x';
+export const inputNameSchema = z.string().min(1).max(32).regex(/^[a-z][A-Za-z0-9_]*$/, 'input names start with a lower-case letter, then letters, digits or "_"');
+
+/** Inputs a concat layer joins (on ports 0..n−1). */
+export const CONCAT_MIN_INPUTS = 2;
+export const CONCAT_MAX_INPUTS = 16;
+
 export const layerParamSchemas = {
   input: z.object({
     /** Shape of one example, without the batch dimension, e.g. [28, 28, 1]. */
     shape: z.array(positiveInt(1_000_000)).min(1).max(4),
+    /**
+     * The input's role, unique in its graph: what the caller feeds it by
+     * (a conditional GAN's generator has 'z' and 'y', its discriminator 'x'
+     * and 'y'). Single-input graphs keep the default.
+     */
+    name: inputNameSchema.default(DEFAULT_INPUT_NAME),
   }).strict(),
   dense: z.object({
     units: positiveInt(65_536),
@@ -66,6 +80,14 @@ export const layerParamSchemas = {
     targetShape: z.array(positiveInt(1_000_000)).min(1).max(4),
   }).strict(),
   /**
+   * Joins 2–16 inputs (edges to ports 0..n−1, in port order) along the LAST
+   * axis (features, or channels of [h, w, c] maps): every other axis must
+   * agree. No weights. E.g. a conditional generator's noise [64] with its
+   * one-hot label [10] → [74]; an image [28, 28, 1] with a label map
+   * [28, 28, 1] → [28, 28, 2].
+   */
+  concat: z.object({}).strict(),
+  /**
    * Minibatch standard deviation (Karras et al. 2018): the standard deviation
    * of every feature over a group of examples, averaged over the features,
    * appended to each example of the group as one more channel ([h, w, c] →
@@ -94,6 +116,13 @@ export type LayerParams<K extends LayerKind> = z.output<(typeof layerParamSchema
 
 export function isLayerKind(kind: string): kind is LayerKind {
   return Object.prototype.hasOwnProperty.call(layerParamSchemas, kind);
+}
+
+/** How many incoming edges a layer kind takes (input nodes none, concat 2–16, every other layer one, on port 0). */
+export function layerArity(kind: LayerKind): { min: number; max: number } {
+  if (kind === 'input') return { min: 0, max: 0 };
+  if (kind === 'concat') return { min: CONCAT_MIN_INPUTS, max: CONCAT_MAX_INPUTS };
+  return { min: 1, max: 1 };
 }
 
 /** Normalise a `number | [number, number]` parameter to a pair. */

@@ -154,6 +154,18 @@ export type GanLoss = z.infer<typeof ganLossSchema>;
 export const toyDatasetSchema = z.enum(['ring8', 'grid25']);
 export type ToyDataset = z.infer<typeof toyDatasetSchema>;
 
+/**
+ * Class-conditional GANs. 'cgan' (Mirza & Osindero 2014): the generator takes
+ * noise z and a one-hot label y, the discriminator the example and y, and
+ * outputs one logit. 'acgan' (Odena et al. 2017): the generator as in cgan;
+ * the discriminator takes only the example and outputs 1 + numClasses values
+ * (the source logit, then class logits), and both networks also minimise the
+ * class cross-entropy (weight auxWeight). Real batches carry their labels;
+ * fake ones get labels drawn uniformly from the seed.
+ */
+export const ganConditioningSchema = z.enum(['none', 'cgan', 'acgan'], { error: "conditioning must be 'none', 'cgan' or 'acgan'" });
+export type GanConditioning = z.infer<typeof ganConditioningSchema>;
+
 const probability01 = (name: string) => z.number({ error: `${name} must be a number` }).gt(0, `${name} must be greater than 0`).max(1, `${name} must be at most 1`);
 
 export const ganHyperSchema = z.object({
@@ -208,8 +220,22 @@ export const ganHyperSchema = z.object({
   minibatchStddev: z.boolean({ error: 'minibatchStddev must be true or false' }).default(false),
   /** Virtual batch norm (Salimans et al. 2016): the generator's batch norms use the statistics of a fixed reference batch of noise (drawn once from the seed) with each example. */
   virtualBatchNorm: z.boolean({ error: 'virtualBatchNorm must be true or false' }).default(false),
-}).strict();
+  /** Class-conditional GAN (see ganConditioningSchema): the templates get the label inputs (and AC-GAN's class outputs). Image datasets only. */
+  conditioning: ganConditioningSchema.default('none'),
+  /** AC-GAN: weight of the class cross-entropy in both networks' losses (Odena et al. 2017 use 1). */
+  auxWeight: z.number({ error: 'auxWeight must be a number' }).min(0, 'auxWeight must be ≥ 0').max(100, 'auxWeight must be at most 100').default(1),
+}).strict().superRefine((h, ctx) => {
+  if (h.toy !== undefined && h.conditioning !== 'none') {
+    ctx.addIssue({
+      code: 'custom', path: ['conditioning'],
+      message: `conditioning '${h.conditioning}' needs class labels, and the 2-D toy mixture ${h.toy} has none: use conditioning 'none' with a toy, or train on an image dataset`,
+    });
+  }
+});
 export type GanHyper = z.output<typeof ganHyperSchema>;
+
+/** Whether a GAN run is class-conditional (its generator takes a label). */
+export const isConditional = (hyper: Pick<GanHyper, 'conditioning'>): boolean => hyper.conditioning !== 'none';
 
 /** The noise size a GAN run uses: latentDim, else 2 for the 2-D toys and 64 for images. */
 export function ganLatentDim(hyper: Pick<GanHyper, 'latentDim' | 'toy'>): number {

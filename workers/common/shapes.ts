@@ -3,18 +3,25 @@
  * it on every change, the services before queueing a run, the worker before
  * compiling. Errors are returned, never thrown, each naming its node and
  * saying how to fix it.
+ *
+ * Structure rules: one or more input nodes with unique role names (the
+ * report's `inputs`, in document order, is the compiled model's input order);
+ * every other node is reachable from an input; every layer takes its
+ * incoming edges on ports as its kind says (layerArity: one on port 0, or a
+ * concat's 2–16 on ports 0..n−1, each filled once); exactly one sink.
  */
 import type { z } from 'zod';
 import {
   graphDocumentSchema,
   type GraphDocument,
   type GraphError,
+  type GraphInputInfo,
   type GraphNode,
   type NodeShapeInfo,
   type Shape,
   type ShapeReport,
 } from './graph';
-import { isLayerKind, layerParamSchemas, toPair, type LayerKind, type LayerParams } from './layers';
+import { CONCAT_MAX_INPUTS, isLayerKind, layerArity, layerParamSchemas, toPair, type LayerKind, type LayerParams } from './layers';
 
 /** A node whose kind and parameters are valid, with its parameters parsed (defaults applied). */
 export type ParsedNode = { [K in LayerKind]: { id: string; kind: K; params: LayerParams<K> } }[LayerKind];
@@ -23,8 +30,8 @@ export interface GraphAnalysis {
   report: ShapeReport;
   /** Nodes with valid kind and params, in topological order (only when the graph has no cycle). */
   order: ParsedNode[];
-  /** The id of each node's single input node. */
-  inputOf: Record<string, string>;
+  /** The ids of each layer's input nodes, by port (only for layers whose edges are well formed). */
+  inputsOf: Record<string, string[]>;
 }
 
 const MAX_ELEMENTS = 2 ** 31 - 1;
@@ -135,11 +142,53 @@ function upSampling2dShape(node: ParsedNode & { kind: 'upSampling2d' }, input: S
   return { shape: [h * sh, w * sw, c], params: 0 };
 }
 
-function nodeShape(node: ParsedNode, input: Shape | undefined): ShapeResult {
+/**
+ * A concat's output: its inputs (by port) joined along the last axis. All
+ * must have the same rank and agree on every other axis; the error names
+ * the first port that does not agree with port 0.
+ */
+function concatShape(node: ParsedNode & { kind: 'concat' }, inputs: readonly Shape[], from: readonly string[]): ShapeResult {
+  const label = `concat '${node.id}'`;
+  const first = inputs[0]!;
+  for (let p = 1; p < inputs.length; p++) {
+    const s = inputs[p]!;
+    const what = `port ${p} ('${from[p]}') is ${fmtShape(s)} but port 0 ('${from[0]}') is ${fmtShape(first)}`;
+    if (s.length !== first.length) {
+      return {
+        params: 0,
+        error: {
+          code: 'shape-mismatch', nodeId: node.id,
+          message: `${label}: ${what}; a concat joins inputs of the same rank`,
+          hint: first.length === 3 || s.length === 3
+            ? "Flatten the image first, or turn the vector into an [height, width, 1] map (dense to height·width units, then reshape) to join it as a channel"
+            : 'Reshape the inputs to the same rank',
+        },
+      };
+    }
+    const bad = s.slice(0, -1).findIndex((d, i) => d !== first[i]);
+    if (bad >= 0) {
+      return {
+        params: 0,
+        error: {
+          code: 'shape-mismatch', nodeId: node.id,
+          message: `${label}: ${what}; every axis but the last must agree (axis ${bad} differs)`,
+          hint: `Resize the input on port ${p} to ${fmtShape([...first.slice(0, -1), s[s.length - 1]!])}, or join other tensors`,
+        },
+      };
+    }
+  }
+  const last = inputs.reduce((a, s) => a + s[s.length - 1]!, 0);
+  return { shape: [...first.slice(0, -1), last], params: 0 };
+}
+
+function nodeShape(node: ParsedNode, inputs: readonly Shape[], from: readonly string[]): ShapeResult {
   const label = `${node.kind} '${node.id}'`;
+  const input: Shape | undefined = inputs[0];
   switch (node.kind) {
     case 'input':
       return { shape: [...node.params.shape], params: 0 };
+    case 'concat':
+      return concatShape(node, inputs, from);
     case 'dense': {
       if (!input) return { params: 0 };
       if (input.length !== 1) {
@@ -254,8 +303,8 @@ export function analyzeGraph(doc: GraphDocument): GraphAnalysis {
     parsed.set(node.id, { id: node.id, kind: node.kind, params: result.data } as ParsedNode);
   }
 
-  // Edges.
-  const incoming = new Map<string, string[]>();
+  // Edges: per target, its sources by port.
+  const incoming = new Map<string, { from: string; port: number }[]>();
   const outgoing = new Map<string, string[]>();
   for (const id of byId.keys()) { incoming.set(id, []); outgoing.set(id, []); }
   for (const e of doc.edges) {
@@ -268,46 +317,81 @@ export function analyzeGraph(doc: GraphDocument): GraphAnalysis {
       });
       continue;
     }
-    incoming.get(e.to)!.push(e.from);
+    incoming.get(e.to)!.push({ from: e.from, port: e.toPort });
     outgoing.get(e.from)!.push(e.to);
   }
 
-  // Input node.
+  // Input nodes, and their role names (unique).
   const inputs = [...byId.values()].filter((n) => n.kind === 'input');
+  const inputInfos: GraphInputInfo[] = [];
   if (inputs.length === 0) {
     errors.push({ code: 'no-input', message: 'The graph has no input node', hint: "Add an 'input' node with the shape of one example, e.g. [28, 28, 1]" });
-  } else if (inputs.length > 1) {
-    for (const n of inputs.slice(1)) {
+  }
+  const nameOwner = new Map<string, string>();
+  for (const n of inputs) {
+    const p = parsed.get(n.id);
+    if (!p || p.kind !== 'input') continue;
+    const owner = nameOwner.get(p.params.name);
+    if (owner !== undefined) {
       errors.push({
-        code: 'multiple-inputs', nodeId: n.id,
-        message: `The graph has ${inputs.length} input nodes ('${inputs.map((i) => i.id).join("', '")}'); only one is supported`,
-        hint: `Remove input '${n.id}' or merge the branches`,
+        code: 'duplicate-input-name', nodeId: n.id,
+        message: `Inputs '${owner}' and '${n.id}' are both named '${p.params.name}'`,
+        hint: `Give input '${n.id}' another name (its 'name' parameter): a graph's inputs are fed by name`,
       });
+      continue;
     }
+    nameOwner.set(p.params.name, n.id);
+    inputInfos.push({ nodeId: n.id, name: p.params.name, shape: [...p.params.shape] });
   }
 
-  // Arity.
-  const inputOf: Record<string, string> = {};
+  // Arity and ports.
+  const inputsOf: Record<string, string[]> = {};
   const arityBad = new Set<string>();
+  const list = (ids: readonly string[]): string => ids.map((s) => `'${s}'`).join(', ');
   for (const [id, node] of byId) {
     const ins = incoming.get(id)!;
+    const bad = (e: GraphError): void => { arityBad.add(id); errors.push(e); };
     if (node.kind === 'input') {
-      if (ins.length > 0) {
-        arityBad.add(id);
-        errors.push({ code: 'too-many-inputs', nodeId: id, message: `Input node '${id}' has incoming edges from ${ins.map((s) => `'${s}'`).join(', ')}`, hint: 'Input nodes take no inputs: delete those edges' });
+      if (ins.length > 0) bad({ code: 'too-many-inputs', nodeId: id, message: `Input node '${id}' has incoming edges from ${list(ins.map((i) => i.from))}`, hint: 'Input nodes take no inputs: delete those edges' });
+      continue;
+    }
+    const { min, max } = isLayerKind(node.kind) ? layerArity(node.kind) : { min: 1, max: 1 };
+    if (ins.length === 0) {
+      bad({ code: 'missing-input', nodeId: id, message: `${node.kind} '${id}' has no input`, hint: `Connect a layer's output to '${id}'` });
+      continue;
+    }
+    if (max === 1) {
+      const off = ins.find((i) => i.port !== 0);
+      if (off) {
+        bad({ code: 'bad-port', nodeId: id, message: `${node.kind} '${id}' takes one input, on port 0, but the edge from '${off.from}' goes to port ${off.port}`, hint: `Connect '${off.from}' to port 0 of '${id}'` });
+      } else if (ins.length > 1) {
+        bad({ code: 'too-many-inputs', nodeId: id, message: `${node.kind} '${id}' has ${ins.length} inputs (${list(ins.map((i) => i.from))}) but takes exactly one`, hint: `Keep one incoming edge of '${id}', or join them first with a concat layer` });
+      } else {
+        inputsOf[id] = [ins[0]!.from];
       }
-    } else if (ins.length === 0) {
-      arityBad.add(id);
-      errors.push({ code: 'missing-input', nodeId: id, message: `${node.kind} '${id}' has no input`, hint: `Connect a layer's output to '${id}'` });
-    } else if (ins.length > 1) {
-      arityBad.add(id);
-      errors.push({ code: 'too-many-inputs', nodeId: id, message: `${node.kind} '${id}' has ${ins.length} inputs (${ins.map((s) => `'${s}'`).join(', ')}) but takes exactly one`, hint: `Keep one incoming edge of '${id}'` });
+      continue;
+    }
+    // Several inputs (concat): ports 0..n−1, each exactly once.
+    const byPort = new Map<number, string[]>();
+    for (const i of ins) byPort.set(i.port, [...(byPort.get(i.port) ?? []), i.from]);
+    const dup = [...byPort].find(([, froms]) => froms.length > 1);
+    const tooHigh = ins.find((i) => i.port >= max);
+    const ports = [...byPort.keys()].sort((a, b) => a - b);
+    const gap = Array.from({ length: (ports[ports.length - 1] ?? 0) + 1 }, (_, p) => p).find((p) => !byPort.has(p));
+    if (dup) {
+      bad({ code: 'duplicate-port', nodeId: id, message: `${node.kind} '${id}' has ${dup[1].length} inputs on port ${dup[0]} (${list(dup[1])})`, hint: `Give each input of '${id}' its own port (toPort 0, 1, 2, …)` });
+    } else if (tooHigh) {
+      bad({ code: 'bad-port', nodeId: id, message: `${node.kind} '${id}' joins at most ${CONCAT_MAX_INPUTS} inputs (ports 0–${max - 1}), but the edge from '${tooHigh.from}' goes to port ${tooHigh.port}`, hint: `Use ports 0–${max - 1}, or join in two steps` });
+    } else if (gap !== undefined) {
+      bad({ code: 'missing-input', nodeId: id, message: `${node.kind} '${id}' has inputs on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} but nothing on port ${gap}`, hint: `Connect a layer to port ${gap} of '${id}', or renumber its ports from 0 without gaps` });
+    } else if (ins.length < min) {
+      bad({ code: 'missing-input', nodeId: id, message: `${node.kind} '${id}' has ${ins.length} input but joins ${min} to ${max}`, hint: `Connect a second layer to port 1 of '${id}', or delete it` });
     } else {
-      inputOf[id] = ins[0]!;
+      inputsOf[id] = ports.map((p) => byPort.get(p)![0]!);
     }
   }
 
-  // Topological order (Kahn); nodes left over are on or behind a cycle.
+  // Topological order (Kahn, counting every edge); nodes left over are on or behind a cycle.
   const indeg = new Map<string, number>();
   for (const [id, ins] of incoming) indeg.set(id, ins.length);
   const queue = doc.nodes.filter((n) => byId.get(n.id) === n && indeg.get(n.id) === 0).map((n) => n.id);
@@ -327,30 +411,34 @@ export function analyzeGraph(doc: GraphDocument): GraphAnalysis {
     errors.push({
       code: 'cycle', nodeId: inCycle[0],
       message: `The graph has a cycle through ${inCycle.map((id) => `'${id}'`).join(', ')}`,
-      hint: 'Remove an edge so that data flows one way from the input to the output',
+      hint: 'Remove an edge so that data flows one way from the inputs to the output',
     });
   }
 
-  // Reachability from the input.
+  // Reachability from the inputs; an input that feeds nothing is an error of its own.
   const reachable = new Set<string>();
-  const root = inputs[0];
-  if (root) {
-    const stack = [root.id];
-    while (stack.length) {
-      const id = stack.pop()!;
-      if (reachable.has(id)) continue;
-      reachable.add(id);
-      stack.push(...outgoing.get(id)!);
-    }
+  const stack = inputs.map((n) => n.id);
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (reachable.has(id)) continue;
+    reachable.add(id);
+    stack.push(...outgoing.get(id)!);
+  }
+  const unusedInputs = new Set(byId.size > 1 ? inputs.filter((n) => outgoing.get(n.id)!.length === 0).map((n) => n.id) : []);
+  for (const id of unusedInputs) {
+    errors.push({ code: 'unreachable', nodeId: id, message: `Input '${id}' feeds nothing`, hint: `Connect input '${id}' to a layer (e.g. a concat) or delete it` });
+  }
+  if (inputs.length > 0) {
+    const from = inputs.length === 1 ? `input '${inputs[0]!.id}'` : `any of the inputs (${list(inputs.map((n) => n.id))})`;
     for (const id of byId.keys()) {
       if (!reachable.has(id) && !arityBad.has(id) && byId.get(id)!.kind !== 'input') {
-        errors.push({ code: 'unreachable', nodeId: id, message: `Node '${id}' cannot be reached from input '${root.id}'`, hint: `Connect '${id}' to the graph or delete it` });
+        errors.push({ code: 'unreachable', nodeId: id, message: `Node '${id}' cannot be reached from ${from}`, hint: `Connect '${id}' to the graph or delete it` });
       }
     }
   }
 
-  // Single sink.
-  const sinks = [...byId.keys()].filter((id) => outgoing.get(id)!.length === 0);
+  // Single sink (an unused input is reported above, not as an output).
+  const sinks = [...byId.keys()].filter((id) => outgoing.get(id)!.length === 0 && !unusedInputs.has(id));
   let outputNodeId: string | undefined;
   if (sinks.length === 1) {
     outputNodeId = sinks[0];
@@ -373,10 +461,10 @@ export function analyzeGraph(doc: GraphDocument): GraphAnalysis {
     if (!node) continue;
     order.push(node);
     if (arityBad.has(id)) continue;
-    const from = inputOf[id];
-    const inShape = from === undefined ? undefined : shapes.get(from);
-    if (node.kind !== 'input' && inShape === undefined) continue;
-    const r = nodeShape(node, inShape);
+    const from = inputsOf[id] ?? [];
+    const inShapes = from.map((f) => shapes.get(f));
+    if (node.kind !== 'input' && (from.length === 0 || inShapes.some((s) => s === undefined))) continue;
+    const r = nodeShape(node, inShapes as Shape[], from);
     if (r.error) { errors.push(r.error); continue; }
     if (!r.shape) continue;
     if (r.shape.some((d) => d < 1) || product(r.shape) > MAX_ELEMENTS) {
@@ -395,12 +483,13 @@ export function analyzeGraph(doc: GraphDocument): GraphAnalysis {
     ok: errors.length === 0,
     errors,
     nodes,
+    inputs: inputInfos,
     totalParams,
     totalActivationsPerExample: totalActivations,
   };
   if (outputNodeId !== undefined) report.outputNodeId = outputNodeId;
   if (outputShape !== undefined) report.outputShape = outputShape;
-  return { report, order: hasCycle ? [] : order, inputOf };
+  return { report, order: hasCycle ? [] : order, inputsOf };
 }
 
 export function inferShapes(doc: GraphDocument): ShapeReport {
@@ -414,7 +503,7 @@ export interface GraphValidation {
 }
 
 function emptyReport(errors: GraphError[]): ShapeReport {
-  return { ok: false, errors, nodes: [], totalParams: 0, totalActivationsPerExample: 0 };
+  return { ok: false, errors, nodes: [], inputs: [], totalParams: 0, totalActivationsPerExample: 0 };
 }
 
 /** Parse an untrusted graph document, then infer shapes. Never throws. */
@@ -443,6 +532,20 @@ export function validateGraph(raw: unknown): GraphValidation {
     return { report: emptyReport(errors) };
   }
   return { doc: parsed.data, report: inferShapes(parsed.data) };
+}
+
+/**
+ * An error unless the graph has exactly one input: what the families that
+ * feed one tensor (classifier, autoencoder, VAE) need. `what` names the
+ * network in the message ("The classifier", "The encoder").
+ */
+export function checkSingleInput(report: ShapeReport, what: string): GraphError | undefined {
+  if (report.inputs.length <= 1) return undefined;
+  return {
+    code: 'too-many-inputs', nodeId: report.inputs[1]!.nodeId,
+    message: `${what} has ${report.inputs.length} inputs (${report.inputs.map((i) => `'${i.name}'`).join(', ')}) but takes exactly one`,
+    hint: 'Delete the extra input nodes (only a conditional GAN\'s networks take several)',
+  };
 }
 
 /** An error unless the graph's output is a vector of numClasses probabilities. */

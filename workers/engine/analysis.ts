@@ -243,7 +243,10 @@ async function ganInterpolation(input: AnalysisInput, r: Extract<AnalysisRequest
   const zb = z[r.b] as number[];
   const path = latentPath(za, zb, r.steps, r.path);
   const dataShape = getDatasetEntry(config.dataset.id).inputShape;
-  const pixels = await generateAlong({ config, model: input.architecture, dataShape, checkpointDir: input.checkpoint.dir, path });
+  // A conditional run's grid records each cell's class: the label moves from a's to b's too.
+  const cellLabels = input.source?.meta['labels'];
+  const endLabels = Array.isArray(cellLabels) && typeof cellLabels[r.a] === 'number' && typeof cellLabels[r.b] === 'number' ? [cellLabels[r.a] as number, cellLabels[r.b] as number] as const : undefined;
+  const pixels = await generateAlong({ config, model: input.architecture, dataShape, checkpointDir: input.checkpoint.dir, path, ...(endLabels ? { endLabels } : {}) });
   const [h = 1, w = 1, c = 1] = dataShape;
   const file = uniquePath(input.runDir, 'interpolation', 'png', options.now ?? Date.now);
   const meta = await writeImageGrid(file, { pixels, count: r.steps, height: h, width: w, channels: c === 3 ? 3 : 1 }, { rows: 1, cols: r.steps }, {

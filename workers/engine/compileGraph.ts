@@ -2,6 +2,12 @@
  * Compile a validated graph document into a tf.LayersModel with the
  * functional API, in topological order, with seeded initializers and dropout
  * so training is reproducible given a seed (on the same backend).
+ *
+ * Inputs: a graph with one input node compiles to a model that takes one
+ * tensor; with several, to a model that takes an array of tensors in the
+ * input nodes' document order (the order analyzeGraph's report.inputs lists,
+ * with their role names; modelInputOrder below). A concat node is
+ * tf.layers.concatenate on the last axis, its inputs in port order.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument } from '../common/graph';
@@ -32,11 +38,14 @@ function withLeaky(x: tf.SymbolicTensor, leaky: boolean, id: string): tf.Symboli
   return leaky ? (tf.layers.leakyReLU({ name: `${id}_leaky` }).apply(x) as tf.SymbolicTensor) : x;
 }
 
-function applyNode(node: ParsedNode, x: tf.SymbolicTensor, seed: number, index: number): tf.SymbolicTensor {
+function applyNode(node: ParsedNode, xs: readonly tf.SymbolicTensor[], seed: number, index: number): tf.SymbolicTensor {
   const name = node.id;
+  const x = xs[0]!;
   switch (node.kind) {
     case 'input':
       throw new Error('input nodes are not applied');
+    case 'concat':
+      return tf.layers.concatenate({ name, axis: -1 }).apply([...xs]) as tf.SymbolicTensor;
     case 'dense': {
       const { inner, leaky } = splitActivation(node.params.activation);
       const layer = tf.layers.dense({
@@ -95,26 +104,32 @@ function applyNode(node: ParsedNode, x: tf.SymbolicTensor, seed: number, index: 
 
 /** Build the model; throws an Error listing the graph's problems if it is invalid. */
 export function compileGraph(doc: GraphDocument, options: CompileOptions): tf.LayersModel {
-  const { report, order, inputOf } = analyzeGraph(doc);
+  const { report, order, inputsOf } = analyzeGraph(doc);
   if (!report.ok) {
     const lines = report.errors.map((e) => `- ${e.message} (${e.hint})`);
     throw new Error(`The architecture '${doc.name}' is invalid:\n${lines.join('\n')}`);
   }
   const outputs = new Map<string, tf.SymbolicTensor>();
-  let input: tf.SymbolicTensor | undefined;
   order.forEach((node, index) => {
     if (node.kind === 'input') {
-      input = tf.input({ shape: node.params.shape, name: node.id });
-      outputs.set(node.id, input);
+      outputs.set(node.id, tf.input({ shape: node.params.shape, name: node.id }));
       return;
     }
-    const from = outputs.get(inputOf[node.id]!);
-    if (!from) throw new Error(`internal: input of '${node.id}' was not built`);
-    outputs.set(node.id, applyNode(node, from, options.seed, index));
+    const from = (inputsOf[node.id] ?? []).map((id) => outputs.get(id));
+    if (from.length === 0 || from.some((t) => t === undefined)) throw new Error(`internal: an input of '${node.id}' was not built`);
+    outputs.set(node.id, applyNode(node, from as tf.SymbolicTensor[], options.seed, index));
   });
+  // The model's inputs in the input nodes' document order (report.inputs).
+  const inputs = report.inputs.map((i) => outputs.get(i.nodeId));
   const output = outputs.get(report.outputNodeId!);
-  if (!input || !output) throw new Error('internal: graph has no input or output');
-  return tf.model({ inputs: input, outputs: output, name: doc.name.replace(/[^A-Za-z0-9_.-]/g, '_') });
+  if (inputs.length === 0 || inputs.some((t) => t === undefined) || !output) throw new Error('internal: graph has no input or output');
+  const name = doc.name.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return tf.model({ inputs: inputs.length === 1 ? inputs[0]! : (inputs as tf.SymbolicTensor[]), outputs: output, name });
+}
+
+/** The role names of a graph's inputs in the order its compiled model takes them (document order). */
+export function modelInputOrder(doc: GraphDocument): string[] {
+  return analyzeGraph(doc).report.inputs.map((i) => i.name);
 }
 
 /** True if the graph's last layer applies softmax, so the model outputs probabilities. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  collapseStatus, epochCharts, ganCharts, hasStepLoss, isDetailMetric, klPerDimension, modeCollapseMessage, modeCollapseStatus, pretrainKeys, stepLossKeys,
+  collapseStatus, epochCharts, ganCharts, ganConditioningOf, hasStepLoss, isDetailMetric, klPerDimension, modeCollapseMessage, modeCollapseStatus, pretrainKeys, stepLossKeys,
   toyModeCount,
 } from '../../../renderer/lib/runCharts';
 
@@ -115,6 +115,24 @@ describe('GAN charts', () => {
     expect(byId(ganCharts({}, keys, { numClasses: 26 }))['gan-coverage-chart']!.refLine?.y).toBe(26);
     expect(byId(charts)['gan-quality-chart']!.refLine).toBeUndefined();
     expect(byId(ganCharts({}, keys, { realInceptionScore: 9.1234 }))['gan-quality-chart']!.refLine).toEqual({ y: 9.1234, label: 'real images 9.12' });
+  });
+
+  it('adds the conditional accuracy for conditional runs, and the AC-GAN class accuracies', () => {
+    const keys = ['d_loss', 'classes_present', 'conditional_accuracy', 'd_class_accuracy', 'g_class_accuracy'];
+    // Unconditional: neither (even if a key happens to be there: conditional_accuracy needs a conditional run).
+    expect(ganCharts({ loss: 'nonsaturating' }, ['d_loss', 'conditional_accuracy']).map((c) => c.testId)).not.toContain('gan-conditional-accuracy-chart');
+    const cgan = byId(ganCharts({ conditioning: 'cgan' }, keys.slice(0, 3)));
+    expect(cgan['gan-conditional-accuracy-chart']!.keys.map((c) => c.key)).toEqual(['conditional_accuracy']);
+    expect(cgan['gan-conditional-accuracy-chart']!).toMatchObject({ percent: true, yRange: [0, 1], refLine: { y: 0.1, label: 'chance (1/10)' } });
+    expect(cgan['gan-class-accuracy-chart']).toBeUndefined();
+    // Before the first evaluation: no conditional-accuracy chart yet; the AC-GAN class chart from the start.
+    expect(ganCharts({ conditioning: 'acgan' }, ['d_loss']).map((c) => c.testId)).toEqual(['gan-loss-chart', 'gan-d-output-chart', 'gan-grad-norm-chart', 'gan-class-accuracy-chart']);
+    const ac = byId(ganCharts({ conditioning: 'acgan' }, keys, { numClasses: 26 }));
+    expect(ac['gan-class-accuracy-chart']!.keys.map((c) => c.key)).toEqual(['d_class_accuracy', 'g_class_accuracy']);
+    expect(ac['gan-class-accuracy-chart']!.refLine!.y).toBeCloseTo(1 / 26, 10);
+    expect(ac['gan-conditional-accuracy-chart']!.refLine!.label).toBe('chance (1/26)');
+    expect(ganConditioningOf({})).toBe('none');
+    expect(ganConditioningOf({ conditioning: 'acgan' })).toBe('acgan');
   });
 });
 

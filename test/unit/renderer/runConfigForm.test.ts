@@ -158,11 +158,11 @@ describe('new-run form model: gan', () => {
     const shown = visibleFields(gan());
     expect(shown).toEqual([
       'family', 'ganData', 'dataset', 'trainSize', 'testSize', 'template', 'ganLoss', 'latentDim', 'dSteps', 'unrollSteps', 'minibatchStddev', 'virtualBatchNorm',
-      'labelSmoothing', 'smoothNegatives',
+      'conditioning', 'labelSmoothing', 'smoothNegatives',
       'epochs', 'batchSize', 'optimizer', 'learningRate', 'learningRateD', 'beta1', 'seed', 'sampleEverySteps',
       'evalSamples', 'referenceTemplate', 'referenceEpochs', 'name',
     ]);
-    for (const f of ['loss', 'variant', 'decoder', 'validationSplit', 'clipValue', 'gpWeight', 'toyStepsPerEpoch', 'momentum', 'unrollGradient'] as RunFormField[]) expect(shown).not.toContain(f);
+    for (const f of ['loss', 'variant', 'decoder', 'validationSplit', 'clipValue', 'gpWeight', 'toyStepsPerEpoch', 'momentum', 'unrollGradient', 'auxWeight'] as RunFormField[]) expect(shown).not.toContain(f);
     expect(fieldOptions('ganLoss', gan())).toEqual(['minimax', 'nonsaturating', 'lsgan', 'wgan', 'wgan-gp']);
     expect(fieldOptions('ganData', gan())).toEqual(['dataset', 'ring8', 'grid25']);
     expect(fieldOptions('template', gan())).toEqual(['mlp', 'dcgan']);
@@ -273,6 +273,32 @@ describe('new-run form model: gan', () => {
     expect(validateRunForm(tricks).config).toMatchObject({ hyper: { unrollSteps: 5, unrollGradient: 'first-order', minibatchStddev: true, virtualBatchNorm: true } });
     expect(validateRunForm(gan({ unrollSteps: '21' })).errors.unrollSteps).toMatch(/^unrollSteps must be at most 20/);
     expect(validateRunForm(gan({ minibatchStddev: 'maybe' })).errors.minibatchStddev).toBe('minibatchStddev must be true or false');
+  });
+
+  it('sends the class conditioning; the class-loss weight only for AC-GAN; neither for a 2-D toy', () => {
+    expect(gan()).toMatchObject({ conditioning: 'none', auxWeight: '1' });
+    expect(hyperOf(gan())).toMatchObject({ conditioning: 'none' });
+    expect(hyperOf(gan())).not.toHaveProperty('auxWeight');
+    expect(fieldOptions('conditioning', gan())).toEqual(['none', 'cgan', 'acgan']);
+    expect(optionLabel('conditioning', 'acgan')).toBe('AC-GAN (D predicts the class)');
+    expect(fieldHint('conditioning', gan({ conditioning: 'cgan' }))).toBe('G and D get the label (Mirza & Osindero)');
+    const cgan = gan({ conditioning: 'cgan' });
+    expect(visibleFields(cgan)).toContain('conditioning');
+    expect(visibleFields(cgan)).not.toContain('auxWeight');
+    expect(validateRunForm(cgan).config).toMatchObject({ hyper: { conditioning: 'cgan', auxWeight: 1 } });
+    const ac = gan({ conditioning: 'acgan', auxWeight: '0.5' });
+    expect(visibleFields(ac)).toEqual(expect.arrayContaining(['conditioning', 'auxWeight']));
+    expect(hyperOf(ac)).toMatchObject({ conditioning: 'acgan', auxWeight: 0.5 });
+    expect(validateRunForm(gan({ conditioning: 'acgan', auxWeight: '-1' })).errors).toEqual({ auxWeight: 'auxWeight must be ≥ 0' });
+    expect(validateRunForm(gan({ conditioning: 'acgan', auxWeight: 'x' })).errors).toEqual({ auxWeight: 'auxWeight must be a number' });
+    // A toy has no labels: the field is hidden and not sent, so the run is unconditional.
+    const toy = setFormField(ac, 'ganData', 'ring8');
+    expect(visibleFields(toy)).not.toContain('conditioning');
+    expect(visibleFields(toy)).not.toContain('auxWeight');
+    expect(hyperOf(toy)).not.toHaveProperty('conditioning');
+    expect(validateRunForm(toy).errors).toEqual({});
+    // The server's refusal lands under the field.
+    expect(mapServerIssues(['config.hyper.conditioning: no labels'], visibleFields(cgan)).errors).toEqual({ conditioning: 'no labels' });
   });
 
   it('warns when the negative labels are smoothed', () => {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { inferShapes } from '../../../workers/common/shapes';
 import { classifierTemplates } from '../../../workers/common/templates';
 import type { GraphDocument } from '../../../workers/common/graph';
-import { compileGraph } from '../../../workers/engine/compileGraph';
+import { compileGraph, modelInputOrder } from '../../../workers/engine/compileGraph';
 import { selectBackend } from '../../../workers/engine/backend';
 
 describe('compileGraph', () => {
@@ -58,5 +58,49 @@ describe('compileGraph', () => {
     const bad = structuredClone(classifierTemplates.mlp);
     bad.edges = bad.edges.filter((e) => e.to !== 'hidden');
     expect(() => compileGraph(bad, { seed: 1 })).toThrow(/invalid:[\s\S]*'hidden' has no input/);
+  });
+
+  it('compiles several inputs in document order and a concat, with the inferred shapes and parameter counts', () => {
+    // The label input comes FIRST in the document: the model takes [y, x].
+    const doc: GraphDocument = {
+      format: 'latent-graph', version: 1, name: 'two inputs',
+      nodes: [
+        { id: 'label', kind: 'input', params: { shape: [3], name: 'y' } },
+        { id: 'image', kind: 'input', params: { shape: [4, 4, 1], name: 'x' } },
+        { id: 'ymap', kind: 'dense', params: { units: 16 } },
+        { id: 'yr', kind: 'reshape', params: { targetShape: [4, 4, 1] } },
+        { id: 'cat', kind: 'concat', params: {} },
+        { id: 'conv', kind: 'conv2d', params: { filters: 2, kernelSize: 3, padding: 'same' } },
+        { id: 'f', kind: 'flatten', params: {} },
+        { id: 'flaty', kind: 'concat', params: {} },
+        { id: 'out', kind: 'dense', params: { units: 1 } },
+      ],
+      edges: [
+        { from: 'label', to: 'ymap', toPort: 0 }, { from: 'ymap', to: 'yr', toPort: 0 },
+        { from: 'yr', to: 'cat', toPort: 1 }, { from: 'image', to: 'cat', toPort: 0 },
+        { from: 'cat', to: 'conv', toPort: 0 }, { from: 'conv', to: 'f', toPort: 0 },
+        { from: 'f', to: 'flaty', toPort: 0 }, { from: 'label', to: 'flaty', toPort: 1 },
+        { from: 'flaty', to: 'out', toPort: 0 },
+      ],
+    };
+    const report = inferShapes(doc);
+    expect(report.errors).toEqual([]);
+    const model = compileGraph(doc, { seed: 2 });
+    expect(model.countParams()).toBe(report.totalParams);
+    expect(model.inputs.map((i) => i.shape)).toEqual([[null, 3], [null, 4, 4, 1]]);
+    expect(modelInputOrder(doc)).toEqual(['y', 'x']);
+    const shapes = Object.fromEntries(report.nodes.map((n) => [n.nodeId, n.outputShape]));
+    for (const id of ['ymap', 'yr', 'cat', 'conv', 'flaty', 'out']) expect(model.getLayer(id).outputShape).toEqual([null, ...shapes[id]!]);
+    // The concat puts port 0 (the image) first: zero the label map's weights and the image alone reaches channel 0.
+    const y = tf.tensor2d([[1, 0, 0], [0, 0, 1]]);
+    const x = tf.randomNormal([2, 4, 4, 1], 0, 1, 'float32', 5);
+    const out = model.predict([y, x]) as tf.Tensor;
+    expect(out.shape).toEqual([2, 1]);
+    const probe = tf.model({ inputs: model.inputs, outputs: model.getLayer('cat').output as tf.SymbolicTensor });
+    const joined = probe.predict([y, x]) as tf.Tensor;
+    const first = tf.tidy(() => tf.slice(joined, [0, 0, 0, 0], [-1, -1, -1, 1]));
+    expect(Array.from(first.dataSync())).toEqual(Array.from(x.dataSync()));
+    tf.dispose([y, x, out, joined, first]);
+    model.dispose();
   });
 });

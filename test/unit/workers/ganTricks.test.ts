@@ -27,7 +27,7 @@ import { RecordingSink } from '../../../workers/engine/sink';
 import { VBN_REFERENCE_KWARG } from '../../../workers/engine/virtualBatchNorm';
 import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
 import { generate } from '../../../workers/families/gan/galleries';
-import { discriminatorLoss, generatorLoss } from '../../../workers/families/gan/losses';
+import { discriminatorLoss, ensureHigherOrderGradients, generatorLoss } from '../../../workers/families/gan/losses';
 import { buildGan, disposeGan, generatorForward, makeGanOptimizer, trainableVariables, type GanNetworks } from '../../../workers/families/gan/model';
 import { runGan } from '../../../workers/families/gan/run';
 import { ganTrainStep, generatorGradients, type GanStepOptions } from '../../../workers/families/gan/step';
@@ -505,5 +505,40 @@ describe('the tricks in training (wasm)', () => {
     const meanAfterStart = (v: number[]): number => v.slice(1).reduce((a, b) => a + b, 0) / (v.length - 1);
     expect(meanAfterStart(unrolled.dist)).toBeLessThan(meanAfterStart(plain.dist) - 0.15); // measured 0.72 vs 1.04
     expect(last(unrolled.modes)).toBeGreaterThanOrEqual(last(plain.modes));
+  });
+});
+
+describe('second order through a fused elu', () => {
+  // D: 2 → dense 32 elu (the activation fused into the dense kernel) → 1. tfjs loses elu's second derivative there.
+  const eluModel = (): ModelDocument => {
+    const base = ganTemplate('toy-mlp', [2], 2);
+    const discriminator = chain('Toy D with a fused elu', [inputLayer([2]), { id: 'h', kind: 'dense', params: { units: 32, activation: 'elu' } }, { id: 'logit', kind: 'dense', params: { units: 1, activation: 'linear' } }]);
+    return { format: MODEL_FORMAT, version: GRAPH_VERSION, name: 'elu critic', parts: { generator: base.parts['generator']!, discriminator } };
+  };
+
+  it('the second derivative of a separate elu is right: exp(x) below 0, 0 above', () => {
+    ensureHigherOrderGradients();
+    const d2 = tf.tidy(() => Array.from(tf.grad((x: tf.Tensor) => tf.sum(tf.grad((y: tf.Tensor) => tf.sum(tf.elu(y)))(x)))(tf.tensor1d([-0.5, -2, 0.7])).dataSync()));
+    expect(d2[0]).toBeCloseTo(Math.exp(-0.5), 5);
+    expect(d2[1]).toBeCloseTo(Math.exp(-2), 5);
+    expect(d2[2]).toBeCloseTo(0, 6);
+  });
+
+  it('WGAN-GP refuses it with a message naming the layer and what to do', async () => {
+    const sink = new RecordingSink();
+    await expect(runGan({ config: config({ toy: 'ring8', loss: 'wgan-gp', epochs: 1, toyStepsPerEpoch: 2, batchSize: 16 }), model: eluModel(), sink, isCancelled: () => false }))
+      .rejects.toThrow(/layer 'h' has a built-in elu activation.*own activation layer.*'wgan' loss/);
+  });
+
+  it('a second-order unrolled GAN falls back to first order and says why; an elu in its own layer is fine', async () => {
+    const sink = new RecordingSink();
+    const r = await runGan({ config: config({ toy: 'ring8', unrollSteps: 2, epochs: 1, toyStepsPerEpoch: 3, batchSize: 16 }), model: eluModel(), sink, isCancelled: () => false });
+    expect(r.status).toBe('done');
+    expect(sink.logs.some((l) => l.level === 'warn' && /layer 'h' has a built-in elu activation.*first-order approximation/.test(l.message))).toBe(true);
+    const separate = eluModel();
+    separate.parts['discriminator'] = chain('Toy D with an elu layer', [inputLayer([2]), { id: 'h', kind: 'dense', params: { units: 32, activation: 'linear' } }, { id: 'act', kind: 'activation', params: { activation: 'elu' } }, { id: 'logit', kind: 'dense', params: { units: 1, activation: 'linear' } }]);
+    const sink2 = new RecordingSink();
+    await runGan({ config: config({ toy: 'ring8', loss: 'wgan-gp', epochs: 1, toyStepsPerEpoch: 2, batchSize: 16 }), model: separate, sink: sink2, isCancelled: () => false });
+    expect(sink2.values('gradient_penalty').length).toBe(2);
   });
 });

@@ -64,7 +64,8 @@ describe('shape inference', () => {
       [doc([n('in', 'input', { shape: [4] }), n('d', 'dense', { units: 2 }), n('d', 'dense', { units: 3 })], [['in', 'd']]), 'duplicate-id'],
       [doc([n('in', 'input', { shape: [4] }), n('d', 'dense', { units: 2 })], [['in', 'd'], ['d', 'ghost']]), 'dangling-edge'],
       [doc([n('d', 'dense', { units: 2 })], []), 'no-input'],
-      [doc([n('in', 'input', { shape: [4] }), n('in2', 'input', { shape: [4] }), n('d', 'dense', { units: 2 })], [['in', 'd'], ['in2', 'd']]), 'multiple-inputs'],
+      [doc([n('in', 'input', { shape: [4] }), n('in2', 'input', { shape: [4] }), n('c', 'concat'), n('d', 'dense', { units: 2 })], [['in', 'c'], ['in2', 'c'], ['c', 'd']]), 'duplicate-input-name'],
+      [doc([n('in', 'input', { shape: [4] }), n('in2', 'input', { shape: [4], name: 'y' }), n('d', 'dense', { units: 2 })], [['in', 'd'], ['in2', 'd']]), 'too-many-inputs'],
       [doc([n('in', 'input', { shape: [4] }), n('a', 'dense', { units: 2 }), n('b', 'dense', { units: 2 })], [['in', 'a'], ['b', 'a']]), 'missing-input'],
       [doc([n('in', 'input', { shape: [4] }), n('a', 'dense', { units: 2 }), n('b', 'dense', { units: 2 }), n('c', 'dense', { units: 2 })], [['in', 'a'], ['in', 'b'], ['a', 'c'], ['b', 'c']]), 'too-many-inputs'],
       [doc([n('in', 'input', { shape: [4] }), n('a', 'dense', { units: 2 }), n('b', 'dense', { units: 2 }), n('c', 'dense', { units: 2 })], [['in', 'a'], ['b', 'c'], ['c', 'b']]), 'cycle'],
@@ -108,5 +109,80 @@ describe('shape inference', () => {
     const r = inferShapes(classifierTemplates.mlp);
     expect(checkClassifierOutput(r, 10)).toBeUndefined();
     expect(checkClassifierOutput(r, 5)?.code).toBe('bad-output');
+  });
+});
+
+describe('graphs with several inputs', () => {
+  /** x [28,28,1] and a label y [10]: y → dense 784 → reshape [28,28,1], concat with x as a channel, then a conv. */
+  const twoInputs = (over: { yPort?: number; xPort?: number; mapShape?: number[]; yName?: string } = {}): GraphDocument => ({
+    format: 'latent-graph', version: 1, name: 'two',
+    nodes: [
+      n('x', 'input', { shape: [28, 28, 1], name: 'x' }),
+      n('y', 'input', { shape: [10], name: over.yName ?? 'y' }),
+      n('ymap', 'dense', { units: 784 }),
+      n('yr', 'reshape', { targetShape: over.mapShape ?? [28, 28, 1] }),
+      n('cat', 'concat'),
+      n('conv', 'conv2d', { filters: 4, kernelSize: 3 }),
+    ],
+    edges: [
+      { from: 'y', to: 'ymap', toPort: 0 }, { from: 'ymap', to: 'yr', toPort: 0 },
+      { from: 'x', to: 'cat', toPort: over.xPort ?? 0 }, { from: 'yr', to: 'cat', toPort: over.yPort ?? 1 },
+      { from: 'cat', to: 'conv', toPort: 0 },
+    ],
+  });
+
+  it('infers a concat along the last axis, lists the inputs in document order with their names', () => {
+    const r = inferShapes(twoInputs());
+    expect(r.errors).toEqual([]);
+    expect(r.inputs).toEqual([{ nodeId: 'x', name: 'x', shape: [28, 28, 1] }, { nodeId: 'y', name: 'y', shape: [10] }]);
+    const byId = Object.fromEntries(r.nodes.map((x) => [x.nodeId, x]));
+    expect(byId['cat']!.outputShape).toEqual([28, 28, 2]);
+    expect(byId['cat']!.paramCount).toBe(0);
+    expect(r.outputShape).toEqual([26, 26, 4]);
+    expect(r.totalParams).toBe(10 * 784 + 784 + 3 * 3 * 2 * 4 + 4);
+    // Flat vectors: [4] + [3] + [2] → [9]; an input without a name is 'x'.
+    const flat = inferShapes({
+      format: 'latent-graph', version: 1, name: 'flat',
+      nodes: [n('a', 'input', { shape: [4] }), n('b', 'input', { shape: [3], name: 'b' }), n('c', 'input', { shape: [2], name: 'c' }), n('j', 'concat')],
+      edges: [{ from: 'c', to: 'j', toPort: 2 }, { from: 'a', to: 'j', toPort: 0 }, { from: 'b', to: 'j', toPort: 1 }],
+    });
+    expect(flat.errors).toEqual([]);
+    expect(flat.outputShape).toEqual([9]);
+    expect(flat.inputs.map((i) => i.name)).toEqual(['x', 'b', 'c']);
+  });
+
+  it('says which port of a concat does not agree, and how to fix it', () => {
+    const r = inferShapes(twoInputs({ mapShape: [14, 56, 1] }));
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ code: 'shape-mismatch', nodeId: 'cat' });
+    expect(r.errors[0]!.message).toBe("concat 'cat': port 1 ('yr') is [14, 56, 1] but port 0 ('x') is [28, 28, 1]; every axis but the last must agree (axis 0 differs)");
+    const rank = inferShapes({
+      format: 'latent-graph', version: 1, name: 'rank',
+      nodes: [n('x', 'input', { shape: [28, 28, 1] }), n('y', 'input', { shape: [10], name: 'y' }), n('cat', 'concat')],
+      edges: [{ from: 'x', to: 'cat', toPort: 0 }, { from: 'y', to: 'cat', toPort: 1 }],
+    });
+    expect(rank.errors[0]!.message).toMatch(/^concat 'cat': port 1 \('y'\) is \[10\] but port 0 \('x'\) is \[28, 28, 1\]; a concat joins inputs of the same rank/);
+    expect(rank.errors[0]!.hint).toMatch(/dense to height·width units, then reshape/);
+  });
+
+  it('reports a missing port, a duplicate port, a port a layer does not have and duplicate input names', () => {
+    const gap = inferShapes(twoInputs({ yPort: 2 }));
+    expect(gap.errors.map((e) => [e.code, e.nodeId, e.message])).toEqual([['missing-input', 'cat', "concat 'cat' has inputs on ports 0, 2 but nothing on port 1"]]);
+    const dup = inferShapes(twoInputs({ yPort: 0 }));
+    expect(dup.errors.map((e) => [e.code, e.nodeId, e.message])).toEqual([['duplicate-port', 'cat', "concat 'cat' has 2 inputs on port 0 ('x', 'yr')"]]);
+    const one = inferShapes(doc([n('in', 'input', { shape: [4] }), n('cat', 'concat'), n('d', 'dense', { units: 2 })], [['in', 'cat'], ['cat', 'd']]));
+    expect(one.errors.map((e) => e.code)).toEqual(['missing-input']);
+    expect(one.errors[0]!.message).toBe("concat 'cat' has 1 input but joins 2 to 16");
+    const port = inferShapes({ ...doc([n('in', 'input', { shape: [4] }), n('d', 'dense', { units: 2 })], []), edges: [{ from: 'in', to: 'd', toPort: 1 }] });
+    expect(port.errors.map((e) => [e.code, e.message])).toEqual([['bad-port', "dense 'd' takes one input, on port 0, but the edge from 'in' goes to port 1"]]);
+    const names = inferShapes(twoInputs({ yName: 'x' }));
+    expect(names.errors.map((e) => [e.code, e.nodeId, e.message])).toEqual([['duplicate-input-name', 'y', "Inputs 'x' and 'y' are both named 'x'"]]);
+    expect(inferShapes(twoInputs({ yName: 'Bad name' })).errors[0]!.code).toBe('bad-params');
+  });
+
+  it('an input that feeds nothing is an error of its own, not a second output', () => {
+    const r = inferShapes(doc([n('in', 'input', { shape: [4] }), n('y', 'input', { shape: [3], name: 'y' }), n('d', 'dense', { units: 2 })], [['in', 'd']]));
+    expect(r.errors.map((e) => [e.code, e.nodeId, e.message])).toEqual([['unreachable', 'y', "Input 'y' feeds nothing"]]);
+    expect(r.outputNodeId).toBe('d');
   });
 });

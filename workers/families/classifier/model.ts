@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument, Shape } from '../../common/graph';
 import type { ClassifierHyper } from '../../common/runConfig';
-import { checkClassifierOutput, validateGraph } from '../../common/shapes';
+import { checkClassifierOutput, checkSingleInput, validateGraph } from '../../common/shapes';
 import { compileGraph, outputsProbabilities } from '../../engine/compileGraph';
 
 export interface ClassifierModel {
@@ -20,6 +20,8 @@ export function buildClassifier(graph: GraphDocument, inputShape: Shape, numClas
   if (doc && report.ok) {
     const outErr = checkClassifierOutput(report, numClasses);
     if (outErr) problems.push(outErr);
+    const inErr = checkSingleInput(report, 'A classifier');
+    if (inErr) problems.push(inErr);
     const input = report.nodes.find((n) => n.kind === 'input');
     if (input && input.outputShape.join('x') !== inputShape.join('x')) {
       problems.push({

@@ -10,6 +10,12 @@
  *   penultimate features of the samples and of the first `evalSamples` test
  *   images (fitted once per run).
  *
+ * - conditional_accuracy (conditional GANs only): the samples are generated
+ *   for labels drawn uniformly once (seeded, the same at every step), and
+ *   this is how often the reference classifier's class is the label the
+ *   generator was asked for: the key cGAN / AC-GAN diagnostic (chance is
+ *   1 / numClasses; an unconditional-looking generator stays there).
+ *
  * Each evaluation also writes a 'class-histogram' JSON artifact
  * (ClassHistogramData). At creation the real test images are scored the same
  * way (real_inception_score, real_classes_present: the ceiling a generator
@@ -21,6 +27,7 @@ import { featureStats, frechetDistanceFromStats, inceptionScore, modeCoverage, t
 import type { ReferenceClassifier } from '../../engine/referenceClassifier';
 import type { TrainingSink } from '../../engine/sink';
 import type { ImageDataset } from '../../data/mnist';
+import { agreement, sampleLabels } from './conditioning';
 import { fixedNoise, generate } from './galleries';
 import type { GanNetworks } from './model';
 
@@ -32,6 +39,8 @@ export interface GanScores {
   class_kl: number;
   inception_score: number;
   frechet_distance: number;
+  /** Conditional GANs: fraction of samples the reference classifier puts in the class they were generated for. */
+  conditional_accuracy?: number;
 }
 
 export interface GanEvaluator {
@@ -58,13 +67,23 @@ function classFrequencies(labels: Int32Array, numClasses: number): number[] {
   return counts.map((c) => (total > 0 ? c / total : 1 / numClasses));
 }
 
-/** The generator's images for `z`, mapped from [−1, 1] to the classifier's [0, 1]. */
-async function generatedPixels(nets: GanNetworks, z: number[][]): Promise<Float32Array> {
+/** The generator's images for `z` (and `labels`, when conditional), mapped from [−1, 1] to the classifier's [0, 1]. */
+async function generatedPixels(nets: GanNetworks, z: number[][], labels?: Int32Array): Promise<Float32Array> {
   const per = nets.dataShape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(z.length * per);
   for (let start = 0; start < z.length; start += EVAL_BATCH) {
-    const raw = await generate(nets, z.slice(start, start + EVAL_BATCH));
+    const raw = await generate(nets, z.slice(start, start + EVAL_BATCH), labels?.subarray(start, start + EVAL_BATCH));
     for (let i = 0; i < raw.length; i++) out[start * per + i] = Math.min(1, Math.max(0, (raw[i]! + 1) / 2));
+  }
+  return out;
+}
+
+function argmaxRows(probs: Float32Array, n: number, c: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let k = 1; k < c; k++) if (probs[i * c + k]! > probs[i * c + best]!) best = k;
+    out[i] = best;
   }
   return out;
 }
@@ -84,12 +103,16 @@ export async function createGanEvaluator(o: GanEvaluatorOptions): Promise<GanEva
     classes_present: modeCoverage(realProbs, nReal, c, dataClassFreq).classesPresent,
   };
   const z = fixedNoise(o.samples, nets.latentDim, o.seed);
-  sink.log('info', `Sample scores on ${o.samples} generated images (fixed noise) by the reference classifier; real test images score ${realScores.inception_score.toFixed(3)} (Inception-style) with ${realScores.classes_present} of ${c} classes present`);
+  const conditional = nets.conditioning !== 'none';
+  if (conditional && nets.numClasses !== c) throw new Error(`The reference classifier knows ${c} classes but the conditional generator ${nets.numClasses}`);
+  // Conditional: a fixed, uniformly drawn label per sample (its own seed, so the noise is the unconditional run's).
+  const labels = conditional ? sampleLabels(o.samples, c, o.seed ^ 0x1abe1) : undefined;
+  sink.log('info', `Sample scores on ${o.samples} generated images (fixed noise${labels ? ', labels drawn uniformly' : ''}) by the reference classifier; real test images score ${realScores.inception_score.toFixed(3)} (Inception-style) with ${realScores.classes_present} of ${c} classes present${labels ? `; conditional_accuracy is how often it finds the class asked for (chance ${(1 / c).toFixed(2)})` : ''}`);
 
   return {
     realScores,
     async evaluate(step, epoch) {
-      const pixels = await generatedPixels(nets, z);
+      const pixels = await generatedPixels(nets, z, labels);
       const probs = await classifier.probabilities(pixels, z.length);
       const feats = await classifier.features(pixels, z.length);
       const coverage = modeCoverage(probs, z.length, c, dataClassFreq);
@@ -99,6 +122,7 @@ export async function createGanEvaluator(o: GanEvaluatorOptions): Promise<GanEva
         inception_score: inceptionScore(probs, z.length, c),
         frechet_distance: frechetDistanceFromStats(featureStats(feats, z.length, classifier.featureDim), realStats),
       };
+      if (labels) scores.conditional_accuracy = agreement(argmaxRows(probs, z.length, c), labels);
       for (const [k, v] of Object.entries(scores)) sink.metric(k, step, v);
       if (o.runDir !== undefined) {
         const data: ClassHistogramData = {

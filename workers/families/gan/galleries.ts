@@ -3,7 +3,12 @@
  *
  * - images: 'samples', the generator on a FIXED set of 64 z ~ N(0, I) (drawn
  *   once from the seed, the same at every step; z in the meta), 8×8, pixels
- *   mapped from [−1, 1] back to [0, 1];
+ *   mapped from [−1, 1] back to [0, 1]. A conditional generator's grid is
+ *   class-conditional: one row per class (up to MAX_CLASS_ROWS), 10 columns,
+ *   column j showing the same fixed z_j for every class, so a row shows one
+ *   class in 10 styles and a column one style in every class; rowLabels are
+ *   the class names, meta.z and meta.labels give each cell's noise and label
+ *   (row-major);
  * - 2-D toys: 'toy-scatter' JSON: generated points (fixed noise) and real
  *   points, the mixture's centres and σ, and the discriminator over a 40×40
  *   grid of the data's bounding box (σ(D) for the logit losses, raw D for
@@ -17,9 +22,14 @@ import { standardNormals } from '../../engine/normal';
 import { deriveSeed } from '../../engine/prng';
 import type { TrainingSink } from '../../engine/sink';
 import { modeCoverage, toyBounds, type ModeCoverage, type ToyMixture } from '../../data/toy2d';
+import { classNamesFor, oneHotLabels } from './conditioning';
 import { generatorForward, type GanNetworks } from './model';
 
 export const SAMPLE_GRID = 8;
+/** Columns (fixed noise vectors) of a class-conditional samples grid. */
+export const CLASS_GRID_COLS = 10;
+/** At most this many classes (the first ones) get a row of the class-conditional grid. */
+export const MAX_CLASS_ROWS = 32;
 export const SURFACE_GRID = 40;
 /** Generated points the mode measures use (fixed noise). */
 export const TOY_EVAL_POINTS = 2000;
@@ -36,9 +46,22 @@ export function fixedNoise(count: number, latentDim: number, seed: number): numb
   return Array.from({ length: count }, (_, i) => Array.from(flat.subarray(i * latentDim, (i + 1) * latentDim), round4));
 }
 
-/** The generator on the given noise (inference mode), flat. */
-export async function generate(nets: GanNetworks, z: number[][]): Promise<Float32Array> {
-  const out = tf.tidy(() => generatorForward(nets, tf.tensor2d(z, [z.length, nets.latentDim]), false));
+/** Class labels of generated samples: one class per sample, or a label vector per sample (e.g. between two classes, for an interpolation). */
+export type SampleLabels = ArrayLike<number> | readonly (readonly number[])[];
+
+/**
+ * The generator on the given noise (inference mode), flat. A conditional
+ * generator needs `labels`, one per noise vector.
+ */
+export async function generate(nets: GanNetworks, z: number[][], labels?: SampleLabels): Promise<Float32Array> {
+  if (nets.conditioning !== 'none' && (!labels || labels.length !== z.length)) {
+    throw new Error(`This generator is conditional (${nets.conditioning}): give one class label per noise vector (${z.length} noise vectors, ${labels?.length ?? 0} labels)`);
+  }
+  const out = tf.tidy(() => {
+    const rows = labels !== undefined && labels.length > 0 && Array.isArray(labels[0]) ? (labels as readonly (readonly number[])[]) : undefined;
+    const y = nets.conditioning === 'none' ? undefined : rows ? tf.tensor2d(rows.map((r) => [...r]), [rows.length, nets.numClasses]) : oneHotLabels(labels as ArrayLike<number>, nets.numClasses);
+    return generatorForward(nets, tf.tensor2d(z, [z.length, nets.latentDim]), false, y);
+  });
   try {
     return (await out.data()) as Float32Array;
   } finally {
@@ -46,19 +69,50 @@ export async function generate(nets: GanNetworks, z: number[][]): Promise<Float3
   }
 }
 
-export interface ImageGalleryContext { nets: GanNetworks; runDir: string; sink: TrainingSink; z: number[][] }
+export interface ImageGalleryContext {
+  nets: GanNetworks;
+  runDir: string;
+  sink: TrainingSink;
+  /** Each cell's noise, row-major. */
+  z: number[][];
+  rows: number;
+  cols: number;
+  /** Conditional: each cell's class, and each row's name. */
+  labels?: number[];
+  rowLabels?: string[];
+  caption: string;
+}
 
-export function imageGalleryContext(nets: GanNetworks, runDir: string, sink: TrainingSink, seed: number): ImageGalleryContext {
-  return { nets, runDir, sink, z: fixedNoise(SAMPLE_GRID * SAMPLE_GRID, nets.latentDim, deriveSeed(seed, 0x5a3)) };
+/** The fixed samples grid of a run: 8×8 draws, or (conditional) one row per class × CLASS_GRID_COLS draws shared by the rows. */
+export function imageGalleryContext(nets: GanNetworks, runDir: string, sink: TrainingSink, seed: number, classNames?: readonly string[]): ImageGalleryContext {
+  if (nets.conditioning === 'none') {
+    const z = fixedNoise(SAMPLE_GRID * SAMPLE_GRID, nets.latentDim, deriveSeed(seed, 0x5a3));
+    return { nets, runDir, sink, z, rows: SAMPLE_GRID, cols: SAMPLE_GRID, caption: `Generator on ${z.length} fixed draws z ~ N(0, I)` };
+  }
+  const rows = Math.min(nets.numClasses, MAX_CLASS_ROWS);
+  const cols = CLASS_GRID_COLS;
+  const columns = fixedNoise(cols, nets.latentDim, deriveSeed(seed, 0x5a3));
+  const names = classNamesFor(nets.numClasses, classNames);
+  const z: number[][] = [];
+  const labels: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) { z.push(columns[c]!); labels.push(r); }
+  }
+  const more = nets.numClasses > rows ? ` (the first ${rows} of ${nets.numClasses} classes)` : '';
+  return {
+    nets, runDir, sink, z, rows, cols, labels, rowLabels: names.slice(0, rows),
+    caption: `Conditional generator: one row per class${more}, each column one fixed draw z ~ N(0, I) shared by every row`,
+  };
 }
 
 export async function writeSamples(ctx: ImageGalleryContext, step: number, epoch: number): Promise<void> {
-  const raw = await generate(ctx.nets, ctx.z);
+  const raw = await generate(ctx.nets, ctx.z, ctx.labels);
   const pixels = raw.map((v) => (v + 1) / 2);
   const [h = 1, w = 1, c = 1] = ctx.nets.dataShape;
   const file = stepArtifactPath(ctx.runDir, 'samples', step, 'png');
-  const meta = await writeImageGrid(file, { pixels, count: ctx.z.length, height: h, width: w, channels: c === 3 ? 3 : 1 }, { rows: SAMPLE_GRID, cols: SAMPLE_GRID }, {
-    epoch, z: ctx.z, caption: `Generator on ${ctx.z.length} fixed draws z ~ N(0, I)`,
+  const meta = await writeImageGrid(file, { pixels, count: ctx.z.length, height: h, width: w, channels: c === 3 ? 3 : 1 }, { rows: ctx.rows, cols: ctx.cols }, {
+    epoch, z: ctx.z, caption: ctx.caption,
+    ...(ctx.labels ? { labels: ctx.labels, rowLabels: ctx.rowLabels } : {}),
   });
   ctx.sink.sample('samples', step, file, { ...meta });
 }

@@ -39,6 +39,12 @@ export interface GanInterpolationInput {
   dataShape: Shape;
   checkpointDir: string;
   path: number[][];
+  /**
+   * Conditional runs: the classes of the two end cells. The one-hot label
+   * moves from a's to b's along the path with the same t (a soft label in
+   * between), so the ends are exactly the two samples.
+   */
+  endLabels?: readonly [number, number];
 }
 
 /** The generator, restored from the checkpoint, on each point of `path`: pixels in [0, 1], flat. */
@@ -47,7 +53,13 @@ export async function generateAlong(o: GanInterpolationInput): Promise<Float32Ar
   const nets = buildGan(o.model, o.dataShape, ganLatentDim(hyper), hyper.seed, ganBuildOptions(hyper));
   try {
     await loadCheckpoint(o.checkpointDir, [nets.generator, nets.discriminator]);
-    const raw = await generate(nets, o.path);
+    const n = o.path.length;
+    const labels = nets.conditioning === 'none' || !o.endLabels ? undefined : o.path.map((_, i) => {
+      const t = n === 1 ? 0 : i / (n - 1);
+      return Array.from({ length: nets.numClasses }, (_, k) => (k === o.endLabels![0] ? 1 - t : 0) + (k === o.endLabels![1] ? t : 0));
+    });
+    if (nets.conditioning !== 'none' && !labels) throw new Error('This GAN is conditional: the interpolation needs the classes of the two samples (the samples grid records them)');
+    const raw = await generate(nets, o.path, labels);
     return raw.map((v) => Math.min(1, Math.max(0, (v + 1) / 2)));
   } finally {
     disposeGan(nets);

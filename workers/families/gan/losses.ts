@@ -59,13 +59,23 @@ export function outputSummary(loss: GanLoss, out: tf.Tensor): tf.Scalar {
  * WGAN-GP's penalty E(‖∇_x̂ D(x̂)‖₂ − 1)² at random interpolates x̂ between
  * real and fake examples (ε ~ U(0, 1) per example, from `seed`). Its gradient
  * with respect to D's weights is a second-order gradient.
+ *
+ * A conditional critic (cgan) is evaluated at the interpolated label too,
+ * ŷ = εy_r + (1 − ε)y_f with the same ε: the point on the segment between
+ * (x_r, y_r) and (x_f, y_f); the gradient is taken with respect to the
+ * example only. `critic` returns the source score (an AC-GAN's first column).
  */
-export function gradientPenalty(critic: (x: tf.Tensor) => tf.Tensor, real: tf.Tensor, fake: tf.Tensor, seed: number): tf.Scalar {
+export function gradientPenalty(critic: (x: tf.Tensor, y?: tf.Tensor) => tf.Tensor, real: tf.Tensor, fake: tf.Tensor, seed: number, labels?: { real: tf.Tensor; fake: tf.Tensor }): tf.Scalar {
   const n = real.shape[0]!;
   const epsShape = [n, ...real.shape.slice(1).map(() => 1)];
   const eps = tf.randomUniform(epsShape, 0, 1, 'float32', seed);
   const xHat = tf.add(tf.mul(eps, real), tf.mul(tf.sub(1, eps), fake));
-  const g = tf.grad((x: tf.Tensor) => tf.sum(critic(x)))(xHat);
+  let yHat: tf.Tensor | undefined;
+  if (labels) {
+    const e = tf.reshape(eps, [n, 1]);
+    yHat = tf.add(tf.mul(e, labels.real), tf.mul(tf.sub(1, e), labels.fake));
+  }
+  const g = tf.grad((x: tf.Tensor) => tf.sum(critic(x, yHat)))(xHat);
   const norm = tf.sqrt(tf.add(tf.sum(tf.square(tf.reshape(g, [n, -1])), 1), 1e-12));
   return tf.mean(tf.square(tf.sub(norm, 1))) as tf.Scalar;
 }
@@ -109,8 +119,13 @@ let inputGradientsRegistered = false;
  * is bilinear in (x, dy), ⟨G, dW(x, dy)⟩ = ⟨conv2d(x, G), dy⟩, so
  * ∂/∂x = conv2dTranspose(dy, G) and ∂/∂dy = conv2d(x, G) (NHWC, no dilation).
  *
- * Not covered: ELU fused into a dense layer (tf.layers fuses relu, linear
- * and elu; relu's and linear's second derivatives are zero, elu's is not).
+ * Also Elu's gradient, from the input (tfjs's goes through EluGrad, which
+ * has no gradient, so a nested gradient through an ELU layer failed).
+ *
+ * Not covered: ELU or SELU fused into a dense or conv layer (tf.layers fuses
+ * relu, linear and elu; relu's and linear's second derivatives are zero,
+ * elu's is not): fusedSecondOrderProblem finds those, and the family refuses
+ * (WGAN-GP) or falls back to first order (unrolling).
  */
 export function ensureHigherOrderGradients(): void {
   ensureComparisonGradients();
@@ -125,6 +140,13 @@ export function ensureHigherOrderGradients(): void {
     kernelName: 'Sigmoid',
     inputsToSave: ['x'],
     gradFunc: (dy, saved) => ({ x: () => { const s = tf.sigmoid(saved[0]!); return tf.mul(dy as tf.Tensor, tf.mul(s, tf.sub(1, s))); } }),
+  });
+  // Elu: tfjs differentiates it through EluGrad(dy, y) on the saved output, and EluGrad has no
+  // gradient at all; from the input instead, elu'(x) = 1 for x > 0, exp(x) otherwise.
+  tf.registerGradient({
+    kernelName: 'Elu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => ({ x: () => { const x = saved[0]!; return tf.mul(dy as tf.Tensor, tf.where(tf.greater(x, 0), tf.onesLike(x), tf.exp(x))); } }),
   });
   if (tf.getGradient('Conv2DBackpropFilter') === undefined) {
     tf.registerGradient({
@@ -144,18 +166,44 @@ export function ensureHigherOrderGradients(): void {
   }
 }
 
+/** Activations tf.layers fuses into dense and conv kernels whose second derivative is not zero (relu's and linear's are). */
+const FUSED_CURVED = new Set(['elu', 'selu']);
+/** The layer classes that fuse their activation into the kernel (an Activation layer applies it as its own op). */
+const FUSING_LAYERS = new Set(['Dense', 'Conv2D', 'Conv2DTranspose']);
+
+/**
+ * A second-order gradient through a dense or conv layer with a fused elu or
+ * selu activation silently drops that activation's second derivative in
+ * tfjs 4.22 (the fused kernel's gradient treats it as first-order only). The
+ * first such layer of `model` as a message, or undefined when there is none.
+ */
+export function fusedSecondOrderProblem(model: tf.LayersModel): string | undefined {
+  for (const layer of model.layers) {
+    if (!FUSING_LAYERS.has(layer.getClassName())) continue;
+    const activation = (layer.getConfig() as { activation?: unknown }).activation;
+    if (typeof activation === 'string' && FUSED_CURVED.has(activation.toLowerCase())) {
+      return `layer '${layer.name}' has a built-in ${activation} activation, whose second derivative tfjs loses (put the ${activation} in its own activation layer)`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Check, before training, that the backend can take the second-order
  * gradient WGAN-GP needs through this critic: one penalty gradient on a
- * 2-example batch. Throws a clear error naming the backend and the cause.
+ * 2-example batch (with one-hot labels of `numClasses` classes for a
+ * conditional critic). Throws a clear error naming the backend and the cause.
  */
-export function assertSecondOrderGradients(critic: tf.LayersModel, vars: tf.Variable[], dataShape: number[]): void {
+export function assertSecondOrderGradients(critic: (x: tf.Tensor, y?: tf.Tensor) => tf.Tensor, vars: tf.Variable[], dataShape: number[], numClasses = 0): void {
   ensureHigherOrderGradients();
   try {
     tf.tidy(() => {
       const real = tf.randomNormal([2, ...dataShape], 0, 1, 'float32', 1);
       const fake = tf.randomNormal([2, ...dataShape], 0, 1, 'float32', 2);
-      const { value, grads } = tf.variableGrads(() => gradientPenalty((x) => critic.apply(x, { training: true }) as tf.Tensor, real, fake, 3), vars);
+      // One-hot rows (int32 one-hot then cast: tf.oneHot's float32 is broken on wasm).
+      const hot = (l: number[]): tf.Tensor => tf.cast(tf.oneHot(tf.tensor1d(l, 'int32'), numClasses), 'float32');
+      const labels = numClasses > 0 ? { real: hot([0, numClasses - 1]), fake: hot([numClasses - 1, 0]) } : undefined;
+      const { value, grads } = tf.variableGrads(() => gradientPenalty(critic, real, fake, 3, labels), vars);
       const total = tf.addN(Object.values(grads).map((g) => tf.sum(tf.abs(g))));
       if (!Number.isFinite(value.dataSync()[0]!) || !Number.isFinite(total.dataSync()[0]!)) throw new Error('the penalty or its gradient is not finite');
     });

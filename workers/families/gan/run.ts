@@ -21,6 +21,15 @@
  * steps (sampleEverySteps, epoch ends, and step 0 of a fresh run):
  * modes_covered, mode_distance, high_quality (fraction of generated points
  * within 3σ of a centre), on 2000 generated points from fixed noise.
+ *
+ * Conditional runs (hyper.conditioning 'cgan' / 'acgan', image data only):
+ * each real batch carries its labels (one-hot), generated batches get labels
+ * drawn uniformly from the step's seed (see step.ts, conditioning.ts); the
+ * samples grid has a row per class; the scores add conditional_accuracy.
+ * AC-GAN also records per step d_class_accuracy (D's class accuracy on the
+ * real batch), g_class_accuracy (on the generator's batch, against the
+ * labels asked for), d_class_loss and g_class_loss (the class cross-entropy
+ * terms before auxWeight).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Shape } from '../../common/graph';
@@ -35,9 +44,10 @@ import { getDatasetEntry } from '../../common/datasets';
 import { obtainReferenceClassifier } from '../../engine/referenceCache';
 import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 import { fixedNoise, imageGalleryContext, toyCoverage, TOY_EVAL_POINTS, TOY_SCATTER_POINTS, writeSamples, writeToyScatter, type ImageGalleryContext, type ToyContext } from './galleries';
-import { assertSecondOrderGradients, isWasserstein, type Targets } from './losses';
-import { buildGan, disposeGan, ganBuildOptions, makeGanOptimizer, trainableVariables, type GanNetworks } from './model';
-import { ganTrainStep } from './step';
+import { assertSecondOrderGradients, fusedSecondOrderProblem, isWasserstein, type Targets } from './losses';
+import { buildGan, discriminatorForward, disposeGan, ganBuildOptions, makeGanOptimizer, trainableVariables, type GanNetworks } from './model';
+import { classNamesFor, oneHotLabels, sourceLogits } from './conditioning';
+import { ganTrainStep, type GanBatch } from './step';
 import { prepareTricks } from './tricks';
 import { createGanEvaluator, type GanEvaluator as Scorer } from './evaluation';
 
@@ -68,12 +78,12 @@ interface RealSource {
   dataShape: Shape;
   stepsPerEpoch: number;
   describe: string;
-  /** The k real batches of a step (caller disposes). */
-  batches(epoch: number, batchIndex: number, step: number): tf.Tensor[];
+  /** The k real batches of a step, with their one-hot labels when `labelled` (caller disposes). */
+  batches(epoch: number, batchIndex: number, step: number): GanBatch[];
   onEpochStart(epoch: number): void;
 }
 
-function imageSource(data: ImageDataset, batchSize: number, dSteps: number, seed: number): RealSource {
+function imageSource(data: ImageDataset, batchSize: number, dSteps: number, seed: number, labelled: boolean): RealSource {
   const nTrain = data.trainLabels.length;
   if (nTrain === 0) throw new Error('No training images');
   const per = data.inputShape.reduce((a, b) => a * b, 1);
@@ -89,11 +99,15 @@ function imageSource(data: ImageDataset, batchSize: number, dSteps: number, seed
       const start = ((batchIndex * dSteps + i) * bs) % nTrain;
       const end = Math.min(start + bs, nTrain);
       const x = new Float32Array((end - start) * per);
+      const labels = new Int32Array(end - start);
       for (let k = start; k < end; k++) {
         const src = order[k]! * per;
         for (let p = 0; p < per; p++) x[(k - start) * per + p] = 2 * data.trainImages[src + p]! - 1;
+        labels[k - start] = data.trainLabels[order[k]!]!;
       }
-      return tf.tensor(x, [end - start, ...data.inputShape]);
+      const batch: GanBatch = { x: tf.tensor(x, [end - start, ...data.inputShape]) };
+      if (labelled) batch.y = oneHotLabels(labels, data.numClasses);
+      return batch;
     }),
   };
 }
@@ -122,6 +136,17 @@ async function imageEvaluator(o: GanRunOptions, nets: GanNetworks, runData: Imag
   }
 }
 
+/** The dataset's class names for the samples grid's rows (the label numbers when it has none). */
+function datasetClassNames(datasetId: string, numClasses: number): string[] {
+  let names: readonly string[] | undefined;
+  try {
+    names = getDatasetEntry(datasetId).classNames;
+  } catch {
+    names = undefined; // a preloaded dataset the catalogue does not know (tests)
+  }
+  return classNamesFor(numClasses, names);
+}
+
 export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
   const { config, sink } = o;
   const hyper = config.hyper;
@@ -133,9 +158,11 @@ export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
     ? {
       dataShape: [2], stepsPerEpoch: hyper.toyStepsPerEpoch, describe: `the ${mixture.id} toy mixture, batches of ${hyper.batchSize}`,
       onEpochStart: () => undefined,
-      batches: (_e, _b, step) => Array.from({ length: hyper.dSteps }, (_, i) => tf.tensor2d(sampleToy(mixture, hyper.batchSize, deriveSeed(hyper.seed, step, i, 0x7d)), [hyper.batchSize, 2])),
+      batches: (_e, _b, step) => Array.from({ length: hyper.dSteps }, (_, i) => ({ x: tf.tensor2d(sampleToy(mixture, hyper.batchSize, deriveSeed(hyper.seed, step, i, 0x7d)), [hyper.batchSize, 2]) })),
     }
-    : imageSource(runData!, hyper.batchSize, hyper.dSteps, hyper.seed);
+    : imageSource(runData!, hyper.batchSize, hyper.dSteps, hyper.seed, hyper.conditioning !== 'none');
+  if (mixture && hyper.conditioning !== 'none') throw new Error(`conditioning '${hyper.conditioning}' needs class labels, and the 2-D toy mixtures have none`);
+  const numClasses = runData?.numClasses ?? 0;
   const { stepsPerEpoch } = source;
   const totalSteps = stepsPerEpoch * hyper.epochs;
   const wasserstein = isWasserstein(hyper.loss);
@@ -148,18 +175,25 @@ export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
   }
   if (wasserstein) sink.log('info', `d_real and d_fake are the critic's mean raw outputs (not probabilities)${hyper.loss === 'wgan' ? `; critic weights are clipped to ±${hyper.clipValue}` : `; gradient penalty λ ${hyper.gpWeight}`}`);
   if (hyper.loss === 'lsgan') sink.log('info', 'd_real and d_fake are the discriminator\'s mean raw outputs (LSGAN targets 1 for real, 0 for fake)');
+  if (hyper.conditioning === 'cgan') sink.log('info', `Conditional GAN (Mirza & Osindero 2014): the generator and the discriminator both get the one-hot label of each example (${numClasses} classes); real batches carry their own, generated ones labels drawn uniformly`);
+  if (hyper.conditioning === 'acgan') sink.log('info', `AC-GAN (Odena et al. 2017): the generator gets a one-hot label (${numClasses} classes, drawn uniformly); the discriminator outputs the source logit and ${numClasses} class logits, and both networks add the class cross-entropy (weight ${hyper.auxWeight}) to their ${hyper.loss} loss`);
 
-  const nets = buildGan(o.model, source.dataShape, L, hyper.seed, ganBuildOptions(hyper));
+  const nets = buildGan(o.model, source.dataShape, L, hyper.seed, ganBuildOptions(hyper, numClasses || undefined));
   const optG = makeGanOptimizer(hyper, hyper.learningRate);
   const optD = makeGanOptimizer(hyper, lrD);
   const final: Record<string, number> = {};
   let evaluator: GanEvaluator | undefined;
   try {
     o.onNetworksBuilt?.(nets);
-    if (hyper.loss === 'wgan-gp') assertSecondOrderGradients(nets.discriminator, trainableVariables(nets.discriminator), source.dataShape);
+    if (hyper.loss === 'wgan-gp') {
+      const fused = fusedSecondOrderProblem(nets.discriminator);
+      if (fused) throw new Error(`WGAN-GP needs the gradient of a gradient through the discriminator, and its ${fused}. Use the 'wgan' loss (weight clipping) instead, or change that layer`);
+      const critic = (x: tf.Tensor, y?: tf.Tensor): tf.Tensor => sourceLogits(discriminatorForward(nets, x, true, y), nets.conditioning);
+      assertSecondOrderGradients(critic, trainableVariables(nets.discriminator), source.dataShape, nets.numClasses);
+    }
     // Unrolled discriminator, minibatch stddev, virtual batch norm: one log line each that is on.
     const unroll = await prepareTricks(nets, optD, hyper, targets, sink);
-    const images: ImageGalleryContext | undefined = !mixture && o.runDir !== undefined ? imageGalleryContext(nets, o.runDir, sink, hyper.seed) : undefined;
+    const images: ImageGalleryContext | undefined = !mixture && o.runDir !== undefined ? imageGalleryContext(nets, o.runDir, sink, hyper.seed, datasetClassNames(config.dataset.id, numClasses)) : undefined;
     const toy: ToyContext | undefined = mixture ? {
       nets, mixture, loss: hyper.loss, z: fixedNoise(TOY_EVAL_POINTS, L, deriveSeed(hyper.seed, 0x70e)),
       real: sampleToy(mixture, TOY_SCATTER_POINTS, deriveSeed(hyper.seed, 0x7ea1)),
@@ -206,14 +240,18 @@ export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
       runBatch: async ({ epoch, batchIndex, step }) => {
         const real = source.batches(epoch, batchIndex, step);
         try {
-          const r = await ganTrainStep(nets, optD, optG, real, { loss: hyper.loss, targets, clipValue: hyper.clipValue, gpWeight: hyper.gpWeight, seed: deriveSeed(hyper.seed, step, 0x6a7), ...(unroll ? { unroll } : {}) });
+          const r = await ganTrainStep(nets, optD, optG, real, { loss: hyper.loss, targets, clipValue: hyper.clipValue, gpWeight: hyper.gpWeight, auxWeight: hyper.auxWeight, seed: deriveSeed(hyper.seed, step, 0x6a7), ...(unroll ? { unroll } : {}) });
           if (!Number.isFinite(r.dLoss)) throw new GanLossNotFiniteError('Discriminator', r.dLoss, epoch, step, lrD);
           if (!Number.isFinite(r.gLoss)) throw new GanLossNotFiniteError('Generator', r.gLoss, epoch, step, hyper.learningRate);
           const values: Record<string, number> = { d_loss: r.dLoss, g_loss: r.gLoss, d_real: r.dReal, d_fake: r.dFake, d_grad_norm: r.dGradNorm, g_grad_norm: r.gGradNorm };
           if (r.gradientPenalty !== undefined) values['gradient_penalty'] = r.gradientPenalty;
+          if (r.dClassAccuracy !== undefined) values['d_class_accuracy'] = r.dClassAccuracy;
+          if (r.gClassAccuracy !== undefined) values['g_class_accuracy'] = r.gClassAccuracy;
+          if (r.dClassLoss !== undefined) values['d_class_loss'] = r.dClassLoss;
+          if (r.gClassLoss !== undefined) values['g_class_loss'] = r.gClassLoss;
           return { loss: r.gLoss, values };
         } finally {
-          tf.dispose(real);
+          tf.dispose(real.flatMap((b) => (b.y ? [b.x, b.y] : [b.x])));
         }
       },
       onBatchEnd: async ({ epoch, batchIndex, step }, r) => {

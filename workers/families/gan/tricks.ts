@@ -10,7 +10,8 @@ import type { GanHyper } from '../../common/runConfig';
 import type { TrainingSink } from '../../engine/sink';
 import { MinibatchStddev } from '../../engine/minibatchStddev';
 import { virtualBatchNorms } from '../../engine/virtualBatchNorm';
-import { ensureHigherOrderGradients, type Targets } from './losses';
+import { sampleOneHot } from './conditioning';
+import { ensureHigherOrderGradients, fusedSecondOrderProblem, type Targets } from './losses';
 import type { GanNetworks } from './model';
 import { generatorGradients, type GanStepOptions, type GanUnrollOptions } from './step';
 
@@ -24,19 +25,21 @@ export async function checkUnrolledGradients(nets: GanNetworks, optD: tf.Optimiz
   ensureHigherOrderGradients();
   const real = tf.randomNormal([2, ...nets.dataShape], 0, 1, 'float32', 1);
   const z = tf.randomNormal([2, nets.latentDim], 0, 1, 'float32', 2);
+  // A conditional GAN: labels for the real batch and for the generator's.
+  const labels = nets.conditioning === 'none' ? [] : [sampleOneHot(2, nets.numClasses, 3), sampleOneHot(2, nets.numClasses, 4)];
   // The generator's batch-norm moving averages move on a training pass: put them back.
   const gState = nets.generator.nonTrainableWeights;
   const saved = gState.map((w) => tf.clone(w.read()));
   let out: tf.Tensor[] = [];
   try {
-    const { value, grads } = await generatorGradients(nets, optD, real, z, { ...o, unroll: { ...o.unroll, steps: 1 } });
-    out = [value, ...Object.values(grads)];
-    const total = tf.tidy(() => tf.addN(out.map((t) => tf.sum(tf.abs(t)))));
+    const g = await generatorGradients(nets, optD, { x: real, ...(labels[0] ? { y: labels[0] } : {}) }, z, { ...o, unroll: { ...o.unroll, steps: 1 } }, labels[1]);
+    out = [g.value, ...Object.values(g.grads), ...(g.classAccuracy ? [g.classAccuracy] : []), ...(g.classLoss ? [g.classLoss] : [])];
+    const total = tf.tidy(() => tf.addN([g.value, ...Object.values(g.grads)].map((t) => tf.sum(tf.abs(t)))));
     out.push(total);
     if (!Number.isFinite((await total.data())[0]!)) throw new Error('the unrolled gradient is not finite');
   } finally {
     gState.forEach((w, i) => w.write(saved[i]!));
-    tf.dispose([real, z, ...saved, ...out]);
+    tf.dispose([real, z, ...labels, ...saved, ...out]);
   }
 }
 
@@ -60,7 +63,12 @@ export async function prepareTricks(nets: GanNetworks, optD: tf.Optimizer, hyper
 
   if (hyper.unrollSteps < 1) return undefined;
   const unroll: GanUnrollOptions = { steps: hyper.unrollSteps, secondOrder: hyper.unrollGradient === 'second-order' };
-  const stepOptions: GanStepOptions & { unroll: GanUnrollOptions } = { loss: hyper.loss, targets, clipValue: hyper.clipValue, gpWeight: hyper.gpWeight, seed: 1, unroll };
+  const stepOptions: GanStepOptions & { unroll: GanUnrollOptions } = { loss: hyper.loss, targets, clipValue: hyper.clipValue, gpWeight: hyper.gpWeight, auxWeight: hyper.auxWeight, seed: 1, unroll };
+  const fused = unroll.secondOrder ? fusedSecondOrderProblem(nets.discriminator) : undefined;
+  if (fused) {
+    sink.log('warn', `Unrolled GAN: the second-order gradient through this discriminator would be wrong: its ${fused}; using the first-order approximation instead (the unrolled discriminator's weights as constants)`);
+    unroll.secondOrder = false;
+  }
   if (unroll.secondOrder) {
     try {
       await checkUnrolledGradients(nets, optD, stepOptions);

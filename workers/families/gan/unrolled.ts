@@ -152,14 +152,15 @@ function ruleStep(rule: UnrollRule, j: number, ws: readonly tf.Tensor[], slots: 
   }
 }
 
-export interface UnrollOptions {
+/** F: what a generated batch is (the examples, or the examples with their labels in a conditional GAN). */
+export interface UnrollOptions<F = tf.Tensor> {
   steps: number;
   secondOrder: boolean;
   rule: UnrollRule;
-  /** Generated examples for unrolled step j (fresh noise; the generator in training mode). */
-  fakeBatch: (j: number) => tf.Tensor;
-  /** The discriminator's loss on the real batch and `fake` at D's weights as read (WGAN-GP: with its penalty). */
-  discriminatorLoss: (fake: tf.Tensor, j: number) => tf.Scalar;
+  /** Generated examples for unrolled step j (fresh noise, and fresh labels when conditional; the generator in training mode). */
+  fakeBatch: (j: number) => F;
+  /** The discriminator's loss on the real batch and `fake` at D's weights as read (WGAN-GP: with its penalty; AC-GAN: with the class terms). */
+  discriminatorLoss: (fake: F, j: number) => tf.Scalar;
   /** WGAN: clip every unrolled weight to ±clipValue after each update. */
   clipValue?: number;
   /** The generator's loss at D's weights as read (it draws its own noise). */
@@ -171,11 +172,11 @@ export interface UnrollOptions {
  * D's variables and its optimizer are only read. Callers tidy (the first-order
  * mode also frees each unrolled step's weights as soon as the next exist).
  */
-export function unrolledGeneratorGrads(D: tf.LayersModel, gVars: tf.Variable[], o: UnrollOptions): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+export function unrolledGeneratorGrads<F>(D: tf.LayersModel, gVars: tf.Variable[], o: UnrollOptions<F>): { value: tf.Scalar; grads: tf.NamedTensorMap } {
   const weights = D.trainableWeights;
   const w0 = weights.map((w) => w.read());
   const clip = (ws: tf.Tensor[]): tf.Tensor[] => (o.clipValue === undefined ? ws : ws.map((w) => tf.clipByValue(w, -o.clipValue!, o.clipValue!)));
-  const dGrads = (ws: readonly tf.Tensor[], fake: tf.Tensor, j: number): tf.Tensor[] =>
+  const dGrads = (ws: readonly tf.Tensor[], fake: F, j: number): tf.Tensor[] =>
     tf.grads((...w: tf.Tensor[]) => withWeightValues(weights, w, () => o.discriminatorLoss(fake, j)))([...ws]);
 
   if (o.secondOrder) {
