@@ -512,7 +512,7 @@ describe('second order through a fused elu', () => {
   // D: 2 → dense 32 elu (the activation fused into the dense kernel) → 1. tfjs loses elu's second derivative there.
   const eluModel = (): ModelDocument => {
     const base = ganTemplate('toy-mlp', [2], 2);
-    const discriminator = chain('Toy D with a fused elu', [inputLayer([2]), { id: 'h', kind: 'dense', params: { units: 32, activation: 'elu' } }, { id: 'logit', kind: 'dense', params: { units: 1, activation: 'linear' } }]);
+    const discriminator = chain('Toy D with a fused elu', [inputLayer([2]), { id: 'h', kind: 'dense', label: 'Dense 32 elu', params: { units: 32, activation: 'elu' } }, { id: 'logit', kind: 'dense', label: 'Dense 1', params: { units: 1, activation: 'linear' } }]);
     return { format: MODEL_FORMAT, version: GRAPH_VERSION, name: 'elu critic', parts: { generator: base.parts['generator']!, discriminator } };
   };
 
@@ -536,7 +536,7 @@ describe('second order through a fused elu', () => {
     expect(r.status).toBe('done');
     expect(sink.logs.some((l) => l.level === 'warn' && /layer 'h' has a built-in elu activation.*first-order approximation/.test(l.message))).toBe(true);
     const separate = eluModel();
-    separate.parts['discriminator'] = chain('Toy D with an elu layer', [inputLayer([2]), { id: 'h', kind: 'dense', params: { units: 32, activation: 'linear' } }, { id: 'act', kind: 'activation', params: { activation: 'elu' } }, { id: 'logit', kind: 'dense', params: { units: 1, activation: 'linear' } }]);
+    separate.parts['discriminator'] = chain('Toy D with an elu layer', [inputLayer([2]), { id: 'h', kind: 'dense', label: 'Dense 32', params: { units: 32, activation: 'linear' } }, { id: 'act', kind: 'activation', label: 'ELU', params: { activation: 'elu' } }, { id: 'logit', kind: 'dense', label: 'Dense 1', params: { units: 1, activation: 'linear' } }]);
     const sink2 = new RecordingSink();
     await runGan({ config: config({ toy: 'ring8', loss: 'wgan-gp', epochs: 1, toyStepsPerEpoch: 2, batchSize: 16 }), model: separate, sink: sink2, isCancelled: () => false });
     expect(sink2.values('gradient_penalty').length).toBe(2);
