@@ -97,6 +97,21 @@ describe('an image folder of MNIST PNGs', () => {
     expect(s.runs.logs(run.id).map((l) => l.message).join('\n')).toContain('Queued classifier run on Digit PNGs');
   });
 
+  it('trains a GAN on it, scored by a reference classifier trained on that set and cached under its id', async () => {
+    const config = {
+      family: 'gan', dataset: { id: 'digit-pngs' }, architecture: { template: 'mlp' },
+      hyper: { epochs: 1, batchSize: 64, latentDim: 16, evalSamples: 100, referenceTemplate: 'mlp', referenceEpochs: 1 },
+    } as const;
+    const run = await ok('runs.start', { experimentId, config });
+    await expect(s.runs.waitForEnd(run.id)).resolves.toBe('done');
+    const d = s.runs.detail(run.id);
+    expect(d.error).toBeNull();
+    expect(Object.keys(d.latest)).toEqual(expect.arrayContaining(['d_real', 'd_fake', 'classes_present', 'inception_score', 'frechet_distance', 'reference_accuracy']));
+    expect(fs.readdirSync(path.join(dataDir, 'cache', 'reference-classifiers'))).toContain(`digit-pngs-n${digits.trainSize}-mlp-e1`);
+    const samples = s.artifacts.list(run.id, 'samples');
+    expect(samples.length).toBe(2); // step 0 and the epoch end
+  });
+
   it('refuses a run asking for more examples than the split has, before queueing', async () => {
     const err = await refused('runs.start', { experimentId, config: mlpConfig({}, { id: 'digit-pngs', trainSize: 5000, testSize: 100 }) });
     expect(err.code).toBe('bad-request');
@@ -202,8 +217,8 @@ describe('removal', () => {
     const used = s.store.runsUsingDataset('digit-pngs').map((r) => r.id);
     const removal = await ok('datasets.remove', { id: 'digit-pngs' });
     expect(removal.runsKept).toEqual(used);
-    expect(used).toHaveLength(2);
-    expect(removal.message).toBe(`Removed "Digit PNGs" and its files. The 2 runs that trained on it (${used.join(', ')}) keep their records, but can no longer be resumed or analysed.`);
+    expect(used).toHaveLength(3); // the classifier, the GAN and the cancelled run
+    expect(removal.message).toBe(`Removed "Digit PNGs" and its files. The 3 runs that trained on it (${used.join(', ')}) keep their records, but can no longer be resumed or analysed.`);
     expect(datasetFolders()).not.toContain('digit-pngs');
     expect((await ok('datasets.list', {})).map((d) => d.id)).not.toContain('digit-pngs');
     // The runs are all still there, with their metrics.
