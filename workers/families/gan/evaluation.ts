@@ -28,7 +28,7 @@ import type { ReferenceClassifier } from '../../engine/referenceClassifier';
 import type { TrainingSink } from '../../engine/sink';
 import type { ImageDataset } from '../../data/mnist';
 import { agreement, sampleLabels } from './conditioning';
-import { fixedNoise, generate } from './galleries';
+import { fixedNoise, generate, toUnitPixels } from './galleries';
 import type { GanNetworks } from './model';
 
 /** Samples generated per forward pass while evaluating. */
@@ -73,7 +73,7 @@ async function generatedPixels(nets: GanNetworks, z: number[][], labels?: Int32A
   const out = new Float32Array(z.length * per);
   for (let start = 0; start < z.length; start += EVAL_BATCH) {
     const raw = await generate(nets, z.slice(start, start + EVAL_BATCH), labels?.subarray(start, start + EVAL_BATCH));
-    for (let i = 0; i < raw.length; i++) out[start * per + i] = Math.min(1, Math.max(0, (raw[i]! + 1) / 2));
+    out.set(toUnitPixels(raw), start * per);
   }
   return out;
 }

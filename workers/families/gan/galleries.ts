@@ -40,6 +40,11 @@ export const MIN_POINTS_PER_MODE = 20;
 
 const round4 = (v: number): number => Math.round(v * 1e4) / 1e4;
 
+/** A tanh generator's output in [−1, 1] as pixels in [0, 1] (clamped). */
+export function toUnitPixels(raw: Float32Array): Float32Array {
+  return raw.map((v) => Math.min(1, Math.max(0, (v + 1) / 2)));
+}
+
 /** `count` fixed noise vectors of size latentDim from the seed (rounded to 4 decimals, as recorded). */
 export function fixedNoise(count: number, latentDim: number, seed: number): number[][] {
   const flat = standardNormals(count * latentDim, seed);
@@ -107,7 +112,7 @@ export function imageGalleryContext(nets: GanNetworks, runDir: string, sink: Tra
 
 export async function writeSamples(ctx: ImageGalleryContext, step: number, epoch: number): Promise<void> {
   const raw = await generate(ctx.nets, ctx.z, ctx.labels);
-  const pixels = raw.map((v) => (v + 1) / 2);
+  const pixels = toUnitPixels(raw);
   const [h = 1, w = 1, c = 1] = ctx.nets.dataShape;
   const file = stepArtifactPath(ctx.runDir, 'samples', step, 'png');
   const meta = await writeImageGrid(file, { pixels, count: ctx.z.length, height: h, width: w, channels: c === 3 ? 3 : 1 }, { rows: ctx.rows, cols: ctx.cols }, {

@@ -9,7 +9,7 @@ import type { ModelDocument, Shape } from '../../common/graph';
 import { ganLatentDim, type GanConfig } from '../../common/runConfig';
 import { loadCheckpoint } from '../../engine/checkpoint';
 import { buildGan, disposeGan, ganBuildOptions } from './model';
-import { generate } from './galleries';
+import { generate, toUnitPixels } from './galleries';
 
 /** Points from a to b (t = 0 … 1, `steps` of them) on the straight line or the great circle. */
 export function latentPath(a: readonly number[], b: readonly number[], steps: number, path: 'slerp' | 'linear'): number[][] {
@@ -60,7 +60,7 @@ export async function generateAlong(o: GanInterpolationInput): Promise<Float32Ar
     });
     if (nets.conditioning !== 'none' && !labels) throw new Error('This GAN is conditional: the interpolation needs the classes of the two samples (the samples grid records them)');
     const raw = await generate(nets, o.path, labels);
-    return raw.map((v) => Math.min(1, Math.max(0, (v + 1) / 2)));
+    return toUnitPixels(raw);
   } finally {
     disposeGan(nets);
   }
