@@ -86,9 +86,10 @@ function createStore(db: Db, file: string, now: () => number): Store {
     appendLog: (runId, level, message, at) => logs.appendLog(db, runId, level, message, at),
     getLogs: (runId, afterId) => logs.getLogs(db, runId, afterId),
 
-    saveArchitecture: (name, graph) => architectures.saveArchitecture(db, name, graph, now()),
+    saveArchitecture: (a) => architectures.saveArchitecture(db, a, now()),
     getArchitecture: (id, version) => architectures.getArchitecture(db, id, version),
-    listArchitectures: () => architectures.listArchitectures(db),
+    listArchitectures: (filter) => architectures.listArchitectures(db, filter),
+    listArchitectureVersions: (id) => architectures.listArchitectureVersions(db, id),
 
     createDataset: (d) => datasets.createDataset(db, d, now()),
     getDataset: (id) => datasets.getDataset(db, id),

@@ -2,8 +2,10 @@
  * The store interface: every read and write the services make. SQL lives
  * only behind it (db/), and rows never leave it: they come back as domain objects.
  */
-import type { ArchitectureInfo, Experiment, LogLine, MetricSeries, ParamValue, RunStatus } from '../main/common/domain';
-import type { Architecture, GraphDocument } from '../workers/common/graph';
+import type {
+  ArchitectureFamily, ArchitectureInfo, ArchitectureRef, ArchitectureVersionInfo, Experiment, LogLine, MetricSeries, ParamValue, RunStatus,
+} from '../main/common/domain';
+import type { Architecture } from '../workers/common/graph';
 import type { BackendName, CheckpointRef, MetricPoint } from '../workers/common/protocol';
 import type { Family, RunConfig } from '../workers/common/runConfig';
 
@@ -53,6 +55,34 @@ export interface ArtifactRecord {
   path: string;
   meta: Record<string, unknown>;
   createdAt: number;
+}
+
+/** A new version of a saved architecture (version 1 when the name is new). */
+export interface NewArchitectureVersion {
+  name: string;
+  family: ArchitectureFamily;
+  /** A GraphDocument for classifiers, a ModelDocument with the family's parts for the others (the caller checks the fit). */
+  architecture: Architecture;
+  /** The version's commit message (at most 500 characters); blank means none. */
+  note?: string | null;
+  /** The version this one is a fork of; it must exist. */
+  forkOf?: ArchitectureRef | null;
+}
+
+/**
+ * Why saveArchitecture refused: the name exists with another family
+ * ('family-mismatch'), or forkOf names no version ('no-fork-parent'). The
+ * message says so in words a researcher can act on.
+ */
+export class ArchitectureSaveError extends Error {
+  constructor(readonly reason: 'family-mismatch' | 'no-fork-parent', message: string) {
+    super(message);
+    this.name = 'ArchitectureSaveError';
+  }
+}
+
+export interface ArchitectureFilter {
+  family?: ArchitectureFamily;
 }
 
 export type ImportedDatasetKind = 'idx' | 'image-folder';
@@ -118,10 +148,18 @@ export interface Store {
   appendLog(runId: number, level: LogLine['level'], message: string, at: number): LogLine;
   getLogs(runId: number, afterId?: number): LogLine[];
 
-  /** Saves a new version of the named architecture (version 1 when the name is new). */
-  saveArchitecture(name: string, graph: GraphDocument): ArchitectureInfo;
+  /**
+   * Saves a new version of the named architecture (version 1 when the name is
+   * new). Throws ArchitectureSaveError when the name exists with another
+   * family, or when forkOf names a version that does not exist.
+   */
+  saveArchitecture(a: NewArchitectureVersion): ArchitectureInfo;
+  /** One version (the latest when version is omitted), with its document. */
   getArchitecture(id: number, version?: number): ArchitectureInfo | undefined;
-  listArchitectures(): ArchitectureInfo[];
+  /** The latest version of each architecture (of one family, when given), by name. */
+  listArchitectures(filter?: ArchitectureFilter): ArchitectureInfo[];
+  /** Every version of one architecture, newest first, without documents ([] when there is none). */
+  listArchitectureVersions(id: number): ArchitectureVersionInfo[];
 
   /** Records an imported dataset; throws when the id or (case-insensitively) the name is taken. */
   createDataset(dataset: NewDataset): DatasetRecord;

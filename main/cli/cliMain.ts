@@ -6,11 +6,16 @@
  *   datasets list [--data DIR] [--json]
  *   datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
  *   datasets remove ID [--data DIR] [--json]
+ *   architectures list [--family F] [--data DIR] [--json]
+ *   architectures show ID[@VERSION] [--data DIR] [--json]
+ *   architectures versions ID [--data DIR] [--json]
+ *   architectures save --name N --family F --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServices, defaultDataDir } from '../services/appServices';
 import { CliError, listRuns, showRun, train } from './commands';
+import { architecturesCommand } from './architectureCommands';
 import { datasetsCommand } from './datasetCommands';
 
 const usage = `Usage:
@@ -19,7 +24,12 @@ const usage = `Usage:
   npm run cli -- show RUN [--data DIR] [--json]
   npm run cli -- datasets list [--data DIR] [--json]
   npm run cli -- datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
-  npm run cli -- datasets remove ID [--data DIR] [--json]`;
+  npm run cli -- datasets remove ID [--data DIR] [--json]
+  npm run cli -- architectures list [--family classifier|autoencoder|vae|gan] [--data DIR] [--json]
+  npm run cli -- architectures show ID[@VERSION] [--data DIR] [--json]
+  npm run cli -- architectures versions ID [--data DIR] [--json]
+  npm run cli -- architectures save --name N --family classifier|autoencoder|vae|gan --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
+Train a saved architecture with --set 'architecture={"architectureId":ID,"version":V}' (version omitted: the latest).`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -37,6 +47,10 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       'test-fraction': { type: 'string' },
       seed: { type: 'string' },
+      family: { type: 'string' },
+      file: { type: 'string' },
+      note: { type: 'string' },
+      'fork-of': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -45,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command ? 0 : 2;
   }
-  if (!['train', 'runs', 'show', 'datasets'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
+  if (!['train', 'runs', 'show', 'datasets', 'architectures'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const services = createServices({ dataDir });
@@ -63,6 +77,15 @@ async function main(argv: string[]): Promise<number> {
           ...(values.name !== undefined ? { name: values.name } : {}),
           ...(values['test-fraction'] !== undefined ? { testFraction: values['test-fraction'] } : {}),
           ...(values.seed !== undefined ? { seed: values.seed } : {}),
+        }, process.stdout, usage);
+      case 'architectures':
+        return architecturesCommand(services, rest, {
+          json: values.json,
+          ...(values.family !== undefined ? { family: values.family } : {}),
+          ...(values.name !== undefined ? { name: values.name } : {}),
+          ...(values.file !== undefined ? { file: path.resolve(values.file) } : {}),
+          ...(values.note !== undefined ? { note: values.note } : {}),
+          ...(values['fork-of'] !== undefined ? { forkOf: values['fork-of'] } : {}),
         }, process.stdout, usage);
       default:
         return showRun(services, Number(rest[0]), values.json, process.stdout);

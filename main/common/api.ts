@@ -4,18 +4,51 @@
  * are built from this table.
  */
 import { z } from 'zod';
-import { runConfigSchema } from '../../workers/common/runConfig';
-import { graphDocumentSchema } from '../../workers/common/graph';
+import { architectureFamilies, architectureFamilyIssue, runConfigSchema } from '../../workers/common/runConfig';
+import { architectureSchema, graphDocumentSchema, modelDocumentSchema } from '../../workers/common/graph';
 import { analysisRequestSchema } from '../../workers/common/gallery';
 import type { MetricPoint } from '../../workers/common/protocol';
 import type {
   ArtifactContent, ArtifactInfo, DatasetImage, DatasetRemoval,
-  ArchitectureInfo, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunProgress, RunStatus, RunSummary, Settings, SystemInfo,
+  ArchitectureInfo, ArchitectureVersionInfo, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunProgress, RunStatus, RunSummary, Settings, SystemInfo,
 } from './domain';
 import { importKinds } from './domain';
 
 const id = z.number({ error: 'id must be a number' }).int().min(1);
 const empty = z.object({}).strict();
+
+const architectureFamily = z.enum(architectureFamilies, { error: "family must be 'classifier', 'autoencoder', 'vae' or 'gan'" });
+const architectureVersion = z.number({ error: 'version must be a number' }).int('version must be a whole number').min(1, 'version must be at least 1');
+
+/**
+ * architectureSchema's two documents, told apart by `format` so that a
+ * malformed document's issues name the field (a plain union only says "Invalid input").
+ */
+const architectureDocument = z.discriminatedUnion('format', [graphDocumentSchema, modelDocumentSchema], {
+  error: (issue) => (issue.code === 'invalid_union' ? 'format must be "latent-graph" (one graph) or "latent-model" (a model of named parts)' : undefined),
+}) satisfies z.ZodType<z.output<typeof architectureSchema>>;
+
+/**
+ * A new version of a saved architecture. The document must be of the
+ * family's kind (a latent-graph for classifiers; a latent-model with exactly
+ * the family's parts otherwise) but may have shape errors: the editor saves
+ * drafts, and starting a run is what refuses an untrainable one.
+ */
+export const architectureSaveSchema = z.object({
+  name: z.string({ error: 'name must be text' }).trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
+  family: architectureFamily,
+  architecture: architectureDocument,
+  note: z.string({ error: 'note must be text' }).trim().max(500, 'note must be at most 500 characters').optional(),
+  /** The version this one is a fork of (usually another architecture's). */
+  forkOf: z.object({ id, version: architectureVersion }).strict().optional(),
+}).strict().superRefine((r, ctx) => {
+  // Zod may run this after other fields failed: only judge a document that parsed as one.
+  const a: unknown = r.architecture;
+  if (typeof a !== 'object' || a === null || !architectureFamilies.includes(r.family)) return;
+  if ((a as { format?: unknown }).format === 'latent-model' && typeof (a as { parts?: unknown }).parts !== 'object') return;
+  const issue = architectureFamilyIssue(r.family, r.architecture);
+  if (issue) ctx.addIssue({ code: 'custom', path: ['architecture'], message: `The document does not fit family '${r.family}': ${issue}` });
+});
 
 export const requestSchemas = {
   'experiments.list': empty,
@@ -54,8 +87,10 @@ export const requestSchemas = {
   }).strict(),
   'datasets.remove': z.object({ id: z.string().min(1).max(64) }).strict(),
   'system.pickFolder': z.object({ title: z.string().max(200).optional() }).strict(),
-  'architectures.list': empty,
-  'architectures.save': z.object({ name: z.string().trim().min(1).max(200), graph: graphDocumentSchema }).strict(),
+  'architectures.list': z.object({ family: architectureFamily.optional() }).strict(),
+  'architectures.get': z.object({ id, version: architectureVersion.optional() }).strict(),
+  'architectures.versions': z.object({ id }).strict(),
+  'architectures.save': architectureSaveSchema,
   'settings.get': empty,
   'settings.update': z.object({
     backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
@@ -89,7 +124,13 @@ export interface ApiResponses {
   'datasets.remove': DatasetRemoval;
   /** The folder picked in a native dialog, or null when cancelled (desktop app only). */
   'system.pickFolder': { path: string | null };
+  /** The latest version of each saved architecture (of one family, when given), by name. */
   'architectures.list': ArchitectureInfo[];
+  /** One version with its document: the latest when version is omitted. */
+  'architectures.get': ArchitectureInfo;
+  /** Every version of one architecture, newest first, without the documents. */
+  'architectures.versions': ArchitectureVersionInfo[];
+  /** The version just saved (1 when the name is new). */
   'architectures.save': ArchitectureInfo;
   'settings.get': Settings;
   'settings.update': Settings;

@@ -2,9 +2,11 @@
  * Domain objects that cross the API boundary. Rows never leave db/: the
  * store maps them to these.
  */
-import type { Architecture, GraphDocument } from '../../workers/common/graph';
+import type { Architecture } from '../../workers/common/graph';
 import type { BackendChoice, BackendName } from '../../workers/common/protocol';
-import type { Family, RunConfig } from '../../workers/common/runConfig';
+import type { ArchitectureFamily, Family, RunConfig } from '../../workers/common/runConfig';
+
+export type { ArchitectureFamily } from '../../workers/common/runConfig';
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 export const terminalStatuses: readonly RunStatus[] = ['done', 'failed', 'cancelled', 'interrupted'];
@@ -54,6 +56,9 @@ export interface RunProgress {
 export interface RunDetail extends RunSummary {
   config: RunConfig;
   architecture: Architecture;
+  /** The saved architecture the run trained, and its exact version (null for templates and inline documents). */
+  architectureId: number | null;
+  architectureVersion: number | null;
   datasetHash: string;
   appVersion: string;
   /** Last checkpoint, when one was written: resume starts from it. */
@@ -126,12 +131,33 @@ export interface SystemInfo {
   cpuCount: number;
 }
 
-export interface ArchitectureInfo {
+/** One version of a saved architecture: (id, version) addresses it. */
+export interface ArchitectureRef {
+  id: number;
+  version: number;
+}
+
+/** A saved architecture version without its document (architectures.versions). */
+export interface ArchitectureVersionInfo {
   id: number;
   name: string;
+  family: ArchitectureFamily;
   version: number;
   createdAt: number;
-  graph: GraphDocument;
+  /** The version's commit message, or null. */
+  note: string | null;
+  /** The version this one was forked from (another architecture's, usually), or null. */
+  forkOf: ArchitectureRef | null;
+  /** Runs that trained exactly this version. */
+  runCount: number;
+}
+
+/** A saved architecture version with its document (architectures.get/list/save). */
+export interface ArchitectureInfo extends ArchitectureVersionInfo {
+  /** A latent-graph document for classifiers; a latent-model with the family's parts for the others. */
+  architecture: Architecture;
+  /** How many versions the architecture has (this one is the latest when version === versionCount). */
+  versionCount: number;
 }
 
 /** A file a run produced (an image grid, a scatter's data, a checkpoint), with its row. */

@@ -11,6 +11,7 @@ import type { Store } from '../../db/storeTypes';
 import { ApiError, type ApiHandlers } from '../common/api';
 import { AnalysisService } from './analysisService';
 import { appVersion } from './appInfo';
+import { ArchitectureService } from './architectureService';
 import { ArtifactService } from './artifactService';
 import { availableBackends } from './backendProbe';
 import { DatasetService } from './datasetService';
@@ -29,6 +30,7 @@ export interface AppServices {
   settings: SettingsService;
   artifacts: ArtifactService;
   analysis: AnalysisService;
+  architectures: ArchitectureService;
   handlers: ApiHandlers;
   /** Runs left running by a crash that were marked interrupted at start. */
   interruptedAtStart: number[];
@@ -68,6 +70,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const runs = new RunService({ store, events, datasets, settings, dataDir, hostMode });
   const artifacts = new ArtifactService(store, dataDir);
   const analysis = new AnalysisService(store, events, settings, datasets, dataDir);
+  const architectures = new ArchitectureService(store);
   const pickFolder = opts.pickFolder;
 
   const handlers: ApiHandlers = {
@@ -92,8 +95,10 @@ export function createServices(opts: CreateServicesOptions): AppServices {
       if (!pickFolder) throw new ApiError('bad-request', 'A folder dialog exists only in the desktop app: type the folder\'s path instead');
       return { path: await pickFolder(r.title) };
     },
-    'architectures.list': () => store.listArchitectures(),
-    'architectures.save': (r) => store.saveArchitecture(r.name, r.graph),
+    'architectures.list': (r) => architectures.list(r.family),
+    'architectures.get': (r) => architectures.get(r.id, r.version),
+    'architectures.versions': (r) => architectures.versions(r.id),
+    'architectures.save': (r) => architectures.save(r),
     'settings.get': () => settings.get(),
     'settings.update': (r) => settings.update(r),
     'system.info': () => ({ appVersion, dataDir, availableBackends: availableBackends(), cpuCount: os.availableParallelism() }),
@@ -101,7 +106,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
 
   let closed: Promise<void> | undefined;
   return {
-    dataDir, store, events, experiments, runs, datasets, settings, artifacts, analysis, handlers, interruptedAtStart,
+    dataDir, store, events, experiments, runs, datasets, settings, artifacts, analysis, architectures, handlers, interruptedAtStart,
     close: () => {
       closed ??= runs.close().then(() => store.close());
       return closed;

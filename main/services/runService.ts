@@ -162,6 +162,8 @@ export class RunService {
       ...s,
       config: r.config,
       architecture: r.architecture,
+      architectureId: r.architectureId,
+      architectureVersion: r.architectureVersion,
       datasetHash: r.datasetHash,
       appVersion: r.appVersion,
       checkpoint: ckpt ? { epoch: ckpt.epoch, step: ckpt.step } : null,

@@ -4,7 +4,7 @@
  * file and the worker. Messages are written for a researcher reading them.
  */
 import { z } from 'zod';
-import { graphDocumentSchema, modelDocumentSchema } from './graph';
+import { graphDocumentSchema, isModelDocument, modelDocumentSchema, type Architecture } from './graph';
 
 export const optimizerSchema = z.enum(['sgd', 'momentum', 'adam']);
 export type OptimizerName = z.infer<typeof optimizerSchema>;
@@ -36,10 +36,17 @@ export type DatasetSpec = z.output<typeof datasetSpecSchema>;
 export const classifierTemplateSchema = z.enum(['mlp', 'lenet']);
 export type ClassifierTemplate = z.infer<typeof classifierTemplateSchema>;
 
+/** A saved architecture (architectures.save): its latest version when `version` is omitted. The run records the exact version. */
+export const savedArchitectureSpecSchema = z.object({
+  architectureId: z.number({ error: 'architectureId must be a number' }).int('architectureId must be a whole number').min(1, 'architectureId must be at least 1'),
+  version: z.number({ error: 'version must be a number' }).int('version must be a whole number').min(1, 'version must be at least 1').optional(),
+}).strict();
+export type SavedArchitectureSpec = z.output<typeof savedArchitectureSpecSchema>;
+
 export const architectureSpecSchema = z.union([
   z.object({ template: classifierTemplateSchema }).strict(),
   z.object({ graph: graphDocumentSchema }).strict(),
-  z.object({ architectureId: z.number().int().min(1), version: z.number().int().min(1).optional() }).strict(),
+  savedArchitectureSpecSchema,
 ]);
 export type ArchitectureSpec = z.output<typeof architectureSpecSchema>;
 
@@ -67,10 +74,11 @@ const trainingHyperShape = {
 
 const latentDimSchema = z.number({ error: 'latentDim must be a number' }).int('latentDim must be a whole number').min(1, 'latentDim must be at least 1').max(1024, 'latentDim must be at most 1024');
 
-/** An encoder/decoder model document: part 'encoder' maps an image to the code, part 'decoder' maps the code back. */
+/** An encoder/decoder model document: part 'encoder' maps an image to the code, part 'decoder' maps the code back. Or a saved one of the run's family. */
 export const encoderDecoderArchitectureSchema = <T extends z.ZodTypeAny>(templates: T) => z.union([
   z.object({ template: templates }).strict(),
   z.object({ model: modelDocumentSchema }).strict(),
+  savedArchitectureSpecSchema,
 ]);
 
 // ---- Autoencoders -------------------------------------------------------
@@ -242,10 +250,11 @@ export function ganLatentDim(hyper: Pick<GanHyper, 'latentDim' | 'toy'>): number
   return hyper.latentDim ?? (hyper.toy !== undefined ? 2 : 64);
 }
 
-/** A generator/discriminator model document: part 'generator' maps noise to data, part 'discriminator' maps data to one logit. */
+/** A generator/discriminator model document: part 'generator' maps noise to data, part 'discriminator' maps data to one logit. Or a saved GAN architecture. */
 export const ganArchitectureSchema = z.union([
   z.object({ template: ganTemplateSchema }).strict(),
   z.object({ model: modelDocumentSchema }).strict(),
+  savedArchitectureSpecSchema,
 ]);
 
 export const ganConfigSchema = z.object({
@@ -280,6 +289,45 @@ export type RunConfig = z.output<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type Family = RunConfig['family'];
 export const families: readonly Family[] = ['classifier', 'autoencoder', 'vae', 'gan', 'pca'];
+
+/** The families that train a network, and so can have saved architectures (PCA has none). */
+export const architectureFamilies = ['classifier', 'autoencoder', 'vae', 'gan'] as const satisfies readonly Family[];
+export type ArchitectureFamily = (typeof architectureFamilies)[number];
+
+/** The part names of a family's model document; null: the family trains one graph (a latent-graph document). */
+export const familyPartNames: Readonly<Record<ArchitectureFamily, readonly string[] | null>> = {
+  classifier: null,
+  autoencoder: ['encoder', 'decoder'],
+  vae: ['encoder', 'decoder'],
+  gan: ['generator', 'discriminator'],
+};
+
+/**
+ * Why a document cannot be a saved architecture of this family, or undefined
+ * when its kind fits (a graph for classifiers, a model with exactly the
+ * family's parts for the others). Only the kind and the part names: a draft
+ * whose graphs have shape errors fits (training is what refuses those).
+ */
+export function architectureFamilyIssue(family: ArchitectureFamily, architecture: Architecture): string | undefined {
+  const want = familyPartNames[family];
+  if (want === null) {
+    return isModelDocument(architecture)
+      ? `a ${family} architecture is one graph (format "latent-graph"), not a model of parts (${Object.keys(architecture.parts).join(', ') || 'none'})`
+      : undefined;
+  }
+  if (!isModelDocument(architecture)) {
+    return `a ${family} architecture is a model (format "latent-model") with the parts ${want.map((p) => `"${p}"`).join(' and ')}, not a single graph`;
+  }
+  const have = Object.keys(architecture.parts);
+  const missing = want.filter((p) => !have.includes(p));
+  const extra = have.filter((p) => !want.includes(p));
+  if (missing.length === 0 && extra.length === 0) return undefined;
+  const problems = [
+    ...(missing.length > 0 ? [`it has no ${missing.map((p) => `"${p}"`).join(' or ')} part`] : []),
+    ...(extra.length > 0 ? [`it has the unexpected part${extra.length > 1 ? 's' : ''} ${extra.map((p) => `"${p}"`).join(', ')}`] : []),
+  ];
+  return `a ${family} architecture has exactly the parts ${want.map((p) => `"${p}"`).join(' and ')}: ${problems.join(', and ')}`;
+}
 
 /** Turn a zod error into "path: message" lines, the form the UI and CLI show. */
 export function formatIssues(error: z.ZodError): string[] {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { NewRun } from '../../../db/storeTypes';
-import type { GraphDocument } from '../../../workers/common/graph';
+import type { GraphDocument, ModelDocument } from '../../../workers/common/graph';
 import type { RunConfig } from '../../../workers/common/runConfig';
 
 const made: string[] = [];
@@ -35,6 +35,12 @@ export function sampleGraph(name = 'mlp', units = 10): GraphDocument {
       { from: 'flat', to: 'out', toPort: 0 },
     ],
   };
+}
+
+/** A small model document with a family's parts (encoder/decoder, or generator/discriminator for 'gan'). */
+export function sampleModel(name = 'model', family: 'autoencoder' | 'vae' | 'gan' = 'vae'): ModelDocument {
+  const [a, b] = family === 'gan' ? ['generator', 'discriminator'] : ['encoder', 'decoder'];
+  return { format: 'latent-model', version: 1, name, parts: { [a]: sampleGraph(`${name} ${a}`, 4), [b]: sampleGraph(`${name} ${b}`, 1) } };
 }
 
 export function sampleConfig(learningRate = 0.001): RunConfig {

@@ -6,7 +6,7 @@ import { defaultMigrationsDir, loadMigrations, migrate, userVersion } from '../.
 import { openStore } from '../../../db/openStore';
 import type { Db } from '../../../db/sqlite';
 import type { Store } from '../../../db/storeTypes';
-import { backupsOf, migrationsDirWith, removeTempDirs, sampleConfig, sampleGraph, sourceMigrationsDir, tempDir } from './helpers';
+import { backupsOf, migrationsDirWith, removeTempDirs, sampleConfig, sampleGraph, sampleModel, sourceMigrationsDir, tempDir } from './helpers';
 
 afterEach(removeTempDirs);
 
@@ -48,6 +48,13 @@ const seeds: Record<number, (db: Db) => void> = {
                   test_size, content_hash, test_fraction, split_seed, notes, created_at)
                 VALUES ('digits', 'Digits', 'image-folder', '/data/digits', 28, 28, 1, 2, '["a","b"]', 80, 20, 'sha256:d', 0.2, 42, '', 1700000000000)`).run();
   },
+  3: (db) => {
+    seeds[2]?.(db);
+    const t = 1_700_000_100_000;
+    db.prepare('INSERT INTO architectures (id, name, created_at) VALUES (2, ?, ?)').run('vae-net', t);
+    db.prepare(`INSERT INTO architecture_versions (architecture_id, version, family, architecture_json, note, parent_architecture_id, parent_version, created_at)
+                VALUES (2, 1, 'vae', ?, 'first cut', 1, 1, ?)`).run(JSON.stringify(sampleModel('vae-net')), t);
+  },
 };
 
 function seedVersionFor(version: number): number | undefined {
@@ -60,6 +67,9 @@ function seedFor(version: number): ((db: Db) => void) | undefined {
 }
 
 function expectSeedSurvived(store: Store, seedVersion = 1): void {
+  if (seedVersion >= 3) {
+    expect(store.getArchitecture(2)).toMatchObject({ name: 'vae-net', family: 'vae', note: 'first cut', forkOf: { id: 1, version: 1 }, architecture: sampleModel('vae-net') });
+  }
   if (seedVersion >= 2) {
     expect(store.getDataset('digits')).toMatchObject({ name: 'Digits', kind: 'image-folder', inputShape: [28, 28, 1], classNames: ['a', 'b'], testFraction: 0.2, splitSeed: 42 });
   }
@@ -73,7 +83,13 @@ function expectSeedSurvived(store: Store, seedVersion = 1): void {
   expect(store.latestMetrics([1]).get(1)).toEqual({ loss: 0.25 });
   expect(store.latestCheckpoint(1)).toMatchObject({ dir: 'runs/1/ckpt-2', epoch: 1, step: 2 });
   expect(store.getLogs(1).map((l) => l.message)).toEqual(['hello']);
-  expect(store.getArchitecture(1)?.graph).toEqual(sampleGraph('net'));
+  // Saved before architectures had families: a classifier graph, still readable.
+  // (The store's architecture queries need schema 3: a test that stops at 2 cannot read them.)
+  if (store.schemaVersion() >= 3) {
+    expect(store.getArchitecture(1)).toMatchObject({
+      id: 1, name: 'net', version: 1, family: 'classifier', note: null, forkOf: null, versionCount: 1, runCount: 1, architecture: sampleGraph('net'),
+    });
+  }
   expect(store.getSetting('backend')).toBe('cpu');
 }
 
@@ -239,6 +255,51 @@ describe('migrate', () => {
     const raw = new Database(file, { readonly: true });
     expect(raw.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'runs_dataset'").get()?.name).toBe('runs_dataset');
     raw.close();
+  });
+
+  it('0002 → 0003 on a populated file keeps old architectures readable as classifiers and adds families, notes and forks', () => {
+    const file = path.join(tempDir(), 'v2-populated.db');
+    const db = new Database(file);
+    migrate(db, migrationsDirWith(2));
+    seeds[2]?.(db);
+    // A second version of the old classifier, as 0001's schema wrote it.
+    db.prepare('INSERT INTO architecture_versions (architecture_id, version, graph_json, created_at) VALUES (1, 2, ?, ?)')
+      .run(JSON.stringify(sampleGraph('net', 20)), 1_700_000_000_500);
+    db.close();
+
+    const store = openStore(file, { migrationsDir: migrationsDirWith(3), now: () => 1_800_000_000_000 });
+    try {
+      expect(store.schemaVersion()).toBe(3);
+      expect(store.getRun(1)).toMatchObject({ architectureId: 1, architectureVersion: 1 });
+      expect(store.getArchitecture(1)).toMatchObject({ family: 'classifier', version: 2, versionCount: 2, runCount: 0, architecture: sampleGraph('net', 20) });
+      expect(store.getArchitecture(1, 1)).toMatchObject({ family: 'classifier', version: 1, runCount: 1, note: null, forkOf: null, architecture: sampleGraph('net') });
+      expect(store.listArchitectureVersions(1).map((v) => [v.version, v.family, v.createdAt, v.runCount])).toEqual([
+        [2, 'classifier', 1_700_000_000_500, 0], [1, 'classifier', 1_700_000_000_000, 1],
+      ]);
+      expect(store.listArchitectures({ family: 'classifier' }).map((a) => a.name)).toEqual(['net']);
+      expect(store.listArchitectures({ family: 'vae' })).toEqual([]);
+
+      // The old name stays a classifier; new families and forks work on the upgraded file.
+      expect(() => store.saveArchitecture({ name: 'net', family: 'gan', architecture: sampleModel('net', 'gan') })).toThrow(/is a classifier architecture/);
+      const v3 = store.saveArchitecture({ name: 'net', family: 'classifier', architecture: sampleGraph('net', 30), note: 'wider' });
+      expect(v3).toMatchObject({ version: 3, note: 'wider', createdAt: 1_800_000_000_000 });
+      const vae = store.saveArchitecture({ name: 'vae-net', family: 'vae', architecture: sampleModel('vae-net'), forkOf: { id: 1, version: 1 } });
+      expect(store.getArchitecture(vae.id)).toMatchObject({ family: 'vae', version: 1, forkOf: { id: 1, version: 1 } });
+    } finally {
+      store.close();
+    }
+    const raw = new Database(file, { readonly: true });
+    const columns = raw.prepare<[], { name: string; notnull: number }>('PRAGMA table_info(architecture_versions)').all();
+    expect(columns.map((c) => c.name)).toEqual(['architecture_id', 'version', 'family', 'architecture_json', 'note', 'parent_architecture_id', 'parent_version', 'created_at']);
+    expect(columns.find((c) => c.name === 'family')?.notnull).toBe(1);
+    expect(raw.pragma('foreign_key_check')).toEqual([]);
+    raw.close();
+    const backups = backupsOf(file);
+    expect(backups).toHaveLength(1);
+    const old = new Database(backups[0] ?? '', { readonly: true });
+    expect(userVersion(old)).toBe(2);
+    expect(old.prepare<[], { name: string }>('PRAGMA table_info(architecture_versions)').all().map((c) => c.name)).toContain('graph_json');
+    old.close();
   });
 
   it('rolls back a failing migration and leaves the version where it was', () => {

@@ -67,7 +67,7 @@ describe('runs', () => {
 
   it('links a run to a saved architecture version', () => {
     const exp = store.ensureExperiment('Default');
-    const arch = store.saveArchitecture('net', sampleGraph('net'));
+    const arch = store.saveArchitecture({ name: 'net', family: 'classifier', architecture: sampleGraph('net') });
     const run = store.createRun(sampleRun(exp.id, { architectureId: arch.id, architectureVersion: arch.version }));
     expect(store.getRun(run.id)).toMatchObject({ architectureId: arch.id, architectureVersion: 1 });
   });
@@ -275,17 +275,17 @@ describe('logs', () => {
 
 describe('architectures', () => {
   it('saves versions under one name and reads latest or a given version', () => {
-    const v1 = store.saveArchitecture('conv-net', sampleGraph('conv-net', 10));
-    const v2 = store.saveArchitecture('conv-net', sampleGraph('conv-net', 20));
-    const other = store.saveArchitecture('autoencoder', sampleGraph('autoencoder', 5));
+    const v1 = store.saveArchitecture({ name: 'conv-net', family: 'classifier', architecture: sampleGraph('conv-net', 10) });
+    const v2 = store.saveArchitecture({ name: 'conv-net', family: 'classifier', architecture: sampleGraph('conv-net', 20) });
+    const other = store.saveArchitecture({ name: 'autoencoder', family: 'classifier', architecture: sampleGraph('autoencoder', 5) });
     expect(v1).toMatchObject({ name: 'conv-net', version: 1 });
     expect(v2).toMatchObject({ id: v1.id, name: 'conv-net', version: 2 });
     expect(other).toMatchObject({ version: 1 });
     expect(other.id).not.toBe(v1.id);
 
     expect(store.getArchitecture(v1.id)?.version).toBe(2);
-    expect(store.getArchitecture(v1.id)?.graph).toEqual(sampleGraph('conv-net', 20));
-    expect(store.getArchitecture(v1.id, 1)?.graph).toEqual(sampleGraph('conv-net', 10));
+    expect(store.getArchitecture(v1.id)?.architecture).toEqual(sampleGraph('conv-net', 20));
+    expect(store.getArchitecture(v1.id, 1)?.architecture).toEqual(sampleGraph('conv-net', 10));
     expect(store.getArchitecture(v1.id, 3)).toBeUndefined();
     expect(store.getArchitecture(9999)).toBeUndefined();
 

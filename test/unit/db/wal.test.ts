@@ -74,7 +74,7 @@ describe('persistence', () => {
     first.appendMetrics(run.id, [{ key: 'loss', step: 1, value: Number.NaN, wallTime: 1 }, ...batch(2)]);
     first.appendLog(run.id, 'info', 'started', 51);
     first.addArtifact(run.id, 'checkpoint', 2, 'runs/1/ckpt', { epoch: 1, step: 2 });
-    const arch = first.saveArchitecture('kept-net', sampleGraph());
+    const arch = first.saveArchitecture({ name: 'kept-net', family: 'classifier', architecture: sampleGraph() });
     first.setSetting('maxConcurrentRuns', '2');
     first.close();
     first.close(); // closing twice is harmless
