@@ -31,8 +31,9 @@ export const graphEdgeSchema = z.object({
   to: nodeIdSchema,
   /**
    * Input slot of the target. Single-input layers take port 0 only; a
-   * `concat` takes ports 0..n−1 (2 ≤ n ≤ 16), every one filled exactly once,
-   * and joins its inputs in port order.
+   * `concat` or `add` takes ports 0..n−1 (2 ≤ n ≤ 16), every one filled
+   * exactly once, in port order; an `attention` takes the query on port 0
+   * and the value on port 1.
    */
   toPort: z.number().int().min(0).max(16).default(0),
 }).strict();

@@ -108,6 +108,82 @@ export const layerParamSchemas = {
   virtualBatchNorm: z.object({
     epsilon: z.number().gt(0).max(1).default(0.001),
   }).strict(),
+  /** Element-wise sum of 2–16 inputs of the same shape (ports 0..n−1): residual connections. No weights. */
+  add: z.object({}).strict(),
+  /** [h, w, c] → [c]: the mean of each channel over the map. */
+  globalAvgPool2d: z.object({}).strict(),
+  /** [h, w, c] → [c]: the maximum of each channel over the map. */
+  globalMaxPool2d: z.object({}).strict(),
+  /** Layer normalisation over the last axis (γ, β per feature). */
+  layerNorm: z.object({
+    epsilon: z.number().gt(0).max(1).default(0.001),
+  }).strict(),
+  /**
+   * Token ids [T] (whole numbers in 0..inputDim−1, fed as floats) → vectors
+   * [T, outputDim].
+   */
+  embedding: z.object({
+    inputDim: positiveInt(1_000_000),
+    outputDim: positiveInt(65_536),
+  }).strict(),
+  /**
+   * Recurrent layers over a sequence [T, features]. returnSequences gives
+   * [T, units] (every step's state), else [units] (the last). bidirectional
+   * runs a second copy backwards and merges the two by mergeMode ('concat'
+   * doubles the units). LSTM and GRU gate with recurrentActivation, sigmoid
+   * by default (tf.layers defaults to hardSigmoid; the textbook cell is sigmoid).
+   */
+  simpleRnn: z.object({
+    units: positiveInt(8192),
+    activation: activationSchema.default('tanh'),
+    returnSequences: z.boolean().default(false),
+    bidirectional: z.boolean().default(false),
+    mergeMode: z.enum(['concat', 'sum', 'mul', 'ave']).default('concat'),
+  }).strict(),
+  lstm: z.object({
+    units: positiveInt(8192),
+    activation: activationSchema.default('tanh'),
+    recurrentActivation: z.enum(['sigmoid', 'hardSigmoid']).default('sigmoid'),
+    returnSequences: z.boolean().default(false),
+    bidirectional: z.boolean().default(false),
+    mergeMode: z.enum(['concat', 'sum', 'mul', 'ave']).default('concat'),
+  }).strict(),
+  gru: z.object({
+    units: positiveInt(8192),
+    activation: activationSchema.default('tanh'),
+    recurrentActivation: z.enum(['sigmoid', 'hardSigmoid']).default('sigmoid'),
+    returnSequences: z.boolean().default(false),
+    bidirectional: z.boolean().default(false),
+    mergeMode: z.enum(['concat', 'sum', 'mul', 'ave']).default('concat'),
+  }).strict(),
+  /**
+   * Attention of a query sequence (port 0, [Tq, d]) over a value sequence
+   * (port 1, [Tv, d]; the values are also the keys) → context [Tq, d].
+   * score 'dot' is Luong's q·k (scaled by 1/√d when scaled), 'additive' is
+   * Bahdanau's vᵀ tanh(W_q q + W_k k) with `units` hidden units.
+   */
+  attention: z.object({
+    score: z.enum(['dot', 'additive']).default('dot'),
+    scaled: z.boolean().default(true),
+    units: positiveInt(8192).default(64),
+  }).strict(),
+  /**
+   * PixelCNN's masked convolution ('same' padding, stride 1, odd kernel):
+   * each output pixel sees only the pixels above it and to its left; mask
+   * 'A' (the first layer) also hides the pixel itself, 'B' lets it through.
+   */
+  maskedConv2d: z.object({
+    filters: positiveInt(4096),
+    kernelSize: positiveInt(31).default(3),
+    maskType: z.enum(['A', 'B']).default('B'),
+    activation: activationSchema.default('linear'),
+    useBias: z.boolean().default(true),
+  }).strict(),
+  /**
+   * The reparameterisation trick: [2·d] (μ then log σ²) → z = μ + σ·ε, ε ~ N(0, I),
+   * shape [d]. Training and inference both sample; no weights.
+   */
+  sampling: z.object({}).strict(),
 } as const;
 
 export type LayerKind = keyof typeof layerParamSchemas;
@@ -118,10 +194,11 @@ export function isLayerKind(kind: string): kind is LayerKind {
   return Object.prototype.hasOwnProperty.call(layerParamSchemas, kind);
 }
 
-/** How many incoming edges a layer kind takes (input nodes none, concat 2–16, every other layer one, on port 0). */
+/** How many incoming edges a layer kind takes (input nodes none, concat and add 2–16, attention 2 [query, value], every other layer one, on port 0). */
 export function layerArity(kind: LayerKind): { min: number; max: number } {
   if (kind === 'input') return { min: 0, max: 0 };
-  if (kind === 'concat') return { min: CONCAT_MIN_INPUTS, max: CONCAT_MAX_INPUTS };
+  if (kind === 'concat' || kind === 'add') return { min: CONCAT_MIN_INPUTS, max: CONCAT_MAX_INPUTS };
+  if (kind === 'attention') return { min: 2, max: 2 };
   return { min: 1, max: 1 };
 }
 

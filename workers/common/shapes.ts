@@ -8,7 +8,8 @@
  * report's `inputs`, in document order, is the compiled model's input order);
  * every other node is reachable from an input; every layer takes its
  * incoming edges on ports as its kind says (layerArity: one on port 0, or a
- * concat's 2–16 on ports 0..n−1, each filled once); exactly one sink.
+ * concat's / add's 2–16, or an attention's query and value, on ports
+ * 0..n−1, each filled once); exactly one sink.
  */
 import type { z } from 'zod';
 import {
@@ -21,7 +22,7 @@ import {
   type Shape,
   type ShapeReport,
 } from './graph';
-import { CONCAT_MAX_INPUTS, isLayerKind, layerArity, layerParamSchemas, toPair, type LayerKind, type LayerParams } from './layers';
+import { isLayerKind, layerArity, layerParamSchemas, toPair, type LayerKind, type LayerParams } from './layers';
 
 /** A node whose kind and parameters are valid, with its parameters parsed (defaults applied). */
 export type ParsedNode = { [K in LayerKind]: { id: string; kind: K; params: LayerParams<K> } }[LayerKind];
@@ -35,6 +36,9 @@ export interface GraphAnalysis {
 }
 
 const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** How the arity messages say what a multi-input layer does with its inputs. */
+const MULTI_INPUT_VERB: Readonly<Record<string, string | undefined>> = { concat: 'joins', add: 'sums', attention: 'takes' };
 
 function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
@@ -181,6 +185,120 @@ function concatShape(node: ParsedNode & { kind: 'concat' }, inputs: readonly Sha
   return { shape: [...first.slice(0, -1), last], params: 0 };
 }
 
+/** An add's output: the element-wise sum of its inputs, which must all have port 0's shape. */
+function addShape(node: ParsedNode & { kind: 'add' }, inputs: readonly Shape[], from: readonly string[]): ShapeResult {
+  const first = inputs[0]!;
+  for (let p = 1; p < inputs.length; p++) {
+    const s = inputs[p]!;
+    if (s.length === first.length && s.every((d, i) => d === first[i])) continue;
+    return {
+      params: 0,
+      error: {
+        code: 'shape-mismatch', nodeId: node.id,
+        message: `add '${node.id}': port ${p} ('${from[p]}') is ${fmtShape(s)} but port 0 ('${from[0]}') is ${fmtShape(first)}; an add sums inputs of the same shape`,
+        hint: first.length === 1 && s.length === 1
+          ? `Give '${from[p]}' ${first[0]} units (or put a dense layer of ${first[0]} units on port ${p}), or use a concat to join inputs of different sizes`
+          : `Resize the input on port ${p} to ${fmtShape(first)}, or use a concat to join inputs of different shapes`,
+      },
+    };
+  }
+  return { shape: [...first], params: 0 };
+}
+
+/** Gates of a recurrent cell: tf's SimpleRNN has one weight set, GRU three (update, reset, candidate), LSTM four. */
+const RNN_GATES = { simpleRnn: 1, gru: 3, lstm: 4 } as const;
+
+/**
+ * A recurrent layer over [T, F]: units·gates·(F + units + 1) weights per
+ * direction (tfjs' GRU has one bias per gate, i.e. Keras' reset_after=False),
+ * doubled when bidirectional; a concat merge doubles the output units.
+ */
+function recurrentShape(node: ParsedNode & { kind: 'simpleRnn' | 'lstm' | 'gru' }, input: Shape): ShapeResult {
+  const label = `${node.kind} '${node.id}'`;
+  if (input.length !== 2) {
+    return {
+      params: 0,
+      error: {
+        code: 'shape-mismatch', nodeId: node.id,
+        message: `${label} needs a rank-2 [steps, features] sequence input, got ${fmtShape(input)}`,
+        hint: input.length === 1
+          ? `Add an embedding before '${node.id}' (token ids [T] → [T, d]), or a reshape to [${input[0]}, 1] (one feature per step)`
+          : `Reshape the input to [steps, features] before '${node.id}' (e.g. [${input[0]}, ${product(input.slice(1))}])`,
+      },
+    };
+  }
+  if (node.params.activation === 'leakyRelu') {
+    return {
+      params: 0,
+      error: {
+        code: 'bad-params', nodeId: node.id,
+        message: `${label}: activation 'leakyRelu' is not available inside a recurrent cell`,
+        hint: `Use tanh (the default), relu, elu, selu, sigmoid or linear for '${node.id}'`,
+      },
+    };
+  }
+  const f = input[1]!;
+  const { units, returnSequences, bidirectional, mergeMode } = node.params;
+  const perDirection = RNN_GATES[node.kind] * units * (f + units + 1);
+  const outUnits = bidirectional && mergeMode === 'concat' ? 2 * units : units;
+  return {
+    shape: returnSequences ? [input[0]!, outUnits] : [outUnits],
+    params: bidirectional ? 2 * perDirection : perDirection,
+  };
+}
+
+/** Attention of the query [Tq, d] (port 0) over the values [Tv, d] (port 1): context [Tq, d]; additive scores add W_q, W_k [d, units] and v [units]. */
+function attentionShape(node: ParsedNode & { kind: 'attention' }, inputs: readonly Shape[], from: readonly string[]): ShapeResult {
+  const label = `attention '${node.id}'`;
+  const roles = ['query', 'value'] as const;
+  for (let p = 0; p < 2; p++) {
+    const s = inputs[p]!;
+    if (s.length !== 2) {
+      return {
+        params: 0,
+        error: {
+          code: 'shape-mismatch', nodeId: node.id,
+          message: `${label}: the ${roles[p]} (port ${p}, '${from[p]}') must be a rank-2 [steps, d] sequence, got ${fmtShape(s)}`,
+          hint: s.length === 1
+            ? `Feed a sequence (e.g. an rnn with returnSequences, or an embedding) to port ${p}, or reshape '${from[p]}' to [1, ${s[0]}] for a single step`
+            : `Reshape '${from[p]}' to [steps, features] before '${node.id}'`,
+        },
+      };
+    }
+  }
+  const [q, v] = inputs as [Shape, Shape];
+  if (q[1] !== v[1]) {
+    return {
+      params: 0,
+      error: {
+        code: 'shape-mismatch', nodeId: node.id,
+        message: `${label}: the query (port 0, '${from[0]}') has ${q[1]} features but the value (port 1, '${from[1]}') has ${v[1]}; both need the same feature size d`,
+        hint: `Project one of them to the other's size with a dense layer (e.g. dense ${v[1]} units on the query)`,
+      },
+    };
+  }
+  const d = q[1]!;
+  const { score, units } = node.params;
+  return { shape: [q[0]!, d], params: score === 'additive' ? 2 * d * units + units : 0 };
+}
+
+/** PixelCNN's masked convolution: 'same' padding and stride 1, so [h, w, c] → [h, w, filters]; the kernel must be odd. */
+function maskedConv2dShape(node: ParsedNode & { kind: 'maskedConv2d' }, input: Shape): ShapeResult {
+  if (input.length !== 3) return { params: 0, error: rank3Error(node, input) };
+  const { kernelSize: k, filters, useBias } = node.params;
+  if (k % 2 === 0) {
+    return {
+      params: 0,
+      error: {
+        code: 'bad-params', nodeId: node.id,
+        message: `maskedConv2d '${node.id}': kernelSize ${k} is even; a masked convolution needs an odd kernel with a centre pixel`,
+        hint: `Use kernelSize ${k - 1} or ${k + 1}`,
+      },
+    };
+  }
+  return { shape: [input[0]!, input[1]!, filters], params: k * k * input[2]! * filters + (useBias ? filters : 0) };
+}
+
 function nodeShape(node: ParsedNode, inputs: readonly Shape[], from: readonly string[]): ShapeResult {
   const label = `${node.kind} '${node.id}'`;
   const input: Shape | undefined = inputs[0];
@@ -189,21 +307,78 @@ function nodeShape(node: ParsedNode, inputs: readonly Shape[], from: readonly st
       return { shape: [...node.params.shape], params: 0 };
     case 'concat':
       return concatShape(node, inputs, from);
+    case 'add':
+      return addShape(node, inputs, from);
+    case 'attention':
+      return attentionShape(node, inputs, from);
     case 'dense': {
+      if (!input) return { params: 0 };
+      if (input.length !== 1 && input.length !== 2) {
+        return {
+          params: 0,
+          error: {
+            code: 'shape-mismatch', nodeId: node.id,
+            message: `${label} needs a rank-1 input or a rank-2 [steps, features] sequence input, got ${fmtShape(input)}`,
+            hint: `Add a flatten layer before '${node.id}'`,
+          },
+        };
+      }
+      // On a sequence [T, F] the same weights apply at every step (as Keras' Dense on rank 3 with the batch).
+      const inUnits = input[input.length - 1]!;
+      const { units, useBias } = node.params;
+      return { shape: [...input.slice(0, -1), units], params: inUnits * units + (useBias ? units : 0) };
+    }
+    case 'globalAvgPool2d':
+    case 'globalMaxPool2d':
+      if (!input) return { params: 0 };
+      if (input.length !== 3) return { params: 0, error: rank3Error(node, input) };
+      return { shape: [input[2]!], params: 0 };
+    case 'layerNorm': {
+      if (!input) return { params: 0 };
+      return { shape: [...input], params: 2 * input[input.length - 1]! };
+    }
+    case 'embedding': {
       if (!input) return { params: 0 };
       if (input.length !== 1) {
         return {
           params: 0,
           error: {
             code: 'shape-mismatch', nodeId: node.id,
-            message: `${label} needs a rank-1 input, got ${fmtShape(input)}`,
-            hint: `Add a flatten layer before '${node.id}'`,
+            message: `${label} needs a rank-1 [steps] input of token ids, got ${fmtShape(input)}`,
+            hint: input.length === 2 && input[1] === 1
+              ? `Reshape the input to [${input[0]}] before '${node.id}'`
+              : `Feed '${node.id}' a sequence of token ids [T] (an input of shape [T]); an embedding turns each id into a vector`,
           },
         };
       }
-      const inUnits = input[0]!;
-      const { units, useBias } = node.params;
-      return { shape: [units], params: inUnits * units + (useBias ? units : 0) };
+      const { inputDim, outputDim } = node.params;
+      return { shape: [input[0]!, outputDim], params: inputDim * outputDim };
+    }
+    case 'simpleRnn':
+    case 'lstm':
+    case 'gru':
+      if (!input) return { params: 0 };
+      return recurrentShape(node, input);
+    case 'maskedConv2d':
+      if (!input) return { params: 0 };
+      return maskedConv2dShape(node, input);
+    case 'sampling': {
+      if (!input) return { params: 0 };
+      if (input.length !== 1 || input[0]! % 2 !== 0) {
+        return {
+          params: 0,
+          error: {
+            code: 'shape-mismatch', nodeId: node.id,
+            message: input.length !== 1
+              ? `${label} needs a rank-1 [2·d] input (μ then log σ²), got ${fmtShape(input)}`
+              : `${label} needs an input of even length [2·d] (μ then log σ²), got ${fmtShape(input)}`,
+            hint: input.length !== 1
+              ? `Flatten and project to 2·d units (a dense layer) before '${node.id}'`
+              : `Give the layer before '${node.id}' an even number of units, 2·d for a latent of d (e.g. ${input[0]! + 1})`,
+          },
+        };
+      }
+      return { shape: [input[0]! / 2], params: 0 };
     }
     case 'conv2d':
     case 'maxPool2d':
@@ -365,13 +540,15 @@ export function analyzeGraph(doc: GraphDocument): GraphAnalysis {
       if (off) {
         bad({ code: 'bad-port', nodeId: id, message: `${node.kind} '${id}' takes one input, on port 0, but the edge from '${off.from}' goes to port ${off.port}`, hint: `Connect '${off.from}' to port 0 of '${id}'` });
       } else if (ins.length > 1) {
-        bad({ code: 'too-many-inputs', nodeId: id, message: `${node.kind} '${id}' has ${ins.length} inputs (${list(ins.map((i) => i.from))}) but takes exactly one`, hint: `Keep one incoming edge of '${id}', or join them first with a concat layer` });
+        bad({ code: 'too-many-inputs', nodeId: id, message: `${node.kind} '${id}' has ${ins.length} inputs (${list(ins.map((i) => i.from))}) but takes exactly one`, hint: `Keep one incoming edge of '${id}', or join them first with a concat (or sum them with an add) layer` });
       } else {
         inputsOf[id] = [ins[0]!.from];
       }
       continue;
     }
-    // Several inputs (concat): ports 0..n−1, each exactly once.
+    // Several inputs (concat, add, attention): ports 0..n−1, each exactly once.
+    const verb = MULTI_INPUT_VERB[node.kind] ?? 'takes';
+    const isAttention = node.kind === 'attention';
     const byPort = new Map<number, string[]>();
     for (const i of ins) byPort.set(i.port, [...(byPort.get(i.port) ?? []), i.from]);
     const dup = [...byPort].find(([, froms]) => froms.length > 1);
@@ -381,11 +558,15 @@ export function analyzeGraph(doc: GraphDocument): GraphAnalysis {
     if (dup) {
       bad({ code: 'duplicate-port', nodeId: id, message: `${node.kind} '${id}' has ${dup[1].length} inputs on port ${dup[0]} (${list(dup[1])})`, hint: `Give each input of '${id}' its own port (toPort 0, 1, 2, …)` });
     } else if (tooHigh) {
-      bad({ code: 'bad-port', nodeId: id, message: `${node.kind} '${id}' joins at most ${CONCAT_MAX_INPUTS} inputs (ports 0–${max - 1}), but the edge from '${tooHigh.from}' goes to port ${tooHigh.port}`, hint: `Use ports 0–${max - 1}, or join in two steps` });
+      bad(isAttention
+        ? { code: 'bad-port', nodeId: id, message: `${node.kind} '${id}' takes two inputs (port 0 the query, port 1 the value), but the edge from '${tooHigh.from}' goes to port ${tooHigh.port}`, hint: `Connect the query to port 0 of '${id}' and the value to port 1` }
+        : { code: 'bad-port', nodeId: id, message: `${node.kind} '${id}' ${verb} at most ${max} inputs (ports 0–${max - 1}), but the edge from '${tooHigh.from}' goes to port ${tooHigh.port}`, hint: `Use ports 0–${max - 1}, or ${verb === 'sums' ? 'sum' : 'join'} in two steps` });
     } else if (gap !== undefined) {
       bad({ code: 'missing-input', nodeId: id, message: `${node.kind} '${id}' has inputs on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} but nothing on port ${gap}`, hint: `Connect a layer to port ${gap} of '${id}', or renumber its ports from 0 without gaps` });
     } else if (ins.length < min) {
-      bad({ code: 'missing-input', nodeId: id, message: `${node.kind} '${id}' has ${ins.length} input but joins ${min} to ${max}`, hint: `Connect a second layer to port 1 of '${id}', or delete it` });
+      bad(isAttention
+        ? { code: 'missing-input', nodeId: id, message: `${node.kind} '${id}' has ${ins.length} input but takes two (the query on port 0, the value on port 1)`, hint: `Connect the value sequence to port 1 of '${id}' (the query itself, for self-attention)` }
+        : { code: 'missing-input', nodeId: id, message: `${node.kind} '${id}' has ${ins.length} input but ${verb} ${min} to ${max}`, hint: `Connect a second layer to port 1 of '${id}', or delete it` });
     } else {
       inputsOf[id] = ports.map((p) => byPort.get(p)![0]!);
     }

@@ -7,7 +7,17 @@
  * tensor; with several, to a model that takes an array of tensors in the
  * input nodes' document order (the order analyzeGraph's report.inputs lists,
  * with their role names; modelInputOrder below). A concat node is
- * tf.layers.concatenate on the last axis, its inputs in port order.
+ * tf.layers.concatenate on the last axis, its inputs in port order; an add
+ * is tf.layers.add; an attention takes [query (port 0), value (port 1)].
+ *
+ * Recurrent layers are tf.layers.simpleRNN / lstm / gru (wrapped in
+ * tf.layers.bidirectional when asked) with the recurrent activation passed
+ * explicitly (tf defaults to hardSigmoid), seeded glorot kernels and seeded
+ * orthogonal recurrent kernels (glorot for matrices above ORTHOGONAL_MAX
+ * elements: tf's orthogonal initializer is a QR decomposition that warns and
+ * slows down beyond that). A bidirectional layer's backward copy is
+ * re-initialised from seeds of its own (tf builds it from the forward
+ * layer's config, so it would start as an exact copy).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument } from '../common/graph';
@@ -15,8 +25,11 @@ import type { Activation } from '../common/layers';
 import { toPair } from '../common/layers';
 import { analyzeGraph, type ParsedNode } from '../common/shapes';
 import { deriveSeed } from './prng';
+import { MaskedConv2d } from './maskedConv2d';
 import { MinibatchStddev } from './minibatchStddev';
+import { Sampling } from './sampling';
 import { SeededDropout } from './seededDropout';
+import { SequenceAttention } from './sequenceAttention';
 import { VirtualBatchNorm } from './virtualBatchNorm';
 
 export interface CompileOptions {
@@ -30,8 +43,53 @@ function splitActivation(a: Activation): { inner: TfActivation; leaky: boolean }
   return a === 'leakyRelu' ? { inner: 'linear', leaky: true } : { inner: a, leaky: false };
 }
 
-function glorot(seed: number, index: number): ReturnType<typeof tf.initializers.glorotUniform> {
+function glorot(seed: number, index: number): Initializer {
   return tf.initializers.glorotUniform({ seed: deriveSeed(seed, index, 1) });
+}
+
+/** Above this many elements a recurrent kernel gets a glorot initializer instead of tf's (QR-based) orthogonal one. */
+export const ORTHOGONAL_MAX = 2000;
+
+type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
+
+function recurrentInitializer(shape: readonly number[], seed: number): Initializer {
+  const elements = shape.reduce((a, b) => a * b, 1);
+  return elements <= ORTHOGONAL_MAX ? tf.initializers.orthogonal({ seed }) : tf.initializers.glorotUniform({ seed });
+}
+
+const RNN_GATES = { simpleRnn: 1, gru: 3, lstm: 4 } as const;
+
+function recurrentNode(node: ParsedNode & { kind: 'simpleRnn' | 'lstm' | 'gru' }, x: tf.SymbolicTensor, seed: number, index: number): tf.SymbolicTensor {
+  const { units, returnSequences, bidirectional, mergeMode } = node.params;
+  const { inner, leaky } = splitActivation(node.params.activation);
+  if (leaky) throw new Error(`${node.kind} '${node.id}': leakyRelu is not available inside a recurrent cell`);
+  const recurrentShape = [units, RNN_GATES[node.kind] * units];
+  const common = {
+    name: bidirectional ? `${node.id}_cell` : node.id,
+    units, activation: inner, returnSequences,
+    kernelInitializer: glorot(seed, index),
+    recurrentInitializer: recurrentInitializer(recurrentShape, deriveSeed(seed, index, 3)),
+    biasInitializer: 'zeros' as const,
+  };
+  const layer = node.kind === 'simpleRnn'
+    ? tf.layers.simpleRNN(common)
+    : node.kind === 'lstm'
+      ? tf.layers.lstm({ ...common, recurrentActivation: node.params.recurrentActivation, unitForgetBias: true })
+      : tf.layers.gru({ ...common, recurrentActivation: node.params.recurrentActivation });
+  if (!bidirectional) return layer.apply(x) as tf.SymbolicTensor;
+  const wrapper = tf.layers.bidirectional({ name: node.id, layer, mergeMode });
+  const y = wrapper.apply(x) as tf.SymbolicTensor;
+  // The backward copy was built from the forward layer's config (same seeds): give it weights of its own.
+  const backward = (wrapper as unknown as { backwardLayer?: tf.layers.Layer }).backwardLayer;
+  if (backward) {
+    const current = backward.getWeights();
+    const fresh = current.map((w, i) => (i === 0
+      ? tf.initializers.glorotUniform({ seed: deriveSeed(seed, index, 4) }).apply(w.shape)
+      : i === 1 ? recurrentInitializer(w.shape, deriveSeed(seed, index, 5)).apply(w.shape) : w));
+    backward.setWeights(fresh);
+    tf.dispose(fresh.filter((w, i) => w !== current[i]));
+  }
+  return y;
 }
 
 function withLeaky(x: tf.SymbolicTensor, leaky: boolean, id: string): tf.SymbolicTensor {
@@ -99,6 +157,34 @@ function applyNode(node: ParsedNode, xs: readonly tf.SymbolicTensor[], seed: num
       return new VirtualBatchNorm({ name, epsilon: node.params.epsilon }).apply(x) as tf.SymbolicTensor;
     case 'reshape':
       return tf.layers.reshape({ name, targetShape: node.params.targetShape }).apply(x) as tf.SymbolicTensor;
+    case 'add':
+      return tf.layers.add({ name }).apply([...xs]) as tf.SymbolicTensor;
+    case 'globalAvgPool2d':
+      return tf.layers.globalAveragePooling2d({ name }).apply(x) as tf.SymbolicTensor;
+    case 'globalMaxPool2d':
+      return tf.layers.globalMaxPooling2d({ name }).apply(x) as tf.SymbolicTensor;
+    case 'layerNorm':
+      return tf.layers.layerNormalization({ name, axis: -1, epsilon: node.params.epsilon }).apply(x) as tf.SymbolicTensor;
+    case 'embedding':
+      return tf.layers.embedding({
+        name, inputDim: node.params.inputDim, outputDim: node.params.outputDim,
+        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: deriveSeed(seed, index, 1) }),
+      }).apply(x) as tf.SymbolicTensor;
+    case 'simpleRnn':
+    case 'lstm':
+    case 'gru':
+      return recurrentNode(node, x, seed, index);
+    case 'attention':
+      return new SequenceAttention({
+        name, score: node.params.score, scaled: node.params.scaled, units: node.params.units, seed: deriveSeed(seed, index, 1),
+      }).apply([xs[0]!, xs[1]!]) as tf.SymbolicTensor;
+    case 'maskedConv2d':
+      return new MaskedConv2d({
+        name, filters: node.params.filters, kernelSize: node.params.kernelSize, maskType: node.params.maskType,
+        activation: node.params.activation, useBias: node.params.useBias, seed: deriveSeed(seed, index, 1),
+      }).apply(x) as tf.SymbolicTensor;
+    case 'sampling':
+      return new Sampling({ name, seed: deriveSeed(seed, index, 2) }).apply(x) as tf.SymbolicTensor;
   }
 }
 
@@ -137,6 +223,6 @@ export function outputsProbabilities(doc: GraphDocument): boolean {
   const { report, order } = analyzeGraph(doc);
   const last = order.find((n) => n.id === report.outputNodeId);
   if (!last) return false;
-  if (last.kind === 'dense' || last.kind === 'conv2d' || last.kind === 'conv2dTranspose' || last.kind === 'activation') return last.params.activation === 'softmax';
+  if (last.kind === 'dense' || last.kind === 'conv2d' || last.kind === 'conv2dTranspose' || last.kind === 'maskedConv2d' || last.kind === 'activation') return last.params.activation === 'softmax';
   return false;
 }
