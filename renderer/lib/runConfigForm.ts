@@ -177,6 +177,21 @@ const optionLabels: Partial<Record<RunFormField, Readonly<Record<string, string>
   referenceTemplate: { lenet: 'LeNet-5', mlp: 'MLP (faster)' },
 };
 
+/**
+ * The architecture select's value for a saved architecture version (the
+ * others are template names): 'saved:ID@VERSION'.
+ */
+export const SAVED_ARCHITECTURE_PREFIX = 'saved:';
+
+export function savedArchitectureValue(id: number, version: number): string {
+  return `${SAVED_ARCHITECTURE_PREFIX}${id}@${version}`;
+}
+
+export function parseSavedArchitecture(value: string): { architectureId: number; version: number } | null {
+  const m = /^saved:(\d+)@(\d+)$/.exec(value);
+  return m ? { architectureId: Number(m[1]), version: Number(m[2]) } : null;
+}
+
 /** The text a select shows for one of its values. */
 export function optionLabel(field: RunFormField, value: string): string {
   return optionLabels[field]?.[value] ?? value;
@@ -461,7 +476,7 @@ export function buildRunConfig(form: RunFormState): Record<string, unknown> {
     if (value !== undefined) hyper[hyperKey(f)] = value;
   }
   const config: Record<string, unknown> = { family: form.family, dataset };
-  if (visible.includes('template')) config['architecture'] = { template: form.template };
+  if (visible.includes('template')) config['architecture'] = parseSavedArchitecture(form.template) ?? { template: form.template };
   config['hyper'] = hyper;
   const name = form.name.trim();
   if (name !== '') config['name'] = name;

@@ -1,0 +1,119 @@
+/**
+ * The canvas's nodes and edges (vue-flow's element objects) for one graph
+ * document and its shape report: each node carries what the layer box shows
+ * (output shape, parameters, activation memory, errors, input ports), each
+ * edge the shape of the tensor it carries.
+ */
+import type { GraphDocument, GraphError, ShapeReport } from '../../../workers/common/graph';
+import { isLayerKind, layerArity } from '../../../workers/common/layers';
+import { layerPorts } from '../../../workers/common/palette';
+import { edgeKey } from './graphEdits';
+import { formatCount, formatBytes, formatShape } from './shapeSummary';
+
+export interface LayerPort {
+  /** The vue-flow handle id: `p${port}`. */
+  id: string;
+  port: number;
+  label: string;
+}
+
+export interface LayerNodeData {
+  kind: string;
+  title: string;
+  outputShape: string;
+  params: string;
+  memory: string;
+  ports: LayerPort[];
+  hasOutput: boolean;
+  errors: string[];
+  isOutput: boolean;
+}
+
+export interface FlowNode {
+  id: string;
+  type: 'layer';
+  position: { x: number; y: number };
+  data: LayerNodeData;
+  selected: boolean;
+}
+
+export interface FlowEdge {
+  id: string;
+  source: string;
+  target: string;
+  sourceHandle: 'out';
+  targetHandle: string;
+  label: string;
+  selected: boolean;
+  class: string;
+}
+
+/** The input handles a node shows: its kind's ports; a join (concat, add) always has one free port more, up to its maximum. */
+export function nodePorts(kind: string, usedPorts: readonly number[]): LayerPort[] {
+  if (!isLayerKind(kind)) return [{ id: 'p0', port: 0, label: '' }];
+  const { min, max } = layerArity(kind);
+  if (max === 0) return [];
+  const highest = usedPorts.length ? Math.max(...usedPorts) : -1;
+  const count = max === 1 ? 1 : Math.min(max, Math.max(min, highest + 2));
+  return Array.from({ length: count }, (_, port) => ({ id: `p${port}`, port, label: max > 1 ? layerPorts(kind).labels[port] ?? String(port) : '' }));
+}
+
+export function portOfHandle(handle: string | null | undefined): number {
+  const m = /^p(\d+)$/.exec(handle ?? '');
+  return m ? Number(m[1]) : 0;
+}
+
+/** Errors about the graph as a whole (outputs, reachability) come after a node's own (its shapes and params). */
+const graphLevelCodes: ReadonlySet<string> = new Set(['bad-output', 'unreachable']);
+
+function byRelevance(errors: readonly GraphError[]): GraphError[] {
+  return [...errors].sort((a, b) => Number(graphLevelCodes.has(a.code)) - Number(graphLevelCodes.has(b.code)));
+}
+
+export function flowElements(
+  doc: GraphDocument,
+  report: ShapeReport,
+  errorsByNode: ReadonlyMap<string, readonly GraphError[]>,
+  selectedNodes: ReadonlySet<string>,
+  selectedEdges: ReadonlySet<string>,
+): { nodes: FlowNode[]; edges: FlowEdge[] } {
+  const info = new Map(report.nodes.map((n) => [n.nodeId, n]));
+  const portsUsed = new Map<string, number[]>();
+  for (const e of doc.edges) portsUsed.set(e.to, [...(portsUsed.get(e.to) ?? []), e.toPort]);
+  const nodes: FlowNode[] = doc.nodes.map((n, i) => {
+    const s = info.get(n.id);
+    return {
+      id: n.id,
+      type: 'layer',
+      position: n.position ? { ...n.position } : { x: 80 + 200 * i, y: 160 },
+      selected: selectedNodes.has(n.id),
+      data: {
+        kind: n.kind,
+        title: n.label ?? n.id,
+        outputShape: s ? formatShape(s.outputShape) : '?',
+        params: s ? formatCount(s.paramCount) : '',
+        memory: s ? formatBytes(4 * s.activationsPerExample) : '',
+        ports: nodePorts(n.kind, portsUsed.get(n.id) ?? []),
+        hasOutput: true,
+        errors: byRelevance(errorsByNode.get(n.id) ?? []).map((e) => `${e.message}. ${e.hint}`),
+        isOutput: report.outputNodeId === n.id,
+      },
+    };
+  });
+  const edges: FlowEdge[] = doc.edges.map((e) => {
+    const key = edgeKey(e);
+    const s = info.get(e.from);
+    const bad = (errorsByNode.get(e.to) ?? []).some((x) => x.code === 'shape-mismatch');
+    return {
+      id: key,
+      source: e.from,
+      target: e.to,
+      sourceHandle: 'out',
+      targetHandle: `p${e.toPort}`,
+      label: s ? formatShape(s.outputShape) : '?',
+      selected: selectedEdges.has(key),
+      class: bad ? 'edge-mismatch' : '',
+    };
+  });
+  return { nodes, edges };
+}
