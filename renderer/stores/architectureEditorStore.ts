@@ -116,6 +116,7 @@ export const useArchitectureEditorStore = defineStore('architectureEditor', () =
     sync();
     activePart.value = part;
     clearSelection();
+    loadCount.value += 1;
   }
 
   function addLayer(item: Pick<PaletteItem, 'kind' | 'defaults' | 'preset'>, position: Point): string | undefined {

@@ -7,7 +7,10 @@
  */
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import * as fs from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import type { Download, Page } from 'playwright-core';
+import { architectureSchema } from '../../workers/common/graph';
 import { uiSession } from '../helpers/uiSession';
 import { repoRoot } from '../helpers/tempDir';
 
@@ -45,6 +48,12 @@ async function setParam(page: Page, key: string, value: string): Promise<void> {
 const nodeError = (page: Page, id: string) => page.locator(`[data-testid="layer-node"][data-node-id="${id}"] [data-testid="node-error"]`);
 const nodeShape = (page: Page, id: string) => page.locator(`[data-testid="layer-node"][data-node-id="${id}"] [data-testid="node-shape"]`).textContent();
 const edgeLabels = (page: Page) => page.locator('.vue-flow__edge-text').allTextContents();
+
+async function downloaded(page: Page, testId: string): Promise<{ name: string; text: string }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]) as [Download, void];
+  const file = await d.path();
+  return { name: d.suggestedFilename(), text: fs.readFileSync(file, 'utf8') };
+}
 
 describe('architecture editor', () => {
   it('builds a CNN by drag and drop, catches a mismatch, saves, trains it and shows it on the run page', async () => {
@@ -112,6 +121,19 @@ describe('architecture editor', () => {
     await page.getByTestId('editor-canvas').press('Delete');
     await expect.poll(() => page.getByTestId('layer-node').count()).toBe(5);
 
+    // Multi-select (Ctrl-click) two connected layers, copy, paste: both come, with the edge between them.
+    const edgesBefore = await page.locator('.vue-flow__edge').count();
+    await selectNode(page, 'conv2d1');
+    await page.locator('[data-testid="layer-node"][data-node-id="maxPool2d1"] [data-testid="layer-node-title"]').click({ modifiers: ['Control'] });
+    await expect.poll(async () => page.getByTestId('property-panel').textContent()).toContain('2 layers selected');
+    await page.getByTestId('editor-canvas').press('Control+c');
+    await page.getByTestId('editor-canvas').press('Control+v');
+    await expect.poll(() => page.getByTestId('layer-node').count()).toBe(7);
+    await expect.poll(() => page.locator('.vue-flow__edge').count()).toBe(edgesBefore + 1);
+    await page.getByTestId('editor-canvas').press('Control+z');
+    await expect.poll(() => page.getByTestId('layer-node').count()).toBe(5);
+    await page.getByTestId('editor-ok').waitFor();
+
     await page.getByTestId('editor-layout').click();
     await page.getByTestId('architecture-name').fill('Tiny CNN');
     await page.getByTestId('architecture-name').press('Enter');
@@ -145,6 +167,76 @@ describe('architecture editor', () => {
     await page.getByTestId('editor-fork').click();
     expect(await page.getByTestId('architecture-editor').getAttribute('data-readonly')).toBe('false');
     expect(await page.getByTestId('architecture-name').inputValue()).toBe('Tiny CNN (fork)');
+    expect(ui.problems).toEqual([]);
+  });
+
+  it('edits a VAE as encoder and decoder against their contract, and exports and imports', async () => {
+    const { page } = ui;
+    await page.goto(ui.serve.url);
+    await page.getByTestId('nav-architectures').click();
+    await page.getByTestId('new-architecture-family').selectOption('vae');
+    await page.getByTestId('new-architecture-template').selectOption('mlp');
+    await page.getByTestId('new-architecture').click();
+    await page.getByTestId('editor-ok').waitFor();
+    expect(await page.getByTestId('part-tab').allTextContents()).toEqual([expect.stringContaining('encoder'), expect.stringContaining('decoder')]);
+    expect(await page.getByTestId('contract-line').allTextContents()).toEqual([
+      expect.stringMatching(/encoder.*\[28, 28, 1\] to μ and log σ² \[40\]/), expect.stringMatching(/decoder.*z \[20\]/),
+    ]);
+
+    // A latent size the parts were not drawn for breaks the contract, and says how to fix it.
+    await page.getByTestId('contract-latent').fill('10');
+    await page.getByTestId('contract-latent').press('Enter');
+    await expect.poll(async () => page.getByTestId('editor-errors').textContent()).toMatch(/encoder: outputs \[40\] but must output μ and log σ² \(\[20\].*dense layer of 20 linear units/);
+    await expect.poll(() => page.locator('[data-testid="contract-line"].is-bad').count()).toBe(2);
+    await page.getByTestId('contract-latent').fill('20');
+    await page.getByTestId('contract-latent').press('Enter');
+    await page.getByTestId('editor-ok').waitFor();
+
+    // The decoder part: break its reshape, read the message on the node, undo.
+    await page.locator('[data-testid="part-tab"][data-part="decoder"]').click();
+    const decoderOut = await page.locator('[data-testid="layer-node"].is-output').getAttribute('data-node-id');
+    expect(await page.locator(`[data-testid="layer-node"][data-node-id="${decoderOut}"]`).getAttribute('data-kind')).toBe('reshape');
+    await selectNode(page, decoderOut!);
+    await setParam(page, 'targetShape', '28, 27, 1');
+    await expect.poll(async () => nodeError(page, decoderOut!).textContent()).toMatch(/cannot reshape \[784\].*\[28, 27, 1\]/);
+    await page.getByTestId('editor-canvas').press('Control+z');
+    await page.getByTestId('editor-ok').waitFor();
+
+    // Export: the decoder as a TF.js model that tf.loadLayersModel loads with the editor's parameter count,
+    // the whole model as our JSON, and Keras code.
+    const total = Number(await page.getByTestId('total-params').getAttribute('data-value'));
+    const tfjs = await downloaded(page, 'export-tfjs');
+    expect(tfjs.name).toMatch(/-decoder\.model\.json$/);
+    await tf.setBackend('cpu');
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(JSON.parse(tfjs.text) as tf.io.ModelArtifacts));
+    expect(loaded.countParams()).toBe(total);
+    expect(loaded.outputs[0]!.shape).toEqual([null, 28, 28, 1]);
+    loaded.dispose();
+    const ours = architectureSchema.parse(JSON.parse((await downloaded(page, 'export-graph')).text));
+    expect(Object.keys('parts' in ours ? ours.parts : {})).toEqual(['encoder', 'decoder']);
+    const py = await downloaded(page, 'export-keras');
+    expect(py.text).toContain('import keras');
+    expect(py.text).toMatch(/def build_decoder|decoder/);
+
+    // Import a Keras 2 Sequential CNN into a blank classifier: everything maps, and it is ready to train.
+    await page.getByTestId('nav-architectures').click();
+    await page.getByTestId('new-architecture-family').selectOption('classifier');
+    await page.getByTestId('new-architecture-template').selectOption('blank');
+    await page.getByTestId('new-architecture').click();
+    await page.getByTestId('editor-import-file').setInputFiles(path.join(repoRoot, 'test', 'fixtures', 'keras', 'sequential_cnn_keras2.json'));
+    await expect.poll(async () => page.getByTestId('editor-file-message').textContent()).toMatch(/Imported 1[01] layers/);
+    await page.getByTestId('editor-ok').waitFor();
+    expect(await page.locator('[data-testid="layer-node"][data-kind="conv2d"]').count()).toBe(2);
+
+    // A Keras 3 model with layers the palette does not have: the rest imports, and the list says what did not.
+    await page.getByTestId('editor-import-file').setInputFiles(path.join(repoRoot, 'test', 'fixtures', 'keras', 'functional_keras3.json'));
+    await page.getByTestId('import-report').waitFor();
+    const unsupported = await page.getByTestId('import-unsupported').allTextContents();
+    expect(unsupported).toEqual(expect.arrayContaining([expect.stringContaining('Conv1D'), expect.stringContaining('Lambda')]));
+    expect(await page.locator('[data-testid="layer-node"][data-kind="lstm"]').count()).toBeGreaterThan(0);
+    // Importing replaced the part: one undo brings the CNN back.
+    await page.getByTestId('editor-undo').click();
+    await expect.poll(() => page.locator('[data-testid="layer-node"][data-kind="conv2d"]').count()).toBe(2);
     expect(ui.problems).toEqual([]);
   });
 });
