@@ -237,6 +237,17 @@ describe('architecture editor', () => {
     // Importing replaced the part: one undo brings the CNN back.
     await page.getByTestId('editor-undo').click();
     await expect.poll(() => page.locator('[data-testid="layer-node"][data-kind="conv2d"]').count()).toBe(2);
+
+    // An AC-GAN from the templates: generator and discriminator, D's contract is the source logit and the class logits.
+    await page.getByTestId('nav-architectures').click();
+    await page.getByTestId('new-architecture-family').selectOption('gan');
+    await page.getByTestId('new-architecture-template').selectOption('dcgan');
+    await page.getByTestId('new-architecture-conditioning').selectOption('acgan');
+    await page.getByTestId('new-architecture').click();
+    await page.getByTestId('editor-ok').waitFor();
+    expect(await page.getByTestId('contract-line').allTextContents()).toEqual([
+      expect.stringMatching(/generator.*'z' \[64\] and one-hot label 'y' \[10\]/), expect.stringMatching(/discriminator.*\[11\]/),
+    ]);
     expect(ui.problems).toEqual([]);
   });
 });
