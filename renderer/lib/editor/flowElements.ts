@@ -117,3 +117,36 @@ export function flowElements(
   });
   return { nodes, edges };
 }
+
+/**
+ * flowElements with memory: a node or edge whose content did not change is
+ * the very object of the previous call, so that vue-flow and Vue re-render
+ * only the layers an edit or a selection touched (on a 200-node graph,
+ * rebuilding every node's data re-rendered all of them: ~130 ms per click).
+ */
+export function memoFlowElements(): typeof flowElements {
+  let nodeMemo = new Map<string, { key: string; node: FlowNode }>();
+  let edgeMemo = new Map<string, { key: string; edge: FlowEdge }>();
+  return (doc, report, errorsByNode, selectedNodes, selectedEdges) => {
+    const fresh = flowElements(doc, report, errorsByNode, selectedNodes, selectedEdges);
+    const nextNodes = new Map<string, { key: string; node: FlowNode }>();
+    const nodes = fresh.nodes.map((n) => {
+      const key = JSON.stringify(n);
+      const old = nodeMemo.get(n.id);
+      const node = old && old.key === key ? old.node : n;
+      nextNodes.set(n.id, { key, node });
+      return node;
+    });
+    const nextEdges = new Map<string, { key: string; edge: FlowEdge }>();
+    const edges = fresh.edges.map((e) => {
+      const key = JSON.stringify(e);
+      const old = edgeMemo.get(e.id);
+      const edge = old && old.key === key ? old.edge : e;
+      nextEdges.set(e.id, { key, edge });
+      return edge;
+    });
+    nodeMemo = nextNodes;
+    edgeMemo = nextEdges;
+    return { nodes, edges };
+  };
+}

@@ -15,7 +15,7 @@ import {
   checkArchitecture, contractLines, defaultContract, editorFamilies, familyParts, familyTemplates, inferContract, templateArchitecture,
   toArchitecture, toEditorArchitecture,
 } from '../../../renderer/lib/editor/editorFamilies';
-import { flowElements, nodePorts, portOfHandle } from '../../../renderer/lib/editor/flowElements';
+import { flowElements, memoFlowElements, nodePorts, portOfHandle } from '../../../renderer/lib/editor/flowElements';
 import { shapeTable } from '../../../renderer/lib/editor/shapeSummary';
 import type { GraphDocument } from '../../../workers/common/graph';
 
@@ -192,6 +192,20 @@ describe('canvas elements', () => {
     expect(intoConv.targetHandle).toBe('p0');
     const ok = flowElements(g, inferShapes(g), new Map(), new Set(), new Set());
     expect(ok.nodes.every((n) => n.data.errors.length === 0 && n.data.outputShape !== '?')).toBe(true);
+  });
+
+  it('keeps the element objects of layers an edit did not touch', () => {
+    const g = lenet();
+    const elementsOf = memoFlowElements();
+    const a = elementsOf(g, inferShapes(g), new Map(), new Set(), new Set());
+    const selected = g.nodes[3]!.id;
+    const b = elementsOf(g, inferShapes(g), new Map(), new Set([selected]), new Set());
+    b.nodes.forEach((n, i) => (n.id === selected ? expect(n).not.toBe(a.nodes[i]) : expect(n).toBe(a.nodes[i])));
+    b.edges.forEach((e, i) => expect(e).toBe(a.edges[i]));
+    const last = g.nodes.at(-1)!;
+    const edited = { ...g, nodes: g.nodes.map((n) => (n === last ? { ...n, label: 'renamed' } : n)) };
+    const c = elementsOf(edited, inferShapes(edited), new Map(), new Set([selected]), new Set());
+    expect(c.nodes.filter((n, i) => n !== b.nodes[i]).map((n) => n.id)).toEqual([last.id]);
   });
 
   it('gives a join one free port more than it uses, up to its maximum', () => {
