@@ -1,3 +1,8 @@
+/**
+ * Debian's Chromium, headless, with the flags these machines need (no
+ * sandbox, no GPU, nothing phoning home): for the e2e tests and the browser
+ * benchmarks alike.
+ */
 import * as fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 

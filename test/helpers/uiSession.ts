@@ -8,7 +8,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { startServe, type ServeProcess } from './serveProcess';
+import { serveApi, startServe, type ServeProcess } from './serveProcess';
 import { requireBuilt, tempDir } from './tempDir';
 
 export interface UiSession {
@@ -52,17 +52,8 @@ export function uiSession(env: Record<string, string> = { LATENT_BACKEND: 'wasm'
     get browser() { return need(browser, 'the browser'); },
     get page() { return need(page, 'the page'); },
     problems,
-    async api<T>(method: string, body: unknown): Promise<T> {
-      const s = need(serve, 'serve');
-      const token = new URL(s.url).searchParams.get('token')!;
-      const r = await fetch(`${s.origin}/api/${method}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-        body: JSON.stringify(body),
-      });
-      const answer = (await r.json()) as { ok: true; result: T } | { ok: false; error: { message: string } };
-      if (!answer.ok) throw new Error(`${method}: ${answer.error.message}`);
-      return answer.result;
+    api<T>(method: string, body: unknown): Promise<T> {
+      return serveApi<T>(need(serve, 'serve'), method, body);
     },
   };
 }
