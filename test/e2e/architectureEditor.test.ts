@@ -89,6 +89,10 @@ describe('architecture editor', () => {
     await expect.poll(() => edgeLabels(page)).toEqual(expect.arrayContaining(['28×28×1', '28×28×8', '14×14×8']));
     await expect.poll(async () => nodeError(page, 'dense1').textContent()).toMatch(/needs a rank-1.*got \[14, 14, 8\].*flatten/i);
     expect(await page.getByTestId('editor-ok').count()).toBe(0);
+    // A graph with errors cannot be trained.
+    await page.getByTestId('train-experiment').selectOption(String(experiment.id));
+    expect(await page.getByTestId('architecture-train').isDisabled()).toBe(true);
+    expect(await page.getByTestId('architecture-train').getAttribute('title')).toBe('Fix the errors first.');
     await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-editor-error.png') });
 
     // The fix: pooling → flatten → dense (the new edge replaces the old one on the dense's port).
@@ -147,7 +151,7 @@ describe('architecture editor', () => {
     expect(saved[0]!.architecture.nodes.map((n) => n.kind).sort()).toEqual(['conv2d', 'dense', 'flatten', 'input', 'maxPool2d']);
 
     // Train it: the new-run form opens with the saved version chosen.
-    await page.getByTestId('train-experiment').selectOption(String(experiment.id));
+    expect(await page.getByTestId('architecture-train').isDisabled()).toBe(false);
     await page.getByTestId('architecture-train').click();
     await expect.poll(async () => page.getByTestId('field-template').inputValue()).toBe(`saved:${saved[0]!.id}@1`);
     await page.getByTestId('field-trainSize').fill('200');
