@@ -67,11 +67,11 @@ describe('architecture editor', () => {
     expect(await page.getByTestId('layer-node').count()).toBe(0);
 
     // Five layers from the palette, dropped left to right.
-    await drop(page, 'input', null, 80, 200);
-    await drop(page, 'conv2d', null, 300, 200);
-    await drop(page, 'maxPool2d', null, 520, 200);
-    await drop(page, 'flatten', null, 520, 360);
-    await drop(page, 'dense', 'Softmax head', 740, 200);
+    await drop(page, 'input', null, 110, 150);
+    await drop(page, 'conv2d', null, 330, 150);
+    await drop(page, 'maxPool2d', null, 550, 150);
+    await drop(page, 'flatten', null, 550, 330);
+    await drop(page, 'dense', 'Softmax head', 330, 400);
     expect(await page.getByTestId('layer-node').count()).toBe(5);
 
     await selectNode(page, 'input1');
@@ -93,6 +93,7 @@ describe('architecture editor', () => {
     await page.getByTestId('train-experiment').selectOption(String(experiment.id));
     expect(await page.getByTestId('architecture-train').isDisabled()).toBe(true);
     expect(await page.getByTestId('architecture-train').getAttribute('title')).toBe('Fix the errors first.');
+    await selectNode(page, 'dense1');
     await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-editor-error.png') });
 
     // The fix: pooling → flatten → dense (the new edge replaces the old one on the dense's port).

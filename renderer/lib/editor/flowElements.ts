@@ -66,7 +66,7 @@ export function portOfHandle(handle: string | null | undefined): number {
 /** Errors about the graph as a whole (outputs, reachability) come after a node's own (its shapes and params). */
 const graphLevelCodes: ReadonlySet<string> = new Set(['bad-output', 'unreachable']);
 
-function byRelevance(errors: readonly GraphError[]): GraphError[] {
+export function byRelevance(errors: readonly GraphError[]): GraphError[] {
   return [...errors].sort((a, b) => Number(graphLevelCodes.has(a.code)) - Number(graphLevelCodes.has(b.code)));
 }
 
