@@ -15,6 +15,9 @@ import { uiSession } from '../helpers/uiSession';
 import { repoRoot } from '../helpers/tempDir';
 
 const ui = uiSession();
+/** Leaving the editor with unsaved edits asks; these tests mean to leave (and keep what was asked). */
+const asked: string[] = [];
+const leaveAnyway = (page: Page): void => { page.on('dialog', (d) => { asked.push(d.message()); void d.accept(); }); };
 
 async function drop(page: Page, kind: string, title: string | null, x: number, y: number): Promise<void> {
   const item = title === null
@@ -58,6 +61,7 @@ async function downloaded(page: Page, testId: string): Promise<{ name: string; t
 describe('architecture editor', () => {
   it('builds a CNN by drag and drop, catches a mismatch, saves, trains it and shows it on the run page', async () => {
     const { page } = ui;
+    leaveAnyway(page);
     const experiment = await ui.api<{ id: number }>('experiments.create', { name: 'Drawn networks' });
     await page.goto(ui.serve.url);
     await page.getByTestId('nav-architectures').click();
@@ -253,6 +257,8 @@ describe('architecture editor', () => {
     expect(await page.getByTestId('contract-line').allTextContents()).toEqual([
       expect.stringMatching(/generator.*'z' \[64\] and one-hot label 'y' \[10\]/), expect.stringMatching(/discriminator.*\[11\]/),
     ]);
+    // Leaving the unsaved VAE and the unsaved import asked first.
+    expect(asked.filter((m) => m.includes('unsaved changes'))).toHaveLength(2);
     expect(ui.problems).toEqual([]);
   });
 });
