@@ -63,8 +63,3 @@ export class Sampling extends tf.layers.Layer {
 }
 
 tf.serialization.registerClass(Sampling);
-
-/** The Sampling layers of a model, in layer order. */
-export function samplingLayers(model: tf.LayersModel): Sampling[] {
-  return model.layers.filter((l): l is Sampling => l instanceof Sampling);
-}

@@ -53,8 +53,3 @@ export class SeededDropout extends tf.layers.Layer {
 }
 
 tf.serialization.registerClass(SeededDropout);
-
-/** The SeededDropout layers of a model, in layer order. */
-export function seededDropouts(model: tf.LayersModel): SeededDropout[] {
-  return model.layers.filter((l): l is SeededDropout => l instanceof SeededDropout);
-}

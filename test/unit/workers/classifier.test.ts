@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { datasetCatalogue } from '../../../workers/common/datasets';
 import { classifierConfigSchema, type ClassifierConfig } from '../../../workers/common/runConfig';
 import { classifierTemplates } from '../../../workers/common/templates';
+import type { GraphDocument } from '../../../workers/common/graph';
+import { chain } from '../../../workers/common/graphChain';
 import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';
 import { selectBackend } from '../../../workers/engine/backend';
 import { loadCheckpoint, readManifest } from '../../../workers/engine/checkpoint';
@@ -141,5 +143,29 @@ describe('classifier family (wasm, in-process)', () => {
     expect(resumed.metrics.filter((m) => m.key === 'loss')[0]!.step).toBe(7);
     expect(tail(resumed)).toEqual(tail(full));
     expect(resumed.values('test_accuracy')).toEqual([full.values('test_accuracy')[1]]);
+  });
+
+  it('a drawn graph with a sampler resumes drawing what the uninterrupted run drew', async () => {
+    const graph: GraphDocument = chain('sampled', [
+      { id: 'x', kind: 'input', label: 'x', params: { shape: [28, 28, 1] } },
+      { id: 'flat', kind: 'flatten', label: 'flatten', params: {} },
+      { id: 'stats', kind: 'dense', label: 'μ, log σ²', params: { units: 32 } },
+      { id: 'z', kind: 'sampling', label: 'z', params: {} },
+      { id: 'out', kind: 'dense', label: 'softmax', params: { units: 10, activation: 'softmax' } },
+    ]);
+    const d = subset(data, 200, 50);
+    const hyper = { epochs: 2, batchSize: 50, optimizer: 'sgd' as const, learningRate: 0.05 };
+    const full = new RecordingSink();
+    await runClassifier({ config: config(hyper), graph, sink: full, isCancelled: () => false, dataset: d });
+    const runDir = join(tmp, 'sampled');
+    const first = new RecordingSink();
+    await runClassifier({ config: config({ ...hyper, epochs: 1 }), graph, sink: first, isCancelled: () => false, dataset: d, runDir });
+    const ref = first.checkpoints[0]!;
+    expect(Object.keys((await readManifest(ref.dir)).rng)).toEqual(['z']);
+    const resumed = new RecordingSink();
+    await runClassifier({ config: config(hyper), graph, sink: resumed, isCancelled: () => false, dataset: d, runDir, resumeFrom: ref });
+    const tail = (s: RecordingSink): number[] => s.metrics.filter((m) => m.key === 'loss' && m.step > 4).map((m) => m.value);
+    expect(tail(resumed).length).toBeGreaterThan(0);
+    expect(tail(resumed)).toEqual(tail(full));
   });
 });

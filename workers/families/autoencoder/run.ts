@@ -22,7 +22,7 @@ import type { ModelDocument } from '../../common/graph';
 import type { AutoencoderConfig } from '../../common/runConfig';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
 import { deriveSeed } from '../../engine/prng';
-import { seededDropouts, type SeededDropout } from '../../engine/seededDropout';
+import { randomLayers, type RandomLayer } from '../../engine/randomLayers';
 import { trainLoop } from '../../engine/trainLoop';
 import { makeOptimizer } from '../classifier/model';
 import { splitTrainValidation } from '../classifier/data';
@@ -49,13 +49,13 @@ const VALIDATION_TAG = 0x7a11;
 const TEST_TAG = 0x7e57;
 
 
-function dropoutStates(parts: Record<string, SeededDropout[]>): Record<string, number> {
+function dropoutStates(parts: Record<string, RandomLayer[]>): Record<string, number> {
   const rng: Record<string, number> = {};
   for (const [part, list] of Object.entries(parts)) for (const d of list) rng[`${part}/${d.name}`] = d.getRngState();
   return rng;
 }
 
-function restoreDropouts(parts: Record<string, SeededDropout[]>, rng: Record<string, number>): void {
+function restoreDropouts(parts: Record<string, RandomLayer[]>, rng: Record<string, number>): void {
   for (const [part, list] of Object.entries(parts)) {
     for (const d of list) {
       const s = rng[`${part}/${d.name}`];
@@ -84,7 +84,7 @@ export async function runAutoencoder(o: AutoencoderRunOptions): Promise<Autoenco
 
   const ae: Autoencoder = buildAutoencoder(o.model, inputShape, hyper.latentDim, hyper.seed);
   const optimizer = makeOptimizer(hyper);
-  const dropouts = { encoder: seededDropouts(ae.encoder), decoder: seededDropouts(ae.decoder) };
+  const dropouts = { encoder: randomLayers(ae.encoder), decoder: randomLayers(ae.decoder) };
   const final: Record<string, number> = {};
   const evalOptions = (tag: number): EvalOptions => (noise ? { loss: hyper.loss, noise: { ...noise, seed: deriveSeed(hyper.seed, tag) } } : { loss: hyper.loss });
   const gallery = o.runDir === undefined ? undefined : ReconstructionGallery.create(data, noise ? { ...noise, seed: deriveSeed(hyper.seed, GALLERY_TAG) } : undefined);

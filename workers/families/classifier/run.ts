@@ -11,7 +11,7 @@
 import type { GraphDocument } from '../../common/graph';
 import type { ClassifierConfig } from '../../common/runConfig';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
-import { seededDropouts } from '../../engine/seededDropout';
+import { randomLayers } from '../../engine/randomLayers';
 import { trainLoop } from '../../engine/trainLoop';
 import { disposeBatch, makeBatch, splitTrainValidation } from './data';
 import { buildClassifier, makeOptimizer } from './model';
@@ -41,7 +41,7 @@ export async function runClassifier(o: ClassifierRunOptions): Promise<Classifier
 
   const cm = buildClassifier(o.graph, inputShape, numClasses, hyper.seed);
   const optimizer = makeOptimizer(hyper);
-  const dropouts = seededDropouts(cm.model);
+  const dropouts = randomLayers(cm.model);
   const final: Record<string, number> = {};
   try {
     let startEpoch = 0;

@@ -18,7 +18,7 @@ import { isCollapsed } from '../../common/gallery';
 import type { VaeConfig } from '../../common/runConfig';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
 import { deriveSeed } from '../../engine/prng';
-import { seededDropouts } from '../../engine/seededDropout';
+import { randomLayers } from '../../engine/randomLayers';
 import { trainLoop } from '../../engine/trainLoop';
 import { makeOptimizer } from '../classifier/model';
 import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
@@ -62,7 +62,7 @@ export async function runVae(o: VaeRunOptions): Promise<VaeRunResult> {
 
   const vae = buildVae(o.model, inputShape, L, hyper.seed);
   const optimizer = makeOptimizer(hyper);
-  const dropouts = [...seededDropouts(vae.encoder), ...seededDropouts(vae.decoder)];
+  const dropouts = [...randomLayers(vae.encoder), ...randomLayers(vae.decoder)];
   const testIndices = Int32Array.from({ length: nTest }, (_, i) => i);
   const reconIndices = firstOfEachClass(data.testLabels, data.numClasses);
   const gallery: GalleryContext | undefined = o.runDir === undefined ? undefined : {
