@@ -126,7 +126,7 @@ export const useArchitectureEditorStore = defineStore('architectureEditor', () =
       id = r.id;
       return r.doc;
     });
-    if (id) { selectedNodes.value = new Set([id]); selectedEdges.value = new Set(); }
+    if (id) setSelection([id], []);
     return id;
   }
 
@@ -187,8 +187,7 @@ export const useArchitectureEditorStore = defineStore('architectureEditor', () =
       ids = r.ids;
       return r.doc;
     });
-    selectedNodes.value = new Set(ids);
-    selectedEdges.value = new Set();
+    setSelection(ids, []);
     return ids;
   }
 
@@ -211,23 +210,26 @@ export const useArchitectureEditorStore = defineStore('architectureEditor', () =
   }
 
   function selectAll(): void {
-    selectedNodes.value = new Set(graph.value.nodes.map((n) => n.id));
+    setSelection(graph.value.nodes.map((n) => n.id), []);
   }
 
+  const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
+
+  /** Set the selection; unchanged contents keep the same sets (the canvas syncs on a change). */
   function setSelection(nodes: Iterable<string>, edges: Iterable<string>): void {
-    selectedNodes.value = new Set(nodes);
-    selectedEdges.value = new Set(edges);
+    const n = new Set(nodes);
+    const e = new Set(edges);
+    if (!sameSet(n, selectedNodes.value)) selectedNodes.value = n;
+    if (!sameSet(e, selectedEdges.value)) selectedEdges.value = e;
   }
 
   function clearSelection(): void {
-    selectedNodes.value = new Set();
-    selectedEdges.value = new Set();
+    setSelection([], []);
   }
 
   function pruneSelection(): void {
     const ids = new Set(graph.value.nodes.map((n) => n.id));
-    selectedNodes.value = new Set([...selectedNodes.value].filter((id) => ids.has(id)));
-    selectedEdges.value = new Set();
+    setSelection([...selectedNodes.value].filter((id) => ids.has(id)), []);
   }
 
   function showPart(part: string): void {

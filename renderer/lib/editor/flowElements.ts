@@ -34,7 +34,6 @@ export interface FlowNode {
   type: 'layer';
   position: { x: number; y: number };
   data: LayerNodeData;
-  selected: boolean;
 }
 
 export interface FlowEdge {
@@ -44,7 +43,6 @@ export interface FlowEdge {
   sourceHandle: 'out';
   targetHandle: string;
   label: string;
-  selected: boolean;
   class: string;
 }
 
@@ -70,12 +68,15 @@ export function byRelevance(errors: readonly GraphError[]): GraphError[] {
   return [...errors].sort((a, b) => Number(graphLevelCodes.has(a.code)) - Number(graphLevelCodes.has(b.code)));
 }
 
+/**
+ * Selection is not part of the elements: vue-flow keeps it (the canvas
+ * syncs it with the store), so that selecting a layer does not hand
+ * vue-flow a new list of every node and edge.
+ */
 export function flowElements(
   doc: GraphDocument,
   report: ShapeReport,
   errorsByNode: ReadonlyMap<string, readonly GraphError[]>,
-  selectedNodes: ReadonlySet<string>,
-  selectedEdges: ReadonlySet<string>,
 ): { nodes: FlowNode[]; edges: FlowEdge[] } {
   const info = new Map(report.nodes.map((n) => [n.nodeId, n]));
   const portsUsed = new Map<string, number[]>();
@@ -86,7 +87,6 @@ export function flowElements(
       id: n.id,
       type: 'layer',
       position: n.position ? { ...n.position } : { x: 80 + 200 * i, y: 160 },
-      selected: selectedNodes.has(n.id),
       data: {
         kind: n.kind,
         title: n.label ?? n.id,
@@ -111,7 +111,6 @@ export function flowElements(
       sourceHandle: 'out',
       targetHandle: `p${e.toPort}`,
       label: s ? formatShape(s.outputShape) : '?',
-      selected: selectedEdges.has(key),
       class: bad ? 'edge-mismatch' : '',
     };
   });
@@ -120,15 +119,17 @@ export function flowElements(
 
 /**
  * flowElements with memory: a node or edge whose content did not change is
- * the very object of the previous call, so that vue-flow and Vue re-render
- * only the layers an edit or a selection touched (on a 200-node graph,
- * rebuilding every node's data re-rendered all of them: ~130 ms per click).
+ * the very object of the previous call (and the lists themselves when none
+ * did), so that vue-flow and Vue re-render only the layers an edit touched.
  */
 export function memoFlowElements(): typeof flowElements {
   let nodeMemo = new Map<string, { key: string; node: FlowNode }>();
   let edgeMemo = new Map<string, { key: string; edge: FlowEdge }>();
-  return (doc, report, errorsByNode, selectedNodes, selectedEdges) => {
-    const fresh = flowElements(doc, report, errorsByNode, selectedNodes, selectedEdges);
+  let lastNodes: FlowNode[] = [];
+  let lastEdges: FlowEdge[] = [];
+  const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+  return (doc, report, errorsByNode) => {
+    const fresh = flowElements(doc, report, errorsByNode);
     const nextNodes = new Map<string, { key: string; node: FlowNode }>();
     const nodes = fresh.nodes.map((n) => {
       const key = JSON.stringify(n);
@@ -147,6 +148,9 @@ export function memoFlowElements(): typeof flowElements {
     });
     nodeMemo = nextNodes;
     edgeMemo = nextEdges;
-    return { nodes, edges };
+    // The same lists when nothing changed: vue-flow is not handed new ones at all.
+    if (!sameList(nodes, lastNodes)) lastNodes = nodes;
+    if (!sameList(edges, lastEdges)) lastEdges = edges;
+    return { nodes: lastNodes, edges: lastEdges };
   };
 }
