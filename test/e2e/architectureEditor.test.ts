@@ -143,6 +143,14 @@ describe('architecture editor', () => {
     await expect.poll(() => page.getByTestId('layer-node').count()).toBe(5);
     await page.getByTestId('editor-ok').waitFor();
 
+    // Click an edge and delete it: the layer it fed reports its empty port; undo reconnects.
+    await page.locator('.vue-flow__edge[data-id="flatten1->dense1:0"] .vue-flow__edge-interaction').click({ force: true });
+    await page.getByTestId('editor-canvas').press('Delete');
+    await expect.poll(() => page.locator('.vue-flow__edge').count()).toBe(edgesBefore - 1);
+    await expect.poll(async () => nodeError(page, 'dense1').textContent()).toMatch(/has no input/);
+    await page.getByTestId('editor-canvas').press('Control+z');
+    await page.getByTestId('editor-ok').waitFor();
+
     await page.getByTestId('editor-layout').click();
     await page.getByTestId('architecture-name').fill('Tiny CNN');
     await page.getByTestId('architecture-name').press('Enter');
