@@ -8,11 +8,11 @@ import { ApiError } from '../common/api';
 import type { Architecture, GraphDocument, GraphError, ModelDocument } from '../../workers/common/graph';
 import { GRAPH_VERSION, MODEL_FORMAT } from '../../workers/common/graph';
 import { architectureFamilyIssue, ganLatentDim, type ArchitectureFamily, type ClassifierConfig, type RunConfig, type SavedArchitectureSpec } from '../../workers/common/runConfig';
-import { checkClassifierOutput, checkSingleInput, inferShapes } from '../../workers/common/shapes';
+import { inferShapes } from '../../workers/common/shapes';
 import { classifierTemplate } from '../../workers/common/templates';
 import { autoencoderTemplate } from '../../workers/common/autoencoderTemplates';
 import { vaeTemplate } from '../../workers/common/vaeTemplates';
-import { checkEncoderDecoder, checkGeneratorDiscriminator } from '../../workers/common/partContracts';
+import { checkClassifier, checkEncoderDecoder, checkGeneratorDiscriminator } from '../../workers/common/partContracts';
 import { ganTemplate } from '../../workers/common/ganTemplates';
 import type { DatasetEntry } from '../../workers/common/datasets';
 
@@ -70,16 +70,8 @@ function resolveClassifier(store: Store, spec: ClassifierConfig['architecture'],
     architectureId = saved.origin.id;
     architectureVersion = saved.origin.version;
   }
-  const report = inferShapes(graph);
-  const outputError = report.ok ? checkClassifierOutput(report, dataset.numClasses) : undefined;
-  const inputError = report.ok ? checkSingleInput(report, 'A classifier') : undefined;
-  const errors = [...report.errors, ...(outputError ? [outputError] : []), ...(inputError ? [inputError] : [])];
+  const errors = checkClassifier(inferShapes(graph), { inputShape: [...dataset.inputShape], numClasses: dataset.numClasses });
   if (errors.length > 0) refuse(graph.name, errors, origin);
-  const input = graph.nodes.find((n) => n.kind === 'input');
-  const shape = (input?.params as { shape?: number[] } | undefined)?.shape;
-  if (shape && shape.join('x') !== dataset.inputShape.join('x')) {
-    throw new ApiError('bad-request', `The architecture's input shape [${shape.join(', ')}] does not match dataset ${dataset.id} ([${dataset.inputShape.join(', ')}])`);
-  }
   return { architecture: graph, architectureId, architectureVersion };
 }
 

@@ -54,17 +54,14 @@ export const useArchitectureEditorStore = defineStore('architectureEditor', () =
   const family = computed<EditorFamily>(() => arch.value.family);
   const parts = computed(() => familyParts[arch.value.family]);
   const graph = computed<GraphDocument>(() => arch.value.parts[activePart.value] ?? emptyGraph(activePart.value));
-  const reports = computed<Record<string, ShapeReport>>(() => Object.fromEntries(Object.entries(arch.value.parts).map(([p, g]) => [p, inferShapes(g)])));
-  const report = computed<ShapeReport>(() => reports.value[activePart.value] ?? inferShapes(graph.value));
+  const report = computed<ShapeReport>(() => inferShapes(graph.value));
   const check = computed<ContractCheck>(() => checkArchitecture(arch.value, contract.value));
-  /** Errors of the part on the canvas: its own and the contract's, each once. */
+  /** Errors of the part on the canvas: its own and the contract's (which repeats them), each once. */
   const partErrors = computed<GraphError[]>(() => {
     const own = report.value.errors;
     const seen = new Set(own.map((e) => e.message));
-    const extra = (check.value.byPart[activePart.value] ?? []).filter((e) => !seen.has(e.message) && !own.some((o) => e.message.endsWith(o.message)));
-    return [...own, ...extra];
+    return [...own, ...(check.value.byPart[activePart.value] ?? []).filter((e) => !seen.has(e.message))];
   });
-  const modelErrors = computed<GraphError[]>(() => check.value.byPart[''] ?? []);
   const errorsByNode = computed(() => {
     const m = new Map<string, GraphError[]>();
     for (const e of partErrors.value) if (e.nodeId) m.set(e.nodeId, [...(m.get(e.nodeId) ?? []), e]);
@@ -191,10 +188,6 @@ export const useArchitectureEditorStore = defineStore('architectureEditor', () =
     return ids;
   }
 
-  function hasClipboard(): boolean {
-    return clipboard !== null && clipboard.nodes.length > 0;
-  }
-
   function undo(): void {
     if (readOnly.value) return;
     history.value.undo();
@@ -268,9 +261,9 @@ export const useArchitectureEditorStore = defineStore('architectureEditor', () =
   }
 
   return {
-    arch, family, parts, activePart, graph, reports, report, check, partErrors, modelErrors, errorsByNode, canTrain, dirty,
+    arch, family, parts, activePart, graph, report, check, partErrors, errorsByNode, canTrain, dirty,
     contract, selectedNodes, selectedEdges, readOnly, origin, canUndo, canRedo, loadCount,
-    load, replacePart, addLayer, connectPorts, removeSelected, move, setParams, setLabel, layout, copySelection, cutSelection, paste, hasClipboard,
+    load, replacePart, addLayer, connectPorts, removeSelected, move, setParams, setLabel, layout, copySelection, cutSelection, paste,
     undo, redo, selectAll, setSelection, clearSelection, showPart, rename, setContract, markSaved, fork,
   };
 });

@@ -20,6 +20,18 @@ export const inputNameSchema = z.string().min(1).max(32).regex(/^[a-z][A-Za-z0-9
 export const CONCAT_MIN_INPUTS = 2;
 export const CONCAT_MAX_INPUTS = 16;
 
+/** The parameters every recurrent kind has, before and after an LSTM's or GRU's gate activation (field order is the property panel's). */
+const recurrentUnits = {
+  units: positiveInt(8192),
+  activation: activationSchema.default('tanh'),
+};
+const gateActivation = z.enum(['sigmoid', 'hardSigmoid']).default('sigmoid');
+const recurrentOutput = {
+  returnSequences: z.boolean().default(false),
+  bidirectional: z.boolean().default(false),
+  mergeMode: z.enum(['concat', 'sum', 'mul', 'ave']).default('concat'),
+};
+
 export const layerParamSchemas = {
   input: z.object({
     /** Shape of one example, without the batch dimension, e.g. [28, 28, 1]. */
@@ -133,29 +145,9 @@ export const layerParamSchemas = {
    * doubles the units). LSTM and GRU gate with recurrentActivation, sigmoid
    * by default (tf.layers defaults to hardSigmoid; the textbook cell is sigmoid).
    */
-  simpleRnn: z.object({
-    units: positiveInt(8192),
-    activation: activationSchema.default('tanh'),
-    returnSequences: z.boolean().default(false),
-    bidirectional: z.boolean().default(false),
-    mergeMode: z.enum(['concat', 'sum', 'mul', 'ave']).default('concat'),
-  }).strict(),
-  lstm: z.object({
-    units: positiveInt(8192),
-    activation: activationSchema.default('tanh'),
-    recurrentActivation: z.enum(['sigmoid', 'hardSigmoid']).default('sigmoid'),
-    returnSequences: z.boolean().default(false),
-    bidirectional: z.boolean().default(false),
-    mergeMode: z.enum(['concat', 'sum', 'mul', 'ave']).default('concat'),
-  }).strict(),
-  gru: z.object({
-    units: positiveInt(8192),
-    activation: activationSchema.default('tanh'),
-    recurrentActivation: z.enum(['sigmoid', 'hardSigmoid']).default('sigmoid'),
-    returnSequences: z.boolean().default(false),
-    bidirectional: z.boolean().default(false),
-    mergeMode: z.enum(['concat', 'sum', 'mul', 'ave']).default('concat'),
-  }).strict(),
+  simpleRnn: z.object({ ...recurrentUnits, ...recurrentOutput }).strict(),
+  lstm: z.object({ ...recurrentUnits, recurrentActivation: gateActivation, ...recurrentOutput }).strict(),
+  gru: z.object({ ...recurrentUnits, recurrentActivation: gateActivation, ...recurrentOutput }).strict(),
   /**
    * Attention of a query sequence (port 0, [Tq, d]) over a value sequence
    * (port 1, [Tv, d]; the values are also the keys) → context [Tq, d].

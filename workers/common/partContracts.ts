@@ -6,7 +6,7 @@
 import type { GraphError, ModelDocument, Shape, ShapeReport } from './graph';
 import { GAN_DATA_INPUT, GAN_LABEL_INPUT, GAN_NOISE_INPUT } from './ganTemplates';
 import type { GanConditioning } from './runConfig';
-import { checkSingleInput, inferShapes } from './shapes';
+import { checkClassifierOutput, checkSingleInput, inferShapes } from './shapes';
 
 export interface EncoderDecoderContract {
   /** Shape of one example (the dataset's). */
@@ -18,6 +18,32 @@ export interface EncoderDecoderContract {
 
 const same = (a: Shape | undefined, b: Shape): boolean => a !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);
 const fmt = (s: Shape | undefined): string => (s ? `[${s.join(', ')}]` : '[?]');
+
+export interface ClassifierContract {
+  /** Shape of one example (the dataset's). */
+  inputShape: Shape;
+  numClasses: number;
+}
+
+/**
+ * Errors of a classifier graph: its own, then (when it has none) an output
+ * that is not numClasses probabilities, more than one input, or an input
+ * that is not the data's shape. The services, the worker and the editor
+ * all check a classifier with this.
+ */
+export function checkClassifier(report: ShapeReport, c: ClassifierContract): GraphError[] {
+  if (!report.ok) return [...report.errors];
+  const errors = [checkClassifierOutput(report, c.numClasses), checkSingleInput(report, 'A classifier')].filter((e): e is GraphError => e !== undefined);
+  const input = report.inputs[0];
+  if (input && !same(input.shape, c.inputShape)) {
+    errors.push({
+      code: 'shape-mismatch', nodeId: input.nodeId,
+      message: `The input node takes ${fmt(input.shape)} but the dataset's examples are ${fmt(c.inputShape)}`,
+      hint: `Set the input shape to ${fmt(c.inputShape)}`,
+    });
+  }
+  return errors;
+}
 
 /** Errors of an encoder/decoder model: each part's own, then the contract's. */
 export function checkEncoderDecoder(model: ModelDocument, c: EncoderDecoderContract): GraphError[] {

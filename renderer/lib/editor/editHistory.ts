@@ -31,12 +31,6 @@ export class EditHistory<T> {
     return next;
   }
 
-  /** Replace the present without an undo step (e.g. a save that only stamps metadata). */
-  replace(next: T): T {
-    this.present = next;
-    return next;
-  }
-
   undo(): T {
     const prev = this.past.pop();
     if (prev === undefined) return this.present;
@@ -51,12 +45,5 @@ export class EditHistory<T> {
     this.past.push(this.present);
     this.present = next;
     return next;
-  }
-
-  /** Forget every step (a different document was loaded). */
-  reset(present: T): void {
-    this.past = [];
-    this.future = [];
-    this.present = present;
   }
 }

@@ -8,8 +8,8 @@ import {
   GRAPH_FORMAT, GRAPH_VERSION, MODEL_FORMAT, isModelDocument,
   type Architecture, type GraphDocument, type GraphError, type ModelDocument, type Shape,
 } from '../../../workers/common/graph';
-import { checkClassifierOutput, checkSingleInput, inferShapes } from '../../../workers/common/shapes';
-import { checkEncoderDecoder, checkGeneratorDiscriminator } from '../../../workers/common/partContracts';
+import { inferShapes } from '../../../workers/common/shapes';
+import { checkClassifier, checkEncoderDecoder, checkGeneratorDiscriminator } from '../../../workers/common/partContracts';
 import { classifierTemplate } from '../../../workers/common/templates';
 import { autoencoderTemplate } from '../../../workers/common/autoencoderTemplates';
 import { vaeTemplate } from '../../../workers/common/vaeTemplates';
@@ -152,18 +152,7 @@ export function checkArchitecture(e: EditorArchitecture, c: ContractContext): Co
   const parts = familyParts[e.family];
   const byPart: Record<string, GraphError[]> = Object.fromEntries([...parts, ''].map((p) => [p, [] as GraphError[]]));
   if (e.family === 'classifier') {
-    const report = inferShapes(e.parts['model']!);
-    byPart['model']!.push(...report.errors);
-    if (report.ok) {
-      const out = checkClassifierOutput(report, c.numClasses);
-      const single = checkSingleInput(report, 'A classifier');
-      const input = report.inputs[0];
-      if (out) byPart['model']!.push(out);
-      if (single) byPart['model']!.push(single);
-      if (input && fmt(input.shape) !== fmt(c.inputShape)) {
-        byPart['model']!.push({ code: 'bad-output', nodeId: input.nodeId, message: `The input is ${fmt(input.shape)} but the data is ${fmt(c.inputShape)}`, hint: `Set the input's shape to ${fmt(c.inputShape)}` });
-      }
-    }
+    byPart['model']!.push(...checkClassifier(inferShapes(e.parts['model']!), { inputShape: [...c.inputShape], numClasses: c.numClasses }));
   } else {
     const model = toArchitecture(e) as ModelDocument;
     const errors = e.family === 'gan'

@@ -1,6 +1,6 @@
 /**
- * Files in and out of the renderer without a network request: a download is
- * a Blob URL clicked with `download`, an upload the text of a picked file.
+ * Files out of the renderer without a network request: a download is a Blob
+ * URL clicked with `download` (an upload is the picked File's text()).
  */
 export function downloadFile(fileName: string, content: string | ArrayBuffer, mime: string): void {
   const url = URL.createObjectURL(new Blob([content], { type: mime }));
@@ -12,10 +12,6 @@ export function downloadFile(fileName: string, content: string | ArrayBuffer, mi
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-export function readFileText(file: File): Promise<string> {
-  return file.text();
 }
 
 /** A file name from an architecture's name: letters, digits, '-' and '_'. */

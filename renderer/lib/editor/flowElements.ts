@@ -123,34 +123,32 @@ export function flowElements(
  * did), so that vue-flow and Vue re-render only the layers an edit touched.
  */
 export function memoFlowElements(): typeof flowElements {
-  let nodeMemo = new Map<string, { key: string; node: FlowNode }>();
-  let edgeMemo = new Map<string, { key: string; edge: FlowEdge }>();
-  let lastNodes: FlowNode[] = [];
-  let lastEdges: FlowEdge[] = [];
-  const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+  const nodes = memoList<FlowNode>();
+  const edges = memoList<FlowEdge>();
   return (doc, report, errorsByNode) => {
     const fresh = flowElements(doc, report, errorsByNode);
-    const nextNodes = new Map<string, { key: string; node: FlowNode }>();
-    const nodes = fresh.nodes.map((n) => {
-      const key = JSON.stringify(n);
-      const old = nodeMemo.get(n.id);
-      const node = old && old.key === key ? old.node : n;
-      nextNodes.set(n.id, { key, node });
-      return node;
+    return { nodes: nodes(fresh.nodes), edges: edges(fresh.edges) };
+  };
+}
+
+/**
+ * Each element that equals (as JSON) the one of the same id last time is
+ * that very object; and the list is last time's when every element is.
+ */
+function memoList<T extends { id: string }>(): (fresh: readonly T[]) => T[] {
+  let memo = new Map<string, { key: string; item: T }>();
+  let last: T[] = [];
+  return (fresh) => {
+    const next = new Map<string, { key: string; item: T }>();
+    const items = fresh.map((x) => {
+      const key = JSON.stringify(x);
+      const old = memo.get(x.id);
+      const item = old && old.key === key ? old.item : x;
+      next.set(x.id, { key, item });
+      return item;
     });
-    const nextEdges = new Map<string, { key: string; edge: FlowEdge }>();
-    const edges = fresh.edges.map((e) => {
-      const key = JSON.stringify(e);
-      const old = edgeMemo.get(e.id);
-      const edge = old && old.key === key ? old.edge : e;
-      nextEdges.set(e.id, { key, edge });
-      return edge;
-    });
-    nodeMemo = nextNodes;
-    edgeMemo = nextEdges;
-    // The same lists when nothing changed: vue-flow is not handed new ones at all.
-    if (!sameList(nodes, lastNodes)) lastNodes = nodes;
-    if (!sameList(edges, lastEdges)) lastEdges = edges;
-    return { nodes: lastNodes, edges: lastEdges };
+    memo = next;
+    if (items.length !== last.length || items.some((x, i) => x !== last[i])) last = items;
+    return last;
   };
 }
