@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { autoencoderTemplate } from '../workers/common/autoencoderTemplates';
+import { autoencoderTemplate } from '../workers/common/families/autoencoder/templates';
 import { datasetCatalogue } from '../workers/common/datasets';
 import { autoencoderConfigSchema, pcaConfigSchema } from '../workers/common/runConfig';
 import { loadImageDataset } from '../workers/data/mnist';

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { datasetCatalogue } from '../workers/common/datasets';
-import { ganTemplate } from '../workers/common/ganTemplates';
+import { ganTemplate } from '../workers/common/families/gan/templates';
 import type { BackendChoice } from '../workers/common/protocol';
 import { ganConfigSchema, ganHyperSchema } from '../workers/common/runConfig';
 import { loadImageDataset, type ImageDataset } from '../workers/data/mnist';

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { datasetCatalogue } from '../workers/common/datasets';
 import type { BackendName } from '../workers/common/protocol';
 import type { ClassifierTemplate } from '../workers/common/runConfig';
-import { classifierTemplates } from '../workers/common/templates';
+import { classifierTemplates } from '../workers/common/families/classifier/templates';
 import { loadImageDataset } from '../workers/data/mnist';
 import { availableBackends, selectBackend } from '../workers/engine/backend';
 import { registerCpuKernels, registerWasmKernels } from '../workers/engine/wasmKernels';

@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { datasetCatalogue } from '../workers/common/datasets';
 import type { BackendChoice } from '../workers/common/protocol';
 import { vaeConfigSchema } from '../workers/common/runConfig';
-import { vaeTemplate } from '../workers/common/vaeTemplates';
+import { vaeTemplate } from '../workers/common/families/vae/templates';
 import { loadImageDataset } from '../workers/data/mnist';
 import { selectBackendDetailed } from '../workers/engine/backend';
 import { RecordingSink } from '../workers/engine/sink';

@@ -1,6 +1,7 @@
 /** `npm run cli -- architectures list|show|versions|save`: saved architectures, through the same validated API. */
 import * as fs from 'node:fs';
 import { ApiError, parseRequest } from '../common/api';
+import { formatIssue } from '../../workers/common/runConfigBase';
 import type { ArchitectureInfo, ArchitectureVersionInfo } from '../common/domain';
 import type { AppServices } from '../services/appServices';
 import { CliError } from './commands';
@@ -17,7 +18,8 @@ export interface ArchitecturesOptions {
 /** ApiErrors become CLI errors: bad input exits 2, a conflict or a missing architecture 1. */
 function cliError(e: unknown): unknown {
   if (!(e instanceof ApiError)) return e;
-  const issues = e.issues && e.issues.length > 0 && !e.message.includes(e.issues[0]!) ? `\n  ${e.issues.join('\n  ')}` : '';
+  const lines = (e.issues ?? []).map(formatIssue);
+  const issues = lines.length > 0 && !e.message.includes(lines[0]!) && !e.message.includes(e.issues![0]!.message) ? `\n  ${lines.join('\n  ')}` : '';
   return new CliError(`${e.message}${issues}`, e.code === 'bad-request' ? 2 : 1);
 }
 

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import type { RunDetail, RunSummary } from '../common/domain';
 import { ApiError } from '../common/api';
-import { applyOverrides, formatIssues, runConfigSchema } from '../../workers/common/runConfig';
+import { applyOverrides, formatIssue, formatIssues, runConfigSchema } from '../../workers/common/runConfig';
 import type { AppServices } from '../services/appServices';
 import { formatDuration, ProgressLine } from './progressBar';
 
@@ -47,7 +47,7 @@ export async function train(s: AppServices, o: TrainOptions, out: NodeJS.WriteSt
   try {
     run = s.runs.start(exp.id, parsed.data);
   } catch (e) {
-    if (e instanceof ApiError) throw new CliError(e.issues ? `${e.message.split(':')[0]}:\n  ${e.issues.join('\n  ')}` : e.message);
+    if (e instanceof ApiError) throw new CliError(e.issues ? `${e.message.split(':')[0]}:\n  ${e.issues.map(formatIssue).join('\n  ')}` : e.message);
     throw e;
   }
   err.write(`Run ${run.id} (${run.name}) in experiment "${exp.name}", data in ${s.dataDir}\n`);

@@ -4,7 +4,8 @@
  * are built from this table.
  */
 import { z } from 'zod';
-import { architectureFamilies, architectureFamilyIssue, runConfigSchema } from '../../workers/common/runConfig';
+import { architectureFamilies, architectureFamilyIssue, runConfigSchema } from '../../workers/common/families/registry';
+import { formatIssue, toIssues, type Issue } from '../../workers/common/runConfigBase';
 import { architectureSchema, graphDocumentSchema, modelDocumentSchema } from '../../workers/common/graph';
 import { analysisRequestSchema } from '../../workers/common/gallery';
 import type { MetricPoint } from '../../workers/common/protocol';
@@ -156,15 +157,17 @@ export type ApiClient = {
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
 };
 
-/** The error shape both transports carry; `issues` lists schema failures as "path: message". */
+export type { Issue } from '../../workers/common/runConfigBase';
+
+/** The error shape both transports carry; `issues` lists schema failures, each with its path relative to the request. */
 export interface ApiErrorPayload {
   code: 'bad-request' | 'not-found' | 'conflict' | 'internal' | 'unauthorized';
   message: string;
-  issues?: string[];
+  issues?: Issue[];
 }
 
 export class ApiError extends Error {
-  constructor(readonly code: ApiErrorPayload['code'], message: string, readonly issues?: string[]) {
+  constructor(readonly code: ApiErrorPayload['code'], message: string, readonly issues?: Issue[]) {
     super(message);
     this.name = 'ApiError';
   }
@@ -181,8 +184,8 @@ export function isApiMethod(name: string): name is ApiMethod {
 export function parseRequest<M extends ApiMethod>(method: M, raw: unknown): ApiParsedRequest<M> {
   const res = requestSchemas[method].safeParse(raw ?? {});
   if (!res.success) {
-    const issues = res.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
-    throw new ApiError('bad-request', `Invalid request for ${method}: ${issues.join('; ')}`, issues);
+    const issues = toIssues(res.error);
+    throw new ApiError('bad-request', `Invalid request for ${method}: ${issues.map(formatIssue).join('; ')}`, issues);
   }
   return res.data as ApiParsedRequest<M>;
 }

@@ -33,7 +33,7 @@ export class ArchitectureService {
   save(r: ApiParsedRequest<'architectures.save'>): ArchitectureInfo {
     // The schema checks this too; callers that build the request themselves get the same answer.
     const issue = architectureFamilyIssue(r.family, r.architecture);
-    if (issue) throw new ApiError('bad-request', `The document does not fit family '${r.family}': ${issue}`, [`architecture: ${issue}`]);
+    if (issue) throw new ApiError('bad-request', `The document does not fit family '${r.family}': ${issue}`, [{ path: ['architecture'], message: issue }]);
     try {
       return this.store.saveArchitecture({
         name: r.name,

@@ -11,6 +11,7 @@ import { terminalStatuses } from '../common/domain';
 import type { CheckpointRef } from '../../workers/common/protocol';
 import type { DatasetEntry } from '../../workers/common/datasets';
 import type { RunConfig } from '../../workers/common/runConfig';
+import { formatIssue, type Issue } from '../../workers/common/runConfigBase';
 import { resolveArchitecture } from './architectureResolver';
 import { appVersion } from './appInfo';
 import { isNative, expectedBackend } from './backendProbe';
@@ -61,11 +62,11 @@ export function flattenParams(config: RunConfig): Record<string, ParamValue> {
 
 /** A subset larger than the dataset's split is refused before anything is queued. */
 function checkSubsetSizes(config: RunConfig, entry: DatasetEntry): void {
-  const issues: string[] = [];
+  const issues: Issue[] = [];
   const { trainSize, testSize } = config.dataset;
-  if (trainSize !== undefined && trainSize > entry.trainSize) issues.push(`dataset.trainSize: ${entry.name} has ${entry.trainSize} training examples; trainSize must be at most that (it is ${trainSize})`);
-  if (testSize !== undefined && testSize > entry.testSize) issues.push(`dataset.testSize: ${entry.name} has ${entry.testSize} test examples; testSize must be at most that (it is ${testSize})`);
-  if (issues.length > 0) throw new ApiError('bad-request', `Invalid request for runs.start: ${issues.join('; ')}`, issues);
+  if (trainSize !== undefined && trainSize > entry.trainSize) issues.push({ path: ['dataset', 'trainSize'], message: `${entry.name} has ${entry.trainSize} training examples; trainSize must be at most that (it is ${trainSize})` });
+  if (testSize !== undefined && testSize > entry.testSize) issues.push({ path: ['dataset', 'testSize'], message: `${entry.name} has ${entry.testSize} test examples; testSize must be at most that (it is ${testSize})` });
+  if (issues.length > 0) throw new ApiError('bad-request', `Invalid request for runs.start: ${issues.map(formatIssue).join('; ')}`, issues);
 }
 
 export class RunService {

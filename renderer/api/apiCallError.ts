@@ -1,4 +1,4 @@
-import type { ApiErrorPayload } from '../../main/common/api';
+import type { ApiErrorPayload, Issue } from '../../main/common/api';
 
 /** `network`: the server could not be reached or answered something that is not the wire format. */
 export type ApiCallErrorCode = ApiErrorPayload['code'] | 'network';
@@ -6,16 +6,16 @@ export type ApiCallErrorCode = ApiErrorPayload['code'] | 'network';
 /** What every failed call rejects with, on both transports. */
 export class ApiCallError extends Error {
   readonly code: ApiCallErrorCode;
-  /** Schema failures as "path: message" (empty when the error is not about the request). */
-  readonly issues: string[];
+  /** Schema failures, each with its path (empty when the error is not about the request). */
+  readonly issues: Issue[];
   readonly method: string;
 
-  constructor(method: string, code: ApiCallErrorCode, message: string, issues: readonly string[] = []) {
+  constructor(method: string, code: ApiCallErrorCode, message: string, issues: readonly Issue[] = []) {
     super(message);
     this.name = 'ApiCallError';
     this.method = method;
     this.code = code;
-    this.issues = [...issues];
+    this.issues = issues.map((i) => ({ path: [...i.path], message: i.message }));
   }
 
   static fromPayload(method: string, payload: ApiErrorPayload): ApiCallError {

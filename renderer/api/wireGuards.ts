@@ -12,7 +12,11 @@ function isErrorPayload(v: unknown): v is ApiErrorPayload {
     && typeof v['code'] === 'string'
     && (errorCodes as readonly string[]).includes(v['code'])
     && typeof v['message'] === 'string'
-    && (v['issues'] === undefined || (Array.isArray(v['issues']) && v['issues'].every((i) => typeof i === 'string')));
+    && (v['issues'] === undefined || (Array.isArray(v['issues']) && v['issues'].every(isIssue)));
+}
+
+function isIssue(v: unknown): boolean {
+  return isRecord(v) && typeof v['message'] === 'string' && Array.isArray(v['path']) && v['path'].every((p) => typeof p === 'string');
 }
 
 /** Checks the envelope only: the result itself is trusted to match the contract. */

@@ -12,6 +12,7 @@
  * dataset's images).
  */
 import type { z } from 'zod';
+import { formatIssue, type Issue } from '../../workers/common/runConfigBase';
 import {
   autoencoderConfigSchema, autoencoderHyperSchema, autoencoderTemplateSchema, autoencoderVariantSchema,
   classifierConfigSchema, classifierTemplateSchema, families, ganConfigSchema, ganHyperSchema, ganTemplateSchema, optimizerSchema,
@@ -525,21 +526,18 @@ export function validateRunForm(form: RunFormState): RunFormValidation {
 }
 
 /**
- * Server-side issues come as "path: message" with paths relative to the
- * request (config.hyper.learningRate). Put each under its field when it has
+ * Server-side issues carry paths relative to the request
+ * (['config', 'hyper', 'learningRate']). Put each under its field when it has
  * one (and, with `visible`, when the form shows that field).
  */
-export function mapServerIssues(issues: readonly string[], visible?: readonly RunFormField[]): { errors: RunFormErrors; general: string[] } {
+export function mapServerIssues(issues: readonly Issue[], visible?: readonly RunFormField[]): { errors: RunFormErrors; general: string[] } {
   const errors: RunFormErrors = {};
   const general: string[] = [];
   for (const issue of issues) {
-    const sep = issue.indexOf(': ');
-    const path = sep > 0 ? issue.slice(0, sep).split('.') : [];
-    const message = sep > 0 ? issue.slice(sep + 2) : issue;
-    const rel = path[0] === 'config' ? path.slice(1) : path;
+    const rel = issue.path[0] === 'config' ? issue.path.slice(1) : issue.path;
     const field = rel.length ? fieldForIssuePath(rel, visible) : null;
-    if (field) errors[field] ??= message;
-    else general.push(issue);
+    if (field) errors[field] ??= issue.message;
+    else general.push(formatIssue(issue));
   }
   return { errors, general };
 }

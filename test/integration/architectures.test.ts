@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchitectureInfo, ArchitectureVersionInfo, RunDetail, RunSummary } from '../../main/common/domain';
 import type { WireResult } from '../../main/common/wire';
 import type { ModelDocument } from '../../workers/common/graph';
-import { ganTemplate } from '../../workers/common/ganTemplates';
-import { vaeTemplate } from '../../workers/common/vaeTemplates';
+import { ganTemplate } from '../../workers/common/families/gan/templates';
+import { vaeTemplate } from '../../workers/common/families/vae/templates';
 import { startServe, type ServeProcess } from '../helpers/serveProcess';
 import { repoRoot, requireBuilt, tempDir } from '../helpers/tempDir';
 
@@ -114,7 +114,7 @@ describe('saved architectures over a real serve process', () => {
     if (refused.ok) throw new Error('the draft should not train');
     expect(refused.error.code).toBe('bad-request');
     expect(refused.error.message).toContain(`The architecture "draft-vae" (architecture ${draft.id} version 1) cannot be trained`);
-    expect(refused.error.issues?.some((i) => i.startsWith('node reshape: decoder: '))).toBe(true);
+    expect(refused.error.issues?.some((i) => i.path[0] === 'architecture' && i.message.startsWith('node reshape: decoder: '))).toBe(true);
     expect((await ok<RunSummary[]>('runs.list', {})).length).toBe(before);
   });
 });

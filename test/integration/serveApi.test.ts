@@ -52,7 +52,7 @@ describe('serve mode API', () => {
   });
 
   it('validates every request and answers with clear errors', async () => {
-    expect((await call('experiments.create', { name: '' })).body).toMatchObject({ ok: false, error: { code: 'bad-request', issues: ['name: name must not be empty'] } });
+    expect((await call('experiments.create', { name: '' })).body).toMatchObject({ ok: false, error: { code: 'bad-request', issues: [{ path: ['name'], message: 'name must not be empty' }] } });
     expect((await call('experiments.create', '{oops')).status).toBe(400);
     expect((await call('no.such', {})).status).toBe(404);
     expect((await call('runs.get', { id: 999 })).body).toMatchObject({ ok: false, error: { code: 'not-found', message: 'Run 999 does not exist' } });

@@ -162,6 +162,7 @@ export const analysisRequestSchema = z.discriminatedUnion('kind', [
   }).strict(),
 ]);
 export type AnalysisRequest = z.output<typeof analysisRequestSchema>;
+export type AnalysisKind = AnalysisRequest['kind'];
 
 /**
  * Posterior collapse: fewer active latent units than this means most of the

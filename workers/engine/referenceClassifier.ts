@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Shape } from '../common/graph';
 import type { ClassifierTemplate } from '../common/runConfig';
-import { classifierTemplate } from '../common/templates';
+import { classifierTemplate } from '../common/families/classifier/templates';
 import { disposeBatch, makeBatch } from '../families/classifier/data';
 import { buildClassifier, makeOptimizer, type ClassifierModel } from '../families/classifier/model';
 import { evaluate, range, trainStep } from '../families/classifier/step';

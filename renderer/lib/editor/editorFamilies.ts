@@ -9,11 +9,12 @@ import {
   type Architecture, type GraphDocument, type GraphError, type ModelDocument, type Shape,
 } from '../../../workers/common/graph';
 import { inferShapes } from '../../../workers/common/shapes';
-import { checkClassifier, checkEncoderDecoder, checkGeneratorDiscriminator } from '../../../workers/common/partContracts';
-import { classifierTemplate } from '../../../workers/common/templates';
-import { autoencoderTemplate } from '../../../workers/common/autoencoderTemplates';
-import { vaeTemplate } from '../../../workers/common/vaeTemplates';
-import { ganTemplate } from '../../../workers/common/ganTemplates';
+import { checkClassifier, checkEncoderDecoder } from '../../../workers/common/partContracts';
+import { checkGeneratorDiscriminator } from '../../../workers/common/families/gan/contract';
+import { classifierTemplate } from '../../../workers/common/families/classifier/templates';
+import { autoencoderTemplate } from '../../../workers/common/families/autoencoder/templates';
+import { vaeTemplate } from '../../../workers/common/families/vae/templates';
+import { ganTemplate } from '../../../workers/common/families/gan/templates';
 import {
   autoencoderTemplateSchema, classifierTemplateSchema, ganTemplateSchema, vaeTemplateSchema,
   type AutoencoderTemplate, type ClassifierTemplate, type GanConditioning, type GanTemplate, type VaeTemplate,

@@ -2,6 +2,7 @@
  * Saved architectures through the contract (schemas, dispatch, the real
  * services over a temp data dir) and the run-config resolver, without training.
  */
+import { formatIssue } from '../../../workers/common/runConfigBase';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,10 +15,10 @@ import { dispatch } from '../../../main/services/dispatch';
 import type { WireResult } from '../../../main/common/wire';
 import { datasetCatalogue } from '../../../workers/common/datasets';
 import type { GraphDocument, ModelDocument } from '../../../workers/common/graph';
-import { autoencoderTemplate } from '../../../workers/common/autoencoderTemplates';
-import { ganTemplate } from '../../../workers/common/ganTemplates';
-import { classifierTemplate } from '../../../workers/common/templates';
-import { vaeTemplate } from '../../../workers/common/vaeTemplates';
+import { autoencoderTemplate } from '../../../workers/common/families/autoencoder/templates';
+import { ganTemplate } from '../../../workers/common/families/gan/templates';
+import { classifierTemplate } from '../../../workers/common/families/classifier/templates';
+import { vaeTemplate } from '../../../workers/common/families/vae/templates';
 import { runConfigSchema, type RunConfigInput } from '../../../workers/common/runConfig';
 
 const mnist = datasetCatalogue.mnist;
@@ -38,7 +39,7 @@ function issuesOf(method: ApiMethod, raw: unknown): string {
     parseRequest(method, raw);
   } catch (e) {
     expect(e).toBeInstanceOf(ApiError);
-    return (e as ApiError).issues?.join('\n') ?? '';
+    return (e as ApiError).issues?.map(formatIssue).join('\n') ?? '';
   }
   return '';
 }
@@ -211,6 +212,6 @@ describe('resolving a saved architecture for a run', () => {
     const untrainable = refusal({ family: 'vae', architecture: { architectureId: draft.id } });
     expect(untrainable.code).toBe('bad-request');
     expect(untrainable.message).toContain(`The architecture "draft" (architecture ${draft.id} version 1) cannot be trained`);
-    expect(untrainable.issues?.some((i) => i.startsWith('node reshape: '))).toBe(true);
+    expect(untrainable.issues?.some((i) => i.path[0] === 'architecture' && i.message.startsWith('node reshape: '))).toBe(true);
   });
 });

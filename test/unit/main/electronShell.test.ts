@@ -99,7 +99,7 @@ describe('Electron main process', () => {
     expect(list.result.map((e) => e.name)).toEqual(['Default']);
     expect(fs.existsSync(path.join(rec.dataDir, 'workbench.sqlite'))).toBe(true);
     await expect(handler(ours, 'runs.start', { experimentId: 1, config: { family: 'classifier', hyper: { learningRate: 0 } } }))
-      .resolves.toMatchObject({ ok: false, error: { code: 'bad-request', issues: ['config.hyper.learningRate: learningRate must be greater than 0'] } });
+      .resolves.toMatchObject({ ok: false, error: { code: 'bad-request', issues: [{ path: ['config', 'hyper', 'learningRate'], message: 'learningRate must be greater than 0' }] } });
     // The Datasets page's "Browse…" opens a native folder dialog.
     await expect(handler(ours, 'system.pickFolder', { title: 'Pick' })).resolves.toEqual({ ok: true, result: { path: '/picked/folder' } });
     expect(rec.dialogs).toEqual([['openDirectory']]);

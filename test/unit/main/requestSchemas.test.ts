@@ -1,3 +1,4 @@
+import { formatIssue } from '../../../workers/common/runConfigBase';
 import { describe, expect, it } from 'vitest';
 import { ApiError, parseRequest } from '../../../main/common/api';
 import { dispatch } from '../../../main/services/dispatch';
@@ -27,7 +28,7 @@ describe('request schemas at the API boundary', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ApiError);
       expect((e as ApiError).code).toBe('bad-request');
-      expect((e as ApiError).issues?.join('\n')).toContain(message);
+      expect((e as ApiError).issues?.map(formatIssue).join('\n')).toContain(message);
     }
   });
 
@@ -45,7 +46,7 @@ describe('request schemas at the API boundary', () => {
       try {
         parseRequest('datasets.import', raw);
       } catch (e) {
-        return (e as ApiError).issues?.join('\n') ?? '';
+        return (e as ApiError).issues?.map(formatIssue).join('\n') ?? '';
       }
       return '';
     };

@@ -10,7 +10,7 @@ function fakeBridge() {
     async call(method, request) {
       calls.push([method, request]);
       if (method === 'experiments.get') return { ok: false, error: { code: 'not-found', message: 'no experiment 9' } };
-      if (method === 'runs.start') return { ok: false, error: { code: 'bad-request', message: 'bad', issues: ['config.hyper.epochs: epochs must be at least 1'] } };
+      if (method === 'runs.start') return { ok: false, error: { code: 'bad-request', message: 'bad', issues: [{ path: ['config', 'hyper', 'epochs'], message: 'epochs must be at least 1' }] } };
       return { ok: true, result: [] };
     },
     onEvent(listener) {
@@ -35,7 +35,7 @@ describe('renderer api client', () => {
     const client = createApiClient({ [PRELOAD_GLOBAL]: fakeBridge().bridge } as unknown as Window);
     const err = await client.call('runs.start', { experimentId: 1, config: { family: 'classifier' } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiCallError);
-    expect(err).toMatchObject({ code: 'bad-request', issues: ['config.hyper.epochs: epochs must be at least 1'] });
+    expect(err).toMatchObject({ code: 'bad-request', issues: [{ path: ['config', 'hyper', 'epochs'], message: 'epochs must be at least 1' }] });
     await expect(client.call('experiments.get', { id: 9 })).rejects.toMatchObject({ code: 'not-found', issues: [] });
   });
 

@@ -4,7 +4,7 @@
  * canvas elements — against the shared shape inference, on real templates.
  */
 import { describe, expect, it } from 'vitest';
-import { classifierTemplate } from '../../../workers/common/templates';
+import { classifierTemplate } from '../../../workers/common/families/classifier/templates';
 import { inferShapes } from '../../../workers/common/shapes';
 import { layerKinds, layerParamSchemas } from '../../../workers/common/layers';
 import { addNode, connect, copyFragment, edgeKey, moveNodes, parseEdgeKey, pasteFragment, removeElements, setNodeLabel } from '../../../renderer/lib/editor/graphEdits';

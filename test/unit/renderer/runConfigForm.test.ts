@@ -48,7 +48,7 @@ describe('new-run form model: classifier', () => {
   });
 
   it('maps server issues to fields', () => {
-    const m = mapServerIssues(['config.hyper.learningRate: too big', 'config.dataset.trainSize: too many', 'experimentId: no such experiment']);
+    const m = mapServerIssues([{ path: ['config', 'hyper', 'learningRate'], message: 'too big' }, { path: ['config', 'dataset', 'trainSize'], message: 'too many' }, { path: ['experimentId'], message: 'no such experiment' }]);
     expect(m.errors).toEqual({ learningRate: 'too big', trainSize: 'too many' });
     expect(m.general).toEqual(['experimentId: no such experiment']);
   });
@@ -128,7 +128,7 @@ describe('switching families', () => {
     expect(fieldForIssuePath(['hyper', 'components'], visibleFields(pca))).toBe('components');
     expect(fieldForIssuePath(['hyper', 'epochs'], visibleFields(pca))).toBeNull();
     expect(fieldForIssuePath(['architecture', 'template'])).toBe('template');
-    const m = mapServerIssues(['config.hyper.latentDim: too big'], visibleFields(pca));
+    const m = mapServerIssues([{ path: ['config', 'hyper', 'latentDim'], message: 'too big' }], visibleFields(pca));
     expect(m).toEqual({ errors: {}, general: ['config.hyper.latentDim: too big'] });
   });
 });
@@ -221,7 +221,7 @@ describe('new-run form model: gan', () => {
     expect(fieldForIssuePath(['hyper', 'loss'], visibleFields(gan()))).toBe('ganLoss');
     expect(fieldForIssuePath(['hyper', 'loss'], visibleFields(defaultRunForm('autoencoder')))).toBe('loss');
     expect(fieldForIssuePath(['hyper', 'toy'], visibleFields(gan()))).toBe('ganData');
-    expect(mapServerIssues(['config.hyper.loss: bad loss'], visibleFields(gan())).errors).toEqual({ ganLoss: 'bad loss' });
+    expect(mapServerIssues([{ path: ['config', 'hyper', 'loss'], message: 'bad loss' }], visibleFields(gan())).errors).toEqual({ ganLoss: 'bad loss' });
     const v = validateRunForm(gan({ ganLoss: 'hinge' }));
     expect(Object.keys(v.errors)).toEqual(['ganLoss']);
   });
@@ -298,7 +298,7 @@ describe('new-run form model: gan', () => {
     expect(hyperOf(toy)).not.toHaveProperty('conditioning');
     expect(validateRunForm(toy).errors).toEqual({});
     // The server's refusal lands under the field.
-    expect(mapServerIssues(['config.hyper.conditioning: no labels'], visibleFields(cgan)).errors).toEqual({ conditioning: 'no labels' });
+    expect(mapServerIssues([{ path: ['config', 'hyper', 'conditioning'], message: 'no labels' }], visibleFields(cgan)).errors).toEqual({ conditioning: 'no labels' });
   });
 
   it('warns when the negative labels are smoothed', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { autoencoderTemplate } from '../../../workers/common/autoencoderTemplates';
+import { autoencoderTemplate } from '../../../workers/common/families/autoencoder/templates';
 import { datasetCatalogue } from '../../../workers/common/datasets';
 import type { ImageGridMeta, LatentScatterData } from '../../../workers/common/gallery';
 import { autoencoderConfigSchema, type AutoencoderConfig, type AutoencoderTemplate } from '../../../workers/common/runConfig';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { autoencoderTemplate } from '../../../workers/common/autoencoderTemplates';
+import { autoencoderTemplate } from '../../../workers/common/families/autoencoder/templates';
 import type { GraphDocument } from '../../../workers/common/graph';
 import { checkEncoderDecoder } from '../../../workers/common/partContracts';
 import { inferShapes, transposeOutputSize } from '../../../workers/common/shapes';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { datasetCatalogue } from '../../../workers/common/datasets';
 import { classifierConfigSchema, type ClassifierConfig } from '../../../workers/common/runConfig';
-import { classifierTemplates } from '../../../workers/common/templates';
+import { classifierTemplates } from '../../../workers/common/families/classifier/templates';
 import type { GraphDocument } from '../../../workers/common/graph';
 import { chain } from '../../../workers/common/graphChain';
 import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { inferShapes } from '../../../workers/common/shapes';
-import { classifierTemplates } from '../../../workers/common/templates';
+import { classifierTemplates } from '../../../workers/common/families/classifier/templates';
 import type { GraphDocument } from '../../../workers/common/graph';
 import { compileGraph, modelInputOrder } from '../../../workers/engine/compileGraph';
 import { selectBackend } from '../../../workers/engine/backend';

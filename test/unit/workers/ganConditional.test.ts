@@ -18,8 +18,8 @@ import { resolveArchitecture } from '../../../main/services/architectureResolver
 import { datasetCatalogue } from '../../../workers/common/datasets';
 import type { ImageGridMeta } from '../../../workers/common/gallery';
 import type { GraphDocument, ModelDocument } from '../../../workers/common/graph';
-import { ganTemplate } from '../../../workers/common/ganTemplates';
-import { checkGeneratorDiscriminator } from '../../../workers/common/partContracts';
+import { ganTemplate } from '../../../workers/common/families/gan/templates';
+import { checkGeneratorDiscriminator } from '../../../workers/common/families/gan/contract';
 import { formatIssues, ganConfigSchema, type GanConfig } from '../../../workers/common/runConfig';
 import { inferShapes } from '../../../workers/common/shapes';
 import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';

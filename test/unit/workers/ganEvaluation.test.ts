@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { datasetCatalogue } from '../../../workers/common/datasets';
 import type { ClassHistogramData, ImageGridMeta } from '../../../workers/common/gallery';
-import { ganTemplate } from '../../../workers/common/ganTemplates';
+import { ganTemplate } from '../../../workers/common/families/gan/templates';
 import { ganConfigSchema, type GanConfig } from '../../../workers/common/runConfig';
 import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';
 import { runAnalysis } from '../../../workers/engine/analysis';

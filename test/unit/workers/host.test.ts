@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MainToWorker, StartMessage, WorkerToMain } from '../../../workers/common/protocol';
 import { classifierConfigSchema } from '../../../workers/common/runConfig';
-import { classifierTemplates } from '../../../workers/common/templates';
+import { classifierTemplates } from '../../../workers/common/families/classifier/templates';
 import { runHost } from '../../../workers/host/runHost';
 import type { HostTransport } from '../../../workers/host/transport';
 

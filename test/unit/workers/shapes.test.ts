@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphDocument, GraphErrorCode } from '../../../workers/common/graph';
 import { checkClassifierOutput, inferShapes, validateGraph, windowOutputSize } from '../../../workers/common/shapes';
-import { classifierTemplate, classifierTemplates } from '../../../workers/common/templates';
+import { classifierTemplate, classifierTemplates } from '../../../workers/common/families/classifier/templates';
 
 function doc(nodes: GraphDocument['nodes'], edges: [string, string][]): GraphDocument {
   return { format: 'latent-graph', version: 1, name: 't', nodes, edges: edges.map(([from, to]) => ({ from, to, toPort: 0 })) };

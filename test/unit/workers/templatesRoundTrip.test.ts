@@ -11,12 +11,12 @@
  * × minibatchStddev × virtualBatchNorm combination.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { autoencoderTemplate } from '../../../workers/common/autoencoderTemplates';
-import { ganTemplate } from '../../../workers/common/ganTemplates';
+import { autoencoderTemplate } from '../../../workers/common/families/autoencoder/templates';
+import { ganTemplate } from '../../../workers/common/families/gan/templates';
 import { architectureParts, type Architecture, type GraphDocument } from '../../../workers/common/graph';
 import { validateGraph } from '../../../workers/common/shapes';
-import { classifierTemplate, classifierTemplates } from '../../../workers/common/templates';
-import { vaeTemplate } from '../../../workers/common/vaeTemplates';
+import { classifierTemplate, classifierTemplates } from '../../../workers/common/families/classifier/templates';
+import { vaeTemplate } from '../../../workers/common/families/vae/templates';
 import { selectBackend } from '../../../workers/engine/backend';
 import { compileGraph } from '../../../workers/engine/compileGraph';
 

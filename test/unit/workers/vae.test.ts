@@ -7,7 +7,7 @@ import { datasetCatalogue } from '../../../workers/common/datasets';
 import { collapseThreshold, isCollapsed, type ImageGridMeta, type LatentScatterData } from '../../../workers/common/gallery';
 import { checkEncoderDecoder } from '../../../workers/common/partContracts';
 import { vaeConfigSchema, type VaeConfig } from '../../../workers/common/runConfig';
-import { vaeTemplate } from '../../../workers/common/vaeTemplates';
+import { vaeTemplate } from '../../../workers/common/families/vae/templates';
 import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';
 import { selectBackend } from '../../../workers/engine/backend';
 import { inverseNormalCdf } from '../../../workers/engine/normal';

@@ -19,8 +19,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument, ModelDocument, Shape } from '../../common/graph';
-import { GAN_DATA_INPUT, GAN_LABEL_INPUT, GAN_NOISE_INPUT } from '../../common/ganTemplates';
-import { checkGeneratorDiscriminator } from '../../common/partContracts';
+import { GAN_DATA_INPUT, GAN_LABEL_INPUT, GAN_NOISE_INPUT } from '../../common/families/gan/templates';
+import { checkGeneratorDiscriminator } from '../../common/families/gan/contract';
 import type { GanConditioning, GanHyper } from '../../common/runConfig';
 import { inferShapes } from '../../common/shapes';
 import { compileGraph, modelInputOrder } from '../../engine/compileGraph';

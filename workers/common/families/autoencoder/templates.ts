@@ -11,9 +11,9 @@
  * - conv: two stride-2 3×3 convolutions (16, 32 filters) and a dense code;
  *         the decoder mirrors them with transposed convolutions.
  */
-import { GRAPH_VERSION, MODEL_FORMAT, type ModelDocument, type Shape } from './graph';
-import { chain, formatShape, inputLayer, product, type ChainLayer } from './graphChain';
-import type { AutoencoderTemplate } from './runConfig';
+import { GRAPH_VERSION, MODEL_FORMAT, type ModelDocument, type Shape } from '../../graph';
+import { chain, formatShape, inputLayer, product, type ChainLayer } from '../../graphChain';
+import type { AutoencoderTemplate } from './config';
 
 const Y_ENCODER = 120;
 const Y_DECODER = 320;

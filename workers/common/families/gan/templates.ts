@@ -43,9 +43,9 @@
  *   and its last dense layer has 1 + C units (the source logit, then the
  *   class logits).
  */
-import { GRAPH_VERSION, MODEL_FORMAT, type ModelDocument, type Shape } from './graph';
-import { chain, dag, formatShape, inputLayer, namedInput, product, type ChainLayer, type DagLayer } from './graphChain';
-import type { GanConditioning, GanTemplate } from './runConfig';
+import { GRAPH_VERSION, MODEL_FORMAT, type ModelDocument, type Shape } from '../../graph';
+import { chain, dag, formatShape, inputLayer, namedInput, product, type ChainLayer, type DagLayer } from '../../graphChain';
+import type { GanConditioning, GanTemplate } from './config';
 
 const HIDDEN = 256;
 const TOY_HIDDEN = 128;

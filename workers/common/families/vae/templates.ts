@@ -10,9 +10,9 @@
  *   transposed convolutions (32, channels) up; height and width must be
  *   multiples of 4.
  */
-import { GRAPH_VERSION, MODEL_FORMAT, type ModelDocument, type Shape } from './graph';
-import { chain, formatShape, inputLayer, product, type ChainLayer } from './graphChain';
-import type { VaeTemplate } from './runConfig';
+import { GRAPH_VERSION, MODEL_FORMAT, type ModelDocument, type Shape } from '../../graph';
+import { chain, formatShape, inputLayer, product, type ChainLayer } from '../../graphChain';
+import type { VaeTemplate } from './config';
 
 const HIDDEN = 400;
 

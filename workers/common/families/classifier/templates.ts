@@ -2,9 +2,9 @@
  * Default classifier architectures, as graph documents the editor opens and
  * the worker compiles. Pure.
  */
-import { type GraphDocument, type Shape } from './graph';
-import { chain } from './graphChain';
-import type { ClassifierTemplate } from './runConfig';
+import { type GraphDocument, type Shape } from '../../graph';
+import { chain } from '../../graphChain';
+import type { ClassifierTemplate } from './config';
 
 
 

@@ -1,0 +1,35 @@
+/** The family registry's derived types: each is checked by the compiler (tsc runs on tests) and its runtime list by vitest. */
+import { describe, expect, it } from 'vitest';
+import {
+  architectureFamilies, artifactKinds, families, familyDescriptors, metricSpec,
+  type ArchitectureFamily, type ArtifactKind, type Family, type FamilyMetricKey, type MetricKey,
+} from '../../../workers/common/families/registry';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+const assertType = <T extends true>(_: T): void => undefined;
+
+describe('the family registry', () => {
+  it('derives the families, the ones with a network, metric keys and artifact kinds', () => {
+    assertType<Equal<Family, 'classifier' | 'autoencoder' | 'vae' | 'gan' | 'pca'>>(true);
+    assertType<Equal<ArchitectureFamily, 'classifier' | 'autoencoder' | 'vae' | 'gan'>>(true);
+    const kl: FamilyMetricKey<'vae'> = 'kl_dim/3';
+    const pre: MetricKey = 'pretrain_loss/layer2';
+    // @ts-expect-error a key no family records
+    const typo: MetricKey = 'clases_present';
+    // @ts-expect-error a GAN key is not a VAE key
+    const wrong: FamilyMetricKey<'vae'> = 'd_loss';
+    const kind: ArtifactKind = 'toy-scatter';
+    void [kl, pre, typo, wrong, kind];
+    expect(families).toEqual(['classifier', 'autoencoder', 'vae', 'gan', 'pca']);
+    expect(architectureFamilies).toEqual(['classifier', 'autoencoder', 'vae', 'gan']);
+    expect(artifactKinds).toContain('class-histogram');
+    for (const f of families) expect(familyDescriptors[f].id).toBe(f);
+  });
+
+  it('finds the catalogue entry of an indexed key', () => {
+    expect(metricSpec('vae', 'kl_dim/12')?.key).toBe('kl_dim/<i>');
+    expect(metricSpec('autoencoder', 'pretrain_loss/layer3')?.key).toBe('pretrain_loss/layer<i>');
+    expect(metricSpec('vae', 'kl_dim/x')).toBeUndefined();
+    expect(metricSpec('classifier', 'elbo')).toBeUndefined();
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * A model family, described once in pure code: its config schema, its
+ * network's parts, templates and contract, its headline metric, its metric
+ * catalogue, the artifacts it logs and the analyses that apply to it. The
+ * services, the CLI, the editor, the form and the run page read these
+ * descriptors (registry.ts) instead of switching on family names.
+ *
+ * Pure: imports nothing from node, electron, the DOM, tfjs or the engine.
+ */
+import type { z } from 'zod';
+import type { Architecture, GraphDocument, GraphError, Shape } from '../graph';
+import type { AnalysisKind } from '../gallery';
+
+/** What a family's contract is checked against: the data, the family's sizes and its contract choices. */
+export interface ContractContext {
+  /** One example's shape (the dataset's; [2] for a GAN on a 2-D toy). */
+  inputShape: Shape;
+  numClasses: number;
+  latentDim: number;
+  /** The family's own contract choices by key (a GAN's `conditioning`), each one of its ContractChoice's values. */
+  choices: Readonly<Record<string, string>>;
+}
+
+/** A choice the contract depends on, offered by the editor (a GAN's conditioning). */
+export interface ContractChoice {
+  key: string;
+  label: string;
+  options: readonly { value: string; label: string }[];
+  default: string;
+}
+
+/** The data a run's contract is built for. */
+export interface DataShape {
+  inputShape: readonly number[];
+  numClasses: number;
+}
+
+/** A family's network: parts, templates and the contract between the parts and the data. */
+export interface FamilyNetwork<C> {
+  /** Part names of the model document; null: the family trains one graph (a latent-graph document, the editor's part 'model'). */
+  parts: readonly string[] | null;
+  /** Template names a run config may name (`architecture.template`). */
+  templates: readonly string[];
+  /** Templates the editor offers for a new architecture (data-specific ones such as the 2-D toys' left out). */
+  editorTemplates: readonly string[];
+  /** Whether the contract has a latent size the editor lets the user set. */
+  hasLatent: boolean;
+  /** Contract choices the editor offers (none for most families). */
+  contractChoices: readonly ContractChoice[];
+  /** A sensible latent size for a new architecture in the editor. */
+  defaultLatentDim: number;
+  /** The contract a run of `config` on `data` must meet. */
+  contractFor(config: C, data: DataShape): ContractContext;
+  /** A fresh architecture from a template, for a contract (and a run's config, for the tricks templates insert). Throws with a readable message. */
+  template(name: string, contract: ContractContext, config?: C): Architecture;
+  /** Every error that stops a run from this architecture: each part's own, then the contract's. Messages of a multi-part check start with "part: ". */
+  check(architecture: Architecture, contract: ContractContext): GraphError[];
+  /** The contract in words, one line per part. */
+  contractLines(contract: ContractContext): Record<string, string>;
+  /** The contract an architecture was drawn for, read off its parts' inputs and outputs (falling back to `base`). */
+  inferContract(parts: Readonly<Record<string, GraphDocument>>, base: ContractContext): ContractContext;
+}
+
+/** How a metric is read: the direction that is better, how it is printed. */
+export interface HeadlineMetric {
+  key: string;
+  mode: 'max' | 'min';
+  /** Short column label ("test acc", "ELBO"). */
+  label: string;
+  format: 'percent' | 'number';
+  /** Printed after the number in the CLI ("nats"). */
+  unit?: string;
+}
+
+/** One entry of a family's metric catalogue. `key` may end in `<i>` for an indexed family of keys ('kl_dim/<i>': kl_dim/0, kl_dim/1, …). */
+export interface MetricSpec {
+  key: string;
+  /** What the step of its points counts. */
+  x: 'step' | 'epoch';
+  /** Which way is better, when one is. */
+  mode?: 'max' | 'min';
+  format?: 'percent' | 'number';
+  description: string;
+  /** Drawn by a dedicated panel, left out of the "latest metrics" list. */
+  detail?: boolean;
+}
+
+/** An artifact kind a family's worker logs, with what the gallery calls it. */
+export interface ArtifactSpec {
+  kind: string;
+  /** 'image': a PNG grid the gallery shows; 'data': a JSON document a family panel draws. */
+  format: 'image' | 'data';
+  label: string;
+}
+
+export interface FamilyDescriptor<
+  F extends string = string,
+  S extends z.ZodType = z.ZodType,
+  M extends readonly MetricSpec[] = readonly MetricSpec[],
+  A extends readonly ArtifactSpec[] = readonly ArtifactSpec[],
+> {
+  id: F;
+  /** The form's name for it ("variational autoencoder (VAE)"). */
+  label: string;
+  /** A title ("Variational autoencoder"). */
+  title: string;
+  configSchema: S;
+  /** Null: no network to draw or save (PCA). */
+  network: FamilyNetwork<z.output<S>> | null;
+  /** The metrics that say how a run did, in order of preference: the runs table and the CLI show the first a run has. */
+  headline: readonly HeadlineMetric[];
+  /** Every metric key the family's worker records (the typed catalogue: a key not here is a type error in the worker). */
+  metrics: M;
+  /** Every artifact kind the family's worker and its analyses write. */
+  artifacts: A;
+  /** The on-demand analyses (runs.analyze) that apply to a run of this family. */
+  analyses: readonly AnalysisKind[];
+  /** A network-less family (network null): the name its run's architecture record carries. */
+  recordName?(config: z.output<S>): string;
+  /** What the run trains on when it is not the dataset (a GAN's "the 2-D toy mixture ring8"): the run then needs no dataset's images. */
+  dataOverride?(config: z.output<S>): string | undefined;
+}
+
+/** Declare a descriptor, keeping its literal types (the registry derives the family id, the config type, the metric keys and artifact kinds, and whether there is a network). */
+export function defineFamily<
+  const F extends string,
+  S extends z.ZodType,
+  N extends FamilyNetwork<z.output<S>> | null,
+  const M extends readonly MetricSpec[],
+  const A extends readonly ArtifactSpec[],
+>(d: FamilyDescriptor<F, S, M, A> & { network: N }): FamilyDescriptor<F, S, M, A> & { network: N } {
+  return d;
+}
+
+/** A catalogue key as recorded: 'kl_dim/<i>' stands for kl_dim/0, kl_dim/1, … */
+export type RecordedKey<K extends string> = K extends `${infer P}<i>` ? `${P}${number}` : K;
+
+/** The metric keys of a descriptor's catalogue, as recorded. */
+export type MetricKeyOf<D extends { metrics: readonly MetricSpec[] }> = RecordedKey<D['metrics'][number]['key']>;
+/** The artifact kinds of a descriptor. */
+export type ArtifactKindOf<D extends { artifacts: readonly ArtifactSpec[] }> = D['artifacts'][number]['kind'];
+
+/** The catalogue entry a recorded key belongs to ('kl_dim/3' → 'kl_dim/<i>'). */
+export function metricSpecFor(metrics: readonly MetricSpec[], key: string): MetricSpec | undefined {
+  return metrics.find((m) => m.key === key || (m.key.endsWith('<i>') && key.startsWith(m.key.slice(0, -3)) && /^\d+$/.test(key.slice(m.key.length - 3))));
+}
+
+/** The part of an error of a multi-part check (its message starts with "part: "), or undefined. */
+export function partOfError(e: GraphError, parts: readonly string[]): string | undefined {
+  return parts.find((p) => e.message.startsWith(`${p}: `));
+}

@@ -1,0 +1,114 @@
+/** The GAN family (every loss and trick, conditional variants, the 2-D toys), described once. */
+import { isModelDocument } from '../../graph';
+import { inferShapes } from '../../shapes';
+import { defineFamily, type ContractContext } from '../descriptor';
+import { ganConditioningSchema, ganConfigSchema, ganLatentDim, ganTemplateSchema, type GanConditioning, type GanConfig, type GanTemplate } from './config';
+import { checkGeneratorDiscriminator } from './contract';
+import { ganTemplate } from './templates';
+
+const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
+
+/** The template for the 2-D toys: it fits flat [2] data only, so the editor does not offer it. */
+export const GAN_TOY_TEMPLATE = 'toy-mlp';
+
+/** The conditioning a contract names ('none' when it names none or something else). */
+export function contractConditioning(c: ContractContext): GanConditioning {
+  const parsed = ganConditioningSchema.safeParse(c.choices['conditioning']);
+  return parsed.success ? parsed.data : 'none';
+}
+
+function contractLines(c: ContractContext): Record<string, string> {
+  const x = fmt(c.inputShape);
+  const C = c.numClasses;
+  const conditioning = contractConditioning(c);
+  if (conditioning === 'cgan') return { generator: `maps noise 'z' [${c.latentDim}] and one-hot label 'y' [${C}] to an example ${x}`, discriminator: `maps an example 'x' ${x} and its label 'y' [${C}] to one logit [1]` };
+  if (conditioning === 'acgan') return { generator: `maps noise 'z' [${c.latentDim}] and one-hot label 'y' [${C}] to an example ${x}`, discriminator: `maps an example ${x} to [${1 + C}]: the source logit, then ${C} class logits` };
+  return { generator: `maps noise z [${c.latentDim}] to an example ${x}`, discriminator: `maps an example ${x} to one logit [1]` };
+}
+
+export const ganFamily = defineFamily({
+  id: 'gan',
+  label: 'generative adversarial network (GAN)',
+  title: 'GAN',
+  configSchema: ganConfigSchema,
+  network: {
+    parts: ['generator', 'discriminator'],
+    templates: ganTemplateSchema.options,
+    editorTemplates: ganTemplateSchema.options.filter((t) => t !== GAN_TOY_TEMPLATE),
+    hasLatent: true,
+    contractChoices: [{
+      key: 'conditioning', label: 'conditioning', default: 'none',
+      options: [
+        { value: 'none', label: 'none' },
+        { value: 'cgan', label: 'cGAN (G and D get the label)' },
+        { value: 'acgan', label: 'AC-GAN (D predicts the class)' },
+      ],
+    }],
+    defaultLatentDim: 64,
+    // A 2-D toy (hyper.toy) replaces the catalogue dataset: its examples are [2].
+    contractFor: (config: GanConfig, data) => ({
+      inputShape: config.hyper.toy !== undefined ? [2] : [...data.inputShape],
+      numClasses: data.numClasses,
+      latentDim: ganLatentDim(config.hyper),
+      choices: { conditioning: config.hyper.conditioning },
+    }),
+    // The tricks that live in the architecture, and the conditional variants: the templates insert their layers.
+    template: (name, c, config) => ganTemplate(name as GanTemplate, [...c.inputShape], c.latentDim, {
+      ...(config ? { minibatchStddev: config.hyper.minibatchStddev, virtualBatchNorm: config.hyper.virtualBatchNorm } : {}),
+      conditioning: contractConditioning(c), numClasses: c.numClasses,
+    }),
+    check: (a, c) => (isModelDocument(a)
+      ? checkGeneratorDiscriminator(a, { dataShape: [...c.inputShape], latentDim: c.latentDim, conditioning: contractConditioning(c), numClasses: c.numClasses })
+      : [{ code: 'bad-output', message: 'A GAN trains a model with a generator and a discriminator part, not a single graph', hint: 'Use a model document (format "latent-model") with the parts "generator" and "discriminator"' }]),
+    contractLines,
+    inferContract: (parts, base) => {
+      const c: ContractContext = { ...base, inputShape: [...base.inputShape], choices: { ...base.choices } };
+      const g = parts['generator'] ? inferShapes(parts['generator']) : undefined;
+      const d = parts['discriminator'] ? inferShapes(parts['discriminator']) : undefined;
+      const z = g?.inputs.find((i) => i.name === 'z') ?? (g?.inputs.length === 1 ? g.inputs[0] : undefined);
+      if (z?.shape.length === 1) c.latentDim = z.shape[0]!;
+      if (g?.outputShape) c.inputShape = [...g.outputShape];
+      const y = g?.inputs.find((i) => i.name === 'y');
+      if (y?.shape.length === 1) c.numClasses = y.shape[0]!;
+      c.choices = { ...c.choices, conditioning: !y ? 'none' : d?.inputs.some((i) => i.name === 'y') ? 'cgan' : 'acgan' };
+      return c;
+    },
+  },
+  headline: [
+    { key: 'frechet_distance', mode: 'min', label: 'Fréchet dist.', format: 'number' },
+    { key: 'inception_score', mode: 'max', label: 'Inception score', format: 'number' },
+    { key: 'modes_covered', mode: 'max', label: 'modes covered', format: 'number' },
+  ],
+  metrics: [
+    { key: 'd_loss', x: 'step', description: 'discriminator (critic) loss' },
+    { key: 'g_loss', x: 'step', description: 'generator loss' },
+    { key: 'd_real', x: 'step', description: 'mean D(x) on real data (σ of the logit for minimax and non-saturating; raw otherwise)' },
+    { key: 'd_fake', x: 'step', description: 'mean D(G(z)) on generated data' },
+    { key: 'd_grad_norm', x: 'step', description: 'global L2 norm of the discriminator’s gradient' },
+    { key: 'g_grad_norm', x: 'step', description: 'global L2 norm of the generator’s gradient' },
+    { key: 'gradient_penalty', x: 'step', description: 'WGAN-GP: the gradient penalty term' },
+    { key: 'd_class_accuracy', x: 'step', mode: 'max', format: 'percent', description: 'AC-GAN: D’s class accuracy on the real batch' },
+    { key: 'g_class_accuracy', x: 'step', format: 'percent', description: 'AC-GAN: D’s class accuracy on the generated batch' },
+    { key: 'd_class_loss', x: 'step', description: 'AC-GAN: D’s class cross-entropy' },
+    { key: 'g_class_loss', x: 'step', description: 'AC-GAN: G’s class cross-entropy' },
+    { key: 'classes_present', x: 'step', mode: 'max', description: 'classes holding enough of the samples (reference classifier)' },
+    { key: 'class_kl', x: 'step', mode: 'min', description: 'KL of the samples’ class histogram to the data’s (nats)' },
+    { key: 'inception_score', x: 'step', mode: 'max', description: 'Inception-style score on the reference classifier' },
+    { key: 'frechet_distance', x: 'step', mode: 'min', description: 'Fréchet distance on the reference classifier’s features' },
+    { key: 'conditional_accuracy', x: 'step', mode: 'max', format: 'percent', description: 'conditional: samples of the class asked for' },
+    { key: 'reference_accuracy', x: 'step', format: 'percent', description: 'the reference classifier’s test accuracy' },
+    { key: 'real_inception_score', x: 'step', description: 'the real test images’ Inception-style score (the ceiling)' },
+    { key: 'modes_covered', x: 'step', mode: 'max', description: '2-D toys: modes with enough generated points within 3σ' },
+    { key: 'mode_distance', x: 'step', mode: 'min', description: '2-D toys: mean distance to the nearest centre' },
+    { key: 'high_quality', x: 'step', mode: 'max', format: 'percent', description: '2-D toys: fraction of points within 3σ of a centre' },
+  ],
+  artifacts: [
+    { kind: 'samples', format: 'image', label: 'Samples' },
+    { kind: 'neighbours', format: 'image', label: 'Nearest training images' },
+    { kind: 'interpolation', format: 'image', label: 'Interpolation' },
+    { kind: 'class-histogram', format: 'data', label: 'Class histogram' },
+    { kind: 'toy-scatter', format: 'data', label: 'Toy density' },
+  ],
+  analyses: ['nearest-neighbours', 'latent-interpolation'],
+  dataOverride: (config) => (config.hyper.toy !== undefined ? `the 2-D toy mixture ${config.hyper.toy}` : undefined),
+});

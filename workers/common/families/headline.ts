@@ -1,0 +1,28 @@
+/**
+ * A run's headline: the first of its family's headline metrics the run has
+ * recorded (its best value over the run when the store tracks one, else the
+ * latest), and how to print it. One rule for the runs table, the experiment
+ * page and the CLI.
+ */
+import type { HeadlineMetric } from './descriptor';
+import { familyDescriptors, isFamily } from './registry';
+
+export interface Headline extends HeadlineMetric {
+  value: number;
+}
+
+export function runHeadline(family: string, best: Readonly<Record<string, number>>, latest: Readonly<Record<string, number>>): Headline | null {
+  if (!isFamily(family)) return null;
+  for (const h of familyDescriptors[family].headline) {
+    const v = best[h.key] ?? latest[h.key];
+    if (typeof v === 'number' && Number.isFinite(v)) return { ...h, value: v };
+  }
+  return null;
+}
+
+/** "97.12 %", "−97.09 nats", "0.0123". */
+export function formatHeadlineValue(h: Headline): string {
+  if (h.format === 'percent') return `${(h.value * 100).toFixed(2)} %`;
+  const digits = Math.abs(h.value) >= 100 ? 1 : Math.abs(h.value) >= 1 ? 3 : 4;
+  return `${h.value.toFixed(digits)}${h.unit ? ` ${h.unit}` : ''}`;
+}

@@ -1,0 +1,23 @@
+/** The PCA baseline, described once: no network, no training loop. */
+import { defineFamily } from '../descriptor';
+import { pcaConfigSchema } from './config';
+
+export const pcaFamily = defineFamily({
+  id: 'pca',
+  label: 'PCA baseline',
+  title: 'PCA baseline',
+  configSchema: pcaConfigSchema,
+  network: null,
+  recordName: (config) => `pca-${config.hyper.components}`,
+  headline: [{ key: 'test_mse', mode: 'min', label: 'test MSE', format: 'number' }],
+  metrics: [
+    { key: 'test_mse', x: 'step', mode: 'min', description: 'squared error per test image with the kept components' },
+    { key: 'train_mse', x: 'step', mode: 'min', description: 'squared error per training image' },
+    { key: 'explained_variance', x: 'step', mode: 'max', format: 'percent', description: 'fraction of the training variance the components keep' },
+  ],
+  artifacts: [
+    { kind: 'reconstructions', format: 'image', label: 'Reconstructions' },
+    { kind: 'latent-scatter', format: 'data', label: 'Latent scatter' },
+  ],
+  analyses: [],
+});

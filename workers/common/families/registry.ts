@@ -1,0 +1,129 @@
+/**
+ * Every model family, one line each. Everything else that knows families
+ * (the run config schema, the services, the CLI, the editor, the form, the
+ * run page, the worker) reads this registry, and each runtime's own registry
+ * (workers/families/registry.ts, renderer/families/registry.ts) must name
+ * every family here: `satisfies Record<Family, …>` makes a missing one a
+ * type error.
+ */
+import { z } from 'zod';
+import { isModelDocument, type Architecture } from '../graph';
+import { metricSpecFor, type ArtifactKindOf, type FamilyDescriptor, type MetricKeyOf, type MetricSpec } from './descriptor';
+import { autoencoderFamily } from './autoencoder';
+import { classifierFamily } from './classifier';
+import { ganFamily } from './gan';
+import { pcaFamily } from './pca';
+import { vaeFamily } from './vae';
+
+export const familyDescriptors = {
+  classifier: classifierFamily,
+  autoencoder: autoencoderFamily,
+  vae: vaeFamily,
+  gan: ganFamily,
+  pca: pcaFamily,
+} as const;
+
+type Descriptors = typeof familyDescriptors;
+export type Family = keyof Descriptors;
+/** A family's run config, after the schema's defaults. */
+export type ConfigOf<F extends Family> = z.output<Descriptors[F]['configSchema']>;
+export type RunConfig = { [F in Family]: ConfigOf<F> }[Family];
+export type RunConfigInput = { [F in Family]: z.input<Descriptors[F]['configSchema']> }[Family];
+
+// Each entry's key is its id (a typo in the registry is a type error).
+const _keysAreIds: { [F in Family]: FamilyDescriptor<F, Descriptors[F]['configSchema']> } = familyDescriptors;
+void _keysAreIds;
+
+export const families = Object.keys(familyDescriptors) as Family[];
+
+export function isFamily(v: unknown): v is Family {
+  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(familyDescriptors, v);
+}
+
+/** The descriptor of a family, typed by family. */
+export function familyOf<F extends Family>(family: F): Descriptors[F] {
+  return familyDescriptors[family];
+}
+
+/** Any family's descriptor, for code that treats families alike. */
+export function descriptorOf(family: Family): FamilyDescriptor<Family, z.ZodType<RunConfig>> {
+  return familyDescriptors[family] as unknown as FamilyDescriptor<Family, z.ZodType<RunConfig>>;
+}
+
+const configSchemas = Object.values(familyDescriptors).map((d) => d.configSchema);
+
+/** Any family's run config: the discriminated union of every family's schema. */
+export const runConfigSchema = z.discriminatedUnion('family', configSchemas as unknown as [typeof classifierFamily.configSchema]) as unknown as z.ZodType<RunConfig, RunConfigInput>;
+
+/** The families that train a network, and so can have saved architectures (PCA has none). */
+export type ArchitectureFamily = { [F in Family]: Descriptors[F]['network'] extends null ? never : F }[Family];
+export const architectureFamilies = families.filter((f) => familyDescriptors[f].network !== null) as ArchitectureFamily[];
+
+export function isArchitectureFamily(v: unknown): v is ArchitectureFamily {
+  return isFamily(v) && familyDescriptors[v].network !== null;
+}
+
+/** The part names of a family's model document; null: the family trains one graph (a latent-graph document). */
+export function familyPartNames(family: ArchitectureFamily): readonly string[] | null {
+  return familyDescriptors[family].network.parts;
+}
+
+/**
+ * Why a document cannot be a saved architecture of this family, or undefined
+ * when its kind fits (a graph for one-graph families, a model with exactly
+ * the family's parts for the others). Only the kind and the part names: a
+ * draft whose graphs have shape errors fits (training is what refuses those).
+ */
+export function architectureFamilyIssue(family: ArchitectureFamily, architecture: Architecture): string | undefined {
+  const want = familyPartNames(family);
+  if (want === null) {
+    return isModelDocument(architecture)
+      ? `a ${family} architecture is one graph (format "latent-graph"), not a model of parts (${Object.keys(architecture.parts).join(', ') || 'none'})`
+      : undefined;
+  }
+  if (!isModelDocument(architecture)) {
+    return `a ${family} architecture is a model (format "latent-model") with the parts ${want.map((p) => `"${p}"`).join(' and ')}, not a single graph`;
+  }
+  const have = Object.keys(architecture.parts);
+  const missing = want.filter((p) => !have.includes(p));
+  const extra = have.filter((p) => !want.includes(p));
+  if (missing.length === 0 && extra.length === 0) return undefined;
+  const problems = [
+    ...(missing.length > 0 ? [`it has no ${missing.map((p) => `"${p}"`).join(' or ')} part`] : []),
+    ...(extra.length > 0 ? [`it has the unexpected part${extra.length > 1 ? 's' : ''} ${extra.map((p) => `"${p}"`).join(', ')}`] : []),
+  ];
+  return `a ${family} architecture has exactly the parts ${want.map((p) => `"${p}"`).join(' and ')}: ${problems.join(', and ')}`;
+}
+
+/** The metric keys any family names as a headline, with the direction that is better (the store keeps their best values). */
+export function headlineMetricKeys(): { key: string; mode: 'max' | 'min' }[] {
+  const seen = new Map<string, 'max' | 'min'>();
+  for (const f of families) for (const h of familyDescriptors[f].headline) if (!seen.has(h.key)) seen.set(h.key, h.mode);
+  return [...seen].map(([key, mode]) => ({ key, mode }));
+}
+
+/** Every metric key any family records (`kl_dim/${number}` for indexed keys). */
+export type MetricKey = { [F in Family]: MetricKeyOf<Descriptors[F]> }[Family];
+/** The metric keys one family records. */
+export type FamilyMetricKey<F extends Family> = MetricKeyOf<Descriptors[F]>;
+/** Every artifact kind any family writes, and the checkpoint. */
+export type ArtifactKind = { [F in Family]: ArtifactKindOf<Descriptors[F]> }[Family];
+/** The artifact kinds one family writes. */
+export type FamilyArtifactKind<F extends Family> = ArtifactKindOf<Descriptors[F]>;
+
+/** Every artifact kind, for schemas (artifacts.list's filter). */
+export const artifactKinds = [...new Set(families.flatMap((f) => familyDescriptors[f].artifacts.map((a) => a.kind)))] as ArtifactKind[];
+
+/** The catalogue entry of a family's metric key ('kl_dim/3' → its 'kl_dim/<i>' entry). */
+export function metricSpec(family: Family, key: string): MetricSpec | undefined {
+  return metricSpecFor(familyDescriptors[family].metrics, key);
+}
+
+/** The gallery's label of an artifact kind (the first family that declares it names it). */
+export function artifactLabel(kind: string): string {
+  for (const f of families) {
+    const a = familyDescriptors[f].artifacts.find((x) => x.kind === kind);
+    if (a) return a.label;
+  }
+  return kind;
+}

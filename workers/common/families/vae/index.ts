@@ -1,0 +1,47 @@
+/** The variational autoencoder family, described once. */
+import { defineFamily } from '../descriptor';
+import { encoderDecoderNetwork } from '../encoderDecoder';
+import { vaeConfigSchema, vaeEncoderOutputDim, vaeTemplateSchema, type VaeConfig, type VaeTemplate } from './config';
+import { vaeTemplate } from './templates';
+
+const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
+
+export const vaeFamily = defineFamily({
+  id: 'vae',
+  label: 'variational autoencoder (VAE)',
+  title: 'Variational autoencoder',
+  configSchema: vaeConfigSchema,
+  network: encoderDecoderNetwork<VaeConfig>({
+    templates: vaeTemplateSchema.options,
+    defaultLatentDim: 20,
+    encoderOutputDim: vaeEncoderOutputDim,
+    latentDimOf: (config) => config.hyper.latentDim,
+    template: (name, c) => vaeTemplate(name as VaeTemplate, [...c.inputShape], c.latentDim),
+    encoderLine: (c) => `maps one example ${fmt(c.inputShape)} to μ and log σ² [${vaeEncoderOutputDim(c.latentDim)}] (2 × latent ${c.latentDim})`,
+    decoderLine: (c) => `maps z [${c.latentDim}] to an example ${fmt(c.inputShape)} (logits or means)`,
+  }),
+  headline: [
+    { key: 'elbo', mode: 'max', label: 'ELBO', format: 'number', unit: 'nats' },
+    { key: 'val_loss', mode: 'min', label: 'val loss', format: 'number' },
+  ],
+  metrics: [
+    { key: 'loss', x: 'step', mode: 'min', description: 'reconstruction + β_t·KL of the batch (nats per image)' },
+    { key: 'reconstruction', x: 'step', mode: 'min', description: 'negative log-likelihood of the batch (nats per image)' },
+    { key: 'kl', x: 'step', description: 'KL(q(z|x) ‖ p(z)) of the batch (nats per image)' },
+    { key: 'beta', x: 'step', description: 'β_t, the KL weight after warm-up' },
+    { key: 'elbo', x: 'epoch', mode: 'max', description: 'held-out evidence lower bound (nats per image)' },
+    { key: 'bits_per_dim', x: 'epoch', mode: 'min', description: '−ELBO / (D ln 2)' },
+    { key: 'test_reconstruction', x: 'epoch', mode: 'min', description: 'held-out reconstruction term (nats per image)' },
+    { key: 'test_kl', x: 'epoch', description: 'held-out KL term (nats per image)' },
+    { key: 'kl_dim/<i>', x: 'epoch', description: 'held-out KL of latent dimension i', detail: true },
+    { key: 'active_units', x: 'epoch', mode: 'max', description: 'latent units with Cov_x(E_q[z_i]) above the threshold' },
+    { key: 'val_loss', x: 'epoch', mode: 'min', description: 'reconstruction + β_t·KL on the validation split' },
+  ],
+  artifacts: [
+    { kind: 'samples', format: 'image', label: 'Samples' },
+    { kind: 'reconstructions', format: 'image', label: 'Reconstructions' },
+    { kind: 'manifold', format: 'image', label: 'Manifold' },
+    { kind: 'latent-scatter', format: 'data', label: 'Latent scatter' },
+  ],
+  analyses: ['interpolation', 'arithmetic', 'latent-scatter', 'nearest-neighbours'],
+});
