@@ -58,7 +58,7 @@ const layering = [
     // The database layer knows nothing of the app above it.
     in: ['db'],
     packages: ['electron', '@tensorflow/*'],
-    folders: ['main/services', 'main/server', 'main/electron', 'workers/engine', 'workers/families', 'workers/host', 'renderer'],
+    folders: ['main/services', 'main/server', 'main/electron', 'main/cli', 'workers/engine', 'workers/families', 'workers/host', 'workers/data', 'renderer'],
     message: 'db/ is the bottom layer: it imports only contracts.',
   },
 ];
