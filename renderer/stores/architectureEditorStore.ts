@@ -8,7 +8,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { GraphDocument, GraphError, ShapeReport } from '../../workers/common/graph';
 import { inferShapes } from '../../workers/common/shapes';
-import type { PaletteItem } from '../../workers/common/palette';
+import type { PaletteItem } from '../lib/editor/palette';
 import { EditHistory } from '../lib/editor/editHistory';
 import {
   addNode, connect, copyFragment, fragmentOrigin, moveNodes, pasteFragment, removeElements, setNodeLabel, setNodeParams,

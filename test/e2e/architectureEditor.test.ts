@@ -13,6 +13,7 @@ import type { Download, Page } from 'playwright-core';
 import { architectureSchema } from '../../workers/common/graph';
 import { uiSession } from '../helpers/uiSession';
 import { repoRoot } from '../helpers/tempDir';
+import { screenshotPath } from '../helpers/screenshots';
 
 const ui = uiSession();
 /** Leaving the editor with unsaved edits asks; these tests mean to leave (and keep what was asked). */
@@ -98,7 +99,7 @@ describe('architecture editor', () => {
     expect(await page.getByTestId('architecture-train').isDisabled()).toBe(true);
     expect(await page.getByTestId('architecture-train').getAttribute('title')).toBe('Fix the errors first.');
     await selectNode(page, 'dense1');
-    await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-editor-error.png') });
+    await page.screenshot({ path: screenshotPath('screenshot-editor-error.png') });
 
     // The fix: pooling → flatten → dense (the new edge replaces the old one on the dense's port).
     await wire(page, 'maxPool2d1', 'flatten1');
@@ -157,7 +158,7 @@ describe('architecture editor', () => {
     await page.getByTestId('architecture-note').fill('first draft');
     await page.getByTestId('architecture-save').click();
     await expect.poll(async () => page.getByTestId('architecture-saved').textContent()).toContain('version 1');
-    await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-editor.png') });
+    await page.screenshot({ path: screenshotPath('screenshot-editor.png') });
     const saved = await ui.api<{ id: number; version: number; family: string; architecture: { nodes: { id: string; kind: string }[] } }[]>('architectures.list', {});
     expect(saved).toHaveLength(1);
     expect(saved[0]!.family).toBe('classifier');

@@ -3,13 +3,12 @@
  * start a classifier run from the form, watch its loss curve grow, reload and
  * find it again, and see an invalid learning rate refused inline.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
 import { startServe, type ServeProcess } from '../helpers/serveProcess';
-import { repoRoot, requireBuilt, tempDir } from '../helpers/tempDir';
+import { requireBuilt, tempDir } from '../helpers/tempDir';
+import { screenshotPath } from '../helpers/screenshots';
 
 let serve: ServeProcess;
 let browser: Browser;
@@ -67,8 +66,7 @@ describe('classifier run from the UI', () => {
     // Every step's loss reaches the chart: none lost between the first fetch and the live events.
     const final = 3 * Math.ceil(9000 / 16);
     await expect.poll(() => points('loss-chart')).toBe(final);
-    fs.mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
-    await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-run.png') });
+    await page.screenshot({ path: screenshotPath('screenshot-run.png') });
 
     await page.reload();
     await expect.poll(async () => page.getByTestId('run-status').textContent()).toContain('done');
@@ -81,7 +79,7 @@ describe('classifier run from the UI', () => {
     const row = page.getByTestId('run-row').filter({ hasText: 'mlp-e2e' });
     await expect.poll(async () => row.getByTestId('run-status').textContent()).toContain('done');
     expect(await row.getByTestId('run-backend').textContent()).toContain('wasm');
-    await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-experiment.png') });
+    await page.screenshot({ path: screenshotPath('screenshot-experiment.png') });
     expect(problems).toEqual([]);
   });
 });

@@ -12,7 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
 import { digitPng, mnistDigits, writeFlatFolder } from '../helpers/datasetFixtures';
 import { startServe, type ServeProcess } from '../helpers/serveProcess';
-import { repoRoot, requireBuilt, tempDir } from '../helpers/tempDir';
+import { requireBuilt, tempDir } from '../helpers/tempDir';
+import { screenshotPath } from '../helpers/screenshots';
 
 let serve: ServeProcess;
 let browser: Browser;
@@ -79,8 +80,7 @@ describe('importing a dataset from the UI', () => {
     expect(trainSize + testSize).toBe(600);
     await expect.poll(() => row.getByTestId('dataset-thumb').count()).toBe(8);
     await expect.poll(() => row.getByTestId('dataset-thumb').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(28);
-    fs.mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
-    await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-datasets.png') });
+    await page.screenshot({ path: screenshotPath('screenshot-datasets.png') });
 
     // Train on it from the new-run form: the dataset select lists it.
     await page.getByRole('link', { name: 'Experiments' }).click();

@@ -5,12 +5,10 @@
  * between two picked test images and compute a UMAP scatter of the codes —
  * with no console errors or CSP violations on the way.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { uiSession } from '../helpers/uiSession';
-import { repoRoot } from '../helpers/tempDir';
+import { screenshotPath } from '../helpers/screenshots';
 
 const ui = uiSession();
 
@@ -140,8 +138,7 @@ describe('gallery and latent tools from the UI', () => {
     await expect.poll(async () => image.getAttribute('data-artifact-id'), { timeout: 10_000 }).toBe(lastId);
     await ui.page.setViewportSize({ width: 1280, height: 1700 });
     await ui.page.getByTestId('gallery').evaluate((el) => { el.closest('section')?.scrollIntoView({ block: 'start' }); window.scrollBy(0, -52); });
-    fs.mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
-    await ui.page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-gallery.png') });
+    await ui.page.screenshot({ path: screenshotPath('screenshot-gallery.png') });
     expect(ui.problems).toEqual([]);
   }, 400_000);
 });

@@ -12,11 +12,9 @@
  * classifier's class histogram, coverage chart and conditional accuracy
  * appear — with no console errors or external requests.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { uiSession } from '../helpers/uiSession';
-import { repoRoot } from '../helpers/tempDir';
+import { screenshotPath } from '../helpers/screenshots';
 
 const ui = uiSession();
 
@@ -156,8 +154,7 @@ describe('GAN run from the UI', () => {
     await histogram.getByTestId('class-histogram-slider').fill('100');
     await ui.page.setViewportSize({ width: 1280, height: 2700 });
     await ui.page.evaluate(() => window.scrollTo(0, 0));
-    fs.mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
-    await ui.page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-gan.png') });
+    await ui.page.screenshot({ path: screenshotPath('screenshot-gan.png') });
     expect(ui.problems).toEqual([]);
     console.log(`ganRun e2e: ${((Date.now() - t0) / 1000).toFixed(1)} s from the first ui.page load`);
   }, 120_000);

@@ -7,12 +7,10 @@
  * shows its 5 nearest training images with their distances — with no
  * console errors or CSP violations on the way.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ArtifactInfo } from '../../main/common/domain';
 import { uiSession } from '../helpers/uiSession';
-import { repoRoot } from '../helpers/tempDir';
+import { screenshotPath } from '../helpers/screenshots';
 
 const ui = uiSession();
 
@@ -106,8 +104,7 @@ describe('GAN diagnostics from the UI', () => {
     expect(await ui.page.getByTestId('gallery').count()).toBe(0);
 
     await ui.page.getByTestId('toy-density-panel').evaluate((el) => { el.closest('section')?.scrollIntoView({ block: 'start' }); window.scrollBy(0, -52); });
-    fs.mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
-    await ui.page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshot-gan-toy.png') });
+    await ui.page.screenshot({ path: screenshotPath('screenshot-gan-toy.png') });
     expect(ui.problems).toEqual([]);
   }, 300_000);
 

@@ -26,6 +26,7 @@ import { decodeCodes, encodeImages, encoderDecoderLatentModel, row, type LatentM
 import { preparePixels, type PixelMode } from './pixels';
 import { gridGeometry, nearestNeighbours, readGridCell } from './nearestNeighbours';
 import { latentScatter } from './projection';
+// eslint-disable-next-line no-restricted-imports -- removed by the trainer restructuring (issue 10)
 import { generateAlong, latentPath } from '../families/gan/interpolation';
 
 export interface AnalysisInput {

@@ -16,9 +16,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { Shape } from '../common/graph';
 import type { ClassifierTemplate } from '../common/runConfig';
 import { classifierTemplate } from '../common/families/classifier/templates';
+// eslint-disable-next-line no-restricted-imports -- removed by the trainer restructuring (issue 10)
 import { disposeBatch, makeBatch } from '../families/classifier/data';
+// eslint-disable-next-line no-restricted-imports -- removed by the trainer restructuring (issue 10)
 import { buildClassifier, makeOptimizer, type ClassifierModel } from '../families/classifier/model';
+// eslint-disable-next-line no-restricted-imports -- removed by the trainer restructuring (issue 10)
 import { evaluate, range, trainStep } from '../families/classifier/step';
+// eslint-disable-next-line no-restricted-imports -- removed by the trainer restructuring (issue 10)
 import { epochOrder } from '../families/familyRun';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { SeededDropout } from './seededDropout';

@@ -6,7 +6,7 @@
  */
 import type { GraphDocument, GraphError, ShapeReport } from '../../../workers/common/graph';
 import { isLayerKind, layerArity } from '../../../workers/common/layers';
-import { layerPorts } from '../../../workers/common/palette';
+import { layerPorts } from './palette';
 import { edgeKey } from './graphEdits';
 import { formatCount, formatBytes, formatShape } from './shapeSummary';
 

@@ -3,7 +3,7 @@
  * key (a MIME type of our own, so other drops are ignored) and the drop
  * looks the item up again.
  */
-import { paletteGroups, type PaletteItem } from '../../../workers/common/palette';
+import { paletteGroups, type PaletteItem } from './palette';
 
 export const PALETTE_DRAG_TYPE = 'application/x-latent-layer';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument, GraphErrorCode } from '../../../workers/common/graph';
 import { layerKinds, layerParamSchemas } from '../../../workers/common/layers';
-import { layerPorts, paletteGroups } from '../../../workers/common/palette';
+import { layerPorts, paletteGroups } from '../../../renderer/lib/editor/palette';
 import { inferShapes } from '../../../workers/common/shapes';
 import { selectBackend } from '../../../workers/engine/backend';
 import { compileGraph } from '../../../workers/engine/compileGraph';

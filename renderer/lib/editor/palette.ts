@@ -2,12 +2,12 @@
  * The editor's layer palette: ordered groups of items to drag onto the
  * canvas, each a layer kind with the parameters a freshly dropped node gets
  * (presets are items of an existing kind with other defaults, e.g. a softmax
- * output head is a dense layer). Pure: the renderer's editor imports it.
+ * output head is a dense layer). UI-only data, so it lives with the editor.
  *
  * Every kind of layerParamSchemas appears in some group, and every item's
  * defaults parse with its kind's schema (test/unit/workers/layerKinds.test.ts).
  */
-import type { LayerKind } from './layers';
+import type { LayerKind } from '../../../workers/common/layers';
 
 export interface PaletteItem {
   kind: LayerKind;
