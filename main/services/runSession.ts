@@ -8,6 +8,7 @@ import type { Store } from '../../db/storeTypes';
 import type { RunProgress, RunStatus } from '../common/domain';
 import type { DatasetEntry } from '../../workers/common/datasets';
 import type { BackendChoice, CheckpointRef, StartMessage, WorkerToMain } from '../../workers/common/protocol';
+import { CHECKPOINT_KIND } from '../../workers/common/families/registry';
 import type { EventBus } from './eventBus';
 import { toArtifactInfo } from './artifactService';
 import { launchHost, type HostKind, type TrainingHost } from './trainingHost';
@@ -50,6 +51,10 @@ export class RunSession {
     const { store, runId } = this.o;
     const run = store.getRun(runId);
     if (!run) throw new Error(`run ${runId} vanished`);
+    if (run.config === null) {
+      this.finish('failed', run.configError ?? `Run ${runId}'s stored config cannot be read`);
+      return;
+    }
     const runDir = path.join(this.o.dataDir, 'runs', String(runId));
     const message: StartMessage = {
       type: 'start',
@@ -122,7 +127,7 @@ export class RunSession {
         break;
       case 'checkpoint': {
         const rel = path.relative(this.o.dataDir, m.checkpoint.dir);
-        store.addArtifact(runId, 'checkpoint', m.checkpoint.step, rel, { epoch: m.checkpoint.epoch, step: m.checkpoint.step });
+        store.addArtifact(runId, CHECKPOINT_KIND, m.checkpoint.step, rel, { epoch: m.checkpoint.epoch, step: m.checkpoint.step });
         break;
       }
       case 'sample': {
