@@ -17,7 +17,7 @@ import { expectedBackend, isNative } from './backendProbe';
 import type { EventBus } from './eventBus';
 import type { DatasetService } from './datasetService';
 import type { SettingsService } from './settingsService';
-import { launchHost } from './trainingHost';
+import { launchHost, type HostLauncher } from './trainingHost';
 
 /** What each analysis is, as the subject of the sentence that refuses it for a run of the wrong family. */
 const analysisSubjects: Record<AnalysisKind, string> = {
@@ -61,6 +61,8 @@ export class AnalysisService {
     private readonly settings: SettingsService,
     private readonly datasets: DatasetService,
     private readonly dataDir: string,
+    /** Starts the analysis host (launchHost unless a test drives a fake one). */
+    private readonly launch: HostLauncher = launchHost,
   ) {}
 
   async analyze(runId: number, request: AnalysisRequest): Promise<ArtifactInfo> {
@@ -103,7 +105,7 @@ export class AnalysisService {
       if (!ckpt) throw new ApiError('conflict', `Run ${runId} has no checkpoint yet: analyses use the model saved at the end of an epoch`);
       message = { ...base, checkpoint: { dir: path.resolve(this.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step }, step: ckpt.step };
     }
-    const host = launchHost(isNative(expectedBackend(backend)) ? 'process' : 'thread');
+    const host = this.launch(isNative(expectedBackend(backend)) ? 'process' : 'thread');
     const sample = await new Promise<SampleMessage>((resolve, reject) => {
       let got: SampleMessage | undefined;
       let error: string | undefined;

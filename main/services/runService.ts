@@ -18,6 +18,7 @@ import { isNative, expectedBackend } from './backendProbe';
 import type { DatasetService } from './datasetService';
 import type { EventBus } from './eventBus';
 import { RunSession } from './runSession';
+import type { HostLauncher } from './trainingHost';
 import type { SettingsService } from './settingsService';
 
 export interface RunServiceDeps {
@@ -31,6 +32,8 @@ export interface RunServiceDeps {
    * always get); 'auto' uses worker threads for wasm and cpu.
    */
   hostMode?: 'auto' | 'process';
+  /** Starts each run's host (launchHost unless a test drives a fake one). */
+  launchHost?: HostLauncher;
 }
 
 /** The metrics whose best value each run summary carries: every family's headline metrics (the runs table's "best" column). */
@@ -239,6 +242,7 @@ export class RunService {
         backend: settings.backend,
         datasetEntry,
         ...(next.resumeFrom ? { resumeFrom: next.resumeFrom } : {}),
+        ...(this.d.launchHost ? { launch: this.d.launchHost } : {}),
         onChange: (id) => this.changed(id),
         onEnd: (id, status) => {
           this.sessions.delete(id);

@@ -11,7 +11,7 @@ import type { BackendChoice, CheckpointRef, StartMessage, WorkerToMain } from '.
 import { CHECKPOINT_KIND } from '../../workers/common/families/registry';
 import type { EventBus } from './eventBus';
 import { toArtifactInfo } from './artifactService';
-import { launchHost, type HostKind, type TrainingHost } from './trainingHost';
+import { launchHost, type HostKind, type HostLauncher, type TrainingHost } from './trainingHost';
 
 export interface SessionOptions {
   store: Store;
@@ -29,6 +29,8 @@ export interface SessionOptions {
   onChange: (runId: number) => void;
   /** Milliseconds to wait for a cancelled host before killing it. */
   cancelGraceMs?: number;
+  /** Starts the host (launchHost unless a test drives a fake one). */
+  launch?: HostLauncher;
 }
 
 export class RunSession {
@@ -69,7 +71,7 @@ export class RunSession {
     };
     this.startTime = Date.now();
     try {
-      this.host = launchHost(this.o.hostKind);
+      this.host = (this.o.launch ?? launchHost)(this.o.hostKind);
     } catch (e) {
       this.finish('failed', `Could not start the training worker: ${(e as Error).message}`);
       return;
