@@ -7,7 +7,9 @@
  * To change the format: append an upgrade (version N → N+1) to
  * `runConfigUpgrades`; CURRENT_RUN_CONFIG_VERSION follows. An upgrade is a
  * pure function of the old config: it never mutates its argument, and it is
- * never edited once released (like a migration).
+ * never edited once released (like a migration). Parsing fills in today's
+ * defaults, so a new field whose default would change what an old run did
+ * needs an upgrade that writes the value the old runs had.
  *
  * Pure: imports nothing from node, electron, the DOM, tfjs or the engine.
  */
