@@ -16,7 +16,13 @@ export interface RunRecord {
   family: Family;
   status: RunStatus;
   error: string | null;
-  config: RunConfig;
+  /**
+   * The run's config, upgraded and parsed when read; null when the stored
+   * one cannot be read (configError says why). Such a run is still listed,
+   * with its status and records, but cannot be resumed or analysed.
+   */
+  config: RunConfig | null;
+  configError: string | null;
   architecture: Architecture;
   architectureId: number | null;
   architectureVersion: number | null;
@@ -70,12 +76,13 @@ export interface NewArchitectureVersion {
 }
 
 /**
- * Why saveArchitecture refused: the name exists with another family
+ * Why saveArchitecture refused: the family is not one with saved
+ * architectures ('unknown-family'), the name exists with another family
  * ('family-mismatch'), or forkOf names no version ('no-fork-parent'). The
  * message says so in words a researcher can act on.
  */
 export class ArchitectureSaveError extends Error {
-  constructor(readonly reason: 'family-mismatch' | 'no-fork-parent', message: string) {
+  constructor(readonly reason: 'unknown-family' | 'family-mismatch' | 'no-fork-parent', message: string) {
     super(message);
     this.name = 'ArchitectureSaveError';
   }

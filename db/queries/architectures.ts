@@ -4,6 +4,7 @@
  * (id, version) addresses one version; id alone means the latest.
  */
 import type { ArchitectureFamily, ArchitectureInfo, ArchitectureVersionInfo } from '../../main/common/domain';
+import { architectureFamilies, isArchitectureFamily } from '../../workers/common/families/registry';
 import type { Db } from '../sqlite';
 import { ArchitectureSaveError, type ArchitectureFilter, type NewArchitectureVersion } from '../storeTypes';
 import { parseArchitecture } from './json';
@@ -63,10 +64,17 @@ function toInfo(row: DocumentRow): ArchitectureInfo {
 
 /**
  * A new version of the named architecture: version 1 when the name is new.
- * Throws ArchitectureSaveError when the name exists with another family, or
- * when forkOf names a version that does not exist.
+ * Throws ArchitectureSaveError when the family is not an architecture family
+ * of the registry (the table has no CHECK on names: the registry is the one
+ * list), when the name exists with another family, or when forkOf names a
+ * version that does not exist.
  */
 export function saveArchitecture(db: Db, a: NewArchitectureVersion, at: number): ArchitectureInfo {
+  const family: unknown = a.family;
+  if (!isArchitectureFamily(family)) {
+    throw new ArchitectureSaveError('unknown-family',
+      `${JSON.stringify(family) ?? 'undefined'} is not a family with saved architectures: it must be one of ${architectureFamilies.map((f) => `'${f}'`).join(', ')}`);
+  }
   const name = a.name.trim();
   if (name === '') throw new Error('An architecture needs a name');
   const note = a.note?.trim() ? a.note.trim() : null;

@@ -1,4 +1,5 @@
 /** Artifacts: files on disk (checkpoints, sample images) with their paths relative to the data directory. */
+import { CHECKPOINT_KIND } from '../../workers/common/families/registry';
 import type { CheckpointRef } from '../../workers/common/protocol';
 import type { ArtifactRecord } from '../storeTypes';
 import type { Db } from '../sqlite';
@@ -16,7 +17,6 @@ interface ArtifactRow {
 }
 
 const SELECT = 'SELECT id, run_id, kind, step, path, meta_json, created_at FROM artifacts';
-export const CHECKPOINT_KIND = 'checkpoint';
 
 function toArtifact(row: ArtifactRow): ArtifactRecord {
   return {

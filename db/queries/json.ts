@@ -1,6 +1,10 @@
-/** JSON columns: written by the store itself, checked lightly when read back. */
+/**
+ * JSON columns: written by the store itself. Run configs are upgraded and
+ * parsed with the run config schema when read back; the rest is checked lightly.
+ */
 import type { Architecture, GraphDocument } from '../../workers/common/graph';
-import type { RunConfig } from '../../workers/common/runConfig';
+import type { RunConfig } from '../../workers/common/families/registry';
+import { readStoredRunConfig } from '../../workers/common/runConfigVersion';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -21,10 +25,18 @@ export function parseRecord(text: string, what: string): Record<string, unknown>
   return value;
 }
 
-export function parseRunConfig(text: string): RunConfig {
-  const value = parseRecord(text, 'run config');
-  if (typeof value['family'] !== 'string') throw new Error('Stored run config has no family');
-  return value as unknown as RunConfig;
+/**
+ * A run's stored config, upgraded from the version it was written in and
+ * parsed; or why it cannot be read (not JSON, a newer version, a family or
+ * field this app does not know). Never throws: one unreadable row must not
+ * stop the others from being listed.
+ */
+export function readRunConfig(text: string, version: number): { config: RunConfig } | { error: string } {
+  try {
+    return { config: readStoredRunConfig(parse(text, 'run config'), version) };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 export function parseGraph(text: string): GraphDocument {

@@ -1,10 +1,11 @@
 /** Runs: one training of one configuration, and its lifecycle. */
 import { terminalStatuses, type RunStatus } from '../../main/common/domain';
 import type { BackendName } from '../../workers/common/protocol';
-import type { Family } from '../../workers/common/runConfig';
+import type { Family } from '../../workers/common/families/registry';
+import { CURRENT_RUN_CONFIG_VERSION } from '../../workers/common/runConfigVersion';
 import type { NewRun, RunRecord } from '../storeTypes';
 import type { Db } from '../sqlite';
-import { parseArchitecture, parseRunConfig } from './json';
+import { parseArchitecture, readRunConfig } from './json';
 import { insertParams } from './params';
 import { insertedId, statement } from './statements';
 
@@ -16,6 +17,7 @@ interface RunRow {
   status: RunStatus;
   error: string | null;
   config_json: string;
+  config_version: number;
   architecture_json: string;
   architecture_id: number | null;
   architecture_version: number | null;
@@ -30,7 +32,7 @@ interface RunRow {
 }
 
 const SELECT = `
-  SELECT id, experiment_id, name, family, status, error, config_json, architecture_json,
+  SELECT id, experiment_id, name, family, status, error, config_json, config_version, architecture_json,
          architecture_id, architecture_version, seed, dataset_id, dataset_hash, backend,
          app_version, created_at, started_at, ended_at
   FROM runs`;
@@ -39,14 +41,18 @@ export const INTERRUPTED_RUNNING = 'The app stopped while this run was running';
 export const INTERRUPTED_QUEUED = 'The app stopped while this run was queued';
 
 function toRun(row: RunRow): RunRecord {
+  const config = readRunConfig(row.config_json, row.config_version);
   return {
     id: row.id,
     experimentId: row.experiment_id,
     name: row.name,
+    // A family this app does not know (a newer app's) comes with a configError saying so.
     family: row.family as Family,
     status: row.status,
     error: row.error,
-    config: parseRunConfig(row.config_json),
+    ...('error' in config
+      ? { config: null, configError: `Run ${row.id}'s stored config cannot be read: ${config.error}. Its records are kept, but it cannot be resumed or analysed` }
+      : { config: config.config, configError: null }),
     architecture: parseArchitecture(row.architecture_json),
     architectureId: row.architecture_id,
     architectureVersion: row.architecture_version,
@@ -77,12 +83,12 @@ export function listRuns(db: Db, filter: { experimentId?: number } = {}): RunRec
 /** Inserts the run (status 'queued') and its params in one transaction. */
 export function createRun(db: Db, run: NewRun, at: number): RunRecord {
   const id = db.transaction(() => {
-    const result = statement<[number, string, string, string, string, number | null, number | null, number, string, string, string, number]>(db, `
-      INSERT INTO runs (experiment_id, name, family, status, config_json, architecture_json,
+    const result = statement<[number, string, string, string, number, string, number | null, number | null, number, string, string, string, number]>(db, `
+      INSERT INTO runs (experiment_id, name, family, status, config_json, config_version, architecture_json,
                         architecture_id, architecture_version, seed, dataset_id, dataset_hash,
                         app_version, created_at)
-      VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      run.experimentId, run.name, run.family, JSON.stringify(run.config), JSON.stringify(run.architecture),
+      VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      run.experimentId, run.name, run.family, JSON.stringify(run.config), CURRENT_RUN_CONFIG_VERSION, JSON.stringify(run.architecture),
       run.architectureId ?? null, run.architectureVersion ?? null, run.seed, run.datasetId, run.datasetHash,
       run.appVersion, at);
     const runId = insertedId(result);

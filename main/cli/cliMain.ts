@@ -17,6 +17,9 @@ import { createServices, defaultDataDir } from '../services/appServices';
 import { CliError, listRuns, showRun, train } from './commands';
 import { architecturesCommand } from './architectureCommands';
 import { datasetsCommand } from './datasetCommands';
+import { architectureFamilies } from '../../workers/common/families/registry';
+
+const familyChoice = architectureFamilies.join('|');
 
 const usage = `Usage:
   npm run cli -- train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
@@ -25,10 +28,10 @@ const usage = `Usage:
   npm run cli -- datasets list [--data DIR] [--json]
   npm run cli -- datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
   npm run cli -- datasets remove ID [--data DIR] [--json]
-  npm run cli -- architectures list [--family classifier|autoencoder|vae|gan] [--data DIR] [--json]
+  npm run cli -- architectures list [--family ${familyChoice}] [--data DIR] [--json]
   npm run cli -- architectures show ID[@VERSION] [--data DIR] [--json]
   npm run cli -- architectures versions ID [--data DIR] [--json]
-  npm run cli -- architectures save --name N --family classifier|autoencoder|vae|gan --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
+  npm run cli -- architectures save --name N --family ${familyChoice} --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
 Train a saved architecture with --set 'architecture={"architectureId":ID,"version":V}' (version omitted: the latest).`;
 
 async function main(argv: string[]): Promise<number> {

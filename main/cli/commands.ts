@@ -2,7 +2,9 @@
 import * as fs from 'node:fs';
 import type { RunDetail, RunSummary } from '../common/domain';
 import { ApiError } from '../common/api';
-import { applyOverrides, formatIssue, formatIssues, runConfigSchema } from '../../workers/common/runConfig';
+import { descriptorOf, metricSpec, runConfigSchema } from '../../workers/common/families/registry';
+import { formatHeadlineValue, runHeadline } from '../../workers/common/families/headline';
+import { applyOverrides, formatIssue, formatIssues } from '../../workers/common/runConfigBase';
 import type { AppServices } from '../services/appServices';
 import { formatDuration, ProgressLine } from './progressBar';
 
@@ -52,12 +54,18 @@ export async function train(s: AppServices, o: TrainOptions, out: NodeJS.WriteSt
   }
   err.write(`Run ${run.id} (${run.name}) in experiment "${exp.name}", data in ${s.dataDir}\n`);
   const bar = new ProgressLine(err);
+  // The family's headline metrics that are measured once an epoch are printed as they come.
+  const family = parsed.data.family;
+  const epochHeadlines = descriptorOf(family).headline.filter((h) => metricSpec(family, h.key)?.x === 'epoch');
   let lastLoss = '';
   const offMetrics = s.events.on('runs.onDidLogMetrics', (m) => {
     if (m.runId !== run.id) return;
     const loss = [...m.points].reverse().find((p) => p.key === 'loss');
     if (loss) lastLoss = `loss ${loss.value.toFixed(4)}`;
-    for (const p of m.points) if (p.key === 'test_accuracy' || p.key === 'val_accuracy') err.write(`\n${p.key} after epoch ${p.step}: ${(p.value * 100).toFixed(2)} %\n`);
+    for (const p of m.points) {
+      const h = epochHeadlines.find((x) => x.key === p.key);
+      if (h) err.write(`\n${h.label} after epoch ${p.step}: ${formatHeadlineValue({ ...h, value: p.value })}\n`);
+    }
   });
   const offProgress = s.events.on('runs.onDidProgress', (m) => { if (m.runId === run.id) bar.update(m.progress, lastLoss); });
   const offLog = s.events.on('runs.onDidLog', (l) => { if (l.runId === run.id && l.level !== 'info') err.write(`\n${l.level}: ${l.message}\n`); });
@@ -95,13 +103,10 @@ function describe(r: RunDetail | RunSummary): string {
   return lines.join('\n');
 }
 
-/** The one number that says how a run did, by what its family logs. */
-function headline(latest: Record<string, number>): string {
-  const v = (k: string): number | undefined => latest[k];
-  if (v('test_accuracy') !== undefined) return `test acc ${(v('test_accuracy')! * 100).toFixed(2)} %`;
-  if (v('elbo') !== undefined) return `elbo ${v('elbo')!.toFixed(2)} nats`;
-  if (v('test_mse') !== undefined) return `test mse ${v('test_mse')!.toFixed(3)}`;
-  return '-';
+/** The one number that says how a run did: its family's headline, the same rule as the experiment page's. */
+export function headlineText(r: Pick<RunSummary, 'family' | 'best' | 'latest'>): string {
+  const h = runHeadline(r.family, r.best, r.latest);
+  return h ? `${h.label} ${formatHeadlineValue(h)}` : '-';
 }
 
 export function listRuns(s: AppServices, json: boolean, out: NodeJS.WriteStream): number {
@@ -114,7 +119,7 @@ export function listRuns(s: AppServices, json: boolean, out: NodeJS.WriteStream)
     out.write('No runs yet. Start one with: npm run cli -- train --config run.json\n');
     return 0;
   }
-  const rows = runs.map((r) => [String(r.id), r.family, r.name, r.status, r.backend ?? '-', headline(r.latest)]);
+  const rows = runs.map((r) => [String(r.id), r.family, r.name, r.status, r.backend ?? '-', headlineText(r)]);
   const head = ['id', 'family', 'name', 'status', 'backend', 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');

@@ -4,7 +4,7 @@
  * are built from this table.
  */
 import { z } from 'zod';
-import { architectureFamilies, architectureFamilyIssue, runConfigSchema } from '../../workers/common/families/registry';
+import { architectureFamilies, architectureFamilyIssue, runConfigSchema, storedArtifactKinds } from '../../workers/common/families/registry';
 import { formatIssue, toIssues, type Issue } from '../../workers/common/runConfigBase';
 import { architectureSchema, graphDocumentSchema, modelDocumentSchema } from '../../workers/common/graph';
 import { analysisRequestSchema } from '../../workers/common/gallery';
@@ -18,7 +18,15 @@ import { importKinds } from './domain';
 const id = z.number({ error: 'id must be a number' }).int().min(1);
 const empty = z.object({}).strict();
 
-const architectureFamily = z.enum(architectureFamilies, { error: "family must be 'classifier', 'autoencoder', 'vae' or 'gan'" });
+/** "'a', 'b' or 'c'": the values an enum accepts, for its message. */
+export function quotedChoices(values: readonly string[]): string {
+  const q = values.map((v) => `'${v}'`);
+  return q.length <= 1 ? (q[0] ?? 'nothing') : `${q.slice(0, -1).join(', ')} or ${q.at(-1)!}`;
+}
+
+const architectureFamily = z.enum(architectureFamilies, { error: `family must be ${quotedChoices(architectureFamilies)}` });
+/** The kinds of the artifact catalogue (the families', the analyses' and checkpoints). */
+const artifactKind = z.enum(storedArtifactKinds, { error: `kind must be an artifact kind: ${quotedChoices(storedArtifactKinds)}` });
 const architectureVersion = z.number({ error: 'version must be a number' }).int('version must be a whole number').min(1, 'version must be at least 1');
 
 /**
@@ -69,7 +77,7 @@ export const requestSchemas = {
   }).strict(),
   'runs.logs': z.object({ id, afterId: z.number().int().min(0).optional() }).strict(),
   'runs.analyze': z.object({ id, request: analysisRequestSchema }).strict(),
-  'artifacts.list': z.object({ runId: id, kind: z.string().max(64).optional() }).strict(),
+  'artifacts.list': z.object({ runId: id, kind: artifactKind.optional() }).strict(),
   'artifacts.read': z.object({ id }).strict(),
   'datasets.list': empty,
   'datasets.images': z.object({

@@ -4,9 +4,9 @@
  */
 import type { Architecture } from '../../workers/common/graph';
 import type { BackendChoice, BackendName } from '../../workers/common/protocol';
-import type { ArchitectureFamily, Family, RunConfig } from '../../workers/common/runConfig';
+import type { ArchitectureFamily, Family, RunConfig } from '../../workers/common/families/registry';
 
-export type { ArchitectureFamily } from '../../workers/common/runConfig';
+export type { ArchitectureFamily } from '../../workers/common/families/registry';
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 export const terminalStatuses: readonly RunStatus[] = ['done', 'failed', 'cancelled', 'interrupted'];
@@ -164,6 +164,7 @@ export interface ArchitectureInfo extends ArchitectureVersionInfo {
 export interface ArtifactInfo {
   id: number;
   runId: number;
+  /** One of the artifact catalogue's kinds (StoredArtifactKind: a family's, an analysis's, or 'checkpoint'). */
   kind: string;
   step: number;
   /** The artifact's meta: an ImageGridMeta for image kinds (workers/common/gallery.ts). */

@@ -9,14 +9,50 @@ import * as path from 'node:path';
 import type { Store } from '../../db/storeTypes';
 import { ApiError } from '../common/api';
 import type { ArtifactInfo } from '../common/domain';
-import type { AnalysisRequest } from '../../workers/common/gallery';
+import { descriptorOf, families, type Family } from '../../workers/common/families/registry';
+import type { AnalysisKind, AnalysisRequest } from '../../workers/common/gallery';
 import type { AnalyzeMessage, SampleMessage } from '../../workers/common/protocol';
 import { toArtifactInfo } from './artifactService';
 import { expectedBackend, isNative } from './backendProbe';
 import type { EventBus } from './eventBus';
 import type { DatasetService } from './datasetService';
 import type { SettingsService } from './settingsService';
-import { launchHost } from './trainingHost';
+import { launchHost, type HostLauncher } from './trainingHost';
+
+/** What each analysis is, as the subject of the sentence that refuses it for a run of the wrong family. */
+const analysisSubjects: Record<AnalysisKind, string> = {
+  'nearest-neighbours': 'Nearest training neighbours are for generated samples, of',
+  'latent-interpolation': 'Interpolating between samples is for',
+  interpolation: 'Latent interpolation is for',
+  arithmetic: 'Latent arithmetic is for',
+  'latent-scatter': 'A latent scatter is for',
+};
+
+/** A family's name in a sentence: its title, lower-cased unless it is an acronym ("GAN", "variational autoencoder"). */
+function familyName(f: Family): string {
+  const title = descriptorOf(f).title;
+  return /^[A-Z]{2}/.test(title) ? title : title.charAt(0).toLowerCase() + title.slice(1);
+}
+
+/** "a" or "an", by how the word is spoken ("an autoencoder", "a GAN", "an RBM"). */
+function article(word: string): string {
+  return (/^[A-Z]{2}/.test(word) ? /^[AEFHILMNORSX]/ : /^[aeiou]/i).test(word) ? 'an' : 'a';
+}
+
+/** "x", "x or y", "x, y or z". */
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)!}`;
+}
+
+/**
+ * Why a run cannot have this analysis: what the analysis is for, the
+ * families whose descriptors list it, and the run's family.
+ */
+export function analysisRefusal(kind: AnalysisKind, runId: number, family: Family): string {
+  const fit = families.filter((f) => descriptorOf(f).analyses.includes(kind)).map(familyName);
+  const name = familyName(family);
+  return `${analysisSubjects[kind]} ${fit.length > 0 ? `${orList(fit)} runs` : 'no family\'s runs'}; run ${runId} is ${article(name)} ${name} run`;
+}
 
 export class AnalysisService {
   constructor(
@@ -25,32 +61,35 @@ export class AnalysisService {
     private readonly settings: SettingsService,
     private readonly datasets: DatasetService,
     private readonly dataDir: string,
+    /** Starts the analysis host (launchHost unless a test drives a fake one). */
+    private readonly launch: HostLauncher = launchHost,
   ) {}
 
   async analyze(runId: number, request: AnalysisRequest): Promise<ArtifactInfo> {
     const run = this.store.getRun(runId);
     if (!run) throw new ApiError('not-found', `Run ${runId} does not exist`);
+    const config = run.config;
+    if (config === null) throw new ApiError('conflict', run.configError ?? `Run ${runId}'s stored config cannot be read`);
+    const family = descriptorOf(config.family);
+    if (!family.analyses.includes(request.kind)) throw new ApiError('bad-request', analysisRefusal(request.kind, runId, config.family));
     const runDir = path.join(this.dataDir, 'runs', String(runId));
     const backend = this.settings.get().backend;
-    const toy = run.config.family === 'gan' && run.config.hyper.toy !== undefined;
-    const datasetEntry = toy ? undefined : this.datasets.find(run.datasetId);
-    if (!toy && !datasetEntry) {
+    // A run that trained on something else than its dataset (a GAN's 2-D toy) needs no dataset's images.
+    const needsDataset = family.dataOverride?.(config) === undefined;
+    const datasetEntry = needsDataset ? this.datasets.find(run.datasetId) : undefined;
+    if (needsDataset && !datasetEntry) {
       throw new ApiError('conflict', `Run ${runId} trained on dataset "${run.datasetId}", which has been removed: analyses need its images`);
     }
     const base = {
-      type: 'analyze' as const, runId, config: run.config, architecture: run.architecture, backend, runDir, request,
+      type: 'analyze' as const, runId, config, architecture: run.architecture, backend, runDir, request,
       ...(datasetEntry ? { datasetEntry } : {}),
     };
     let message: AnalyzeMessage;
     if (request.kind === 'nearest-neighbours') {
-      if (run.config.family === 'pca' || run.config.family === 'classifier') {
-        throw new ApiError('bad-request', `Nearest training neighbours are for generated samples; run ${runId} is a ${run.config.family} run`);
-      }
       const grid = this.store.listArtifacts(runId, 'samples').find((a) => a.step === request.step);
       if (!grid) throw new ApiError('not-found', `Run ${runId} has no samples grid at step ${request.step}`);
       message = { ...base, step: request.step, source: { path: path.resolve(this.dataDir, grid.path), meta: grid.meta } };
     } else if (request.kind === 'latent-interpolation') {
-      if (run.config.family !== 'gan') throw new ApiError('bad-request', `Interpolating between samples is for GAN runs; run ${runId} is a ${run.config.family} run`);
       const ckpt = this.store.latestCheckpoint(runId);
       if (!ckpt) throw new ApiError('conflict', `Run ${runId} has no checkpoint yet: the interpolation uses the generator saved at the end of an epoch`);
       // Every samples grid of a run draws the same fixed noise: any one gives the cells' z.
@@ -62,14 +101,11 @@ export class AnalysisService {
         source: { path: path.resolve(this.dataDir, grid.path), meta: grid.meta },
       };
     } else {
-      if (run.config.family !== 'vae' && run.config.family !== 'autoencoder') {
-        throw new ApiError('bad-request', `Latent analyses need an autoencoder or VAE run; run ${runId} is a ${run.config.family} run`);
-      }
       const ckpt = this.store.latestCheckpoint(runId);
       if (!ckpt) throw new ApiError('conflict', `Run ${runId} has no checkpoint yet: analyses use the model saved at the end of an epoch`);
       message = { ...base, checkpoint: { dir: path.resolve(this.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step }, step: ckpt.step };
     }
-    const host = launchHost(isNative(expectedBackend(backend)) ? 'process' : 'thread');
+    const host = this.launch(isNative(expectedBackend(backend)) ? 'process' : 'thread');
     const sample = await new Promise<SampleMessage>((resolve, reject) => {
       let got: SampleMessage | undefined;
       let error: string | undefined;

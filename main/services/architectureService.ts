@@ -8,6 +8,12 @@ import { ApiError, type ApiParsedRequest } from '../common/api';
 import type { ArchitectureFamily, ArchitectureInfo, ArchitectureVersionInfo } from '../common/domain';
 import { architectureFamilyIssue } from '../../workers/common/runConfig';
 
+const architectureSaveErrorCodes = {
+  'unknown-family': 'bad-request',
+  'family-mismatch': 'conflict',
+  'no-fork-parent': 'not-found',
+} as const satisfies Record<ArchitectureSaveError['reason'], ApiError['code']>;
+
 export class ArchitectureService {
   constructor(private readonly store: Store) {}
 
@@ -43,7 +49,7 @@ export class ArchitectureService {
         ...(r.forkOf !== undefined ? { forkOf: r.forkOf } : {}),
       });
     } catch (e) {
-      if (e instanceof ArchitectureSaveError) throw new ApiError(e.reason === 'family-mismatch' ? 'conflict' : 'not-found', e.message);
+      if (e instanceof ArchitectureSaveError) throw new ApiError(architectureSaveErrorCodes[e.reason], e.message);
       throw e;
     }
   }

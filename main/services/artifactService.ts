@@ -8,11 +8,12 @@ import * as path from 'node:path';
 import type { ArtifactRecord, Store } from '../../db/storeTypes';
 import { ApiError } from '../common/api';
 import type { ArtifactContent, ArtifactInfo } from '../common/domain';
+import { CHECKPOINT_KIND } from '../../workers/common/families/registry';
 
 const MAX_READ_BYTES = 32 * 1024 * 1024;
 
 function mimeOf(kind: string, file: string): string {
-  if (kind === 'checkpoint') return 'inode/directory';
+  if (kind === CHECKPOINT_KIND) return 'inode/directory';
   switch (path.extname(file).toLowerCase()) {
     case '.png': return 'image/png';
     case '.json': return 'application/json';

@@ -10,7 +10,7 @@ import type { LogLine, MetricSeries, ParamValue, RunDetail, RunStatus, RunSummar
 import { terminalStatuses } from '../common/domain';
 import type { CheckpointRef } from '../../workers/common/protocol';
 import type { DatasetEntry } from '../../workers/common/datasets';
-import type { RunConfig } from '../../workers/common/runConfig';
+import { descriptorOf, headlineMetricKeys, type RunConfig } from '../../workers/common/families/registry';
 import { formatIssue, type Issue } from '../../workers/common/runConfigBase';
 import { resolveArchitecture } from './architectureResolver';
 import { appVersion } from './appInfo';
@@ -18,6 +18,7 @@ import { isNative, expectedBackend } from './backendProbe';
 import type { DatasetService } from './datasetService';
 import type { EventBus } from './eventBus';
 import { RunSession } from './runSession';
+import type { HostLauncher } from './trainingHost';
 import type { SettingsService } from './settingsService';
 
 export interface RunServiceDeps {
@@ -31,17 +32,12 @@ export interface RunServiceDeps {
    * always get); 'auto' uses worker threads for wasm and cpu.
    */
   hostMode?: 'auto' | 'process';
+  /** Starts each run's host (launchHost unless a test drives a fake one). */
+  launchHost?: HostLauncher;
 }
 
-/** The metrics whose best value each run summary carries (the runs table's "best" column). */
-const headlineMetrics = [
-  { key: 'test_accuracy', mode: 'max' },
-  { key: 'val_accuracy', mode: 'max' },
-  { key: 'accuracy', mode: 'max' },
-  { key: 'val_loss', mode: 'min' },
-  { key: 'test_mse', mode: 'min' },
-  { key: 'elbo', mode: 'max' },
-] as const;
+/** The metrics whose best value each run summary carries: every family's headline metrics (the runs table's "best" column). */
+const headlineMetrics = headlineMetricKeys();
 
 interface QueueEntry { runId: number; resumeFrom?: CheckpointRef }
 
@@ -81,7 +77,9 @@ export class RunService {
     const { store } = this.d;
     if (!store.getExperiment(experimentId)) throw new ApiError('not-found', `Experiment ${experimentId} does not exist`);
     const entry = this.d.datasets.get(config.dataset.id);
-    if (!(config.family === 'gan' && config.hyper.toy)) checkSubsetSizes(config, entry);
+    // A run that trains on something else than the dataset (a GAN's 2-D toy) uses none of its examples.
+    const dataOverride = descriptorOf(config.family).dataOverride?.(config);
+    if (dataOverride === undefined) checkSubsetSizes(config, entry);
     const arch = resolveArchitecture(store, config, entry);
     const run = store.createRun({
       experimentId,
@@ -97,8 +95,7 @@ export class RunService {
       appVersion,
       params: flattenParams(config),
     });
-    const data = config.family === 'gan' && config.hyper.toy ? `the 2-D toy mixture ${config.hyper.toy}` : entry.name;
-    store.appendLog(run.id, 'info', `Queued ${config.family} run on ${data}`, Date.now());
+    store.appendLog(run.id, 'info', `Queued ${config.family} run on ${dataOverride ?? entry.name}`, Date.now());
     this.queue.push({ runId: run.id });
     this.changed(run.id);
     this.pump();
@@ -128,6 +125,7 @@ export class RunService {
     if (!(['cancelled', 'interrupted', 'failed'] as RunStatus[]).includes(run.status)) {
       throw new ApiError('conflict', `Run ${id} is ${run.status}; only cancelled, interrupted or failed runs can be resumed`);
     }
+    if (run.config === null) throw new ApiError('conflict', run.configError ?? `Run ${id}'s stored config cannot be read`);
     const ckpt = this.d.store.latestCheckpoint(id);
     if (!ckpt) throw new ApiError('conflict', `Run ${id} has no checkpoint to resume from (checkpoints are written at the end of each epoch)`);
     if (!this.d.datasets.find(run.datasetId)) {
@@ -157,6 +155,8 @@ export class RunService {
 
   detail(id: number): RunDetail {
     const r = this.mustGet(id);
+    // Listed with its error, but there is no config to show (the metrics, logs and artifacts can still be read).
+    if (r.config === null) throw new ApiError('conflict', r.configError ?? `Run ${id}'s stored config cannot be read`);
     const s = this.summary(id);
     const ckpt = this.d.store.latestCheckpoint(id);
     return {
@@ -242,6 +242,7 @@ export class RunService {
         backend: settings.backend,
         datasetEntry,
         ...(next.resumeFrom ? { resumeFrom: next.resumeFrom } : {}),
+        ...(this.d.launchHost ? { launch: this.d.launchHost } : {}),
         onChange: (id) => this.changed(id),
         onEnd: (id, status) => {
           this.sessions.delete(id);
@@ -280,7 +281,8 @@ export class RunService {
       name: r.name,
       family: r.family,
       status: r.status,
-      error: r.error,
+      // A run whose stored config cannot be read keeps its status; the error says why it cannot be resumed.
+      error: r.configError === null ? r.error : r.error ? `${r.configError}. ${r.error}` : r.configError,
       backend: r.backend,
       seed: r.seed,
       datasetId: r.datasetId,

@@ -8,9 +8,10 @@ import type { Store } from '../../db/storeTypes';
 import type { RunProgress, RunStatus } from '../common/domain';
 import type { DatasetEntry } from '../../workers/common/datasets';
 import type { BackendChoice, CheckpointRef, StartMessage, WorkerToMain } from '../../workers/common/protocol';
+import { CHECKPOINT_KIND } from '../../workers/common/families/registry';
 import type { EventBus } from './eventBus';
 import { toArtifactInfo } from './artifactService';
-import { launchHost, type HostKind, type TrainingHost } from './trainingHost';
+import { launchHost, type HostKind, type HostLauncher, type TrainingHost } from './trainingHost';
 
 export interface SessionOptions {
   store: Store;
@@ -28,6 +29,8 @@ export interface SessionOptions {
   onChange: (runId: number) => void;
   /** Milliseconds to wait for a cancelled host before killing it. */
   cancelGraceMs?: number;
+  /** Starts the host (launchHost unless a test drives a fake one). */
+  launch?: HostLauncher;
 }
 
 export class RunSession {
@@ -50,6 +53,10 @@ export class RunSession {
     const { store, runId } = this.o;
     const run = store.getRun(runId);
     if (!run) throw new Error(`run ${runId} vanished`);
+    if (run.config === null) {
+      this.finish('failed', run.configError ?? `Run ${runId}'s stored config cannot be read`);
+      return;
+    }
     const runDir = path.join(this.o.dataDir, 'runs', String(runId));
     const message: StartMessage = {
       type: 'start',
@@ -64,7 +71,7 @@ export class RunSession {
     };
     this.startTime = Date.now();
     try {
-      this.host = launchHost(this.o.hostKind);
+      this.host = (this.o.launch ?? launchHost)(this.o.hostKind);
     } catch (e) {
       this.finish('failed', `Could not start the training worker: ${(e as Error).message}`);
       return;
@@ -122,7 +129,7 @@ export class RunSession {
         break;
       case 'checkpoint': {
         const rel = path.relative(this.o.dataDir, m.checkpoint.dir);
-        store.addArtifact(runId, 'checkpoint', m.checkpoint.step, rel, { epoch: m.checkpoint.epoch, step: m.checkpoint.step });
+        store.addArtifact(runId, CHECKPOINT_KIND, m.checkpoint.step, rel, { epoch: m.checkpoint.epoch, step: m.checkpoint.step });
         break;
       }
       case 'sample': {

@@ -78,6 +78,9 @@ function processHost(entry: string): TrainingHost {
   };
 }
 
+/** Starts a host of a kind: launchHost in the app; tests pass a fake one to RunService, RunSession and AnalysisService. */
+export type HostLauncher = (kind: HostKind) => TrainingHost;
+
 export function launchHost(kind: HostKind, entry = trainWorkerEntry()): TrainingHost {
   return kind === 'thread' ? threadHost(entry) : processHost(entry);
 }

@@ -6,7 +6,8 @@ import { defaultMigrationsDir, loadMigrations, migrate, userVersion } from '../.
 import { openStore } from '../../../db/openStore';
 import type { Db } from '../../../db/sqlite';
 import type { Store } from '../../../db/storeTypes';
-import { backupsOf, migrationsDirWith, removeTempDirs, sampleConfig, sampleGraph, sampleModel, sourceMigrationsDir, tempDir } from './helpers';
+import { CURRENT_RUN_CONFIG_VERSION } from '../../../workers/common/runConfigVersion';
+import { backupsOf, migrationsDirWith, removeTempDirs, sampleConfig, sampleGraph, sampleModel, sampleRun, sourceMigrationsDir, tempDir } from './helpers';
 
 afterEach(removeTempDirs);
 
@@ -23,39 +24,53 @@ function tableNames(db: Db): string[] {
  * tables adds a seed for its own version here.
  */
 const seeds: Record<number, (db: Db) => void> = {
-  1: (db) => {
-    const t = 1_700_000_000_000;
-    db.prepare('INSERT INTO experiments (id, name, description, created_at) VALUES (1, ?, ?, ?)').run('Old', 'from before', t);
-    db.prepare('INSERT INTO architectures (id, name, created_at) VALUES (1, ?, ?)').run('net', t);
+  1: (db) => seedRows(db, (t) => {
     db.prepare('INSERT INTO architecture_versions (architecture_id, version, graph_json, created_at) VALUES (1, 1, ?, ?)')
       .run(JSON.stringify(sampleGraph('net')), t);
-    db.prepare(`INSERT INTO runs (id, experiment_id, name, family, status, config_json, architecture_json, architecture_id,
-                  architecture_version, seed, dataset_id, dataset_hash, backend, app_version, created_at, started_at, ended_at)
-                VALUES (1, 1, 'old run', 'classifier', 'done', ?, ?, 1, 1, 3, 'mnist', 'h', 'cpu', '0.0.1', ?, ?, ?)`)
-      .run(JSON.stringify(sampleConfig(0.01)), JSON.stringify(sampleGraph('net')), t, t + 1, t + 2);
-    db.prepare("INSERT INTO params (run_id, key, value_type, num_value, text_value) VALUES (1, 'learningRate', 'number', 0.01, NULL)").run();
-    db.prepare("INSERT INTO params (run_id, key, value_type, num_value, text_value) VALUES (1, 'optimizer', 'string', NULL, 'sgd')").run();
-    db.prepare("INSERT INTO metrics (run_id, key, step, value, wall_time) VALUES (1, 'loss', 1, 0.5, ?), (1, 'loss', 2, 0.25, ?)").run(t, t + 1);
-    db.prepare("INSERT INTO latest_metrics (run_id, key, step, value) VALUES (1, 'loss', 2, 0.25)").run();
-    db.prepare("INSERT INTO artifacts (run_id, kind, step, path, meta_json, created_at) VALUES (1, 'checkpoint', 2, 'runs/1/ckpt-2', ?, ?)")
-      .run(JSON.stringify({ epoch: 1, step: 2 }), t);
-    db.prepare("INSERT INTO logs (run_id, time, level, message) VALUES (1, ?, 'info', 'hello')").run(t);
-    db.prepare("INSERT INTO settings (key, value) VALUES ('backend', 'cpu')").run();
-  },
+  }),
   2: (db) => {
     seeds[1]?.(db);
-    db.prepare(`INSERT INTO datasets (id, name, kind, source_path, height, width, channels, num_classes, class_names, train_size,
-                  test_size, content_hash, test_fraction, split_seed, notes, created_at)
-                VALUES ('digits', 'Digits', 'image-folder', '/data/digits', 28, 28, 1, 2, '["a","b"]', 80, 20, 'sha256:d', 0.2, 42, '', 1700000000000)`).run();
+    seedDataset(db);
   },
+  // 0003 rebuilt architecture_versions: the old classifier version is written with its columns.
   3: (db) => {
-    seeds[2]?.(db);
+    seedRows(db, (t) => {
+      db.prepare(`INSERT INTO architecture_versions (architecture_id, version, family, architecture_json, note, parent_architecture_id, parent_version, created_at)
+                  VALUES (1, 1, 'classifier', ?, NULL, NULL, NULL, ?)`).run(JSON.stringify(sampleGraph('net')), t);
+    });
+    seedDataset(db);
     const t = 1_700_000_100_000;
     db.prepare('INSERT INTO architectures (id, name, created_at) VALUES (2, ?, ?)').run('vae-net', t);
     db.prepare(`INSERT INTO architecture_versions (architecture_id, version, family, architecture_json, note, parent_architecture_id, parent_version, created_at)
                 VALUES (2, 1, 'vae', ?, 'first cut', 1, 1, ?)`).run(JSON.stringify(sampleModel('vae-net')), t);
   },
 };
+
+/** Seed 1's rows; `insertVersion` writes architecture 1's first version (its columns changed in 0003). */
+function seedRows(db: Db, insertVersion: (t: number) => void): void {
+  const t = 1_700_000_000_000;
+  db.prepare('INSERT INTO experiments (id, name, description, created_at) VALUES (1, ?, ?, ?)').run('Old', 'from before', t);
+  db.prepare('INSERT INTO architectures (id, name, created_at) VALUES (1, ?, ?)').run('net', t);
+  insertVersion(t);
+  db.prepare(`INSERT INTO runs (id, experiment_id, name, family, status, config_json, architecture_json, architecture_id,
+                architecture_version, seed, dataset_id, dataset_hash, backend, app_version, created_at, started_at, ended_at)
+              VALUES (1, 1, 'old run', 'classifier', 'done', ?, ?, 1, 1, 3, 'mnist', 'h', 'cpu', '0.0.1', ?, ?, ?)`)
+    .run(JSON.stringify(sampleConfig(0.01)), JSON.stringify(sampleGraph('net')), t, t + 1, t + 2);
+  db.prepare("INSERT INTO params (run_id, key, value_type, num_value, text_value) VALUES (1, 'learningRate', 'number', 0.01, NULL)").run();
+  db.prepare("INSERT INTO params (run_id, key, value_type, num_value, text_value) VALUES (1, 'optimizer', 'string', NULL, 'sgd')").run();
+  db.prepare("INSERT INTO metrics (run_id, key, step, value, wall_time) VALUES (1, 'loss', 1, 0.5, ?), (1, 'loss', 2, 0.25, ?)").run(t, t + 1);
+  db.prepare("INSERT INTO latest_metrics (run_id, key, step, value) VALUES (1, 'loss', 2, 0.25)").run();
+  db.prepare("INSERT INTO artifacts (run_id, kind, step, path, meta_json, created_at) VALUES (1, 'checkpoint', 2, 'runs/1/ckpt-2', ?, ?)")
+    .run(JSON.stringify({ epoch: 1, step: 2 }), t);
+  db.prepare("INSERT INTO logs (run_id, time, level, message) VALUES (1, ?, 'info', 'hello')").run(t);
+  db.prepare("INSERT INTO settings (key, value) VALUES ('backend', 'cpu')").run();
+}
+
+function seedDataset(db: Db): void {
+  db.prepare(`INSERT INTO datasets (id, name, kind, source_path, height, width, channels, num_classes, class_names, train_size,
+                test_size, content_hash, test_fraction, split_seed, notes, created_at)
+              VALUES ('digits', 'Digits', 'image-folder', '/data/digits', 28, 28, 1, 2, '["a","b"]', 80, 20, 'sha256:d', 0.2, 42, '', 1700000000000)`).run();
+}
 
 function seedVersionFor(version: number): number | undefined {
   return Object.keys(seeds).map(Number).filter((v) => v <= version).sort((a, b) => b - a)[0];
@@ -75,9 +90,13 @@ function expectSeedSurvived(store: Store, seedVersion = 1): void {
   }
   const [experiment] = store.listExperiments();
   expect(experiment).toMatchObject({ id: 1, name: 'Old', description: 'from before', runCount: 1 });
-  const run = store.getRun(1);
-  expect(run).toMatchObject({ name: 'old run', status: 'done', seed: 3, backend: 'cpu', appVersion: '0.0.1', architectureId: 1 });
-  expect(run?.config).toEqual(sampleConfig(0.01));
+  expect(store.runsUsingDataset('mnist')).toEqual([{ id: 1, status: 'done' }]);
+  // The store reads runs with their config version (schema 4): a test that stops earlier cannot read them.
+  if (store.schemaVersion() >= 4) {
+    const run = store.getRun(1);
+    expect(run).toMatchObject({ name: 'old run', status: 'done', seed: 3, backend: 'cpu', appVersion: '0.0.1', architectureId: 1, configError: null });
+    expect(run?.config).toEqual(sampleConfig(0.01));
+  }
   expect(store.getParams(1)).toEqual({ learningRate: 0.01, optimizer: 'sgd' });
   expect(store.getMetrics(1)).toEqual([{ key: 'loss', steps: [1, 2], values: [0.5, 0.25], wallTimes: [1_700_000_000_000, 1_700_000_000_001] }]);
   expect(store.latestMetrics([1]).get(1)).toEqual({ loss: 0.25 });
@@ -242,7 +261,7 @@ describe('migrate', () => {
       expect(() => store.createDataset({ ...d, id: 'ok', name: 'Other', inputShape: [28, 28, 2] })).toThrow(/CHECK/);
       expect(store.deleteDataset('fashion')).toBe(true);
       expect(store.deleteDataset('fashion')).toBe(false);
-      expect(store.getRun(1)?.datasetId).toBe('mnist');
+      expect(store.runsUsingDataset('mnist')).toEqual([{ id: 1, status: 'done' }]);
     } finally {
       store.close();
     }
@@ -270,7 +289,6 @@ describe('migrate', () => {
     const store = openStore(file, { migrationsDir: migrationsDirWith(3), now: () => 1_800_000_000_000 });
     try {
       expect(store.schemaVersion()).toBe(3);
-      expect(store.getRun(1)).toMatchObject({ architectureId: 1, architectureVersion: 1 });
       expect(store.getArchitecture(1)).toMatchObject({ family: 'classifier', version: 2, versionCount: 2, runCount: 0, architecture: sampleGraph('net', 20) });
       expect(store.getArchitecture(1, 1)).toMatchObject({ family: 'classifier', version: 1, runCount: 1, note: null, forkOf: null, architecture: sampleGraph('net') });
       expect(store.listArchitectureVersions(1).map((v) => [v.version, v.family, v.createdAt, v.runCount])).toEqual([
@@ -293,12 +311,78 @@ describe('migrate', () => {
     expect(columns.map((c) => c.name)).toEqual(['architecture_id', 'version', 'family', 'architecture_json', 'note', 'parent_architecture_id', 'parent_version', 'created_at']);
     expect(columns.find((c) => c.name === 'family')?.notnull).toBe(1);
     expect(raw.pragma('foreign_key_check')).toEqual([]);
+    expect(raw.prepare('SELECT architecture_id, architecture_version FROM runs WHERE id = 1').get()).toEqual({ architecture_id: 1, architecture_version: 1 });
     raw.close();
     const backups = backupsOf(file);
     expect(backups).toHaveLength(1);
     const old = new Database(backups[0] ?? '', { readonly: true });
     expect(userVersion(old)).toBe(2);
     expect(old.prepare<[], { name: string }>('PRAGMA table_info(architecture_versions)').all().map((c) => c.name)).toContain('graph_json');
+    old.close();
+  });
+
+  it('0003 → 0004 on a populated file drops the CHECK on family names, keeps every version, fork, index and the one-family trigger, and marks old run configs version 1', () => {
+    const file = path.join(tempDir(), 'v3-populated.db');
+    const db = new Database(file);
+    migrate(db, migrationsDirWith(3));
+    seeds[3]?.(db);
+    const insertVersion = (d: Db, id: number, version: number, family: string): unknown => d.prepare(
+      `INSERT INTO architecture_versions (architecture_id, version, family, architecture_json, note, parent_architecture_id, parent_version, created_at)
+       VALUES (?, ?, ?, '{}', NULL, NULL, NULL, 1)`).run(id, version, family);
+    db.prepare("INSERT INTO architectures (id, name, created_at) VALUES (3, 'new-family', 1)").run();
+    expect(() => insertVersion(db, 3, 1, 'rbm')).toThrow(/CHECK/);
+    const rows = (d: Db): unknown[] => d.prepare('SELECT * FROM architecture_versions ORDER BY architecture_id, version').all();
+    const shape = (d: Db): unknown => ({
+      columns: d.pragma('table_info(architecture_versions)'),
+      foreignKeys: d.pragma('foreign_key_list(architecture_versions)'),
+      objects: d.prepare("SELECT type, name FROM sqlite_master WHERE tbl_name = 'architecture_versions' ORDER BY type, name").all(),
+    });
+    const before = { rows: rows(db), shape: shape(db) };
+    expect(before.rows).toHaveLength(2);
+    db.close();
+
+    const store = openStore(file, { migrationsDir: migrationsDirWith(4), now: () => 1_800_000_000_000 });
+    try {
+      expect(store.schemaVersion()).toBe(4);
+      expectSeedSurvived(store, 3);
+      const run = store.createRun({ ...sampleRun(1), config: sampleConfig(0.5) });
+      expect(store.getRun(run.id)).toMatchObject({ config: sampleConfig(0.5), configError: null });
+      // The store checks family names against the registry now.
+      expect(() => store.saveArchitecture({ name: 'r', family: 'rbm' as 'vae', architecture: sampleModel('r') })).toThrow(/"rbm" is not a family with saved architectures/);
+    } finally {
+      store.close();
+    }
+
+    const raw = new Database(file);
+    try {
+      raw.pragma('foreign_keys = ON');
+      expect(rows(raw)).toEqual(before.rows);
+      expect(shape(raw)).toEqual(before.shape);
+      expect(before.shape).toMatchObject({ objects: [
+        { type: 'index', name: 'architecture_versions_parent' }, { type: 'table', name: 'architecture_versions' }, { type: 'trigger', name: 'architecture_versions_one_family' },
+      ] });
+      const tableSql = raw.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'architecture_versions'").get()?.sql;
+      expect(tableSql).not.toMatch(/family\s+TEXT\s+NOT NULL\s+CHECK/);
+      // A family 0003's CHECK did not list is stored; the one-family trigger still holds.
+      expect(() => insertVersion(raw, 3, 1, 'rbm')).not.toThrow();
+      expect(() => insertVersion(raw, 3, 2, 'gan')).toThrow(/family mismatch/);
+      expect(() => insertVersion(raw, 2, 2, 'gan')).toThrow(/family mismatch/);
+      // Forks still point at their parent: deleting the parent's architecture clears the link.
+      raw.prepare('DELETE FROM architectures WHERE id = 1').run();
+      expect(raw.prepare('SELECT parent_architecture_id, parent_version FROM architecture_versions WHERE architecture_id = 2').get())
+        .toEqual({ parent_architecture_id: null, parent_version: null });
+      // Runs from before 0004 wrote version 1 of the config format; new ones the current version.
+      expect(raw.prepare('SELECT id, config_version FROM runs ORDER BY id').all()).toEqual([{ id: 1, config_version: 1 }, { id: 2, config_version: CURRENT_RUN_CONFIG_VERSION }]);
+      expect(() => raw.prepare('UPDATE runs SET config_version = 0 WHERE id = 1').run()).toThrow(/CHECK/);
+      expect(raw.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      raw.close();
+    }
+    const backups = backupsOf(file);
+    expect(backups).toHaveLength(1);
+    const old = new Database(backups[0] ?? '', { readonly: true });
+    expect(userVersion(old)).toBe(3);
+    expect(old.prepare<[], { name: string }>('PRAGMA table_info(runs)').all().map((c) => c.name)).not.toContain('config_version');
     old.close();
   });
 

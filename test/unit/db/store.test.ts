@@ -1,4 +1,5 @@
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../db/openStore';
 import type { Store } from '../../../db/storeTypes';
@@ -81,6 +82,36 @@ describe('runs', () => {
     expect(store.listRuns().map((r) => r.id)).toEqual([r3.id, r2.id, r1.id]);
     expect(store.listRuns({ experimentId: a.id }).map((r) => r.name)).toEqual(['r3', 'r1']);
     expect(store.listRuns({ experimentId: 9999 })).toEqual([]);
+  });
+
+  it('parses a stored config when read, and lists a run whose config no longer parses with its status and the reason', () => {
+    const exp = store.ensureExperiment('Default');
+    const good = store.createRun(sampleRun(exp.id, { name: 'good' }));
+    const unknownFamily = store.createRun(sampleRun(exp.id, { name: 'unknown family' }));
+    const badField = store.createRun(sampleRun(exp.id, { name: 'bad field' }));
+    const newer = store.createRun(sampleRun(exp.id, { name: 'newer' }));
+    const notJson = store.createRun(sampleRun(exp.id, { name: 'not json' }));
+    store.setRunStatus(unknownFamily.id, 'done', null, 5);
+    const raw = new Database(store.path);
+    try {
+      const set = raw.prepare<[string, number, number]>('UPDATE runs SET config_json = ?, config_version = ? WHERE id = ?');
+      set.run(JSON.stringify({ family: 'rbm', hyper: { k: 1 } }), 1, unknownFamily.id);
+      set.run(JSON.stringify({ ...sampleConfig(), hyper: { ...sampleConfig().hyper, learningRate: -1 } }), 1, badField.id);
+      set.run(JSON.stringify(sampleConfig()), 7, newer.id);
+      set.run('{"family": "classifier",', 1, notJson.id);
+    } finally {
+      raw.close();
+    }
+    const runs = store.listRuns();
+    expect(runs.map((r) => r.name)).toEqual(['not json', 'newer', 'bad field', 'unknown family', 'good']);
+    expect(store.getRun(good.id)).toMatchObject({ config: sampleConfig(), configError: null });
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    expect(byId.get(unknownFamily.id)).toMatchObject({ status: 'done', config: null, family: 'classifier' });
+    expect(byId.get(unknownFamily.id)?.configError).toBe(`Run ${unknownFamily.id}'s stored config cannot be read: Stored run config names the family "rbm", which this app does not know (it knows classifier, autoencoder, vae, gan, pca). Its records are kept, but it cannot be resumed or analysed`);
+    expect(byId.get(badField.id)?.configError).toMatch(/does not fit this app's run config schema: hyper\.learningRate: learningRate must be greater than 0/);
+    expect(byId.get(newer.id)?.configError).toMatch(/version 7, newer than the latest this app knows \(1\)/);
+    expect(byId.get(notJson.id)?.configError).toMatch(/Stored run config is not valid JSON/);
+    for (const r of [unknownFamily, badField, newer, notJson]) expect(store.getRun(r.id)?.config).toBeNull();
   });
 
   it('rejects a run in a missing experiment', () => {

@@ -1,6 +1,7 @@
 import { formatIssue } from '../../../workers/common/runConfigBase';
 import { describe, expect, it } from 'vitest';
-import { ApiError, parseRequest } from '../../../main/common/api';
+import { ApiError, parseRequest, quotedChoices } from '../../../main/common/api';
+import { descriptorOf, families, storedArtifactKinds } from '../../../workers/common/families/registry';
 import { dispatch } from '../../../main/services/dispatch';
 import type { ApiHandlers } from '../../../main/common/api';
 
@@ -59,6 +60,27 @@ describe('request schemas at the API boundary', () => {
     expect(issues({ name: 'x', kind: 'idx', path: '/a', extra: 1 })).not.toBe('');
     expect(() => parseRequest('datasets.remove', {})).toThrow(ApiError);
     expect(parseRequest('system.pickFolder', {})).toEqual({});
+  });
+
+  it('checks artifacts.list\'s kind against the artifact catalogue: every family\'s kinds, the analyses\' and checkpoints', () => {
+    for (const kind of ['samples', 'reconstructions', 'toy-scatter', 'class-histogram', 'arithmetic', 'neighbours', 'checkpoint']) {
+      expect(parseRequest('artifacts.list', { runId: 1, kind })).toEqual({ runId: 1, kind });
+    }
+    expect(parseRequest('artifacts.list', { runId: 1 })).toEqual({ runId: 1 });
+    for (const f of families) for (const a of descriptorOf(f).artifacts) expect(storedArtifactKinds).toContain(a.kind);
+    try {
+      parseRequest('artifacts.list', { runId: 1, kind: 'sample' });
+      expect.unreachable('should have thrown');
+    } catch (e) {
+      expect((e as ApiError).issues).toEqual([{ path: ['kind'], message: `kind must be an artifact kind: ${quotedChoices(storedArtifactKinds)}` }]);
+      expect((e as ApiError).message).toMatch(/kind: kind must be an artifact kind: 'reconstructions', 'latent-scatter', .* or 'checkpoint'$/);
+    }
+  });
+
+  it('lists choices as a sentence', () => {
+    expect(quotedChoices(['a'])).toBe("'a'");
+    expect(quotedChoices(['a', 'b'])).toBe("'a' or 'b'");
+    expect(quotedChoices(['a', 'b', 'c'])).toBe("'a', 'b' or 'c'");
   });
 
   it('dispatch turns every failure into an error payload instead of throwing', async () => {

@@ -7,6 +7,7 @@
  * type error.
  */
 import { z } from 'zod';
+import { dataKinds, galleryKinds, type DataKind, type GalleryKind } from '../gallery';
 import { isModelDocument, type Architecture } from '../graph';
 import { metricSpecFor, type ArtifactKindOf, type FamilyDescriptor, type MetricKeyOf, type MetricSpec } from './descriptor';
 import { autoencoderFamily } from './autoencoder';
@@ -113,6 +114,17 @@ export type FamilyArtifactKind<F extends Family> = ArtifactKindOf<Descriptors[F]
 
 /** Every artifact kind, for schemas (artifacts.list's filter). */
 export const artifactKinds = [...new Set(families.flatMap((f) => familyDescriptors[f].artifacts.map((a) => a.kind)))] as ArtifactKind[];
+
+/** The kind of a checkpoint artifact: every trained family writes them, so no descriptor lists it. */
+export const CHECKPOINT_KIND = 'checkpoint';
+
+/** Every kind the store records: the families' artifacts, what the on-demand analyses write (gallery.ts), and checkpoints. */
+export type StoredArtifactKind = ArtifactKind | GalleryKind | DataKind | typeof CHECKPOINT_KIND;
+export const storedArtifactKinds: readonly StoredArtifactKind[] = [...new Set<StoredArtifactKind>([...artifactKinds, ...galleryKinds, ...dataKinds, CHECKPOINT_KIND])];
+
+export function isStoredArtifactKind(v: unknown): v is StoredArtifactKind {
+  return typeof v === 'string' && (storedArtifactKinds as readonly string[]).includes(v);
+}
 
 /** The catalogue entry of a family's metric key ('kl_dim/3' → its 'kl_dim/<i>' entry). */
 export function metricSpec(family: Family, key: string): MetricSpec | undefined {
