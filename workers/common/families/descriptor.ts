@@ -145,7 +145,8 @@ export function metricSpecFor(metrics: readonly MetricSpec[], key: string): Metr
   return metrics.find((m) => m.key === key || (m.key.endsWith('<i>') && key.startsWith(m.key.slice(0, -3)) && /^\d+$/.test(key.slice(m.key.length - 3))));
 }
 
-/** The part of an error of a multi-part check (its message starts with "part: "), or undefined. */
+/** The part of an error of a multi-part check (its `part`, else the part its message starts with, "part: "), or undefined. */
 export function partOfError(e: GraphError, parts: readonly string[]): string | undefined {
+  if (e.part !== undefined && parts.includes(e.part)) return e.part;
   return parts.find((p) => e.message.startsWith(`${p}: `));
 }
