@@ -5,6 +5,7 @@ import { inferShapes } from '../../shapes';
 import { defineFamily, type ContractContext } from '../descriptor';
 import { classifierConfigSchema, classifierTemplateSchema, type ClassifierTemplate } from './config';
 import { classifierTemplate } from './templates';
+import { classifierForm } from './form';
 
 const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
@@ -35,6 +36,7 @@ export const classifierFamily = defineFamily({
       return c;
     },
   },
+  form: classifierForm,
   headline: [
     { key: 'test_accuracy', mode: 'max', label: 'test acc', format: 'percent' },
     { key: 'val_accuracy', mode: 'max', label: 'val acc', format: 'percent' },

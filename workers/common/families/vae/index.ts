@@ -3,6 +3,7 @@ import { defineFamily } from '../descriptor';
 import { encoderDecoderNetwork } from '../encoderDecoder';
 import { vaeConfigSchema, vaeEncoderOutputDim, vaeTemplateSchema, type VaeConfig, type VaeTemplate } from './config';
 import { vaeTemplate } from './templates';
+import { vaeForm } from './form';
 
 const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
@@ -20,6 +21,7 @@ export const vaeFamily = defineFamily({
     encoderLine: (c) => `maps one example ${fmt(c.inputShape)} to μ and log σ² [${vaeEncoderOutputDim(c.latentDim)}] (2 × latent ${c.latentDim})`,
     decoderLine: (c) => `maps z [${c.latentDim}] to an example ${fmt(c.inputShape)} (logits or means)`,
   }),
+  form: vaeForm,
   headline: [
     { key: 'elbo', mode: 'max', label: 'ELBO', format: 'number', unit: 'nats' },
     { key: 'val_loss', mode: 'min', label: 'val loss', format: 'number' },
