@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import type { Architecture, GraphDocument, GraphError, Shape } from '../graph';
 import type { AnalysisKind } from '../gallery';
+import type { ChartContext, EpochChartSpec } from './runCharts';
 import type { FamilyForm } from './runForm';
 
 /** What a family's contract is checked against: the data, the family's sizes and its contract choices. */
@@ -110,6 +111,8 @@ export interface FamilyDescriptor<
   network: FamilyNetwork<z.output<S>> | null;
   /** The family's fields of the new-run form and when they show (runForm.ts). */
   form: FamilyForm;
+  /** The run page's line charts for a run, in order: the per-step loss chart ('loss-chart') first when the family has one (runCharts.ts). */
+  charts(ctx: ChartContext<z.output<S>>): EpochChartSpec[];
   /** The metrics that say how a run did, in order of preference: the runs table and the CLI show the first a run has. */
   headline: readonly HeadlineMetric[];
   /** Every metric key the family's worker records (the typed catalogue: a key not here is a type error in the worker). */

@@ -3,6 +3,7 @@ import { defineFamily } from '../descriptor';
 import { encoderDecoderNetwork } from '../encoderDecoder';
 import { autoencoderConfigSchema, autoencoderTemplateSchema, type AutoencoderConfig, type AutoencoderTemplate } from './config';
 import { autoencoderTemplate } from './templates';
+import { autoencoderCharts } from './charts';
 import { autoencoderForm } from './form';
 
 const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
@@ -22,6 +23,7 @@ export const autoencoderFamily = defineFamily({
     decoderLine: (c) => `maps the code [${c.latentDim}] back to an example ${fmt(c.inputShape)}`,
   }),
   form: autoencoderForm,
+  charts: autoencoderCharts,
   headline: [
     { key: 'test_mse', mode: 'min', label: 'test MSE', format: 'number' },
     { key: 'val_loss', mode: 'min', label: 'val loss', format: 'number' },

@@ -5,6 +5,7 @@ import { defineFamily, type ContractContext } from '../descriptor';
 import { GAN_TOY_TEMPLATE, ganConditioningSchema, ganConfigSchema, ganLatentDim, ganTemplateSchema, type GanConditioning, type GanConfig, type GanTemplate } from './config';
 import { checkGeneratorDiscriminator } from './contract';
 import { ganForm } from './form';
+import { ganCharts } from './charts';
 import { ganTemplate } from './templates';
 
 export { GAN_TOY_TEMPLATE };
@@ -75,6 +76,7 @@ export const ganFamily = defineFamily({
     },
   },
   form: ganForm,
+  charts: ganCharts,
   headline: [
     { key: 'frechet_distance', mode: 'min', label: 'Fréchet dist.', format: 'number' },
     { key: 'inception_score', mode: 'max', label: 'Inception score', format: 'number' },

@@ -3,6 +3,7 @@ import { defineFamily } from '../descriptor';
 import { encoderDecoderNetwork } from '../encoderDecoder';
 import { vaeConfigSchema, vaeEncoderOutputDim, vaeTemplateSchema, type VaeConfig, type VaeTemplate } from './config';
 import { vaeTemplate } from './templates';
+import { vaeCharts } from './charts';
 import { vaeForm } from './form';
 
 const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
@@ -22,6 +23,7 @@ export const vaeFamily = defineFamily({
     decoderLine: (c) => `maps z [${c.latentDim}] to an example ${fmt(c.inputShape)} (logits or means)`,
   }),
   form: vaeForm,
+  charts: vaeCharts,
   headline: [
     { key: 'elbo', mode: 'max', label: 'ELBO', format: 'number', unit: 'nats' },
     { key: 'val_loss', mode: 'min', label: 'val loss', format: 'number' },
