@@ -5,6 +5,9 @@
  */
 import type { ArtifactInfo } from '../../main/common/domain';
 import { dataKinds, galleryKinds, type ImageGridMeta } from '../../workers/common/gallery';
+import { imageGridFields, imageGridMeta, numberEntries } from './artifactMeta';
+
+type Meta = Readonly<Record<string, unknown>>;
 
 /** Image artifacts only: no checkpoints, no data kinds (drawn elsewhere), no other MIME types. */
 export function isGalleryArtifact(a: Pick<ArtifactInfo, 'kind' | 'mime'>): boolean {
@@ -81,26 +84,11 @@ export function clampIndex(value: number, length: number): number {
   return Math.min(length - 1, Math.max(0, Math.round(value)));
 }
 
-/** The meta of an image-grid artifact, when it has the grid fields. */
-export function gridMeta(meta: Record<string, unknown>): ImageGridMeta | null {
-  const n = (k: string): number | null => {
-    const v = meta[k];
-    return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null;
-  };
-  const rows = n('rows');
-  const cols = n('cols');
-  const cellHeight = n('cellHeight');
-  const cellWidth = n('cellWidth');
-  if (rows === null || cols === null || cellHeight === null || cellWidth === null) return null;
-  return { ...(meta as Partial<ImageGridMeta>), rows, cols, cellHeight, cellWidth, channels: n('channels') ?? 1 };
-}
-
 /** Row labels to show beside the grid: exactly one per row, or none. */
-export function rowLabels(meta: Record<string, unknown>): string[] {
-  const g = gridMeta(meta);
-  const labels = meta['rowLabels'];
-  if (!g || !Array.isArray(labels) || labels.length !== g.rows) return [];
-  return labels.map((l) => String(l));
+export function rowLabels(meta: Meta): string[] {
+  const g = imageGridMeta(meta);
+  const labels = g?.rowLabels;
+  return g && labels && labels.length === g.rows ? labels : [];
 }
 
 export interface GridGeometry {
@@ -163,26 +151,24 @@ export function cellAt(g: GridGeometry, x: number, y: number): GridCell | null {
 }
 
 /** What a grid cell shows, from the meta's per-cell arrays, for the zoom's caption. */
-export function describeCell(meta: Record<string, unknown>, cell: Pick<GridCell, 'row' | 'col' | 'index'>): string {
+export function describeCell(meta: Meta, cell: Pick<GridCell, 'row' | 'col' | 'index'>): string {
   if (Array.isArray(meta['distances'])) return describeNeighbourCell(meta, cell);
+  const fields = imageGridFields(meta);
   const parts: string[] = [];
   const labels = rowLabels(meta);
   if (labels[cell.row]) parts.push(labels[cell.row]!);
   parts.push(`row ${cell.row + 1}, column ${cell.col + 1}`);
-  // Per-image arrays are per column when rows are views of the same images (input / reconstruction).
-  const perImage = (key: string): unknown => {
-    const arr = meta[key];
-    if (!Array.isArray(arr)) return undefined;
-    return arr.length === (gridMeta(meta)?.cols ?? -1) && labels.length > 0 ? arr[cell.col] : arr[cell.index];
+  // Per-image lists are per column when rows are views of the same images (input / reconstruction).
+  const perImage = (list: readonly number[] | undefined): number | undefined => {
+    if (!list) return undefined;
+    return list.length === (imageGridMeta(meta)?.cols ?? -1) && labels.length > 0 ? list[cell.col] : list[cell.index];
   };
-  const idx = perImage('testIndices');
-  if (typeof idx === 'number') parts.push(`test #${idx}`);
-  const label = perImage('labels');
-  if (typeof label === 'number') parts.push(`label ${label}`);
-  const z = Array.isArray(meta['z']) ? (meta['z'] as unknown[])[cell.index] : undefined;
-  if (Array.isArray(z) && z.length <= 8 && z.every((v) => typeof v === 'number')) {
-    parts.push(`z = [${(z as number[]).map((v) => v.toFixed(2)).join(', ')}]`);
-  }
+  const idx = perImage(fields.testIndices);
+  if (idx !== undefined) parts.push(`test #${idx}`);
+  const label = perImage(fields.labels);
+  if (label !== undefined) parts.push(`label ${label}`);
+  const z = fields.z?.[cell.index];
+  if (z && z.length <= 8) parts.push(`z = [${z.map((v) => v.toFixed(2)).join(', ')}]`);
   return parts.join(' · ');
 }
 
@@ -214,12 +200,12 @@ export function gridCells(g: GridGeometry): GridCell[] {
  * not fit the image, or the click is outside it.
  */
 export function cellAtClick(
-  meta: Record<string, unknown>,
+  meta: Meta,
   natural: { width: number; height: number },
   displayed: { width: number; height: number },
   offset: { x: number; y: number },
 ): GridCell | null {
-  const g = gridMeta(meta);
+  const g = imageGridMeta(meta);
   if (!g || natural.width <= 0 || natural.height <= 0 || displayed.width <= 0 || displayed.height <= 0) return null;
   const geometry = gridGeometry(g, natural.width, natural.height);
   if (!geometry) return null;
@@ -241,15 +227,11 @@ export interface NeighbourEntry {
  * one entry per neighbour; labels one per neighbour, or one per cell (then the
  * sample's comes first and is skipped).
  */
-export function neighbourEntries(meta: Record<string, unknown>): NeighbourEntry[] {
-  const nums = (key: string): (number | null)[] => {
-    const v = meta[key];
-    return Array.isArray(v) ? v.map((x) => (typeof x === 'number' && Number.isFinite(x) ? x : null)) : [];
-  };
-  const distances = nums('distances');
-  const trainIndices = nums('trainIndices');
-  let labels = nums('labels');
-  const g = gridMeta(meta);
+export function neighbourEntries(meta: Meta): NeighbourEntry[] {
+  const distances = numberEntries(meta, 'distances');
+  const trainIndices = numberEntries(meta, 'trainIndices');
+  let labels = numberEntries(meta, 'labels');
+  const g = imageGridMeta(meta);
   const count = distances.length || trainIndices.length || (g ? Math.max(0, g.rows * g.cols - 1) : 0);
   if (labels.length === count + 1) labels = labels.slice(1);
   return Array.from({ length: count }, (_, i) => ({
@@ -261,7 +243,7 @@ export function neighbourEntries(meta: Record<string, unknown>): NeighbourEntry[
 }
 
 /** A cell of a 'neighbours' strip: the sample (cell 0), or a neighbour with its training index, label and distance. */
-function describeNeighbourCell(meta: Record<string, unknown>, cell: Pick<GridCell, 'row' | 'col' | 'index'>): string {
+function describeNeighbourCell(meta: Meta, cell: Pick<GridCell, 'row' | 'col' | 'index'>): string {
   const where = `row ${cell.row + 1}, column ${cell.col + 1}`;
   if (cell.index === 0) return `the sample · ${where}`;
   const e = neighbourEntries(meta)[cell.index - 1];

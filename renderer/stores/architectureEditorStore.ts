@@ -16,7 +16,7 @@ import {
 } from '../lib/editor/graphEdits';
 import { autoLayout } from '../lib/editor/autoLayout';
 import {
-  checkArchitecture, defaultContract, familyParts, inferContract,
+  SINGLE_PART, checkArchitecture, defaultContract, editorFamilies, familyParts, inferContract,
   type ContractCheck, type ContractContext, type EditorArchitecture, type EditorFamily,
 } from '../lib/editor/editorFamilies';
 
@@ -36,10 +36,10 @@ let clipboard: GraphFragment | null = null;
 const PASTE_OFFSET = 40;
 
 export const useArchitectureEditorStore = defineStore('architectureEditor', () => {
-  const history = shallowRef(new EditHistory<EditorArchitecture>({ family: 'classifier', name: 'Untitled', parts: { model: emptyGraph('Untitled') } }));
+  const history = shallowRef(new EditHistory<EditorArchitecture>({ family: editorFamilies[0]!, name: 'Untitled', parts: { [SINGLE_PART]: emptyGraph('Untitled') } }));
   const arch = shallowRef<EditorArchitecture>(history.value.current);
   const savedSnapshot = shallowRef<EditorArchitecture | null>(null);
-  const activePart = ref('model');
+  const activePart = ref(SINGLE_PART);
   const contract = ref<ContractContext>({ ...defaultContract });
   const selectedNodes = ref<Set<string>>(new Set());
   const selectedEdges = ref<Set<string>>(new Set());
@@ -52,7 +52,7 @@ export const useArchitectureEditorStore = defineStore('architectureEditor', () =
   let pasteCount = 0;
 
   const family = computed<EditorFamily>(() => arch.value.family);
-  const parts = computed(() => familyParts[arch.value.family]);
+  const parts = computed(() => familyParts(arch.value.family));
   const graph = computed<GraphDocument>(() => arch.value.parts[activePart.value] ?? emptyGraph(activePart.value));
   const report = computed<ShapeReport>(() => inferShapes(graph.value));
   const check = computed<ContractCheck>(() => checkArchitecture(arch.value, contract.value));
@@ -85,7 +85,7 @@ export const useArchitectureEditorStore = defineStore('architectureEditor', () =
     history.value = new EditHistory(next);
     sync();
     savedSnapshot.value = options.saved ? next : null;
-    activePart.value = familyParts[next.family][0]!;
+    activePart.value = familyParts(next.family)[0]!;
     contract.value = options.contract ?? inferContract(next);
     origin.value = options.origin ?? {};
     readOnly.value = options.readOnly ?? false;

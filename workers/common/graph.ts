@@ -116,6 +116,8 @@ export interface GraphError {
   message: string;
   /** How to fix it. */
   hint: string;
+  /** The part of a multi-part model the error belongs to ('encoder', 'generator', …), when it belongs to one. Its message then starts with "part: " too, for the services' messages. */
+  part?: string;
 }
 
 /** One input of a graph: the model's inputs are these, in this (document) order. */

@@ -59,28 +59,28 @@ export function checkEncoderDecoder(model: ModelDocument, c: EncoderDecoderContr
   if (errors.length > 0) return errors;
   const enc = inferShapes(model.parts['encoder']!);
   const dec = inferShapes(model.parts['decoder']!);
-  errors.push(...enc.errors.map((e) => ({ ...e, message: `encoder: ${e.message}` })));
-  errors.push(...dec.errors.map((e) => ({ ...e, message: `decoder: ${e.message}` })));
+  errors.push(...enc.errors.map((e) => ({ ...e, part: 'encoder', message: `encoder: ${e.message}` })));
+  errors.push(...dec.errors.map((e) => ({ ...e, part: 'decoder', message: `decoder: ${e.message}` })));
   if (errors.length > 0) return errors;
-  for (const [what, report] of [['The encoder', enc], ['The decoder', dec]] as const) {
+  for (const [part, what, report] of [['encoder', 'The encoder', enc], ['decoder', 'The decoder', dec]] as const) {
     const e = checkSingleInput(report, what);
-    if (e) errors.push(e);
+    if (e) errors.push({ ...e, part });
   }
   if (errors.length > 0) return errors;
   const encIn = enc.inputs[0]?.shape;
   if (!same(encIn, c.inputShape)) {
-    errors.push({ code: 'bad-output', nodeId: enc.nodes[0]?.nodeId, message: `encoder: input is ${fmt(encIn)} but the data is ${fmt(c.inputShape)}`, hint: `Set the encoder's input shape to ${fmt(c.inputShape)}` });
+    errors.push({ code: 'bad-output', part: 'encoder', nodeId: enc.nodes[0]?.nodeId, message: `encoder: input is ${fmt(encIn)} but the data is ${fmt(c.inputShape)}`, hint: `Set the encoder's input shape to ${fmt(c.inputShape)}` });
   }
   if (!same(enc.outputShape, [c.encoderOutputDim])) {
     const what = c.encoderOutputDim === c.latentDim ? `the code ([${c.latentDim}])` : `μ and log σ² ([${c.encoderOutputDim}] = 2 × latentDim ${c.latentDim})`;
-    errors.push({ code: 'bad-output', nodeId: enc.outputNodeId, message: `encoder: outputs ${fmt(enc.outputShape)} but must output ${what}`, hint: `End the encoder with a dense layer of ${c.encoderOutputDim} linear units` });
+    errors.push({ code: 'bad-output', part: 'encoder', nodeId: enc.outputNodeId, message: `encoder: outputs ${fmt(enc.outputShape)} but must output ${what}`, hint: `End the encoder with a dense layer of ${c.encoderOutputDim} linear units` });
   }
   const decIn = dec.inputs[0]?.shape;
   if (!same(decIn, [c.latentDim])) {
-    errors.push({ code: 'bad-output', nodeId: dec.nodes[0]?.nodeId, message: `decoder: input is ${fmt(decIn)} but the code is [${c.latentDim}]`, hint: `Set the decoder's input shape to [${c.latentDim}]` });
+    errors.push({ code: 'bad-output', part: 'decoder', nodeId: dec.nodes[0]?.nodeId, message: `decoder: input is ${fmt(decIn)} but the code is [${c.latentDim}]`, hint: `Set the decoder's input shape to [${c.latentDim}]` });
   }
   if (!same(dec.outputShape, c.inputShape)) {
-    errors.push({ code: 'bad-output', nodeId: dec.outputNodeId, message: `decoder: outputs ${fmt(dec.outputShape)} but must output an image ${fmt(c.inputShape)}`, hint: `End the decoder with a reshape to ${fmt(c.inputShape)}` });
+    errors.push({ code: 'bad-output', part: 'decoder', nodeId: dec.outputNodeId, message: `decoder: outputs ${fmt(dec.outputShape)} but must output an image ${fmt(c.inputShape)}`, hint: `End the decoder with a reshape to ${fmt(c.inputShape)}` });
   }
   return errors;
 }

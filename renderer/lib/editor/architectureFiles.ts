@@ -6,12 +6,12 @@
  * imported.
  */
 import { ref, type Ref } from 'vue';
-import { architectureSchema, graphDocumentSchema, isModelDocument, type GraphDocument } from '../../../workers/common/graph';
+import { architectureSchema, graphDocumentSchema, type GraphDocument } from '../../../workers/common/graph';
 import { exportTfjsLayersModel } from '../../../workers/common/interchange/tfjsLayersExport';
 import { exportKerasPython } from '../../../workers/common/interchange/kerasPython';
 import { importLayersModel } from '../../../workers/common/interchange/kerasImport';
 import { downloadFile, fileStem } from './fileTransfer';
-import { familyParts, guessFamily, toArchitecture, toEditorArchitecture, type EditorArchitecture } from './editorFamilies';
+import { fitsFamily, guessFamily, toArchitecture, toEditorArchitecture, type EditorArchitecture } from './editorFamilies';
 import { autoLayout } from './autoLayout';
 
 export interface ImportReport {
@@ -76,7 +76,8 @@ export function architectureFileActions(editor: EditorForFiles): ArchitectureFil
     const ours = architectureSchema.safeParse(json);
     if (ours.success) {
       const a = ours.data;
-      const family = isModelDocument(a) ? (Object.keys(a.parts).every((p) => familyParts[editor.arch.family].includes(p)) && editor.arch.family !== 'classifier' ? editor.arch.family : guessFamily(a)) : 'classifier';
+      // The family on the canvas keeps the document when its kind and parts fit; otherwise the family its parts say.
+      const family = fitsFamily(editor.arch.family, a) ? editor.arch.family : guessFamily(a);
       editor.load(toEditorArchitecture(family, a));
       message.value = `Imported "${a.name}" from ${file.name}.`;
       return { summary: message.value, unsupported: [], warnings: [] };

@@ -1,57 +1,77 @@
 /**
- * What the editor edits per family: the parts (one graph, or encoder/decoder,
- * or generator/discriminator), their templates, the fixed contract between
- * the parts and the data, shown in words and checked with the very functions
- * the services run before a run is queued (partContracts.ts, shapes.ts).
+ * What the editor edits per family, read off the family descriptors
+ * (workers/common/families): the parts (one graph is the part 'model'), their
+ * templates, the fixed contract between the parts and the data, shown in
+ * words and checked with the very functions the services run before a run
+ * is queued. No family is named here: a new family's network shows up in
+ * the editor through its descriptor.
  */
+import { GRAPH_FORMAT, GRAPH_VERSION, MODEL_FORMAT, isModelDocument, type Architecture, type GraphDocument, type GraphError } from '../../../workers/common/graph';
+import type { ContractChoice, ContractContext, FamilyNetwork } from '../../../workers/common/families/descriptor';
 import {
-  GRAPH_FORMAT, GRAPH_VERSION, MODEL_FORMAT, isModelDocument,
-  type Architecture, type GraphDocument, type GraphError, type ModelDocument, type Shape,
-} from '../../../workers/common/graph';
-import { inferShapes } from '../../../workers/common/shapes';
-import { checkClassifier, checkEncoderDecoder } from '../../../workers/common/partContracts';
-import { checkGeneratorDiscriminator } from '../../../workers/common/families/gan/contract';
-import { classifierTemplate } from '../../../workers/common/families/classifier/templates';
-import { autoencoderTemplate } from '../../../workers/common/families/autoencoder/templates';
-import { vaeTemplate } from '../../../workers/common/families/vae/templates';
-import { ganTemplate } from '../../../workers/common/families/gan/templates';
-import {
-  autoencoderTemplateSchema, classifierTemplateSchema, ganTemplateSchema, vaeTemplateSchema,
-  type AutoencoderTemplate, type ClassifierTemplate, type GanConditioning, type GanTemplate, type VaeTemplate,
-} from '../../../workers/common/runConfig';
+  architectureFamilies, familyOf, isArchitectureFamily, type ArchitectureFamily, type RunConfig,
+} from '../../../workers/common/families/registry';
 
-/** The families whose networks the editor draws (PCA has none). */
-export const editorFamilies = ['classifier', 'autoencoder', 'vae', 'gan'] as const;
-export type EditorFamily = (typeof editorFamilies)[number];
+export type { ContractChoice, ContractContext };
 
-export function isEditorFamily(v: unknown): v is EditorFamily {
-  return typeof v === 'string' && (editorFamilies as readonly string[]).includes(v);
+/** The families whose networks the editor draws (those with a network: PCA has none). */
+export type EditorFamily = ArchitectureFamily;
+export const editorFamilies: readonly EditorFamily[] = architectureFamilies;
+export const isEditorFamily = isArchitectureFamily;
+
+/** A family's network, for code that treats families alike. */
+export function networkOf(family: EditorFamily): FamilyNetwork<RunConfig> {
+  return familyOf(family).network as unknown as FamilyNetwork<RunConfig>;
 }
 
-export const editorFamilyLabels: Readonly<Record<EditorFamily, string>> = {
-  classifier: 'Classifier',
-  autoencoder: 'Autoencoder',
-  vae: 'Variational autoencoder',
-  gan: 'GAN',
-};
-
-/** Part names of a family's model; a classifier is the single part 'model'. */
-export const familyParts: Readonly<Record<EditorFamily, readonly string[]>> = {
-  classifier: ['model'],
-  autoencoder: ['encoder', 'decoder'],
-  vae: ['encoder', 'decoder'],
-  gan: ['generator', 'discriminator'],
-};
-
-/** What the contract is checked against: the data and the family's sizes. */
-export interface ContractContext {
-  inputShape: Shape;
-  numClasses: number;
-  latentDim: number;
-  conditioning: GanConditioning;
+/** "Classifier", "Variational autoencoder", … */
+export function editorFamilyLabel(family: EditorFamily): string {
+  return familyOf(family).title;
 }
 
-export const defaultContract: ContractContext = { inputShape: [28, 28, 1], numClasses: 10, latentDim: 20, conditioning: 'none' };
+/** The part name of a one-graph family's document in the editor. */
+export const SINGLE_PART = 'model';
+
+/** Part names of a family's model; a one-graph family (a classifier) is the single part 'model'. */
+export function familyParts(family: EditorFamily): readonly string[] {
+  return networkOf(family).parts ?? [SINGLE_PART];
+}
+
+/** The templates the editor offers for a new architecture of the family. */
+export function familyTemplates(family: EditorFamily): readonly string[] {
+  return networkOf(family).editorTemplates;
+}
+
+/** The contract choices (a GAN's conditioning) the editor offers for the family. */
+export function contractChoices(family: EditorFamily): readonly ContractChoice[] {
+  return networkOf(family).contractChoices;
+}
+
+export const defaultContract: ContractContext = { inputShape: [28, 28, 1], numClasses: 10, latentDim: 20, choices: {} };
+
+/** The contract a new architecture of the family starts from: MNIST's data, the family's latent size and its choices' defaults. */
+export function defaultContractFor(family: EditorFamily, base: ContractContext = defaultContract): ContractContext {
+  const n = networkOf(family);
+  return {
+    ...base,
+    inputShape: [...base.inputShape],
+    latentDim: n.hasLatent ? n.defaultLatentDim : base.latentDim,
+    choices: Object.fromEntries(n.contractChoices.map((c) => [c.key, c.default])),
+  };
+}
+
+/**
+ * The contract choices named in `query` (a route's `?conditioning=acgan`),
+ * each kept only when it is one of the choice's values.
+ */
+export function choicesFromQuery(family: EditorFamily, query: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of contractChoices(family)) {
+    const v = query[c.key];
+    if (typeof v === 'string' && c.options.some((o) => o.value === v)) out[c.key] = v;
+  }
+  return out;
+}
 
 export interface EditorArchitecture {
   family: EditorFamily;
@@ -59,83 +79,62 @@ export interface EditorArchitecture {
   parts: Record<string, GraphDocument>;
 }
 
-export const familyTemplates: Readonly<Record<EditorFamily, readonly string[]>> = {
-  classifier: classifierTemplateSchema.options,
-  autoencoder: autoencoderTemplateSchema.options,
-  vae: vaeTemplateSchema.options,
-  gan: ganTemplateSchema.options.filter((t) => t !== 'toy-mlp'),
-};
-
 /** The template name of an empty canvas (every part without layers). */
 export const BLANK_TEMPLATE = 'blank';
 
-/** A fresh architecture from one of the family's default templates (or blank), for the context's data. */
+/** A fresh architecture from one of the family's templates (or blank), for the context's data. */
 export function templateArchitecture(family: EditorFamily, template: string, c: ContractContext): EditorArchitecture {
-  const shape = [...c.inputShape];
   if (template === BLANK_TEMPLATE) {
-    const name = `New ${editorFamilyLabels[family].toLowerCase()}`;
-    return { family, name, parts: Object.fromEntries(familyParts[family].map((p) => [p, { format: GRAPH_FORMAT, version: GRAPH_VERSION, name: p, nodes: [], edges: [] }])) };
+    const name = `New ${editorFamilyLabel(family).toLowerCase()}`;
+    return { family, name, parts: Object.fromEntries(familyParts(family).map((p) => [p, { format: GRAPH_FORMAT, version: GRAPH_VERSION, name: p, nodes: [], edges: [] }])) };
   }
-  switch (family) {
-    case 'classifier': {
-      const g = classifierTemplate(template as ClassifierTemplate, shape, c.numClasses);
-      return { family, name: g.name, parts: { model: g } };
-    }
-    case 'autoencoder':
-      return fromModel(family, autoencoderTemplate(template as AutoencoderTemplate, shape, c.latentDim));
-    case 'vae':
-      return fromModel(family, vaeTemplate(template as VaeTemplate, shape, c.latentDim));
-    case 'gan':
-      return fromModel(family, ganTemplate(template as GanTemplate, shape, c.latentDim, { conditioning: c.conditioning, numClasses: c.numClasses }));
-  }
-}
-
-function fromModel(family: EditorFamily, m: ModelDocument): EditorArchitecture {
-  return { family, name: m.name, parts: structuredClone(m.parts) };
+  return toEditorArchitecture(family, networkOf(family).template(template, c));
 }
 
 /** The editor's view of a stored architecture. */
 export function toEditorArchitecture(family: EditorFamily, a: Architecture): EditorArchitecture {
-  if (isModelDocument(a)) return fromModel(family, a);
-  return { family, name: a.name, parts: { model: structuredClone(a) } };
+  if (isModelDocument(a)) return { family, name: a.name, parts: structuredClone(a.parts) };
+  return { family, name: a.name, parts: { [SINGLE_PART]: structuredClone(a) } };
 }
 
-/** The document a run trains and the database stores. */
+/** The document a run trains and the database stores: one graph for a one-graph family, else a model of parts. */
 export function toArchitecture(e: EditorArchitecture): Architecture {
-  if (e.family === 'classifier') return { ...e.parts['model']!, name: e.name };
+  if (networkOf(e.family).parts === null) return { ...e.parts[SINGLE_PART]!, name: e.name };
   return { format: MODEL_FORMAT, version: GRAPH_VERSION, name: e.name, parts: e.parts };
 }
 
-/** The family a stored architecture fits, from its parts. */
-export function guessFamily(a: Architecture): EditorFamily {
-  if (!isModelDocument(a)) return 'classifier';
-  return 'generator' in a.parts ? 'gan' : 'vae';
+/** Whether a document can be edited as the family: one graph for a one-graph family, a model whose parts are all the family's for the others. */
+export function fitsFamily(family: EditorFamily, a: Architecture): boolean {
+  const parts = networkOf(family).parts;
+  if (!isModelDocument(a)) return parts === null;
+  return parts !== null && Object.keys(a.parts).every((p) => parts.includes(p));
 }
 
-const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
+const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
+
+/**
+ * The family a stored architecture fits, from its parts: a graph goes to the
+ * first one-graph family; a model to the families whose parts are exactly
+ * its parts, and among several (autoencoder and VAE share theirs) to the
+ * first whose contract, read off the parts, holds.
+ */
+export function guessFamily(a: Architecture): EditorFamily {
+  if (!isModelDocument(a)) return editorFamilies.find((f) => networkOf(f).parts === null) ?? editorFamilies[0]!;
+  const names = Object.keys(a.parts);
+  const fits = editorFamilies.filter((f) => {
+    const parts = networkOf(f).parts;
+    return parts !== null && sameNames(parts, names);
+  });
+  const holds = fits.find((f) => {
+    const c = networkOf(f).inferContract(a.parts, defaultContractFor(f));
+    return networkOf(f).check(a, c).length === 0;
+  });
+  return holds ?? fits[0] ?? editorFamilies.find((f) => networkOf(f).parts !== null) ?? editorFamilies[0]!;
+}
 
 /** The contract in words, one line per part. */
 export function contractLines(family: EditorFamily, c: ContractContext): Record<string, string> {
-  const x = fmt(c.inputShape);
-  switch (family) {
-    case 'classifier':
-      return { model: `maps one example ${x} to ${c.numClasses} class probabilities [${c.numClasses}] (end with a softmax dense layer)` };
-    case 'autoencoder':
-      return { encoder: `maps one example ${x} to the code [${c.latentDim}]`, decoder: `maps the code [${c.latentDim}] back to an example ${x}` };
-    case 'vae':
-      return { encoder: `maps one example ${x} to μ and log σ² [${2 * c.latentDim}] (2 × latent ${c.latentDim})`, decoder: `maps z [${c.latentDim}] to an example ${x} (logits or means)` };
-    case 'gan': {
-      const C = c.numClasses;
-      if (c.conditioning === 'cgan') return { generator: `maps noise 'z' [${c.latentDim}] and one-hot label 'y' [${C}] to an example ${x}`, discriminator: `maps an example 'x' ${x} and its label 'y' [${C}] to one logit [1]` };
-      if (c.conditioning === 'acgan') return { generator: `maps noise 'z' [${c.latentDim}] and one-hot label 'y' [${C}] to an example ${x}`, discriminator: `maps an example ${x} to [${1 + C}]: the source logit, then ${C} class logits` };
-      return { generator: `maps noise z [${c.latentDim}] to an example ${x}`, discriminator: `maps an example ${x} to one logit [1]` };
-    }
-  }
-}
-
-/** The part an error of a multi-part check is about (its message starts with "encoder: …"). */
-function partOfError(e: GraphError, parts: readonly string[]): string | undefined {
-  return parts.find((p) => e.message.startsWith(`${p}: `));
+  return networkOf(family).contractLines(c);
 }
 
 export interface ContractCheck {
@@ -144,25 +143,26 @@ export interface ContractCheck {
   ok: boolean;
 }
 
+/** An error's part on the canvas: its own `part`; every error of a one-graph family is the part 'model'; '' for the model as a whole. */
+function partOf(e: GraphError, parts: readonly string[], oneGraph: boolean): string {
+  if (oneGraph) return SINGLE_PART;
+  return e.part !== undefined && parts.includes(e.part) ? e.part : '';
+}
+
 /**
  * Every error that would stop a run from this architecture, by part: each
  * part's own (shapes) and the family's contract, exactly as the services
- * check them.
+ * check them (the descriptor's check). A part's errors lose their "part: "
+ * prefix: the editor shows the part beside them.
  */
 export function checkArchitecture(e: EditorArchitecture, c: ContractContext): ContractCheck {
-  const parts = familyParts[e.family];
+  const network = networkOf(e.family);
+  const parts = familyParts(e.family);
   const byPart: Record<string, GraphError[]> = Object.fromEntries([...parts, ''].map((p) => [p, [] as GraphError[]]));
-  if (e.family === 'classifier') {
-    byPart['model']!.push(...checkClassifier(inferShapes(e.parts['model']!), { inputShape: [...c.inputShape], numClasses: c.numClasses }));
-  } else {
-    const model = toArchitecture(e) as ModelDocument;
-    const errors = e.family === 'gan'
-      ? checkGeneratorDiscriminator(model, { dataShape: [...c.inputShape], latentDim: c.latentDim, conditioning: c.conditioning, numClasses: c.numClasses })
-      : checkEncoderDecoder(model, { inputShape: [...c.inputShape], latentDim: c.latentDim, encoderOutputDim: e.family === 'vae' ? 2 * c.latentDim : c.latentDim });
-    for (const err of errors) {
-      const part = partOfError(err, parts) ?? '';
-      byPart[part]!.push(part ? { ...err, message: err.message.slice(part.length + 2) } : err);
-    }
+  for (const err of network.check(toArchitecture(e), c)) {
+    const part = partOf(err, parts, network.parts === null);
+    const prefix = `${part}: `;
+    byPart[part]!.push(part && err.message.startsWith(prefix) ? { ...err, message: err.message.slice(prefix.length) } : err);
   }
   return { byPart, ok: Object.values(byPart).every((l) => l.length === 0) };
 }
@@ -170,41 +170,10 @@ export function checkArchitecture(e: EditorArchitecture, c: ContractContext): Co
 /**
  * The contract an architecture was drawn for, read off its own inputs and
  * outputs (falling back to `base` where a part cannot tell): the data shape,
- * latent size, classes and a GAN's conditioning. Opening a saved
- * architecture checks it against what it was built for; the user can then
- * change any of these.
+ * latent size, classes and the family's contract choices (a GAN's
+ * conditioning). Opening a saved architecture checks it against what it was
+ * built for; the user can then change any of these.
  */
 export function inferContract(e: EditorArchitecture, base: ContractContext = defaultContract): ContractContext {
-  const c: ContractContext = { ...base, inputShape: [...base.inputShape] };
-  const report = (part: string) => (e.parts[part] ? inferShapes(e.parts[part]) : undefined);
-  const input = (r: ReturnType<typeof report>, name?: string) => (name === undefined ? r?.inputs[0] : r?.inputs.find((i) => i.name === name) ?? (r?.inputs.length === 1 ? r.inputs[0] : undefined));
-  switch (e.family) {
-    case 'classifier': {
-      const r = report('model');
-      const i = input(r);
-      if (i) c.inputShape = [...i.shape];
-      if (r?.outputShape?.length === 1) c.numClasses = r.outputShape[0]!;
-      break;
-    }
-    case 'autoencoder':
-    case 'vae': {
-      const i = input(report('encoder'));
-      if (i) c.inputShape = [...i.shape];
-      const z = input(report('decoder'));
-      if (z?.shape.length === 1) c.latentDim = z.shape[0]!;
-      break;
-    }
-    case 'gan': {
-      const g = report('generator');
-      const d = report('discriminator');
-      const z = input(g, 'z');
-      if (z?.shape.length === 1) c.latentDim = z.shape[0]!;
-      if (g?.outputShape) c.inputShape = [...g.outputShape];
-      const y = g?.inputs.find((i) => i.name === 'y');
-      if (y?.shape.length === 1) c.numClasses = y.shape[0]!;
-      c.conditioning = !y ? 'none' : d?.inputs.some((i) => i.name === 'y') ? 'cgan' : 'acgan';
-      break;
-    }
-  }
-  return c;
+  return networkOf(e.family).inferContract(e.parts, base);
 }

@@ -12,9 +12,12 @@ import { EditHistory } from '../../../renderer/lib/editor/editHistory';
 import { autoLayout, NODE_WIDTH } from '../../../renderer/lib/editor/autoLayout';
 import { paramFields, parseParamText, withParam } from '../../../renderer/lib/editor/paramFields';
 import {
-  checkArchitecture, contractLines, defaultContract, editorFamilies, familyParts, familyTemplates, inferContract, templateArchitecture,
-  toArchitecture, toEditorArchitecture,
+  checkArchitecture, choicesFromQuery, contractChoices, contractLines, defaultContract, defaultContractFor, editorFamilies, familyParts, familyTemplates,
+  fitsFamily, guessFamily, inferContract, templateArchitecture, toArchitecture, toEditorArchitecture,
 } from '../../../renderer/lib/editor/editorFamilies';
+import { checkEncoderDecoder } from '../../../workers/common/partContracts';
+import { checkGeneratorDiscriminator } from '../../../workers/common/families/gan/contract';
+import { familyOf } from '../../../workers/common/families/registry';
 import { flowElements, memoFlowElements, nodePorts, portOfHandle } from '../../../renderer/lib/editor/flowElements';
 import { shapeTable } from '../../../renderer/lib/editor/shapeSummary';
 import type { GraphDocument } from '../../../workers/common/graph';
@@ -136,21 +139,27 @@ describe('property fields', () => {
 
 describe('family contracts', () => {
   it('every template of every family is ready to train under the contract it infers', () => {
+    expect(editorFamilies).toEqual(['classifier', 'autoencoder', 'vae', 'gan']);
     for (const family of editorFamilies) {
-      for (const template of familyTemplates[family]) {
-        const c = { ...defaultContract, latentDim: family === 'gan' ? 64 : 20 };
+      for (const template of familyTemplates(family)) {
+        const c = defaultContractFor(family);
+        expect(c.latentDim).toBe(family === 'gan' ? 64 : 20);
         const arch = templateArchitecture(family, template, c);
-        expect(Object.keys(arch.parts)).toEqual([...familyParts[family]]);
+        expect(Object.keys(arch.parts)).toEqual([...familyParts(family)]);
         expect(checkArchitecture(arch, c).ok, `${family}/${template}`).toBe(true);
         expect(inferContract(arch)).toMatchObject({ inputShape: [28, 28, 1], latentDim: family === 'classifier' ? defaultContract.latentDim : c.latentDim });
         // The stored document reads back to the same parts.
         expect(toEditorArchitecture(family, toArchitecture(arch)).parts).toEqual(arch.parts);
+        // A stored template goes back to its own family (an autoencoder's and a VAE's parts are named alike: the contract tells them apart).
+        expect(guessFamily(toArchitecture(arch)), `${family}/${template}`).toBe(family);
+        expect(fitsFamily(family, toArchitecture(arch))).toBe(true);
       }
     }
+    expect(familyTemplates('gan')).not.toContain('toy-mlp');
   });
 
   it('names the part and the fix when a part breaks its contract', () => {
-    const c = { ...defaultContract, latentDim: 64 };
+    const c = defaultContractFor('gan');
     const gan = templateArchitecture('gan', 'mlp', c);
     const d = gan.parts['discriminator']!;
     const last = d.nodes.find((n) => n.id === inferShapes(d).outputNodeId)!;
@@ -163,9 +172,40 @@ describe('family contracts', () => {
   });
 
   it('reads a conditional GAN\'s conditioning off its inputs', () => {
-    const c = { ...defaultContract, latentDim: 32, conditioning: 'cgan' as const };
-    expect(inferContract(templateArchitecture('gan', 'mlp', c))).toMatchObject({ conditioning: 'cgan', latentDim: 32, numClasses: 10 });
-    expect(inferContract(templateArchitecture('gan', 'mlp', { ...c, conditioning: 'acgan' }))).toMatchObject({ conditioning: 'acgan' });
+    const c = { ...defaultContract, latentDim: 32, choices: { conditioning: 'cgan' } };
+    expect(inferContract(templateArchitecture('gan', 'mlp', c))).toMatchObject({ choices: { conditioning: 'cgan' }, latentDim: 32, numClasses: 10 });
+    expect(inferContract(templateArchitecture('gan', 'mlp', { ...c, choices: { conditioning: 'acgan' } }))).toMatchObject({ choices: { conditioning: 'acgan' } });
+    expect(defaultContractFor('gan').choices).toEqual({ conditioning: 'none' });
+    expect(defaultContractFor('vae').choices).toEqual({});
+  });
+
+  it('offers a select per contract choice, and reads the choices off a route query', () => {
+    expect(contractChoices('gan').map((c) => [c.key, c.options.map((o) => o.value)])).toEqual([['conditioning', ['none', 'cgan', 'acgan']]]);
+    expect(contractChoices('classifier')).toEqual([]);
+    expect(choicesFromQuery('gan', { conditioning: 'acgan', family: 'gan' })).toEqual({ conditioning: 'acgan' });
+    expect(choicesFromQuery('gan', { conditioning: 'infogan' })).toEqual({});
+    expect(choicesFromQuery('vae', { conditioning: 'acgan' })).toEqual({});
+    // The latent field shows for the families whose contract has a latent size.
+    expect(editorFamilies.filter((f) => familyOf(f).network.hasLatent)).toEqual(['autoencoder', 'vae', 'gan']);
+  });
+
+  it('reads each error\'s part off the error, not its message', () => {
+    const vae = templateArchitecture('vae', 'mlp', defaultContract);
+    const doc = toArchitecture(vae);
+    const errors = checkEncoderDecoder(doc as Parameters<typeof checkEncoderDecoder>[0], { inputShape: [28, 28, 1], latentDim: 8, encoderOutputDim: 16 });
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      expect(e.part).toBeDefined();
+      expect(e.message.startsWith(`${e.part!}: `)).toBe(true);
+    }
+    const gan = toArchitecture(templateArchitecture('gan', 'mlp', defaultContractFor('gan')));
+    const ganErrors = checkGeneratorDiscriminator(gan as Parameters<typeof checkGeneratorDiscriminator>[0], { dataShape: [28, 28, 1], latentDim: 3 });
+    expect(ganErrors.map((e) => e.part)).toEqual(['generator']);
+    // The editor files an error under its part and drops the prefix; a renamed part's errors are the model's.
+    const check = checkArchitecture(vae, { ...defaultContract, latentDim: 8 });
+    expect(check.byPart['encoder']!.map((e) => e.message)).toEqual(['outputs [40] but must output μ and log σ² ([16] = 2 × latentDim 8)']);
+    expect(check.byPart['decoder']!.map((e) => e.message)).toEqual(['input is [20] but the code is [8]']);
+    expect(check.byPart['']).toEqual([]);
   });
 
   it('refuses a classifier whose output does not match the classes', () => {

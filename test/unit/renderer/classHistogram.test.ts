@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ArtifactInfo } from '../../../main/common/domain';
-import { classBars, classesPresentText, classHistogramArtifacts, formatScore, parseClassHistogram } from '../../../renderer/lib/classHistogram';
+import { classBars, classesPresentText, classHistogramArtifacts, formatScore, parseClassHistogram } from '../../../renderer/families/gan/classHistogram';
 
 const doc = {
   numClasses: 4,

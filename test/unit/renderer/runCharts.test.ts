@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import {
-  collapseStatus, epochCharts, ganCharts, ganConditioningOf, hasStepLoss, isDetailMetric, klPerDimension, modeCollapseMessage, modeCollapseStatus, pretrainKeys, stepLossKeys,
-  toyModeCount,
-} from '../../../renderer/lib/runCharts';
+import { descriptorOf, metricSpec, type Family } from '../../../workers/common/families/registry';
+import { emptyChartContext, type ChartArtifact, type ChartContext, type EpochChartSpec } from '../../../workers/common/families/runCharts';
+import { pretrainKeys } from '../../../workers/common/families/autoencoder/charts';
+import { ganCharts as ganChartsOf, ganConditioningOf, ganNumClasses, toyModeCount } from '../../../workers/common/families/gan/charts';
+import { collapseStatus, klPerDimension } from '../../../renderer/families/vae/diagnostics';
+import { modeCollapseMessage, modeCollapseStatus } from '../../../renderer/families/gan/modeCollapse';
 
-const keysOf = (charts: ReturnType<typeof epochCharts>) => charts.map((c) => [c.testId, c.keys.map((k) => k.key)]);
+type Params = ChartContext['params'];
+const keysOf = (charts: EpochChartSpec[]) => charts.map((c) => [c.testId, c.keys.map((k) => k.key)]);
+/** A family's charts for a run's params and what it has recorded. */
+const chartsOf = (family: Family, params: Params = {}, metricKeys: readonly string[] = []): EpochChartSpec[] => descriptorOf(family).charts(emptyChartContext(params, { metricKeys }));
+/** The charts after the per-step loss chart (the per-epoch ones). */
+const epochCharts = (family: Family, params: Params = {}, metricKeys: readonly string[] = []): EpochChartSpec[] => chartsOf(family, params, metricKeys).filter((c) => c.testId !== 'loss-chart');
+/** The per-step loss chart's series, or undefined when the family has none. */
+const stepLossKeys = (family: Family, params: Params = {}): string[] | undefined => chartsOf(family, params).find((c) => c.testId === 'loss-chart')?.keys.map((k) => k.key);
+const hasStepLoss = (family: Family): boolean => stepLossKeys(family) !== undefined;
+const histogram = (numClasses: number, step = 0): ChartArtifact => ({ kind: 'class-histogram', step, meta: { epoch: 0, classesPresent: 3, numClasses } });
+const ganCharts = (params: Params, metricKeys: readonly string[] = [], opts: { numClasses?: number; realInceptionScore?: number } = {}): EpochChartSpec[] => ganChartsOf(emptyChartContext(params, {
+  metricKeys,
+  latest: (key) => (key === 'real_inception_score' ? opts.realInceptionScore : undefined),
+  artifacts: opts.numClasses === undefined ? [] : [histogram(opts.numClasses)],
+}));
+const isDetailMetric = (family: Family, key: string): boolean => metricSpec(family, key)?.detail === true;
 
 describe('run page charts per family', () => {
   it('keeps the classifier accuracy chart', () => {
@@ -15,7 +32,8 @@ describe('run page charts per family', () => {
   it('plots test MSE for autoencoders, with the noisy input for denoising', () => {
     expect(keysOf(epochCharts('autoencoder', { variant: 'plain' }))[0]).toEqual(['epoch-chart', ['test_mse']]);
     expect(keysOf(epochCharts('autoencoder', { variant: 'denoising' }))[0]).toEqual(['epoch-chart', ['test_mse', 'test_noisy_input_mse', 'test_mse_clean_input']]);
-    expect(stepLossKeys('autoencoder', { variant: 'contractive' }).map((c) => c.key)).toEqual(['loss', 'contractive_penalty']);
+    expect(stepLossKeys('autoencoder', { variant: 'contractive' })).toEqual(['loss', 'contractive_penalty']);
+    expect(stepLossKeys('autoencoder', { variant: 'plain' })).toEqual(['loss']);
     const stacked = epochCharts('autoencoder', { variant: 'stacked' }, ['loss', 'pretrain_loss/layer10', 'pretrain_loss/layer2']);
     expect(stacked.find((c) => c.testId === 'pretrain-chart')!.keys.map((k) => k.key)).toEqual(['pretrain_loss/layer2', 'pretrain_loss/layer10']);
     expect(pretrainKeys(['pretrain_loss/layerx'])).toEqual([]);
@@ -29,8 +47,8 @@ describe('run page charts per family', () => {
 
   it('plots the ELBO and the VAE terms', () => {
     expect(keysOf(epochCharts('vae', {}))).toEqual([['epoch-chart', ['elbo']], ['vae-terms-chart', ['test_reconstruction', 'test_kl']]]);
-    expect(stepLossKeys('vae').map((c) => c.key)).toEqual(['loss', 'reconstruction', 'kl']);
-    expect(stepLossKeys('classifier').map((c) => c.key)).toEqual(['loss']);
+    expect(stepLossKeys('vae')).toEqual(['loss', 'reconstruction', 'kl']);
+    expect(stepLossKeys('classifier')).toEqual(['loss']);
   });
 });
 
@@ -38,8 +56,8 @@ describe('VAE diagnostics', () => {
   it('reads KL per dimension in dimension order', () => {
     const latest: Record<string, number> = { 'kl_dim/10': 0.5, 'kl_dim/2': 1.5, 'kl_dim/0': 3, kl: 5 };
     expect(klPerDimension((k) => latest[k], Object.keys(latest))).toEqual([{ dim: 0, kl: 3 }, { dim: 2, kl: 1.5 }, { dim: 10, kl: 0.5 }]);
-    expect(isDetailMetric('kl_dim/3')).toBe(true);
-    expect(isDetailMetric('kl')).toBe(false);
+    expect(isDetailMetric('vae', 'kl_dim/3')).toBe(true);
+    expect(isDetailMetric('vae', 'kl')).toBe(false);
   });
 
   it('flags posterior collapse with the contract’s threshold', () => {
@@ -53,7 +71,7 @@ describe('VAE diagnostics', () => {
 });
 
 describe('GAN charts', () => {
-  const byId = (charts: ReturnType<typeof ganCharts>) => Object.fromEntries(charts.map((c) => [c.testId, c]));
+  const byId = (charts: EpochChartSpec[]) => Object.fromEntries(charts.map((c) => [c.testId, c]));
 
   it('plots both losses, D’s outputs and the gradient norms per step, without the generic loss chart', () => {
     expect(hasStepLoss('gan')).toBe(false);
@@ -64,7 +82,7 @@ describe('GAN charts', () => {
       ['gan-grad-norm-chart', ['g_grad_norm', 'd_grad_norm']],
     ]);
     expect(charts.every((c) => c.xName === 'step')).toBe(true);
-    expect(stepLossKeys('gan', { loss: 'wgan-gp' }).map((c) => c.key)).toEqual(['d_loss', 'g_loss', 'gradient_penalty']);
+    expect(stepLossKeys('gan', { loss: 'wgan-gp' })).toBeUndefined();
     expect(byId(ganCharts({ loss: 'wgan-gp' }))['gan-loss-chart']!.keys.map((c) => c.key)).toEqual(['d_loss', 'g_loss', 'gradient_penalty']);
     // No params (an older run): the schema's default loss.
     expect(byId(ganCharts({}))['gan-d-output-chart']!.refLine).toEqual({ y: 0.5, label: '½ equilibrium' });
@@ -174,5 +192,41 @@ describe('mode collapse', () => {
     const low = modeCollapseMessage(modeCollapseStatus(h([0, 3]), 10, 'classes')!);
     expect(low).toContain('cover only 3 of 10 classes');
     for (const remedy of ['unrolled discriminator', 'minibatch-stddev', 'lower discriminator learning rate', 'WGAN-GP']) expect(low).toContain(remedy);
+  });
+});
+
+describe('charts read off the family descriptors', () => {
+  const everything = (family: Family): EpochChartSpec[] => [
+    ...chartsOf(family, { variant: 'denoising' }, ['pretrain_loss/layer1']),
+    ...chartsOf(family, { variant: 'contractive', loss: 'wgan-gp', conditioning: 'acgan' }, ['classes_present', 'inception_score', 'frechet_distance', 'class_kl', 'conditional_accuracy']),
+    ...chartsOf(family, { toy: 'ring8' }),
+  ];
+
+  it('plots only keys of the family’s metric catalogue, in percent exactly when the catalogue says so', () => {
+    for (const family of ['classifier', 'autoencoder', 'vae', 'gan', 'pca'] as const) {
+      for (const chart of everything(family)) {
+        for (const { key } of chart.keys) {
+          const spec = metricSpec(family, key);
+          expect(spec, `${family} ${chart.testId}: ${key}`).toBeDefined();
+          expect(spec!.format === 'percent', `${family} ${chart.testId}: ${key}`).toBe(chart.percent);
+        }
+      }
+      const ids = chartsOf(family).map((c) => c.testId);
+      expect(new Set(ids).size, family).toBe(ids.length);
+    }
+  });
+
+  it('puts the per-step loss chart first where a family has one', () => {
+    for (const family of ['classifier', 'autoencoder', 'vae'] as const) expect(chartsOf(family)[0]!.testId).toBe('loss-chart');
+    expect(chartsOf('gan')[0]!.testId).toBe('gan-loss-chart');
+  });
+
+  it('reads a GAN’s 2-D toy from its config when its params lack it, and its classes from the newest class histogram', () => {
+    const config = descriptorOf('gan').configSchema.parse({ family: 'gan', architecture: { template: 'toy-mlp' }, hyper: { toy: 'grid25' } });
+    const toy = descriptorOf('gan').charts(emptyChartContext({}, { config }));
+    expect(toy.find((c) => c.testId === 'gan-coverage-chart')!.refLine).toEqual({ y: 25, label: 'all 25' });
+    expect(ganNumClasses([])).toBe(10);
+    expect(ganNumClasses([histogram(26, 100), histogram(12, 50), { kind: 'samples', step: 200, meta: { numClasses: 3 } }])).toBe(26);
+    expect(ganNumClasses([{ kind: 'class-histogram', step: 0, meta: { numClasses: 'many' } }])).toBe(10);
   });
 });

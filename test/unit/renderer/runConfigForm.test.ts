@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildRunConfig, defaultRunForm, fieldForIssuePath, fieldHint, fieldOptions, fieldPlaceholder, formWarnings, mapServerIssues, optionLabel,
-  setFormField, switchFamily, validateRunForm, visibleFields, type RunFormField, type RunFormState,
+  buildRunConfig, defaultRunForm, familyLabel, fieldForIssuePath, fieldHint, fieldLabel, fieldOptions, fieldPlaceholder, fieldSpec, formWarnings, mapServerIssues,
+  optionLabel, runFormFields, setFormField, switchFamily, validateRunForm, visibleFields, type RunFormField, type RunFormState,
 } from '../../../renderer/lib/runConfigForm';
+import { descriptorOf, families } from '../../../workers/common/families/registry';
+import { sharedFields } from '../../../workers/common/families/runForm';
 
 describe('new-run form model: classifier', () => {
   it('starts from the schema defaults and is valid', () => {
@@ -134,7 +136,7 @@ describe('switching families', () => {
 });
 
 describe('new-run form model: gan', () => {
-  const gan = (over: Partial<RunFormState> = {}): RunFormState => ({ ...defaultRunForm('gan'), ...over });
+  const gan = (over: Readonly<Record<string, string>> = {}): RunFormState => ({ ...defaultRunForm('gan'), ...over });
   const hyperOf = (form: RunFormState) => (buildRunConfig(form) as { hyper: Record<string, unknown> }).hyper;
 
   it('defaults to the schema: images, mlp, non-saturating, default noise size and D learning rate', () => {
@@ -323,5 +325,63 @@ describe('new-run form model: gan', () => {
     expect(switchFamily({ ...defaultRunForm('vae'), template: 'conv' }, 'gan').template).toBe('mlp');
     expect(setFormField(defaultRunForm(), 'family', 'gan').family).toBe('gan');
     expect(setFormField(defaultRunForm(), 'family', 'nope').family).toBe('classifier');
+  });
+});
+
+describe('the form read off the family descriptors', () => {
+  it('gives every field id one config path, in every family that has it', () => {
+    const paths = new Map<string, string>();
+    for (const f of families) {
+      for (const field of [sharedFields.family, ...descriptorOf(f).form.fields, sharedFields.name]) {
+        const p = field.path.join('.');
+        expect(paths.get(field.id) ?? p, `${f}: ${field.id}`).toBe(p);
+        paths.set(field.id, p);
+      }
+    }
+    expect([...paths.keys()].sort()).toEqual([...runFormFields].sort());
+    expect(paths.get('ganLoss')).toBe('hyper.loss');
+    expect(paths.get('ganData')).toBe('hyper.toy');
+  });
+
+  it('starts every family at a valid config, heads it with the family and ends it with the name', () => {
+    for (const f of families) {
+      const form = defaultRunForm(f);
+      const shown = visibleFields(form);
+      expect(shown[0]).toBe('family');
+      expect(shown.at(-1)).toBe('name');
+      expect(validateRunForm(form).errors, f).toEqual({});
+      expect(familyLabel(f)).toBe(descriptorOf(f).label);
+    }
+    expect(familyLabel('gan')).toBe('generative adversarial network (GAN)');
+    expect(fieldOptions('family', defaultRunForm())).toEqual(families);
+  });
+
+  it('offers only choices the family’s schema accepts', () => {
+    for (const f of families) {
+      const form = defaultRunForm(f);
+      for (const field of visibleFields(form)) {
+        const spec = fieldSpec(field, form)!;
+        if (spec.control !== 'select' || field === 'family' || field === 'dataset') continue;
+        for (const option of fieldOptions(field, form)) {
+          const v = validateRunForm(setFormField(form, field, option));
+          expect(v.errors, `${f}.${field} = ${option}`).toEqual({});
+        }
+      }
+    }
+  });
+
+  it('reads labels, hints and placeholders per family, falling back to the field’s own', () => {
+    expect(fieldLabel('latentDim', defaultRunForm('gan'))).toBe('Noise size');
+    expect(fieldLabel('latentDim', defaultRunForm('vae'))).toBe('Latent size');
+    expect(fieldLabel('learningRate', defaultRunForm('gan'))).toBe('Learning rate (G)');
+    expect(fieldLabel('learningRate', defaultRunForm())).toBe('Learning rate');
+    expect(fieldHint('ganLoss', defaultRunForm('gan'))).toBe('G maximises log D(G(z))');
+    expect(fieldHint('epochs', defaultRunForm('gan'))).toBe('passes of D over the images');
+    expect(fieldHint('epochs', defaultRunForm())).toBeUndefined();
+    expect(fieldPlaceholder('learningRateD', defaultRunForm('gan'))).toBe('0.0002 (as G)');
+    expect(fieldPlaceholder('learningRateD', { ...defaultRunForm('gan'), learningRate: ' ' })).toBe('same as G');
+    expect(fieldPlaceholder('latentDim', defaultRunForm('vae'))).toBeUndefined();
+    // The GAN's 'dataset' option stands for the dataset itself: the form names it, nothing is sent.
+    expect(fieldSpec('ganData', defaultRunForm('gan'))!.datasetOption).toBe('dataset');
   });
 });

@@ -4,7 +4,7 @@ import type { ToyScatterData } from '../../../workers/common/gallery';
 import {
   heatmapCells, indexForStep, modesCoveredText, parseToyScatter, plotExtent, plotLayout, surfaceCoord, surfaceLegend, surfaceRange,
   toyDensityOption, toyIndex, toyScatterArtifacts,
-} from '../../../renderer/lib/toyDensity';
+} from '../../../renderer/families/gan/toyDensity';
 
 let nextId = 1;
 function art(kind: string, step: number): ArtifactInfo {

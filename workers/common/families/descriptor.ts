@@ -10,6 +10,8 @@
 import type { z } from 'zod';
 import type { Architecture, GraphDocument, GraphError, Shape } from '../graph';
 import type { AnalysisKind } from '../gallery';
+import type { ChartContext, EpochChartSpec } from './runCharts';
+import type { FamilyForm } from './runForm';
 
 /** What a family's contract is checked against: the data, the family's sizes and its contract choices. */
 export interface ContractContext {
@@ -107,6 +109,10 @@ export interface FamilyDescriptor<
   configSchema: S;
   /** Null: no network to draw or save (PCA). */
   network: FamilyNetwork<z.output<S>> | null;
+  /** The family's fields of the new-run form and when they show (runForm.ts). */
+  form: FamilyForm;
+  /** The run page's line charts for a run, in order: the per-step loss chart ('loss-chart') first when the family has one (runCharts.ts). */
+  charts(ctx: ChartContext<z.output<S>>): EpochChartSpec[];
   /** The metrics that say how a run did, in order of preference: the runs table and the CLI show the first a run has. */
   headline: readonly HeadlineMetric[];
   /** Every metric key the family's worker records (the typed catalogue: a key not here is a type error in the worker). */
@@ -145,7 +151,8 @@ export function metricSpecFor(metrics: readonly MetricSpec[], key: string): Metr
   return metrics.find((m) => m.key === key || (m.key.endsWith('<i>') && key.startsWith(m.key.slice(0, -3)) && /^\d+$/.test(key.slice(m.key.length - 3))));
 }
 
-/** The part of an error of a multi-part check (its message starts with "part: "), or undefined. */
+/** The part of an error of a multi-part check (its `part`, else the part its message starts with, "part: "), or undefined. */
 export function partOfError(e: GraphError, parts: readonly string[]): string | undefined {
+  if (e.part !== undefined && parts.includes(e.part)) return e.part;
   return parts.find((p) => e.message.startsWith(`${p}: `));
 }

@@ -3,6 +3,8 @@ import { defineFamily } from '../descriptor';
 import { encoderDecoderNetwork } from '../encoderDecoder';
 import { autoencoderConfigSchema, autoencoderTemplateSchema, type AutoencoderConfig, type AutoencoderTemplate } from './config';
 import { autoencoderTemplate } from './templates';
+import { autoencoderCharts } from './charts';
+import { autoencoderForm } from './form';
 
 const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
@@ -20,6 +22,8 @@ export const autoencoderFamily = defineFamily({
     encoderLine: (c) => `maps one example ${fmt(c.inputShape)} to the code [${c.latentDim}]`,
     decoderLine: (c) => `maps the code [${c.latentDim}] back to an example ${fmt(c.inputShape)}`,
   }),
+  form: autoencoderForm,
+  charts: autoencoderCharts,
   headline: [
     { key: 'test_mse', mode: 'min', label: 'test MSE', format: 'number' },
     { key: 'val_loss', mode: 'min', label: 'val loss', format: 'number' },

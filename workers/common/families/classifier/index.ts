@@ -5,6 +5,8 @@ import { inferShapes } from '../../shapes';
 import { defineFamily, type ContractContext } from '../descriptor';
 import { classifierConfigSchema, classifierTemplateSchema, type ClassifierTemplate } from './config';
 import { classifierTemplate } from './templates';
+import { classifierCharts } from './charts';
+import { classifierForm } from './form';
 
 const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
@@ -35,6 +37,8 @@ export const classifierFamily = defineFamily({
       return c;
     },
   },
+  form: classifierForm,
+  charts: classifierCharts,
   headline: [
     { key: 'test_accuracy', mode: 'max', label: 'test acc', format: 'percent' },
     { key: 'val_accuracy', mode: 'max', label: 'val acc', format: 'percent' },

@@ -5,6 +5,8 @@ import { galleryTrainingHyperShape, latentDimSchema, learningRateSchema, modelAr
 
 export const ganTemplateSchema = z.enum(['mlp', 'dcgan', 'toy-mlp']);
 export type GanTemplate = z.infer<typeof ganTemplateSchema>;
+/** The template for the 2-D toys: it fits flat [2] data only, so the editor does not offer it. */
+export const GAN_TOY_TEMPLATE = 'toy-mlp' satisfies GanTemplate;
 export const ganLossSchema = z.enum(['minimax', 'nonsaturating', 'lsgan', 'wgan', 'wgan-gp']);
 export type GanLoss = z.infer<typeof ganLossSchema>;
 /**

@@ -32,10 +32,10 @@ function checkInputs(part: 'generator' | 'discriminator', report: ShapeReport, w
   if (want.length === 1) {
     const w = want[0]!;
     if (have.length !== 1) {
-      return [{ code: 'bad-output', nodeId: have[1]?.nodeId, message: `${part}: has ${have.length} inputs (${list(have)}) but takes only ${w.what} ${fmt(w.shape)}${why}`, hint: `Keep one input node, of shape ${fmt(w.shape)}` }];
+      return [{ code: 'bad-output', part, nodeId: have[1]?.nodeId, message: `${part}: has ${have.length} inputs (${list(have)}) but takes only ${w.what} ${fmt(w.shape)}${why}`, hint: `Keep one input node, of shape ${fmt(w.shape)}` }];
     }
     if (!same(have[0]!.shape, w.shape)) {
-      return [{ code: 'bad-output', nodeId: have[0]!.nodeId, message: `${part}: input is ${fmt(have[0]!.shape)} but ${w.what} is ${fmt(w.shape)}`, hint: `Set the ${part}'s input shape to ${fmt(w.shape)}` }];
+      return [{ code: 'bad-output', part, nodeId: have[0]!.nodeId, message: `${part}: input is ${fmt(have[0]!.shape)} but ${w.what} is ${fmt(w.shape)}`, hint: `Set the ${part}'s input shape to ${fmt(w.shape)}` }];
     }
     return [];
   }
@@ -45,17 +45,17 @@ function checkInputs(part: 'generator' | 'discriminator', report: ShapeReport, w
     const got = have.find((i) => i.name === w.name);
     if (!got) {
       errors.push({
-        code: 'bad-output', nodeId: have[0]?.nodeId,
+        code: 'bad-output', part, nodeId: have[0]?.nodeId,
         message: `${part}: has no input named '${w.name}' (it has ${have.length ? list(have) : 'none'}); a conditional ${part} takes ${wanted}${why}`,
         hint: `Add an input node with params { "name": "${w.name}", "shape": ${JSON.stringify(w.shape)} }${w.name === GAN_LABEL_INPUT ? ` and join it to the network with a concat layer` : `, or set the 'name' of the ${w.what} input to '${w.name}'`}`,
       });
     } else if (!same(got.shape, w.shape)) {
-      errors.push({ code: 'bad-output', nodeId: got.nodeId, message: `${part}: input '${w.name}' is ${fmt(got.shape)} but ${w.what} is ${fmt(w.shape)}`, hint: `Set the shape of input '${w.name}' to ${fmt(w.shape)}` });
+      errors.push({ code: 'bad-output', part, nodeId: got.nodeId, message: `${part}: input '${w.name}' is ${fmt(got.shape)} but ${w.what} is ${fmt(w.shape)}`, hint: `Set the shape of input '${w.name}' to ${fmt(w.shape)}` });
     }
   }
   const extra = have.filter((i) => !want.some((w) => w.name === i.name));
   if (extra.length > 0) {
-    errors.push({ code: 'bad-output', nodeId: extra[0]!.nodeId, message: `${part}: unexpected input${extra.length > 1 ? 's' : ''} ${list(extra)}; it takes ${wanted}`, hint: 'Delete the extra input nodes' });
+    errors.push({ code: 'bad-output', part, nodeId: extra[0]!.nodeId, message: `${part}: unexpected input${extra.length > 1 ? 's' : ''} ${list(extra)}; it takes ${wanted}`, hint: 'Delete the extra input nodes' });
   }
   return errors;
 }
@@ -87,8 +87,8 @@ export function checkGeneratorDiscriminator(model: ModelDocument, c: GeneratorDi
   if (errors.length > 0) return errors;
   const gen = inferShapes(model.parts['generator']!);
   const dis = inferShapes(model.parts['discriminator']!);
-  errors.push(...gen.errors.map((e) => ({ ...e, message: `generator: ${e.message}` })));
-  errors.push(...dis.errors.map((e) => ({ ...e, message: `discriminator: ${e.message}` })));
+  errors.push(...gen.errors.map((e) => ({ ...e, part: 'generator', message: `generator: ${e.message}` })));
+  errors.push(...dis.errors.map((e) => ({ ...e, part: 'discriminator', message: `discriminator: ${e.message}` })));
   if (errors.length > 0) return errors;
   const C = classes ?? 0;
   const noise: InputSpec = { name: GAN_NOISE_INPUT, shape: [c.latentDim], what: 'the noise' };
@@ -97,15 +97,15 @@ export function checkGeneratorDiscriminator(model: ModelDocument, c: GeneratorDi
   const gWhy = conditioning === 'none' ? ' (conditioning is none)' : '';
   errors.push(...checkInputs('generator', gen, conditioning === 'none' ? [noise] : [noise, label], gWhy));
   if (!same(gen.outputShape, c.dataShape)) {
-    errors.push({ code: 'bad-output', nodeId: gen.outputNodeId, message: `generator: outputs ${fmt(gen.outputShape)} but must output one example ${fmt(c.dataShape)}`, hint: c.dataShape.length > 1 ? `End the generator with a reshape to ${fmt(c.dataShape)}` : `End the generator with a dense layer of ${c.dataShape[0]} units` });
+    errors.push({ code: 'bad-output', part: 'generator', nodeId: gen.outputNodeId, message: `generator: outputs ${fmt(gen.outputShape)} but must output one example ${fmt(c.dataShape)}`, hint: c.dataShape.length > 1 ? `End the generator with a reshape to ${fmt(c.dataShape)}` : `End the generator with a dense layer of ${c.dataShape[0]} units` });
   }
   const dWhy = conditioning === 'acgan' ? ' (an AC-GAN discriminator predicts the class instead of being told it)' : conditioning === 'none' ? ' (conditioning is none)' : '';
   errors.push(...checkInputs('discriminator', dis, conditioning === 'cgan' ? [data, label] : [data], dWhy));
   const dOut = conditioning === 'acgan' ? 1 + C : 1;
   if (!same(dis.outputShape, [dOut])) {
     errors.push(conditioning === 'acgan'
-      ? { code: 'bad-output', nodeId: dis.outputNodeId, message: `discriminator: outputs ${fmt(dis.outputShape)} but an AC-GAN discriminator must output [${dOut}]: the source logit, then ${C} class logits`, hint: `End the discriminator with a dense layer of ${dOut} linear units` }
-      : { code: 'bad-output', nodeId: dis.outputNodeId, message: `discriminator: outputs ${fmt(dis.outputShape)} but must output one logit ([1])`, hint: 'End the discriminator with a dense layer of 1 linear unit' });
+      ? { code: 'bad-output', part: 'discriminator', nodeId: dis.outputNodeId, message: `discriminator: outputs ${fmt(dis.outputShape)} but an AC-GAN discriminator must output [${dOut}]: the source logit, then ${C} class logits`, hint: `End the discriminator with a dense layer of ${dOut} linear units` }
+      : { code: 'bad-output', part: 'discriminator', nodeId: dis.outputNodeId, message: `discriminator: outputs ${fmt(dis.outputShape)} but must output one logit ([1])`, hint: 'End the discriminator with a dense layer of 1 linear unit' });
   }
   return errors;
 }

@@ -2,14 +2,15 @@
 import { isModelDocument } from '../../graph';
 import { inferShapes } from '../../shapes';
 import { defineFamily, type ContractContext } from '../descriptor';
-import { ganConditioningSchema, ganConfigSchema, ganLatentDim, ganTemplateSchema, type GanConditioning, type GanConfig, type GanTemplate } from './config';
+import { GAN_TOY_TEMPLATE, ganConditioningSchema, ganConfigSchema, ganLatentDim, ganTemplateSchema, type GanConditioning, type GanConfig, type GanTemplate } from './config';
 import { checkGeneratorDiscriminator } from './contract';
+import { ganForm } from './form';
+import { ganCharts } from './charts';
 import { ganTemplate } from './templates';
 
-const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
+export { GAN_TOY_TEMPLATE };
 
-/** The template for the 2-D toys: it fits flat [2] data only, so the editor does not offer it. */
-export const GAN_TOY_TEMPLATE = 'toy-mlp';
+const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 /** The conditioning a contract names ('none' when it names none or something else). */
 export function contractConditioning(c: ContractContext): GanConditioning {
@@ -74,6 +75,8 @@ export const ganFamily = defineFamily({
       return c;
     },
   },
+  form: ganForm,
+  charts: ganCharts,
   headline: [
     { key: 'frechet_distance', mode: 'min', label: 'Fréchet dist.', format: 'number' },
     { key: 'inception_score', mode: 'max', label: 'Inception score', format: 'number' },

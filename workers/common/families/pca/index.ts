@@ -1,6 +1,8 @@
 /** The PCA baseline, described once: no network, no training loop. */
 import { defineFamily } from '../descriptor';
 import { pcaConfigSchema } from './config';
+import { pcaCharts } from './charts';
+import { pcaForm } from './form';
 
 export const pcaFamily = defineFamily({
   id: 'pca',
@@ -9,6 +11,8 @@ export const pcaFamily = defineFamily({
   configSchema: pcaConfigSchema,
   network: null,
   recordName: (config) => `pca-${config.hyper.components}`,
+  form: pcaForm,
+  charts: pcaCharts,
   headline: [{ key: 'test_mse', mode: 'min', label: 'test MSE', format: 'number' }],
   metrics: [
     { key: 'test_mse', x: 'step', mode: 'min', description: 'squared error per test image with the kept components' },

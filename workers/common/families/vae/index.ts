@@ -3,6 +3,8 @@ import { defineFamily } from '../descriptor';
 import { encoderDecoderNetwork } from '../encoderDecoder';
 import { vaeConfigSchema, vaeEncoderOutputDim, vaeTemplateSchema, type VaeConfig, type VaeTemplate } from './config';
 import { vaeTemplate } from './templates';
+import { vaeCharts } from './charts';
+import { vaeForm } from './form';
 
 const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
@@ -20,6 +22,8 @@ export const vaeFamily = defineFamily({
     encoderLine: (c) => `maps one example ${fmt(c.inputShape)} to μ and log σ² [${vaeEncoderOutputDim(c.latentDim)}] (2 × latent ${c.latentDim})`,
     decoderLine: (c) => `maps z [${c.latentDim}] to an example ${fmt(c.inputShape)} (logits or means)`,
   }),
+  form: vaeForm,
+  charts: vaeCharts,
   headline: [
     { key: 'elbo', mode: 'max', label: 'ELBO', format: 'number', unit: 'nats' },
     { key: 'val_loss', mode: 'min', label: 'val loss', format: 'number' },

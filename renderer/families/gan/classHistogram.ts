@@ -3,11 +3,12 @@
  * classes of the samples at one step): which artifacts they are, checking a
  * document, and what the chart and its captions show. Pure; no Vue.
  */
-import type { ArtifactInfo } from '../../main/common/domain';
-import type { ClassHistogramData } from '../../workers/common/gallery';
-import { compareArtifacts } from './gallery';
+import type { ArtifactInfo } from '../../../main/common/domain';
+import type { ClassHistogramData } from '../../../workers/common/gallery';
+import { CLASS_HISTOGRAM_KIND } from '../../../workers/common/families/gan/charts';
+import { compareArtifacts } from '../../lib/gallery';
 
-export const CLASS_HISTOGRAM_KIND = 'class-histogram';
+export { CLASS_HISTOGRAM_KIND };
 
 /** A run's class-histogram artifacts, in step order. */
 export function classHistogramArtifacts(artifacts: readonly ArtifactInfo[]): ArtifactInfo[] {

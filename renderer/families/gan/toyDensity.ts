@@ -6,9 +6,9 @@
  * on top, the mixture's centres marked. No Vue, no DOM.
  */
 import type { EChartsCoreOption } from 'echarts/core';
-import type { ArtifactInfo } from '../../main/common/domain';
-import type { ToyScatterData } from '../../workers/common/gallery';
-import { compareArtifacts } from './gallery';
+import type { ArtifactInfo } from '../../../main/common/domain';
+import type { ToyScatterData } from '../../../workers/common/gallery';
+import { compareArtifacts } from '../../lib/gallery';
 
 export const TOY_SCATTER_KIND = 'toy-scatter';
 

@@ -1,0 +1,20 @@
+/**
+ * The GAN's run-page components: the mode-collapse warning, the classes of
+ * the samples and the toy density before the gallery, the interpolation
+ * between samples after it. A GAN on a 2-D toy logs no images: no gallery
+ * until one arrives.
+ */
+import type { FamilyRunPanels } from '../runPanels';
+import { isToyRun } from './ganRun';
+import GanClassHistogramSection from './GanClassHistogramSection.vue';
+import GanInterpolationSection from './GanInterpolationSection.vue';
+import GanModeCollapseWarning from './GanModeCollapseWarning.vue';
+import GanToyDensitySection from './GanToyDensitySection.vue';
+
+export const ganPanels: FamilyRunPanels = {
+  warnings: [GanModeCollapseWarning],
+  charts: [],
+  panels: [GanClassHistogramSection, GanToyDensitySection],
+  tools: [GanInterpolationSection],
+  expectsImages: (p) => !isToyRun(p),
+};

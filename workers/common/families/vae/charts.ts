@@ -1,0 +1,10 @@
+/** The VAE's run charts: the loss with its two terms per step, the ELBO and the held-out terms per epoch. */
+import { chartKey as k, stepLossChart, type ChartContext, type EpochChartSpec } from '../runCharts';
+
+export function vaeCharts(_ctx: ChartContext): EpochChartSpec[] {
+  return [
+    stepLossChart([k('loss'), k('reconstruction'), k('kl')]),
+    { testId: 'epoch-chart', title: 'ELBO per epoch (nats)', xName: 'epoch', yName: 'ELBO', percent: false, keys: [k('elbo')] },
+    { testId: 'vae-terms-chart', title: 'Test reconstruction and KL per epoch (nats)', xName: 'epoch', yName: 'nats', percent: false, keys: [k('test_reconstruction', 'reconstruction'), k('test_kl', 'kl')] },
+  ];
+}
