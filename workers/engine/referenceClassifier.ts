@@ -17,9 +17,10 @@ import type { Shape } from '../common/graph';
 import type { ClassifierTemplate } from '../common/runConfig';
 import { classifierTemplate } from '../common/families/classifier/templates';
 import { disposeBatch, makeBatch } from '../families/classifier/data';
-import { buildClassifier, makeOptimizer, type ClassifierModel } from '../families/classifier/model';
-import { evaluate, range, trainStep } from '../families/classifier/step';
-import { epochOrder } from '../families/familyRun';
+import { buildClassifier, type ClassifierModel } from '../families/classifier/model';
+import { evaluate, trainStep } from '../families/classifier/step';
+import { makeOptimizer } from './optimizer';
+import { epochOrder, range } from './trainingData';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { SeededDropout } from './seededDropout';
 

@@ -4,10 +4,7 @@
  */
 import { join } from 'node:path';
 import type { CheckpointRef } from '../common/protocol';
-import { getDatasetEntry } from '../common/datasets';
-import type { DatasetSpec } from '../common/runConfig';
-import { loadImageDataset, type ImageDataset } from '../data/mnist';
-import { deriveSeed, permutation } from '../engine/prng';
+import type { ImageDataset } from '../data/mnist';
 import type { TrainingSink } from '../engine/sink';
 
 export interface FamilyRunOptions<C> {
@@ -27,17 +24,4 @@ export type FamilyRunResult =
 
 export function checkpointDir(runDir: string, epoch: number): string {
   return join(runDir, 'checkpoints', `epoch-${String(epoch).padStart(4, '0')}`);
-}
-
-/** The run's dataset, as its config names it (first trainSize / testSize examples). */
-export function loadRunDataset(config: { dataset: DatasetSpec }): ImageDataset {
-  const opts: { trainSize?: number; testSize?: number } = {};
-  if (config.dataset.trainSize !== undefined) opts.trainSize = config.dataset.trainSize;
-  if (config.dataset.testSize !== undefined) opts.testSize = config.dataset.testSize;
-  return loadImageDataset(getDatasetEntry(config.dataset.id), opts);
-}
-
-/** The training examples' order for an epoch: the same whether or not the run was resumed. */
-export function epochOrder(train: Int32Array, seed: number, epoch: number): Int32Array {
-  return permutation(train.length, deriveSeed(seed, epoch, 0x5eed)).map((i) => train[i]!);
 }

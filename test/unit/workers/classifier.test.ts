@@ -14,7 +14,8 @@ import { loadCheckpoint, readManifest } from '../../../workers/engine/checkpoint
 import { RecordingSink } from '../../../workers/engine/sink';
 import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
 import { makeBatch, disposeBatch } from '../../../workers/families/classifier/data';
-import { buildClassifier, makeOptimizer } from '../../../workers/families/classifier/model';
+import { makeOptimizer } from '../../../workers/engine/optimizer';
+import { buildClassifier } from '../../../workers/families/classifier/model';
 import { runClassifier } from '../../../workers/families/classifier/run';
 import { trainStep } from '../../../workers/families/classifier/step';
 

@@ -18,7 +18,7 @@ import { buildVae, disposeVae } from '../../../workers/families/vae/model';
 import { betaAt, negLogLikelihood } from '../../../workers/families/vae/objective';
 import { runVae } from '../../../workers/families/vae/run';
 import { vaeTrainStep } from '../../../workers/families/vae/step';
-import { makeOptimizer } from '../../../workers/families/classifier/model';
+import { makeOptimizer } from '../../../workers/engine/optimizer';
 
 let data: ImageDataset;
 const tmp = mkdtempSync(join(tmpdir(), 'lw-vae-'));

@@ -24,16 +24,15 @@ import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
 import { deriveSeed } from '../../engine/prng';
 import { randomLayers, type RandomLayer } from '../../engine/randomLayers';
 import { trainLoop } from '../../engine/trainLoop';
-import { makeOptimizer } from '../classifier/model';
-import { splitTrainValidation } from '../classifier/data';
-import { range } from '../classifier/step';
+import { makeOptimizer } from '../../engine/optimizer';
+import { epochOrder, loadRunDataset, range, splitTrainValidation } from '../../engine/trainingData';
 import { logLatentScatter, ReconstructionGallery } from './artifacts';
 import { corrupt, imageBatch, type NoiseSpec } from './data';
 import { evaluateReconstruction, type EvalOptions } from './evaluate';
 import { buildAutoencoder, disposeAutoencoder, type Autoencoder } from './model';
 import { pretrainStacked, stackedLayerPairs, type LayerPair } from './stacked';
 import { trainStep } from './step';
-import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
+import { checkpointDir, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 
 export interface AutoencoderRunOptions extends FamilyRunOptions<AutoencoderConfig> {
   /** The resolved encoder/decoder model. */

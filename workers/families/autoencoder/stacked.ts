@@ -16,7 +16,7 @@ import { analyzeGraph } from '../../common/shapes';
 import { deriveSeed, permutation } from '../../engine/prng';
 import type { TrainingSink } from '../../engine/sink';
 import { trainLoop } from '../../engine/trainLoop';
-import { makeOptimizer } from '../classifier/model';
+import { makeOptimizer } from '../../engine/optimizer';
 import { imageBatch } from './data';
 import { reconstructionLoss, sumSquaredError } from './losses';
 import type { Autoencoder } from './model';

@@ -13,10 +13,12 @@ import type { ClassifierConfig } from '../../common/runConfig';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
 import { randomLayers } from '../../engine/randomLayers';
 import { trainLoop } from '../../engine/trainLoop';
-import { disposeBatch, makeBatch, splitTrainValidation } from './data';
-import { buildClassifier, makeOptimizer } from './model';
-import { evaluate, range, trainStep } from './step';
-import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
+import { makeOptimizer } from '../../engine/optimizer';
+import { epochOrder, loadRunDataset, range, splitTrainValidation } from '../../engine/trainingData';
+import { disposeBatch, makeBatch } from './data';
+import { buildClassifier } from './model';
+import { evaluate, trainStep } from './step';
+import { checkpointDir, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 
 export interface ClassifierRunOptions extends FamilyRunOptions<ClassifierConfig> {
   graph: GraphDocument;

@@ -19,7 +19,7 @@ import type { TrainingSink } from '../../engine/sink';
 import { yieldToEventLoop } from '../../engine/trainLoop';
 import { firstTwo, galleryIndices, gather, imageGeometry, writeLatentScatter, writeReconstructionGrid } from '../autoencoder/gallery';
 import { explainedVariance, fitPca, predictedTrainError, projectPca, reconstructPca, type PcaModel } from './fit';
-import { loadRunDataset } from '../familyRun';
+import { loadRunDataset } from '../../engine/trainingData';
 
 export interface PcaRunOptions {
   config: PcaConfig;
