@@ -1,15 +1,16 @@
 /**
- * What every family's run function takes and returns, and where its
- * checkpoints go: one shape, so the registry and the host treat them alike.
+ * What every family's run function takes and returns: one shape, so the
+ * registry and the host treat them alike.
  */
-import { join } from 'node:path';
+import type { ConfigOf, Family, FamilyArtifactKind, FamilyMetricKey } from '../common/families/registry';
 import type { CheckpointRef } from '../common/protocol';
 import type { ImageDataset } from '../data/mnist';
-import type { TrainingSink } from '../engine/sink';
+import type { FamilySink } from '../engine/sink';
+import type { TrainerContext, TrainResult, TrainSession } from '../engine/trainer';
 
-export interface FamilyRunOptions<C> {
-  config: C;
-  sink: TrainingSink;
+export interface FamilyRunOptions<F extends Family> {
+  config: ConfigOf<F>;
+  sink: FamilySink<F>;
   isCancelled: () => boolean;
   /** Where checkpoints and galleries go (`${runDir}/checkpoints/epoch-NNNN`, `${runDir}/gallery/…`); none are written without it. */
   runDir?: string;
@@ -18,10 +19,10 @@ export interface FamilyRunOptions<C> {
   dataset?: ImageDataset;
 }
 
-export type FamilyRunResult =
-  | { status: 'done'; final: Record<string, number> }
-  | { status: 'cancelled' };
+export type FamilyRunResult = TrainResult;
 
-export function checkpointDir(runDir: string, epoch: number): string {
-  return join(runDir, 'checkpoints', `epoch-${String(epoch).padStart(4, '0')}`);
-}
+/** The trainer's context as one family's session sees it: its own metric keys and artifact kinds. */
+export type FamilyContext<F extends Family> = TrainerContext<FamilyMetricKey<F>, FamilyArtifactKind<F>>;
+
+/** A family's session for the trainer. */
+export type FamilySession<F extends Family> = TrainSession<FamilyMetricKey<F>>;

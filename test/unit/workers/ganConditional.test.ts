@@ -21,6 +21,7 @@ import type { GraphDocument, ModelDocument } from '../../../workers/common/graph
 import { ganTemplate } from '../../../workers/common/families/gan/templates';
 import { checkGeneratorDiscriminator } from '../../../workers/common/families/gan/contract';
 import { formatIssues, ganConfigSchema, type GanConfig } from '../../../workers/common/runConfig';
+import type { MetricKey } from '../../../workers/common/families/registry';
 import { inferShapes } from '../../../workers/common/shapes';
 import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';
 import { selectBackend } from '../../../workers/engine/backend';
@@ -28,7 +29,7 @@ import { compileGraph } from '../../../workers/engine/compileGraph';
 import { RecordingSink } from '../../../workers/engine/sink';
 import { runAnalysis } from '../../../workers/engine/analysis';
 import { gridGeometry, readGridCell } from '../../../workers/engine/nearestNeighbours';
-import { obtainReferenceClassifier } from '../../../workers/engine/referenceCache';
+import { obtainReferenceClassifier } from '../../../workers/families/classifier/referenceCache';
 import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
 import { classAccuracy, classCrossEntropy, oneHotLabels, sampleLabels } from '../../../workers/families/gan/conditioning';
 import { generate } from '../../../workers/families/gan/galleries';
@@ -257,7 +258,7 @@ describe('conditional runs (wasm, small real MNIST subsets)', () => {
     model: ganTemplate(template, [28, 28, 1], 8, { conditioning, numClasses: 10, minibatchStddev: hyper.minibatchStddev ?? false, virtualBatchNorm: hyper.virtualBatchNorm ?? false }),
     isCancelled: () => false, dataset: tiny,
   });
-  const finite = (sink: RecordingSink, keys: string[], n: number): void => {
+  const finite = (sink: RecordingSink, keys: MetricKey[], n: number): void => {
     for (const k of keys) {
       expect(sink.values(k), k).toHaveLength(n);
       expect(sink.values(k).every(Number.isFinite), k).toBe(true);
@@ -320,8 +321,8 @@ describe('conditional runs (wasm, small real MNIST subsets)', () => {
     expect(r.status).toBe('done');
     expect(second.logs.some((l) => /^Resumed from/.test(l.message))).toBe(true);
     expect(second.metrics.filter((m) => m.key === 'd_loss').map((m) => m.step)).toEqual([5, 6, 7, 8]);
-    const tail = (s: RecordingSink, k: string): number[] => s.values(k).slice(-4);
-    for (const k of ['d_loss', 'g_loss']) tail(second, k).forEach((v, i) => expect(v).toBeCloseTo(tail(full, k)[i]!, 3));
+    const tail = (s: RecordingSink, k: MetricKey): number[] => s.values(k).slice(-4);
+    for (const k of ['d_loss', 'g_loss'] as const) tail(second, k).forEach((v, i) => expect(v).toBeCloseTo(tail(full, k)[i]!, 3));
   });
 });
 
