@@ -2,14 +2,13 @@
  * Where a family reports what happens during a run. The host turns these into
  * protocol messages (batching metrics, throttling progress); tests record them.
  *
- * Metric keys and artifact kinds are the families' catalogues
- * (workers/common/families/<family>/index.ts): a family's own sink
- * (FamilySink<F>) takes only its own keys and kinds, so a key missing from
- * its catalogue is a type error.
+ * Metric keys and artifact kinds are the families' catalogues (their
+ * descriptors; see common/protocol.ts): a family's own sink (FamilySink<F>)
+ * takes only its own keys and kinds, so a key missing from its catalogue is
+ * a type error.
  */
 import type { ImageGridMeta } from '../common/gallery';
-import type { ArtifactKind, Family, FamilyArtifactKind, FamilyMetricKey, MetricKey } from '../common/families/registry';
-import type { CheckpointRef } from '../common/protocol';
+import type { ArtifactKind, CheckpointRef, Family, FamilyArtifactKind, FamilyMetricKey, MetricKey } from '../common/protocol';
 
 export interface ProgressInfo {
   epoch: number;

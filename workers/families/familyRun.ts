@@ -1,10 +1,13 @@
 /**
- * What every family's run function takes and returns: one shape, so the
- * registry and the host treat them alike.
+ * What every family's worker provides and its run function takes and
+ * returns: one shape, so the registry (registry.ts) and the host treat the
+ * families alike.
  */
 import type { ConfigOf, Family, FamilyArtifactKind, FamilyMetricKey } from '../common/families/registry';
+import { isModelDocument, type Architecture, type GraphDocument, type ModelDocument } from '../common/graph';
 import type { CheckpointRef } from '../common/protocol';
 import type { ImageDataset } from '../data/mnist';
+import type { FamilyAnalysis } from '../engine/analysis';
 import type { FamilySink } from '../engine/sink';
 import type { TrainerContext, TrainResult, TrainSession } from '../engine/trainer';
 
@@ -26,3 +29,41 @@ export type FamilyContext<F extends Family> = TrainerContext<FamilyMetricKey<F>,
 
 /** A family's session for the trainer. */
 export type FamilySession<F extends Family> = TrainSession<FamilyMetricKey<F>>;
+
+/** A run as the host hands it to a family (from its start message). */
+export interface FamilyStart<F extends Family> {
+  config: ConfigOf<F>;
+  /** The resolved architecture: the family checks it is the kind it trains. */
+  architecture: Architecture;
+  sink: FamilySink<F>;
+  isCancelled: () => boolean;
+  runDir: string;
+  resumeFrom?: CheckpointRef;
+  /** Where the app keeps caches shared by runs (a GAN's reference classifier). */
+  cacheDir?: string;
+}
+
+/** One family's entry in the worker registry. */
+export interface FamilyWorker<F extends Family> {
+  /** Train (or fit) a run. */
+  run(start: FamilyStart<F>): Promise<FamilyRunResult>;
+  /** What the family lends the on-demand analyses its descriptor lists (engine/analysis.ts). */
+  analysis: FamilyAnalysis<ConfigOf<F>>;
+}
+
+/** The architecture as one graph; throws `message` for a model of parts. */
+export function requireGraph(architecture: Architecture, message: string): GraphDocument {
+  if (isModelDocument(architecture)) throw new Error(message);
+  return architecture;
+}
+
+/** The architecture as a model of parts; throws `message` for a single graph. */
+export function requireModel(architecture: Architecture, message: string): ModelDocument {
+  if (!isModelDocument(architecture)) throw new Error(message);
+  return architecture;
+}
+
+/** The start message's options every run function takes. */
+export function runOptions<F extends Family>(s: FamilyStart<F>): FamilyRunOptions<F> {
+  return { config: s.config, sink: s.sink, isCancelled: s.isCancelled, runDir: s.runDir, ...(s.resumeFrom ? { resumeFrom: s.resumeFrom } : {}) };
+}

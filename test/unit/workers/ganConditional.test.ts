@@ -27,7 +27,7 @@ import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist
 import { selectBackend } from '../../../workers/engine/backend';
 import { compileGraph } from '../../../workers/engine/compileGraph';
 import { RecordingSink } from '../../../workers/engine/sink';
-import { runAnalysis } from '../../../workers/engine/analysis';
+import { analyzeRun } from '../../../workers/families/registry';
 import { gridGeometry, readGridCell } from '../../../workers/engine/nearestNeighbours';
 import { obtainReferenceClassifier } from '../../../workers/families/classifier/referenceCache';
 import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
@@ -337,7 +337,7 @@ describe('analyses of a conditional run', () => {
     const meta = grid.meta as unknown as ImageGridMeta;
     // Cell 3: class 0, column 3; cell 25: class 2, column 5.
     expect([meta.labels![3], meta.labels![25]]).toEqual([0, 2]);
-    const art = await runAnalysis({
+    const art = await analyzeRun({
       config: c, architecture: model, runDir, step: grid.step, checkpoint: sink.checkpoints[0]!,
       request: { kind: 'latent-interpolation', a: 3, b: 25, steps: 5, path: 'slerp' }, source: { path: grid.path, meta: grid.meta as Record<string, unknown> },
     });
@@ -348,7 +348,7 @@ describe('analyses of a conditional run', () => {
     expect(close(await readGridCell(art.path, out, 0), await readGridCell(grid.path, g, 3))).toBeLessThanOrEqual(1 / 255 + 1e-6);
     expect(close(await readGridCell(art.path, out, 4), await readGridCell(grid.path, g, 25))).toBeLessThanOrEqual(1 / 255 + 1e-6);
     // The nearest-neighbour analysis reads the 10×10 grid's PNG as it is.
-    const nn = await runAnalysis({
+    const nn = await analyzeRun({
       config: c, architecture: model, runDir, step: grid.step, request: { kind: 'nearest-neighbours', step: grid.step, cell: 99, count: 3 }, source: { path: grid.path, meta: grid.meta as Record<string, unknown> },
     }, { trainSet: { images: tiny.trainImages, labels: tiny.trainLabels, inputShape: [28, 28, 1] } });
     expect(nn.kind).toBe('neighbours');
