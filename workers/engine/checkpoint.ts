@@ -110,12 +110,30 @@ function optimizerList(optimizer: tf.Optimizer | readonly tf.Optimizer[] | undef
   return optimizer === undefined ? [] : Array.isArray(optimizer) ? optimizer : [optimizer as tf.Optimizer];
 }
 
+/**
+ * Optimiser state tfjs' getWeights leaves out: Adam's running products β₁ᵗ
+ * and β₂ᵗ, which its setWeights recomputes as powers — not bit for bit the
+ * products an uninterrupted run has, so a resumed Adam run would drift in
+ * the last bits. Saved as `opt<k>#<name>` entries, which loaders that
+ * predate them skip (they take `opt<k>/…` entries only).
+ */
+function hiddenOptimizerState(o: tf.Optimizer): NamedVariable[] {
+  if (!(o instanceof tf.AdamOptimizer)) return [];
+  // Element access reaches the private fields (there is no public accessor).
+  return [{ name: 'accBeta1', variable: o['accBeta1'] }, { name: 'accBeta2', variable: o['accBeta2'] }];
+}
+
+const hiddenPrefix = (k: number): string => `opt${k}#`;
+
 /** Save the parts' weights, optimizer weights (when given) and loop state into `dir` (created if needed). */
 export async function saveCheckpoint(dir: string, models: CheckpointModels, optimizer: tf.Optimizer | readonly tf.Optimizer[] | undefined, state: CheckpointState): Promise<CheckpointManifest> {
   await mkdir(dir, { recursive: true });
   const modelNamed = sourceList(models).flatMap(slotsOf).map((w) => ({ name: w.name, tensor: w.read() }));
   const optimizers = optimizerList(optimizer);
-  const optimizerNamed = (await Promise.all(optimizers.map(async (o, k) => (await o.getWeights()).map((w: { name: string; tensor: tf.Tensor }) => ({ name: `opt${k}/${w.name}`, tensor: w.tensor }))))).flat();
+  const optimizerNamed = (await Promise.all(optimizers.map(async (o, k) => [
+    ...(await o.getWeights()).map((w: { name: string; tensor: tf.Tensor }) => ({ name: `opt${k}/${w.name}`, tensor: w.tensor })),
+    ...hiddenOptimizerState(o).map((h) => ({ name: `${hiddenPrefix(k)}${h.name}`, tensor: h.variable })),
+  ]))).flat();
   const chunks: Uint8Array[] = [];
   const m = await pack(modelNamed, chunks, 0);
   const o = await pack(optimizerNamed, chunks, m.end);
@@ -195,6 +213,10 @@ export async function loadCheckpoint(dir: string, models: CheckpointModels, opti
       const prefix = `opt${k}/`;
       const mine = optimizerTensors.filter((o) => o.name.startsWith(prefix)).map((o) => ({ name: o.name.slice(prefix.length), tensor: o.tensor }));
       if (mine.length > 0) await optimizers[k]!.setWeights(mine);
+      for (const h of hiddenOptimizerState(optimizers[k]!)) {
+        const saved = optimizerTensors.find((o) => o.name === `${hiddenPrefix(k)}${h.name}`);
+        if (saved) h.variable.assign(saved.tensor);
+      }
     }
   } finally {
     tf.dispose(modelTensors);
