@@ -118,9 +118,11 @@ function optimizerList(optimizer: tf.Optimizer | readonly tf.Optimizer[] | undef
  * predate them skip (they take `opt<k>/…` entries only).
  */
 function hiddenOptimizerState(o: tf.Optimizer): NamedVariable[] {
-  if (!(o instanceof tf.AdamOptimizer)) return [];
+  // tfjs' `instanceof` holds for any optimizer (its Symbol.hasInstance checks methods only): the class name decides, instanceof only types.
+  if (o.getClassName() !== 'Adam' || !(o instanceof tf.AdamOptimizer)) return [];
   // Element access reaches the private fields (there is no public accessor).
-  return [{ name: 'accBeta1', variable: o['accBeta1'] }, { name: 'accBeta2', variable: o['accBeta2'] }];
+  const [b1, b2]: (tf.Variable | undefined)[] = [o['accBeta1'], o['accBeta2']];
+  return b1 && b2 ? [{ name: 'accBeta1', variable: b1 }, { name: 'accBeta2', variable: b2 }] : [];
 }
 
 const hiddenPrefix = (k: number): string => `opt${k}#`;
