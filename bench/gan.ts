@@ -27,7 +27,7 @@ import { ganConfigSchema, ganHyperSchema } from '../workers/common/runConfig';
 import { loadImageDataset, type ImageDataset } from '../workers/data/mnist';
 import { selectBackendDetailed } from '../workers/engine/backend';
 import { featureStats, frechetDistanceFromStats, inceptionScore, modeCoverage } from '../workers/engine/generativeMetrics';
-import { obtainReferenceClassifier } from '../workers/engine/referenceCache';
+import { obtainReferenceClassifier } from '../workers/families/classifier/referenceCache';
 import { RecordingSink } from '../workers/engine/sink';
 import { registerCpuKernels, registerWasmKernels } from '../workers/engine/wasmKernels';
 import { runGan } from '../workers/families/gan/run';

@@ -18,7 +18,8 @@ import { loadImageDataset } from '../workers/data/mnist';
 import { availableBackends, selectBackend } from '../workers/engine/backend';
 import { registerCpuKernels, registerWasmKernels } from '../workers/engine/wasmKernels';
 import { disposeBatch, makeBatch } from '../workers/families/classifier/data';
-import { buildClassifier, makeOptimizer } from '../workers/families/classifier/model';
+import { makeOptimizer } from '../workers/engine/optimizer';
+import { buildClassifier } from '../workers/families/classifier/model';
 import { trainStep } from '../workers/families/classifier/step';
 import { appRoot } from '../main/services/appInfo';
 

@@ -5,7 +5,13 @@
 import type { ImageDatasetEntry } from './datasets';
 import type { Architecture } from './graph';
 import type { AnalysisRequest } from './gallery';
-import type { RunConfig } from './runConfig';
+import type { ArtifactKind, RunConfig } from './families/registry';
+
+/**
+ * The catalogues on the wire: metric keys and artifact kinds are the
+ * families' (workers/common/families/<family>/index.ts), typed by family.
+ */
+export type { ArtifactKind, ConfigOf, Family, FamilyArtifactKind, FamilyMetricKey, MetricKey, RunConfig } from './families/registry';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 /** The order in which backends are tried when none is forced. */
@@ -92,7 +98,8 @@ export interface CheckpointMessage { type: 'checkpoint'; checkpoint: CheckpointR
 export interface SampleMessage {
   type: 'sample';
   step: number;
-  kind: string;
+  /** A kind of some family's artifact catalogue. */
+  kind: ArtifactKind;
   /** File written by the worker under runDir. */
   path: string;
   meta?: Record<string, unknown>;

@@ -2,6 +2,12 @@
  * Checkpoints: model weights and optimizer state as one binary file
  * (weights.bin, little-endian, 4-byte aligned) plus a JSON manifest
  * (manifest.json, written last, so its presence marks a complete checkpoint).
+ *
+ * The weights come from the parts of a run, in order: a tf.LayersModel's
+ * weights (named by their original names), or a family's own named
+ * variables (an RBM's weights and biases, updated by its own rule). The
+ * manifest lists every tensor in that order, so a checkpoint is restored
+ * into parts of the same architecture whatever kind they are.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,7 +21,7 @@ export interface CheckpointState {
   epoch: number;
   /** Global step (batches seen). */
   step: number;
-  /** Named PRNG states (e.g. each dropout layer's). */
+  /** Named PRNG states: each random layer's under `${part}/${layer}` (see randomLayers.ts), and any of the family's own. */
   rng: Record<string, number>;
   /** Anything else the family wants back. */
   extra?: Record<string, unknown>;
@@ -59,22 +65,77 @@ async function pack(named: readonly Named[], chunks: Uint8Array[], start: number
   return { entries, end: offset };
 }
 
-/** One model, or several (an encoder and a decoder…) saved and restored together, in this order. */
-export type CheckpointModels = tf.LayersModel | readonly tf.LayersModel[];
-
-function modelList(models: CheckpointModels): readonly tf.LayersModel[] {
-  return Array.isArray(models) ? models : [models as tf.LayersModel];
+/** A variable of a family's own, under the name it is saved as. */
+export interface NamedVariable {
+  name: string;
+  variable: tf.Variable;
 }
 
-/** Save model weights, optimizer weights (when given) and loop state into `dir` (created if needed). */
+/** A family's own variables (not a LayersModel's), saved and restored in this order. */
+export interface VariableSet {
+  readonly variables: readonly NamedVariable[];
+}
+
+/** Where a part's weights live: a Layers model, or a family's own variables. */
+export type WeightSource = tf.LayersModel | VariableSet;
+
+/** One part, or several (an encoder and a decoder…) saved and restored together, in this order. */
+export type CheckpointModels = WeightSource | readonly WeightSource[];
+
+/** One weight of a part: its saved name, its current value (not a copy) and how to replace it. */
+interface WeightSlot {
+  name: string;
+  shape: readonly (number | null)[];
+  read(): tf.Tensor;
+}
+
+function sourceList(models: CheckpointModels): readonly WeightSource[] {
+  return Array.isArray(models) ? models : [models as WeightSource];
+}
+
+function slotsOf(source: WeightSource): WeightSlot[] {
+  if (source instanceof tf.LayersModel) {
+    return source.weights.map((w) => ({ name: w.originalName, shape: w.shape, read: () => w.read() }));
+  }
+  return source.variables.map((v) => ({ name: v.name, shape: v.variable.shape, read: () => v.variable }));
+}
+
+/** Replace a part's weights with `values` (in its slot order; the caller disposes them). */
+function writeSource(source: WeightSource, values: readonly tf.Tensor[]): void {
+  if (source instanceof tf.LayersModel) source.setWeights([...values]);
+  else source.variables.forEach((v, i) => v.variable.assign(values[i]!));
+}
+
+function optimizerList(optimizer: tf.Optimizer | readonly tf.Optimizer[] | undefined): readonly tf.Optimizer[] {
+  return optimizer === undefined ? [] : Array.isArray(optimizer) ? optimizer : [optimizer as tf.Optimizer];
+}
+
+/**
+ * Optimiser state tfjs' getWeights leaves out: Adam's running products β₁ᵗ
+ * and β₂ᵗ, which its setWeights recomputes as powers — not bit for bit the
+ * products an uninterrupted run has, so a resumed Adam run would drift in
+ * the last bits. Saved as `opt<k>#<name>` entries, which loaders that
+ * predate them skip (they take `opt<k>/…` entries only).
+ */
+function hiddenOptimizerState(o: tf.Optimizer): NamedVariable[] {
+  // tfjs' `instanceof` holds for any optimizer (its Symbol.hasInstance checks methods only): the class name decides, instanceof only types.
+  if (o.getClassName() !== 'Adam' || !(o instanceof tf.AdamOptimizer)) return [];
+  // Element access reaches the private fields (there is no public accessor).
+  const [b1, b2]: (tf.Variable | undefined)[] = [o['accBeta1'], o['accBeta2']];
+  return b1 && b2 ? [{ name: 'accBeta1', variable: b1 }, { name: 'accBeta2', variable: b2 }] : [];
+}
+
+const hiddenPrefix = (k: number): string => `opt${k}#`;
+
+/** Save the parts' weights, optimizer weights (when given) and loop state into `dir` (created if needed). */
 export async function saveCheckpoint(dir: string, models: CheckpointModels, optimizer: tf.Optimizer | readonly tf.Optimizer[] | undefined, state: CheckpointState): Promise<CheckpointManifest> {
   await mkdir(dir, { recursive: true });
-  const list = modelList(models);
-  const weights = list.flatMap((m) => m.weights);
-  const values = list.flatMap((m) => m.getWeights());
-  const modelNamed = weights.map((w, i) => ({ name: w.originalName, tensor: values[i]! }));
-  const optimizers = optimizer === undefined ? [] : Array.isArray(optimizer) ? optimizer : [optimizer as tf.Optimizer];
-  const optimizerNamed = (await Promise.all(optimizers.map(async (o, k) => (await o.getWeights()).map((w: { name: string; tensor: tf.Tensor }) => ({ name: `opt${k}/${w.name}`, tensor: w.tensor }))))).flat();
+  const modelNamed = sourceList(models).flatMap(slotsOf).map((w) => ({ name: w.name, tensor: w.read() }));
+  const optimizers = optimizerList(optimizer);
+  const optimizerNamed = (await Promise.all(optimizers.map(async (o, k) => [
+    ...(await o.getWeights()).map((w: { name: string; tensor: tf.Tensor }) => ({ name: `opt${k}/${w.name}`, tensor: w.tensor })),
+    ...hiddenOptimizerState(o).map((h) => ({ name: `${hiddenPrefix(k)}${h.name}`, tensor: h.variable })),
+  ]))).flat();
   const chunks: Uint8Array[] = [];
   const m = await pack(modelNamed, chunks, 0);
   const o = await pack(optimizerNamed, chunks, m.end);
@@ -123,37 +184,41 @@ function unpack(entry: TensorEntry, bytes: Uint8Array, dir: string): tf.Tensor {
 }
 
 /**
- * Restore a checkpoint into a model with the same architecture and a fresh
- * optimizer of the same kind. Returns the saved loop state.
+ * Restore a checkpoint into parts with the same architecture and fresh
+ * optimizers of the same kinds. Returns the saved loop state.
  */
 export async function loadCheckpoint(dir: string, models: CheckpointModels, optimizer?: tf.Optimizer | readonly tf.Optimizer[]): Promise<CheckpointState> {
   const manifest = await readManifest(dir);
   const bytes = new Uint8Array(await readFile(join(dir, manifest.weightsFile)));
-  const list = modelList(models);
-  const weights = list.flatMap((m) => m.weights);
+  const list = sourceList(models);
+  const weights = list.flatMap(slotsOf);
   if (weights.length !== manifest.model.length) {
     throw new Error(`${dir}: checkpoint has ${manifest.model.length} weight tensors, the model has ${weights.length}: was it saved from a different architecture?`);
   }
   weights.forEach((w, i) => {
     const e = manifest.model[i]!;
     if (e.shape.join('x') !== w.shape.join('x')) {
-      throw new Error(`${dir}: weight '${e.name}' has shape [${e.shape.join(', ')}] but the model's '${w.originalName}' has [${w.shape.join(', ')}]`);
+      throw new Error(`${dir}: weight '${e.name}' has shape [${e.shape.join(', ')}] but the model's '${w.name}' has [${w.shape.join(', ')}]`);
     }
   });
   const modelTensors = manifest.model.map((e) => unpack(e, bytes, dir));
   const optimizerTensors = manifest.optimizer.map((e) => ({ name: e.name, tensor: unpack(e, bytes, dir) }));
-  const optimizers = optimizer === undefined ? [] : Array.isArray(optimizer) ? optimizer : [optimizer as tf.Optimizer];
+  const optimizers = optimizerList(optimizer);
   try {
     let offset = 0;
-    for (const m of list) {
-      const n = m.weights.length;
-      m.setWeights(modelTensors.slice(offset, offset + n));
+    for (const source of list) {
+      const n = slotsOf(source).length;
+      writeSource(source, modelTensors.slice(offset, offset + n));
       offset += n;
     }
     for (let k = 0; k < optimizers.length; k++) {
       const prefix = `opt${k}/`;
       const mine = optimizerTensors.filter((o) => o.name.startsWith(prefix)).map((o) => ({ name: o.name.slice(prefix.length), tensor: o.tensor }));
       if (mine.length > 0) await optimizers[k]!.setWeights(mine);
+      for (const h of hiddenOptimizerState(optimizers[k]!)) {
+        const saved = optimizerTensors.find((o) => o.name === `${hiddenPrefix(k)}${h.name}`);
+        if (saved) h.variable.assign(saved.tensor);
+      }
     }
   } finally {
     tf.dispose(modelTensors);
@@ -162,4 +227,9 @@ export async function loadCheckpoint(dir: string, models: CheckpointModels, opti
   const state: CheckpointState = { epoch: manifest.epoch, step: manifest.step, rng: { ...manifest.rng } };
   if (manifest.extra !== undefined) state.extra = manifest.extra;
   return state;
+}
+
+/** Where the checkpoint written at the end of `epoch` goes. */
+export function checkpointDir(runDir: string, epoch: number): string {
+  return join(runDir, 'checkpoints', `epoch-${String(epoch).padStart(4, '0')}`);
 }

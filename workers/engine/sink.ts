@@ -1,9 +1,14 @@
 /**
  * Where a family reports what happens during a run. The host turns these into
  * protocol messages (batching metrics, throttling progress); tests record them.
+ *
+ * Metric keys and artifact kinds are the families' catalogues (their
+ * descriptors; see common/protocol.ts): a family's own sink (FamilySink<F>)
+ * takes only its own keys and kinds, so a key missing from its catalogue is
+ * a type error.
  */
 import type { ImageGridMeta } from '../common/gallery';
-import type { CheckpointRef } from '../common/protocol';
+import type { ArtifactKind, CheckpointRef, Family, FamilyArtifactKind, FamilyMetricKey, MetricKey } from '../common/protocol';
 
 export interface ProgressInfo {
   epoch: number;
@@ -12,30 +17,35 @@ export interface ProgressInfo {
   totalSteps: number;
 }
 
-export interface TrainingSink {
-  metric(key: string, step: number, value: number): void;
+export type SampleMeta = ImageGridMeta | Record<string, unknown>;
+
+export interface TrainingSink<K extends string = MetricKey, A extends string = ArtifactKind> {
+  metric(key: K, step: number, value: number): void;
   progress(p: ProgressInfo): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   checkpoint(ref: CheckpointRef): void;
   /** A gallery or data artifact the family wrote to `path` (under runDir) at global step `step`. */
-  sample(kind: string, step: number, path: string, meta: ImageGridMeta | Record<string, unknown>): void;
+  sample(kind: A, step: number, path: string, meta: SampleMeta): void;
 }
+
+/** The sink as one family sees it: its own metric keys and artifact kinds only. */
+export type FamilySink<F extends Family> = TrainingSink<FamilyMetricKey<F>, FamilyArtifactKind<F>>;
 
 /** A sink that keeps everything in arrays (tests, benchmarks). */
 export class RecordingSink implements TrainingSink {
-  readonly metrics: { key: string; step: number; value: number }[] = [];
+  readonly metrics: { key: MetricKey; step: number; value: number }[] = [];
   readonly progressEvents: ProgressInfo[] = [];
   readonly logs: { level: string; message: string }[] = [];
   readonly checkpoints: CheckpointRef[] = [];
-  readonly samples: { kind: string; step: number; path: string; meta: ImageGridMeta | Record<string, unknown> }[] = [];
+  readonly samples: { kind: ArtifactKind; step: number; path: string; meta: SampleMeta }[] = [];
 
-  metric(key: string, step: number, value: number): void { this.metrics.push({ key, step, value }); }
+  metric(key: MetricKey, step: number, value: number): void { this.metrics.push({ key, step, value }); }
   progress(p: ProgressInfo): void { this.progressEvents.push(p); }
   log(level: 'info' | 'warn' | 'error', message: string): void { this.logs.push({ level, message }); }
   checkpoint(ref: CheckpointRef): void { this.checkpoints.push(ref); }
-  sample(kind: string, step: number, path: string, meta: ImageGridMeta | Record<string, unknown>): void { this.samples.push({ kind, step, path, meta }); }
+  sample(kind: ArtifactKind, step: number, path: string, meta: SampleMeta): void { this.samples.push({ kind, step, path, meta }); }
 
-  values(key: string): number[] {
+  values(key: MetricKey): number[] {
     return this.metrics.filter((m) => m.key === key).map((m) => m.value);
   }
 }

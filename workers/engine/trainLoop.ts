@@ -43,11 +43,17 @@ export interface TrainLoopResult {
   step: number;
 }
 
+/**
+ * A loss stopped being finite. `network` names which one when a family has
+ * several (a GAN's 'Discriminator' or 'Generator'); the hint names the
+ * learning rate that most often causes it.
+ */
 export class LossNotFiniteError extends Error {
-  constructor(readonly loss: number, readonly epoch: number, readonly step: number, learningRate?: number) {
+  constructor(readonly loss: number, readonly epoch: number, readonly step: number, learningRate?: number, readonly network?: string) {
     const what = Number.isNaN(loss) ? 'NaN' : loss > 0 ? 'Infinity' : '-Infinity';
-    const hint = learningRate === undefined ? '' : ` (learning rate ${learningRate} may be too high)`;
-    super(`Loss became ${what} at epoch ${epoch}, step ${step}${hint}`);
+    const rate = network === undefined ? 'learning rate' : `the ${network.toLowerCase()} learning rate`;
+    const hint = learningRate === undefined ? '' : ` (${rate} ${learningRate} may be too high)`;
+    super(`${network === undefined ? 'Loss' : `${network} loss`} became ${what} at epoch ${epoch}, step ${step}${hint}`);
     this.name = 'LossNotFiniteError';
   }
 }

@@ -1,18 +1,19 @@
 /**
- * What every family's run function takes and returns, and where its
- * checkpoints go: one shape, so the registry and the host treat them alike.
+ * What every family's worker provides and its run function takes and
+ * returns: one shape, so the registry (registry.ts) and the host treat the
+ * families alike.
  */
-import { join } from 'node:path';
+import type { ConfigOf, Family, FamilyArtifactKind, FamilyMetricKey } from '../common/families/registry';
+import { isModelDocument, type Architecture, type GraphDocument, type ModelDocument } from '../common/graph';
 import type { CheckpointRef } from '../common/protocol';
-import { getDatasetEntry } from '../common/datasets';
-import type { DatasetSpec } from '../common/runConfig';
-import { loadImageDataset, type ImageDataset } from '../data/mnist';
-import { deriveSeed, permutation } from '../engine/prng';
-import type { TrainingSink } from '../engine/sink';
+import type { ImageDataset } from '../data/mnist';
+import type { FamilyAnalysis } from '../engine/analysis';
+import type { FamilySink } from '../engine/sink';
+import type { TrainerContext, TrainResult, TrainSession } from '../engine/trainer';
 
-export interface FamilyRunOptions<C> {
-  config: C;
-  sink: TrainingSink;
+export interface FamilyRunOptions<F extends Family> {
+  config: ConfigOf<F>;
+  sink: FamilySink<F>;
   isCancelled: () => boolean;
   /** Where checkpoints and galleries go (`${runDir}/checkpoints/epoch-NNNN`, `${runDir}/gallery/…`); none are written without it. */
   runDir?: string;
@@ -21,23 +22,48 @@ export interface FamilyRunOptions<C> {
   dataset?: ImageDataset;
 }
 
-export type FamilyRunResult =
-  | { status: 'done'; final: Record<string, number> }
-  | { status: 'cancelled' };
+export type FamilyRunResult = TrainResult;
 
-export function checkpointDir(runDir: string, epoch: number): string {
-  return join(runDir, 'checkpoints', `epoch-${String(epoch).padStart(4, '0')}`);
+/** The trainer's context as one family's session sees it: its own metric keys and artifact kinds. */
+export type FamilyContext<F extends Family> = TrainerContext<FamilyMetricKey<F>, FamilyArtifactKind<F>>;
+
+/** A family's session for the trainer. */
+export type FamilySession<F extends Family> = TrainSession<FamilyMetricKey<F>>;
+
+/** A run as the host hands it to a family (from its start message). */
+export interface FamilyStart<F extends Family> {
+  config: ConfigOf<F>;
+  /** The resolved architecture: the family checks it is the kind it trains. */
+  architecture: Architecture;
+  sink: FamilySink<F>;
+  isCancelled: () => boolean;
+  runDir: string;
+  resumeFrom?: CheckpointRef;
+  /** Where the app keeps caches shared by runs (a GAN's reference classifier). */
+  cacheDir?: string;
 }
 
-/** The run's dataset, as its config names it (first trainSize / testSize examples). */
-export function loadRunDataset(config: { dataset: DatasetSpec }): ImageDataset {
-  const opts: { trainSize?: number; testSize?: number } = {};
-  if (config.dataset.trainSize !== undefined) opts.trainSize = config.dataset.trainSize;
-  if (config.dataset.testSize !== undefined) opts.testSize = config.dataset.testSize;
-  return loadImageDataset(getDatasetEntry(config.dataset.id), opts);
+/** One family's entry in the worker registry. */
+export interface FamilyWorker<F extends Family> {
+  /** Train (or fit) a run. */
+  run(start: FamilyStart<F>): Promise<FamilyRunResult>;
+  /** What the family lends the on-demand analyses its descriptor lists (engine/analysis.ts). */
+  analysis: FamilyAnalysis<ConfigOf<F>>;
 }
 
-/** The training examples' order for an epoch: the same whether or not the run was resumed. */
-export function epochOrder(train: Int32Array, seed: number, epoch: number): Int32Array {
-  return permutation(train.length, deriveSeed(seed, epoch, 0x5eed)).map((i) => train[i]!);
+/** The architecture as one graph; throws `message` for a model of parts. */
+export function requireGraph(architecture: Architecture, message: string): GraphDocument {
+  if (isModelDocument(architecture)) throw new Error(message);
+  return architecture;
+}
+
+/** The architecture as a model of parts; throws `message` for a single graph. */
+export function requireModel(architecture: Architecture, message: string): ModelDocument {
+  if (!isModelDocument(architecture)) throw new Error(message);
+  return architecture;
+}
+
+/** The start message's options every run function takes. */
+export function runOptions<F extends Family>(s: FamilyStart<F>): FamilyRunOptions<F> {
+  return { config: s.config, sink: s.sink, isCancelled: s.isCancelled, runDir: s.runDir, ...(s.resumeFrom ? { resumeFrom: s.resumeFrom } : {}) };
 }

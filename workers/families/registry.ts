@@ -1,48 +1,81 @@
 /**
- * Runs the family a start message names. One entry per family.
+ * Every family's worker, one line each: its run and what it lends the
+ * on-demand analyses. `satisfies` checks the list against the families
+ * (workers/common/families/registry.ts): a family missing here is a type
+ * error. The host runs and analyses any family through these two generic
+ * functions, without naming one.
  */
-import { isModelDocument } from '../common/graph';
+import type { AnalysisKind } from '../common/gallery';
+import { descriptorOf, families, type ConfigOf, type Family, type RunConfig } from '../common/families/registry';
 import type { StartMessage } from '../common/protocol';
+import { runAnalysis, type AnalysisArtifact, type AnalysisFamily, type AnalysisInput, type AnalysisOptions } from '../engine/analysis';
 import type { TrainingSink } from '../engine/sink';
-import type { FamilyRunResult } from './familyRun';
-import { runAutoencoder } from './autoencoder/run';
-import { runClassifier } from './classifier/run';
-import { runGan } from './gan/run';
-import { runPca } from './pca/run';
-import { runVae } from './vae/run';
+import type { FamilyRunResult, FamilyWorker } from './familyRun';
+import { autoencoderWorker } from './autoencoder';
+import { classifierWorker } from './classifier';
+import { ganWorker } from './gan';
+import { pcaWorker } from './pca';
+import { vaeWorker } from './vae';
 
 export type { FamilyRunResult } from './familyRun';
 
-export async function runFamily(start: StartMessage, sink: TrainingSink, isCancelled: () => boolean): Promise<FamilyRunResult> {
-  const config = start.config;
-  switch (config.family) {
-    case 'classifier': {
-      if (isModelDocument(start.architecture)) throw new Error('A classifier trains one graph, not a model of several parts');
-      const options: Parameters<typeof runClassifier>[0] = { config, graph: start.architecture, sink, isCancelled, runDir: start.runDir };
-      if (start.resumeFrom) options.resumeFrom = start.resumeFrom;
-      return runClassifier(options);
-    }
-    case 'vae': {
-      if (!isModelDocument(start.architecture)) throw new Error('A VAE trains a model with an encoder and a decoder part, not a single graph');
-      const options: Parameters<typeof runVae>[0] = { config, model: start.architecture, sink, isCancelled, runDir: start.runDir };
-      if (start.resumeFrom) options.resumeFrom = start.resumeFrom;
-      return runVae(options);
-    }
-    case 'autoencoder': {
-      if (!isModelDocument(start.architecture)) throw new Error('An autoencoder trains a model with an encoder and a decoder part, not a single graph');
-      const options: Parameters<typeof runAutoencoder>[0] = { config, model: start.architecture, sink, isCancelled, runDir: start.runDir };
-      if (start.resumeFrom) options.resumeFrom = start.resumeFrom;
-      return runAutoencoder(options);
-    }
-    case 'gan': {
-      if (!isModelDocument(start.architecture)) throw new Error('A GAN trains a model with a generator and a discriminator part, not a single graph');
-      const options: Parameters<typeof runGan>[0] = { config, model: start.architecture, sink, isCancelled, runDir: start.runDir };
-      if (start.cacheDir !== undefined) options.cacheDir = start.cacheDir;
-      if (start.resumeFrom) options.resumeFrom = start.resumeFrom;
-      return runGan(options);
-    }
-    case 'pca':
-      // PCA has no network (the architecture names it, with no parts) and nothing to resume.
-      return runPca({ config, sink, isCancelled, runDir: start.runDir });
-  }
+type FamilyWorkers = { [F in Family]: FamilyWorker<F> };
+
+export const familyTrainers = {
+  classifier: classifierWorker,
+  autoencoder: autoencoderWorker,
+  vae: vaeWorker,
+  gan: ganWorker,
+  pca: pcaWorker,
+} satisfies FamilyWorkers;
+
+const workers: FamilyWorkers = familyTrainers;
+
+/** The family's worker, typed by family. */
+export function familyWorker<F extends Family>(family: F): FamilyWorker<F> {
+  return workers[family];
+}
+
+function start<F extends Family>(family: F, config: ConfigOf<F>, m: StartMessage, sink: TrainingSink, isCancelled: () => boolean): Promise<FamilyRunResult> {
+  return familyWorker(family).run({
+    config, architecture: m.architecture, sink, isCancelled, runDir: m.runDir,
+    ...(m.resumeFrom ? { resumeFrom: m.resumeFrom } : {}),
+    ...(m.cacheDir !== undefined ? { cacheDir: m.cacheDir } : {}),
+  });
+}
+
+/** Run the family a start message names. */
+export function runFamily(m: StartMessage, sink: TrainingSink, isCancelled: () => boolean): Promise<FamilyRunResult> {
+  return start(m.config.family, m.config, m, sink, isCancelled);
+}
+
+/** What the runs of the families offering an analysis are called ("an autoencoder or variational autoencoder run"). */
+function offeredBy(kind: AnalysisKind): string {
+  const names = families.filter((f) => descriptorOf(f).analyses.includes(kind)).map((f) => {
+    const t = descriptorOf(f).title;
+    // "Autoencoder" → "autoencoder"; an acronym ("GAN") stays.
+    return t.length > 1 && t[1] === t[1]!.toLowerCase() ? t[0]!.toLowerCase() + t.slice(1) : t;
+  });
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}` : names[0] ?? 'no';
+  return `${/^[aeiou]/i.test(list) ? 'an' : 'a'} ${list} run`;
+}
+
+/** A family as the analyses see it: what its worker lends, what its descriptor says. */
+function analysisFamily<F extends Family>(family: F): AnalysisFamily<ConfigOf<F>> {
+  const d = descriptorOf(family);
+  return {
+    ...familyWorker(family).analysis,
+    analyses: d.analyses,
+    offeredBy,
+    ...(d.dataOverride ? { dataOverride: d.dataOverride } : {}),
+  };
+}
+
+function analyze<F extends Family>(family: F, input: AnalysisInput<ConfigOf<F>>, options: AnalysisOptions): Promise<AnalysisArtifact> {
+  return runAnalysis(input, analysisFamily(family), options);
+}
+
+/** Run one on-demand analysis of a run, with what its family lends (engine/analysis.ts). */
+export function analyzeRun(input: AnalysisInput<RunConfig>, options: AnalysisOptions = {}): Promise<AnalysisArtifact> {
+  return analyze(input.config.family, input, options);
 }

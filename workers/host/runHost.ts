@@ -4,19 +4,20 @@
  * and ends with exactly one of done / failed / cancelled.
  *
  * An 'analyze' message instead of 'start' loads a checkpoint and computes one
- * analysis (engine/analysis): the host answers ready, one 'sample' for the
- * file written, then 'done' with final {} (or 'failed').
+ * analysis (engine/analysis, with what the run's family lends): the host
+ * answers ready, one 'sample' for the file written, then 'done' with final
+ * {} (or 'failed'). Families are reached only through the worker registry.
  */
 import { registerDatasetEntry } from '../common/datasets';
 import type { AnalyzeMessage, BackendChoice, ProgressMessage, StartMessage, WorkerToMain } from '../common/protocol';
-import { formatIssues, runConfigSchema, type RunConfig } from '../common/runConfig';
-import { runAnalysis } from '../engine/analysis';
+import { runConfigSchema, type RunConfig } from '../common/families/registry';
+import { formatIssues } from '../common/runConfigBase';
 import { selectBackendDetailed } from '../engine/backend';
 import { MetricBatcher } from '../engine/metricBatcher';
 import type { ProgressInfo, TrainingSink } from '../engine/sink';
 import { Throttle } from '../engine/throttle';
 import { registerCpuKernels, registerWasmKernels } from '../engine/wasmKernels';
-import { runFamily } from '../families/registry';
+import { analyzeRun, runFamily } from '../families/registry';
 import type { HostTransport } from './transport';
 
 export function errorMessage(e: unknown): string {
@@ -65,7 +66,7 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
   const analyze = async (m: AnalyzeMessage): Promise<void> => {
     const config = parseConfig(m.config);
     await prepareBackend(m.backend);
-    const artifact = await runAnalysis({ ...m, config });
+    const artifact = await analyzeRun({ ...m, config });
     if (cancelled) { await finish({ type: 'cancelled' }); return; }
     send({ type: 'sample', step: m.step, kind: artifact.kind, path: artifact.path, meta: artifact.meta });
     await finish({ type: 'done', final: {} });

@@ -10,7 +10,8 @@ import { autoencoderConfigSchema, classifierConfigSchema, vaeConfigSchema, type 
 import { classifierTemplates } from '../../../workers/common/families/classifier/templates';
 import { vaeTemplate } from '../../../workers/common/families/vae/templates';
 import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';
-import { runAnalysis, type TestSet } from '../../../workers/engine/analysis';
+import type { TestSet } from '../../../workers/engine/analysis';
+import { analyzeRun } from '../../../workers/families/registry';
 import { selectBackend } from '../../../workers/engine/backend';
 import { saveCheckpoint } from '../../../workers/engine/checkpoint';
 import { compileGraph } from '../../../workers/engine/compileGraph';
@@ -55,7 +56,7 @@ async function host(m: AnalyzeMessage): Promise<WorkerToMain[]> {
   return t.sent;
 }
 
-const input = (request: AnalysisRequest): Parameters<typeof runAnalysis>[0] => ({ config, architecture: model, runDir, checkpoint, request, step: checkpoint.step });
+const input = (request: AnalysisRequest): Parameters<typeof analyzeRun>[0] => ({ config, architecture: model, runDir, checkpoint, request, step: checkpoint.step });
 
 describe('analysis mode (wasm, in-process)', () => {
   beforeAll(async () => {
@@ -95,7 +96,7 @@ describe('analysis mode (wasm, in-process)', () => {
   });
 
   it('latent arithmetic writes a, b, c and the result', async () => {
-    const a = await runAnalysis(input({ kind: 'arithmetic', a: 0, b: 1, c: 2 }), { testSet });
+    const a = await analyzeRun(input({ kind: 'arithmetic', a: 0, b: 1, c: 2 }), { testSet });
     expect(a.kind).toBe('arithmetic');
     expect(existsSync(a.path)).toBe(true);
     expect(a.meta).toMatchObject({ rows: 1, cols: 4, testIndices: [0, 1, 2] });
@@ -124,8 +125,8 @@ describe('analysis mode (wasm, in-process)', () => {
   });
 
   it('UMAP is deterministic for a seed', async () => {
-    const a = await runAnalysis(input({ kind: 'latent-scatter', method: 'umap', count: 300 }), { testSet });
-    const b = await runAnalysis(input({ kind: 'latent-scatter', method: 'umap', count: 300 }), { testSet });
+    const a = await analyzeRun(input({ kind: 'latent-scatter', method: 'umap', count: 300 }), { testSet });
+    const b = await analyzeRun(input({ kind: 'latent-scatter', method: 'umap', count: 300 }), { testSet });
     expect(a.path).not.toBe(b.path);
     expect(readFileSync(a.path, 'utf8')).toBe(readFileSync(b.path, 'utf8'));
   });
@@ -137,7 +138,7 @@ describe('analysis mode (wasm, in-process)', () => {
 
     const classifier = classifierConfigSchema.parse({ family: 'classifier' });
     const c = await host(analyzeMessage({ kind: 'latent-scatter', method: 'pca', count: 10 }, { config: classifier, architecture: classifierTemplates.mlp }));
-    expect(c.at(-1)).toEqual({ type: 'failed', error: expect.stringMatching(/need an autoencoder or VAE run; this run is a classifier/) });
+    expect(c.at(-1)).toEqual({ type: 'failed', error: expect.stringMatching(/needs an autoencoder or variational autoencoder run; this run is a classifier/) });
 
     const m = await host(analyzeMessage({ kind: 'latent-scatter', method: 'pca', count: 10 }, { checkpoint: { dir: join(tmp, 'nope'), epoch: 1, step: 1 } }));
     expect(m.at(-1)).toEqual({ type: 'failed', error: expect.stringMatching(/^No checkpoint in /) });
@@ -152,7 +153,7 @@ describe('analysis mode (wasm, in-process)', () => {
     await saveCheckpoint(dir, [enc, dec], undefined, { epoch: 1, step: 10, rng: {} });
     enc.dispose();
     dec.dispose();
-    const r = await runAnalysis({ config: aeConfig, architecture: ae, runDir: join(tmp, 'ae'), checkpoint: { dir, epoch: 1, step: 10 }, request: { kind: 'interpolation', a: 0, b: 1, steps: 3 }, step: 10 }, { testSet });
+    const r = await analyzeRun({ config: aeConfig, architecture: ae, runDir: join(tmp, 'ae'), checkpoint: { dir, epoch: 1, step: 10 }, request: { kind: 'interpolation', a: 0, b: 1, steps: 3 }, step: 10 }, { testSet });
     expect(r.meta).toMatchObject({ cols: 5 });
     expect((r.meta as unknown as ImageGridMeta).z![0]).toHaveLength(6);
   });

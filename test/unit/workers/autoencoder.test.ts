@@ -18,7 +18,7 @@ import { buildAutoencoder, disposeAutoencoder } from '../../../workers/families/
 import { runAutoencoder } from '../../../workers/families/autoencoder/run';
 import { stackedLayerPairs } from '../../../workers/families/autoencoder/stacked';
 import { trainStep } from '../../../workers/families/autoencoder/step';
-import { makeOptimizer } from '../../../workers/families/classifier/model';
+import { makeOptimizer } from '../../../workers/engine/optimizer';
 
 let data: ImageDataset;
 const tmp = mkdtempSync(join(tmpdir(), 'lw-autoencoder-'));

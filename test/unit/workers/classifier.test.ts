@@ -14,7 +14,8 @@ import { loadCheckpoint, readManifest } from '../../../workers/engine/checkpoint
 import { RecordingSink } from '../../../workers/engine/sink';
 import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
 import { makeBatch, disposeBatch } from '../../../workers/families/classifier/data';
-import { buildClassifier, makeOptimizer } from '../../../workers/families/classifier/model';
+import { makeOptimizer } from '../../../workers/engine/optimizer';
+import { buildClassifier } from '../../../workers/families/classifier/model';
 import { runClassifier } from '../../../workers/families/classifier/run';
 import { trainStep } from '../../../workers/families/classifier/step';
 
@@ -125,7 +126,7 @@ describe('classifier family (wasm, in-process)', () => {
     expect(manifest.epoch).toBe(1);
     expect(manifest.step).toBe(6);
     expect(manifest.model.map((e) => e.name)).toEqual(['hidden/kernel', 'hidden/bias', 'output/kernel', 'output/bias']);
-    expect(Object.keys(manifest.rng)).toEqual(['dropout']);
+    expect(Object.keys(manifest.rng)).toEqual(['model/dropout']);
 
     // Round trip into a fresh model.
     const cm = buildClassifier(classifierTemplates.mlp, [28, 28, 1], 10, 999);
@@ -161,7 +162,7 @@ describe('classifier family (wasm, in-process)', () => {
     const first = new RecordingSink();
     await runClassifier({ config: config({ ...hyper, epochs: 1 }), graph, sink: first, isCancelled: () => false, dataset: d, runDir });
     const ref = first.checkpoints[0]!;
-    expect(Object.keys((await readManifest(ref.dir)).rng)).toEqual(['z']);
+    expect(Object.keys((await readManifest(ref.dir)).rng)).toEqual(['model/z']);
     const resumed = new RecordingSink();
     await runClassifier({ config: config(hyper), graph, sink: resumed, isCancelled: () => false, dataset: d, runDir, resumeFrom: ref });
     const tail = (s: RecordingSink): number[] => s.metrics.filter((m) => m.key === 'loss' && m.step > 4).map((m) => m.value);

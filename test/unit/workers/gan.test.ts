@@ -85,7 +85,7 @@ describe('GAN family (wasm, in-process)', () => {
     const modes = sink.values('modes_covered');
     console.log('ring8 mode_distance', dist.map((v) => v.toFixed(3)).join(' → '), 'modes', modes.join(' → '));
     expect(dist[dist.length - 1]!).toBeLessThan(dist[0]! * 0.5);
-    for (const k of ['d_loss', 'g_loss', 'd_real', 'd_fake', 'd_grad_norm', 'g_grad_norm']) expect(sink.values(k)).toHaveLength(300);
+    for (const k of ['d_loss', 'g_loss', 'd_real', 'd_fake', 'd_grad_norm', 'g_grad_norm'] as const) expect(sink.values(k)).toHaveLength(300);
     const scatter = sink.samples.filter((s) => s.kind === 'toy-scatter');
     expect(scatter.length).toBeGreaterThanOrEqual(4);
     expect(existsSync(scatter[scatter.length - 1]!.path)).toBe(true);
@@ -96,7 +96,7 @@ describe('GAN family (wasm, in-process)', () => {
     const sink = new RecordingSink();
     const r = await runGan({ config: config({ toy: 'grid25', loss, epochs: 1, toyStepsPerEpoch: 4, batchSize: 32, dSteps: loss.startsWith('wgan') ? 2 : 1 }), model: ganTemplate('toy-mlp', [2], 2), sink, isCancelled: () => false });
     expect(r.status).toBe('done');
-    for (const k of ['d_loss', 'g_loss', 'd_real', 'd_fake']) {
+    for (const k of ['d_loss', 'g_loss', 'd_real', 'd_fake'] as const) {
       expect(sink.values(k)).toHaveLength(4);
       expect(sink.values(k).every(Number.isFinite)).toBe(true);
     }

@@ -21,14 +21,15 @@ import type { GraphDocument, ModelDocument } from '../../../workers/common/graph
 import { ganTemplate } from '../../../workers/common/families/gan/templates';
 import { checkGeneratorDiscriminator } from '../../../workers/common/families/gan/contract';
 import { formatIssues, ganConfigSchema, type GanConfig } from '../../../workers/common/runConfig';
+import type { MetricKey } from '../../../workers/common/families/registry';
 import { inferShapes } from '../../../workers/common/shapes';
 import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';
 import { selectBackend } from '../../../workers/engine/backend';
 import { compileGraph } from '../../../workers/engine/compileGraph';
 import { RecordingSink } from '../../../workers/engine/sink';
-import { runAnalysis } from '../../../workers/engine/analysis';
+import { analyzeRun } from '../../../workers/families/registry';
 import { gridGeometry, readGridCell } from '../../../workers/engine/nearestNeighbours';
-import { obtainReferenceClassifier } from '../../../workers/engine/referenceCache';
+import { obtainReferenceClassifier } from '../../../workers/families/classifier/referenceCache';
 import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
 import { classAccuracy, classCrossEntropy, oneHotLabels, sampleLabels } from '../../../workers/families/gan/conditioning';
 import { generate } from '../../../workers/families/gan/galleries';
@@ -257,7 +258,7 @@ describe('conditional runs (wasm, small real MNIST subsets)', () => {
     model: ganTemplate(template, [28, 28, 1], 8, { conditioning, numClasses: 10, minibatchStddev: hyper.minibatchStddev ?? false, virtualBatchNorm: hyper.virtualBatchNorm ?? false }),
     isCancelled: () => false, dataset: tiny,
   });
-  const finite = (sink: RecordingSink, keys: string[], n: number): void => {
+  const finite = (sink: RecordingSink, keys: MetricKey[], n: number): void => {
     for (const k of keys) {
       expect(sink.values(k), k).toHaveLength(n);
       expect(sink.values(k).every(Number.isFinite), k).toBe(true);
@@ -320,8 +321,8 @@ describe('conditional runs (wasm, small real MNIST subsets)', () => {
     expect(r.status).toBe('done');
     expect(second.logs.some((l) => /^Resumed from/.test(l.message))).toBe(true);
     expect(second.metrics.filter((m) => m.key === 'd_loss').map((m) => m.step)).toEqual([5, 6, 7, 8]);
-    const tail = (s: RecordingSink, k: string): number[] => s.values(k).slice(-4);
-    for (const k of ['d_loss', 'g_loss']) tail(second, k).forEach((v, i) => expect(v).toBeCloseTo(tail(full, k)[i]!, 3));
+    const tail = (s: RecordingSink, k: MetricKey): number[] => s.values(k).slice(-4);
+    for (const k of ['d_loss', 'g_loss'] as const) tail(second, k).forEach((v, i) => expect(v).toBeCloseTo(tail(full, k)[i]!, 3));
   });
 });
 
@@ -336,7 +337,7 @@ describe('analyses of a conditional run', () => {
     const meta = grid.meta as unknown as ImageGridMeta;
     // Cell 3: class 0, column 3; cell 25: class 2, column 5.
     expect([meta.labels![3], meta.labels![25]]).toEqual([0, 2]);
-    const art = await runAnalysis({
+    const art = await analyzeRun({
       config: c, architecture: model, runDir, step: grid.step, checkpoint: sink.checkpoints[0]!,
       request: { kind: 'latent-interpolation', a: 3, b: 25, steps: 5, path: 'slerp' }, source: { path: grid.path, meta: grid.meta as Record<string, unknown> },
     });
@@ -347,7 +348,7 @@ describe('analyses of a conditional run', () => {
     expect(close(await readGridCell(art.path, out, 0), await readGridCell(grid.path, g, 3))).toBeLessThanOrEqual(1 / 255 + 1e-6);
     expect(close(await readGridCell(art.path, out, 4), await readGridCell(grid.path, g, 25))).toBeLessThanOrEqual(1 / 255 + 1e-6);
     // The nearest-neighbour analysis reads the 10×10 grid's PNG as it is.
-    const nn = await runAnalysis({
+    const nn = await analyzeRun({
       config: c, architecture: model, runDir, step: grid.step, request: { kind: 'nearest-neighbours', step: grid.step, cell: 99, count: 3 }, source: { path: grid.path, meta: grid.meta as Record<string, unknown> },
     }, { trainSet: { images: tiny.trainImages, labels: tiny.trainLabels, inputShape: [28, 28, 1] } });
     expect(nn.kind).toBe('neighbours');

@@ -13,14 +13,14 @@ import type { ClassHistogramData, ImageGridMeta } from '../../../workers/common/
 import { ganTemplate } from '../../../workers/common/families/gan/templates';
 import { ganConfigSchema, type GanConfig } from '../../../workers/common/runConfig';
 import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';
-import { runAnalysis } from '../../../workers/engine/analysis';
+import { analyzeRun } from '../../../workers/families/registry';
 import { selectBackend } from '../../../workers/engine/backend';
 import { encodeGridPng } from '../../../workers/engine/imageGrid';
 import { gridCellPixels, nearestNeighbours } from '../../../workers/engine/nearestNeighbours';
 import { RecordingSink } from '../../../workers/engine/sink';
 import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
 import { runGan } from '../../../workers/families/gan/run';
-import { latentPath } from '../../../workers/families/gan/interpolation';
+import { latentPath } from '../../../workers/engine/latentPath';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lw-gan-eval-'));
 const PER = 784;
@@ -106,7 +106,7 @@ describe('GAN sample scores from the reference classifier', () => {
     expect(() => gridCellPixels(png, g, 8)).toThrow(/outside the 2×4 grid/);
 
     const grid = first.samples.find((s) => s.kind === 'samples' && s.step === 32)!;
-    const art = await runAnalysis({
+    const art = await analyzeRun({
       config: config({}), architecture: ganTemplate('mlp', [28, 28, 1], 32), runDir, step: 32,
       request: { kind: 'nearest-neighbours', step: 32, cell: 7, count: 5 }, source: { path: grid.path, meta: grid.meta as Record<string, unknown> },
     }, { trainSet: { images: train.trainImages, labels: train.trainLabels, inputShape: [28, 28, 1] } });
@@ -118,7 +118,7 @@ describe('GAN sample scores from the reference classifier', () => {
     expect(meta.labels).toEqual(meta.trainIndices!.map((i) => train.trainLabels[i]));
     const d = meta.distances!;
     for (let i = 1; i < d.length; i++) expect(d[i]!).toBeGreaterThanOrEqual(d[i - 1]!);
-    await expect(runAnalysis({
+    await expect(analyzeRun({
       config: config({}), architecture: ganTemplate('mlp', [28, 28, 1], 32), runDir, step: 32, request: { kind: 'nearest-neighbours', step: 32, cell: 0, count: 5 },
     })).rejects.toThrow(/no samples grid/);
   });

@@ -434,7 +434,7 @@ describe('the tricks in training (wasm)', () => {
     const sink = new RecordingSink();
     const r = await runGan({ config: config({ toy: 'ring8', epochs: 1, toyStepsPerEpoch: 10, batchSize: 32, sampleEverySteps: 5, ...hyper }), model, sink, isCancelled: () => false });
     expect(r.status).toBe('done');
-    for (const k of ['d_loss', 'g_loss', 'd_real', 'd_fake', 'd_grad_norm', 'g_grad_norm']) {
+    for (const k of ['d_loss', 'g_loss', 'd_real', 'd_fake', 'd_grad_norm', 'g_grad_norm'] as const) {
       expect(sink.values(k)).toHaveLength(10);
       expect(sink.values(k).every(Number.isFinite)).toBe(true);
     }

@@ -8,7 +8,7 @@ import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist
 import { selectBackend } from '../../../workers/engine/backend';
 import { featureStats, frechetDistance, frechetDistanceFromStats, inceptionScore, inceptionScores, modeCoverage, traceSqrtProduct } from '../../../workers/engine/generativeMetrics';
 import { mulberry32 } from '../../../workers/engine/prng';
-import { ReferenceClassifier, trainReferenceClassifier } from '../../../workers/engine/referenceClassifier';
+import { ReferenceClassifier, trainReferenceClassifier } from '../../../workers/families/classifier/referenceClassifier';
 import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
 
 const PER = 784;

@@ -18,7 +18,7 @@ import { buildVae, disposeVae } from '../../../workers/families/vae/model';
 import { betaAt, negLogLikelihood } from '../../../workers/families/vae/objective';
 import { runVae } from '../../../workers/families/vae/run';
 import { vaeTrainStep } from '../../../workers/families/vae/step';
-import { makeOptimizer } from '../../../workers/families/classifier/model';
+import { makeOptimizer } from '../../../workers/engine/optimizer';
 
 let data: ImageDataset;
 const tmp = mkdtempSync(join(tmpdir(), 'lw-vae-'));
@@ -122,7 +122,7 @@ describe('VAE family (wasm, in-process)', () => {
     expect(sink.values('kl_dim/2')).toEqual([]);
     expect(sink.values('test_reconstruction')[2]! + sink.values('test_kl')[2]!).toBeCloseTo(-elbo[2]!, 3);
     expect(sink.values('kl_dim/0')[2]! + sink.values('kl_dim/1')[2]!).toBeCloseTo(sink.values('test_kl')[2]!, 3);
-    for (const k of ['loss', 'reconstruction', 'kl', 'beta']) expect(sink.values(k)).toHaveLength(108);
+    for (const k of ['loss', 'reconstruction', 'kl', 'beta'] as const) expect(sink.values(k)).toHaveLength(108);
     expect(sink.values('active_units')).toEqual([2, 2, 2]);
 
     // KL warm-up: β goes 0 → 1 over the first epoch (36 steps of 50), then stays at 1.

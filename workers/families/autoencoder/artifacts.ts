@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LatentScatterData } from '../../common/gallery';
 import type { Shape } from '../../common/graph';
-import type { TrainingSink } from '../../engine/sink';
+import type { FamilySink } from '../../engine/sink';
 import { fitPca, projectPca } from '../pca/fit';
 import { corrupt, type NoiseSpec } from './data';
 import { encodeImages } from './evaluate';
@@ -45,7 +45,7 @@ export class ReconstructionGallery {
   }
 
   /** Write the grid for the model as it is now and report it to the sink. */
-  async log(ae: Autoencoder, runDir: string, step: number, epoch: number, sink: TrainingSink): Promise<void> {
+  async log(ae: Autoencoder, runDir: string, step: number, epoch: number, sink: FamilySink<'autoencoder'>): Promise<void> {
     const count = this.indices.length;
     if (count === 0) return;
     const x = tf.tensor(this.inputs, [count, ...this.data.inputShape]);
@@ -77,7 +77,7 @@ export async function latentScatter(ae: Autoencoder, data: GalleryData, latentDi
   return { method: 'pca', points: firstTwo(await projectPca(pca, codes, count), count, 2), ...base };
 }
 
-export async function logLatentScatter(ae: Autoencoder, data: GalleryData, latentDim: number, runDir: string, step: number, sink: TrainingSink): Promise<void> {
+export async function logLatentScatter(ae: Autoencoder, data: GalleryData, latentDim: number, runDir: string, step: number, sink: FamilySink<'autoencoder'>): Promise<void> {
   const scatter = await latentScatter(ae, data, latentDim);
   const path = await writeLatentScatter(runDir, step, scatter);
   sink.sample('latent-scatter', step, path, { method: scatter.method, latentDim, count: scatter.points.length });

@@ -1,7 +1,8 @@
 /**
- * An autoencoder run: load data, compile the encoder and decoder (or resume
- * them from a checkpoint), optionally pre-train layer by layer (stacked),
- * train with the shared loop, evaluate, draw galleries and checkpoint.
+ * An autoencoder run: load data, compile the encoder and decoder, optionally
+ * pre-train layer by layer (stacked), and train end to end through the
+ * trainer (resume, checkpoints, cancel, gallery schedule) with the
+ * autoencoder's session.
  *
  * Variants: plain; denoising (the encoder sees a corrupted input, the loss is
  * against the clean one); contractive (+ contractiveWeight · ||∂h/∂x||²_F,
@@ -19,28 +20,27 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelDocument } from '../../common/graph';
-import type { AutoencoderConfig } from '../../common/runConfig';
-import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
+import type { AutoencoderConfig } from '../../common/families/autoencoder/config';
+import type { FamilyMetricKey } from '../../common/families/registry';
+import type { ImageDataset } from '../../data/mnist';
+import { makeOptimizer } from '../../engine/optimizer';
 import { deriveSeed } from '../../engine/prng';
-import { randomLayers, type RandomLayer } from '../../engine/randomLayers';
-import { trainLoop } from '../../engine/trainLoop';
-import { makeOptimizer } from '../classifier/model';
-import { splitTrainValidation } from '../classifier/data';
-import { range } from '../classifier/step';
+import { train, type MetricValues } from '../../engine/trainer';
+import { epochOrder, loadRunDataset, range, splitTrainValidation, type Split } from '../../engine/trainingData';
+import type { FamilyContext, FamilyRunOptions, FamilyRunResult, FamilySession } from '../familyRun';
 import { logLatentScatter, ReconstructionGallery } from './artifacts';
 import { corrupt, imageBatch, type NoiseSpec } from './data';
 import { evaluateReconstruction, type EvalOptions } from './evaluate';
 import { buildAutoencoder, disposeAutoencoder, type Autoencoder } from './model';
 import { pretrainStacked, stackedLayerPairs, type LayerPair } from './stacked';
 import { trainStep } from './step';
-import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
 
-export interface AutoencoderRunOptions extends FamilyRunOptions<AutoencoderConfig> {
+export interface AutoencoderRunOptions extends FamilyRunOptions<'autoencoder'> {
   /** The resolved encoder/decoder model. */
   model: ModelDocument;
 }
 
-export type AutoencoderRunResult = FamilyRunResult;
+type Key = FamilyMetricKey<'autoencoder'>;
 
 const NOISE_TAG = 0x401e;
 const CONTRACTIVE_TAG = 0xc0de;
@@ -48,148 +48,118 @@ const GALLERY_TAG = 0x9a11;
 const VALIDATION_TAG = 0x7a11;
 const TEST_TAG = 0x7e57;
 
-
-function dropoutStates(parts: Record<string, RandomLayer[]>): Record<string, number> {
-  const rng: Record<string, number> = {};
-  for (const [part, list] of Object.entries(parts)) for (const d of list) rng[`${part}/${d.name}`] = d.getRngState();
-  return rng;
+/** What the run trains on and how, fixed before any tensor exists. */
+interface Plan {
+  hyper: AutoencoderConfig['hyper'];
+  data: ImageDataset;
+  split: Split;
+  batchSize: number;
+  stepsPerEpoch: number;
+  noise: NoiseSpec | undefined;
+  /** Stacked: the layer pairs to pre-train (checked first, so a non-chain model fails at once). */
+  pairs: LayerPair[];
 }
 
-function restoreDropouts(parts: Record<string, RandomLayer[]>, rng: Record<string, number>): void {
-  for (const [part, list] of Object.entries(parts)) {
-    for (const d of list) {
-      const s = rng[`${part}/${d.name}`];
-      if (s !== undefined) d.setRngState(s);
-    }
-  }
-}
-
-export async function runAutoencoder(o: AutoencoderRunOptions): Promise<AutoencoderRunResult> {
-  const { config, sink } = o;
-  const hyper = config.hyper;
-  const data = o.dataset ?? loadRunDataset(config);
-  const { inputShape } = data;
-  const pixels = inputShape.reduce((a, b) => a * b, 1);
+function plan(o: AutoencoderRunOptions): Plan {
+  const hyper = o.config.hyper;
+  const data = o.dataset ?? loadRunDataset(o.config);
   const split = splitTrainValidation(data.trainLabels.length, hyper.validationSplit);
   const nTrain = split.train.length;
   if (nTrain === 0) throw new Error(`No training examples left after holding out ${split.validation.length} for validation`);
   const batchSize = Math.min(hyper.batchSize, nTrain);
-  const stepsPerEpoch = Math.ceil(nTrain / batchSize);
-  const denoising = hyper.variant === 'denoising';
-  const contractive = hyper.variant === 'contractive';
-  const noise: NoiseSpec | undefined = denoising ? { noise: hyper.noise, noiseLevel: hyper.noiseLevel } : undefined;
-  // Checked before any tensor exists, so a non-chain model fails at once.
-  const pairs: LayerPair[] = hyper.variant === 'stacked' ? stackedLayerPairs(o.model, pixels) : [];
-  const pretrainSteps = pairs.length * hyper.pretrainEpochs * stepsPerEpoch;
-
-  const ae: Autoencoder = buildAutoencoder(o.model, inputShape, hyper.latentDim, hyper.seed);
-  const optimizer = makeOptimizer(hyper);
-  const dropouts = { encoder: randomLayers(ae.encoder), decoder: randomLayers(ae.decoder) };
-  const final: Record<string, number> = {};
-  const evalOptions = (tag: number): EvalOptions => (noise ? { loss: hyper.loss, noise: { ...noise, seed: deriveSeed(hyper.seed, tag) } } : { loss: hyper.loss });
-  const gallery = o.runDir === undefined ? undefined : ReconstructionGallery.create(data, noise ? { ...noise, seed: deriveSeed(hyper.seed, GALLERY_TAG) } : undefined);
-  if (o.runDir !== undefined && !gallery) sink.log('warn', `Examples of shape [${inputShape.join(', ')}] are not images: no reconstruction gallery`);
-  let lastGalleryStep = -1;
-  const logGallery = async (step: number, epoch: number): Promise<void> => {
-    if (!gallery || o.runDir === undefined || step === lastGalleryStep) return;
-    lastGalleryStep = step;
-    await gallery.log(ae, o.runDir, step, epoch, sink);
+  const pixels = data.inputShape.reduce((a, b) => a * b, 1);
+  return {
+    hyper, data, split, batchSize, stepsPerEpoch: Math.ceil(nTrain / batchSize),
+    noise: hyper.variant === 'denoising' ? { noise: hyper.noise, noiseLevel: hyper.noiseLevel } : undefined,
+    pairs: hyper.variant === 'stacked' ? stackedLayerPairs(o.model, pixels) : [],
   };
+}
 
-  try {
-    let startEpoch = 0;
-    let startStep = 0;
-    if (o.resumeFrom) {
-      const state = await loadCheckpoint(o.resumeFrom.dir, [ae.encoder, ae.decoder], optimizer);
-      restoreDropouts(dropouts, state.rng);
-      startEpoch = state.epoch;
-      startStep = state.step;
-      sink.log('info', `Resumed from ${o.resumeFrom.dir} after epoch ${startEpoch}, step ${startStep}`);
-    }
-    const fineTuneStart = o.resumeFrom ? startStep : pretrainSteps;
-    const totalSteps = fineTuneStart - startEpoch * stepsPerEpoch + hyper.epochs * stepsPerEpoch;
-    sink.log('info', `Training a ${hyper.variant} autoencoder (${ae.encoder.countParams() + ae.decoder.countParams()} parameters, code of ${hyper.latentDim}) on ${nTrain} images, validating on ${split.validation.length}, testing on ${data.testLabels.length}; ${stepsPerEpoch} batches of ${batchSize} per epoch`);
+export async function runAutoencoder(o: AutoencoderRunOptions): Promise<FamilyRunResult> {
+  const p = plan(o);
+  return train(o, (ctx) => autoencoderSession(ctx, p, buildAutoencoder(o.model, p.data.inputShape, p.hyper.latentDim, p.hyper.seed)));
+}
 
-    if (pairs.length > 0 && !o.resumeFrom && hyper.pretrainEpochs > 0) {
-      const pre = await pretrainStacked({
-        ae, pairs, hyper, images: data.trainImages, inputShape, train: split.train, batchSize, sink, isCancelled: o.isCancelled, totalSteps,
-      });
-      if (pre.status === 'cancelled') {
-        sink.log('info', `Cancelled during pre-training at step ${pre.steps}`);
-        return { status: 'cancelled' };
-      }
-      startStep = pre.steps;
-      sink.log('info', 'Pre-training done; fine-tuning end to end');
-    }
+/** The epoch-end evaluation: training loss, validation loss, test reconstruction errors. */
+async function evaluateEpoch(ae: Autoencoder, p: Plan, trainLoss: number): Promise<MetricValues<Key>> {
+  const { hyper, data, noise } = p;
+  const options = (tag: number): EvalOptions => (noise ? { loss: hyper.loss, noise: { ...noise, seed: deriveSeed(hyper.seed, tag) } } : { loss: hyper.loss });
+  const metrics: MetricValues<Key> = { epoch_loss: trainLoss };
+  if (p.split.validation.length > 0) metrics.val_loss = (await evaluateReconstruction(ae, data.trainImages, data.inputShape, p.split.validation, options(VALIDATION_TAG))).loss;
+  const t = await evaluateReconstruction(ae, data.testImages, data.inputShape, range(data.testLabels.length), options(TEST_TAG));
+  metrics.test_mse = t.mse;
+  metrics.test_bce = t.bce;
+  if (t.noisyInputMse !== undefined) metrics.test_noisy_input_mse = t.noisyInputMse;
+  if (t.cleanInputMse !== undefined) metrics.test_mse_clean_input = t.cleanInputMse;
+  return metrics;
+}
 
-    let order = split.train;
-    let lossSum = 0;
-    let seen = 0;
-    const result = await trainLoop({
-      epochs: hyper.epochs,
-      stepsPerEpoch,
-      startEpoch,
-      startStep,
-      learningRate: hyper.learningRate,
-      isCancelled: o.isCancelled,
-      onEpochStart: (epoch) => {
-        order = epochOrder(split.train, hyper.seed, epoch);
-        lossSum = 0;
-        seen = 0;
-      },
-      runBatch: async ({ batchIndex, step }) => {
-        const start = batchIndex * batchSize;
-        const end = Math.min(start + batchSize, nTrain);
-        const x = imageBatch(data.trainImages, inputShape, order, start, end);
-        const input = noise ? corrupt(x, noise, deriveSeed(hyper.seed, step, NOISE_TAG)) : x;
-        try {
-          const r = await trainStep(ae, optimizer, input, x, contractive
-            ? { loss: hyper.loss, contractiveWeight: hyper.contractiveWeight, seed: deriveSeed(hyper.seed, step, CONTRACTIVE_TAG) }
-            : { loss: hyper.loss });
-          lossSum += r.loss * (end - start);
-          seen += end - start;
-          const values: Record<string, number> = r.penalty === undefined ? {} : { contractive_penalty: r.penalty };
-          return { loss: r.loss, values };
-        } finally {
-          tf.dispose(input === x ? [x] : [x, input]);
-        }
-      },
-      onBatchEnd: async ({ epoch, step }, r) => {
-        sink.metric('loss', step, r.loss);
-        for (const [k, v] of Object.entries(r.values ?? {})) sink.metric(k, step, v);
-        sink.progress({ epoch, epochs: hyper.epochs, step, totalSteps });
-        if (hyper.sampleEverySteps > 0 && step % hyper.sampleEverySteps === 0) await logGallery(step, epoch);
-      },
-      onEpochEnd: async (epoch, step) => {
-        const put = (key: string, value: number): void => { sink.metric(key, epoch, value); final[key] = value; };
-        put('epoch_loss', lossSum / seen);
-        if (split.validation.length > 0) {
-          const v = await evaluateReconstruction(ae, data.trainImages, inputShape, split.validation, evalOptions(VALIDATION_TAG));
-          put('val_loss', v.loss);
-        }
-        const t = await evaluateReconstruction(ae, data.testImages, inputShape, range(data.testLabels.length), evalOptions(TEST_TAG));
-        put('test_mse', t.mse);
-        put('test_bce', t.bce);
-        if (t.noisyInputMse !== undefined) put('test_noisy_input_mse', t.noisyInputMse);
-        if (t.cleanInputMse !== undefined) put('test_mse_clean_input', t.cleanInputMse);
-        const noisyNote = t.noisyInputMse === undefined ? '' : ` (noisy input ${t.noisyInputMse.toFixed(2)})`;
-        sink.log('info', `Epoch ${epoch}/${hyper.epochs}: loss ${(lossSum / seen).toFixed(3)}, test squared error per image ${t.mse.toFixed(3)}${noisyNote}`);
-        await logGallery(step, epoch);
-        if (o.runDir !== undefined) {
-          const dir = checkpointDir(o.runDir, epoch);
-          await saveCheckpoint(dir, [ae.encoder, ae.decoder], optimizer, { epoch, step, rng: dropoutStates(dropouts), extra: { variant: hyper.variant } });
-          sink.checkpoint({ dir, epoch, step });
-        }
-      },
+/** Greedy layer-wise pre-training of a fresh stacked run, before the loop. */
+function pretraining(ctx: FamilyContext<'autoencoder'>, p: Plan, ae: Autoencoder): FamilySession<'autoencoder'>['beforeTraining'] {
+  if (p.pairs.length === 0 || p.hyper.pretrainEpochs === 0) return undefined;
+  return async ({ totalSteps }) => {
+    const pre = await pretrainStacked({
+      ae, pairs: p.pairs, hyper: p.hyper, images: p.data.trainImages, inputShape: p.data.inputShape, train: p.split.train,
+      batchSize: p.batchSize, sink: ctx.sink, isCancelled: ctx.isCancelled, totalSteps,
     });
-    if (result.status === 'cancelled') {
-      sink.log('info', `Cancelled at step ${result.step}`);
-      return { status: 'cancelled' };
-    }
-    if (o.runDir !== undefined) await logLatentScatter(ae, data, hyper.latentDim, o.runDir, result.step, sink);
-    return { status: 'done', final };
-  } finally {
-    disposeAutoencoder(ae);
-    optimizer.dispose();
+    ctx.sink.log('info', pre.status === 'cancelled' ? `Cancelled during pre-training at step ${pre.steps}` : 'Pre-training done; fine-tuning end to end');
+    return { status: pre.status, step: pre.steps };
+  };
+}
+
+function autoencoderSession(ctx: FamilyContext<'autoencoder'>, p: Plan, ae: Autoencoder): FamilySession<'autoencoder'> {
+  const { hyper, data, noise } = p;
+  const { inputShape } = data;
+  const nTrain = p.split.train.length;
+  const optimizer = makeOptimizer(hyper);
+  const gallery = ctx.runDir === undefined ? undefined : ReconstructionGallery.create(data, noise ? { ...noise, seed: deriveSeed(hyper.seed, GALLERY_TAG) } : undefined);
+  if (ctx.runDir !== undefined && !gallery) ctx.sink.log('warn', `Examples of shape [${inputShape.join(', ')}] are not images: no reconstruction gallery`);
+  ctx.sink.log('info', `Training a ${hyper.variant} autoencoder (${ae.encoder.countParams() + ae.decoder.countParams()} parameters, code of ${hyper.latentDim}) on ${nTrain} images, validating on ${p.split.validation.length}, testing on ${data.testLabels.length}; ${p.stepsPerEpoch} batches of ${p.batchSize} per epoch`);
+  let order = p.split.train;
+  let lossSum = 0;
+  let seen = 0;
+  const session: FamilySession<'autoencoder'> = {
+    parts: [{ name: 'encoder', weights: ae.encoder }, { name: 'decoder', weights: ae.decoder }],
+    optimizers: [optimizer],
+    epochs: hyper.epochs,
+    stepsPerEpoch: p.stepsPerEpoch,
+    stepsBeforeTraining: p.pairs.length * hyper.pretrainEpochs * p.stepsPerEpoch,
+    sampleEverySteps: hyper.sampleEverySteps,
+    startEpoch: (epoch) => { order = epochOrder(p.split.train, hyper.seed, epoch); lossSum = 0; seen = 0; },
+    step: async ({ batchIndex, step }) => {
+      const start = batchIndex * p.batchSize;
+      const end = Math.min(start + p.batchSize, nTrain);
+      const x = imageBatch(data.trainImages, inputShape, order, start, end);
+      const input = noise ? corrupt(x, noise, deriveSeed(hyper.seed, step, NOISE_TAG)) : x;
+      try {
+        const r = await trainStep(ae, optimizer, input, x, hyper.variant === 'contractive'
+          ? { loss: hyper.loss, contractiveWeight: hyper.contractiveWeight, seed: deriveSeed(hyper.seed, step, CONTRACTIVE_TAG) }
+          : { loss: hyper.loss });
+        lossSum += r.loss * (end - start);
+        seen += end - start;
+        const values: MetricValues<Key> = { loss: r.loss };
+        if (r.penalty !== undefined) values.contractive_penalty = r.penalty;
+        return { values, checked: [{ value: r.loss, learningRate: hyper.learningRate }] };
+      } finally {
+        tf.dispose(input === x ? [x] : [x, input]);
+      }
+    },
+    endEpoch: async (epoch) => {
+      const metrics = await evaluateEpoch(ae, p, lossSum / seen);
+      const noisyNote = metrics.test_noisy_input_mse === undefined ? '' : ` (noisy input ${metrics.test_noisy_input_mse.toFixed(2)})`;
+      return { metrics, log: `Epoch ${epoch}/${hyper.epochs}: loss ${(lossSum / seen).toFixed(3)}, test squared error per image ${metrics.test_mse!.toFixed(3)}${noisyNote}` };
+    },
+    extraState: () => ({ variant: hyper.variant }),
+    finish: async (step) => {
+      if (ctx.runDir !== undefined) await logLatentScatter(ae, data, hyper.latentDim, ctx.runDir, step, ctx.sink);
+    },
+    dispose: () => { disposeAutoencoder(ae); optimizer.dispose(); },
+  };
+  const before = pretraining(ctx, p, ae);
+  if (before) session.beforeTraining = before;
+  if (gallery && ctx.runDir !== undefined) {
+    const runDir = ctx.runDir;
+    session.galleries = (step, epoch) => gallery.log(ae, runDir, step, epoch, ctx.sink);
   }
+  return session;
 }

@@ -14,9 +14,9 @@ import type { GraphDocument, ModelDocument } from '../../common/graph';
 import type { AutoencoderHyper } from '../../common/runConfig';
 import { analyzeGraph } from '../../common/shapes';
 import { deriveSeed, permutation } from '../../engine/prng';
-import type { TrainingSink } from '../../engine/sink';
+import type { FamilySink } from '../../engine/sink';
 import { trainLoop } from '../../engine/trainLoop';
-import { makeOptimizer } from '../classifier/model';
+import { makeOptimizer } from '../../engine/optimizer';
 import { imageBatch } from './data';
 import { reconstructionLoss, sumSquaredError } from './losses';
 import type { Autoencoder } from './model';
@@ -79,7 +79,7 @@ export interface PretrainOptions {
   /** Training indices. */
   train: Int32Array;
   batchSize: number;
-  sink: TrainingSink;
+  sink: FamilySink<'autoencoder'>;
   isCancelled: () => boolean;
   /** Progress: steps of the whole run (pre-training included). */
   totalSteps: number;
@@ -113,7 +113,7 @@ export async function pretrainStacked(o: PretrainOptions): Promise<PretrainResul
     const dec = layerOf(ae.decoder, pair.decoder);
     const vars = [...enc.trainableWeights, ...dec.trainableWeights].map((w) => w.read() as tf.Variable);
     const optimizer = makeOptimizer(hyper);
-    const key = `pretrain_loss/layer${k + 1}`;
+    const key = `pretrain_loss/layer${k + 1}` as const;
     let order = o.train;
     let lossSum = 0;
     let seen = 0;

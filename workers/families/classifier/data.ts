@@ -1,24 +1,9 @@
 /**
- * Classifier data handling: the train/validation split and batch assembly
- * from plain typed arrays (the whole set never becomes one tensor).
+ * Classifier batches, assembled from plain typed arrays (the whole set never
+ * becomes one tensor).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Shape } from '../../common/graph';
-
-export interface Split {
-  /** Indices into the training arrays used for training. */
-  train: Int32Array;
-  /** Indices held out for validation (the end of the training subset, as Keras does). */
-  validation: Int32Array;
-}
-
-export function splitTrainValidation(n: number, validationSplit: number): Split {
-  const nVal = Math.floor(n * validationSplit);
-  const nTrain = n - nVal;
-  const all = new Int32Array(n);
-  for (let i = 0; i < n; i++) all[i] = i;
-  return { train: all.slice(0, nTrain), validation: all.slice(nTrain) };
-}
 
 export interface Batch {
   xs: tf.Tensor;

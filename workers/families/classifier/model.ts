@@ -1,9 +1,8 @@
 /**
- * Classifier model and optimizer construction from a graph and hyperparameters.
+ * Classifier model construction from a graph.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument, Shape } from '../../common/graph';
-import type { ClassifierHyper } from '../../common/runConfig';
 import { validateGraph } from '../../common/shapes';
 import { checkClassifier } from '../../common/partContracts';
 import { compileGraph, outputsProbabilities } from '../../engine/compileGraph';
@@ -22,12 +21,4 @@ export function buildClassifier(graph: GraphDocument, inputShape: Shape, numClas
     throw new Error(`The architecture '${graph.name}' cannot train on this dataset:\n${problems.map((p) => `- ${p.message} (${p.hint})`).join('\n')}`);
   }
   return { model: compileGraph(doc, { seed }), probabilities: outputsProbabilities(doc) };
-}
-
-export function makeOptimizer(hyper: Pick<ClassifierHyper, 'optimizer' | 'learningRate' | 'momentum'>): tf.Optimizer {
-  switch (hyper.optimizer) {
-    case 'sgd': return tf.train.sgd(hyper.learningRate);
-    case 'momentum': return tf.train.momentum(hyper.learningRate, hyper.momentum);
-    case 'adam': return tf.train.adam(hyper.learningRate);
-  }
 }

@@ -1,7 +1,7 @@
 /**
- * A classifier run: load data, build model and optimizer (or resume them from
- * a checkpoint), train with the shared loop, report metrics, checkpoint each
- * epoch, evaluate on validation and test sets.
+ * A classifier run: load data, build the model and optimiser, and train them
+ * through the trainer (resume, checkpoints each epoch, cancel, galleries:
+ * none) with the classifier's session.
  *
  * Metrics: `loss` per batch (step = global batch, 1-based); per epoch (step =
  * epoch, 1-based) `accuracy` (training, running mean over the epoch),
@@ -9,115 +9,36 @@
  * `test_loss`, `test_accuracy`.
  */
 import type { GraphDocument } from '../../common/graph';
-import type { ClassifierConfig } from '../../common/runConfig';
-import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
-import { randomLayers } from '../../engine/randomLayers';
-import { trainLoop } from '../../engine/trainLoop';
-import { disposeBatch, makeBatch, splitTrainValidation } from './data';
-import { buildClassifier, makeOptimizer } from './model';
-import { evaluate, range, trainStep } from './step';
-import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
+import { makeOptimizer } from '../../engine/optimizer';
+import { train } from '../../engine/trainer';
+import { loadRunDataset, range, splitTrainValidation } from '../../engine/trainingData';
+import type { FamilyRunOptions, FamilyRunResult } from '../familyRun';
+import { buildClassifier } from './model';
+import { classifierSession, type HeldOutSet } from './session';
 
-export interface ClassifierRunOptions extends FamilyRunOptions<ClassifierConfig> {
+export interface ClassifierRunOptions extends FamilyRunOptions<'classifier'> {
   graph: GraphDocument;
 }
 
-export type ClassifierRunResult = FamilyRunResult;
-
-
-export async function runClassifier(o: ClassifierRunOptions): Promise<ClassifierRunResult> {
-  const { config, sink } = o;
-  const hyper = config.hyper;
-  const data = o.dataset ?? loadRunDataset(config);
+export async function runClassifier(o: ClassifierRunOptions): Promise<FamilyRunResult> {
+  const hyper = o.config.hyper;
+  const data = o.dataset ?? loadRunDataset(o.config);
   const { inputShape, numClasses } = data;
-  const nTrainTotal = data.trainLabels.length;
-  const split = splitTrainValidation(nTrainTotal, hyper.validationSplit);
+  const split = splitTrainValidation(data.trainLabels.length, hyper.validationSplit);
   const nTrain = split.train.length;
   if (nTrain === 0) throw new Error(`No training examples left after holding out ${split.validation.length} for validation`);
   const batchSize = Math.min(hyper.batchSize, nTrain);
-  const stepsPerEpoch = Math.ceil(nTrain / batchSize);
-  const totalSteps = stepsPerEpoch * hyper.epochs;
-  sink.log('info', `Training on ${nTrain} examples, validating on ${split.validation.length}, testing on ${data.testLabels.length}; ${stepsPerEpoch} batches of ${batchSize} per epoch`);
-
-  const cm = buildClassifier(o.graph, inputShape, numClasses, hyper.seed);
-  const optimizer = makeOptimizer(hyper);
-  const dropouts = randomLayers(cm.model);
-  const final: Record<string, number> = {};
-  try {
-    let startEpoch = 0;
-    let startStep = 0;
-    if (o.resumeFrom) {
-      const state = await loadCheckpoint(o.resumeFrom.dir, cm.model, optimizer);
-      dropouts.forEach((d) => { const s = state.rng[d.name]; if (s !== undefined) d.setRngState(s); });
-      startEpoch = state.epoch;
-      startStep = state.step;
-      sink.log('info', `Resumed from ${o.resumeFrom.dir} after epoch ${startEpoch}, step ${startStep}`);
-    }
+  const heldOut: HeldOutSet[] = [
+    ...(split.validation.length > 0 ? [{ prefix: 'val' as const, images: data.trainImages, labels: data.trainLabels, indices: split.validation }] : []),
+    { prefix: 'test', images: data.testImages, labels: data.testLabels, indices: range(data.testLabels.length) },
+  ];
+  return train(o, ({ sink }) => {
+    sink.log('info', `Training on ${nTrain} examples, validating on ${split.validation.length}, testing on ${data.testLabels.length}; ${Math.ceil(nTrain / batchSize)} batches of ${batchSize} per epoch`);
+    const cm = buildClassifier(o.graph, inputShape, numClasses, hyper.seed);
     sink.log('info', `Model has ${cm.model.countParams()} parameters`);
-
-    let order = split.train;
-    let seen = 0;
-    let correct = 0;
-    let lossSum = 0;
-    const result = await trainLoop({
-      epochs: hyper.epochs,
-      stepsPerEpoch,
-      startEpoch,
-      startStep,
-      learningRate: hyper.learningRate,
-      isCancelled: o.isCancelled,
-      onEpochStart: (epoch) => {
-        // Same order for an epoch whether or not the run was resumed.
-        order = epochOrder(split.train, hyper.seed, epoch);
-        seen = 0; correct = 0; lossSum = 0;
-      },
-      runBatch: async ({ batchIndex }) => {
-        const start = batchIndex * batchSize;
-        const end = Math.min(start + batchSize, nTrain);
-        const batch = makeBatch(data.trainImages, data.trainLabels, inputShape, numClasses, order, start, end);
-        try {
-          const r = await trainStep(cm, optimizer, batch);
-          seen += end - start;
-          correct += r.correct;
-          lossSum += r.loss * (end - start);
-          return { loss: r.loss };
-        } finally {
-          disposeBatch(batch);
-        }
-      },
-      onBatchEnd: ({ epoch, step }, r) => {
-        sink.metric('loss', step, r.loss);
-        sink.progress({ epoch, epochs: hyper.epochs, step, totalSteps });
-      },
-      onEpochEnd: async (epoch, step) => {
-        const put = (key: string, value: number): void => { sink.metric(key, epoch, value); final[key] = value; };
-        put('accuracy', correct / seen);
-        put('epoch_loss', lossSum / seen);
-        if (split.validation.length > 0) {
-          const v = await evaluate(cm, data.trainImages, data.trainLabels, inputShape, numClasses, split.validation);
-          put('val_loss', v.loss);
-          put('val_accuracy', v.accuracy);
-        }
-        const t = await evaluate(cm, data.testImages, data.testLabels, inputShape, numClasses, range(data.testLabels.length));
-        put('test_loss', t.loss);
-        put('test_accuracy', t.accuracy);
-        sink.log('info', `Epoch ${epoch}/${hyper.epochs}: loss ${(lossSum / seen).toFixed(4)}, accuracy ${(correct / seen).toFixed(4)}, test accuracy ${t.accuracy.toFixed(4)}`);
-        if (o.runDir !== undefined) {
-          const dir = checkpointDir(o.runDir, epoch);
-          const rng: Record<string, number> = {};
-          for (const d of dropouts) rng[d.name] = d.getRngState();
-          await saveCheckpoint(dir, cm.model, optimizer, { epoch, step, rng });
-          sink.checkpoint({ dir, epoch, step });
-        }
-      },
+    return classifierSession({
+      cm, optimizer: makeOptimizer(hyper), images: data.trainImages, labels: data.trainLabels, train: split.train, inputShape, numClasses,
+      batchSize, epochs: hyper.epochs, seed: hyper.seed, learningRate: hyper.learningRate, heldOut,
     });
-    if (result.status === 'cancelled') {
-      sink.log('info', `Cancelled at step ${result.step}`);
-      return { status: 'cancelled' };
-    }
-    return { status: 'done', final };
-  } finally {
-    cm.model.dispose();
-    optimizer.dispose();
-  }
+  });
 }

@@ -76,9 +76,3 @@ export async function evaluate(
   const n = indices.length;
   return { loss: n ? lossSum / n : NaN, accuracy: n ? correct / n : NaN, count: n };
 }
-
-export function range(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
-}

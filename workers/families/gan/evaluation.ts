@@ -1,6 +1,6 @@
 /**
  * Sample quality of an image GAN, scored by the dataset's reference
- * classifier (engine/referenceCache.ts) at each logged step:
+ * classifier (families/classifier/referenceCache.ts) at each logged step:
  *
  * - classes_present, class_kl: mode coverage of `evalSamples` samples from a
  *   FIXED set of noise vectors (the class histogram of the classifier's
@@ -24,8 +24,8 @@
 import type { ClassHistogramData } from '../../common/gallery';
 import { stepArtifactPath, writeJsonArtifact } from '../../engine/galleryFiles';
 import { featureStats, frechetDistanceFromStats, inceptionScore, modeCoverage, type FeatureStats } from '../../engine/generativeMetrics';
-import type { ReferenceClassifier } from '../../engine/referenceClassifier';
-import type { TrainingSink } from '../../engine/sink';
+import type { ReferenceClassifier } from '../classifier/referenceClassifier';
+import type { FamilySink } from '../../engine/sink';
 import type { ImageDataset } from '../../data/mnist';
 import { agreement, sampleLabels } from './conditioning';
 import { fixedNoise, generate, toUnitPixels } from './galleries';
@@ -45,7 +45,7 @@ export interface GanScores {
 
 export interface GanEvaluator {
   readonly realScores: { inception_score: number; classes_present: number };
-  /** Score the generator now; records the metrics and (with a runDir) the class-histogram artifact. */
+  /** Score the generator now (the caller records the scores); writes (with a runDir) the class-histogram artifact. */
   evaluate(step: number, epoch: number): Promise<GanScores>;
 }
 
@@ -56,7 +56,7 @@ export interface GanEvaluatorOptions {
   reference: ImageDataset;
   samples: number;
   seed: number;
-  sink: TrainingSink;
+  sink: FamilySink<'gan'>;
   runDir?: string;
 }
 
@@ -123,7 +123,6 @@ export async function createGanEvaluator(o: GanEvaluatorOptions): Promise<GanEva
         frechet_distance: frechetDistanceFromStats(featureStats(feats, z.length, classifier.featureDim), realStats),
       };
       if (labels) scores.conditional_accuracy = agreement(argmaxRows(probs, z.length, c), labels);
-      for (const [k, v] of Object.entries(scores)) sink.metric(k, step, v);
       if (o.runDir !== undefined) {
         const data: ClassHistogramData = {
           numClasses: c, histogram: coverage.histogram, samples: z.length, threshold: coverage.threshold,

@@ -20,7 +20,7 @@ import { stepArtifactPath, writeJsonArtifact } from '../../engine/galleryFiles';
 import { writeImageGrid } from '../../engine/imageGrid';
 import { standardNormals } from '../../engine/normal';
 import { deriveSeed } from '../../engine/prng';
-import type { TrainingSink } from '../../engine/sink';
+import type { FamilySink } from '../../engine/sink';
 import { modeCoverage, toyBounds, type ModeCoverage, type ToyMixture } from '../../data/toy2d';
 import { classNamesFor, oneHotLabels } from './conditioning';
 import { generatorForward, type GanNetworks } from './model';
@@ -77,7 +77,7 @@ export async function generate(nets: GanNetworks, z: number[][], labels?: Sample
 export interface ImageGalleryContext {
   nets: GanNetworks;
   runDir: string;
-  sink: TrainingSink;
+  sink: FamilySink<'gan'>;
   /** Each cell's noise, row-major. */
   z: number[][];
   rows: number;
@@ -89,7 +89,7 @@ export interface ImageGalleryContext {
 }
 
 /** The fixed samples grid of a run: 8×8 draws, or (conditional) one row per class × CLASS_GRID_COLS draws shared by the rows. */
-export function imageGalleryContext(nets: GanNetworks, runDir: string, sink: TrainingSink, seed: number, classNames?: readonly string[]): ImageGalleryContext {
+export function imageGalleryContext(nets: GanNetworks, runDir: string, sink: FamilySink<'gan'>, seed: number, classNames?: readonly string[]): ImageGalleryContext {
   if (nets.conditioning === 'none') {
     const z = fixedNoise(SAMPLE_GRID * SAMPLE_GRID, nets.latentDim, deriveSeed(seed, 0x5a3));
     return { nets, runDir, sink, z, rows: SAMPLE_GRID, cols: SAMPLE_GRID, caption: `Generator on ${z.length} fixed draws z ~ N(0, I)` };
@@ -158,7 +158,7 @@ async function decisionSurface(ctx: ToyContext): Promise<{ xMin: number; xMax: n
 
 const pairs = (flat: Float32Array, n: number): [number, number][] => Array.from({ length: Math.min(n, flat.length / 2) }, (_, i) => [round4(flat[2 * i]!), round4(flat[2 * i + 1]!)]);
 
-export async function writeToyScatter(ctx: ToyContext, runDir: string, sink: TrainingSink, step: number, epoch: number, generated: Float32Array, coverage: ModeCoverage): Promise<void> {
+export async function writeToyScatter(ctx: ToyContext, runDir: string, sink: FamilySink<'gan'>, step: number, epoch: number, generated: Float32Array, coverage: ModeCoverage): Promise<void> {
   const surface = await decisionSurface(ctx);
   const data = {
     toy: ctx.mixture.id, centres: ctx.mixture.centres, sigma: ctx.mixture.sigma,

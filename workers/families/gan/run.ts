@@ -1,13 +1,16 @@
 /**
- * A GAN run: data (images scaled to [−1, 1], or a 2-D toy mixture), generator
- * and discriminator (or resumed from a checkpoint), two optimizers; each
- * step is `dSteps` discriminator steps (a fresh real batch each) then one
- * generator step, through the shared loop.
+ * A GAN run: data (images scaled to [−1, 1], or a 2-D toy mixture, see
+ * source.ts), generator and discriminator, two optimizers; each step is
+ * `dSteps` discriminator steps (a fresh real batch each) then one generator
+ * step, through the trainer (resume, checkpoints, cancel, galleries at step
+ * 0, every sampleEverySteps and at epoch ends) with the GAN's session. Both
+ * losses are checked after each step, naming the network that diverged.
  *
  * Epochs: for images, one pass of the discriminator over the training
  * images (ceil(nTrain / (batchSize·dSteps)) steps); for the toys, a fixed
  * `toyStepsPerEpoch` steps (default 200). Checkpoints [generator,
- * discriminator] with both optimizers at each epoch end.
+ * discriminator] with both optimizers and the random states of both
+ * networks' dropout and sampling layers at each epoch end.
  *
  * Image runs with evalSamples > 0 are scored by the dataset's reference
  * classifier at logged steps (see evaluation.ts): classes_present, class_kl,
@@ -31,29 +34,30 @@
  * labels asked for), d_class_loss and g_class_loss (the class cross-entropy
  * terms before auxWeight).
  */
+
 import * as tf from '@tensorflow/tfjs';
-import type { Shape } from '../../common/graph';
-import type { ModelDocument } from '../../common/graph';
-import { ganLatentDim, type GanConfig } from '../../common/runConfig';
-import { sampleToy, toyMixture } from '../../data/toy2d';
-import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
-import { deriveSeed } from '../../engine/prng';
-import { trainLoop } from '../../engine/trainLoop';
-import { loadImageDataset, type ImageDataset } from '../../data/mnist';
 import { getDatasetEntry } from '../../common/datasets';
-import { obtainReferenceClassifier } from '../../engine/referenceCache';
-import { checkpointDir, epochOrder, loadRunDataset, type FamilyRunOptions, type FamilyRunResult } from '../familyRun';
+import { ganLatentDim, type GanConfig } from '../../common/families/gan/config';
+import type { ModelDocument } from '../../common/graph';
+import { loadImageDataset, type ImageDataset } from '../../data/mnist';
+import { sampleToy, toyMixture, type ToyMixture } from '../../data/toy2d';
+import { deriveSeed } from '../../engine/prng';
+import { metricEntries, train, type MetricValues } from '../../engine/trainer';
+import { loadRunDataset } from '../../engine/trainingData';
+import { obtainReferenceClassifier } from '../classifier/referenceCache';
+import type { FamilyContext, FamilyRunOptions, FamilyRunResult, FamilySession } from '../familyRun';
+import { classNamesFor, sourceLogits } from './conditioning';
+import { createGanEvaluator, type GanEvaluator as Scorer } from './evaluation';
 import { fixedNoise, imageGalleryContext, toyCoverage, TOY_EVAL_POINTS, TOY_SCATTER_POINTS, writeSamples, writeToyScatter, type ImageGalleryContext, type ToyContext } from './galleries';
 import { assertSecondOrderGradients, fusedSecondOrderProblem, isWasserstein, type Targets } from './losses';
 import { buildGan, discriminatorForward, disposeGan, ganBuildOptions, makeGanOptimizer, trainableVariables, type GanNetworks } from './model';
-import { classNamesFor, oneHotLabels, sourceLogits } from './conditioning';
-import { ganTrainStep, type GanBatch } from './step';
+import { imageSource, toySource, type RealSource } from './source';
+import { ganTrainStep, type GanStepResult, type GanUnrollOptions } from './step';
 import { prepareTricks } from './tricks';
-import { createGanEvaluator, type GanEvaluator as Scorer } from './evaluation';
 
 interface GanEvaluator extends Scorer { dispose(): void }
 
-export interface GanRunOptions extends FamilyRunOptions<GanConfig> {
+export interface GanRunOptions extends FamilyRunOptions<'gan'> {
   model: ModelDocument;
   /** Where the reference classifier is cached (`<data>/cache`); trained per run without one. */
   cacheDir?: string;
@@ -63,53 +67,49 @@ export interface GanRunOptions extends FamilyRunOptions<GanConfig> {
   onNetworksBuilt?: (nets: GanNetworks) => void;
 }
 
-export type GanRunResult = FamilyRunResult;
+type Hyper = GanConfig['hyper'];
 
-/** Thrown when one of the two losses stops being finite; names the network. */
-export class GanLossNotFiniteError extends Error {
-  constructor(network: 'Discriminator' | 'Generator', loss: number, epoch: number, step: number, learningRate: number) {
-    const what = Number.isNaN(loss) ? 'NaN' : loss > 0 ? 'Infinity' : '-Infinity';
-    super(`${network} loss became ${what} at epoch ${epoch}, step ${step} (the ${network.toLowerCase()} learning rate ${learningRate} may be too high)`);
-    this.name = 'GanLossNotFiniteError';
-  }
+/** What the run trains on and how, fixed before any tensor exists. */
+interface Plan {
+  hyper: Hyper;
+  latentDim: number;
+  /** The discriminator's learning rate. */
+  lrD: number;
+  mixture: ToyMixture | undefined;
+  runData: ImageDataset | undefined;
+  source: RealSource;
+  numClasses: number;
+  targets: Targets;
 }
 
-interface RealSource {
-  dataShape: Shape;
-  stepsPerEpoch: number;
-  describe: string;
-  /** The k real batches of a step, with their one-hot labels when `labelled` (caller disposes). */
-  batches(epoch: number, batchIndex: number, step: number): GanBatch[];
-  onEpochStart(epoch: number): void;
-}
-
-function imageSource(data: ImageDataset, batchSize: number, dSteps: number, seed: number, labelled: boolean): RealSource {
-  const nTrain = data.trainLabels.length;
-  if (nTrain === 0) throw new Error('No training images');
-  const per = data.inputShape.reduce((a, b) => a * b, 1);
-  const all = Int32Array.from({ length: nTrain }, (_, i) => i);
-  const bs = Math.min(batchSize, nTrain);
-  let order: Int32Array = all;
+function plan(o: GanRunOptions): Plan {
+  const hyper = o.config.hyper;
+  const mixture = hyper.toy !== undefined ? toyMixture(hyper.toy) : undefined;
+  const runData = mixture ? undefined : o.dataset ?? loadRunDataset(o.config);
+  const source = mixture ? toySource(mixture, hyper) : imageSource(runData!, hyper.batchSize, hyper.dSteps, hyper.seed, hyper.conditioning !== 'none');
+  if (mixture && hyper.conditioning !== 'none') throw new Error(`conditioning '${hyper.conditioning}' needs class labels, and the 2-D toy mixtures have none`);
   return {
-    dataShape: [...data.inputShape],
-    stepsPerEpoch: Math.ceil(nTrain / (bs * dSteps)),
-    describe: `${nTrain} images, batches of ${bs}`,
-    onEpochStart: (epoch) => { order = epochOrder(all, seed, epoch); },
-    batches: (_epoch, batchIndex) => Array.from({ length: dSteps }, (_, i) => {
-      const start = ((batchIndex * dSteps + i) * bs) % nTrain;
-      const end = Math.min(start + bs, nTrain);
-      const x = new Float32Array((end - start) * per);
-      const labels = new Int32Array(end - start);
-      for (let k = start; k < end; k++) {
-        const src = order[k]! * per;
-        for (let p = 0; p < per; p++) x[(k - start) * per + p] = 2 * data.trainImages[src + p]! - 1;
-        labels[k - start] = data.trainLabels[order[k]!]!;
-      }
-      const batch: GanBatch = { x: tf.tensor(x, [end - start, ...data.inputShape]) };
-      if (labelled) batch.y = oneHotLabels(labels, data.numClasses);
-      return batch;
-    }),
+    hyper, latentDim: ganLatentDim(hyper), lrD: hyper.learningRateD ?? hyper.learningRate, mixture, runData, source,
+    numClasses: runData?.numClasses ?? 0,
+    targets: { real: hyper.labelSmoothing, fake: hyper.smoothNegatives ? 1 - hyper.labelSmoothing : 0 },
   };
+}
+
+/** The run's set-up in words: losses, learning rates, what d_real means, conditioning. */
+function logPlan(ctx: FamilyContext<'gan'>, p: Plan): void {
+  const { hyper, numClasses } = p;
+  const log = (m: string): void => ctx.sink.log('info', m);
+  log(`GAN (${hyper.loss} loss, noise ${p.latentDim}, ${hyper.dSteps} discriminator step${hyper.dSteps > 1 ? 's' : ''} per generator step, learning rates G ${hyper.learningRate} / D ${p.lrD}): training on ${p.source.describe}; ${p.source.stepsPerEpoch} steps per epoch`);
+  const wasserstein = isWasserstein(hyper.loss);
+  if (wasserstein && (hyper.labelSmoothing !== 1 || hyper.smoothNegatives)) {
+    ctx.sink.log('warn', `Label smoothing does not apply to the ${hyper.loss} critic and is ignored`);
+  } else if (hyper.smoothNegatives) {
+    ctx.sink.log('warn', `smoothNegatives: fake examples get target ${p.targets.fake.toFixed(2)} instead of 0. Smoothing the negative labels rewards the generator for samples where the data has no mass (Salimans et al. 2016); prefer one-sided smoothing`);
+  }
+  if (wasserstein) log(`d_real and d_fake are the critic's mean raw outputs (not probabilities)${hyper.loss === 'wgan' ? `; critic weights are clipped to ±${hyper.clipValue}` : `; gradient penalty λ ${hyper.gpWeight}`}`);
+  if (hyper.loss === 'lsgan') log('d_real and d_fake are the discriminator\'s mean raw outputs (LSGAN targets 1 for real, 0 for fake)');
+  if (hyper.conditioning === 'cgan') log(`Conditional GAN (Mirza & Osindero 2014): the generator and the discriminator both get the one-hot label of each example (${numClasses} classes); real batches carry their own, generated ones labels drawn uniformly`);
+  if (hyper.conditioning === 'acgan') log(`AC-GAN (Odena et al. 2017): the generator gets a one-hot label (${numClasses} classes, drawn uniformly); the discriminator outputs the source logit and ${numClasses} class logits, and both networks add the class cross-entropy (weight ${hyper.auxWeight}) to their ${hyper.loss} loss`);
 }
 
 /**
@@ -117,18 +117,18 @@ function imageSource(data: ImageDataset, batchSize: number, dSteps: number, seed
  * (from the cache, or trained now on the dataset's whole training split) and
  * the real test images' statistics. Records reference_accuracy at step 0.
  */
-async function imageEvaluator(o: GanRunOptions, nets: GanNetworks, runData: ImageDataset): Promise<GanEvaluator> {
+async function imageEvaluator(o: GanRunOptions, ctx: FamilyContext<'gan'>, nets: GanNetworks, runData: ImageDataset): Promise<GanEvaluator> {
   const { hyper } = o.config;
   const reference = o.referenceDataset ?? (o.dataset ? runData : loadImageDataset(getDatasetEntry(o.config.dataset.id)));
   const { classifier } = await obtainReferenceClassifier({
     ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}),
     datasetId: o.config.dataset.id, template: hyper.referenceTemplate, epochs: hyper.referenceEpochs, data: reference,
-    log: (m) => o.sink.log('info', m), isCancelled: o.isCancelled,
+    log: (m) => ctx.sink.log('info', m), isCancelled: ctx.isCancelled,
   });
-  o.sink.metric('reference_accuracy', 0, classifier.accuracy);
+  ctx.sink.metric('reference_accuracy', 0, classifier.accuracy);
   try {
-    const evaluator = await createGanEvaluator({ nets, classifier, reference, samples: hyper.evalSamples, seed: deriveSeed(hyper.seed, 0xe7a1), sink: o.sink, ...(o.runDir !== undefined ? { runDir: o.runDir } : {}) });
-    o.sink.metric('real_inception_score', 0, evaluator.realScores.inception_score);
+    const evaluator = await createGanEvaluator({ nets, classifier, reference, samples: hyper.evalSamples, seed: deriveSeed(hyper.seed, 0xe7a1), sink: ctx.sink, ...(ctx.runDir !== undefined ? { runDir: ctx.runDir } : {}) });
+    ctx.sink.metric('real_inception_score', 0, evaluator.realScores.inception_score);
     return { realScores: evaluator.realScores, evaluate: evaluator.evaluate, dispose: () => classifier.dispose() };
   } catch (e) {
     classifier.dispose();
@@ -147,138 +147,120 @@ function datasetClassNames(datasetId: string, numClasses: number): string[] {
   return classNamesFor(numClasses, names);
 }
 
-export async function runGan(o: GanRunOptions): Promise<GanRunResult> {
-  const { config, sink } = o;
-  const hyper = config.hyper;
-  const L = ganLatentDim(hyper);
-  const lrD = hyper.learningRateD ?? hyper.learningRate;
-  const mixture = hyper.toy !== undefined ? toyMixture(hyper.toy) : undefined;
-  const runData = mixture ? undefined : o.dataset ?? loadRunDataset(config);
-  const source: RealSource = mixture
-    ? {
-      dataShape: [2], stepsPerEpoch: hyper.toyStepsPerEpoch, describe: `the ${mixture.id} toy mixture, batches of ${hyper.batchSize}`,
-      onEpochStart: () => undefined,
-      batches: (_e, _b, step) => Array.from({ length: hyper.dSteps }, (_, i) => ({ x: tf.tensor2d(sampleToy(mixture, hyper.batchSize, deriveSeed(hyper.seed, step, i, 0x7d)), [hyper.batchSize, 2]) })),
-    }
-    : imageSource(runData!, hyper.batchSize, hyper.dSteps, hyper.seed, hyper.conditioning !== 'none');
-  if (mixture && hyper.conditioning !== 'none') throw new Error(`conditioning '${hyper.conditioning}' needs class labels, and the 2-D toy mixtures have none`);
-  const numClasses = runData?.numClasses ?? 0;
-  const { stepsPerEpoch } = source;
-  const totalSteps = stepsPerEpoch * hyper.epochs;
-  const wasserstein = isWasserstein(hyper.loss);
-  const targets: Targets = { real: hyper.labelSmoothing, fake: hyper.smoothNegatives ? 1 - hyper.labelSmoothing : 0 };
-  sink.log('info', `GAN (${hyper.loss} loss, noise ${L}, ${hyper.dSteps} discriminator step${hyper.dSteps > 1 ? 's' : ''} per generator step, learning rates G ${hyper.learningRate} / D ${lrD}): training on ${source.describe}; ${stepsPerEpoch} steps per epoch`);
-  if (wasserstein && (hyper.labelSmoothing !== 1 || hyper.smoothNegatives)) {
-    sink.log('warn', `Label smoothing does not apply to the ${hyper.loss} critic and is ignored`);
-  } else if (hyper.smoothNegatives) {
-    sink.log('warn', `smoothNegatives: fake examples get target ${targets.fake.toFixed(2)} instead of 0. Smoothing the negative labels rewards the generator for samples where the data has no mass (Salimans et al. 2016); prefer one-sided smoothing`);
-  }
-  if (wasserstein) sink.log('info', `d_real and d_fake are the critic's mean raw outputs (not probabilities)${hyper.loss === 'wgan' ? `; critic weights are clipped to ±${hyper.clipValue}` : `; gradient penalty λ ${hyper.gpWeight}`}`);
-  if (hyper.loss === 'lsgan') sink.log('info', 'd_real and d_fake are the discriminator\'s mean raw outputs (LSGAN targets 1 for real, 0 for fake)');
-  if (hyper.conditioning === 'cgan') sink.log('info', `Conditional GAN (Mirza & Osindero 2014): the generator and the discriminator both get the one-hot label of each example (${numClasses} classes); real batches carry their own, generated ones labels drawn uniformly`);
-  if (hyper.conditioning === 'acgan') sink.log('info', `AC-GAN (Odena et al. 2017): the generator gets a one-hot label (${numClasses} classes, drawn uniformly); the discriminator outputs the source logit and ${numClasses} class logits, and both networks add the class cross-entropy (weight ${hyper.auxWeight}) to their ${hyper.loss} loss`);
+/** WGAN-GP takes the gradient of a gradient through D: refuse a discriminator that cannot give it. */
+function checkSecondOrder(nets: GanNetworks, p: Plan): void {
+  if (p.hyper.loss !== 'wgan-gp') return;
+  const fused = fusedSecondOrderProblem(nets.discriminator);
+  if (fused) throw new Error(`WGAN-GP needs the gradient of a gradient through the discriminator, and its ${fused}. Use the 'wgan' loss (weight clipping) instead, or change that layer`);
+  const critic = (x: tf.Tensor, y?: tf.Tensor): tf.Tensor => sourceLogits(discriminatorForward(nets, x, true, y), nets.conditioning);
+  assertSecondOrderGradients(critic, trainableVariables(nets.discriminator), p.source.dataShape, nets.numClasses);
+}
 
-  const nets = buildGan(o.model, source.dataShape, L, hyper.seed, ganBuildOptions(hyper, numClasses || undefined));
-  const optG = makeGanOptimizer(hyper, hyper.learningRate);
-  const optD = makeGanOptimizer(hyper, lrD);
-  const final: Record<string, number> = {};
-  let evaluator: GanEvaluator | undefined;
-  try {
-    o.onNetworksBuilt?.(nets);
-    if (hyper.loss === 'wgan-gp') {
-      const fused = fusedSecondOrderProblem(nets.discriminator);
-      if (fused) throw new Error(`WGAN-GP needs the gradient of a gradient through the discriminator, and its ${fused}. Use the 'wgan' loss (weight clipping) instead, or change that layer`);
-      const critic = (x: tf.Tensor, y?: tf.Tensor): tf.Tensor => sourceLogits(discriminatorForward(nets, x, true, y), nets.conditioning);
-      assertSecondOrderGradients(critic, trainableVariables(nets.discriminator), source.dataShape, nets.numClasses);
+export async function runGan(o: GanRunOptions): Promise<FamilyRunResult> {
+  const p = plan(o);
+  return train(o, async (ctx) => {
+    logPlan(ctx, p);
+    const { hyper } = p;
+    const nets = buildGan(o.model, p.source.dataShape, p.latentDim, hyper.seed, ganBuildOptions(hyper, p.numClasses || undefined));
+    const optG = makeGanOptimizer(hyper, hyper.learningRate);
+    const optD = makeGanOptimizer(hyper, p.lrD);
+    let evaluator: GanEvaluator | undefined;
+    try {
+      o.onNetworksBuilt?.(nets);
+      checkSecondOrder(nets, p);
+      // Unrolled discriminator, minibatch stddev, virtual batch norm: one log line each that is on.
+      const unroll = await prepareTricks(nets, optD, hyper, p.targets, ctx.sink);
+      if (p.runData && hyper.evalSamples > 0) evaluator = await imageEvaluator(o, ctx, nets, p.runData);
+      ctx.sink.log('info', `Generator has ${nets.generator.countParams()} parameters, discriminator ${nets.discriminator.countParams()}`);
+      return ganSession(ctx, p, { nets, optG, optD, unroll, evaluator, classNames: datasetClassNames(o.config.dataset.id, p.numClasses) });
+    } catch (e) {
+      evaluator?.dispose();
+      disposeGan(nets);
+      optG.dispose();
+      optD.dispose();
+      throw e;
     }
-    // Unrolled discriminator, minibatch stddev, virtual batch norm: one log line each that is on.
-    const unroll = await prepareTricks(nets, optD, hyper, targets, sink);
-    const images: ImageGalleryContext | undefined = !mixture && o.runDir !== undefined ? imageGalleryContext(nets, o.runDir, sink, hyper.seed, datasetClassNames(config.dataset.id, numClasses)) : undefined;
-    const toy: ToyContext | undefined = mixture ? {
-      nets, mixture, loss: hyper.loss, z: fixedNoise(TOY_EVAL_POINTS, L, deriveSeed(hyper.seed, 0x70e)),
-      real: sampleToy(mixture, TOY_SCATTER_POINTS, deriveSeed(hyper.seed, 0x7ea1)),
-    } : undefined;
-    const logToy = async (step: number, epoch: number): Promise<void> => {
-      if (!toy) return;
+  });
+}
+
+/** A step's values, under the catalogue's keys. */
+function stepValues(r: GanStepResult): MetricValues<'d_loss' | 'g_loss' | 'd_real' | 'd_fake' | 'd_grad_norm' | 'g_grad_norm' | 'gradient_penalty' | 'd_class_accuracy' | 'g_class_accuracy' | 'd_class_loss' | 'g_class_loss'> {
+  return {
+    d_loss: r.dLoss, g_loss: r.gLoss, d_real: r.dReal, d_fake: r.dFake, d_grad_norm: r.dGradNorm, g_grad_norm: r.gGradNorm,
+    gradient_penalty: r.gradientPenalty, d_class_accuracy: r.dClassAccuracy, g_class_accuracy: r.gClassAccuracy, d_class_loss: r.dClassLoss, g_class_loss: r.gClassLoss,
+  };
+}
+
+interface Trained {
+  nets: GanNetworks;
+  optG: tf.Optimizer;
+  optD: tf.Optimizer;
+  unroll: GanUnrollOptions | undefined;
+  evaluator: GanEvaluator | undefined;
+  classNames: string[];
+}
+
+/** What the epoch's log line reports: the last step's losses and the last toy coverage. */
+type Latest = MetricValues<'d_loss' | 'g_loss' | 'd_real' | 'd_fake' | 'modes_covered' | 'mode_distance'>;
+
+/** The galleries of a logged step: the toy's coverage and density, the samples grid, the reference scores. */
+function galleries(ctx: FamilyContext<'gan'>, p: Plan, t: Trained, latest: Latest): (step: number, epoch: number) => Promise<void> {
+  const { hyper, mixture } = p;
+  const images: ImageGalleryContext | undefined = !mixture && ctx.runDir !== undefined ? imageGalleryContext(t.nets, ctx.runDir, ctx.sink, hyper.seed, t.classNames) : undefined;
+  const toy: ToyContext | undefined = mixture ? {
+    nets: t.nets, mixture, loss: hyper.loss, z: fixedNoise(TOY_EVAL_POINTS, p.latentDim, deriveSeed(hyper.seed, 0x70e)),
+    real: sampleToy(mixture, TOY_SCATTER_POINTS, deriveSeed(hyper.seed, 0x7ea1)),
+  } : undefined;
+  return async (step, epoch) => {
+    if (toy) {
       const { coverage, points } = await toyCoverage(toy);
-      sink.metric('modes_covered', step, coverage.modesCovered);
-      sink.metric('mode_distance', step, coverage.modeDistance);
-      sink.metric('high_quality', step, coverage.highQuality);
-      final['modes_covered'] = coverage.modesCovered;
-      final['mode_distance'] = coverage.modeDistance;
-      final['high_quality'] = coverage.highQuality;
-      if (o.runDir !== undefined) await writeToyScatter(toy, o.runDir, sink, step, epoch, points, coverage);
-    };
-    if (runData && hyper.evalSamples > 0) evaluator = await imageEvaluator(o, nets, runData);
-    const scorer = evaluator;
-    const logGalleries = async (step: number, epoch: number): Promise<void> => {
-      await logToy(step, epoch);
-      if (images) await writeSamples(images, step, epoch);
-      if (scorer) Object.assign(final, await scorer.evaluate(step, epoch));
-    };
-
-    let startEpoch = 0;
-    let startStep = 0;
-    if (o.resumeFrom) {
-      const state = await loadCheckpoint(o.resumeFrom.dir, [nets.generator, nets.discriminator], [optG, optD]);
-      startEpoch = state.epoch;
-      startStep = state.step;
-      sink.log('info', `Resumed from ${o.resumeFrom.dir} after epoch ${startEpoch}, step ${startStep}`);
-    } else {
-      await logGalleries(0, 0);
+      ctx.record('modes_covered', step, coverage.modesCovered);
+      ctx.record('mode_distance', step, coverage.modeDistance);
+      ctx.record('high_quality', step, coverage.highQuality);
+      latest.modes_covered = coverage.modesCovered;
+      latest.mode_distance = coverage.modeDistance;
+      if (ctx.runDir !== undefined) await writeToyScatter(toy, ctx.runDir, ctx.sink, step, epoch, points, coverage);
     }
-    sink.log('info', `Generator has ${nets.generator.countParams()} parameters, discriminator ${nets.discriminator.countParams()}`);
+    if (images) await writeSamples(images, step, epoch);
+    if (t.evaluator) for (const [key, value] of metricEntries(await t.evaluator.evaluate(step, epoch))) ctx.record(key, step, value);
+  };
+}
 
-    const result = await trainLoop({
-      epochs: hyper.epochs,
-      stepsPerEpoch,
-      startEpoch,
-      startStep,
-      learningRate: hyper.learningRate,
-      isCancelled: o.isCancelled,
-      onEpochStart: (epoch) => source.onEpochStart(epoch),
-      runBatch: async ({ epoch, batchIndex, step }) => {
-        const real = source.batches(epoch, batchIndex, step);
-        try {
-          const r = await ganTrainStep(nets, optD, optG, real, { loss: hyper.loss, targets, clipValue: hyper.clipValue, gpWeight: hyper.gpWeight, auxWeight: hyper.auxWeight, seed: deriveSeed(hyper.seed, step, 0x6a7), ...(unroll ? { unroll } : {}) });
-          if (!Number.isFinite(r.dLoss)) throw new GanLossNotFiniteError('Discriminator', r.dLoss, epoch, step, lrD);
-          if (!Number.isFinite(r.gLoss)) throw new GanLossNotFiniteError('Generator', r.gLoss, epoch, step, hyper.learningRate);
-          const values: Record<string, number> = { d_loss: r.dLoss, g_loss: r.gLoss, d_real: r.dReal, d_fake: r.dFake, d_grad_norm: r.dGradNorm, g_grad_norm: r.gGradNorm };
-          if (r.gradientPenalty !== undefined) values['gradient_penalty'] = r.gradientPenalty;
-          if (r.dClassAccuracy !== undefined) values['d_class_accuracy'] = r.dClassAccuracy;
-          if (r.gClassAccuracy !== undefined) values['g_class_accuracy'] = r.gClassAccuracy;
-          if (r.dClassLoss !== undefined) values['d_class_loss'] = r.dClassLoss;
-          if (r.gClassLoss !== undefined) values['g_class_loss'] = r.gClassLoss;
-          return { loss: r.gLoss, values };
-        } finally {
-          tf.dispose(real.flatMap((b) => (b.y ? [b.x, b.y] : [b.x])));
-        }
-      },
-      onBatchEnd: async ({ epoch, batchIndex, step }, r) => {
-        for (const [k, v] of Object.entries(r.values!)) { sink.metric(k, step, v); final[k] = v; }
-        sink.progress({ epoch, epochs: hyper.epochs, step, totalSteps });
-        const epochEnd = batchIndex === stepsPerEpoch - 1;
-        if (hyper.sampleEverySteps > 0 && step % hyper.sampleEverySteps === 0 && !epochEnd) await logGalleries(step, epoch);
-      },
-      onEpochEnd: async (epoch, step) => {
-        await logGalleries(step, epoch);
-        sink.log('info', `Epoch ${epoch}/${hyper.epochs}: d_loss ${final['d_loss']?.toFixed(4)}, g_loss ${final['g_loss']?.toFixed(4)}, d_real ${final['d_real']?.toFixed(3)}, d_fake ${final['d_fake']?.toFixed(3)}${toy ? `, ${final['modes_covered']} of ${toy.mixture.centres.length} modes covered, mode distance ${final['mode_distance']?.toFixed(3)}` : ''}`);
-        if (o.runDir !== undefined) {
-          const dir = checkpointDir(o.runDir, epoch);
-          await saveCheckpoint(dir, [nets.generator, nets.discriminator], [optG, optD], { epoch, step, rng: {} });
-          sink.checkpoint({ dir, epoch, step });
-        }
-      },
-    });
-    if (result.status === 'cancelled') {
-      sink.log('info', `Cancelled at step ${result.step}`);
-      return { status: 'cancelled' };
-    }
-    return { status: 'done', final };
-  } finally {
-    evaluator?.dispose();
-    disposeGan(nets);
-    optG.dispose();
-    optD.dispose();
-  }
+function ganSession(ctx: FamilyContext<'gan'>, p: Plan, t: Trained): FamilySession<'gan'> {
+  const { hyper, source } = p;
+  const last: Latest = {};
+  const toyNote = (): string => (p.mixture ? `, ${last.modes_covered} of ${p.mixture.centres.length} modes covered, mode distance ${last.mode_distance?.toFixed(3)}` : '');
+  return {
+    parts: [{ name: 'generator', weights: t.nets.generator }, { name: 'discriminator', weights: t.nets.discriminator }],
+    optimizers: [t.optG, t.optD],
+    epochs: hyper.epochs,
+    stepsPerEpoch: source.stepsPerEpoch,
+    sampleEverySteps: hyper.sampleEverySteps,
+    galleryAtStart: true,
+    stepValuesAreFinal: true,
+    startEpoch: (epoch) => source.onEpochStart(epoch),
+    step: async ({ epoch, batchIndex, step }) => {
+      const real = source.batches(epoch, batchIndex, step);
+      try {
+        const r = await ganTrainStep(t.nets, t.optD, t.optG, real, { loss: hyper.loss, targets: p.targets, clipValue: hyper.clipValue, gpWeight: hyper.gpWeight, auxWeight: hyper.auxWeight, seed: deriveSeed(hyper.seed, step, 0x6a7), ...(t.unroll ? { unroll: t.unroll } : {}) });
+        Object.assign(last, { d_loss: r.dLoss, g_loss: r.gLoss, d_real: r.dReal, d_fake: r.dFake });
+        return {
+          values: stepValues(r),
+          checked: [{ value: r.dLoss, network: 'Discriminator', learningRate: p.lrD }, { value: r.gLoss, network: 'Generator', learningRate: hyper.learningRate }],
+        };
+      } finally {
+        tf.dispose(real.flatMap((b) => (b.y ? [b.x, b.y] : [b.x])));
+      }
+    },
+    galleries: galleries(ctx, p, t, last),
+    endEpoch: async (epoch) => ({
+      log: `Epoch ${epoch}/${hyper.epochs}: d_loss ${last.d_loss?.toFixed(4)}, g_loss ${last.g_loss?.toFixed(4)}, d_real ${last.d_real?.toFixed(3)}, d_fake ${last.d_fake?.toFixed(3)}${toyNote()}`,
+    }),
+    dispose: () => {
+      t.evaluator?.dispose();
+      disposeGan(t.nets);
+      t.optG.dispose();
+      t.optD.dispose();
+    },
+  };
 }

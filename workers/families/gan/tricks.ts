@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GanHyper } from '../../common/runConfig';
-import type { TrainingSink } from '../../engine/sink';
+import type { FamilySink } from '../../engine/sink';
 import { MinibatchStddev } from '../../engine/minibatchStddev';
 import { virtualBatchNorms } from '../../engine/virtualBatchNorm';
 import { sampleOneHot } from './conditioning';
@@ -44,7 +44,7 @@ export async function checkUnrolledGradients(nets: GanNetworks, optD: tf.Optimiz
 }
 
 /** Log the tricks that are on; returns the unrolling to use (undefined: off). */
-export async function prepareTricks(nets: GanNetworks, optD: tf.Optimizer, hyper: GanHyper, targets: Targets, sink: TrainingSink): Promise<GanUnrollOptions | undefined> {
+export async function prepareTricks(nets: GanNetworks, optD: tf.Optimizer, hyper: GanHyper, targets: Targets, sink: FamilySink<'gan'>): Promise<GanUnrollOptions | undefined> {
   const mbstd = nets.discriminator.layers.filter((l): l is MinibatchStddev => l instanceof MinibatchStddev);
   if (mbstd.length > 0) {
     const groups = [...new Set(mbstd.map((l) => (l.groupSize > 0 ? `groups of ${l.groupSize}` : 'the whole batch')))].join(' / ');

@@ -82,25 +82,37 @@ export interface UnrollRule {
 
 const num = (c: tf.serialization.ConfigDict, key: string, fallback: number): number => (typeof c[key] === 'number' ? c[key] : fallback);
 
-/** Read `opt`'s rule and state for the variables `vars` (in the order of D's trainable weights). */
+/**
+ * Read `opt`'s rule and state for the variables `vars` (in the order of D's
+ * trainable weights). tfjs keeps an optimizer's slots by position (slot i
+ * belongs to the i-th variable of its first update, whatever the names), and
+ * D's updates always pass `vars` in this order, so the slots are read by
+ * position too: their names are the variables' names when the slots were
+ * made, which differ after a checkpoint is restored into variables that
+ * tfjs named apart.
+ */
 export async function readUnrollRule(opt: tf.Optimizer, vars: readonly tf.Variable[]): Promise<UnrollRule> {
   const cls = opt.getClassName();
   const kind: UnrollRuleKind | undefined = cls === 'SGD' ? 'sgd' : cls === 'Momentum' ? 'momentum' : cls === 'Adam' ? 'adam' : undefined;
   if (!kind) throw new Error(`Unrolling supports the sgd, momentum and adam optimizers, not ${cls}`);
   const c = opt.getConfig();
   const named = await opt.getWeights();
-  // The first entry is the iteration count, a fresh scalar; the rest are the optimizer's own variables.
+  // The first entry is the iteration count, a fresh scalar; the rest are the optimizer's own variables:
+  // each kind of slot for every variable in turn (Adam: every m, then every v).
   tf.dispose(named[0]?.tensor);
-  const byName = new Map(named.slice(1).map((w) => [w.name, w.tensor]));
+  const stored = named.slice(1);
+  const suffixes = kind === 'sgd' ? [] : kind === 'momentum' ? ['momentum'] : ['m', 'v'];
+  if (stored.length > 0 && stored.length !== suffixes.length * vars.length) {
+    throw new Error(`Unrolling: the discriminator optimizer keeps ${stored.length} slots, not ${suffixes.length} for each of its ${vars.length} weights`);
+  }
   const owned: tf.Tensor[] = [];
-  const slot = (v: tf.Variable, suffix: string): tf.Tensor => {
-    const t = byName.get(`${v.name}/${suffix}`);
+  const slot = (i: number, s: number): tf.Tensor => {
+    const t = stored[s * vars.length + i]?.tensor;
     if (t) return t;
-    const z = tf.zerosLike(v);
+    const z = tf.zerosLike(vars[i]!);
     owned.push(z);
     return z;
   };
-  const suffixes = kind === 'sgd' ? [] : kind === 'momentum' ? ['momentum'] : ['m', 'v'];
   return {
     kind,
     learningRate: num(c, 'learningRate', 0.001),
@@ -110,7 +122,7 @@ export async function readUnrollRule(opt: tf.Optimizer, vars: readonly tf.Variab
     beta2: num(c, 'beta2', 0.999),
     epsilon: num(c, 'epsilon', 1e-7),
     iterations: opt.iterations,
-    slots: vars.map((v) => suffixes.map((s) => slot(v, s))),
+    slots: vars.map((_, i) => suffixes.map((_s, k) => slot(i, k))),
     owned,
   };
 }

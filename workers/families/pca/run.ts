@@ -2,6 +2,8 @@
  * The PCA baseline: fit on the training subset, evaluate reconstruction on
  * the test subset, log the same metrics and galleries as an autoencoder with
  * a code of `components` units, so the two can be compared side by side.
+ * It is fitted in closed form, not trained: no epochs, no checkpoints, no
+ * resume, so it does not go through the trainer.
  *
  * Stages (progress step 1..4, cancellable between them): covariance and
  * eigendecomposition, evaluation, components file, galleries.
@@ -13,27 +15,17 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PcaConfig } from '../../common/runConfig';
 import type { ImageDataset } from '../../data/mnist';
-import type { TrainingSink } from '../../engine/sink';
+import type { FamilySink } from '../../engine/sink';
+import { metricEntries } from '../../engine/trainer';
 import { yieldToEventLoop } from '../../engine/trainLoop';
 import { firstTwo, galleryIndices, gather, imageGeometry, writeLatentScatter, writeReconstructionGrid } from '../autoencoder/gallery';
 import { explainedVariance, fitPca, predictedTrainError, projectPca, reconstructPca, type PcaModel } from './fit';
-import { loadRunDataset } from '../familyRun';
+import { loadRunDataset } from '../../engine/trainingData';
+import type { FamilyRunOptions, FamilyRunResult } from '../familyRun';
 
-export interface PcaRunOptions {
-  config: PcaConfig;
-  sink: TrainingSink;
-  isCancelled: () => boolean;
-  /** Where the components and galleries go; none are written without it. */
-  runDir?: string;
-  /** Preloaded data (tests, benchmarks); loaded from the catalogue otherwise. */
-  dataset?: ImageDataset;
-}
-
-export type PcaRunResult =
-  | { status: 'done'; final: Record<string, number> }
-  | { status: 'cancelled' };
+/** The family's run options, less resuming (a fit has nothing to resume). */
+export type PcaRunOptions = Omit<FamilyRunOptions<'pca'>, 'resumeFrom'>;
 
 /** Points of the latent scatter (test images, first ones). */
 export const SCATTER_COUNT = 2000;
@@ -65,7 +57,7 @@ function componentsFile(m: PcaModel): PcaComponentsFile {
 }
 
 
-async function writeGalleries(runDir: string, model: PcaModel, data: ImageDataset, sink: TrainingSink): Promise<void> {
+async function writeGalleries(runDir: string, model: PcaModel, data: ImageDataset, sink: FamilySink<'pca'>): Promise<void> {
   const nTest = data.testLabels.length;
   const geometry = imageGeometry(data.inputShape);
   if (geometry) {
@@ -91,7 +83,7 @@ async function writeGalleries(runDir: string, model: PcaModel, data: ImageDatase
   sink.sample('latent-scatter', 1, path, { method: 'pca', latentDim: model.k, count });
 }
 
-export async function runPca(o: PcaRunOptions): Promise<PcaRunResult> {
+export async function runPca(o: PcaRunOptions): Promise<FamilyRunResult> {
   const { config, sink } = o;
   const k = config.hyper.components;
   const data = o.dataset ?? loadRunDataset(config);
@@ -116,14 +108,14 @@ export async function runPca(o: PcaRunOptions): Promise<PcaRunResult> {
 
   const test = await reconstructPca(model, data.testImages, nTest);
   const train = await reconstructPca(model, data.trainImages, nTrain);
-  const final: Record<string, number> = {
+  const final = {
     test_mse: test.meanSse,
     train_mse: train.meanSse,
     explained_variance: explainedVariance(model),
   };
-  for (const [key, value] of Object.entries(final)) sink.metric(key, 1, value);
+  for (const [key, value] of metricEntries(final)) sink.metric(key, 1, value);
   progress(2);
-  sink.log('info', `Test error per image ${test.meanSse.toFixed(3)}, training ${train.meanSse.toFixed(3)} (eigenvalues predict ${predictedTrainError(model).toFixed(3)}); ${(100 * final['explained_variance']!).toFixed(1)} % of the variance explained`);
+  sink.log('info', `Test error per image ${test.meanSse.toFixed(3)}, training ${train.meanSse.toFixed(3)} (eigenvalues predict ${predictedTrainError(model).toFixed(3)}); ${(100 * final.explained_variance).toFixed(1)} % of the variance explained`);
   if (await cancelled()) return { status: 'cancelled' };
 
   if (o.runDir !== undefined) {

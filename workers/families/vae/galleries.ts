@@ -10,6 +10,7 @@
  * - 'latent-scatter' (end of training): μ of up to 2000 test images.
  */
 import type { ImageGridMeta } from '../../common/gallery';
+import type { FamilyArtifactKind } from '../../common/families/registry';
 import type { Shape } from '../../common/graph';
 import { stepArtifactPath, writeJsonArtifact } from '../../engine/galleryFiles';
 import { writeImageGrid } from '../../engine/imageGrid';
@@ -17,7 +18,7 @@ import { decodeCodes, encodeImages, row, type LatentModel } from '../../engine/l
 import { normalGrid2d, standardNormals } from '../../engine/normal';
 import { deriveSeed } from '../../engine/prng';
 import { latentScatter } from '../../engine/projection';
-import type { TrainingSink } from '../../engine/sink';
+import type { FamilySink } from '../../engine/sink';
 
 export const SAMPLE_GRID = 8;
 export const MANIFOLD_GRID = 15;
@@ -44,7 +45,7 @@ export function firstOfEachClass(labels: Int32Array, numClasses: number): number
 export interface GalleryContext {
   model: LatentModel;
   runDir: string;
-  sink: TrainingSink;
+  sink: FamilySink<'vae'>;
   seed: number;
   priorZ: number[][];
   /** Labels of the held-out (test) images. */
@@ -59,7 +60,7 @@ function channels(shape: Shape): 1 | 3 {
   return shape.length === 3 && shape[2] === 3 ? 3 : 1;
 }
 
-async function grid(ctx: GalleryContext, kind: string, step: number, pixels: Float32Array, count: number, rows: number, cols: number, extra: Partial<ImageGridMeta>): Promise<void> {
+async function grid(ctx: GalleryContext, kind: FamilyArtifactKind<'vae'>, step: number, pixels: Float32Array, count: number, rows: number, cols: number, extra: Partial<ImageGridMeta>): Promise<void> {
   const [h = 1, w = 1] = ctx.model.inputShape;
   const file = stepArtifactPath(ctx.runDir, kind, step, 'png');
   const meta = await writeImageGrid(file, { pixels, count, height: h, width: w, channels: channels(ctx.model.inputShape) }, { rows, cols }, extra);

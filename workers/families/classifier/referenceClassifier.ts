@@ -1,31 +1,32 @@
 /**
  * The reference classifier behind the generative-model diagnostics (mode
  * coverage, Inception-style score, Fréchet distance; see
- * generativeMetrics.ts): one of the classifier family's templates (LeNet or
- * MLP), trained with that family's own model, batch and step functions, then
- * used for class probabilities and penultimate-layer features of samples.
+ * engine/generativeMetrics.ts): one of the classifier family's templates
+ * (LeNet or MLP), trained as a classifier run is (its session, through the
+ * trainer), then used for class probabilities and penultimate-layer
+ * features of samples.
  *
  * The app trains one per dataset and caches it with save/load: a
- * checkpoint (weights.bin + manifest.json, see checkpoint.ts) plus
+ * checkpoint (weights.bin + manifest.json, see engine/checkpoint.ts) plus
  * reference.json (written last) with the template, shapes, accuracy, seed and
  * the caller's dataset hash.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Shape } from '../common/graph';
-import type { ClassifierTemplate } from '../common/runConfig';
-import { classifierTemplate } from '../common/families/classifier/templates';
-// eslint-disable-next-line no-restricted-imports -- removed by the trainer restructuring (issue 10)
-import { disposeBatch, makeBatch } from '../families/classifier/data';
-// eslint-disable-next-line no-restricted-imports -- removed by the trainer restructuring (issue 10)
-import { buildClassifier, makeOptimizer, type ClassifierModel } from '../families/classifier/model';
-// eslint-disable-next-line no-restricted-imports -- removed by the trainer restructuring (issue 10)
-import { evaluate, range, trainStep } from '../families/classifier/step';
-// eslint-disable-next-line no-restricted-imports -- removed by the trainer restructuring (issue 10)
-import { epochOrder } from '../families/familyRun';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { SeededDropout } from './seededDropout';
+import type { ClassifierTemplate } from '../../common/families/classifier/config';
+import { classifierTemplate } from '../../common/families/classifier/templates';
+import type { Shape } from '../../common/graph';
+import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
+import { makeOptimizer } from '../../engine/optimizer';
+import { SeededDropout } from '../../engine/seededDropout';
+import type { TrainingSink } from '../../engine/sink';
+import { train } from '../../engine/trainer';
+import { LossNotFiniteError } from '../../engine/trainLoop';
+import { range } from '../../engine/trainingData';
+import { buildClassifier, type ClassifierModel } from './model';
+import { classifierSession, type ClassifierMetricKey } from './session';
+import { evaluate } from './step';
 
 export const REFERENCE_FORMAT = 'latent-reference-classifier';
 export const REFERENCE_VERSION = 1;
@@ -206,11 +207,41 @@ export class ReferenceClassifier {
   }
 }
 
+/** Where the reference's training reports: only each epoch's mean loss, to onEpoch. */
+function epochLossSink(onEpoch: TrainReferenceOptions['onEpoch']): TrainingSink<ClassifierMetricKey, never> {
+  return {
+    metric: (key, step, value) => { if (key === 'epoch_loss') onEpoch?.(step, value); },
+    progress: () => undefined,
+    log: () => undefined,
+    checkpoint: () => undefined,
+    sample: () => undefined,
+  };
+}
+
+/** Train the model through the classifier's session; the model outlives the session. */
+async function trainModel(o: TrainReferenceOptions, cm: ClassifierModel, nTrain: number): Promise<void> {
+  const optimizer = makeOptimizer({ optimizer: 'adam', learningRate: o.learningRate ?? 0.003, momentum: 0.9 });
+  try {
+    const r = await train({ sink: epochLossSink(o.onEpoch), isCancelled: o.isCancelled ?? (() => false) }, () => ({
+      ...classifierSession({
+        cm, optimizer, images: o.images, labels: o.labels, train: range(nTrain), inputShape: o.inputShape, numClasses: o.numClasses,
+        batchSize: o.batchSize ?? 64, epochs: o.epochs, seed: o.seed, learningRate: o.learningRate ?? 0.003, heldOut: [],
+      }),
+      dispose: () => optimizer.dispose(),
+    }));
+    if (r.status === 'cancelled') throw new Error('reference classifier: training cancelled');
+  } catch (e) {
+    optimizer.dispose();
+    if (e instanceof LossNotFiniteError) throw new Error(`reference classifier: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
 /**
  * Train a reference classifier: the classifier family's `template` built with
- * buildClassifier, trained with its makeBatch / trainStep under Adam for
- * `epochs` in a seeded order, then evaluated (evaluate) on the test examples
- * or the held-out tail of the training data.
+ * buildClassifier, trained under Adam for `epochs` in a seeded order (the
+ * classifier's session, through the trainer), then evaluated on the test
+ * examples or the held-out tail of the training data.
  */
 export async function trainReferenceClassifier(o: TrainReferenceOptions): Promise<ReferenceClassifier> {
   const { images, labels, inputShape, numClasses, epochs, seed } = o;
@@ -223,31 +254,10 @@ export async function trainReferenceClassifier(o: TrainReferenceOptions): Promis
   const holdOut = o.testImages ? 0 : Math.floor(nAll * (o.holdOutFraction ?? 0.1));
   const nTrain = nAll - holdOut;
   if (nTrain < 1) throw new Error(`reference classifier: no training examples left after holding out ${holdOut}`);
-  const train = range(nTrain);
-  const batchSize = Math.min(o.batchSize ?? 64, nTrain);
-  const steps = Math.ceil(nTrain / batchSize);
 
   const cm = buildClassifier(classifierTemplate(template, inputShape, numClasses), inputShape, numClasses, seed);
-  const optimizer = makeOptimizer({ optimizer: 'adam', learningRate: o.learningRate ?? 0.003, momentum: 0.9 });
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const order = epochOrder(train, seed, epoch);
-      let lossSum = 0;
-      for (let s = 0; s < steps; s++) {
-        if (o.isCancelled?.()) throw new Error('reference classifier: training cancelled');
-        const start = s * batchSize;
-        const end = Math.min(start + batchSize, nTrain);
-        const batch = makeBatch(images, labels, inputShape, numClasses, order, start, end);
-        try {
-          const r = await trainStep(cm, optimizer, batch);
-          if (!Number.isFinite(r.loss)) throw new Error(`reference classifier: loss became ${r.loss} at epoch ${epoch}, batch ${s + 1}`);
-          lossSum += r.loss * (end - start);
-        } finally {
-          disposeBatch(batch);
-        }
-      }
-      o.onEpoch?.(epoch, lossSum / nTrain);
-    }
+    await trainModel(o, cm, nTrain);
     const ev = o.testImages && o.testLabels
       ? await evaluate(cm, o.testImages, o.testLabels, inputShape, numClasses, range(o.testLabels.length))
       : await evaluate(cm, images, labels, inputShape, numClasses, Int32Array.from({ length: holdOut }, (_, i) => nTrain + i));
@@ -268,7 +278,5 @@ export async function trainReferenceClassifier(o: TrainReferenceOptions): Promis
   } catch (e) {
     cm.model.dispose();
     throw e;
-  } finally {
-    optimizer.dispose();
   }
 }

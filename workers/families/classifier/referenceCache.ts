@@ -10,8 +10,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClassifierTemplate } from '../common/runConfig';
-import type { ImageDataset } from '../data/mnist';
+import type { ClassifierTemplate } from '../../common/families/classifier/config';
+import type { ImageDataset } from '../../data/mnist';
 import { ReferenceClassifier, trainReferenceClassifier } from './referenceClassifier';
 
 export interface ReferenceRequest {

@@ -1,0 +1,27 @@
+/** The worker registry: one entry per family, typed by family, lending what the family's descriptor promises the analyses. */
+import { describe, expect, it } from 'vitest';
+import type { AnalysisKind } from '../../../workers/common/gallery';
+import { descriptorOf, families } from '../../../workers/common/families/registry';
+import { classifierWorker } from '../../../workers/families/classifier';
+import type { FamilyWorker } from '../../../workers/families/familyRun';
+import { familyTrainers, familyWorker } from '../../../workers/families/registry';
+
+const latentAnalyses: readonly AnalysisKind[] = ['interpolation', 'arithmetic', 'latent-scatter'];
+
+describe('the worker registry', () => {
+  it('has exactly one entry per family, each typed by its family', () => {
+    expect(Object.keys(familyTrainers).sort()).toEqual([...families].sort());
+    // @ts-expect-error a classifier's worker does not take a VAE's config
+    const wrong: FamilyWorker<'vae'> = classifierWorker;
+    void wrong;
+  });
+
+  it('lends every analysis its family\'s descriptor lists what it needs, and no family more', () => {
+    for (const f of families) {
+      const { analyses } = descriptorOf(f);
+      const lent = familyWorker(f).analysis;
+      expect(lent.latentModel !== undefined, `${f}: an encoder and decoder`).toBe(analyses.some((a) => latentAnalyses.includes(a)));
+      expect(lent.generateAlong !== undefined, `${f}: a generator`).toBe(analyses.includes('latent-interpolation'));
+    }
+  });
+});
