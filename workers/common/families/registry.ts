@@ -14,6 +14,7 @@ import { autoencoderFamily } from './autoencoder';
 import { classifierFamily } from './classifier';
 import { ganFamily } from './gan';
 import { pcaFamily } from './pca';
+import { rbmFamily } from './rbm';
 import { vaeFamily } from './vae';
 
 export const familyDescriptors = {
@@ -22,6 +23,7 @@ export const familyDescriptors = {
   vae: vaeFamily,
   gan: ganFamily,
   pca: pcaFamily,
+  rbm: rbmFamily,
 } as const;
 
 type Descriptors = typeof familyDescriptors;

@@ -6,7 +6,9 @@
  * its weight matrix (numHidden filters over the image).
  */
 import { defineFamily } from '../descriptor';
+import { rbmCharts } from './charts';
 import { rbmConfigSchema } from './config';
+import { rbmForm } from './form';
 
 export const rbmFamily = defineFamily({
   id: 'rbm',
@@ -15,6 +17,8 @@ export const rbmFamily = defineFamily({
   configSchema: rbmConfigSchema,
   network: null,
   recordName: (config) => `rbm-${config.hyper.numHidden}${config.hyper.persistent ? '-pcd' : `-cd${config.hyper.cdK}`}`,
+  form: rbmForm,
+  charts: rbmCharts,
   headline: [
     { key: 'test_pseudo_log_likelihood', mode: 'max', label: 'pseudo-LL', format: 'number', unit: 'nats' },
     { key: 'test_reconstruction_error', mode: 'min', label: 'test recon.', format: 'number' },
