@@ -104,11 +104,13 @@ export function cdUpdate(p: RbmParams, vel: RbmVelocity, v0: tf.Tensor2D, o: CdO
       phk = hiddenProbs(p, vk);
       if (i < o.k - 1) h = bernoulli(phk, drawSeed(o.seed, 2 * i + 2));
     }
-    const positive = tf.matMul(v0, ph0, true, false);
-    const negative = tf.matMul(vk, phk, true, false);
-    const gradW = tf.sub(tf.div(tf.sub(positive, negative), n), tf.mul(o.weightDecay, p.weights));
-    const gradB = tf.mean(tf.sub(v0, vk), 0);
-    const gradC = tf.mean(tf.sub(ph0, phk), 0);
+    // Each phase is averaged over its own examples: a persistent chain may hold more than the last, short batch.
+    const nk = vk.shape[0];
+    const positive = tf.div(tf.matMul(v0, ph0, true, false), n);
+    const negative = tf.div(tf.matMul(vk, phk, true, false), nk);
+    const gradW = tf.sub(tf.sub(positive, negative), tf.mul(o.weightDecay, p.weights));
+    const gradB = tf.sub(tf.mean(v0, 0), tf.mean(vk, 0));
+    const gradC = tf.sub(tf.mean(ph0, 0), tf.mean(phk, 0));
     const step = (velocity: tf.Variable, grad: tf.Tensor, param: tf.Variable): void => {
       velocity.assign(tf.add(tf.mul(o.momentum, velocity), tf.mul(o.learningRate, grad)));
       param.assign(tf.add(param, velocity));
