@@ -37,12 +37,12 @@ function binary(images: Float32Array, d: number, indices: Int32Array, config: Rb
   return preparePixels(images, d, indices, 0, indices.length, config.hyper.binarize, config.hyper.seed, key);
 }
 
-/** The mean over `x` (n × d) of a per-example measure, in chunks. */
-function meanOver(x: Float32Array, n: number, d: number, measure: (v: tf.Tensor2D) => tf.Tensor1D): number {
+/** The mean over `x` (n × d) of a per-example measure, in chunks (the measure is told which examples it gets). */
+function meanOver(x: Float32Array, n: number, d: number, measure: (v: tf.Tensor2D, start: number, end: number) => tf.Tensor1D): number {
   let sum = 0;
   for (let start = 0; start < n; start += EVAL_CHUNK) {
     const end = Math.min(start + EVAL_CHUNK, n);
-    const s = tf.tidy(() => tf.sum(measure(tf.tensor2d(x.subarray(start * d, end * d), [end - start, d]))));
+    const s = tf.tidy(() => tf.sum(measure(tf.tensor2d(x.subarray(start * d, end * d), [end - start, d]), start, end)));
     sum += s.dataSync()[0]!;
     s.dispose();
   }
@@ -112,7 +112,7 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
       const testError = meanOver(test, nTest, d, (v) => reconstructionError(params, v));
       const testF = meanOver(test, nTest, d, (v) => freeEnergy(params, v));
       const trainF = meanOver(trainRef, nRef, d, (v) => freeEnergy(params, v));
-      const pll = pseudoLikelihood(params, test, flips, d);
+      const pll = meanOver(test, nTest, d, (v, start, end) => pseudoLogLikelihood(params, v, flips.subarray(start, end)));
       return {
         metrics: {
           epoch_reconstruction_error: errorSum / Math.max(1, batches),
@@ -135,17 +135,4 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
       chain?.dispose();
     },
   };
-}
-
-/** The mean pseudo-log-likelihood of `x` with its fixed flips, in chunks. */
-function pseudoLikelihood(params: Parameters<typeof pseudoLogLikelihood>[0], x: Float32Array, flips: Int32Array, d: number): number {
-  const n = flips.length;
-  let sum = 0;
-  for (let start = 0; start < n; start += EVAL_CHUNK) {
-    const end = Math.min(start + EVAL_CHUNK, n);
-    const s = tf.tidy(() => tf.sum(pseudoLogLikelihood(params, tf.tensor2d(x.subarray(start * d, end * d), [end - start, d]), flips.subarray(start, end))));
-    sum += s.dataSync()[0]!;
-    s.dispose();
-  }
-  return sum / n;
 }
