@@ -40,6 +40,11 @@ export interface CdOptions {
   chain?: tf.Variable;
 }
 
+/** A variable holding `initial()`, the initial tensor itself released (tf.variable keeps its own reference). */
+export function variableOf(initial: () => tf.Tensor, trainable = true): tf.Variable {
+  return tf.tidy(() => tf.variable(initial(), trainable));
+}
+
 /**
  * W ~ N(0, 0.01²); visible biases log(p/(1 − p)) of the training data's
  * pixel means (Hinton 2010 §8; p clipped to [0.001, 0.999]); hidden biases 0.
@@ -54,17 +59,17 @@ export function createRbm(visible: number, hidden: number, seed: number, pixelMe
     }
   }
   return {
-    weights: tf.variable(tf.tensor2d(w, [visible, hidden]), true, 'rbm/weights'),
-    visibleBias: tf.variable(tf.tensor1d(b), true, 'rbm/visible_bias'),
-    hiddenBias: tf.variable(tf.zeros([hidden]), true, 'rbm/hidden_bias'),
+    weights: variableOf(() => tf.tensor2d(w, [visible, hidden])),
+    visibleBias: variableOf(() => tf.tensor1d(b)),
+    hiddenBias: variableOf(() => tf.zeros([hidden])),
   };
 }
 
 export function createVelocity(p: RbmParams): RbmVelocity {
   return {
-    weights: tf.variable(tf.zerosLike(p.weights), true, 'rbm/weights_velocity'),
-    visibleBias: tf.variable(tf.zerosLike(p.visibleBias), true, 'rbm/visible_bias_velocity'),
-    hiddenBias: tf.variable(tf.zerosLike(p.hiddenBias), true, 'rbm/hidden_bias_velocity'),
+    weights: variableOf(() => tf.zerosLike(p.weights)),
+    visibleBias: variableOf(() => tf.zerosLike(p.visibleBias)),
+    hiddenBias: variableOf(() => tf.zerosLike(p.hiddenBias)),
   };
 }
 
@@ -81,6 +86,11 @@ export function visibleProbs(p: RbmParams, h: tf.Tensor2D): tf.Tensor2D {
 /** Binary units drawn with probabilities `probs`, from a seeded uniform draw. */
 export function bernoulli(probs: tf.Tensor2D, seed: number): tf.Tensor2D {
   return tf.tidy(() => tf.cast(tf.less(tf.randomUniform(probs.shape, 0, 1, 'float32', seed), probs), 'float32'));
+}
+
+/** The parameters by the names a checkpoint saves them under (tf.variable names must be unique per process, so they are not used). */
+export function namedParams(p: RbmParams | RbmVelocity): { name: string; variable: tf.Variable }[] {
+  return [{ name: 'weights', variable: p.weights }, { name: 'visible_bias', variable: p.visibleBias }, { name: 'hidden_bias', variable: p.hiddenBias }];
 }
 
 /** Seeds of one update's draws: distinct per Gibbs step and per layer. */

@@ -21,7 +21,7 @@ import { train } from '../../engine/trainer';
 import type { ImageDataset } from '../../data/mnist';
 import type { FamilyContext, FamilyRunOptions, FamilyRunResult, FamilySession } from '../familyRun';
 import { writeRbmGalleries } from './galleries';
-import { cdUpdate, createRbm, createVelocity, disposeRbm, freeEnergy, pseudoLogLikelihood, reconstructionError } from './rbm';
+import { cdUpdate, createRbm, createVelocity, disposeRbm, freeEnergy, namedParams, pseudoLogLikelihood, reconstructionError, variableOf } from './rbm';
 
 type RbmConfig = ConfigOf<'rbm'>;
 
@@ -70,7 +70,7 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
 
   const params = createRbm(d, h.numHidden, deriveSeed(h.seed, 0x4b1), means);
   const velocity = createVelocity(params);
-  const chain = h.persistent ? tf.variable(tf.tensor2d(everything.subarray(0, batchSize * d), [batchSize, d]), false, 'rbm/pcd_chain') : undefined;
+  const chain = h.persistent ? variableOf(() => tf.tensor2d(everything.subarray(0, batchSize * d), [batchSize, d]), false) : undefined;
   const method = h.persistent ? `persistent CD-${h.cdK}` : `CD-${h.cdK}`;
   ctx.sink.log('info', `RBM (${d} visible, ${h.numHidden} hidden units, ${method}, learning rate ${h.learningRate}, momentum ${h.momentum}, weight decay ${h.weightDecay}) on ${nTrain} training images, ${h.binarize === 'threshold' ? 'binarised at 0.5' : 'stochastically binarised'}; ${stepsPerEpoch} batches of ${batchSize} per epoch; held-out measures on ${nTest} test images`);
 
@@ -79,8 +79,8 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
   let batches = 0;
   return {
     parts: [
-      { name: 'rbm', weights: { variables: [params.weights, params.visibleBias, params.hiddenBias].map((variable) => ({ name: variable.name, variable })) } },
-      { name: 'cd', weights: { variables: [velocity.weights, velocity.visibleBias, velocity.hiddenBias, ...(chain ? [chain] : [])].map((variable) => ({ name: variable.name, variable })) } },
+      { name: 'rbm', weights: { variables: namedParams(params) } },
+      { name: 'cd', weights: { variables: [...namedParams(velocity).map((v) => ({ ...v, name: `${v.name}_velocity` })), ...(chain ? [{ name: 'pcd_chain', variable: chain }] : [])] } },
     ],
     optimizers: [],
     epochs: h.epochs,
