@@ -15,8 +15,11 @@ const points = async (testId: string): Promise<number> => Number(await ui.page.g
 describe('RBM run from the UI', () => {
   it('trains with CD-1 from the form and shows its curves, filters and samples', async () => {
     const { page } = ui;
-    const experiment = await ui.api<{ id: number }>('experiments.create', { name: 'Energy-based' });
-    await page.goto(new URL(`/#/experiments/${experiment.id}/new`, ui.serve.origin).href);
+    await page.goto(ui.serve.url);
+    await page.getByTestId('new-experiment-name').fill('Energy-based');
+    await page.getByTestId('create-experiment').click();
+    await page.getByTestId('experiment-link').filter({ hasText: 'Energy-based' }).click();
+    await page.getByTestId('new-run-button').click();
     await page.getByTestId('field-family').selectOption('rbm');
     await page.getByTestId('field-numHidden').fill('64');
     await page.getByTestId('field-trainSize').fill('1000');
@@ -40,8 +43,9 @@ describe('RBM run from the UI', () => {
     // Step 0 (the untrained filters), steps 10, 30 and the epoch ends 20 and 40.
     await expect.poll(async () => Number(await page.getByTestId('gallery-slider').getAttribute('max'))).toBe(4);
     await page.screenshot({ path: screenshotPath('screenshot-rbm.png') });
+    await gallery.screenshot({ path: screenshotPath('screenshot-rbm-filters.png') });
 
-    await page.goto(new URL(`/#/experiments/${experiment.id}`, ui.serve.origin).href);
+    await page.locator('.breadcrumb').getByRole('link', { name: 'Energy-based' }).click();
     const row = page.getByTestId('run-row').filter({ hasText: 'rbm-e2e' });
     await expect.poll(async () => row.getByTestId('run-best-metric').textContent()).toContain('nats');
     expect(ui.problems).toEqual([]);
