@@ -11,6 +11,7 @@ import { autoencoderPanels } from './autoencoder/panels';
 import { classifierPanels } from './classifier/panels';
 import { ganPanels } from './gan/panels';
 import { pcaPanels } from './pca/panels';
+import { rbmPanels } from './rbm/panels';
 import { vaePanels } from './vae/panels';
 
 export const familyPanels = {
@@ -19,6 +20,7 @@ export const familyPanels = {
   vae: vaePanels,
   gan: ganPanels,
   pca: pcaPanels,
+  rbm: rbmPanels,
 } satisfies Record<Family, FamilyRunPanels>;
 
 /** The run-page components of a family. */

@@ -4,14 +4,15 @@
  * geometry of an image grid (which cell a click hit). No Vue.
  */
 import type { ArtifactInfo } from '../../main/common/domain';
-import { dataKinds, galleryKinds, type ImageGridMeta } from '../../workers/common/gallery';
+import type { ImageGridMeta } from '../../workers/common/gallery';
+import { imageArtifactKinds, isDataArtifactKind } from '../../workers/common/families/registry';
 import { imageGridFields, imageGridMeta, numberEntries } from './artifactMeta';
 
 type Meta = Readonly<Record<string, unknown>>;
 
 /** Image artifacts only: no checkpoints, no data kinds (drawn elsewhere), no other MIME types. */
 export function isGalleryArtifact(a: Pick<ArtifactInfo, 'kind' | 'mime'>): boolean {
-  if (a.kind === 'checkpoint' || (dataKinds as readonly string[]).includes(a.kind)) return false;
+  if (a.kind === 'checkpoint' || isDataArtifactKind(a.kind)) return false;
   return a.mime === '' || a.mime.startsWith('image/');
 }
 
@@ -28,8 +29,12 @@ export function insertArtifact<T extends Pick<ArtifactInfo, 'step' | 'id'>>(list
   return out;
 }
 
-/** Gallery artifacts by kind, each list in step order; kinds in the contract's order, unknown kinds after, by name. */
-export function groupGallery(artifacts: readonly ArtifactInfo[]): Map<string, ArtifactInfo[]> {
+/**
+ * Gallery artifacts by kind, each list in step order; kinds in `order` (a
+ * family's declared image kinds; every family's by default), unknown kinds
+ * after, by name.
+ */
+export function groupGallery(artifacts: readonly ArtifactInfo[], order: readonly string[] = imageArtifactKinds()): Map<string, ArtifactInfo[]> {
   const groups = new Map<string, ArtifactInfo[]>();
   for (const a of artifacts) {
     if (!isGalleryArtifact(a)) continue;
@@ -41,8 +46,8 @@ export function groupGallery(artifacts: readonly ArtifactInfo[]): Map<string, Ar
     g.push(a);
   }
   const rank = (k: string): number => {
-    const i = (galleryKinds as readonly string[]).indexOf(k);
-    return i < 0 ? galleryKinds.length : i;
+    const i = order.indexOf(k);
+    return i < 0 ? order.length : i;
   };
   const kinds = [...groups.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return new Map(kinds.map((k) => [k, groups.get(k)!.sort(compareArtifacts)]));

@@ -6,22 +6,8 @@
  */
 import { z } from 'zod';
 
-/** Image-grid kinds every family may log; the gallery groups by kind. */
-export const galleryKinds = [
-  'reconstructions', // rows: input, (noisy input), reconstruction
-  'samples', // decoded from a fixed set of prior z, the same at every step
-  'manifold', // decoder over a regular grid of a 2-D latent
-  'interpolation', // decoder along a path between two test images' codes
-  'arithmetic', // a − b + c in latent space
-  'neighbours', // a generated sample, then its nearest training images (memorisation check)
-] as const;
-export type GalleryKind = (typeof galleryKinds)[number];
-
-/** Data artifacts (JSON), drawn by the renderer itself. */
-export const dataKinds = ['latent-scatter', 'toy-scatter', 'class-histogram'] as const;
-export type DataKind = (typeof dataKinds)[number];
-
-export type ArtifactKind = GalleryKind | DataKind | 'checkpoint';
+// The artifact kinds are each family's (its descriptor's `artifacts`); the registry
+// (families/registry.ts) derives the typed catalogue from them.
 
 /** Meta of an image-grid artifact: enough to redraw it or to tell what each cell is. */
 export interface ImageGridMeta {

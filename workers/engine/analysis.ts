@@ -211,7 +211,6 @@ async function arithmetic(ctx: Ctx, r: Extract<AnalysisRequest, { kind: 'arithme
   pixels.set(decoded, inputs.length);
   // 'arithmetic' is missing from every descriptor's artifacts (the autoencoder's and the VAE's should list it,
   // with 'interpolation' and 'neighbours'): reported; this line goes when a descriptor lists it.
-  // @ts-expect-error not yet in the ArtifactKind catalogue
   return imageRow(ctx, 'arithmetic', pixels, 4, {
     rowLabels: ['a, b, c, decode(z(a) − z(b) + z(c))'],
     testIndices: [r.a, r.b, r.c],

@@ -15,6 +15,7 @@ import { autoencoderWorker } from './autoencoder';
 import { classifierWorker } from './classifier';
 import { ganWorker } from './gan';
 import { pcaWorker } from './pca';
+import { rbmWorker } from './rbm';
 import { vaeWorker } from './vae';
 
 export type { FamilyRunResult } from './familyRun';
@@ -27,6 +28,7 @@ export const familyTrainers = {
   vae: vaeWorker,
   gan: ganWorker,
   pca: pcaWorker,
+  rbm: rbmWorker,
 } satisfies FamilyWorkers;
 
 const workers: FamilyWorkers = familyTrainers;

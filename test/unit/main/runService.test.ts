@@ -291,14 +291,14 @@ describe('RunService with a fake host', () => {
     await t.runs.waitForEnd(run.id);
     const good = t.start();
     const raw = new Database(t.store.path);
-    raw.prepare('UPDATE runs SET config_json = ? WHERE id = ?').run(JSON.stringify({ family: 'rbm', hyper: {} }), run.id);
+    raw.prepare('UPDATE runs SET config_json = ? WHERE id = ?').run(JSON.stringify({ family: 'hopfield', hyper: {} }), run.id);
     raw.close();
 
     const listed = t.runs.list();
     expect(listed.map((r) => r.id)).toEqual([good.id, run.id]);
     const broken = listed.find((r) => r.id === run.id)!;
     expect(broken.status).toBe('failed');
-    expect(broken.error).toMatch(new RegExp(`^Run ${run.id}'s stored config cannot be read: Stored run config names the family "rbm", which this app does not know .*cannot be resumed or analysed\\. out of memory$`));
+    expect(broken.error).toMatch(new RegExp(`^Run ${run.id}'s stored config cannot be read: Stored run config names the family "hopfield", which this app does not know .*cannot be resumed or analysed\\. out of memory$`));
     expect(t.runs.metrics(run.id)).toEqual([]);
     expect(t.runs.logs(run.id).length).toBeGreaterThan(0);
     for (const call of [() => t.runs.detail(run.id), () => t.runs.resume(run.id)]) {

@@ -12,6 +12,10 @@
  * state keyed by the bare layer name would collide. The seed of each run is
  * in its test's name. The data are small real MNIST subsets.
  *
+ * The RBM trains by its own rule (CD-k), with no optimiser and no layers:
+ * its weights, momentum terms and persistent chains are the trainer's
+ * variable parts, and its draws are seeded per step.
+ *
  * PCA is fitted in closed form (no epochs, no checkpoints), so it has no
  * resume to test.
  */
@@ -37,6 +41,8 @@ import { runClassifier } from '../../../workers/families/classifier/run';
 import type { FamilyRunResult } from '../../../workers/families/familyRun';
 import { runGan } from '../../../workers/families/gan/run';
 import { runVae } from '../../../workers/families/vae/run';
+import { rbmConfigSchema } from '../../../workers/common/families/rbm/config';
+import { runRbm } from '../../../workers/families/rbm/run';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lw-resume-'));
 let data: ImageDataset;
@@ -213,6 +219,17 @@ describe('resuming reproduces the uninterrupted run bit for bit (wasm)', () => {
       model: ganModel(2, [2]), ...a,
     }));
     expect(r.full.sink.values('modes_covered')).toHaveLength(5); // steps 0, 3, 4, 6, 8
+    await expectBitForBit(r);
+  });
+
+  it('RBM (seed 23, persistent CD-2, stochastic binarisation): weights, momentum and the persistent chains resume exactly, with no optimiser', async () => {
+    const r = await interruptAndResume('rbm', (a) => runRbm({
+      config: rbmConfigSchema.parse({ family: 'rbm', hyper: { numHidden: 16, epochs: 2, batchSize: 30, cdK: 2, persistent: true, binarize: 'stochastic', gibbsSteps: 5, sampleEverySteps: 3, seed: 23 } }),
+      dataset: data, ...a,
+    }));
+    expect((await readManifest(r.first.checkpoints[0]!.dir)).model.map((e) => e.name)).toEqual(
+      ['weights', 'visible_bias', 'hidden_bias', 'weights_velocity', 'visible_bias_velocity', 'hidden_bias_velocity', 'pcd_chain']);
+    expect(r.full.sink.samples.filter((x) => x.kind === 'filters').map((x) => x.step)).toEqual([0, 3, 6, 7, 9, 12, 14]);
     await expectBitForBit(r);
   });
 });

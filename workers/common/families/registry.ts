@@ -7,13 +7,13 @@
  * type error.
  */
 import { z } from 'zod';
-import { dataKinds, galleryKinds, type DataKind, type GalleryKind } from '../gallery';
 import { isModelDocument, type Architecture } from '../graph';
 import { metricSpecFor, type ArtifactKindOf, type FamilyDescriptor, type MetricKeyOf, type MetricSpec } from './descriptor';
 import { autoencoderFamily } from './autoencoder';
 import { classifierFamily } from './classifier';
 import { ganFamily } from './gan';
 import { pcaFamily } from './pca';
+import { rbmFamily } from './rbm';
 import { vaeFamily } from './vae';
 
 export const familyDescriptors = {
@@ -22,6 +22,7 @@ export const familyDescriptors = {
   vae: vaeFamily,
   gan: ganFamily,
   pca: pcaFamily,
+  rbm: rbmFamily,
 } as const;
 
 type Descriptors = typeof familyDescriptors;
@@ -107,7 +108,7 @@ export function headlineMetricKeys(): { key: string; mode: 'max' | 'min' }[] {
 export type MetricKey = { [F in Family]: MetricKeyOf<Descriptors[F]> }[Family];
 /** The metric keys one family records. */
 export type FamilyMetricKey<F extends Family> = MetricKeyOf<Descriptors[F]>;
-/** Every artifact kind any family writes, and the checkpoint. */
+/** Every artifact kind any family writes (a checkpoint is StoredArtifactKind's). */
 export type ArtifactKind = { [F in Family]: ArtifactKindOf<Descriptors[F]> }[Family];
 /** The artifact kinds one family writes. */
 export type FamilyArtifactKind<F extends Family> = ArtifactKindOf<Descriptors[F]>;
@@ -118,9 +119,20 @@ export const artifactKinds = [...new Set(families.flatMap((f) => familyDescripto
 /** The kind of a checkpoint artifact: every trained family writes them, so no descriptor lists it. */
 export const CHECKPOINT_KIND = 'checkpoint';
 
-/** Every kind the store records: the families' artifacts, what the on-demand analyses write (gallery.ts), and checkpoints. */
-export type StoredArtifactKind = ArtifactKind | GalleryKind | DataKind | typeof CHECKPOINT_KIND;
-export const storedArtifactKinds: readonly StoredArtifactKind[] = [...new Set<StoredArtifactKind>([...artifactKinds, ...galleryKinds, ...dataKinds, CHECKPOINT_KIND])];
+/** Every kind the store records: the families' artifacts (their analyses' included) and checkpoints. */
+export type StoredArtifactKind = ArtifactKind | typeof CHECKPOINT_KIND;
+export const storedArtifactKinds: readonly StoredArtifactKind[] = [...artifactKinds, CHECKPOINT_KIND];
+
+/** Whether an artifact kind is a data document (JSON a family panel draws) rather than an image the gallery shows. */
+export function isDataArtifactKind(kind: string): boolean {
+  return families.some((f) => familyDescriptors[f].artifacts.some((a) => a.kind === kind && a.format === 'data'));
+}
+
+/** The image kinds a family declares, in its order (the gallery's tabs); every family's, in registry order, without one. */
+export function imageArtifactKinds(family?: Family): string[] {
+  const list = family === undefined ? families : [family];
+  return [...new Set(list.flatMap((f) => familyDescriptors[f].artifacts.filter((a) => a.format === 'image').map((a) => a.kind)))];
+}
 
 export function isStoredArtifactKind(v: unknown): v is StoredArtifactKind {
   return typeof v === 'string' && (storedArtifactKinds as readonly string[]).includes(v);

@@ -41,6 +41,8 @@ export const autoencoderFamily = defineFamily({
   ],
   artifacts: [
     { kind: 'reconstructions', format: 'image', label: 'Reconstructions' },
+    { kind: 'interpolation', format: 'image', label: 'Interpolation' },
+    { kind: 'arithmetic', format: 'image', label: 'Latent arithmetic' },
     { kind: 'latent-scatter', format: 'data', label: 'Latent scatter' },
   ],
   analyses: ['interpolation', 'arithmetic', 'latent-scatter', 'nearest-neighbours'],

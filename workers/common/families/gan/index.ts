@@ -107,8 +107,8 @@ export const ganFamily = defineFamily({
   ],
   artifacts: [
     { kind: 'samples', format: 'image', label: 'Samples' },
-    { kind: 'neighbours', format: 'image', label: 'Nearest training images' },
     { kind: 'interpolation', format: 'image', label: 'Interpolation' },
+    { kind: 'neighbours', format: 'image', label: 'Nearest training images' },
     { kind: 'class-histogram', format: 'data', label: 'Class histogram' },
     { kind: 'toy-scatter', format: 'data', label: 'Toy density' },
   ],

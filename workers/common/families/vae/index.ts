@@ -42,9 +42,11 @@ export const vaeFamily = defineFamily({
     { key: 'val_loss', x: 'epoch', mode: 'min', description: 'reconstruction + β_t·KL on the validation split' },
   ],
   artifacts: [
-    { kind: 'samples', format: 'image', label: 'Samples' },
     { kind: 'reconstructions', format: 'image', label: 'Reconstructions' },
+    { kind: 'samples', format: 'image', label: 'Samples' },
     { kind: 'manifold', format: 'image', label: 'Manifold' },
+    { kind: 'interpolation', format: 'image', label: 'Interpolation' },
+    { kind: 'arithmetic', format: 'image', label: 'Latent arithmetic' },
     { kind: 'latent-scatter', format: 'data', label: 'Latent scatter' },
   ],
   analyses: ['interpolation', 'arithmetic', 'latent-scatter', 'nearest-neighbours'],

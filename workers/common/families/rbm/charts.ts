@@ -1,0 +1,26 @@
+/**
+ * The RBM's run charts: the batch reconstruction error per step; per epoch
+ * the reconstruction error, the free energies of training and test images
+ * (a widening gap is overfitting, Hinton 2010 §6) and the pseudo-likelihood.
+ */
+import { chartKey as k, stepLossChart, type ChartContext, type EpochChartSpec } from '../runCharts';
+
+export function rbmCharts(_ctx: ChartContext): EpochChartSpec[] {
+  return [
+    stepLossChart([k('reconstruction_error', 'reconstruction error')]),
+    {
+      testId: 'epoch-chart', title: 'Reconstruction error per epoch', xName: 'epoch', yName: 'squared error', percent: false,
+      keys: [k('epoch_reconstruction_error', 'training batches'), k('test_reconstruction_error', 'test images')],
+    },
+    {
+      testId: 'rbm-free-energy-chart', title: 'Mean free energy per epoch', xName: 'epoch', yName: 'F(v)', percent: false,
+      keys: [k('train_free_energy', 'training images'), k('test_free_energy', 'test images')],
+      caption: 'Lower is more probable under the model. The test curve rising above the training curve (a widening gap) means the RBM is overfitting.',
+    },
+    {
+      testId: 'rbm-pll-chart', title: 'Pseudo-log-likelihood per test image (nats)', xName: 'epoch', yName: 'nats', percent: false,
+      keys: [k('test_pseudo_log_likelihood', 'pseudo-log-likelihood')],
+      caption: 'D · log σ(F(ṽ) − F(v)) with one fixed flipped bit per image: higher is better.',
+    },
+  ];
+}

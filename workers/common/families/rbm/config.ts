@@ -1,0 +1,39 @@
+/**
+ * The restricted Boltzmann machine's run configuration: a Bernoulli RBM on
+ * binarised pixels, trained by contrastive divergence (CD-k, Hinton 2002) or
+ * persistent contrastive divergence (PCD, Tieleman 2008), with momentum and
+ * weight decay as in Hinton's practical guide (2010).
+ */
+import { z } from 'zod';
+import { runConfigCommonShape, sampleEveryStepsSchema, seedSchema, trainingHyperShape } from '../../runConfigBase';
+
+export const rbmHyperSchema = z.object({
+  epochs: trainingHyperShape.epochs.unwrap().default(5),
+  batchSize: trainingHyperShape.batchSize.unwrap().default(100),
+  /** Step size of the CD update (Hinton 2010 suggests about 0.1 for binary units, batch-averaged). */
+  learningRate: z.number({ error: 'learningRate must be a number' }).gt(0, 'learningRate must be greater than 0').max(10, 'learningRate must be at most 10').default(0.1),
+  /** Momentum of the parameter updates (0.5 at first and 0.9 later in Hinton 2010; one value here). */
+  momentum: trainingHyperShape.momentum.unwrap().default(0.5),
+  /** L2 weight decay on W (Hinton 2010: 1e-4). */
+  weightDecay: z.number({ error: 'weightDecay must be a number' }).min(0, 'weightDecay must be ≥ 0').max(1, 'weightDecay must be at most 1').default(0.0001),
+  /** Hidden units: each learns one filter over the image. */
+  numHidden: z.number({ error: 'numHidden must be a number' }).int('numHidden must be a whole number').min(1, 'numHidden must be at least 1').max(4096, 'numHidden must be at most 4096').default(128),
+  /** Gibbs steps of the negative phase (CD-k). */
+  cdK: z.number({ error: 'cdK must be a number' }).int('cdK must be a whole number').min(1, 'cdK must be at least 1').max(100, 'cdK must be at most 100').default(1),
+  /** Persistent CD: the negative chains continue from where the last update left them instead of restarting at the data. */
+  persistent: z.boolean({ error: 'persistent must be true or false' }).default(false),
+  /** How grey pixels become binary visible units: a fixed 0.5 threshold, or a fresh Bernoulli draw each time they are seen. */
+  binarize: z.enum(['threshold', 'stochastic'], { error: "binarize must be 'threshold' or 'stochastic'" }).default('threshold'),
+  /** Gibbs steps from random noise to draw the samples gallery. */
+  gibbsSteps: z.number({ error: 'gibbsSteps must be a number' }).int('gibbsSteps must be a whole number').min(1, 'gibbsSteps must be at least 1').max(10_000, 'gibbsSteps must be at most 10000').default(200),
+  seed: seedSchema,
+  sampleEverySteps: sampleEveryStepsSchema,
+}).strict();
+export type RbmHyper = z.output<typeof rbmHyperSchema>;
+
+export const rbmConfigSchema = z.object({
+  family: z.literal('rbm'),
+  ...runConfigCommonShape,
+  hyper: rbmHyperSchema.default(rbmHyperSchema.parse({})),
+}).strict();
+export type RbmConfig = z.output<typeof rbmConfigSchema>;

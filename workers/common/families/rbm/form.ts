@@ -1,0 +1,21 @@
+/** The RBM's part of the new-run form: its size and CD settings, then the update's step size, momentum and weight decay. */
+import { booleanField, choiceField, dataFields, numberField, sharedFields, type FamilyForm } from '../runForm';
+import { rbmHyperSchema } from './config';
+
+export const rbmForm: FamilyForm = {
+  fields: [
+    ...dataFields,
+    numberField('numHidden', 'Hidden units', 'numeric', { hint: 'one filter each' }),
+    numberField('cdK', 'Gibbs steps (CD-k)', 'numeric', { hint: 'k of the negative phase' }),
+    booleanField('persistent', 'Persistent CD', 'chains continue between updates (Tieleman 2008)'),
+    choiceField('binarize', 'Binarize pixels', rbmHyperSchema.shape.binarize.unwrap().options),
+    numberField('gibbsSteps', 'Sampling steps', 'numeric', { hint: 'Gibbs steps for the samples gallery' }),
+    sharedFields.epochs,
+    sharedFields.batchSize,
+    { ...sharedFields.learningRate, hint: 'CD step size; ~0.1 for binary units' },
+    numberField('momentum', 'Momentum', 'decimal', { group: 'training', keep: true }),
+    numberField('weightDecay', 'Weight decay', 'decimal', { group: 'training', hint: 'L2 on W; 1e-4 in Hinton 2010' }),
+    sharedFields.seed,
+    sharedFields.sampleEverySteps,
+  ],
+};

@@ -1,0 +1,40 @@
+/**
+ * The restricted Boltzmann machine family, described once: a Bernoulli RBM
+ * trained by CD-k or persistent CD (its own update rule, no back-propagation),
+ * with its reconstruction error, free energies and pseudo-likelihood, and
+ * galleries of its filters and Gibbs samples. No network to draw: the RBM is
+ * its weight matrix (numHidden filters over the image).
+ */
+import { defineFamily } from '../descriptor';
+import { rbmCharts } from './charts';
+import { rbmConfigSchema } from './config';
+import { rbmForm } from './form';
+
+export const rbmFamily = defineFamily({
+  id: 'rbm',
+  label: 'restricted Boltzmann machine (RBM)',
+  title: 'Restricted Boltzmann machine',
+  configSchema: rbmConfigSchema,
+  network: null,
+  recordName: (config) => `rbm-${config.hyper.numHidden}${config.hyper.persistent ? '-pcd' : `-cd${config.hyper.cdK}`}`,
+  form: rbmForm,
+  charts: rbmCharts,
+  headline: [
+    { key: 'test_pseudo_log_likelihood', mode: 'max', label: 'pseudo-LL', format: 'number', unit: 'nats' },
+    { key: 'test_reconstruction_error', mode: 'min', label: 'test recon.', format: 'number' },
+  ],
+  metrics: [
+    { key: 'reconstruction_error', x: 'step', mode: 'min', description: 'squared error per image of the batch through P(h | v) and back, summed over pixels' },
+    { key: 'epoch_reconstruction_error', x: 'epoch', mode: 'min', description: 'mean reconstruction error of the epoch’s batches' },
+    { key: 'test_reconstruction_error', x: 'epoch', mode: 'min', description: 'reconstruction error per test image' },
+    { key: 'train_free_energy', x: 'epoch', description: 'mean free energy F(v) of training images (a fixed subset as large as the test set)' },
+    { key: 'test_free_energy', x: 'epoch', description: 'mean free energy F(v) of the test images' },
+    { key: 'free_energy_gap', x: 'epoch', mode: 'min', description: 'test − train mean free energy: growing means overfitting (Hinton 2010 §6)' },
+    { key: 'test_pseudo_log_likelihood', x: 'epoch', mode: 'max', description: 'stochastic pseudo-log-likelihood per test image (nats), one fixed flipped bit per image' },
+  ],
+  artifacts: [
+    { kind: 'filters', format: 'image', label: 'Filters' },
+    { kind: 'samples', format: 'image', label: 'Gibbs samples' },
+  ],
+  analyses: [],
+});

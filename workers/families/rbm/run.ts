@@ -1,0 +1,138 @@
+/**
+ * An RBM run through the one trainer: no optimizer and no gradient tape —
+ * the session's step is the CD-k (or PCD) update of rbm.ts. Parts: 'rbm'
+ * (weights and biases) and 'cd' (the momentum terms, and the persistent
+ * chains), so a resumed run continues exactly where it stopped.
+ *
+ * Metrics: per step `reconstruction_error` (the batch's, checked for NaN);
+ * per epoch `epoch_reconstruction_error`, `test_reconstruction_error`,
+ * `train_free_energy` (on as many training images as there are test images),
+ * `test_free_energy`, `free_energy_gap` (test − train) and
+ * `test_pseudo_log_likelihood` (one fixed flipped bit per test image).
+ * Galleries: 'filters' and 'samples' at step 0, every sampleEverySteps and
+ * each epoch end.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ConfigOf } from '../../common/families/registry';
+import { deriveSeed, mulberry32 } from '../../engine/prng';
+import { preparePixels, type DrawKey } from '../../engine/pixels';
+import { epochOrder, loadRunDataset, range } from '../../engine/trainingData';
+import { train } from '../../engine/trainer';
+import type { ImageDataset } from '../../data/mnist';
+import type { FamilyContext, FamilyRunOptions, FamilyRunResult, FamilySession } from '../familyRun';
+import { writeRbmGalleries } from './galleries';
+import { cdUpdate, createRbm, createVelocity, disposeRbm, freeEnergy, namedParams, pseudoLogLikelihood, reconstructionError, variableOf } from './rbm';
+
+type RbmConfig = ConfigOf<'rbm'>;
+
+/** Held-out measures are computed in chunks of this many images. */
+const EVAL_CHUNK = 2000;
+
+export function runRbm(o: FamilyRunOptions<'rbm'>): Promise<FamilyRunResult> {
+  return train(o, (ctx) => rbmSession(o.config, o.dataset ?? loadRunDataset(o.config), ctx));
+}
+
+/** Images `indices` as binary visible units (a fixed binarisation for held-out sets). */
+function binary(images: Float32Array, d: number, indices: Int32Array, config: RbmConfig, key: DrawKey): Float32Array {
+  return preparePixels(images, d, indices, 0, indices.length, config.hyper.binarize, config.hyper.seed, key);
+}
+
+/** The mean over `x` (n × d) of a per-example measure, in chunks (the measure is told which examples it gets). */
+function meanOver(x: Float32Array, n: number, d: number, measure: (v: tf.Tensor2D, start: number, end: number) => tf.Tensor1D): number {
+  let sum = 0;
+  for (let start = 0; start < n; start += EVAL_CHUNK) {
+    const end = Math.min(start + EVAL_CHUNK, n);
+    const s = tf.tidy(() => tf.sum(measure(tf.tensor2d(x.subarray(start * d, end * d), [end - start, d]), start, end)));
+    sum += s.dataSync()[0]!;
+    s.dispose();
+  }
+  return sum / n;
+}
+
+function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'rbm'>): FamilySession<'rbm'> {
+  const h = config.hyper;
+  const d = data.inputShape.reduce((a, b) => a * b, 1);
+  const nTrain = data.trainLabels.length;
+  const nTest = data.testLabels.length;
+  if (nTrain === 0) throw new Error('The RBM needs training images');
+  if (nTest === 0) throw new Error('The RBM needs test images to measure its held-out free energy and pseudo-likelihood');
+  const batchSize = Math.min(h.batchSize, nTrain);
+  const stepsPerEpoch = Math.ceil(nTrain / batchSize);
+  const all = range(nTrain);
+  const test = binary(data.testImages, d, range(nTest), config, { kind: 'fixed', split: 'test' });
+  const nRef = Math.min(nTest, nTrain);
+  const trainRef = binary(data.trainImages, d, range(nRef), config, { kind: 'fixed', split: 'train' });
+  const rnd = mulberry32(deriveSeed(h.seed, 0xf11b));
+  const flips = Int32Array.from({ length: nTest }, () => Math.floor(rnd() * d));
+  const means = new Float32Array(d);
+  const everything = binary(data.trainImages, d, all, config, { kind: 'fixed', split: 'train' });
+  for (let i = 0; i < everything.length; i++) means[i % d]! += everything[i]! / nTrain;
+
+  const params = createRbm(d, h.numHidden, deriveSeed(h.seed, 0x4b1), means);
+  const velocity = createVelocity(params);
+  const chain = h.persistent ? variableOf(() => tf.tensor2d(everything.subarray(0, batchSize * d), [batchSize, d]), false) : undefined;
+  const method = h.persistent ? `persistent CD-${h.cdK}` : `CD-${h.cdK}`;
+  ctx.sink.log('info', `RBM (${d} visible, ${h.numHidden} hidden units, ${method}, learning rate ${h.learningRate}, momentum ${h.momentum}, weight decay ${h.weightDecay}) on ${nTrain} training images, ${h.binarize === 'threshold' ? 'binarised at 0.5' : 'stochastically binarised'}; ${stepsPerEpoch} batches of ${batchSize} per epoch; held-out measures on ${nTest} test images`);
+
+  let order = all;
+  let errorSum = 0;
+  let batches = 0;
+  return {
+    parts: [
+      { name: 'rbm', weights: { variables: namedParams(params) } },
+      { name: 'cd', weights: { variables: [...namedParams(velocity).map((v) => ({ ...v, name: `${v.name}_velocity` })), ...(chain ? [{ name: 'pcd_chain', variable: chain }] : [])] } },
+    ],
+    optimizers: [],
+    epochs: h.epochs,
+    stepsPerEpoch,
+    sampleEverySteps: h.sampleEverySteps,
+    galleryAtStart: true,
+    startEpoch: (epoch) => {
+      order = epochOrder(all, h.seed, epoch);
+      errorSum = 0;
+      batches = 0;
+    },
+    step: async ({ batchIndex, step }) => {
+      const start = batchIndex * batchSize;
+      const end = Math.min(start + batchSize, nTrain);
+      const v0 = tf.tensor2d(preparePixels(data.trainImages, d, order, start, end, h.binarize, h.seed, { kind: 'step', step }), [end - start, d]);
+      try {
+        const error = cdUpdate(params, velocity, v0, {
+          k: h.cdK, learningRate: h.learningRate, momentum: h.momentum, weightDecay: h.weightDecay, seed: deriveSeed(h.seed, step, 0xcd),
+          ...(chain ? { chain } : {}),
+        });
+        errorSum += error;
+        batches++;
+        return { values: { reconstruction_error: error }, checked: [{ value: error, learningRate: h.learningRate }] };
+      } finally {
+        v0.dispose();
+      }
+    },
+    endEpoch: async (epoch) => {
+      const testError = meanOver(test, nTest, d, (v) => reconstructionError(params, v));
+      const testF = meanOver(test, nTest, d, (v) => freeEnergy(params, v));
+      const trainF = meanOver(trainRef, nRef, d, (v) => freeEnergy(params, v));
+      const pll = meanOver(test, nTest, d, (v, start, end) => pseudoLogLikelihood(params, v, flips.subarray(start, end)));
+      return {
+        metrics: {
+          epoch_reconstruction_error: errorSum / Math.max(1, batches),
+          test_reconstruction_error: testError,
+          train_free_energy: trainF,
+          test_free_energy: testF,
+          free_energy_gap: testF - trainF,
+          test_pseudo_log_likelihood: pll,
+        },
+        log: `Epoch ${epoch}/${h.epochs}: test reconstruction error ${testError.toFixed(2)}, pseudo-log-likelihood ${pll.toFixed(2)} nats, free energy train ${trainF.toFixed(2)} / test ${testF.toFixed(2)}`,
+      };
+    },
+    galleries: async (step, epoch) => {
+      if (ctx.runDir === undefined) return;
+      await writeRbmGalleries({ params, inputShape: data.inputShape, runDir: ctx.runDir, sink: ctx.sink, seed: h.seed, gibbsSteps: h.gibbsSteps }, step, epoch);
+    },
+    dispose: () => {
+      disposeRbm(params);
+      disposeRbm(velocity);
+      chain?.dispose();
+    },
+  };
+}
