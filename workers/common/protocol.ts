@@ -5,7 +5,7 @@
 import type { ImageDatasetEntry } from './datasets';
 import type { Architecture } from './graph';
 import type { AnalysisRequest } from './gallery';
-import type { ArtifactKind, RunConfig } from './families/registry';
+import type { ArtifactKind, MetricKey, RunConfig } from './families/registry';
 
 /**
  * The catalogues on the wire: metric keys and artifact kinds are the
@@ -19,7 +19,8 @@ export const backendPreference: readonly BackendName[] = ['tensorflow-gpu', 'ten
 export type BackendChoice = BackendName | 'auto';
 
 export interface MetricPoint {
-  key: string;
+  /** One of the families' catalogued keys (a worker cannot record another). */
+  key: MetricKey;
   step: number;
   value: number;
   /** Milliseconds since the epoch when the value was measured. */

@@ -3,7 +3,7 @@
  * (250 ms), when `maxPoints` (256) are waiting, and on finish(). One message
  * per batch keeps the main side's SQLite writes to one transaction each.
  */
-import type { MetricPoint } from '../common/protocol';
+import type { MetricKey, MetricPoint } from '../common/protocol';
 
 export interface MetricBatcherOptions {
   intervalMs?: number;
@@ -25,7 +25,7 @@ export class MetricBatcher {
     this.now = options.now ?? Date.now;
   }
 
-  add(key: string, step: number, value: number, wallTime: number = this.now()): void {
+  add(key: MetricKey, step: number, value: number, wallTime: number = this.now()): void {
     this.buffer.push({ key, step, value, wallTime });
     if (this.buffer.length >= this.maxPoints) {
       this.flush();

@@ -1,3 +1,5 @@
+import type { MetricKey } from '../../../workers/common/families/registry';
+import type { MetricPoint } from '../../../workers/common/protocol';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -239,7 +241,7 @@ describe('metrics', () => {
     const exp = store.ensureExperiment('Default');
     const a = store.createRun(sampleRun(exp.id));
     const b = store.createRun(sampleRun(exp.id));
-    const p = (key: string, step: number, value: number) => ({ key, step, value, wallTime: step });
+    const p = (key: MetricKey, step: number, value: number) => ({ key, step, value, wallTime: step });
     store.appendMetrics(a.id, [p('test_accuracy', 1, 0.9), p('test_accuracy', 2, 0.95), p('test_accuracy', 3, 0.93), p('val_loss', 1, 0.4), p('val_loss', 2, 0.2), p('val_loss', 3, 0.3)]);
     store.appendMetrics(b.id, [p('test_accuracy', 1, Number.NaN), p('test_accuracy', 2, 0.5)]);
     const best = store.bestMetrics([a.id, b.id], [{ key: 'test_accuracy', mode: 'max' }, { key: 'val_loss', mode: 'min' }]);
@@ -250,7 +252,7 @@ describe('metrics', () => {
 
   it('writes nothing from a batch that fails part-way', () => {
     const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
-    const bad = { key: 'loss', step: 2, value: 1, wallTime: null } as unknown as { key: string; step: number; value: number; wallTime: number };
+    const bad = { key: 'loss', step: 2, value: 1, wallTime: null } as unknown as MetricPoint;
     expect(() => store.appendMetrics(run.id, [{ key: 'loss', step: 1, value: 1, wallTime: 1 }, bad])).toThrow(/NOT NULL/);
     expect(store.getMetrics(run.id)).toEqual([]);
     expect(store.latestMetrics([run.id]).get(run.id)).toEqual({});

@@ -4,6 +4,7 @@
  * events the services emit, the queue, and that nothing recorded is lost
  * when a host dies.
  */
+import type { MetricKey } from '../../../workers/common/families/registry';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,7 +51,7 @@ function setup(maxConcurrentRuns = 2) {
   return { dataDir, store, runs, hosts, start, events: events_, seen };
 }
 
-const point = (key: string, step: number, value: number): MetricPoint => ({ key, step, value, wallTime: 1_700_000_000_000 + step });
+const point = (key: MetricKey, step: number, value: number): MetricPoint => ({ key, step, value, wallTime: 1_700_000_000_000 + step });
 
 /** Lets queued promise callbacks (a fake host's kill) run. */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,8 @@
+import type { MetricKey } from '../../../workers/common/families/registry';
 import { describe, expect, it } from 'vitest';
 import { appendPoints, seriesFromResponse } from '../../../renderer/lib/metricSeries';
 
-const pt = (key: string, step: number, value: number) => ({ key, step, value, wallTime: 0 });
+const pt = (key: MetricKey, step: number, value: number) => ({ key, step, value, wallTime: 0 });
 
 describe('metric series cache', () => {
   it('appends live points after the fetched ones and ignores repeats', () => {
