@@ -1,4 +1,4 @@
-import type { MetricKey } from '../../../workers/common/families/registry';
+import { families, type MetricKey } from '../../../workers/common/families/registry';
 import type { MetricPoint } from '../../../workers/common/protocol';
 import path from 'node:path';
 import Database from 'better-sqlite3';
