@@ -16,20 +16,17 @@
  *   npm run build:node && node dist/bench/gan.js [--epochs 1] [--eval 2000] [--backend wasm] [--skip-dcgan] [--skip-ring] [--skip-second-order] [--ring-steps 3000]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { datasetCatalogue } from '../workers/common/datasets';
 import { ganTemplate } from '../workers/common/families/gan/templates';
-import type { BackendChoice } from '../workers/common/protocol';
 import { ganConfigSchema, ganHyperSchema } from '../workers/common/runConfig';
 import { loadImageDataset, type ImageDataset } from '../workers/data/mnist';
-import { selectBackendDetailed } from '../workers/engine/backend';
 import { featureStats, frechetDistanceFromStats, inceptionScore, modeCoverage } from '../workers/engine/generativeMetrics';
 import { obtainReferenceClassifier } from '../workers/families/classifier/referenceCache';
 import { RecordingSink } from '../workers/engine/sink';
-import { registerCpuKernels, registerWasmKernels } from '../workers/engine/wasmKernels';
+import { machineInfo, prepareBackend } from './harness/runtime';
 import { runGan } from '../workers/families/gan/run';
 import { appRoot } from '../main/services/appInfo';
 
@@ -132,10 +129,7 @@ async function main(): Promise<void> {
   const evalSamples = Number(values.eval);
   const ringSteps = Number(values['ring-steps']);
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs must be a whole number ≥ 1, got ${values.epochs}`);
-  const selection = await selectBackendDetailed((values.backend ?? 'wasm') as BackendChoice);
-  if (selection.backend === 'wasm') registerWasmKernels();
-  if (selection.backend === 'cpu') registerCpuKernels();
-  const b = selection.backend;
+  const b = await prepareBackend(values.backend);
   const dir = join(appRoot, 'bench', 'results');
   const file = join(dir, 'gan.json');
   let previous: Record<string, number> = {};
@@ -160,18 +154,17 @@ async function main(): Promise<void> {
     }
   }
 
-  const cpu = cpus();
   const out = {
     benchmark: 'gan',
     description: `dcgan.*: the DCGAN template (G: dense 7·7·128, BN, ReLU, ConvT 64@4×4 s2, BN, ReLU, ConvT 1@4×4 s2 tanh; D: conv 64@4×4 s2 LeakyReLU, conv 128@4×4 s2, BN, LeakyReLU, dense 1), non-saturating loss, Adam 2e-4 β₁ 0.5, batch ${BATCH}, noise ${LATENT}, seed 1, on all 60,000 MNIST training images for the given epochs, in-process. Scores of the last logged step on eval_samples samples from fixed noise, by the app's reference classifier (LeNet-5, 2 epochs on the 60,000 training images; accuracy in reference.lenet.test_accuracy): inception_score = exp(E KL(p(y|x) ‖ p(y))) in [1, 10]; classes_present = classes with ≥ 1 % of the samples; frechet_distance between Gaussians fitted to LeNet's 84-unit features of the samples and of as many test images. mnist_real.*: the same on real test images (the ceiling; the FD is test vs train images, the floor). samples_per_s = real images seen by D per wall second, scoring and galleries included. ring8.*: the 8-Gaussian ring (σ 0.02, radius 2), toy-mlp template, noise ${RING.latentDim}, batch ${RING.batchSize}, Adam ${RING.learningRate} β₁ 0.5 for both, seed 1, ${ringSteps} generator steps; unrolled_5_*: 5 unrolled discriminator steps, first- or second-order; a mode is covered when ≥ 20 of 2000 generated points fall within 3σ of it. Reference: a 10-class MNIST Inception-style score of real data is about 9.9; a DCGAN should pass 9 with all ten classes; unrolled GANs (Metz et al. 2016) cover all 8 ring modes where a plain GAN collapses.`,
     date: new Date().toISOString(),
-    machine: { cpu_model: cpu[0]?.model ?? 'unknown', cores: cpu.length, total_mem_gb: Number((totalmem() / 2 ** 30).toFixed(1)), node_version: process.version, platform: `${process.platform}-${process.arch}`, tfjs_version: tf.version.tfjs },
+    machine: machineInfo(),
     results,
   };
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   const r = (k: string): string => (results[k] === undefined ? '–' : String(results[k]));
-  console.log(`GAN benchmarks, ${b}, ${out.machine.cpu_model}, ${cpu.length} cores, Node ${process.version}\n`);
+  console.log(`GAN benchmarks, ${b}, ${out.machine.cpu_model}, ${out.machine.cores} cores, Node ${process.version}\n`);
   console.log('| model | steps | Inception-style score | classes present | Fréchet distance | wall s | samples/s |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   console.log(`| DCGAN, ${r(`dcgan.${b}.epochs`)} epochs | ${r(`dcgan.${b}.steps`)} | ${r(`dcgan.${b}.inception_score`)} | ${r(`dcgan.${b}.classes_present`)} / 10 | ${r(`dcgan.${b}.frechet_distance`)} | ${r(`dcgan.${b}.wall_s`)} | ${r(`dcgan.${b}.samples_per_s`)} |`);

@@ -11,17 +11,14 @@
  *   npm run build:node && node dist/bench/rbm.js [--epochs 3] [--hidden 500] [--backend wasm]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { datasetCatalogue } from '../workers/common/datasets';
 import { rbmConfigSchema } from '../workers/common/families/rbm/config';
-import type { BackendChoice } from '../workers/common/protocol';
 import { loadImageDataset } from '../workers/data/mnist';
-import { selectBackendDetailed } from '../workers/engine/backend';
 import { RecordingSink } from '../workers/engine/sink';
-import { registerCpuKernels, registerWasmKernels } from '../workers/engine/wasmKernels';
+import { machineInfo, prepareBackend } from './harness/runtime';
 import { runRbm } from '../workers/families/rbm/run';
 import { appRoot } from '../main/services/appInfo';
 
@@ -39,10 +36,7 @@ async function main(): Promise<void> {
   const hidden = Number(values.hidden);
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs must be a whole number ≥ 1, got ${values.epochs}`);
   if (!Number.isInteger(hidden) || hidden < 1) throw new Error(`--hidden must be a whole number ≥ 1, got ${values.hidden}`);
-  const selection = await selectBackendDetailed((values.backend ?? 'wasm') as BackendChoice);
-  if (selection.backend === 'wasm') registerWasmKernels();
-  if (selection.backend === 'cpu') registerCpuKernels();
-  const b = selection.backend;
+  const b = await prepareBackend(values.backend);
   const data = loadImageDataset(datasetCatalogue.mnist);
   const nTrain = data.trainLabels.length;
   const results: Record<string, number> = {};
@@ -79,18 +73,17 @@ async function main(): Promise<void> {
     rows.push(`| ${v.label} | ${hidden} | ${epochs} | ${results[`${p}.first_batch_reconstruction_error`]} | ${results[`${p}.test_reconstruction_error`]} | ${results[`${p}.test_pseudo_log_likelihood_nats`]} | ${results[`${p}.free_energy_gap`]} | ${results[`${p}.wall_s`]} | ${results[`${p}.samples_per_s`]} |`);
   }
 
-  const cpu = cpus();
   const out = {
     benchmark: 'rbm',
     description: `Bernoulli RBM, 784 visible and ${hidden} hidden units, on all ${nTrain} MNIST training images binarised at 0.5, ${epochs} epoch(s) of batches of ${BATCH}, CD-1 and persistent CD-1 (one chain per batch example), learning rate 0.1, momentum 0.5, weight decay 1e-4, seed 1, in-process through the family's run (trainer, checkpoints and galleries included in the wall time; the samples gallery runs 1000 Gibbs steps). test_reconstruction_error: squared error per test image of P(v | P(h | v)) against v, summed over the 784 pixels, mean over all 10,000 test images; first_batch_reconstruction_error is the untrained model's on the first batch (visible biases at the pixels' log-odds), the floor to beat. test_pseudo_log_likelihood_nats: the stochastic estimate 784 · log σ(F(ṽ) − F(v)) with one fixed flipped pixel per test image (one draw per image: compare runs on the same seed, not with published log-likelihoods, which are AIS estimates: about −86 nats for a 500-unit RBM trained with CD-25, Salakhutdinov & Murray 2008). free_energy_gap: mean test minus mean training free energy (10,000 training images); growing means overfitting (Hinton 2010).`,
     date: new Date().toISOString(),
-    machine: { cpu_model: cpu[0]?.model ?? 'unknown', cores: cpu.length, total_mem_gb: Number((totalmem() / 2 ** 30).toFixed(1)), node_version: process.version, platform: `${process.platform}-${process.arch}`, tfjs_version: tf.version.tfjs },
+    machine: machineInfo(),
     results,
   };
   const dir = join(appRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'rbm.json'), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`RBM on MNIST, ${b}, ${out.machine.cpu_model}, ${cpu.length} cores, Node ${process.version}\n`);
+  console.log(`RBM on MNIST, ${b}, ${out.machine.cpu_model}, ${out.machine.cores} cores, Node ${process.version}\n`);
   console.log('| training | hidden | epochs | untrained recon. error (first batch) | test recon. error | test pseudo-LL (nats) | free-energy gap | wall s | samples/s |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);

@@ -10,18 +10,15 @@
  * --keep leaves the run directory (galleries, checkpoints) in place and prints it.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { datasetCatalogue } from '../workers/common/datasets';
-import type { BackendChoice } from '../workers/common/protocol';
 import { vaeConfigSchema } from '../workers/common/runConfig';
 import { vaeTemplate } from '../workers/common/families/vae/templates';
 import { loadImageDataset } from '../workers/data/mnist';
-import { selectBackendDetailed } from '../workers/engine/backend';
 import { RecordingSink } from '../workers/engine/sink';
-import { registerCpuKernels, registerWasmKernels } from '../workers/engine/wasmKernels';
+import { machineInfo, prepareBackend } from './harness/runtime';
 import { runVae } from '../workers/families/vae/run';
 import { appRoot } from '../main/services/appInfo';
 
@@ -33,10 +30,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { epochs: { type: 'string', default: '3' }, backend: { type: 'string', default: 'wasm' }, keep: { type: 'boolean', default: false } } });
   const epochs = Number(values.epochs);
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs must be a whole number ≥ 1, got ${values.epochs}`);
-  const selection = await selectBackendDetailed((values.backend ?? 'wasm') as BackendChoice);
-  if (selection.backend === 'wasm') registerWasmKernels();
-  if (selection.backend === 'cpu') registerCpuKernels();
-  const b = selection.backend;
+  const b = await prepareBackend(values.backend);
 
   const data = loadImageDataset(datasetCatalogue.mnist);
   const nTrain = data.trainLabels.length;
@@ -67,18 +61,17 @@ async function main(): Promise<void> {
   };
   elbo.forEach((v, i) => { results[`vae.${b}.test_elbo_nats.epoch_${i + 1}`] = Number(v.toFixed(2)); });
 
-  const cpu = cpus();
   const out = {
     benchmark: 'vae',
     description: `VAE, MLP template (784-400-${2 * LATENT} encoder, ${LATENT}-400-784 decoder, ReLU), latentDim ${LATENT}, Bernoulli decoder on MNIST binarised at 0.5, β = 1, Adam 1e-3, batch ${BATCH}, seed 1, on all ${nTrain} training images for ${epochs} epoch(s), in-process. test_elbo_nats: held-out ELBO per image on all 10,000 test images (one z sample per image); bits_per_dim = −ELBO / (784 ln 2); active units: Cov_x(μ_i) > 0.01; wall time and samples/s include the per-epoch evaluation, galleries and checkpoints. Reference: Kingma & Welling 2014 (fig. 2, N_z = 20) reach a test lower bound of about −100 nats after long training (~10^8 training samples). Not directly comparable: pixels here are binarised at a fixed 0.5 threshold, which gives an easier (lower-entropy) data set and higher bounds than the stochastic binarisation of most published MNIST results; use binarize 'stochastic' for that protocol.`,
     date: new Date().toISOString(),
-    machine: { cpu_model: cpu[0]?.model ?? 'unknown', cores: cpu.length, total_mem_gb: Number((totalmem() / 2 ** 30).toFixed(1)), node_version: process.version, platform: `${process.platform}-${process.arch}`, tfjs_version: tf.version.tfjs },
+    machine: machineInfo(),
     results,
   };
   const dir = join(appRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'vae.json'), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`VAE on MNIST (latent ${LATENT}, Bernoulli, β 1), ${epochs} epoch(s), ${b}, ${out.machine.cpu_model}, ${cpu.length} cores, Node ${process.version}\n`);
+  console.log(`VAE on MNIST (latent ${LATENT}, Bernoulli, β 1), ${epochs} epoch(s), ${b}, ${out.machine.cpu_model}, ${out.machine.cores} cores, Node ${process.version}\n`);
   console.log('| backend | epochs | test ELBO (nats) | bits/dim | active units | wall s | samples/s |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   console.log(`| ${b} | ${epochs} | ${results[`vae.${b}.test_elbo_nats`]} | ${results[`vae.${b}.bits_per_dim`]} | ${results[`vae.${b}.active_units`]} / ${LATENT} | ${results[`vae.${b}.wall_s`]} | ${results[`vae.${b}.samples_per_s`]} |`);
