@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { descriptorOf, metricSpec, type Family } from '../../../workers/common/families/registry';
+import { descriptorOf, families, metricSpec, type Family } from '../../../workers/common/families/registry';
 import { emptyChartContext, type ChartArtifact, type ChartContext, type EpochChartSpec } from '../../../workers/common/families/runCharts';
 import { pretrainKeys } from '../../../workers/common/families/autoencoder/charts';
 import { ganCharts as ganChartsOf, ganConditioningOf, ganNumClasses, toyModeCount } from '../../../workers/common/families/gan/charts';
@@ -203,7 +203,7 @@ describe('charts read off the family descriptors', () => {
   ];
 
   it('plots only keys of the family’s metric catalogue, in percent exactly when the catalogue says so', () => {
-    for (const family of ['classifier', 'autoencoder', 'vae', 'gan', 'pca'] as const) {
+    for (const family of families) {
       for (const chart of everything(family)) {
         for (const { key } of chart.keys) {
           const spec = metricSpec(family, key);
@@ -217,7 +217,7 @@ describe('charts read off the family descriptors', () => {
   });
 
   it('puts the per-step loss chart first where a family has one', () => {
-    for (const family of ['classifier', 'autoencoder', 'vae'] as const) expect(chartsOf(family)[0]!.testId).toBe('loss-chart');
+    for (const family of ['classifier', 'autoencoder', 'vae', 'rbm'] as const) expect(chartsOf(family)[0]!.testId).toBe('loss-chart');
     expect(chartsOf('gan')[0]!.testId).toBe('gan-loss-chart');
   });
 

@@ -68,7 +68,7 @@ export function classifierSession(o: ClassifierSessionOptions): TrainSession<Cla
         seen += end - start;
         correct += r.correct;
         lossSum += r.loss * (end - start);
-        return { values: { loss: r.loss }, checked: [{ value: r.loss, learningRate: o.learningRate }] };
+        return { values: { loss: r.loss } satisfies MetricValues<ClassifierMetricKey>, checked: [{ value: r.loss, learningRate: o.learningRate }] };
       } finally {
         disposeBatch(batch);
       }

@@ -12,7 +12,7 @@ import type { Shape } from '../../common/graph';
 import { stepArtifactPath } from '../../engine/galleryFiles';
 import { writeImageGrid } from '../../engine/imageGrid';
 import { deriveSeed } from '../../engine/prng';
-import type { TrainingSink } from '../../engine/sink';
+import type { FamilySink } from '../../engine/sink';
 import { gibbsSamples, type RbmParams } from './rbm';
 
 export const MAX_FILTERS = 100;
@@ -22,7 +22,7 @@ export interface RbmGalleryContext {
   params: RbmParams;
   inputShape: Shape;
   runDir: string;
-  sink: TrainingSink;
+  sink: FamilySink<'rbm'>;
   seed: number;
   gibbsSteps: number;
 }

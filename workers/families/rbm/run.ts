@@ -13,17 +13,19 @@
  * each epoch end.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ConfigOf } from '../../common/families/registry';
+import type { ConfigOf, FamilyMetricKey } from '../../common/families/registry';
 import { deriveSeed, mulberry32 } from '../../engine/prng';
 import { preparePixels, type DrawKey } from '../../engine/pixels';
 import { epochOrder, loadRunDataset, range } from '../../engine/trainingData';
-import { train } from '../../engine/trainer';
+import { train, type MetricValues } from '../../engine/trainer';
 import type { ImageDataset } from '../../data/mnist';
 import type { FamilyContext, FamilyRunOptions, FamilyRunResult, FamilySession } from '../familyRun';
 import { writeRbmGalleries } from './galleries';
 import { cdUpdate, createRbm, createVelocity, disposeRbm, freeEnergy, namedParams, pseudoLogLikelihood, reconstructionError, variableOf } from './rbm';
 
 type RbmConfig = ConfigOf<'rbm'>;
+/** The keys the RBM records (`satisfies` checks each literal record: a returned object literal escapes excess-property checks). */
+type RbmKey = FamilyMetricKey<'rbm'>;
 
 /** Held-out measures are computed in chunks of this many images. */
 const EVAL_CHUNK = 2000;
@@ -103,7 +105,7 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
         });
         errorSum += error;
         batches++;
-        return { values: { reconstruction_error: error }, checked: [{ value: error, learningRate: h.learningRate }] };
+        return { values: { reconstruction_error: error } satisfies MetricValues<RbmKey>, checked: [{ value: error, learningRate: h.learningRate }] };
       } finally {
         v0.dispose();
       }
@@ -121,7 +123,7 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
           test_free_energy: testF,
           free_energy_gap: testF - trainF,
           test_pseudo_log_likelihood: pll,
-        },
+        } satisfies MetricValues<RbmKey>,
         log: `Epoch ${epoch}/${h.epochs}: test reconstruction error ${testError.toFixed(2)}, pseudo-log-likelihood ${pll.toFixed(2)} nats, free energy train ${trainF.toFixed(2)} / test ${testF.toFixed(2)}`,
       };
     },

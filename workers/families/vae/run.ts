@@ -143,7 +143,7 @@ function vaeSession(ctx: FamilyContext<'vae'>, p: Plan, vae: VaeNetworks): Famil
       lastBeta = betaAt(step, hyper.beta, warmupSteps);
       try {
         const r = await vaeTrainStep(vae, optimizer, x, p.lik, lastBeta, deriveSeed(hyper.seed, step, 0xe95));
-        return { values: { loss: r.loss, reconstruction: r.reconstruction, kl: r.kl, beta: lastBeta }, checked: [{ value: r.loss, learningRate: hyper.learningRate }] };
+        return { values: { loss: r.loss, reconstruction: r.reconstruction, kl: r.kl, beta: lastBeta } satisfies MetricValues<Key>, checked: [{ value: r.loss, learningRate: hyper.learningRate }] };
       } finally {
         x.dispose();
       }
