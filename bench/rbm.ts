@@ -8,7 +8,7 @@
  * error, free energies (and their gap to the training images'), and the
  * stochastic pseudo-log-likelihood. Writes bench/results/rbm.json.
  *
- *   npm run build:node && node dist/bench/rbm.js [--epochs 3] [--hidden 500] [--backend wasm]
+ *   npm run build:node && node dist/bench/rbm.js [--epochs 5] [--hidden 500] [--backend wasm]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,7 @@ const variants: readonly Variant[] = [
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { epochs: { type: 'string', default: '3' }, hidden: { type: 'string', default: '500' }, backend: { type: 'string', default: 'wasm' } } });
+  const { values } = parseArgs({ options: { epochs: { type: 'string', default: '5' }, hidden: { type: 'string', default: '500' }, backend: { type: 'string', default: 'wasm' } } });
   const epochs = Number(values.epochs);
   const hidden = Number(values.hidden);
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs must be a whole number ≥ 1, got ${values.epochs}`);
