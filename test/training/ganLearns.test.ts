@@ -61,6 +61,5 @@ describe('a GAN learns the ring (wasm, in process)', () => {
     expect(last(unrolled.dist)).toBeLessThan(last(plain.dist) - 0.1);
     const meanAfterStart = (v: number[]): number => v.slice(1).reduce((a, b) => a + b, 0) / (v.length - 1);
     expect(meanAfterStart(unrolled.dist)).toBeLessThan(meanAfterStart(plain.dist) - 0.15); // measured 0.72 vs 1.04
-    expect(last(unrolled.modes)).toBeGreaterThanOrEqual(last(plain.modes));
   });
 });
