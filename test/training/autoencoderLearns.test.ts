@@ -6,23 +6,21 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { autoencoderTemplate } from '../../workers/common/families/autoencoder/templates';
 import type { ImageGridMeta, LatentScatterData } from '../../workers/common/gallery';
 import type { AutoencoderTemplate } from '../../workers/common/families/autoencoder/config';
-import type { ImageDataset } from '../../workers/data/mnist';
 import { RecordingSink } from '../../workers/engine/sink';
 import { runAutoencoder } from '../../workers/families/autoencoder/run';
 import { autoencoderConfig, metricSteps, mnist, readPng, subset, tempFolder, useWasmBackend } from '../helpers/inProcessTraining';
 
-let data: ImageDataset;
 const tmp = tempFolder('lw-autoencoder-learns-');
+const data = mnist(2000, 500);
 
 const tpl = (name: AutoencoderTemplate, latentDim: number): ReturnType<typeof autoencoderTemplate> => autoencoderTemplate(name, [28, 28, 1], latentDim);
 
 describe('an autoencoder learns (wasm, in process)', () => {
   useWasmBackend();
-  beforeAll(() => { data = mnist(2000, 500); });
 
   it('a denoising MLP AE (gaussian 0.5), seed 42, wasm, 2 epochs on 1,800 MNIST images: reconstructs the clean test images far better than the noisy input is, and draws its galleries', async () => {
     const runDir = join(tmp, 'denoising');

@@ -8,7 +8,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type AppServices } from '../../main/services/appServices';
 import { classifierTemplates } from '../../workers/common/families/classifier/templates';
-import type { ImageDataset } from '../../workers/data/mnist';
 import { RecordingSink } from '../../workers/engine/sink';
 import { runClassifier } from '../../workers/families/classifier/run';
 import { mlpConfig } from '../helpers/configs';
@@ -36,9 +35,8 @@ describe('a classifier learns (through the run service and a worker thread)', ()
 });
 
 describe('a classifier learns (in process)', () => {
-  let data: ImageDataset;
+  const data = mnist(1000, 500);
   useWasmBackend();
-  beforeAll(() => { data = mnist(1000, 500); });
 
   it('an MLP, seed 42, wasm, 2 epochs on 900 MNIST images (100 held for validation): > 80 % of 500 test images right; its curves at every step and epoch', async () => {
     const sink = new RecordingSink();

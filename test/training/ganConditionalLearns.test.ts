@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageGridMeta } from '../../workers/common/gallery';
 import { ganTemplate } from '../../workers/common/families/gan/templates';
-import type { ImageDataset } from '../../workers/data/mnist';
 import { RecordingSink } from '../../workers/engine/sink';
 import { obtainReferenceClassifier } from '../../workers/families/classifier/referenceCache';
 import { runGan } from '../../workers/families/gan/run';
@@ -17,14 +16,11 @@ import { ganConfig, mnist, tempFolder, useWasmBackend } from '../helpers/inProce
 
 const tmp = tempFolder('lw-gan-cond-learns-');
 const cacheDir = join(tmp, 'cache');
-let train: ImageDataset;
-let reference: ImageDataset;
+/** 2,000 images for the GAN to learn; 5,000 (and 1,000 held out) for its reference classifier. */
+const train = mnist(2000, 100);
+const reference = mnist(5000, 1000);
 
 useWasmBackend();
-beforeAll(() => {
-  train = mnist(2000, 100);
-  reference = mnist(5000, 1000);
-});
 
 describe('a conditional GAN learns to condition on 2000 MNIST images (wasm, in process)', () => {
   // The reference classifier (MLP, seed 1234, 2 epochs on 5000 images) is trained once here and cached for both runs.

@@ -8,24 +8,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClassHistogramData, ImageGridMeta } from '../../workers/common/gallery';
 import { ganTemplate } from '../../workers/common/families/gan/templates';
-import type { ImageDataset } from '../../workers/data/mnist';
 import { analyzeRun } from '../../workers/families/registry';
 import { RecordingSink } from '../../workers/engine/sink';
 import { runGan } from '../../workers/families/gan/run';
 import { ganConfig, metricSteps, mnist, tempFolder, useWasmBackend } from '../helpers/inProcessTraining';
 
 const tmp = tempFolder('lw-gan-eval-learns-');
-let reference: ImageDataset;
-let train: ImageDataset;
+/** 2,000 images for the GAN to learn; 5,000 (and 1,000 held out) for its reference classifier. */
+const train = mnist(2000, 100);
+const reference = mnist(5000, 1000);
 
 useWasmBackend();
-beforeAll(() => {
-  reference = mnist(5000, 1000);
-  train = mnist(2000, 100);
-});
 
 describe('an MLP GAN learns: its sample scores from the reference classifier (wasm, in process)', () => {
   let first: RecordingSink;

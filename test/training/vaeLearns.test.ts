@@ -5,20 +5,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImageGridMeta, LatentScatterData } from '../../workers/common/gallery';
 import { vaeTemplate } from '../../workers/common/families/vae/templates';
-import type { ImageDataset } from '../../workers/data/mnist';
 import { RecordingSink } from '../../workers/engine/sink';
 import { runVae } from '../../workers/families/vae/run';
 import { metricSteps, mnist, tempFolder, useWasmBackend, vaeConfig } from '../helpers/inProcessTraining';
 
-let data: ImageDataset;
 const tmp = tempFolder('lw-vae-learns-');
+const data = mnist(2000, 1000);
 
 describe('a VAE learns (wasm, in process)', () => {
   useWasmBackend();
-  beforeAll(() => { data = mnist(2000, 1000); });
 
   it('a 2-D latent MLP VAE, seed 42, wasm, 3 epochs on 1,800 MNIST images: its held-out ELBO improves by > 15 nats to > −205; galleries, KL per dimension', async () => {
     const sink = new RecordingSink();
