@@ -4,8 +4,8 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
  * The test tiers, one folder each: `npm test` runs them all, `npm run test:<tier>` one.
  * unit: modules in-process; integration: the built app's services, worker threads and
  * SQLite (needs `npm run build`); e2e: serve mode and Chromium (needs the build too);
- * training: tests that train a model and assert it learns, each with its seed in its
- * name, given a longer timeout of their own.
+ * training: tests that train a model and assert it learns, each with its seed and
+ * backend in its name, given a longer timeout of their own.
  */
 function tier(name: string, timeout: number): TestProjectInlineConfiguration {
   return { extends: true, test: { name, include: [`test/${name}/**/*.test.ts`], testTimeout: timeout, hookTimeout: timeout } };

@@ -97,7 +97,7 @@ describe('runs', () => {
     const raw = new Database(store.path);
     try {
       const set = raw.prepare<[string, number, number]>('UPDATE runs SET config_json = ?, config_version = ? WHERE id = ?');
-      set.run(JSON.stringify({ family: 'hopfield', hyper: { k: 1 } }), 1, unknownFamily.id);
+      set.run(JSON.stringify({ family: 'quantum', hyper: { k: 1 } }), 1, unknownFamily.id);
       set.run(JSON.stringify({ ...sampleConfig(), hyper: { ...sampleConfig().hyper, learningRate: -1 } }), 1, badField.id);
       set.run(JSON.stringify(sampleConfig()), 7, newer.id);
       set.run('{"family": "classifier",', 1, notJson.id);
@@ -109,7 +109,7 @@ describe('runs', () => {
     expect(store.getRun(good.id)).toMatchObject({ config: sampleConfig(), configError: null });
     const byId = new Map(runs.map((r) => [r.id, r]));
     expect(byId.get(unknownFamily.id)).toMatchObject({ status: 'done', config: null, family: 'classifier' });
-    expect(byId.get(unknownFamily.id)?.configError).toBe(`Run ${unknownFamily.id}'s stored config cannot be read: Stored run config names the family "hopfield", which this app does not know (it knows ${families.join(', ')}). Its records are kept, but it cannot be resumed or analysed`);
+    expect(byId.get(unknownFamily.id)?.configError).toBe(`Run ${unknownFamily.id}'s stored config cannot be read: Stored run config names the family "quantum", which this app does not know (it knows ${families.join(', ')}). Its records are kept, but it cannot be resumed or analysed`);
     expect(byId.get(badField.id)?.configError).toMatch(/does not fit this app's run config schema: hyper\.learningRate: learningRate must be greater than 0/);
     expect(byId.get(newer.id)?.configError).toMatch(/version 7, newer than the latest this app knows \(1\)/);
     expect(byId.get(notJson.id)?.configError).toMatch(/Stored run config is not valid JSON/);

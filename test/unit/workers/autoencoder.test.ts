@@ -1,17 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { autoencoderTemplate } from '../../../workers/common/families/autoencoder/templates';
-import { datasetCatalogue } from '../../../workers/common/datasets';
 import type { ImageGridMeta, LatentScatterData } from '../../../workers/common/gallery';
-import { autoencoderConfigSchema, type AutoencoderConfig, type AutoencoderTemplate } from '../../../workers/common/runConfig';
-import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';
-import { selectBackend } from '../../../workers/engine/backend';
+import type { AutoencoderTemplate } from '../../../workers/common/runConfig';
+import type { ImageDataset } from '../../../workers/data/mnist';
 import { RecordingSink } from '../../../workers/engine/sink';
-import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
 import { exactJacobianPenalty, jacobianPenalty } from '../../../workers/families/autoencoder/contractive';
 import { corrupt, imageBatch } from '../../../workers/families/autoencoder/data';
 import { buildAutoencoder, disposeAutoencoder } from '../../../workers/families/autoencoder/model';
@@ -19,99 +14,17 @@ import { runAutoencoder } from '../../../workers/families/autoencoder/run';
 import { stackedLayerPairs } from '../../../workers/families/autoencoder/stacked';
 import { trainStep } from '../../../workers/families/autoencoder/step';
 import { makeOptimizer } from '../../../workers/engine/optimizer';
+import { autoencoderConfig as config, metricSteps as steps, mnist, readPng, subset, tempFolder, useWasmBackend } from '../../helpers/inProcessTraining';
 
+// That the denoising, plain, stacked and conv AEs learn is the training tier's (test/training/autoencoderLearns.test.ts).
 let data: ImageDataset;
-const tmp = mkdtempSync(join(tmpdir(), 'lw-autoencoder-'));
-
-function config(hyper: Partial<AutoencoderConfig['hyper']>): AutoencoderConfig {
-  return autoencoderConfigSchema.parse({ family: 'autoencoder', hyper });
-}
-
-function subset(d: ImageDataset, nTrain: number, nTest: number): ImageDataset {
-  return { ...d, trainImages: d.trainImages.slice(0, nTrain * 784), trainLabels: d.trainLabels.slice(0, nTrain), testImages: d.testImages.slice(0, nTest * 784), testLabels: d.testLabels.slice(0, nTest) };
-}
+const tmp = tempFolder('lw-autoencoder-');
 
 const tpl = (name: AutoencoderTemplate, latentDim: number): ReturnType<typeof autoencoderTemplate> => autoencoderTemplate(name, [28, 28, 1], latentDim);
 
-function steps(sink: RecordingSink, key: string): number[] {
-  return sink.metrics.filter((m) => m.key === key).map((m) => m.step);
-}
-
-function readPng(path: string): PNG {
-  return PNG.sync.read(readFileSync(path));
-}
-
 describe('autoencoder family (wasm, in-process)', () => {
-  beforeAll(async () => {
-    registerWasmKernels();
-    expect(await selectBackend('wasm')).toBe('wasm');
-    data = loadImageDataset(datasetCatalogue.mnist, { trainSize: 2000, testSize: 500 });
-  });
-  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-  it('a denoising AE (gaussian 0.5) reconstructs the clean test images far better than the noisy input is, and draws its galleries', async () => {
-    const runDir = join(tmp, 'denoising');
-    const sink = new RecordingSink();
-    const t0 = Date.now();
-    const r = await runAutoencoder({
-      config: config({ variant: 'denoising', noise: 'gaussian', noiseLevel: 0.5, latentDim: 32, epochs: 2, batchSize: 64, learningRate: 0.005, validationSplit: 0.1, sampleEverySteps: 20 }),
-      model: tpl('mlp', 32), sink, isCancelled: () => false, dataset: data, runDir,
-    });
-    expect(r.status).toBe('done');
-    const final = r.status === 'done' ? r.final : {};
-    console.log(`denoising mlp AE, 2 epochs on 1800 images: ${Date.now() - t0} ms; test_mse ${final['test_mse']?.toFixed(2)} vs noisy input ${final['test_noisy_input_mse']?.toFixed(2)}, clean input ${final['test_mse_clean_input']?.toFixed(2)}`);
-    expect(final['test_mse']!).toBeLessThan(0.5 * final['test_noisy_input_mse']!);
-    expect(final['test_mse_clean_input']!).toBeGreaterThan(0);
-    for (const k of ['epoch_loss', 'val_loss', 'test_mse', 'test_bce', 'test_noisy_input_mse', 'test_mse_clean_input']) expect(steps(sink, k)).toEqual([1, 2]);
-    expect(sink.values('loss')).toHaveLength(2 * Math.ceil(1800 / 64));
-    // The noisy input error is the same at every evaluation (fixed test noise).
-    const noisy = sink.values('test_noisy_input_mse');
-    expect(noisy[0]).toBe(noisy[1]);
-
-    const recon = sink.samples.filter((s) => s.kind === 'reconstructions');
-    // Every 20 steps (20, 40) and at the epoch ends (29 batches per epoch: 29, 58).
-    expect(recon.map((s) => s.step)).toEqual([20, 29, 40, 58]);
-    for (const s of recon) {
-      expect(existsSync(s.path)).toBe(true);
-      expect(s.path).toBe(join(runDir, 'gallery', 'reconstructions', `step-${String(s.step).padStart(7, '0')}.png`));
-      const png = readPng(s.path);
-      expect([png.width, png.height]).toEqual([10 * 28 + 11, 3 * 28 + 4]);
-      const meta = s.meta as ImageGridMeta;
-      expect(meta.rowLabels).toEqual(['input', 'noisy', 'reconstruction']);
-      expect(meta.labels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      expect(meta.testIndices).toEqual(recon[0]!.meta['testIndices']);
-      expect([meta.rows, meta.cols, meta.cellHeight, meta.cellWidth, meta.channels]).toEqual([3, 10, 28, 28, 1]);
-    }
-    expect(recon.map((s) => (s.meta as ImageGridMeta).epoch)).toEqual([1, 1, 2, 2]);
-    const idx = (recon[0]!.meta as ImageGridMeta).testIndices!;
-    idx.forEach((i, c) => expect(data.testLabels[i]).toBe(c));
-
-    const scatter = sink.samples.filter((s) => s.kind === 'latent-scatter');
-    expect(scatter).toHaveLength(1);
-    expect(scatter[0]!.meta).toEqual({ method: 'pca', latentDim: 32, count: 500 });
-    const json = JSON.parse(readFileSync(scatter[0]!.path, 'utf8')) as LatentScatterData;
-    expect(json.points).toHaveLength(500);
-    expect(json.labels).toEqual(Array.from(data.testLabels));
-    expect(json.points.every(([x, y]) => Number.isFinite(x) && Number.isFinite(y))).toBe(true);
-    expect(sink.checkpoints.map((c) => c.epoch)).toEqual([1, 2]);
-    expect(existsSync(join(runDir, 'checkpoints', 'epoch-0002', 'manifest.json'))).toBe(true);
-  });
-
-  it('a plain AE\'s test error falls clearly over training', async () => {
-    const sink = new RecordingSink();
-    const r = await runAutoencoder({
-      config: config({ latentDim: 16, epochs: 3, batchSize: 32, validationSplit: 0, learningRate: 0.005 }),
-      model: tpl('mlp', 16), sink, isCancelled: () => false, dataset: subset(data, 1000, 300),
-    });
-    expect(r.status).toBe('done');
-    const mse = sink.values('test_mse');
-    console.log(`plain mlp AE (code 16), test_mse by epoch: ${mse.map((v) => v.toFixed(2)).join(', ')}`);
-    expect(mse).toHaveLength(3);
-    expect(mse[2]!).toBeLessThan(0.8 * mse[0]!);
-    expect(sink.values('val_loss')).toEqual([]);
-    expect(sink.values('test_noisy_input_mse')).toEqual([]);
-    expect(sink.samples).toEqual([]); // no runDir: no files
-  });
+  useWasmBackend();
+  beforeAll(() => { data = mnist(2000, 500); });
 
   it('a 2-D code is scattered as it is (identity); the plain grid has rows input and reconstruction', async () => {
     const sink = new RecordingSink();
@@ -161,26 +74,6 @@ describe('autoencoder family (wasm, in-process)', () => {
     disposeAutoencoder(ae);
   });
 
-  it('a stacked AE pre-trains layer by layer, then fine-tunes end to end', async () => {
-    const sink = new RecordingSink();
-    const r = await runAutoencoder({
-      config: config({ variant: 'stacked', pretrainEpochs: 2, latentDim: 16, epochs: 1, batchSize: 50, validationSplit: 0 }),
-      model: tpl('mlp', 16), sink, isCancelled: () => false, dataset: subset(data, 500, 100),
-    });
-    expect(r.status).toBe('done');
-    const l1 = sink.values('pretrain_loss/layer1');
-    const l2 = sink.values('pretrain_loss/layer2');
-    console.log(`stacked: layer1 ${l1.map((v) => v.toFixed(1)).join(', ')}; layer2 ${l2.map((v) => v.toFixed(2)).join(', ')}; fine-tuned test_mse ${sink.values('test_mse')[0]?.toFixed(2)}`);
-    expect(steps(sink, 'pretrain_loss/layer1')).toEqual([1, 2]);
-    expect(steps(sink, 'pretrain_loss/layer2')).toEqual([1, 2]);
-    expect(l1[1]!).toBeLessThan(l1[0]!);
-    // Fine-tuning steps come after the 2 layers × 2 epochs × 10 batches of pre-training.
-    expect(steps(sink, 'loss')[0]).toBe(41);
-    expect(sink.progressEvents.at(-1)).toEqual({ epoch: 1, epochs: 1, step: 50, totalSteps: 50 });
-    const order = sink.logs.map((l) => l.message);
-    expect(order.findIndex((m) => m.startsWith('Pre-training layer 2'))).toBeLessThan(order.findIndex((m) => m.startsWith('Epoch 1/1')));
-  });
-
   it('stacked pre-training refuses architectures that are not dense chains, saying why', async () => {
     expect(() => stackedLayerPairs(tpl('conv', 8), 784)).toThrow(/chains of dense layers.*'conv1' is a conv2d.*variant 'plain'/s);
     expect(stackedLayerPairs(tpl('deep', 30), 784).map((p) => [p.encoder, p.decoder, p.inUnits, p.outUnits])).toEqual([
@@ -188,19 +81,6 @@ describe('autoencoder family (wasm, in-process)', () => {
     ]);
     await expect(runAutoencoder({ config: config({ variant: 'stacked', latentDim: 8 }), model: tpl('conv', 8), sink: new RecordingSink(), isCancelled: () => false, dataset: subset(data, 100, 20) }))
       .rejects.toThrow(/dense layers/);
-  });
-
-  it('a conv AE (transposed convolutions) trains on wasm', async () => {
-    const sink = new RecordingSink();
-    const t0 = Date.now();
-    const r = await runAutoencoder({
-      config: config({ latentDim: 16, epochs: 2, batchSize: 32, validationSplit: 0, learningRate: 0.003 }),
-      model: tpl('conv', 16), sink, isCancelled: () => false, dataset: subset(data, 600, 100),
-    });
-    expect(r.status).toBe('done');
-    const mse = sink.values('test_mse');
-    console.log(`conv AE 2 epochs on 600 images: ${Date.now() - t0} ms, test_mse ${mse.map((v) => v.toFixed(2)).join(', ')}`);
-    expect(mse[1]!).toBeLessThan(mse[0]!);
   });
 
   it('leaks no tensor per training step (plain, denoising input, contractive on a conv encoder)', async () => {

@@ -1,69 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { datasetCatalogue } from '../../../workers/common/datasets';
-import { classifierConfigSchema, type ClassifierConfig } from '../../../workers/common/runConfig';
 import { classifierTemplates } from '../../../workers/common/families/classifier/templates';
 import type { GraphDocument } from '../../../workers/common/graph';
 import { chain } from '../../../workers/common/graphChain';
-import { loadImageDataset, type ImageDataset } from '../../../workers/data/mnist';
-import { selectBackend } from '../../../workers/engine/backend';
+import type { ImageDataset } from '../../../workers/data/mnist';
 import { loadCheckpoint, readManifest } from '../../../workers/engine/checkpoint';
 import { RecordingSink } from '../../../workers/engine/sink';
-import { registerWasmKernels } from '../../../workers/engine/wasmKernels';
 import { makeBatch, disposeBatch } from '../../../workers/families/classifier/data';
 import { makeOptimizer } from '../../../workers/engine/optimizer';
 import { buildClassifier } from '../../../workers/families/classifier/model';
 import { runClassifier } from '../../../workers/families/classifier/run';
 import { trainStep } from '../../../workers/families/classifier/step';
+import { classifierConfig as config, mnist, subset, tempFolder, useWasmBackend } from '../../helpers/inProcessTraining';
 
+// That an MLP and a LeNet learn is the training tier's (test/training/classifierLearns.test.ts).
 let data: ImageDataset;
-const tmp = mkdtempSync(join(tmpdir(), 'lw-classifier-'));
-
-function config(hyper: Partial<ClassifierConfig['hyper']>): ClassifierConfig {
-  return classifierConfigSchema.parse({ family: 'classifier', hyper });
-}
-
-function subset(d: ImageDataset, nTrain: number, nTest: number): ImageDataset {
-  return { ...d, trainImages: d.trainImages.slice(0, nTrain * 784), trainLabels: d.trainLabels.slice(0, nTrain), testImages: d.testImages.slice(0, nTest * 784), testLabels: d.testLabels.slice(0, nTest) };
-}
+const tmp = tempFolder('lw-classifier-');
 
 describe('classifier family (wasm, in-process)', () => {
-  beforeAll(async () => {
-    registerWasmKernels();
-    expect(await selectBackend('wasm')).toBe('wasm');
-    data = loadImageDataset(datasetCatalogue.mnist, { trainSize: 1000, testSize: 500 });
-  });
-  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-  it('an MLP on 1000 MNIST images reaches > 80 % test accuracy in 2 epochs', async () => {
-    const sink = new RecordingSink();
-    const t0 = Date.now();
-    const r = await runClassifier({ config: config({ epochs: 2, batchSize: 32, learningRate: 0.003, validationSplit: 0.1 }), graph: classifierTemplates.mlp, sink, isCancelled: () => false, dataset: data });
-    const ms = Date.now() - t0;
-    expect(r.status).toBe('done');
-    const final = r.status === 'done' ? r.final : {};
-    console.log(`MLP wasm 2 epochs on 900+100 images: ${ms} ms, test accuracy ${final['test_accuracy']}`);
-    expect(final['test_accuracy']).toBeGreaterThan(0.8);
-    expect(sink.values('loss').length).toBe(2 * Math.ceil(900 / 32));
-    expect(sink.metrics.filter((m) => m.key === 'loss')[0]!.step).toBe(1);
-    for (const k of ['accuracy', 'epoch_loss', 'val_loss', 'val_accuracy', 'test_loss', 'test_accuracy']) {
-      expect(sink.metrics.filter((m) => m.key === k).map((m) => m.step)).toEqual([1, 2]);
-    }
-    expect(sink.progressEvents.at(-1)).toEqual({ epoch: 2, epochs: 2, step: 58, totalSteps: 58 });
-  });
-
-  it('a LeNet CNN trains on wasm (conv gradients) and learns', async () => {
-    const sink = new RecordingSink();
-    const t0 = Date.now();
-    const r = await runClassifier({ config: config({ epochs: 1, batchSize: 32, learningRate: 0.003, validationSplit: 0 }), graph: classifierTemplates.lenet, sink, isCancelled: () => false, dataset: subset(data, 1000, 300) });
-    const final = r.status === 'done' ? r.final : {};
-    console.log(`LeNet wasm 1 epoch on 1000 images: ${Date.now() - t0} ms, test accuracy ${final['test_accuracy']}`);
-    expect(final['test_accuracy']).toBeGreaterThan(0.6);
-    expect(sink.values('val_loss')).toEqual([]);
-  });
+  useWasmBackend();
+  beforeAll(() => { data = mnist(1000, 500); });
 
   it('is deterministic given a seed (dropout included)', async () => {
     const losses = async (seed: number): Promise<number[]> => {

@@ -73,25 +73,6 @@ describe('GAN config and templates', () => {
 });
 
 describe('GAN family (wasm, in-process)', () => {
-  it('a non-saturating GAN on the 8-Gaussian ring moves its samples onto the modes', async () => {
-    const sink = new RecordingSink();
-    const runDir = join(tmp, 'ring');
-    const r = await runGan({
-      config: config({ toy: 'ring8', epochs: 3, toyStepsPerEpoch: 100, batchSize: 128, learningRate: 0.001, learningRateD: 0.001, sampleEverySteps: 100 }),
-      model: ganTemplate('toy-mlp', [2], 2), sink, isCancelled: () => false, runDir,
-    });
-    expect(r.status).toBe('done');
-    const dist = sink.values('mode_distance');
-    const modes = sink.values('modes_covered');
-    console.log('ring8 mode_distance', dist.map((v) => v.toFixed(3)).join(' → '), 'modes', modes.join(' → '));
-    expect(dist[dist.length - 1]!).toBeLessThan(dist[0]! * 0.5);
-    for (const k of ['d_loss', 'g_loss', 'd_real', 'd_fake', 'd_grad_norm', 'g_grad_norm'] as const) expect(sink.values(k)).toHaveLength(300);
-    const scatter = sink.samples.filter((s) => s.kind === 'toy-scatter');
-    expect(scatter.length).toBeGreaterThanOrEqual(4);
-    expect(existsSync(scatter[scatter.length - 1]!.path)).toBe(true);
-    expect(sink.checkpoints).toHaveLength(3);
-  });
-
   it.each(['minimax', 'nonsaturating', 'lsgan', 'wgan', 'wgan-gp'] as const)('the %s loss runs and records its metrics', async (loss) => {
     const sink = new RecordingSink();
     const r = await runGan({ config: config({ toy: 'grid25', loss, epochs: 1, toyStepsPerEpoch: 4, batchSize: 32, dSteps: loss.startsWith('wgan') ? 2 : 1 }), model: ganTemplate('toy-mlp', [2], 2), sink, isCancelled: () => false });

@@ -2,8 +2,9 @@
  * The GAN stabilising tricks (issue 4): unrolled discriminator (Metz et al.
  * 2016), minibatch standard deviation (Karras et al. 2018) and virtual batch
  * norm (Salimans et al. 2016). Layers against direct computations and tf,
- * the unrolled gradient against finite differences, leaks per step, runs on
- * the 8-Gaussian ring on wasm, and an unrolled GAN learning the ring.
+ * the unrolled gradient against finite differences, leaks per step, and runs
+ * on the 8-Gaussian ring on wasm. That an unrolled GAN learns the ring faster
+ * than a plain one is the training tier's (test/training/ganLearns.test.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -478,33 +479,6 @@ describe('the tricks in training (wasm)', () => {
     expect(logged(sink, 'info', /^Minibatch stddev/)).toBe(true);
     expect(logged(sink, 'info', /^Virtual batch norm.*'bn0', 'bn1'/)).toBe(true);
     expect(logged(sink, 'info', /^Unrolled GAN/)).toBe(true);
-  });
-
-  it('an unrolled GAN (second order, 3 steps) learns the ring: its samples reach the modes faster than the plain GAN\'s', async () => {
-    // Batch 32, learning rates 2e-3, 200 steps, seed 42. Measured (wasm; seeds 1–3 alike):
-    // mode distance at steps 0/50/100/150/200, plain 1.90 → 1.04 → 1.36 → 0.90 → 0.87, unrolled
-    // 1.90 → 0.84 → 0.77 → 0.67 → 0.62 (seeds 1–3 at step 200: plain 0.99, 0.94, 0.86; unrolled
-    // 0.53, 0.53, 0.52). Neither covers a mode by the 3σ = 0.06 test this early (σ = 0.02):
-    // that takes more steps (plain: 1–6 modes by step 600 depending on the batch size).
-    const hyper = { toy: 'ring8' as const, epochs: 1, toyStepsPerEpoch: 200, batchSize: 32, learningRate: 0.002, learningRateD: 0.002, sampleEverySteps: 50 };
-    const curves = async (extra: Partial<GanConfig['hyper']>): Promise<{ dist: number[]; modes: number[] }> => {
-      const sink = new RecordingSink();
-      const t0 = Date.now();
-      const r = await runGan({ config: config({ ...hyper, ...extra }), model: ganTemplate('toy-mlp', [2], 2), sink, isCancelled: () => false });
-      expect(r.status).toBe('done');
-      const out = { dist: sink.values('mode_distance'), modes: sink.values('modes_covered') };
-      console.log(`ring8 ${JSON.stringify(extra)} (${((Date.now() - t0) / 1000).toFixed(1)} s): mode_distance ${out.dist.map((v) => v.toFixed(3)).join(' → ')}, modes covered ${out.modes.join(' → ')}`);
-      return out;
-    };
-    const plain = await curves({});
-    const unrolled = await curves({ unrollSteps: 3 });
-    expect(unrolled.dist).toHaveLength(5);
-    const last = (v: number[]): number => v[v.length - 1]!;
-    expect(last(unrolled.dist)).toBeLessThan(0.4 * unrolled.dist[0]!);
-    expect(last(unrolled.dist)).toBeLessThan(last(plain.dist) - 0.1);
-    const meanAfterStart = (v: number[]): number => v.slice(1).reduce((a, b) => a + b, 0) / (v.length - 1);
-    expect(meanAfterStart(unrolled.dist)).toBeLessThan(meanAfterStart(plain.dist) - 0.15); // measured 0.72 vs 1.04
-    expect(last(unrolled.modes)).toBeGreaterThanOrEqual(last(plain.modes));
   });
 });
 
