@@ -21,7 +21,7 @@ import { train, type MetricValues } from '../../engine/trainer';
 import type { ImageDataset } from '../../data/mnist';
 import type { FamilyContext, FamilyRunOptions, FamilyRunResult, FamilySession } from '../familyRun';
 import { writeRbmGalleries } from './galleries';
-import { cdUpdate, createRbm, createVelocity, disposeRbm, freeEnergy, namedParams, pseudoLogLikelihood, reconstructionError, variableOf } from './rbm';
+import { cdUpdate, createRbm, createVelocity, disposeRbm, freeEnergy, namedParams, pseudoLogLikelihood, reconstructionError, variableOf, type RbmParams } from './rbm';
 
 type RbmConfig = ConfigOf<'rbm'>;
 /** The keys the RBM records (`satisfies` checks each literal record: a returned object literal escapes excess-property checks). */
@@ -51,7 +51,26 @@ function meanOver(x: Float32Array, n: number, d: number, measure: (v: tf.Tensor2
   return sum / n;
 }
 
-function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'rbm'>): FamilySession<'rbm'> {
+/** The run's data as the RBM sees it: binary held-out sets, fixed flips, the pixels' means. */
+interface RbmData {
+  /** Visible units (pixels per image). */
+  d: number;
+  nTrain: number;
+  batchSize: number;
+  stepsPerEpoch: number;
+  /** The test images, binarised once. */
+  test: Float32Array;
+  nTest: number;
+  /** As many training images as test images (at most), binarised once: the free-energy gap's reference. */
+  trainRef: Float32Array;
+  nRef: number;
+  /** The pixel each test image has flipped for the pseudo-likelihood. */
+  flips: Int32Array;
+  /** Every training image binarised once: the visible biases' start and the persistent chains' first states. */
+  binaryTrain: Float32Array;
+}
+
+function prepareData(config: RbmConfig, data: ImageDataset): RbmData {
   const h = config.hyper;
   const d = data.inputShape.reduce((a, b) => a * b, 1);
   const nTrain = data.trainLabels.length;
@@ -59,22 +78,44 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
   if (nTrain === 0) throw new Error('The RBM needs training images');
   if (nTest === 0) throw new Error('The RBM needs test images to measure its held-out free energy and pseudo-likelihood');
   const batchSize = Math.min(h.batchSize, nTrain);
-  const stepsPerEpoch = Math.ceil(nTrain / batchSize);
-  const all = range(nTrain);
-  const test = binary(data.testImages, d, range(nTest), config, { kind: 'fixed', split: 'test' });
   const nRef = Math.min(nTest, nTrain);
-  const trainRef = binary(data.trainImages, d, range(nRef), config, { kind: 'fixed', split: 'train' });
   const rnd = mulberry32(deriveSeed(h.seed, 0xf11b));
-  const flips = Int32Array.from({ length: nTest }, () => Math.floor(rnd() * d));
-  const means = new Float32Array(d);
-  const everything = binary(data.trainImages, d, all, config, { kind: 'fixed', split: 'train' });
-  for (let i = 0; i < everything.length; i++) means[i % d]! += everything[i]! / nTrain;
+  return {
+    d, nTrain, batchSize, stepsPerEpoch: Math.ceil(nTrain / batchSize), nTest, nRef,
+    test: binary(data.testImages, d, range(nTest), config, { kind: 'fixed', split: 'test' }),
+    trainRef: binary(data.trainImages, d, range(nRef), config, { kind: 'fixed', split: 'train' }),
+    flips: Int32Array.from({ length: nTest }, () => Math.floor(rnd() * d)),
+    binaryTrain: binary(data.trainImages, d, range(nTrain), config, { kind: 'fixed', split: 'train' }),
+  };
+}
 
-  const params = createRbm(d, h.numHidden, deriveSeed(h.seed, 0x4b1), means);
+/** Each pixel's mean over the binarised training images. */
+function pixelMeans(rd: RbmData): Float32Array {
+  const means = new Float32Array(rd.d);
+  for (let i = 0; i < rd.binaryTrain.length; i++) means[i % rd.d]! += rd.binaryTrain[i]! / rd.nTrain;
+  return means;
+}
+
+/** The epoch-end measures on the held-out images. */
+function heldOut(params: RbmParams, rd: RbmData): { testError: number; testF: number; trainF: number; pll: number } {
+  return {
+    testError: meanOver(rd.test, rd.nTest, rd.d, (v) => reconstructionError(params, v)),
+    testF: meanOver(rd.test, rd.nTest, rd.d, (v) => freeEnergy(params, v)),
+    trainF: meanOver(rd.trainRef, rd.nRef, rd.d, (v) => freeEnergy(params, v)),
+    pll: meanOver(rd.test, rd.nTest, rd.d, (v, start, end) => pseudoLogLikelihood(params, v, rd.flips.subarray(start, end))),
+  };
+}
+
+function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'rbm'>): FamilySession<'rbm'> {
+  const h = config.hyper;
+  const rd = prepareData(config, data);
+  const { d, nTrain, batchSize, stepsPerEpoch } = rd;
+  const all = range(nTrain);
+  const params = createRbm(d, h.numHidden, deriveSeed(h.seed, 0x4b1), pixelMeans(rd));
   const velocity = createVelocity(params);
-  const chain = h.persistent ? variableOf(() => tf.tensor2d(everything.subarray(0, batchSize * d), [batchSize, d]), false) : undefined;
+  const chain = h.persistent ? variableOf(() => tf.tensor2d(rd.binaryTrain.subarray(0, batchSize * d), [batchSize, d]), false) : undefined;
   const method = h.persistent ? `persistent CD-${h.cdK}` : `CD-${h.cdK}`;
-  ctx.sink.log('info', `RBM (${d} visible, ${h.numHidden} hidden units, ${method}, learning rate ${h.learningRate}, momentum ${h.momentum}, weight decay ${h.weightDecay}) on ${nTrain} training images, ${h.binarize === 'threshold' ? 'binarised at 0.5' : 'stochastically binarised'}; ${stepsPerEpoch} batches of ${batchSize} per epoch; held-out measures on ${nTest} test images`);
+  ctx.sink.log('info', `RBM (${d} visible, ${h.numHidden} hidden units, ${method}, learning rate ${h.learningRate}, momentum ${h.momentum}, weight decay ${h.weightDecay}) on ${nTrain} training images, ${h.binarize === 'threshold' ? 'binarised at 0.5' : 'stochastically binarised'}; ${stepsPerEpoch} batches of ${batchSize} per epoch; held-out measures on ${rd.nTest} test images`);
 
   let order = all;
   let errorSum = 0;
@@ -111,20 +152,17 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
       }
     },
     endEpoch: async (epoch) => {
-      const testError = meanOver(test, nTest, d, (v) => reconstructionError(params, v));
-      const testF = meanOver(test, nTest, d, (v) => freeEnergy(params, v));
-      const trainF = meanOver(trainRef, nRef, d, (v) => freeEnergy(params, v));
-      const pll = meanOver(test, nTest, d, (v, start, end) => pseudoLogLikelihood(params, v, flips.subarray(start, end)));
+      const m = heldOut(params, rd);
       return {
         metrics: {
           epoch_reconstruction_error: errorSum / Math.max(1, batches),
-          test_reconstruction_error: testError,
-          train_free_energy: trainF,
-          test_free_energy: testF,
-          free_energy_gap: testF - trainF,
-          test_pseudo_log_likelihood: pll,
+          test_reconstruction_error: m.testError,
+          train_free_energy: m.trainF,
+          test_free_energy: m.testF,
+          free_energy_gap: m.testF - m.trainF,
+          test_pseudo_log_likelihood: m.pll,
         } satisfies MetricValues<RbmKey>,
-        log: `Epoch ${epoch}/${h.epochs}: test reconstruction error ${testError.toFixed(2)}, pseudo-log-likelihood ${pll.toFixed(2)} nats, free energy train ${trainF.toFixed(2)} / test ${testF.toFixed(2)}`,
+        log: `Epoch ${epoch}/${h.epochs}: test reconstruction error ${m.testError.toFixed(2)}, pseudo-log-likelihood ${m.pll.toFixed(2)} nats, free energy train ${m.trainF.toFixed(2)} / test ${m.testF.toFixed(2)}`,
       };
     },
     galleries: async (step, epoch) => {
