@@ -1,4 +1,5 @@
 /** The autoencoder family (plain, denoising, contractive, stacked), described once. */
+import { fmt } from '../../partContracts';
 import { defineFamily } from '../descriptor';
 import { encoderDecoderNetwork } from '../encoderDecoder';
 import { autoencoderConfigSchema, autoencoderTemplateSchema, type AutoencoderConfig, type AutoencoderTemplate } from './config';
@@ -6,7 +7,6 @@ import { autoencoderTemplate } from './templates';
 import { autoencoderCharts } from './charts';
 import { autoencoderForm } from './form';
 
-const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 export const autoencoderFamily = defineFamily({
   id: 'autoencoder',

@@ -1,6 +1,6 @@
 /** The classifier family (MLP, LeNet-5 and any drawn graph), described once. */
 import { isModelDocument } from '../../graph';
-import { checkClassifier } from '../../partContracts';
+import { checkClassifier, fmt } from '../../partContracts';
 import { inferShapes } from '../../shapes';
 import { defineFamily, type ContractContext } from '../descriptor';
 import { classifierConfigSchema, classifierTemplateSchema, type ClassifierTemplate } from './config';
@@ -8,7 +8,6 @@ import { classifierTemplate } from './templates';
 import { classifierCharts } from './charts';
 import { classifierForm } from './form';
 
-const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 export const classifierFamily = defineFamily({
   id: 'classifier',

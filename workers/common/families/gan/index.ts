@@ -1,4 +1,5 @@
 /** The GAN family (every loss and trick, conditional variants, the 2-D toys), described once. */
+import { fmt } from '../../partContracts';
 import { isModelDocument } from '../../graph';
 import { inferShapes } from '../../shapes';
 import { defineFamily, type ContractContext } from '../descriptor';
@@ -10,7 +11,6 @@ import { ganTemplate } from './templates';
 
 export { GAN_TOY_TEMPLATE };
 
-const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 /** The conditioning a contract names ('none' when it names none or something else). */
 export function contractConditioning(c: ContractContext): GanConditioning {

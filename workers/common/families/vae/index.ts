@@ -1,4 +1,5 @@
 /** The variational autoencoder family, described once. */
+import { fmt } from '../../partContracts';
 import { defineFamily } from '../descriptor';
 import { encoderDecoderNetwork } from '../encoderDecoder';
 import { vaeConfigSchema, vaeEncoderOutputDim, vaeTemplateSchema, type VaeConfig, type VaeTemplate } from './config';
@@ -6,7 +7,6 @@ import { vaeTemplate } from './templates';
 import { vaeCharts } from './charts';
 import { vaeForm } from './form';
 
-const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 export const vaeFamily = defineFamily({
   id: 'vae',
