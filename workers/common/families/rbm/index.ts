@@ -16,7 +16,7 @@ export const rbmFamily = defineFamily({
   title: 'Restricted Boltzmann machine',
   configSchema: rbmConfigSchema,
   network: null,
-  recordName: (config) => `rbm-${config.hyper.numHidden}${config.hyper.persistent ? '-pcd' : `-cd${config.hyper.cdK}`}`,
+  recordName: (config) => `h${config.hyper.numHidden}-${config.hyper.persistent ? 'pcd' : 'cd'}${config.hyper.cdK}`,
   form: rbmForm,
   charts: rbmCharts,
   headline: [
