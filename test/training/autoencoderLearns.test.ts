@@ -52,7 +52,7 @@ describe('an autoencoder learns (wasm, in process)', () => {
       const meta = s.meta as ImageGridMeta;
       expect(meta.rowLabels).toEqual(['input', 'noisy', 'reconstruction']);
       expect(meta.labels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      expect(meta.testIndices).toEqual(recon[0]!.meta['testIndices']);
+      expect(meta.testIndices).toEqual((recon[0]!.meta as ImageGridMeta).testIndices);
       expect([meta.rows, meta.cols, meta.cellHeight, meta.cellWidth, meta.channels]).toEqual([3, 10, 28, 28, 1]);
     }
     expect(recon.map((s) => (s.meta as ImageGridMeta).epoch)).toEqual([1, 1, 2, 2]);

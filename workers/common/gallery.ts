@@ -35,6 +35,14 @@ export interface ImageGridMeta {
   distances?: number[];
 }
 
+/** The meta recorded with a 'latent-scatter' artifact (the document itself is LatentScatterData). */
+export interface LatentScatterMeta {
+  method: LatentScatterData['method'];
+  latentDim: number;
+  /** Points in the document. */
+  count: number;
+}
+
 /** The JSON file of a 'latent-scatter' artifact. */
 export interface LatentScatterData {
   method: 'identity' | 'pca' | 'umap';

@@ -11,7 +11,7 @@ import type { ArtifactKind, MetricKey, RunConfig } from './families/registry';
  * The catalogues on the wire: metric keys and artifact kinds are the
  * families' (workers/common/families/<family>/index.ts), typed by family.
  */
-export type { ArtifactKind, ConfigOf, Family, FamilyArtifactKind, FamilyMetricKey, MetricKey, RunConfig } from './families/registry';
+export type { ArtifactKind, ArtifactMeta, ConfigOf, Family, FamilyArtifactKind, FamilyArtifactMeta, FamilyMetricKey, MetricKey, RunConfig } from './families/registry';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 /** The order in which backends are tried when none is forced. */

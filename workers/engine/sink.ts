@@ -7,8 +7,7 @@
  * takes only its own keys and kinds, so a key missing from its catalogue is
  * a type error.
  */
-import type { ImageGridMeta } from '../common/gallery';
-import type { ArtifactKind, CheckpointRef, Family, FamilyArtifactKind, FamilyMetricKey, MetricKey } from '../common/protocol';
+import type { ArtifactKind, ArtifactMeta, CheckpointRef, Family, FamilyArtifactMeta, FamilyMetricKey, MetricKey } from '../common/protocol';
 
 export interface ProgressInfo {
   epoch: number;
@@ -17,19 +16,24 @@ export interface ProgressInfo {
   totalSteps: number;
 }
 
-export type SampleMeta = ImageGridMeta | Record<string, unknown>;
+/** The meta of any artifact any family records. */
+export type SampleMeta = ArtifactMeta[ArtifactKind];
 
-export interface TrainingSink<K extends string = MetricKey, A extends string = ArtifactKind> {
+/**
+ * `K`: the metric keys it takes; `M`: the meta it takes with each artifact
+ * kind (its keys are the kinds), as the families' descriptors declare them.
+ */
+export interface TrainingSink<K extends string = MetricKey, M extends object = ArtifactMeta> {
   metric(key: K, step: number, value: number): void;
   progress(p: ProgressInfo): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   checkpoint(ref: CheckpointRef): void;
   /** A gallery or data artifact the family wrote to `path` (under runDir) at global step `step`. */
-  sample(kind: A, step: number, path: string, meta: SampleMeta): void;
+  sample<A extends keyof M & string>(kind: A, step: number, path: string, meta: M[A]): void;
 }
 
 /** The sink as one family sees it: its own metric keys and artifact kinds only. */
-export type FamilySink<F extends Family> = TrainingSink<FamilyMetricKey<F>, FamilyArtifactKind<F>>;
+export type FamilySink<F extends Family> = TrainingSink<FamilyMetricKey<F>, FamilyArtifactMeta<F>>;
 
 /** A sink that keeps everything in arrays (tests, benchmarks). */
 export class RecordingSink implements TrainingSink {
@@ -43,7 +47,7 @@ export class RecordingSink implements TrainingSink {
   progress(p: ProgressInfo): void { this.progressEvents.push(p); }
   log(level: 'info' | 'warn' | 'error', message: string): void { this.logs.push({ level, message }); }
   checkpoint(ref: CheckpointRef): void { this.checkpoints.push(ref); }
-  sample(kind: ArtifactKind, step: number, path: string, meta: SampleMeta): void { this.samples.push({ kind, step, path, meta }); }
+  sample<A extends ArtifactKind>(kind: A, step: number, path: string, meta: ArtifactMeta[A]): void { this.samples.push({ kind, step, path, meta }); }
 
   values(key: MetricKey): number[] {
     return this.metrics.filter((m) => m.key === key).map((m) => m.value);

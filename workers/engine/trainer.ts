@@ -114,8 +114,8 @@ export interface TrainSession<K extends string> {
 }
 
 /** What a session's hooks may use. */
-export interface TrainerContext<K extends string, A extends string> {
-  sink: TrainingSink<K, A>;
+export interface TrainerContext<K extends string, M extends object> {
+  sink: TrainingSink<K, M>;
   isCancelled: () => boolean;
   /** Where checkpoints and galleries go; none are written without it. */
   runDir: string | undefined;
@@ -123,8 +123,8 @@ export interface TrainerContext<K extends string, A extends string> {
   record(key: K, step: number, value: number): void;
 }
 
-export interface TrainOptions<K extends string, A extends string> {
-  sink: TrainingSink<K, A>;
+export interface TrainOptions<K extends string, M extends object> {
+  sink: TrainingSink<K, M>;
   isCancelled: () => boolean;
   runDir?: string;
   resumeFrom?: CheckpointRef;
@@ -135,12 +135,12 @@ export type TrainResult =
   | { status: 'cancelled' };
 
 /** Build the session with `create` (given the context its hooks use), train it, dispose it. */
-export async function train<K extends string, A extends string>(
-  o: TrainOptions<K, A>,
-  create: (ctx: TrainerContext<K, A>) => Promise<TrainSession<K>> | TrainSession<K>,
+export async function train<K extends string, M extends object>(
+  o: TrainOptions<K, M>,
+  create: (ctx: TrainerContext<K, M>) => Promise<TrainSession<K>> | TrainSession<K>,
 ): Promise<TrainResult> {
   const final: Record<string, number> = {};
-  const ctx: TrainerContext<K, A> = {
+  const ctx: TrainerContext<K, M> = {
     sink: o.sink, isCancelled: o.isCancelled, runDir: o.runDir,
     record: (key, step, value) => { o.sink.metric(key, step, value); final[key] = value; },
   };
@@ -158,7 +158,7 @@ function randomParts(session: TrainSession<string>): RandomPart[] {
 }
 
 /** Restore the session from a checkpoint; returns where its loop resumes. */
-async function resume(session: TrainSession<string>, from: CheckpointRef, sink: TrainingSink<string, string>): Promise<{ epoch: number; step: number }> {
+async function resume(session: TrainSession<string>, from: CheckpointRef, sink: TrainingSink<string, object>): Promise<{ epoch: number; step: number }> {
   const state = await loadCheckpoint(from.dir, session.parts.map((p) => p.weights), session.optimizers);
   restoreRandomStates(state.rng, randomParts(session), session.randomStates);
   if (state.extra !== undefined) session.restoreExtraState?.(state.extra);
@@ -166,7 +166,7 @@ async function resume(session: TrainSession<string>, from: CheckpointRef, sink: 
   return { epoch: state.epoch, step: state.step };
 }
 
-async function run<K extends string, A extends string>(session: TrainSession<K>, ctx: TrainerContext<K, A>, resumeFrom: CheckpointRef | undefined): Promise<TrainLoopResult['status']> {
+async function run<K extends string, M extends object>(session: TrainSession<K>, ctx: TrainerContext<K, M>, resumeFrom: CheckpointRef | undefined): Promise<TrainLoopResult['status']> {
   const { sink } = ctx;
   const perEpoch = session.stepsPerEpoch;
   let start = { epoch: 0, step: 0 };
@@ -235,7 +235,7 @@ function gallerySchedule(session: TrainSession<string>): GallerySchedule {
 }
 
 /** An epoch's end: its galleries, its evaluation and log line, its checkpoint. */
-async function endEpoch<K extends string, A extends string>(session: TrainSession<K>, ctx: TrainerContext<K, A>, galleries: GallerySchedule, epoch: number, step: number): Promise<void> {
+async function endEpoch<K extends string, M extends object>(session: TrainSession<K>, ctx: TrainerContext<K, M>, galleries: GallerySchedule, epoch: number, step: number): Promise<void> {
   await galleries.at(step, epoch);
   const report = (await session.endEpoch?.(epoch, step)) ?? {};
   for (const [key, value] of metricEntries(report.metrics ?? {})) ctx.record(key, epoch, value);

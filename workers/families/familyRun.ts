@@ -3,7 +3,7 @@
  * returns: one shape, so the registry (registry.ts) and the host treat the
  * families alike.
  */
-import type { ConfigOf, Family, FamilyArtifactKind, FamilyMetricKey } from '../common/families/registry';
+import type { ConfigOf, Family, FamilyArtifactMeta, FamilyMetricKey } from '../common/families/registry';
 import { isModelDocument, type Architecture, type GraphDocument, type ModelDocument } from '../common/graph';
 import type { CheckpointRef } from '../common/protocol';
 import type { ImageDataset } from '../data/mnist';
@@ -25,7 +25,7 @@ export interface FamilyRunOptions<F extends Family> {
 export type FamilyRunResult = TrainResult;
 
 /** The trainer's context as one family's session sees it: its own metric keys and artifact kinds. */
-export type FamilyContext<F extends Family> = TrainerContext<FamilyMetricKey<F>, FamilyArtifactKind<F>>;
+export type FamilyContext<F extends Family> = TrainerContext<FamilyMetricKey<F>, FamilyArtifactMeta<F>>;
 
 /** A family's session for the trainer. */
 export type FamilySession<F extends Family> = TrainSession<FamilyMetricKey<F>>;

@@ -1,5 +1,6 @@
 /** The family registry's derived types: each is checked by the compiler (tsc runs on tests) and its runtime list by vitest. */
 import { describe, expect, it } from 'vitest';
+import type { FamilySink } from '../../../workers/engine/sink';
 import {
   architectureFamilies, artifactKinds, families, familyDescriptors, metricSpec,
   type ArchitectureFamily, type ArtifactKind, type Family, type FamilyMetricKey, type MetricKey,
@@ -24,6 +25,18 @@ describe('the family registry', () => {
     expect(architectureFamilies).toEqual(['classifier', 'autoencoder', 'vae', 'gan']);
     expect(artifactKinds).toContain('class-histogram');
     for (const f of families) expect(familyDescriptors[f].id).toBe(f);
+  });
+
+  it('types each artifact kind\'s meta as its family declares it (checked by tsc on this file)', () => {
+    const record = (s: FamilySink<'pca'>): void => {
+      s.sample('latent-scatter', 1, 'scatter.json', { method: 'pca', latentDim: 2, count: 10 });
+      s.sample('reconstructions', 1, 'grid.png', { rows: 2, cols: 10, cellHeight: 28, cellWidth: 28, channels: 1 });
+      // @ts-expect-error a latent scatter's meta is not an image grid's
+      s.sample('latent-scatter', 1, 'scatter.json', { rows: 1, cols: 1, cellHeight: 28, cellWidth: 28, channels: 1 });
+      // @ts-expect-error a GAN's artifact kind is not PCA's
+      s.sample('toy-scatter', 1, 'toy.json', { epoch: 1, toy: 'ring8', modesCovered: 1, modeDistance: 0.1 });
+    };
+    expect(typeof record).toBe('function');
   });
 
   it('finds the catalogue entry of an indexed key', () => {

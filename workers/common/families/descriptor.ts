@@ -9,7 +9,7 @@
  */
 import type { z } from 'zod';
 import type { Architecture, GraphDocument, GraphError, Shape } from '../graph';
-import type { AnalysisKind } from '../gallery';
+import type { AnalysisKind, ImageGridMeta } from '../gallery';
 import type { ChartContext, EpochChartSpec } from './runCharts';
 import type { FamilyForm } from './runForm';
 
@@ -88,12 +88,27 @@ export interface MetricSpec {
 }
 
 /** An artifact kind a family's worker logs, with what the gallery calls it. */
-export interface ArtifactSpec {
-  kind: string;
+export interface ArtifactSpec<K extends string = string, M = unknown> {
+  kind: K;
   /** 'image': a PNG grid the gallery shows; 'data': a JSON document a family panel draws. */
   format: 'image' | 'data';
   label: string;
+  /** Type only, never set: the meta the worker records with an artifact of this kind (the sink checks it). */
+  readonly meta?: M;
 }
+
+/** An image-grid artifact: its meta is the grid's (rows, cells, what each cell shows). */
+export function imageArtifact<const K extends string>(kind: K, label: string): ArtifactSpec<K, ImageGridMeta> {
+  return { kind, format: 'image', label };
+}
+
+/** A data artifact (a JSON document a panel draws) whose recorded meta is `M`: `dataArtifact<ToyScatterMeta>()('toy-scatter', 'Toy density')`. */
+export function dataArtifact<M>(): <const K extends string>(kind: K, label: string) => ArtifactSpec<K, M> {
+  return (kind, label) => ({ kind, format: 'data', label });
+}
+
+/** The meta type an artifact spec declares. */
+export type MetaOfSpec<S> = S extends ArtifactSpec<string, infer M> ? M : never;
 
 export interface FamilyDescriptor<
   F extends string = string,

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { isModelDocument, type Architecture } from '../graph';
-import { metricSpecFor, type ArtifactKindOf, type FamilyDescriptor, type MetricKeyOf, type MetricSpec } from './descriptor';
+import { metricSpecFor, type ArtifactKindOf, type FamilyDescriptor, type MetaOfSpec, type MetricKeyOf, type MetricSpec } from './descriptor';
 import { autoencoderFamily } from './autoencoder';
 import { classifierFamily } from './classifier';
 import { ganFamily } from './gan';
@@ -112,6 +112,10 @@ export type FamilyMetricKey<F extends Family> = MetricKeyOf<Descriptors[F]>;
 export type ArtifactKind = { [F in Family]: ArtifactKindOf<Descriptors[F]> }[Family];
 /** The artifact kinds one family writes. */
 export type FamilyArtifactKind<F extends Family> = ArtifactKindOf<Descriptors[F]>;
+/** The meta a family records with each of its artifact kinds (as its descriptor declares). */
+export type FamilyArtifactMeta<F extends Family> = { [K in FamilyArtifactKind<F>]: MetaOfSpec<Extract<Descriptors[F]['artifacts'][number], { kind: K }>> };
+/** The meta any family records with each artifact kind. */
+export type ArtifactMeta = { [K in ArtifactKind]: { [F in Family]: K extends FamilyArtifactKind<F> ? FamilyArtifactMeta<F>[K] : never }[Family] };
 
 /** Every artifact kind, for schemas (artifacts.list's filter). */
 export const artifactKinds = [...new Set(families.flatMap((f) => familyDescriptors[f].artifacts.map((a) => a.kind)))] as ArtifactKind[];

@@ -1,6 +1,7 @@
 /** The autoencoder family (plain, denoising, contractive, stacked), described once. */
 import { fmt } from '../../partContracts';
-import { defineFamily } from '../descriptor';
+import type { LatentScatterMeta } from '../../gallery';
+import { dataArtifact, defineFamily, imageArtifact } from '../descriptor';
 import { encoderDecoderNetwork } from '../encoderDecoder';
 import { autoencoderConfigSchema, autoencoderTemplateSchema, type AutoencoderConfig, type AutoencoderTemplate } from './config';
 import { autoencoderTemplate } from './templates';
@@ -40,10 +41,10 @@ export const autoencoderFamily = defineFamily({
     { key: 'pretrain_loss/layer<i>', x: 'epoch', mode: 'min', description: 'stacked: each layer’s greedy pre-training loss' },
   ],
   artifacts: [
-    { kind: 'reconstructions', format: 'image', label: 'Reconstructions' },
-    { kind: 'interpolation', format: 'image', label: 'Interpolation' },
-    { kind: 'arithmetic', format: 'image', label: 'Latent arithmetic' },
-    { kind: 'latent-scatter', format: 'data', label: 'Latent scatter' },
+    imageArtifact('reconstructions', 'Reconstructions'),
+    imageArtifact('interpolation', 'Interpolation'),
+    imageArtifact('arithmetic', 'Latent arithmetic'),
+    dataArtifact<LatentScatterMeta>()('latent-scatter', 'Latent scatter'),
   ],
   analyses: ['interpolation', 'arithmetic', 'latent-scatter', 'nearest-neighbours'],
 });

@@ -73,6 +73,14 @@ export function classHistogramMeta(meta: Readonly<Record<string, unknown>>): Cla
 
 export const CLASS_HISTOGRAM_KIND = 'class-histogram';
 
+/** The meta recorded with a 'toy-scatter' artifact (the document itself is ToyScatterData). */
+export interface ToyScatterMeta {
+  epoch: number;
+  toy: string;
+  modesCovered: number;
+  modeDistance: number;
+}
+
 /** The classes the run's samples are scored against: the newest class histogram's, else DEFAULT_NUM_CLASSES. */
 export function ganNumClasses(artifacts: readonly ChartArtifact[]): number {
   let newest: ChartArtifact | undefined;

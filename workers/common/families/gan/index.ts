@@ -2,11 +2,11 @@
 import { fmt } from '../../partContracts';
 import { isModelDocument } from '../../graph';
 import { inferShapes } from '../../shapes';
-import { defineFamily, type ContractContext } from '../descriptor';
+import { dataArtifact, defineFamily, imageArtifact, type ContractContext } from '../descriptor';
 import { GAN_TOY_TEMPLATE, ganConditioningSchema, ganConfigSchema, ganLatentDim, ganTemplateSchema, type GanConditioning, type GanConfig, type GanTemplate } from './config';
 import { checkGeneratorDiscriminator } from './contract';
 import { ganForm } from './form';
-import { ganCharts } from './charts';
+import { ganCharts, type ClassHistogramMeta, type ToyScatterMeta } from './charts';
 import { ganTemplate } from './templates';
 
 export { GAN_TOY_TEMPLATE };
@@ -106,11 +106,11 @@ export const ganFamily = defineFamily({
     { key: 'high_quality', x: 'step', mode: 'max', format: 'percent', description: '2-D toys: fraction of points within 3σ of a centre' },
   ],
   artifacts: [
-    { kind: 'samples', format: 'image', label: 'Samples' },
-    { kind: 'interpolation', format: 'image', label: 'Interpolation' },
-    { kind: 'neighbours', format: 'image', label: 'Nearest training images' },
-    { kind: 'class-histogram', format: 'data', label: 'Class histogram' },
-    { kind: 'toy-scatter', format: 'data', label: 'Toy density' },
+    imageArtifact('samples', 'Samples'),
+    imageArtifact('interpolation', 'Interpolation'),
+    imageArtifact('neighbours', 'Nearest training images'),
+    dataArtifact<Required<ClassHistogramMeta>>()('class-histogram', 'Class histogram'),
+    dataArtifact<ToyScatterMeta>()('toy-scatter', 'Toy density'),
   ],
   analyses: ['nearest-neighbours', 'latent-interpolation'],
   dataOverride: (config) => (config.hyper.toy !== undefined ? `the 2-D toy mixture ${config.hyper.toy}` : undefined),

@@ -1,5 +1,6 @@
 /** The PCA baseline, described once: no network, no training loop. */
-import { defineFamily } from '../descriptor';
+import type { LatentScatterMeta } from '../../gallery';
+import { dataArtifact, defineFamily, imageArtifact } from '../descriptor';
 import { pcaConfigSchema } from './config';
 import { pcaCharts } from './charts';
 import { pcaForm } from './form';
@@ -20,8 +21,8 @@ export const pcaFamily = defineFamily({
     { key: 'explained_variance', x: 'step', mode: 'max', format: 'percent', description: 'fraction of the training variance the components keep' },
   ],
   artifacts: [
-    { kind: 'reconstructions', format: 'image', label: 'Reconstructions' },
-    { kind: 'latent-scatter', format: 'data', label: 'Latent scatter' },
+    imageArtifact('reconstructions', 'Reconstructions'),
+    dataArtifact<LatentScatterMeta>()('latent-scatter', 'Latent scatter'),
   ],
   analyses: [],
 });

@@ -5,7 +5,7 @@
  * galleries of its filters and Gibbs samples. No network to draw: the RBM is
  * its weight matrix (numHidden filters over the image).
  */
-import { defineFamily } from '../descriptor';
+import { defineFamily, imageArtifact } from '../descriptor';
 import { rbmCharts } from './charts';
 import { rbmConfigSchema } from './config';
 import { rbmForm } from './form';
@@ -33,8 +33,8 @@ export const rbmFamily = defineFamily({
     { key: 'test_pseudo_log_likelihood', x: 'epoch', mode: 'max', description: 'stochastic pseudo-log-likelihood per test image (nats), one fixed flipped bit per image' },
   ],
   artifacts: [
-    { kind: 'filters', format: 'image', label: 'Filters' },
-    { kind: 'samples', format: 'image', label: 'Gibbs samples' },
+    imageArtifact('filters', 'Filters'),
+    imageArtifact('samples', 'Gibbs samples'),
   ],
   analyses: [],
 });

@@ -1,6 +1,7 @@
 /** The variational autoencoder family, described once. */
 import { fmt } from '../../partContracts';
-import { defineFamily } from '../descriptor';
+import type { LatentScatterMeta } from '../../gallery';
+import { dataArtifact, defineFamily, imageArtifact } from '../descriptor';
 import { encoderDecoderNetwork } from '../encoderDecoder';
 import { vaeConfigSchema, vaeEncoderOutputDim, vaeTemplateSchema, type VaeConfig, type VaeTemplate } from './config';
 import { vaeTemplate } from './templates';
@@ -42,12 +43,12 @@ export const vaeFamily = defineFamily({
     { key: 'val_loss', x: 'epoch', mode: 'min', description: 'reconstruction + β_t·KL on the validation split' },
   ],
   artifacts: [
-    { kind: 'reconstructions', format: 'image', label: 'Reconstructions' },
-    { kind: 'samples', format: 'image', label: 'Samples' },
-    { kind: 'manifold', format: 'image', label: 'Manifold' },
-    { kind: 'interpolation', format: 'image', label: 'Interpolation' },
-    { kind: 'arithmetic', format: 'image', label: 'Latent arithmetic' },
-    { kind: 'latent-scatter', format: 'data', label: 'Latent scatter' },
+    imageArtifact('reconstructions', 'Reconstructions'),
+    imageArtifact('samples', 'Samples'),
+    imageArtifact('manifold', 'Manifold'),
+    imageArtifact('interpolation', 'Interpolation'),
+    imageArtifact('arithmetic', 'Latent arithmetic'),
+    dataArtifact<LatentScatterMeta>()('latent-scatter', 'Latent scatter'),
   ],
   analyses: ['interpolation', 'arithmetic', 'latent-scatter', 'nearest-neighbours'],
 });
