@@ -1,0 +1,2 @@
+/** The compare view's series numerics: smoothing and downsampling (pure, shared by services and renderer). */
+export { emaDebiased, emaTimeWeighted } from './smoothing';
