@@ -15,6 +15,7 @@ import * as metrics from './queries/metrics';
 import * as params from './queries/params';
 import * as runs from './queries/runs';
 import * as settings from './queries/settings';
+import * as tags from './queries/tags';
 import type { Db } from './sqlite';
 import type { Store } from './storeTypes';
 import { checkpoint, configureConnection } from './wal';
@@ -77,6 +78,10 @@ function createStore(db: Db, file: string, now: () => number): Store {
     getMetrics: (runId, keys) => metrics.getMetrics(db, runId, keys),
     latestMetrics: (runIds) => metrics.latestMetrics(db, runIds),
     bestMetrics: (runIds, keys) => metrics.bestMetrics(db, runIds, keys),
+    metricSummaries: (runIds, keys) => metrics.metricSummaries(db, runIds, keys),
+
+    setRunTags: (runId, list) => tags.setRunTags(db, runId, list),
+    runTags: (runIds) => tags.runTags(db, runIds),
 
     addArtifact: (runId, kind, step, relPath, meta) => artifacts.addArtifact(db, runId, kind, step, relPath, meta ?? {}, now()),
     listArtifacts: (runId, kind) => artifacts.listArtifacts(db, runId, kind),

@@ -3,7 +3,7 @@
  * only behind it (db/), and rows never leave it: they come back as domain objects.
  */
 import type {
-  ArchitectureFamily, ArchitectureInfo, ArchitectureRef, ArchitectureVersionInfo, Experiment, LogLine, MetricSeries, ParamValue, RunStatus,
+  ArchitectureFamily, ArchitectureInfo, ArchitectureRef, ArchitectureVersionInfo, Experiment, LogLine, MetricSeries, MetricSummary, ParamValue, RunStatus,
 } from '../main/common/domain';
 import type { Architecture } from '../workers/common/graph';
 import type { BackendName, CheckpointRef, MetricPoint } from '../workers/common/protocol';
@@ -88,6 +88,18 @@ export class ArchitectureSaveError extends Error {
   }
 }
 
+/**
+ * Why setRunTags refused: a tag blank once trimmed ('empty-tag'), longer than
+ * 64 characters once trimmed ('tag-too-long'), or no run with that id
+ * ('no-run'). Nothing was changed; the message names the problem.
+ */
+export class RunTagError extends Error {
+  constructor(readonly reason: 'empty-tag' | 'tag-too-long' | 'no-run', message: string) {
+    super(message);
+    this.name = 'RunTagError';
+  }
+}
+
 export interface ArchitectureFilter {
   family?: ArchitectureFamily;
 }
@@ -144,6 +156,21 @@ export interface Store {
   latestMetrics(runIds: readonly number[]): Map<number, Record<string, number>>;
   /** Best value per key for each run: max or min over all its points (NaN ignored). */
   bestMetrics(runIds: readonly number[], keys: readonly { key: string; mode: 'max' | 'min' }[]): Map<number, Record<string, number>>;
+  /**
+   * Each run's summary of each metric (of `keys` only, when given), kept up to
+   * date by appendMetrics: an empty record for a run without points. One
+   * query; never reads the points.
+   */
+  metricSummaries(runIds: readonly number[], keys?: readonly string[]): Map<number, Record<string, MetricSummary>>;
+
+  /**
+   * Replaces the run's tags: each trimmed, duplicates dropped, 1 to 64
+   * characters. Returns the stored tags, sorted. Throws RunTagError (and
+   * changes nothing) on a refused tag or an unknown run.
+   */
+  setRunTags(runId: number, tags: readonly string[]): string[];
+  /** Each run's tags, sorted; an empty list for a run without any. */
+  runTags(runIds: readonly number[]): Map<number, string[]>;
 
   addArtifact(runId: number, kind: string, step: number, path: string, meta?: Record<string, unknown>): ArtifactRecord;
   listArtifacts(runId: number, kind?: string): ArtifactRecord[];

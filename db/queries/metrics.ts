@@ -1,8 +1,9 @@
 /**
- * Metric points and the latest-metrics table. SQLite stores NaN as NULL, so a
- * NULL value reads back as NaN; ±Infinity is stored and read as is.
+ * Metric points and the latest-metrics table, which also holds each (run,
+ * key)'s summary of its points (0005). SQLite stores NaN as NULL, so a NULL
+ * value reads back as NaN; ±Infinity is stored and read as is.
  */
-import type { MetricSeries } from '../../main/common/domain';
+import type { MetricSeries, MetricSummary } from '../../main/common/domain';
 import type { MetricPoint } from '../../workers/common/protocol';
 import type { Db } from '../sqlite';
 import { statement } from './statements';
@@ -24,19 +25,54 @@ function fromColumn(value: number | null): number {
   return value ?? Number.NaN;
 }
 
-/** All points in one transaction; latest_metrics keeps the highest step (ties: the newest write). */
+interface SummaryParams {
+  runId: number;
+  key: string;
+  step: number;
+  value: number;
+  /** The value when finite, else null: only finite values enter min and max. */
+  finite: number | null;
+  nonFinite: 0 | 1;
+  wallTime: number;
+}
+
+/**
+ * One point's effect on its latest_metrics row. The SET expressions read the
+ * row as it was (SQLite evaluates them all before assigning): step and value
+ * move to the point when its step is at least the stored one (ties: the newest
+ * write wins), the summary takes in every point. SQLite's min()/max() of
+ * several arguments are NULL when one is, hence the coalesce.
+ */
+const UPSERT_SUMMARY = `
+  INSERT INTO latest_metrics (run_id, key, step, value, min_value, max_value, count, nonfinite_count, first_wall_time, last_wall_time)
+  VALUES (@runId, @key, @step, @value, @finite, @finite, 1, @nonFinite, @wallTime, @wallTime)
+  ON CONFLICT (run_id, key) DO UPDATE SET
+    step = CASE WHEN excluded.step >= step THEN excluded.step ELSE step END,
+    value = CASE WHEN excluded.step >= step THEN excluded.value ELSE value END,
+    min_value = coalesce(min(min_value, excluded.min_value), min_value, excluded.min_value),
+    max_value = coalesce(max(max_value, excluded.max_value), max_value, excluded.max_value),
+    count = count + 1,
+    nonfinite_count = nonfinite_count + excluded.nonfinite_count,
+    first_wall_time = coalesce(min(first_wall_time, excluded.first_wall_time), excluded.first_wall_time),
+    last_wall_time = coalesce(max(last_wall_time, excluded.last_wall_time), excluded.last_wall_time)`;
+
+/**
+ * All points in one transaction. latest_metrics keeps, per (run, key), the
+ * highest step (ties: the newest write) and the summary of every point
+ * written: min and max of the finite values, the count of points and of
+ * non-finite ones, the earliest and latest wall time. A step re-logged by a
+ * resumed run counts again, as the metrics table keeps both points.
+ */
 export function appendMetrics(db: Db, runId: number, points: readonly MetricPoint[]): void {
   if (points.length === 0) return;
   const insert = statement<[number, string, number, number, number]>(db,
     'INSERT INTO metrics (run_id, key, step, value, wall_time) VALUES (?, ?, ?, ?, ?)');
-  const upsertLatest = statement<[number, string, number, number]>(db, `
-    INSERT INTO latest_metrics (run_id, key, step, value) VALUES (?, ?, ?, ?)
-    ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, value = excluded.value
-    WHERE excluded.step >= latest_metrics.step`);
+  const upsertSummary = statement<[SummaryParams]>(db, UPSERT_SUMMARY);
   db.transaction(() => {
     for (const p of points) {
       insert.run(runId, p.key, p.step, p.value, p.wallTime);
-      upsertLatest.run(runId, p.key, p.step, p.value);
+      const finite = Number.isFinite(p.value) ? p.value : null;
+      upsertSummary.run({ runId, key: p.key, step: p.step, value: p.value, finite, nonFinite: finite === null ? 1 : 0, wallTime: p.wallTime });
     }
   }).immediate();
 }
@@ -114,6 +150,49 @@ export function bestMetrics(db: Db, runIds: readonly number[], keys: readonly { 
       const record = result.get(row.run_id);
       if (record && row.best !== null) record[row.key] = row.best;
     }
+  }
+  return result;
+}
+
+interface SummaryRow {
+  run_id: number;
+  key: string;
+  step: number;
+  value: number | null;
+  min_value: number | null;
+  max_value: number | null;
+  count: number;
+  nonfinite_count: number;
+}
+
+/**
+ * Each requested run's metric summaries by key (all keys, or only `keys`),
+ * read from latest_metrics in one query: an empty record for a run without
+ * points. The metrics table is not read.
+ */
+export function metricSummaries(db: Db, runIds: readonly number[], keys?: readonly string[]): Map<number, Record<string, MetricSummary>> {
+  const result = new Map<number, Record<string, MetricSummary>>();
+  for (const id of runIds) result.set(id, {});
+  if (runIds.length === 0 || keys?.length === 0) return result;
+  const select = `
+    SELECT run_id, key, step, value, min_value, max_value, count, nonfinite_count FROM latest_metrics
+    WHERE run_id IN (SELECT value FROM json_each(?))`;
+  const ids = JSON.stringify(runIds);
+  const rows = keys === undefined
+    ? statement<[string], SummaryRow>(db, `${select} ORDER BY run_id, key`).all(ids)
+    : statement<[string, string], SummaryRow>(db, `${select} AND key IN (SELECT value FROM json_each(?)) ORDER BY run_id, key`)
+      .all(ids, JSON.stringify(keys));
+  for (const row of rows) {
+    const record = result.get(row.run_id);
+    if (!record) continue;
+    record[row.key] = {
+      last: fromColumn(row.value),
+      lastStep: row.step,
+      min: row.min_value,
+      max: row.max_value,
+      count: row.count,
+      nonFinite: row.nonfinite_count,
+    };
   }
   return result;
 }

@@ -73,6 +73,24 @@ export interface MetricSeries {
   wallTimes: number[];
 }
 
+/**
+ * A run's summary of one metric, kept by the store as points arrive (the runs
+ * table reads it instead of the points). It covers every point stored: a step
+ * re-logged after a resume counts again.
+ */
+export interface MetricSummary {
+  /** The latest point's value (highest step, ties to the newest write); NaN when that point was NaN. */
+  last: number;
+  lastStep: number;
+  /** Over the finite values only; null when there was none. */
+  min: number | null;
+  max: number | null;
+  /** Points stored, the non-finite ones (NaN, ±Infinity) included. */
+  count: number;
+  /** How many of them were NaN or ±Infinity. */
+  nonFinite: number;
+}
+
 export interface LogLine {
   id: number;
   runId: number;

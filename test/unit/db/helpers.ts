@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Db } from '../../../db/sqlite';
 import type { NewRun } from '../../../db/storeTypes';
+import type { MetricSummary } from '../../../main/common/domain';
 import type { GraphDocument, ModelDocument } from '../../../workers/common/graph';
 import type { RunConfig } from '../../../workers/common/runConfig';
 
@@ -83,4 +85,96 @@ export function backupsOf(file: string): string[] {
   return fs.readdirSync(path.dirname(file))
     .filter((f) => f.startsWith(`${base}.backup-v`))
     .map((f) => path.join(path.dirname(file), f));
+}
+
+/** A summary as latest_metrics holds it: MetricSummary plus the wall-time span (not exposed by the store). */
+export type StoredSummary = MetricSummary & { firstWallTime: number; lastWallTime: number };
+
+/**
+ * What the store should summarise for these points, written in this order,
+ * computed in plain TypeScript (independently of the SQL): last is the highest
+ * step, ties going to the later point; min and max over finite values; every
+ * point counted, NaN and ±Infinity also as non-finite.
+ */
+export function expectedSummaries(points: readonly { key: string; step: number; value: number; wallTime: number }[]): Record<string, StoredSummary> {
+  const out: Record<string, StoredSummary> = {};
+  for (const p of points) {
+    const finite = Number.isFinite(p.value);
+    const s = out[p.key];
+    if (!s) {
+      out[p.key] = {
+        last: p.value, lastStep: p.step, min: finite ? p.value : null, max: finite ? p.value : null,
+        count: 1, nonFinite: finite ? 0 : 1, firstWallTime: p.wallTime, lastWallTime: p.wallTime,
+      };
+      continue;
+    }
+    if (p.step >= s.lastStep) {
+      s.last = p.value;
+      s.lastStep = p.step;
+    }
+    if (finite) {
+      s.min = s.min === null ? p.value : Math.min(s.min, p.value);
+      s.max = s.max === null ? p.value : Math.max(s.max, p.value);
+    }
+    s.count++;
+    if (!finite) s.nonFinite++;
+    s.firstWallTime = Math.min(s.firstWallTime, p.wallTime);
+    s.lastWallTime = Math.max(s.lastWallTime, p.wallTime);
+  }
+  return out;
+}
+
+/** Drops the wall-time span: what Store.metricSummaries returns. */
+export function withoutWallTimes(summaries: Record<string, StoredSummary>): Record<string, MetricSummary> {
+  return Object.fromEntries(Object.entries(summaries).map(([key, { firstWallTime: _f, lastWallTime: _l, ...rest }]) => [key, rest]));
+}
+
+/**
+ * Deterministic points with the shapes the summaries must survive: a noisy
+ * falling loss with a spike, NaN and ±Infinity points, and steps written twice
+ * (a resumed run). `seed` varies the values.
+ */
+export function awkwardPoints(seed: number, steps: number): { key: 'loss' | 'accuracy'; step: number; value: number; wallTime: number }[] {
+  let state = seed;
+  const noise = (): number => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+  const points: { key: 'loss' | 'accuracy'; step: number; value: number; wallTime: number }[] = [];
+  for (let step = 1; step <= steps; step++) {
+    let loss = 2 / step + noise() * 0.1;
+    if (step === 7) loss = 50;
+    if (step === 11) loss = Number.NaN;
+    if (step === 13) loss = Number.POSITIVE_INFINITY;
+    if (step === 17) loss = Number.NEGATIVE_INFINITY;
+    points.push({ key: 'loss', step, value: loss, wallTime: 1_000 + step * 10 + seed });
+    if (step % 5 === 0) points.push({ key: 'accuracy', step, value: 0.5 + step / (2 * steps), wallTime: 1_000 + step * 10 + seed });
+  }
+  // A resume from step steps-5: those steps are logged again, with other values and later wall times.
+  for (let step = steps - 5; step <= steps; step++) {
+    points.push({ key: 'loss', step, value: 1 / step + noise() * 0.01, wallTime: 1_000 + (steps + step) * 10 + seed });
+  }
+  return points;
+}
+
+interface SummaryRow {
+  key: string;
+  step: number;
+  value: number | null;
+  min_value: number | null;
+  max_value: number | null;
+  count: number;
+  nonfinite_count: number;
+  first_wall_time: number;
+  last_wall_time: number;
+}
+
+/** A run's latest_metrics rows (schema 5) as StoredSummary by key, read with plain SQL. */
+export function readStoredSummaries(db: Db, runId: number): Record<string, StoredSummary> {
+  const rows = db.prepare<[number], SummaryRow>(
+    'SELECT key, step, value, min_value, max_value, count, nonfinite_count, first_wall_time, last_wall_time FROM latest_metrics WHERE run_id = ?').all(runId);
+  return Object.fromEntries(rows.map((r) => [r.key, {
+    last: r.value ?? Number.NaN, lastStep: r.step, min: r.min_value, max: r.max_value, count: r.count,
+    nonFinite: r.nonfinite_count, firstWallTime: r.first_wall_time, lastWallTime: r.last_wall_time,
+  }]));
 }

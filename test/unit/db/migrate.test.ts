@@ -7,7 +7,7 @@ import { openStore } from '../../../db/openStore';
 import type { Db } from '../../../db/sqlite';
 import type { Store } from '../../../db/storeTypes';
 import { CURRENT_RUN_CONFIG_VERSION } from '../../../workers/common/runConfigVersion';
-import { backupsOf, migrationsDirWith, removeTempDirs, sampleConfig, sampleGraph, sampleModel, sampleRun, sourceMigrationsDir, tempDir } from './helpers';
+import { awkwardPoints, backupsOf, expectedSummaries, migrationsDirWith, readStoredSummaries, removeTempDirs, sampleConfig, sampleGraph, sampleModel, sampleRun, sourceMigrationsDir, tempDir, withoutWallTimes } from './helpers';
 
 afterEach(removeTempDirs);
 
@@ -100,6 +100,11 @@ function expectSeedSurvived(store: Store, seedVersion = 1): void {
   expect(store.getParams(1)).toEqual({ learningRate: 0.01, optimizer: 'sgd' });
   expect(store.getMetrics(1)).toEqual([{ key: 'loss', steps: [1, 2], values: [0.5, 0.25], wallTimes: [1_700_000_000_000, 1_700_000_000_001] }]);
   expect(store.latestMetrics([1]).get(1)).toEqual({ loss: 0.25 });
+  // 0005 summarised the points already stored.
+  if (store.schemaVersion() >= 5) {
+    expect(store.metricSummaries([1]).get(1)).toEqual({ loss: { last: 0.25, lastStep: 2, min: 0.25, max: 0.5, count: 2, nonFinite: 0 } });
+    expect(store.runTags([1]).get(1)).toEqual([]);
+  }
   expect(store.latestCheckpoint(1)).toMatchObject({ dir: 'runs/1/ckpt-2', epoch: 1, step: 2 });
   expect(store.getLogs(1).map((l) => l.message)).toEqual(['hello']);
   // Saved before architectures had families: a classifier graph, still readable.
@@ -144,8 +149,11 @@ describe('migrate', () => {
       expect(userVersion(db)).toBe(latest);
       expect(tableNames(db)).toEqual(expect.arrayContaining([
         'architecture_versions', 'architectures', 'artifacts', 'experiments', 'latest_metrics',
-        'logs', 'metrics', 'params', 'runs', 'settings', 'datasets',
+        'logs', 'metrics', 'params', 'runs', 'settings', 'datasets', 'run_tags',
       ]));
+      expect(db.prepare<[], { name: string }>('PRAGMA table_info(latest_metrics)').all().map((c) => c.name)).toEqual([
+        'run_id', 'key', 'step', 'value', 'min_value', 'max_value', 'count', 'nonfinite_count', 'first_wall_time', 'last_wall_time',
+      ]);
       expect(migrate(db, sourceMigrationsDir)).toEqual({ from: latest, to: latest, backupPath: null });
     } finally {
       db.close();
@@ -216,7 +224,7 @@ describe('migrate', () => {
 
     const next = String(latest + 1).padStart(4, '0');
     const dir = migrationsDirWith(latest, {
-      [`${next}_run_notes.sql`]: 'ALTER TABLE runs ADD COLUMN note TEXT;\nCREATE TABLE run_tags (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, tag TEXT NOT NULL);',
+      [`${next}_run_notes.sql`]: 'ALTER TABLE runs ADD COLUMN note TEXT;\nCREATE TABLE run_links (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, origin_id INTEGER NOT NULL);',
     });
     const store = openStore(file, { migrationsDir: dir });
     try {
@@ -383,6 +391,94 @@ describe('migrate', () => {
     const old = new Database(backups[0] ?? '', { readonly: true });
     expect(userVersion(old)).toBe(3);
     expect(old.prepare<[], { name: string }>('PRAGMA table_info(runs)').all().map((c) => c.name)).not.toContain('config_version');
+    old.close();
+  });
+
+  it('0004 → 0005 on a populated file summarises every stored point as appendMetrics would have, and adds run tags', () => {
+    type Point = { key: string; step: number; value: number; wallTime: number };
+    const file = path.join(tempDir(), 'v4-populated.db');
+    const db = new Database(file);
+    migrate(db, migrationsDirWith(4));
+    seeds[3]?.(db);
+    // Runs 2 to 4 are copies of run 1 in another experiment, on another dataset; run 4 never logs a point.
+    db.prepare("INSERT INTO experiments (id, name, description, created_at) VALUES (2, 'Sweep', '', 1800000000000)").run();
+    for (const id of [2, 3, 4]) {
+      db.prepare(`INSERT INTO runs (id, experiment_id, name, family, status, config_json, architecture_json, seed, dataset_id, dataset_hash, app_version, created_at)
+                  SELECT ?, 2, name, family, status, config_json, architecture_json, seed, 'fashion', dataset_hash, app_version, created_at FROM runs WHERE id = 1`).run(id);
+    }
+    // The points are written with 0004's appendMetrics SQL: every point, and latest_metrics' step and value.
+    const insertPoint = db.prepare<[number, string, number, number, number]>('INSERT INTO metrics (run_id, key, step, value, wall_time) VALUES (?, ?, ?, ?, ?)');
+    const upsertLatest = db.prepare<[number, string, number, number]>(`
+      INSERT INTO latest_metrics (run_id, key, step, value) VALUES (?, ?, ?, ?)
+      ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, value = excluded.value
+      WHERE excluded.step >= latest_metrics.step`);
+    const written: Record<number, Point[]> = {
+      1: [{ key: 'loss', step: 1, value: 0.5, wallTime: 1_700_000_000_000 }, { key: 'loss', step: 2, value: 0.25, wallTime: 1_700_000_000_001 }],
+      2: awkwardPoints(5, 30),
+      3: awkwardPoints(8, 25),
+    };
+    for (const runId of [2, 3]) {
+      for (const p of written[runId] ?? []) {
+        insertPoint.run(runId, p.key, p.step, p.value, p.wallTime);
+        upsertLatest.run(runId, p.key, p.step, p.value);
+      }
+    }
+    // Points without a latest_metrics row (0004 never left any): the migration adds one, its latest point as appendMetrics keeps it.
+    const orphans: Point[] = [{ key: 'kl', step: 4, value: 2, wallTime: 50 }, { key: 'kl', step: 4, value: Number.NaN, wallTime: 51 }, { key: 'kl', step: 1, value: -1, wallTime: 52 }];
+    for (const p of orphans) insertPoint.run(3, p.key, p.step, p.value, p.wallTime);
+    written[3]?.push(...orphans);
+    db.close();
+
+    const store = openStore(file, { migrationsDir: migrationsDirWith(5) });
+    try {
+      expect(store.schemaVersion()).toBe(5);
+      expectSeedSurvived(store, 3);
+      const summaries = store.metricSummaries([1, 2, 3, 4]);
+      for (const runId of [1, 2, 3]) expect(summaries.get(runId)).toEqual(withoutWallTimes(expectedSummaries(written[runId] ?? [])));
+      expect(summaries.get(4)).toEqual({});
+      expect(summaries.get(3)?.['kl']).toEqual({ last: Number.NaN, lastStep: 4, min: -1, max: 2, count: 3, nonFinite: 1 });
+      // New points carry on from the summaries the migration wrote.
+      const more = [{ key: 'loss', step: 31, value: -3, wallTime: 9_000 }, { key: 'loss', step: 32, value: Number.NaN, wallTime: 9_001 }] as const;
+      store.appendMetrics(2, more);
+      written[2]?.push(...more);
+      expect(store.metricSummaries([2]).get(2)).toEqual(withoutWallTimes(expectedSummaries(written[2] ?? [])));
+      expect(store.setRunTags(4, ['migrated'])).toEqual(['migrated']);
+    } finally {
+      store.close();
+    }
+
+    // The same points through appendMetrics on a new file leave the same rows, wall times included.
+    const fresh = openStore(path.join(tempDir(), 'fresh.db'));
+    const expectedRows: Record<number, unknown> = {};
+    try {
+      const exp = fresh.ensureExperiment('E');
+      for (const runId of [1, 2, 3]) {
+        const run = fresh.createRun(sampleRun(exp.id));
+        fresh.appendMetrics(run.id, (written[runId] ?? []).map((p) => ({ ...p, key: p.key as 'loss' })));
+      }
+    } finally {
+      fresh.close();
+    }
+    const freshRaw = new Database(fresh.path, { readonly: true });
+    for (const runId of [1, 2, 3]) expectedRows[runId] = readStoredSummaries(freshRaw, runId);
+    freshRaw.close();
+    const raw = new Database(file, { readonly: true });
+    try {
+      for (const runId of [1, 2, 3]) {
+        expect(readStoredSummaries(raw, runId)).toEqual(expectedSummaries(written[runId] ?? []));
+        expect(readStoredSummaries(raw, runId)).toEqual(expectedRows[runId]);
+      }
+      expect(raw.prepare("SELECT type, name FROM sqlite_master WHERE tbl_name = 'run_tags' ORDER BY type, name").all())
+        .toEqual([{ type: 'index', name: 'run_tags_tag' }, { type: 'table', name: 'run_tags' }]);
+      expect(raw.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      raw.close();
+    }
+    const backups = backupsOf(file);
+    expect(backups).toHaveLength(1);
+    const old = new Database(backups[0] ?? '', { readonly: true });
+    expect(userVersion(old)).toBe(4);
+    expect(tableNames(old)).not.toContain('run_tags');
     old.close();
   });
 
