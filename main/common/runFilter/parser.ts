@@ -38,8 +38,12 @@ function fieldType(field: ResolvedField): ValueType | 'any' | 'tags' {
   }
 }
 
+/** Deeper nesting than any hand-written filter: beyond it the parser would exhaust the stack. */
+const MAX_DEPTH = 100;
+
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly text: string, private readonly tokens: Token[]) {}
 
   private peek(): Token {
@@ -88,12 +92,17 @@ class Parser {
     return terms.length === 1 && terms[0] ? terms[0] : { kind: 'and', terms };
   }
 
+  /** Every nesting (a not, a parenthesis) passes here, so this is where depth is counted. */
   private parseNot(): RunFilterAst {
-    if (this.isKeyword('not')) {
+    if (this.depth >= MAX_DEPTH) throw this.fail(this.peek(), `This filter nests more than ${MAX_DEPTH} levels of not and parentheses`);
+    this.depth++;
+    try {
+      if (!this.isKeyword('not')) return this.parsePrimary();
       this.next();
       return { kind: 'not', term: this.parseNot() };
+    } finally {
+      this.depth--;
     }
-    return this.parsePrimary();
   }
 
   private parsePrimary(): RunFilterAst {

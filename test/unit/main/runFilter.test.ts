@@ -144,6 +144,7 @@ const errorCases: [string, number, number, RegExp][] = [
   ['and seed = 1', 0, 3, /^Expected a condition .* but found "and"/],
   ['()', 1, 2, /^Expected a condition .* but found "\)"/],
   ['not', 3, 3, /found the end of the filter/],
+  [`${'('.repeat(150)}seed = 1${')'.repeat(150)}`, 100, 101, /^This filter nests more than 100 levels/],
 ];
 
 describe('parseRunFilter: errors point at the token at fault', () => {
