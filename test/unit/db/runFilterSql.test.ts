@@ -4,7 +4,7 @@
  * (every status, null backends and durations, params of all three types and
  * of the wrong type, a family the registry does not know), with metric
  * summaries (NaN as NULL, ±Infinity, all-NaN keys) and tags written straight
- * into the tables issue 11's migration adds (created here with its DDL).
+ * into the tables migration 0005 adds.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,16 +17,6 @@ import type { RunStatus } from '../../../main/common/domain';
 import { evaluateRunFilter, parseRunFilter, type FilterableMetric, type FilterableRun } from '../../../main/common/runFilter';
 import { families, type Family } from '../../../workers/common/families/registry';
 import { removeTempDirs, sampleRun, tempDir } from './helpers';
-
-const SUMMARY_DDL = `
-ALTER TABLE latest_metrics ADD COLUMN min_value REAL;
-ALTER TABLE latest_metrics ADD COLUMN max_value REAL;
-ALTER TABLE latest_metrics ADD COLUMN count INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE latest_metrics ADD COLUMN nonfinite_count INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE latest_metrics ADD COLUMN first_wall_time INTEGER;
-ALTER TABLE latest_metrics ADD COLUMN last_wall_time INTEGER;
-CREATE TABLE run_tags (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, tag TEXT NOT NULL, PRIMARY KEY (run_id, tag)) WITHOUT ROWID;
-`;
 
 /** mulberry32: the same runs on every machine. */
 function prng(seed: number): () => number {
@@ -101,7 +91,6 @@ function seedStore(): void {
   }
   store.close();
   db = new Database(file);
-  db.exec(SUMMARY_DDL);
   const insertMetric = db.prepare('INSERT INTO latest_metrics (run_id, key, step, value, min_value, max_value, count) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const insertTag = db.prepare('INSERT INTO run_tags (run_id, tag) VALUES (?, ?)');
   for (let id = 1; id <= RUNS; id++) {
