@@ -61,6 +61,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     createRun: (run) => runs.createRun(db, run, now()),
     getRun: (id) => runs.getRun(db, id),
     listRuns: (filter) => runs.listRuns(db, filter),
+    runFamilies: (runIds) => runs.runFamilies(db, runIds),
     markRunStarted: (id, backend, at) => runs.markRunStarted(db, id, backend, at),
     setRunStatus: (id, status, error, at) => runs.setRunStatus(db, id, status, error, at ?? now()),
     interruptStaleRuns: (at) => runs.interruptStaleRuns(db, at),

@@ -8,6 +8,7 @@ import type {
 import type { Architecture } from '../workers/common/graph';
 import type { BackendName, CheckpointRef, MetricPoint } from '../workers/common/protocol';
 import type { Family, RunConfig } from '../workers/common/runConfig';
+import type { CompiledRunFilter } from './queries/runFilter';
 
 export interface RunRecord {
   id: number;
@@ -34,6 +35,13 @@ export interface RunRecord {
   createdAt: number;
   startedAt: number | null;
   endedAt: number | null;
+}
+
+/** Which runs listRuns returns: all, one experiment's, and/or those a compiled runs filter keeps. */
+export interface RunListFilter {
+  experimentId?: number;
+  /** compileRunFilter's output: a boolean expression over `runs r` and its bound values. */
+  where?: CompiledRunFilter;
 }
 
 export interface NewRun {
@@ -140,7 +148,10 @@ export interface Store {
 
   createRun(run: NewRun): RunRecord;
   getRun(id: number): RunRecord | undefined;
-  listRuns(filter?: { experimentId?: number }): RunRecord[];
+  /** Newest first, in one query (the filter applied in SQL, never after loading). */
+  listRuns(filter?: RunListFilter): RunRecord[];
+  /** Each run's family by id (for the metric directions); unknown ids are absent. */
+  runFamilies(runIds: readonly number[]): Map<number, string>;
   markRunStarted(id: number, backend: BackendName, at: number): void;
   /** Sets status (and error, ended time for terminal statuses). */
   setRunStatus(id: number, status: RunStatus, error?: string | null, at?: number): void;

@@ -3,7 +3,7 @@ import { terminalStatuses, type RunStatus } from '../../main/common/domain';
 import type { BackendName } from '../../workers/common/protocol';
 import type { Family } from '../../workers/common/families/registry';
 import { CURRENT_RUN_CONFIG_VERSION } from '../../workers/common/runConfigVersion';
-import type { NewRun, RunRecord } from '../storeTypes';
+import type { NewRun, RunListFilter, RunRecord } from '../storeTypes';
 import type { Db } from '../sqlite';
 import { parseArchitecture, readRunConfig } from './json';
 import { insertParams } from './params';
@@ -35,7 +35,7 @@ const SELECT = `
   SELECT id, experiment_id, name, family, status, error, config_json, config_version, architecture_json,
          architecture_id, architecture_version, seed, dataset_id, dataset_hash, backend,
          app_version, created_at, started_at, ended_at
-  FROM runs`;
+  FROM runs r`;
 
 export const INTERRUPTED_RUNNING = 'The app stopped while this run was running';
 export const INTERRUPTED_QUEUED = 'The app stopped while this run was queued';
@@ -72,12 +72,35 @@ export function getRun(db: Db, id: number): RunRecord | undefined {
   return row ? toRun(row) : undefined;
 }
 
-/** Newest first. */
-export function listRuns(db: Db, filter: { experimentId?: number } = {}): RunRecord[] {
-  const rows = filter.experimentId === undefined
-    ? statement<[], RunRow>(db, `${SELECT} ORDER BY created_at DESC, id DESC`).all()
-    : statement<[number], RunRow>(db, `${SELECT} WHERE experiment_id = ? ORDER BY created_at DESC, id DESC`).all(filter.experimentId);
-  return rows.map(toRun);
+const NEWEST_FIRST = 'ORDER BY created_at DESC, id DESC';
+
+/**
+ * Newest first: every run, or those of one experiment, or those a compiled
+ * runs filter (db/queries/runFilter.ts, an expression over `runs r`) keeps, in
+ * one query. A filtered query is prepared each time rather than cached:
+ * filters are free text, and the statement cache would keep every one.
+ */
+export function listRuns(db: Db, filter: RunListFilter = {}): RunRecord[] {
+  const { experimentId, where } = filter;
+  if (where === undefined) {
+    const rows = experimentId === undefined
+      ? statement<[], RunRow>(db, `${SELECT} ${NEWEST_FIRST}`).all()
+      : statement<[number], RunRow>(db, `${SELECT} WHERE experiment_id = ? ${NEWEST_FIRST}`).all(experimentId);
+    return rows.map(toRun);
+  }
+  const sql = experimentId === undefined
+    ? `${SELECT} WHERE (${where.sql}) ${NEWEST_FIRST}`
+    : `${SELECT} WHERE r.experiment_id = ? AND (${where.sql}) ${NEWEST_FIRST}`;
+  const params = experimentId === undefined ? where.params : [experimentId, ...where.params];
+  return db.prepare<unknown[], RunRow>(sql).all(...params).map(toRun);
+}
+
+/** Each requested run's family, in one query; ids with no run are absent. */
+export function runFamilies(db: Db, runIds: readonly number[]): Map<number, string> {
+  if (runIds.length === 0) return new Map();
+  const rows = statement<[string], { id: number; family: string }>(db,
+    'SELECT id, family FROM runs WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(runIds));
+  return new Map(rows.map((r) => [r.id, r.family]));
 }
 
 /** Inserts the run (status 'queued') and its params in one transaction. */

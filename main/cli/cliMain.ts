@@ -1,7 +1,8 @@
 /**
  * `npm run cli -- <command>`: headless runs recorded in the same database.
  *   train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
- *   runs [--data DIR] [--json]
+ *   runs [list] [--experiment NAME] [--filter EXPR] [--data DIR] [--json]
+ *   runs tag RUN [TAG ...] [--data DIR] [--json]
  *   show RUN [--data DIR] [--json]
  *   datasets list [--data DIR] [--json]
  *   datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
@@ -14,7 +15,8 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServices, defaultDataDir } from '../services/appServices';
-import { CliError, listRuns, showRun, train } from './commands';
+import { CliError, showRun, train } from './commands';
+import { runsCommand } from './runCommands';
 import { architecturesCommand } from './architectureCommands';
 import { datasetsCommand } from './datasetCommands';
 import { architectureFamilies } from '../../workers/common/families/registry';
@@ -23,7 +25,8 @@ const familyChoice = architectureFamilies.join('|');
 
 const usage = `Usage:
   npm run cli -- train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
-  npm run cli -- runs [--data DIR] [--json]
+  npm run cli -- runs [list] [--experiment NAME] [--filter EXPR] [--data DIR] [--json]
+  npm run cli -- runs tag RUN [TAG ...] [--data DIR] [--json]      (no tags: clear them)
   npm run cli -- show RUN [--data DIR] [--json]
   npm run cli -- datasets list [--data DIR] [--json]
   npm run cli -- datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
@@ -32,6 +35,7 @@ const usage = `Usage:
   npm run cli -- architectures show ID[@VERSION] [--data DIR] [--json]
   npm run cli -- architectures versions ID [--data DIR] [--json]
   npm run cli -- architectures save --name N --family ${familyChoice} --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
+A runs filter: family = "gan" and (params.lr < 1e-3 or tags has "baseline") and metrics.test_accuracy.best > 0.98
 Train a saved architecture with --set 'architecture={"architectureId":ID,"version":V}' (version omitted: the latest).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -43,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string' },
       set: { type: 'string', multiple: true },
       experiment: { type: 'string' },
+      filter: { type: 'string' },
       data: { type: 'string' },
       json: { type: 'boolean', default: false },
       kind: { type: 'string' },
@@ -71,7 +76,11 @@ async function main(argv: string[]): Promise<number> {
       case 'train':
         return await train(services, { configPath: values.config!, overrides: values.set ?? [], experiment: values.experiment ?? 'Default', json: values.json }, process.stdout, process.stderr);
       case 'runs':
-        return listRuns(services, values.json, process.stdout);
+        return runsCommand(services, rest, {
+          json: values.json,
+          ...(values.experiment !== undefined ? { experiment: values.experiment } : {}),
+          ...(values.filter !== undefined ? { filter: values.filter } : {}),
+        }, process.stdout, usage);
       case 'datasets':
         return await datasetsCommand(services, rest, {
           json: values.json,

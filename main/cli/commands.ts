@@ -109,24 +109,6 @@ export function headlineText(r: Pick<RunSummary, 'family' | 'best' | 'latest'>):
   return h ? `${h.label} ${formatHeadlineValue(h)}` : '-';
 }
 
-export function listRuns(s: AppServices, json: boolean, out: NodeJS.WriteStream): number {
-  const runs = s.runs.list();
-  if (json) {
-    out.write(`${JSON.stringify(runs)}\n`);
-    return 0;
-  }
-  if (runs.length === 0) {
-    out.write('No runs yet. Start one with: npm run cli -- train --config run.json\n');
-    return 0;
-  }
-  const rows = runs.map((r) => [String(r.id), r.family, r.name, r.status, r.backend ?? '-', headlineText(r)]);
-  const head = ['id', 'family', 'name', 'status', 'backend', 'result'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  out.write(`${fmt(head)}\n${rows.map(fmt).join('\n')}\n`);
-  return 0;
-}
-
 export function showRun(s: AppServices, id: number, json: boolean, out: NodeJS.WriteStream): number {
   if (!Number.isInteger(id) || id < 1) throw new CliError('show expects a run id (a positive whole number)');
   let detail: RunDetail;

@@ -11,7 +11,8 @@ import { analysisRequestSchema } from '../../workers/common/gallery';
 import type { MetricPoint } from '../../workers/common/protocol';
 import type {
   ArtifactContent, ArtifactInfo, DatasetImage, DatasetRemoval,
-  ArchitectureInfo, ArchitectureVersionInfo, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunProgress, RunStatus, RunSummary, Settings, SystemInfo,
+  ArchitectureInfo, ArchitectureVersionInfo, CompareSeries, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunMetricSummaries, RunProgress, RunStatus,
+  RunSummary, Settings, SystemInfo,
 } from './domain';
 import { importKinds } from './domain';
 
@@ -59,6 +60,19 @@ export const architectureSaveSchema = z.object({
   if (issue) ctx.addIssue({ code: 'custom', path: ['architecture'], message: `The document does not fit family '${r.family}': ${issue}` });
 });
 
+/** A run's tag as runs.setTags takes it: the store's rule (trimmed, 1–64 characters counted as code points). */
+export const MAX_RUN_TAGS = 32;
+const runTag = z.string({ error: 'each tag must be text' }).trim()
+  .min(1, 'a tag must not be empty or only spaces')
+  .refine((t) => [...t].length <= 64, 'a tag must be at most 64 characters');
+const metricKey = z.string({ error: 'a metric key must be text' }).min(1, 'a metric key must not be empty').max(128, 'a metric key must be at most 128 characters');
+
+/** The x window of a zoomed compare chart, in the axis's unit (steps or ms since the epoch). */
+const xRange = z.object({
+  min: z.number({ error: 'range.min must be a number' }),
+  max: z.number({ error: 'range.max must be a number' }),
+}).strict().refine((r) => r.min <= r.max, { message: 'range.min must be at most range.max', path: ['min'] });
+
 export const requestSchemas = {
   'experiments.list': empty,
   'experiments.create': z.object({
@@ -66,7 +80,11 @@ export const requestSchemas = {
     description: z.string().max(5000).default(''),
   }).strict(),
   'experiments.get': z.object({ id }).strict(),
-  'runs.list': z.object({ experimentId: id.optional() }).strict(),
+  'runs.list': z.object({
+    experimentId: id.optional(),
+    /** A runs filter expression (main/common/runFilter); empty keeps every run. */
+    filter: z.string({ error: 'filter must be text' }).max(2000, 'filter must be at most 2000 characters').optional(),
+  }).strict(),
   'runs.get': z.object({ id }).strict(),
   'runs.start': z.object({ experimentId: id, config: runConfigSchema }).strict(),
   'runs.cancel': z.object({ id }).strict(),
@@ -74,6 +92,22 @@ export const requestSchemas = {
   'runs.metrics': z.object({
     id,
     keys: z.array(z.string().max(128)).max(100).optional(),
+  }).strict(),
+  'runs.setTags': z.object({
+    id,
+    tags: z.array(runTag, { error: 'tags must be a list of text' }).max(MAX_RUN_TAGS, `a run has at most ${MAX_RUN_TAGS} tags`),
+  }).strict(),
+  'runs.summaries': z.object({
+    ids: z.array(id, { error: 'ids must be a list of run ids' }).min(1, 'ids must name at least one run').max(1000, 'at most 1000 runs at once'),
+    keys: z.array(metricKey, { error: 'keys must be a list of metric keys' }).max(200, 'at most 200 metric keys at once').optional(),
+  }).strict(),
+  'runs.compareSeries': z.object({
+    ids: z.array(id, { error: 'ids must be a list of run ids' }).min(1, 'ids must name at least one run').max(500, 'at most 500 runs at once'),
+    keys: z.array(metricKey, { error: 'keys must be a list of metric keys' }).min(1, 'keys must name at least one metric').max(20, 'at most 20 metrics at once'),
+    x: z.enum(['step', 'wall'], { error: "x must be 'step' or 'wall'" }).default('step'),
+    buckets: z.number({ error: 'buckets must be a number' }).int('buckets must be a whole number')
+      .min(16, 'buckets must be at least 16').max(4000, 'buckets must be at most 4000').default(1000),
+    range: xRange.optional(),
   }).strict(),
   'runs.logs': z.object({ id, afterId: z.number().int().min(0).optional() }).strict(),
   'runs.analyze': z.object({ id, request: analysisRequestSchema }).strict(),
@@ -123,6 +157,12 @@ export interface ApiResponses {
   'runs.cancel': RunSummary;
   'runs.resume': RunSummary;
   'runs.metrics': MetricSeries[];
+  /** The run after the change, with its tags as stored (trimmed, deduplicated, sorted). */
+  'runs.setTags': RunSummary;
+  /** One entry per requested run, in request order (each id once). */
+  'runs.summaries': RunMetricSummaries[];
+  /** One entry per run and key that has points, by run in request order, then by key. */
+  'runs.compareSeries': CompareSeries[];
   'runs.logs': LogLine[];
   'runs.analyze': ArtifactInfo;
   'artifacts.list': ArtifactInfo[];

@@ -42,6 +42,8 @@ export interface RunSummary {
   best: Record<string, number>;
   /** Progress of a running run, when known. */
   progress: RunProgress | null;
+  /** The run's tags, sorted (by code point). */
+  tags: string[];
 }
 
 export interface RunProgress {
@@ -89,6 +91,61 @@ export interface MetricSummary {
   count: number;
   /** How many of them were NaN or ±Infinity. */
   nonFinite: number;
+}
+
+/**
+ * A metric summary as runs.summaries sends it. JSON has no NaN or ±Infinity,
+ * so a non-finite `last` is null on both transports alike (`nonFinite` says
+ * such points exist); min and max cover finite values only already.
+ */
+export interface RunMetricSummary extends Omit<MetricSummary, 'last'> {
+  last: number | null;
+  /**
+   * The better end by the metric's direction in the run's family catalogue
+   * (max when higher is better, min when lower is), else `last`; null when
+   * there is no finite value to give.
+   */
+  best: number | null;
+}
+
+/** One run's summaries of its metrics (runs.summaries), by key. */
+export interface RunMetricSummaries {
+  runId: number;
+  metrics: Record<string, RunMetricSummary>;
+}
+
+/** A number on the wire where JSON cannot carry it: NaN and ±Infinity as strings. */
+export type WireNumber = number | 'NaN' | 'Inf' | '-Inf';
+
+export function encodeWireNumber(v: number): WireNumber {
+  if (Number.isFinite(v)) return v;
+  return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Inf' : '-Inf';
+}
+
+export function decodeWireNumber(v: WireNumber): number {
+  switch (v) {
+    case 'NaN': return Number.NaN;
+    case 'Inf': return Number.POSITIVE_INFINITY;
+    case '-Inf': return Number.NEGATIVE_INFINITY;
+    default: return v;
+  }
+}
+
+export type CompareAxis = 'step' | 'wall';
+
+/**
+ * One run's series of one metric for the compare view (runs.compareSeries),
+ * cut to the requested x range and min/max-downsampled: every bucket's first,
+ * last, lowest and highest point and every non-finite point are kept.
+ */
+export interface CompareSeries {
+  runId: number;
+  key: string;
+  /** Steps, or wall times (ms since the epoch), ascending. */
+  xs: number[];
+  ys: WireNumber[];
+  /** Points in the run's whole series (a re-logged step once), before the range and downsampling. */
+  total: number;
 }
 
 export interface LogLine {

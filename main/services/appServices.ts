@@ -17,6 +17,7 @@ import { availableBackends } from './backendProbe';
 import { DatasetService } from './datasetService';
 import { EventBus } from './eventBus';
 import { ExperimentService } from './experimentService';
+import { compareSeries, metricSummaries } from './runCompare';
 import { RunService } from './runService';
 import { SettingsService } from './settingsService';
 
@@ -77,7 +78,10 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'experiments.list': () => experiments.list(),
     'experiments.create': (r) => experiments.create(r.name, r.description),
     'experiments.get': (r) => experiments.get(r.id),
-    'runs.list': (r) => runs.list(r.experimentId),
+    'runs.list': (r) => runs.list(r),
+    'runs.setTags': (r) => runs.setTags(r.id, r.tags),
+    'runs.summaries': (r) => metricSummaries(store, r.ids, r.keys),
+    'runs.compareSeries': (r) => compareSeries(store, r),
     'runs.get': (r) => runs.detail(r.id),
     'runs.start': (r) => runs.start(r.experimentId, r.config),
     'runs.cancel': (r) => runs.cancel(r.id),

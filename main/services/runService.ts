@@ -4,8 +4,10 @@
  * and records.
  */
 import * as path from 'node:path';
-import type { RunRecord, Store } from '../../db/storeTypes';
+import { compileRunFilter } from '../../db/queries/runFilter';
+import { RunTagError, type RunRecord, type Store } from '../../db/storeTypes';
 import { ApiError } from '../common/api';
+import { parseRunFilter, RunFilterError, type RunFilterAst } from '../common/runFilter';
 import type { LogLine, MetricSeries, ParamValue, RunDetail, RunStatus, RunSummary } from '../common/domain';
 import { terminalStatuses } from '../common/domain';
 import type { CheckpointRef } from '../../workers/common/protocol';
@@ -63,6 +65,16 @@ function checkSubsetSizes(config: RunConfig, entry: DatasetEntry): void {
   if (trainSize !== undefined && trainSize > entry.trainSize) issues.push({ path: ['dataset', 'trainSize'], message: `${entry.name} has ${entry.trainSize} training examples; trainSize must be at most that (it is ${trainSize})` });
   if (testSize !== undefined && testSize > entry.testSize) issues.push({ path: ['dataset', 'testSize'], message: `${entry.name} has ${entry.testSize} test examples; testSize must be at most that (it is ${testSize})` });
   if (issues.length > 0) throw new ApiError('bad-request', `Invalid request for runs.start: ${issues.map(formatIssue).join('; ')}`, issues);
+}
+
+/** A runs filter parsed for runs.list, or the bad request that points at its fault. */
+function parseFilter(text: string): RunFilterAst {
+  try {
+    return parseRunFilter(text);
+  } catch (e) {
+    if (!(e instanceof RunFilterError)) throw e;
+    throw new ApiError('bad-request', `Invalid filter: ${e.message}`, [{ path: ['filter'], message: e.message, span: { start: e.start, end: e.end } }]);
+  }
 }
 
 export class RunService {
@@ -140,17 +152,41 @@ export class RunService {
     return this.summary(id);
   }
 
-  list(experimentId?: number): RunSummary[] {
-    const runs = this.d.store.listRuns(experimentId === undefined ? {} : { experimentId });
+  /**
+   * Newest first: all runs, one experiment's, and those a runs filter keeps
+   * (parsed here, applied in SQL in the same query). A filter that does not
+   * parse is a bad request whose issue underlines the token at fault.
+   */
+  list(opts: { experimentId?: number | undefined; filter?: string | undefined } = {}): RunSummary[] {
+    const where = opts.filter === undefined ? undefined : parseFilter(opts.filter);
+    const runs = this.d.store.listRuns({
+      ...(opts.experimentId === undefined ? {} : { experimentId: opts.experimentId }),
+      ...(where === undefined || where.kind === 'all' ? {} : { where: compileRunFilter(where) }),
+    });
     const ids = runs.map((r) => r.id);
     const latest = this.d.store.latestMetrics(ids);
     const best = this.d.store.bestMetrics(ids, headlineMetrics);
-    return runs.map((r) => this.toSummary(r, latest.get(r.id) ?? {}, best.get(r.id) ?? {}));
+    const tags = this.d.store.runTags(ids);
+    return runs.map((r) => this.toSummary(r, latest.get(r.id) ?? {}, best.get(r.id) ?? {}, tags.get(r.id) ?? []));
   }
 
   summary(id: number): RunSummary {
     const r = this.mustGet(id);
-    return this.toSummary(r, this.d.store.latestMetrics([id]).get(id) ?? {}, this.d.store.bestMetrics([id], headlineMetrics).get(id) ?? {});
+    const { store } = this.d;
+    return this.toSummary(r, store.latestMetrics([id]).get(id) ?? {}, store.bestMetrics([id], headlineMetrics).get(id) ?? {}, store.runTags([id]).get(id) ?? []);
+  }
+
+  /** Replaces the run's tags (trimmed, each once; none clears them) and tells every window. */
+  setTags(id: number, tags: readonly string[]): RunSummary {
+    try {
+      this.d.store.setRunTags(id, tags);
+    } catch (e) {
+      if (!(e instanceof RunTagError)) throw e;
+      if (e.reason === 'no-run') throw new ApiError('not-found', e.message);
+      throw new ApiError('bad-request', `Invalid tags: ${e.message}`, [{ path: ['tags'], message: e.message }]);
+    }
+    this.changed(id);
+    return this.summary(id);
   }
 
   detail(id: number): RunDetail {
@@ -274,7 +310,7 @@ export class RunService {
     return r;
   }
 
-  private toSummary(r: RunRecord, latest: Record<string, number>, best: Record<string, number>): RunSummary {
+  private toSummary(r: RunRecord, latest: Record<string, number>, best: Record<string, number>, tags: string[]): RunSummary {
     return {
       id: r.id,
       experimentId: r.experimentId,
@@ -293,6 +329,7 @@ export class RunService {
       latest,
       best,
       progress: this.sessions.get(r.id)?.progress ?? null,
+      tags,
     };
   }
 }

@@ -16,7 +16,13 @@ function isErrorPayload(v: unknown): v is ApiErrorPayload {
 }
 
 function isIssue(v: unknown): boolean {
-  return isRecord(v) && typeof v['message'] === 'string' && Array.isArray(v['path']) && v['path'].every((p) => typeof p === 'string');
+  return isRecord(v) && typeof v['message'] === 'string' && Array.isArray(v['path']) && v['path'].every((p) => typeof p === 'string')
+    && (v['span'] === undefined || isSpan(v['span']));
+}
+
+/** An issue's optional place in its field's text (a runs filter's bad token). */
+function isSpan(v: unknown): boolean {
+  return isRecord(v) && typeof v['start'] === 'number' && typeof v['end'] === 'number';
 }
 
 /** Checks the envelope only: the result itself is trusted to match the contract. */

@@ -83,6 +83,8 @@ export const runConfigCommonShape = {
 export interface Issue {
   path: string[];
   message: string;
+  /** Where in the field's text the problem is (character offsets, end exclusive), for fields that are text in a language (a runs filter). */
+  span?: { start: number; end: number };
 }
 
 /** A zod error's issues, with their paths as strings. */

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../db/openStore';
 import type { Store } from '../../../db/storeTypes';
 import { removeTempDirs, sampleConfig, sampleGraph, sampleRun, tempDir } from './helpers';
+import { compileRunFilter } from '../../../db/queries/runFilter';
+import { parseRunFilter } from '../../../main/common/runFilter';
 
 let store: Store;
 let clock: number;
@@ -84,6 +86,22 @@ describe('runs', () => {
     expect(store.listRuns().map((r) => r.id)).toEqual([r3.id, r2.id, r1.id]);
     expect(store.listRuns({ experimentId: a.id }).map((r) => r.name)).toEqual(['r3', 'r1']);
     expect(store.listRuns({ experimentId: 9999 })).toEqual([]);
+  });
+
+  it('lists the runs a compiled filter keeps, within an experiment, in one query with its values bound', () => {
+    const a = store.createExperiment('A', '');
+    const b = store.createExperiment('B', '');
+    const slow = store.createRun(sampleRun(a.id, { name: 'slow', params: { learningRate: 0.0001 } }));
+    store.createRun(sampleRun(a.id, { name: 'fast', params: { learningRate: 0.1 } }));
+    const other = store.createRun(sampleRun(b.id, { name: 'other', params: { learningRate: 0.0001 } }));
+    store.setRunTags(other.id, ['baseline']);
+    const where = compileRunFilter(parseRunFilter('params.lr < 1e-3 or tags has "baseline"'));
+    expect(store.listRuns({ where }).map((r) => r.name)).toEqual(['other', 'slow']);
+    expect(store.listRuns({ experimentId: a.id, where }).map((r) => r.id)).toEqual([slow.id]);
+    // A quote in a value is bound, not spliced into the SQL.
+    expect(store.listRuns({ where: compileRunFilter(parseRunFilter('name = "x\\" or 1=1 --"')) })).toEqual([]);
+    expect(store.runFamilies([other.id, 9999, slow.id])).toEqual(new Map([[other.id, 'classifier'], [slow.id, 'classifier']]));
+    expect(store.runFamilies([])).toEqual(new Map());
   });
 
   it('parses a stored config when read, and lists a run whose config no longer parses with its status and the reason', () => {

@@ -1,20 +1,21 @@
 /** The CLI's runs table: the result column is the family's headline, by the experiment page's rule. */
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../main/common/domain';
-import { headlineText, listRuns } from '../../../main/cli/commands';
+import { headlineText } from '../../../main/cli/commands';
+import { caretLines, listRuns } from '../../../main/cli/runCommands';
 import type { AppServices } from '../../../main/services/appServices';
 
 function summary(id: number, family: RunSummary['family'], latest: Record<string, number>, best: Record<string, number> = {}): RunSummary {
   return {
     id, experimentId: 1, name: `${family}-${id}`, family, status: 'done', error: null, backend: 'cpu', seed: 1, datasetId: 'mnist',
-    createdAt: 1, startedAt: 1, endedAt: 2, params: {}, latest, best, progress: null,
+    createdAt: 1, startedAt: 1, endedAt: 2, params: {}, latest, best, progress: null, tags: id === 1 ? ['baseline', 'lr-sweep'] : [],
   };
 }
 
 function output(runs: RunSummary[]): string {
   let text = '';
   const out = { write: (s: string) => { text += s; return true; } } as unknown as NodeJS.WriteStream;
-  listRuns({ runs: { list: () => runs } } as unknown as AppServices, false, out);
+  listRuns({ runs: { list: () => runs } } as unknown as AppServices, { json: false }, out);
   return text;
 }
 
@@ -33,8 +34,22 @@ describe('the runs table', () => {
   it('prints one row per run with that result', () => {
     const text = output([summary(1, 'classifier', { test_accuracy: 0.9712 }), summary(2, 'gan', {})]);
     const [head, ...rows] = text.trimEnd().split('\n');
-    expect(head?.trimEnd()).toMatch(/^id\s+family\s+name\s+status\s+backend\s+result$/);
-    expect(rows[0]?.trimEnd()).toMatch(/^1\s+classifier\s+classifier-1\s+done\s+cpu\s+test acc 97\.12 %$/);
-    expect(rows[1]).toMatch(/^2\s+gan\s+gan-2\s+done\s+cpu\s+-\s*$/);
+    expect(head).toMatch(/^id\s+family\s+name\s+status\s+backend\s+result\s+tags$/);
+    expect(rows[0]).toMatch(/^1\s+classifier\s+classifier-1\s+done\s+cpu\s+test acc 97\.12 %\s+baseline, lr-sweep$/);
+    expect(rows[1]).toMatch(/^2\s+gan\s+gan-2\s+done\s+cpu\s+-\s+-$/);
+  });
+});
+
+describe('the filter error\'s caret line', () => {
+  it('underlines the span at fault, in the column it starts at', () => {
+    expect(caretLines('family = "gan" and lr < 3', 19, 21)).toBe('  family = "gan" and lr < 3\n                     ^^');
+  });
+
+  it('marks the end of the text with one caret when the span is empty there', () => {
+    expect(caretLines('seed >', 6, 6, '')).toBe('seed >\n      ^');
+  });
+
+  it('keeps the columns when the text holds tabs or line breaks', () => {
+    expect(caretLines('a\tb\nc', 4, 5, '')).toBe('a b c\n    ^');
   });
 });

@@ -1,0 +1,103 @@
+/**
+ * The compare view's reads over many runs at once: metric summaries with
+ * each metric's best by its family's direction (runs.summaries), and the
+ * runs' series cut to a range and min/max-downsampled for drawing
+ * (runs.compareSeries). Both read only what the store keeps for them: the
+ * summaries come from latest_metrics, never from the points.
+ */
+import type { Store } from '../../db/storeTypes';
+import { ApiError } from '../common/api';
+import {
+  encodeWireNumber, type CompareAxis, type CompareSeries, type MetricSeries, type MetricSummary, type RunMetricSummaries, type RunMetricSummary,
+} from '../common/domain';
+import { bestMode } from '../common/runFilter';
+import { downsampleMinMax, sliceRange } from '../common/series';
+
+/** Each id once, in the order first given. */
+function unique(ids: readonly number[]): number[] {
+  return [...new Set(ids)];
+}
+
+/** The families of the runs, refusing the whole request when one does not exist (naming every missing id). */
+function familiesOf(store: Store, ids: readonly number[]): Map<number, string> {
+  const families = store.runFamilies(ids);
+  const missing = ids.filter((id) => !families.has(id));
+  if (missing.length > 0) {
+    throw new ApiError('not-found', missing.length === 1 ? `Run ${missing[0]!} does not exist` : `Runs ${missing.join(', ')} do not exist`);
+  }
+  return families;
+}
+
+function finiteOrNull(v: number | null): number | null {
+  return v !== null && Number.isFinite(v) ? v : null;
+}
+
+/** A stored summary as the wire carries it, with `best` by the family's direction for the key. */
+export function wireSummary(family: string, key: string, m: MetricSummary): RunMetricSummary {
+  const mode = bestMode(family, key);
+  const last = finiteOrNull(m.last);
+  return { ...m, last, best: mode === 'max' ? m.max : mode === 'min' ? m.min : last };
+}
+
+/**
+ * Each run's summaries (of `keys` only, when given), in request order: one
+ * query for the families and one for the summaries, whatever the number of runs.
+ */
+export function metricSummaries(store: Store, runIds: readonly number[], keys?: readonly string[]): RunMetricSummaries[] {
+  const ids = unique(runIds);
+  const families = familiesOf(store, ids);
+  const stored = store.metricSummaries(ids, keys);
+  return ids.map((runId) => {
+    const family = families.get(runId) ?? '';
+    const metrics: Record<string, RunMetricSummary> = {};
+    for (const [key, m] of Object.entries(stored.get(runId) ?? {})) metrics[key] = wireSummary(family, key, m);
+    return { runId, metrics };
+  });
+}
+
+export interface CompareSeriesRequest {
+  ids: readonly number[];
+  keys: readonly string[];
+  x: CompareAxis;
+  buckets: number;
+  range?: { min: number; max: number } | undefined;
+}
+
+/**
+ * A series' points in wall-time order. Series come in step order, in which
+ * wall time rises too, except after a resume from an earlier checkpoint that
+ * stopped before overwriting every later step: then the points are sorted by
+ * time (ties by step), as the downsampler needs its x ascending.
+ */
+function byWallTime(s: MetricSeries): { xs: number[]; ys: number[] } {
+  const sorted = s.wallTimes.every((t, i) => i === 0 || t >= (s.wallTimes[i - 1] ?? t));
+  if (sorted) return { xs: s.wallTimes, ys: s.values };
+  const order = s.wallTimes.map((_, i) => i).sort((a, b) => (s.wallTimes[a] ?? 0) - (s.wallTimes[b] ?? 0) || (s.steps[a] ?? 0) - (s.steps[b] ?? 0));
+  return { xs: order.map((i) => s.wallTimes[i] ?? 0), ys: order.map((i) => s.values[i] ?? Number.NaN) };
+}
+
+function drawable(runId: number, s: MetricSeries, req: CompareSeriesRequest): CompareSeries {
+  const all = req.x === 'step' ? { xs: s.steps, ys: s.values } : byWallTime(s);
+  const window = req.range ? sliceRange(all.xs, all.ys, req.range.min, req.range.max) : all;
+  const picked = downsampleMinMax(window.xs, window.ys, req.buckets);
+  return { runId, key: s.key, xs: picked.xs, ys: picked.ys.map(encodeWireNumber), total: s.steps.length };
+}
+
+/**
+ * The runs' series of the keys, one entry per run and key with points stored
+ * (runs in request order, keys sorted); a range holding none of a series'
+ * points gives it empty xs and ys, its total still counted. Points are read with one query per run
+ * (getMetrics with the keys); the compare benchmark may ask for one bulk
+ * query over all the runs instead.
+ */
+export function compareSeries(store: Store, req: CompareSeriesRequest): CompareSeries[] {
+  const ids = unique(req.ids);
+  familiesOf(store, ids);
+  const out: CompareSeries[] = [];
+  for (const runId of ids) {
+    for (const s of store.getMetrics(runId, req.keys)) {
+      if (s.steps.length > 0) out.push(drawable(runId, s, req));
+    }
+  }
+  return out;
+}
