@@ -5,7 +5,7 @@
  * lines built from runs.compareSeries' wire format with smoothing per series.
  */
 import { describe, expect, it } from 'vitest';
-import type { CompareSeries } from '../../../main/common/domain';
+import type { CompareSeries, ParamValue } from '../../../main/common/domain';
 import { emaDebiased } from '../../../main/common/series';
 import {
   compareLines, defaultCompareKeys, metricKeysOf, paramRows, parseCompareX, parseRunIds, parseSmoothing, parseTagsText, runColor, runHue,
@@ -78,7 +78,7 @@ describe('metric keys', () => {
 });
 
 describe('hyperparameter diff', () => {
-  const runs = [
+  const runs: { params: Record<string, ParamValue> }[] = [
     { params: { learningRate: 0.01, seed: 1, epochs: 1, optimizer: 'adam' } },
     { params: { learningRate: 0.001, seed: 2, epochs: 1, optimizer: 'adam' } },
     { params: { learningRate: 0.001, seed: 3, epochs: 1, optimizer: 'adam', beta: 0.5 } },
