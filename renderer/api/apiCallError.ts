@@ -15,7 +15,8 @@ export class ApiCallError extends Error {
     this.name = 'ApiCallError';
     this.method = method;
     this.code = code;
-    this.issues = issues.map((i) => ({ path: [...i.path], message: i.message }));
+    // The span stays: a runs filter's issue underlines its bad token with it.
+    this.issues = issues.map((i) => (i.span ? { path: [...i.path], message: i.message, span: { start: i.span.start, end: i.span.end } } : { path: [...i.path], message: i.message }));
   }
 
   static fromPayload(method: string, payload: ApiErrorPayload): ApiCallError {

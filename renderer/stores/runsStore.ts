@@ -1,18 +1,41 @@
 /**
- * Runs: summaries by id, the list per experiment, details of opened runs, and
- * for every run on screen its metric series and log lines, kept live from the
- * runs.onDid* events and refetched after a reconnect.
+ * Runs: summaries by id, the list per experiment (narrowed by its filter
+ * expression, when one is set), details of opened runs, and for every run on
+ * screen its metric series and log lines, kept live from the runs.onDid*
+ * events and refetched after a reconnect. Also the calls the compare view
+ * makes: runs by id, tags, metric summaries and downsampled series.
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { RunConfigInput } from '../../workers/common/runConfig';
 import type { MetricPoint } from '../../workers/common/protocol';
-import { terminalStatuses, type LogLine, type RunDetail, type RunSummary } from '../../main/common/domain';
-import { getApiClient } from '../api';
+import { terminalStatuses, type CompareSeries, type LogLine, type RunDetail, type RunMetricSummaries, type RunSummary } from '../../main/common/domain';
+import type { ApiRequest } from '../../main/common/api';
+import { ApiCallError, getApiClient } from '../api';
 import { appendPoints, seriesFromResponse, type RunSeries, type SeriesData } from '../lib/metricSeries';
 import { useExperimentsStore } from './experimentsStore';
 
 const LOG_PAGE_ROUNDS = 20;
+/** Runs per runs.list call when fetching by id (`id = 1 or id = 2 …` stays well under the filter's 2,000 characters). */
+const IDS_PER_LIST = 150;
+
+/** The server's complaint about a filter, with the span of the text it points at. */
+export interface FilterError {
+  filter: string;
+  message: string;
+  start: number;
+  end: number;
+}
+
+/** A bad-request about the `filter` field, as a FilterError (the whole text underlined when the server gave no span). */
+function filterErrorOf(err: unknown, filter: string): FilterError | null {
+  if (!(err instanceof ApiCallError) || err.code !== 'bad-request') return null;
+  const issue = err.issues.find((i) => i.path[0] === 'filter');
+  if (!issue) return null;
+  const start = Math.max(0, Math.min(issue.span?.start ?? 0, filter.length));
+  const end = Math.max(start, Math.min(issue.span?.end ?? filter.length, filter.length));
+  return { filter, message: issue.message, start, end };
+}
 
 export const useRunsStore = defineStore('runs', () => {
   const client = getApiClient();
@@ -21,6 +44,9 @@ export const useRunsStore = defineStore('runs', () => {
   const summaries = ref<Record<number, RunSummary>>({});
   const details = ref<Record<number, RunDetail>>({});
   const idsByExperiment = ref<Record<number, number[]>>({});
+  /** Each experiment's filter expression ('' keeps every run), and the error of the last one tried, if it was refused. */
+  const filters = ref<Record<number, string>>({});
+  const filterErrors = ref<Record<number, FilterError | null>>({});
   const logs = ref<Record<number, LogLine[]>>({});
   /** Bumped whenever a run's metric cache changes; charts watch it. */
   const metricsVersion = ref<Record<number, number>>({});
@@ -34,6 +60,8 @@ export const useRunsStore = defineStore('runs', () => {
   const logsInFlight = new Map<number, Promise<void>>();
   const detailInFlight = new Map<number, Promise<RunDetail>>();
   const watchers = new Map<number, number>();
+  /** The latest runs.list per experiment: an older answer arriving late must not replace a newer one. */
+  const listSeq = new Map<number, number>();
 
   // ---- getters -----------------------------------------------------------
 
@@ -76,7 +104,13 @@ export const useRunsStore = defineStore('runs', () => {
     const d = details.value[next.id];
     if (d) details.value[next.id] = { ...d, ...merged };
     const list = idsByExperiment.value[next.experimentId];
-    if (list && !list.includes(next.id)) {
+    if (list && filters.value[next.experimentId]) {
+      // Whether the run passes the filter is the server's to say (metric summaries, tags): ask again.
+      if (!prev) experiments.noteNewRun(next.experimentId);
+      if (!prev || prev.status !== next.status || prev.tags.join('\n') !== next.tags.join('\n')) {
+        void fetchRuns(next.experimentId).catch(() => {});
+      }
+    } else if (list && !list.includes(next.id)) {
       list.unshift(next.id);
       experiments.noteNewRun(next.experimentId);
     }
@@ -92,11 +126,58 @@ export const useRunsStore = defineStore('runs', () => {
 
   // ---- fetching ------------------------------------------------------------
 
+  /**
+   * The experiment's runs through its current filter. A refused filter keeps
+   * the last good list and sets filterErrors; a late answer to an older call
+   * is dropped.
+   */
   async function fetchRuns(experimentId: number): Promise<RunSummary[]> {
-    const list = await client.call('runs.list', { experimentId });
+    const filter = filters.value[experimentId] ?? '';
+    const seq = (listSeq.get(experimentId) ?? 0) + 1;
+    listSeq.set(experimentId, seq);
+    let list: RunSummary[];
+    try {
+      list = await client.call('runs.list', filter ? { experimentId, filter } : { experimentId });
+    } catch (err) {
+      const fault = filterErrorOf(err, filter);
+      if (!fault) throw err;
+      if (listSeq.get(experimentId) === seq) filterErrors.value[experimentId] = fault;
+      return runsForExperiment(experimentId);
+    }
+    if (listSeq.get(experimentId) !== seq) return runsForExperiment(experimentId);
     for (const r of list) summaries.value[r.id] = r;
     idsByExperiment.value[experimentId] = list.map((r) => r.id);
+    filterErrors.value[experimentId] = null;
     return list;
+  }
+
+  /** Sets an experiment's filter expression (trimmed) and fetches its runs through it. */
+  function applyFilter(experimentId: number, filter: string): Promise<RunSummary[]> {
+    filters.value[experimentId] = filter.trim();
+    return fetchRuns(experimentId);
+  }
+
+  /** The runs with these ids that exist, in the order asked, with their summaries cached (the compare view's legend). */
+  async function fetchRunsByIds(ids: readonly number[]): Promise<RunSummary[]> {
+    const found = new Map<number, RunSummary>();
+    for (let i = 0; i < ids.length; i += IDS_PER_LIST) {
+      const filter = ids.slice(i, i + IDS_PER_LIST).map((id) => `id = ${id}`).join(' or ');
+      for (const r of await client.call('runs.list', { filter })) {
+        summaries.value[r.id] = r;
+        found.set(r.id, r);
+      }
+    }
+    return ids.map((id) => found.get(id)).filter((r): r is RunSummary => r !== undefined);
+  }
+
+  /** Each run's summary of each metric (last, best, min, max, count): the keys the compare view offers. */
+  function metricSummaries(ids: number[]): Promise<RunMetricSummaries[]> {
+    return client.call('runs.summaries', { ids });
+  }
+
+  /** Min/max-downsampled series of several runs and keys, for overlaid charts. */
+  function compareSeries(req: ApiRequest<'runs.compareSeries'>): Promise<CompareSeries[]> {
+    return client.call('runs.compareSeries', req);
   }
 
   function fetchRun(id: number): Promise<RunDetail> {
@@ -172,6 +253,13 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function cancelRun(id: number): Promise<RunSummary> {
     const summary = await client.call('runs.cancel', { id });
+    upsertSummary(summary);
+    return summary;
+  }
+
+  /** Replaces a run's tags; the answer (tags trimmed, deduplicated, sorted) updates the cache. */
+  async function setTags(id: number, tags: string[]): Promise<RunSummary> {
+    const summary = await client.call('runs.setTags', { id, tags });
     upsertSummary(summary);
     return summary;
   }
@@ -254,9 +342,9 @@ export const useRunsStore = defineStore('runs', () => {
   });
 
   return {
-    summaries, details, idsByExperiment, logs, metricsVersion,
+    summaries, details, idsByExperiment, filters, filterErrors, logs, metricsVersion,
     run, runsForExperiment, getSeries, metricKeys,
-    fetchRuns, fetchRun, fetchMetrics, fetchLogs,
-    startRun, cancelRun, resumeRun, watchRun,
+    fetchRuns, applyFilter, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, compareSeries,
+    startRun, cancelRun, resumeRun, setTags, watchRun,
   };
 });

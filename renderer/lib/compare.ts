@@ -1,0 +1,150 @@
+/**
+ * The compare view's pure logic: a colour per run, the selection as a URL
+ * query, the metric keys to offer and pre-select, the hyperparameter diff,
+ * and chart lines built from runs.compareSeries' wire format (non-finite
+ * values decoded, optional relative time, debiased EMA smoothing).
+ */
+import { decodeWireNumber, type CompareSeries, type ParamValue, type RunMetricSummaries } from '../../main/common/domain';
+import { emaDebiased } from '../../main/common/series';
+import { familyDescriptors, isFamily } from '../../workers/common/families/registry';
+
+/** The golden angle: consecutive ids land far apart on the colour wheel and never repeat exactly. */
+const GOLDEN_ANGLE = 137.50776405;
+
+/** A run's hue in degrees, from its id alone, so it is the same in every chart, view and reload. */
+export function runHue(id: number): number {
+  return (((id * GOLDEN_ANGLE) % 360) + 360) % 360;
+}
+
+/**
+ * A run's colour. The lightness alternates with the id's parity, so even two
+ * runs whose hues come out close (ids far apart) differ in brightness; the
+ * mid lightness reads on both the light and the dark theme.
+ */
+export function runColor(id: number): string {
+  const lightness = id % 2 === 0 ? 42 : 55;
+  return `hsl(${runHue(id).toFixed(1)}, 68%, ${lightness}%)`;
+}
+
+/** Run ids from the `runs` query value ("3,1,2"): positive integers, first occurrence kept, in the URL's order. */
+export function parseRunIds(query: unknown): number[] {
+  const text = Array.isArray(query) ? query.join(',') : typeof query === 'string' ? query : '';
+  const ids: number[] = [];
+  for (const part of text.split(',')) {
+    const t = part.trim();
+    if (!/^\d+$/.test(t)) continue;
+    const id = Number(t);
+    if (id >= 1 && Number.isSafeInteger(id) && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/** Tags from the editor's comma-separated text: trimmed, empty ones dropped, first occurrence kept. */
+export function parseTagsText(text: string): string[] {
+  const tags: string[] = [];
+  for (const part of text.split(',')) {
+    const t = part.trim();
+    if (t && !tags.includes(t)) tags.push(t);
+  }
+  return tags;
+}
+
+/** Every metric key any of the runs has a summary of, sorted. */
+export function metricKeysOf(summaries: readonly RunMetricSummaries[]): string[] {
+  const keys = new Set<string>();
+  for (const s of summaries) for (const k of Object.keys(s.metrics)) keys.add(k);
+  return [...keys].sort();
+}
+
+/**
+ * The metrics a compare view opens with: for each family among the runs, its
+ * catalogue's first per-step metric (the batch loss) and its headline metrics,
+ * in that order, kept only where some run has the key.
+ */
+export function defaultCompareKeys(families: readonly string[], available: readonly string[]): string[] {
+  const have = new Set(available);
+  const keys: string[] = [];
+  const add = (k: string | undefined) => { if (k !== undefined && have.has(k) && !keys.includes(k)) keys.push(k); };
+  for (const f of new Set(families)) {
+    if (!isFamily(f)) continue;
+    const d = familyDescriptors[f];
+    add(d.metrics.find((m) => m.x === 'step')?.key);
+    for (const h of d.headline) add(h.key);
+  }
+  return keys;
+}
+
+/** One hyperparameter across the selected runs, values in the runs' order (undefined where a run lacks the key). */
+export interface ParamRow {
+  key: string;
+  values: (ParamValue | undefined)[];
+  /** Not every run has the same value (a missing key counts as a value of its own). */
+  differs: boolean;
+}
+
+/** The hyperparameter table: every key any run has, sorted; only the ones whose values differ unless `showAll`. */
+export function paramRows(runs: readonly { params: Readonly<Record<string, ParamValue>> }[], showAll: boolean): ParamRow[] {
+  const keys = new Set<string>();
+  for (const r of runs) for (const k of Object.keys(r.params)) keys.add(k);
+  const rows: ParamRow[] = [];
+  for (const key of [...keys].sort()) {
+    const values = runs.map((r) => (Object.hasOwn(r.params, key) ? r.params[key] : undefined));
+    const differs = values.some((v) => !Object.is(v, values[0]));
+    if (differs || showAll) rows.push({ key, values, differs });
+  }
+  return rows;
+}
+
+/** What the compare chart's x axis shows: the step, the wall clock, or seconds since the run's first point. */
+export type CompareX = 'step' | 'wall' | 'relative';
+
+/** One run's line of one metric, ready for the chart: [x, y] pairs, non-finite y as NaN (a gap). */
+export interface CompareLine {
+  runId: number;
+  key: string;
+  raw: [number, number][];
+  /** The debiased EMA of `raw` at the same x, or null when smoothing is off. */
+  smoothed: [number, number][] | null;
+  /** Non-finite values among the points (NaN, ±Infinity), which the chart leaves as gaps. */
+  nonFinite: number;
+  /** Points of the run's whole series before downsampling. */
+  total: number;
+}
+
+/**
+ * Chart lines from runs.compareSeries' answer (fetched with x = 'wall' for
+ * 'relative'): the wire's 'NaN'/'Inf' decoded, relative x in seconds from the
+ * series' first point, and each series smoothed on its own with emaDebiased
+ * (which passes non-finite values through, so a NaN stays a NaN at its x).
+ *
+ * @param smoothing the EMA weight in [0, 1); 0 leaves `smoothed` null.
+ */
+export function compareLines(series: readonly CompareSeries[], x: CompareX, smoothing: number): CompareLine[] {
+  return series.map((s) => {
+    const ys = s.ys.map(decodeWireNumber);
+    const x0 = s.xs[0] ?? 0;
+    const xs = x === 'relative' ? s.xs.map((v) => (v - x0) / 1000) : s.xs;
+    const pair = (values: readonly number[]): [number, number][] =>
+      xs.map((xv, i) => [xv, Number.isFinite(values[i]) ? values[i]! : Number.NaN]);
+    const nonFinite = ys.reduce((n, v) => (Number.isFinite(v) ? n : n + 1), 0);
+    return {
+      runId: s.runId,
+      key: s.key,
+      raw: pair(ys),
+      smoothed: smoothing > 0 ? pair(emaDebiased(ys, smoothing)) : null,
+      nonFinite,
+      total: s.total,
+    };
+  });
+}
+
+/** The compare query's smoothing value: a number in [0, 0.99], else 0. */
+export function parseSmoothing(query: unknown): number {
+  const v = typeof query === 'string' ? Number(query) : Number.NaN;
+  return Number.isFinite(v) && v >= 0 ? Math.min(v, 0.99) : 0;
+}
+
+/** The compare query's x axis, 'step' unless it names another. */
+export function parseCompareX(query: unknown): CompareX {
+  return query === 'wall' || query === 'relative' ? query : 'step';
+}
