@@ -93,6 +93,8 @@ export interface ExportSeries {
   label: string;
   kind: 'run' | 'group-mean';
   points: [number, number | null][];
+  /** A group's band (min–max or mean ± std, as drawn), on the same x as `points`. */
+  band?: { lower: [number, number | null][]; upper: [number, number | null][] };
 }
 
 /** [x, y] pairs for JSON: a non-finite y becomes null. */
