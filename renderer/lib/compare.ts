@@ -2,10 +2,10 @@
  * The compare view's pure logic: a colour per run, the selection as a URL
  * query, the metric keys to offer and pre-select, the hyperparameter diff,
  * and chart lines built from runs.compareSeries' wire format (non-finite
- * values decoded, optional relative time, debiased EMA smoothing).
+ * values decoded, optional relative time, debiased or time-weighted EMA smoothing).
  */
 import { decodeWireNumber, type CompareSeries, type ParamValue, type RunMetricSummaries } from '../../main/common/domain';
-import { emaDebiased } from '../../main/common/series';
+import { emaDebiased, emaTimeWeighted } from '../../main/common/series';
 import { familyDescriptors, isFamily } from '../../workers/common/families/registry';
 
 /** The golden angle: consecutive ids land far apart on the colour wheel and never repeat exactly. */
@@ -103,7 +103,7 @@ export interface CompareLine {
   runId: number;
   key: string;
   raw: [number, number][];
-  /** The debiased EMA of `raw` at the same x, or null when smoothing is off. */
+  /** `raw` smoothed (debiased or time-weighted EMA) at the same x, or null when smoothing is off. */
   smoothed: [number, number][] | null;
   /** Non-finite values among the points (NaN, ±Infinity), which the chart leaves as gaps. */
   nonFinite: number;
@@ -112,14 +112,31 @@ export interface CompareLine {
 }
 
 /**
+ * The half-life, in units of x, that the time-weighted EMA uses for the
+ * slider's weight w on these x: g / log2(1/w), where g is the mean x gap
+ * between the points ((last − first) / (points − 1)). On evenly spaced points
+ * that makes each step's decay exactly w, so both kinds draw the same curve
+ * there; on uneven ones the decay follows the x distance instead. 0 (no
+ * smoothing) when w is 0 or there are fewer than two distinct x.
+ */
+export function timeWeightedHalfLife(xs: readonly number[], weight: number): number {
+  const first = xs[0];
+  const last = xs[xs.length - 1];
+  if (!(weight > 0) || first === undefined || last === undefined || !(last > first)) return 0;
+  const gap = (last - first) / (xs.length - 1);
+  return gap / Math.log2(1 / weight);
+}
+
+/**
  * Chart lines from runs.compareSeries' answer (fetched with x = 'wall' for
  * 'relative'): the wire's 'NaN'/'Inf' decoded, relative x in seconds from the
- * series' first point, and each series smoothed on its own with emaDebiased
- * (which passes non-finite values through, so a NaN stays a NaN at its x).
+ * series' first point, and each series smoothed on its own with emaDebiased,
+ * or with emaTimeWeighted at timeWeightedHalfLife's half-life (both pass
+ * non-finite values through, so a NaN stays a NaN at its x).
  *
  * @param smoothing the EMA weight in [0, 1); 0 leaves `smoothed` null.
  */
-export function compareLines(series: readonly CompareSeries[], x: CompareX, smoothing: number): CompareLine[] {
+export function compareLines(series: readonly CompareSeries[], x: CompareX, smoothing: number, kind: 'ema' | 'time-weighted' = 'ema'): CompareLine[] {
   return series.map((s) => {
     const ys = s.ys.map(decodeWireNumber);
     const x0 = s.xs[0] ?? 0;
@@ -127,11 +144,12 @@ export function compareLines(series: readonly CompareSeries[], x: CompareX, smoo
     const pair = (values: readonly number[]): [number, number][] =>
       xs.map((xv, i) => [xv, Number.isFinite(values[i]) ? values[i]! : Number.NaN]);
     const nonFinite = ys.reduce((n, v) => (Number.isFinite(v) ? n : n + 1), 0);
+    const smooth = (): number[] => (kind === 'ema' ? emaDebiased(ys, smoothing) : emaTimeWeighted(xs, ys, timeWeightedHalfLife(xs, smoothing)));
     return {
       runId: s.runId,
       key: s.key,
       raw: pair(ys),
-      smoothed: smoothing > 0 ? pair(emaDebiased(ys, smoothing)) : null,
+      smoothed: smoothing > 0 ? pair(smooth()) : null,
       nonFinite,
       total: s.total,
     };
