@@ -1,0 +1,492 @@
+/**
+ * Run comparison at scale (issue 11's quality bar), against serve and in Chromium.
+ *
+ * 1. Seeds a data folder (bench/compareSeed.ts): `--runs` classifier runs
+ *    (default 10,000) across `--experiments` (20, Zipf-sized) and `--points`
+ *    metric points (10,000,000) through store.appendMetrics in ≤ 256-point
+ *    batches, so latest_metrics' summaries are kept as in production; then
+ *    the same points with a plain INSERT into `metrics` on a copy taken before
+ *    any point was written (ingest without the summaries). Database size.
+ * 2. serve on that folder; each interaction 1 warm-up + `--repeats` times
+ *    (p50 / p95, nearest rank): the API time (HTTP round trip from this
+ *    process, JSON parsed) and, where the UI has the feature, the time in
+ *    headless Chromium to the frame after the result is in the DOM, with the
+ *    page's own API calls (Resource Timing) to tell server time from client time.
+ * 3. Writes bench/results/compare.json and prints a table.
+ *
+ *   npm run build && node dist/bench/compare.js [--runs 10000] [--experiments 20] [--points 10000000] [--repeats 7] [--data DIR] [--keep]
+ *
+ * `--data DIR` seeds DIR once and reuses it on later runs with the same sizes
+ * (the ingest numbers are read back from DIR/bench-seed.json).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { openStore } from '../db';
+import type { CompareSeries, RunSummary } from '../main/common/domain';
+import { appRoot } from '../main/services/appInfo';
+import { headlineMetricKeys } from '../workers/common/families/registry';
+import { chromiumPath, launchBrowser } from './harness/chromium';
+import { machineInfo } from './harness/runtime';
+import { startServe, type ServeProcess } from './harness/serveChild';
+import {
+  copyDatabase, createRuns, databaseMb, INGEST_BATCH, ingestWithoutSummaries, ingestWithSummaries, type SeedPlan,
+} from './compareSeed';
+
+const KEYS = ['loss', 'accuracy', 'val_accuracy', 'test_accuracy'] as const;
+const FILTERS = [
+  'params.lr < 1e-3 and metrics.test_accuracy.best > 0.9',
+  'tags has "baseline" or (params.optimizer = "sgd" and params.batchSize >= 128)',
+] as const;
+const round = (v: number, d = 1): number => Number(v.toFixed(d));
+
+// ---------------------------------------------------------------- statistics
+
+interface Stat { p50: number; p95: number; samples: number[] }
+
+/** Nearest-rank percentiles. */
+function stat(samples: readonly number[]): Stat {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? Number.NaN;
+  return { p50: q(0.5), p95: q(0.95), samples: samples.map((x) => round(x)) };
+}
+
+// ---------------------------------------------------------------- seeding
+
+interface SeedReport {
+  plan: SeedPlan;
+  ingest: { points: number; batches: number; seconds: number };
+  ingestNoSummaries: { points: number; batches: number; seconds: number };
+  createRunsSeconds: number;
+  dbMb: number;
+  dbMbNoSummaries: number;
+  nanRunId: number;
+}
+
+function seed(dir: string, plan: SeedPlan): SeedReport {
+  const meta = join(dir, 'bench-seed.json');
+  if (existsSync(meta)) {
+    const old = JSON.parse(readFileSync(meta, 'utf8')) as SeedReport;
+    if (old.plan.runs === plan.runs && old.plan.points === plan.points && old.plan.experiments === plan.experiments) {
+      console.error(`reusing the seeded folder ${dir}`);
+      return old;
+    }
+    throw new Error(`${dir} was seeded with other sizes (${JSON.stringify(old.plan)}): use another --data folder`);
+  }
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'workbench.sqlite');
+  const plain = join(dir, 'no-summaries.sqlite');
+  const t0 = performance.now();
+  const runs = createRuns(file, plan);
+  const createRunsSeconds = (performance.now() - t0) / 1000;
+  console.error(`created ${runs.length} runs in ${createRunsSeconds.toFixed(1)} s`);
+  copyDatabase(file, plain);
+  let next = 0;
+  const progress = (what: string) => (done: number): void => {
+    if (done >= next) { console.error(`${what}: ${done} / ${plan.points} points`); next += plan.points / 10; }
+  };
+  const withSummaries = ingestWithSummaries(file, plan, runs, progress('appendMetrics'));
+  next = 0;
+  const without = ingestWithoutSummaries(plain, plan, runs, progress('plain INSERT'));
+  const report: SeedReport = {
+    plan,
+    ingest: withSummaries,
+    ingestNoSummaries: without,
+    createRunsSeconds,
+    dbMb: databaseMb(file),
+    dbMbNoSummaries: databaseMb(plain),
+    nanRunId: withSummaries.nanRunId,
+  };
+  rmSync(plain, { force: true });
+  writeFileSync(meta, `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+// ---------------------------------------------------------------- the API, timed from this process
+
+interface Answer<T> { ms: number; bytes: number; result: T }
+
+async function timedCall<T>(s: ServeProcess, method: string, body: unknown): Promise<Answer<T>> {
+  const t0 = performance.now();
+  const r = await fetch(`${s.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${s.token}` },
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  const answer = JSON.parse(text) as { ok: true; result: T } | { ok: false; error: { message: string } };
+  const ms = performance.now() - t0;
+  if (!answer.ok) throw new Error(`${method}: ${answer.error.message}`);
+  return { ms, bytes: text.length, result: answer.result };
+}
+
+/** One warm-up, then `repeats` calls (each body in turn when several are given). */
+async function apiStat<T>(s: ServeProcess, method: string, bodies: readonly unknown[], repeats: number): Promise<{ stat: Stat; bytes: number; result: T }> {
+  let last = await timedCall<T>(s, method, bodies[0]);
+  const ms: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    last = await timedCall<T>(s, method, bodies[i % bodies.length]);
+    ms.push(last.ms);
+  }
+  return { stat: stat(ms), bytes: last.bytes, result: last.result };
+}
+
+// ---------------------------------------------------------------- in the page (plain JS: bench compiles without the DOM lib)
+
+/**
+ * Runs at every document start: when sessionStorage holds a wait spec, checks
+ * it each animation frame and, once it holds, stores the time of that frame
+ * and of the next one (relative to the navigation's start).
+ */
+const WAIT_PROBE = `(() => {
+  const raw = sessionStorage.getItem('__benchWait');
+  if (!raw) return;
+  sessionStorage.removeItem('__benchWait');
+  const spec = JSON.parse(raw);
+  const holds = () => {
+    if (spec.kind === 'table') return document.querySelectorAll('[data-testid="run-row"]').length === spec.rows;
+    const charts = [...document.querySelectorAll('[data-testid="compare-chart"]')];
+    return charts.length === spec.charts && charts.every((c) => Number(c.dataset.series) === spec.series && Number(c.dataset.points) > 0);
+  };
+  const tick = () => {
+    if (!holds()) { requestAnimationFrame(tick); return; }
+    const dom = performance.now();
+    requestAnimationFrame(() => { window.__benchLoaded = { dom, frame: performance.now() }; });
+  };
+  requestAnimationFrame(tick);
+})();`;
+
+/** Polls `expr` in the page (through the debugger protocol, which the page's CSP does not restrict, unlike waitForFunction's eval) until it is set. */
+async function waitForValue(page: Page, expr: string, timeoutMs: number): Promise<unknown> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v: unknown = await page.evaluate(expr);
+    if (v !== undefined && v !== null) return v;
+    if (Date.now() > end) throw new Error(`${expr} was not set within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface ApiEntry { method: string; start: number; end: number }
+interface PageLoad { frame: number; dom: number; apis: ApiEntry[] }
+
+/** A fresh document load of `hash`, until the spec holds: times from navigation start, and the page's API calls. */
+async function loadUntil(page: Page, s: ServeProcess, hash: string, spec: Record<string, unknown>): Promise<PageLoad> {
+  await page.evaluate(`sessionStorage.setItem('__benchWait', ${JSON.stringify(JSON.stringify(spec))})`);
+  await page.goto('about:blank');
+  await page.goto(`${s.origin}/?token=${s.token}#${hash}`);
+  await waitForValue(page, 'window.__benchLoaded', 180_000);
+  return page.evaluate(`({ ...window.__benchLoaded, apis: performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes('/api/'))
+    .map((e) => ({ method: e.name.split('/api/')[1], start: e.startTime, end: e.responseEnd })) })`) as Promise<PageLoad>;
+}
+
+interface LoadStats { total: Stat; firstApiStart: Stat; lastApiEnd: Stat; client: Stat; api: Record<string, Stat> }
+
+/** `repeats` loads after a warm-up: to the frame after, the first API call's start (the app's boot), the end of the last API answer, the rest (client), each API call's duration. */
+async function loadStats(page: Page, s: ServeProcess, hash: string, spec: Record<string, unknown>, repeats: number): Promise<LoadStats> {
+  await loadUntil(page, s, hash, spec);
+  const loads: PageLoad[] = [];
+  for (let i = 0; i < repeats; i++) loads.push(await loadUntil(page, s, hash, spec));
+  const lastEnd = (l: PageLoad): number => Math.max(0, ...l.apis.map((a) => a.end));
+  const api: Record<string, number[]> = {};
+  for (const l of loads) for (const a of l.apis) (api[a.method] ??= []).push(a.end - a.start);
+  return {
+    total: stat(loads.map((l) => l.frame)),
+    firstApiStart: stat(loads.map((l) => Math.min(...l.apis.map((a) => a.start)))),
+    lastApiEnd: stat(loads.map(lastEnd)),
+    client: stat(loads.map((l) => l.frame - lastEnd(l))),
+    api: Object.fromEntries(Object.entries(api).map(([k, v]) => [k, stat(v)])),
+  };
+}
+
+/**
+ * Pressing Enter in the filter box (after filling it) until the table shows
+ * `rows` rows, the first being `first`: ms from the keydown to the frame after.
+ */
+async function filterOnce(page: Page, filter: string, rows: number, first: number): Promise<number> {
+  const input = page.getByTestId('runs-filter');
+  await input.fill(filter);
+  await page.evaluate(`(() => {
+    window.__benchFilter = undefined;
+    const input = document.querySelector('[data-testid="runs-filter"]');
+    const onKey = (e) => {
+      if (e.key !== 'Enter') return;
+      input.removeEventListener('keydown', onKey, true);
+      const t0 = performance.now();
+      const holds = () => {
+        const r = document.querySelectorAll('[data-testid="run-row"]');
+        return r.length === ${rows} && r[0].dataset.runId === '${first}';
+      };
+      const tick = () => {
+        if (!holds()) { requestAnimationFrame(tick); return; }
+        requestAnimationFrame(() => { window.__benchFilter = performance.now() - t0; });
+      };
+      requestAnimationFrame(tick);
+    };
+    input.addEventListener('keydown', onKey, true);
+  })()`);
+  await input.press('Enter');
+  return Number(await waitForValue(page, 'window.__benchFilter', 60_000));
+}
+
+/** Moving the smoothing slider to `value` until every chart has re-rendered with it: ms to the frame after. */
+async function smoothingOnce(page: Page, value: number): Promise<number> {
+  return page.evaluate(`new Promise((resolve) => {
+    const slider = document.querySelector('[data-testid="compare-smoothing"]');
+    const t0 = performance.now();
+    slider.value = '${value}';
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    const holds = () => [...document.querySelectorAll('[data-testid="compare-chart"]')].every((c) => Number(c.dataset.smoothing) === ${value});
+    const tick = () => {
+      if (!holds()) { requestAnimationFrame(tick); return; }
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+    };
+    requestAnimationFrame(tick);
+  })`) as Promise<number>;
+}
+
+// ---------------------------------------------------------------- the scenarios
+
+type Results = Record<string, number | string>;
+
+function putStat(results: Results, key: string, s: Stat): void {
+  results[`${key}.p50_ms`] = round(s.p50);
+  results[`${key}.p95_ms`] = round(s.p95);
+}
+
+/** Where runs.list's time goes, in this process on the same file: the query, the summaries, the headline bests (metrics table), the tags. */
+function listBreakdown(file: string, experimentId?: number): Record<string, number> {
+  const store = openStore(file, { appVersion: 'bench' });
+  try {
+    const time = <T>(fn: () => T): [T, number] => { const t0 = performance.now(); const v = fn(); return [v, performance.now() - t0]; };
+    const out: Record<string, number[]> = { list_runs: [], latest_metrics: [], best_metrics: [], run_tags: [] };
+    for (let i = 0; i < 4; i++) {
+      const [runs, a] = time(() => store.listRuns(experimentId === undefined ? {} : { experimentId }));
+      const ids = runs.map((r) => r.id);
+      const [, b] = time(() => store.latestMetrics(ids));
+      const [, c] = time(() => store.bestMetrics(ids, headlineMetricKeys()));
+      const [, d] = time(() => store.runTags(ids));
+      if (i > 0) { out['list_runs']!.push(a); out['latest_metrics']!.push(b); out['best_metrics']!.push(c); out['run_tags']!.push(d); }
+    }
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, round(stat(v).p50)]));
+  } finally {
+    store.close();
+  }
+}
+
+interface Context { page: Page; serve: ServeProcess; repeats: number; results: Results; file: string }
+
+async function tableAndFilter(c: Context, largest: { id: number; runs: number }): Promise<void> {
+  const { page, serve, repeats, results } = c;
+  const api = await apiStat<RunSummary[]>(serve, 'runs.list', [{ experimentId: largest.id }], repeats);
+  results['compare.table.rows'] = api.result.length;
+  results['compare.table.api_response_kb'] = round(api.bytes / 1024);
+  putStat(results, 'compare.table.api', api.stat);
+  const load = await loadStats(page, serve, `/experiments/${largest.id}`, { kind: 'table', rows: largest.runs }, repeats);
+  putStat(results, 'compare.table', load.total);
+  putStat(results, 'compare.table.page_first_api_start', load.firstApiStart);
+  putStat(results, 'compare.table.page_api_end', load.lastApiEnd);
+  putStat(results, 'compare.table.page_after_api', load.client);
+  if (load.api['runs.list']) putStat(results, 'compare.table.page_runs_list', load.api['runs.list']);
+  for (const [k, v] of Object.entries(listBreakdown(c.file, largest.id))) results[`compare.table.server_${k}_ms`] = v;
+
+  const expected = [];
+  for (const filter of FILTERS) {
+    const r = await timedCall<RunSummary[]>(serve, 'runs.list', { experimentId: largest.id, filter });
+    expected.push({ filter, rows: r.result.length, first: r.result[0]?.id ?? 0 });
+  }
+  if (expected.some((e) => e.rows === 0) || (expected[0]!.rows === expected[1]!.rows && expected[0]!.first === expected[1]!.first)) {
+    throw new Error(`the filters must keep different, non-empty sets of runs: ${JSON.stringify(expected)}`);
+  }
+  const fapi = await apiStat<RunSummary[]>(serve, 'runs.list', FILTERS.map((filter) => ({ experimentId: largest.id, filter })), repeats);
+  putStat(results, 'compare.filter.api', fapi.stat);
+  const ms: number[] = [];
+  for (let i = 0; i <= repeats; i++) {
+    const e = expected[i % 2]!;
+    const t = await filterOnce(page, e.filter, e.rows, e.first);
+    if (i > 0) ms.push(t);
+  }
+  putStat(results, 'compare.filter', stat(ms));
+  expected.forEach((e, i) => { results[`compare.filter.rows_${i + 1}`] = e.rows; results[`compare.filter.expr_${i + 1}`] = e.filter; });
+}
+
+async function overlay(c: Context, ids: number[]): Promise<void> {
+  const { page, serve, repeats, results } = c;
+  let body: unknown;
+  const onRequest = (r: { url(): string; postData(): string | null }): void => {
+    if (r.url().endsWith('/api/runs.compareSeries')) body = JSON.parse(r.postData() ?? 'null');
+  };
+  page.on('request', onRequest);
+  const hash = `/compare?runs=${ids.join(',')}&metrics=${KEYS.join(',')}`;
+  const load = await loadStats(page, serve, hash, { kind: 'compare', charts: KEYS.length, series: ids.length }, repeats);
+  page.off('request', onRequest);
+  putStat(results, 'compare.overlay_100', load.total);
+  putStat(results, 'compare.overlay_100.page_first_api_start', load.firstApiStart);
+  putStat(results, 'compare.overlay_100.page_api_end', load.lastApiEnd);
+  putStat(results, 'compare.overlay_100.page_after_api', load.client);
+  for (const [m, s] of Object.entries(load.api)) putStat(results, `compare.overlay_100.page_${m.replace('runs.', '')}`, s);
+  if (!body) throw new Error('the compare view made no runs.compareSeries call');
+  const series = await apiStat<CompareSeries[]>(serve, 'runs.compareSeries', [body], repeats);
+  putStat(results, 'compare.overlay_100.api_compare_series', series.stat);
+  results['compare.overlay_100.series'] = series.result.length;
+  results['compare.overlay_100.points_drawn'] = series.result.reduce((n, s) => n + s.xs.length, 0);
+  results['compare.overlay_100.points_stored'] = series.result.reduce((n, s) => n + s.total, 0);
+  // The one NaN of the database is in one of these runs: the downsampler must keep it.
+  results['compare.overlay_100.nonfinite_points_drawn'] = series.result.reduce((n, s) => n + s.ys.filter((y) => typeof y === 'string').length, 0);
+  results['compare.overlay_100.api_response_kb'] = round(series.bytes / 1024);
+  const buckets = (body as { buckets?: number }).buckets ?? 0;
+  results['compare.overlay_100.buckets'] = buckets;
+
+  const ms: number[] = [];
+  const values = [0.6, 0.9, 0.3, 0.75];
+  for (let i = 0; i <= repeats; i++) {
+    const t = await smoothingOnce(page, values[i % values.length]!);
+    if (i > 0) ms.push(t);
+  }
+  putStat(results, 'compare.smoothing', stat(ms));
+
+  const maxStep = Math.max(...series.result.filter((s) => s.key === 'loss').map((s) => s.xs.at(-1) ?? 0));
+  const range = { min: Math.round(maxStep * 0.4), max: Math.round(maxStep * 0.6) };
+  const zoom = await apiStat<CompareSeries[]>(serve, 'runs.compareSeries', [{ ids, keys: [...KEYS], x: 'step', buckets, range }], repeats);
+  putStat(results, 'compare.zoom.api', zoom.stat);
+  results['compare.zoom.range'] = `${range.min}..${range.max}`;
+  results['compare.zoom.points_drawn'] = zoom.result.reduce((n, s) => n + s.xs.length, 0);
+}
+
+async function allRuns(c: Context): Promise<void> {
+  const api = await apiStat<RunSummary[]>(c.serve, 'runs.list', [{}], c.repeats);
+  c.results['compare.all_runs.rows'] = api.result.length;
+  c.results['compare.all_runs.api_response_kb'] = round(api.bytes / 1024);
+  putStat(c.results, 'compare.all_runs.api', api.stat);
+  for (const [k, v] of Object.entries(listBreakdown(c.file))) c.results[`compare.all_runs.server_${k}_ms`] = v;
+  const filtered = await apiStat<RunSummary[]>(c.serve, 'runs.list', FILTERS.map((filter) => ({ filter })), c.repeats);
+  putStat(c.results, 'compare.all_runs_filter.api', filtered.stat);
+}
+
+// ---------------------------------------------------------------- main
+
+export async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '10000' },
+      experiments: { type: 'string', default: '20' },
+      points: { type: 'string', default: '10000000' },
+      repeats: { type: 'string', default: '7' },
+      data: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  const plan: SeedPlan = { runs: Number(values.runs), experiments: Number(values.experiments), points: Number(values.points) };
+  const repeats = Number(values.repeats);
+  if (!Number.isInteger(plan.runs) || plan.runs < 100) throw new Error('--runs must be a whole number ≥ 100 (the overlay compares 100)');
+  if (!Number.isInteger(plan.experiments) || plan.experiments < 1) throw new Error('--experiments must be a whole number ≥ 1');
+  if (!Number.isInteger(plan.points) || plan.points < plan.runs * 40) throw new Error('--points must be at least 40 a run');
+  if (!Number.isInteger(repeats) || repeats < 5) throw new Error('--repeats must be a whole number ≥ 5');
+  const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'lw-bench-compare-'));
+  const seeded = seed(dataDir, plan);
+  const file = join(dataDir, 'workbench.sqlite');
+
+  const results: Results = {};
+  const serve = await startServe(dataDir);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    await page.addInitScript(WAIT_PROBE);
+    await page.goto(`${serve.origin}/?token=${serve.token}#/`);
+    const c: Context = { page, serve, repeats, results, file };
+
+    const all = (await timedCall<RunSummary[]>(serve, 'runs.list', {})).result;
+    const byExp = new Map<number, RunSummary[]>();
+    for (const r of all) byExp.set(r.experimentId, [...(byExp.get(r.experimentId) ?? []), r]);
+    const [largestId, largestRuns] = [...byExp].sort((a, b) => b[1].length - a[1].length)[0]!;
+    results['compare.largest_experiment_runs'] = largestRuns.length;
+    console.error(`(a, b) the table of experiment ${largestId} (${largestRuns.length} runs) and its filter`);
+    await tableAndFilter(c, { id: largestId, runs: largestRuns.length });
+    console.error('(c) runs.list of all runs');
+    await allRuns(c);
+    const ids = [seeded.nanRunId, ...largestRuns.map((r) => r.id).filter((id) => id !== seeded.nanRunId).slice(0, 99)];
+    console.error('(d, e, f) the compare view of 100 runs, its smoothing, a zoom');
+    await overlay(c, ids);
+    results['compare.console_errors'] = problems.length;
+    writeResults(seeded, results, repeats, browser.version());
+  } finally {
+    await browser?.close();
+    await serve.stop();
+    if (!values.data && !values.keep) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function writeResults(seeded: SeedReport, measured: Results, repeats: number, chromium: string): void {
+  const { plan } = seeded;
+  const results: Results = {
+    'compare.runs': plan.runs,
+    'compare.experiments': plan.experiments,
+    'compare.points': seeded.ingest.points,
+    'compare.ingest.points_per_s': Math.round(seeded.ingest.points / seeded.ingest.seconds),
+    'compare.ingest.seconds': round(seeded.ingest.seconds),
+    'compare.ingest_no_summaries.points_per_s': Math.round(seeded.ingestNoSummaries.points / seeded.ingestNoSummaries.seconds),
+    'compare.ingest_no_summaries.seconds': round(seeded.ingestNoSummaries.seconds),
+    'compare.ingest.batch_points': INGEST_BATCH,
+    'compare.create_runs.seconds': round(seeded.createRunsSeconds),
+    'compare.db_mb': round(seeded.dbMb),
+    'compare.db_mb_no_summaries': round(seeded.dbMbNoSummaries),
+    ...measured,
+  };
+  // The issue's single-number keys, from the detailed ones.
+  results['compare.filter.api_p95_ms'] = results['compare.filter.api.p95_ms']!;
+  results['compare.filter.api_p50_ms'] = results['compare.filter.api.p50_ms']!;
+  results['compare.all_runs.api_p95_ms'] = results['compare.all_runs.api.p95_ms']!;
+  results['compare.zoom.api_p95_ms'] = results['compare.zoom.api.p95_ms']!;
+  const out = {
+    benchmark: 'compare',
+    description: description(plan, repeats),
+    date: new Date().toISOString(),
+    machine: { ...machineInfo(), chromium: `${chromiumPath()} ${chromium}` },
+    results,
+  };
+  const dir = join(appRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'compare.json');
+  writeFileSync(path, `${JSON.stringify(out, null, 2)}\n`);
+  printTable(results);
+  console.log(`\nWrote ${path}`);
+}
+
+function description(plan: SeedPlan, repeats: number): string {
+  return [
+    `Run comparison against serve (headless Chromium, --disable-gpu, 1280×900). Seeded data: ${plan.runs} classifier runs across ${plan.experiments} experiments (Zipf-sized: experiment k gets a share ∝ 1/k, so the largest holds largest_experiment_runs), status done, learningRate log-uniform in [1e-5, 1e-1], batchSize 32–256, optimizer adam/sgd/momentum, a seed, mlp or lenet, 0–3 tags; ${plan.points} metric points in total (about ${Math.floor(plan.points / plan.runs)} a run): loss every step (noisy, decreasing to a floor set by how far the learning rate is from 1e-3, a ×4 spike in 30 % of the runs, exactly one NaN in the whole database), accuracy / val_accuracy / test_accuracy once an epoch (5–20 epochs).`,
+    `Ingest: the points in training order through store.appendMetrics in batches of ${INGEST_BATCH} (the host's MetricBatcher maximum), one transaction each, so latest_metrics' per-key summaries are upserted per point as in production (ingest.*); the same points as a plain INSERT into metrics in the same batches and transactions, with the same periodic WAL checkpoint, on a copy of the database taken before any point was written (ingest_no_summaries.*). Only the time inside the write calls counts. db_mb = workbench.sqlite after a WAL checkpoint (db_mb_no_summaries: the copy without the summaries).`,
+    `Interactions: 1 warm-up, then ${repeats} repeats; p50/p95 are nearest-rank. *.api.* = HTTP round trip of the call from the benchmark process (JSON parsed). UI times are in the page, to the animation frame after the result is in the DOM (checked each frame, so up to one frame late), from the navigation start for page loads: table = a fresh load of #/experiments/<largest> until all its rows are in the (not virtualised) table; page_first_api_start = when the page's first API call started (the app's boot: loading and running its scripts), page_api_end = when its last API answer ended (Resource Timing), page_after_api = the rest (JSON decode, Vue render, layout, charts), page_<method> = each API call's duration as the page saw it; server_*_ms = the parts of runs.list timed in this process on the same file (listRuns with its params, latestMetrics, bestMetrics over the metrics table for the headline keys, runTags).`,
+    `filter = from the Enter keydown in runs-filter (filled with one of two expressions in turn, filter.expr_1/2) until the table shows that filter's rows; filter.api = runs.list with experimentId and the filter. all_runs = runs.list of every run (API only: there is no all-runs page yet); all_runs_filter.api = the same with the two filters. overlay_100 = a fresh load of #/compare?runs=<100 runs of the largest experiment, the NaN run among them>&metrics=loss,accuracy,val_accuracy,test_accuracy until each of the 4 compare-chart elements has data-series = 100 and points; api_compare_series = the page's own runs.compareSeries request replayed (its buckets: overlay_100.buckets; nonfinite_points_drawn counts the NaN kept by the downsampler). smoothing = from setting the slider (input event) until every chart's data-smoothing is the new value, to the second frame after (ECharts paints in its own frame). zoom.api = runs.compareSeries of the same 100 runs and 4 keys with a range (the middle fifth of the steps): API only, the UI does not re-query on zoom yet. Sorting by a metric is not measured: the runs table has no sortable columns yet.`,
+  ].join(' ');
+}
+
+function printTable(r: Results): void {
+  const v = (k: string): string => (r[k] === undefined ? '–' : String(r[k]));
+  console.log(`\nRun comparison: ${v('compare.runs')} runs, ${v('compare.points')} points, ${v('compare.db_mb')} MB; ingest ${v('compare.ingest.points_per_s')} points/s with summaries, ${v('compare.ingest_no_summaries.points_per_s')} without\n`);
+  console.log('| interaction | UI p50 ms | UI p95 ms | API p50 ms | API p95 ms |');
+  console.log('|---|---:|---:|---:|---:|');
+  const row = (name: string, ui: string | null, api: string | null): void => {
+    const cell = (k: string | null, p: string): string => (k ? v(`${k}.${p}_ms`) : '–');
+    console.log(`| ${name} | ${cell(ui, 'p50')} | ${cell(ui, 'p95')} | ${cell(api, 'p50')} | ${cell(api, 'p95')} |`);
+  };
+  row(`open the largest experiment's table (${v('compare.table.rows')} rows)`, 'compare.table', 'compare.table.api');
+  row('apply a filter', 'compare.filter', 'compare.filter.api');
+  row(`all runs (${v('compare.all_runs.rows')})`, null, 'compare.all_runs.api');
+  row('open the compare view, 100 runs × 4 metrics', 'compare.overlay_100', 'compare.overlay_100.api_compare_series');
+  row('change the smoothing (client only)', 'compare.smoothing', null);
+  row('zoom (compareSeries with a range)', null, 'compare.zoom.api');
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
