@@ -124,32 +124,25 @@ export function latestMetrics(db: Db, runIds: readonly number[]): Map<number, Re
   return result;
 }
 
-interface BestRow {
-  run_id: number;
-  key: string;
-  best: number | null;
-}
-
 /**
  * Best value per requested key for each run: the maximum for keys that grow
- * when the model gets better (accuracy, elbo, …), the minimum for the rest.
- * NaN points are ignored.
+ * when the model gets better (accuracy, elbo, …), the minimum for the rest,
+ * over the finite points. Read from the summaries latest_metrics keeps as
+ * points arrive (one row per run and key), never from the metrics table:
+ * listing thousands of runs must not scan millions of points.
  */
 export function bestMetrics(db: Db, runIds: readonly number[], keys: readonly { key: string; mode: 'max' | 'min' }[]): Map<number, Record<string, number>> {
   const result = new Map<number, Record<string, number>>();
   for (const id of runIds) result.set(id, {});
   if (runIds.length === 0 || keys.length === 0) return result;
-  for (const mode of ['max', 'min'] as const) {
-    const wanted = keys.filter((k) => k.mode === mode).map((k) => k.key);
-    if (wanted.length === 0) continue;
-    const rows = statement<[string, string], BestRow>(db, `
-      SELECT run_id, key, ${mode}(value) AS best FROM metrics
-      WHERE run_id IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?)) AND value IS NOT NULL
-      GROUP BY run_id, key`).all(JSON.stringify(runIds), JSON.stringify(wanted));
-    for (const row of rows) {
-      const record = result.get(row.run_id);
-      if (record && row.best !== null) record[row.key] = row.best;
-    }
+  const modes = new Map(keys.map((k) => [k.key, k.mode]));
+  const rows = statement<[string, string], { run_id: number; key: string; min_value: number | null; max_value: number | null }>(db, `
+    SELECT run_id, key, min_value, max_value FROM latest_metrics
+    WHERE run_id IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?))`).all(JSON.stringify(runIds), JSON.stringify([...modes.keys()]));
+  for (const row of rows) {
+    const best = modes.get(row.key) === 'max' ? row.max_value : row.min_value;
+    const record = result.get(row.run_id);
+    if (record && best !== null) record[row.key] = best;
   }
   return result;
 }

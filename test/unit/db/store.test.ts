@@ -255,7 +255,7 @@ describe('metrics', () => {
     expect(store.latestMetrics([]).size).toBe(0);
   });
 
-  it('bestMetrics takes the max of accuracies and the min of losses over all points, ignoring NaN', () => {
+  it('bestMetrics takes the max of accuracies and the min of losses over all finite points, from the summaries', () => {
     const exp = store.ensureExperiment('Default');
     const a = store.createRun(sampleRun(exp.id));
     const b = store.createRun(sampleRun(exp.id));
@@ -266,6 +266,13 @@ describe('metrics', () => {
     expect(best.get(a.id)).toEqual({ test_accuracy: 0.95, val_loss: 0.2 });
     expect(best.get(b.id)).toEqual({ test_accuracy: 0.5 });
     expect(store.latestMetrics([a.id]).get(a.id)).toMatchObject({ test_accuracy: 0.93 });
+    // It reads the kept summaries, not the points: with the points gone the answer stands, and an infinite point is never best.
+    store.appendMetrics(b.id, [p('val_loss', 1, Number.NEGATIVE_INFINITY), p('val_loss', 2, 0.7)]);
+    const raw = new Database(store.path);
+    raw.prepare('DELETE FROM metrics').run();
+    raw.close();
+    expect(store.bestMetrics([a.id, b.id], [{ key: 'test_accuracy', mode: 'max' }, { key: 'val_loss', mode: 'min' }]))
+      .toEqual(new Map([[a.id, { test_accuracy: 0.95, val_loss: 0.2 }], [b.id, { test_accuracy: 0.5, val_loss: 0.7 }]]));
   });
 
   it('writes nothing from a batch that fails part-way', () => {
