@@ -65,6 +65,8 @@ function createStore(db: Db, file: string, now: () => number): Store {
     markRunStarted: (id, backend, at) => runs.markRunStarted(db, id, backend, at),
     setRunStatus: (id, status, error, at) => runs.setRunStatus(db, id, status, error, at ?? now()),
     interruptStaleRuns: (at) => runs.interruptStaleRuns(db, at),
+    updateRun: (id, change) => runs.updateRun(db, id, change),
+    deleteRun: (id) => runs.deleteRun(db, id),
 
     getParams: (runId) => params.getParams(db, runId),
 

@@ -35,11 +35,25 @@ export interface RunRecord {
   createdAt: number;
   startedAt: number | null;
   endedAt: number | null;
+  /** The researcher's notes (markdown as written); '' when none. */
+  notes: string;
+  starred: boolean;
+  archived: boolean;
+}
+
+/** What updateRun changes: only the fields given. */
+export interface RunUpdate {
+  name?: string;
+  notes?: string;
+  starred?: boolean;
+  archived?: boolean;
 }
 
 /** Which runs listRuns returns: all, one experiment's, and/or those a compiled runs filter keeps. */
 export interface RunListFilter {
   experimentId?: number;
+  /** Leave out archived runs (the runs table's default view). */
+  excludeArchived?: boolean;
   /** compileRunFilter's output: a boolean expression over `runs r` and its bound values. */
   where?: CompiledRunFilter;
 }
@@ -157,6 +171,14 @@ export interface Store {
   setRunStatus(id: number, status: RunStatus, error?: string | null, at?: number): void;
   /** Runs left 'running' or 'queued' by a crash become 'interrupted'; returns their ids. */
   interruptStaleRuns(at: number): number[];
+  /** Sets the given fields of a run (name, notes, starred, archived); false when there is no such run. */
+  updateRun(id: number, change: RunUpdate): boolean;
+  /**
+   * Deletes the run and every row that names it (params, metrics, summaries,
+   * artifacts, logs, tags) in one statement; false when there was none. The
+   * run's files are the caller's to remove.
+   */
+  deleteRun(id: number): boolean;
 
   getParams(runId: number): Record<string, ParamValue>;
 

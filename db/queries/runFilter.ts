@@ -34,6 +34,9 @@ const attributeColumns: Record<Exclude<AttributeName, 'duration'>, string> = {
   created: 'r.created_at',
   started: 'r.started_at',
   ended: 'r.ended_at',
+  notes: 'r.notes',
+  starred: 'r.starred',
+  archived: 'r.archived',
 };
 const DURATION = '(r.ended_at - r.started_at)';
 

@@ -3,7 +3,7 @@ import { terminalStatuses, type RunStatus } from '../../main/common/domain';
 import type { BackendName } from '../../workers/common/protocol';
 import type { Family } from '../../workers/common/families/registry';
 import { CURRENT_RUN_CONFIG_VERSION } from '../../workers/common/runConfigVersion';
-import type { NewRun, RunListFilter, RunRecord } from '../storeTypes';
+import type { NewRun, RunListFilter, RunRecord, RunUpdate } from '../storeTypes';
 import type { Db } from '../sqlite';
 import { parseArchitecture, readRunConfig } from './json';
 import { insertParams } from './params';
@@ -29,12 +29,15 @@ interface RunRow {
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
+  notes: string;
+  starred: number;
+  archived: number;
 }
 
 const SELECT = `
   SELECT id, experiment_id, name, family, status, error, config_json, config_version, architecture_json,
          architecture_id, architecture_version, seed, dataset_id, dataset_hash, backend,
-         app_version, created_at, started_at, ended_at
+         app_version, created_at, started_at, ended_at, notes, starred, archived
   FROM runs r`;
 
 export const INTERRUPTED_RUNNING = 'The app stopped while this run was running';
@@ -64,6 +67,9 @@ function toRun(row: RunRow): RunRecord {
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,
+    notes: row.notes,
+    starred: row.starred === 1,
+    archived: row.archived === 1,
   };
 }
 
@@ -75,24 +81,23 @@ export function getRun(db: Db, id: number): RunRecord | undefined {
 const NEWEST_FIRST = 'ORDER BY created_at DESC, id DESC';
 
 /**
- * Newest first: every run, or those of one experiment, or those a compiled
- * runs filter (db/queries/runFilter.ts, an expression over `runs r`) keeps, in
- * one query. A filtered query is prepared each time rather than cached:
- * filters are free text, and the statement cache would keep every one.
+ * Newest first: every run, or those of one experiment, without the archived
+ * ones when asked, and those a compiled runs filter (db/queries/runFilter.ts,
+ * an expression over `runs r`) keeps, in one query. A filtered query is
+ * prepared each time rather than cached: filters are free text, and the
+ * statement cache would keep every one.
  */
 export function listRuns(db: Db, filter: RunListFilter = {}): RunRecord[] {
-  const { experimentId, where } = filter;
-  if (where === undefined) {
-    const rows = experimentId === undefined
-      ? statement<[], RunRow>(db, `${SELECT} ${NEWEST_FIRST}`).all()
-      : statement<[number], RunRow>(db, `${SELECT} WHERE experiment_id = ? ${NEWEST_FIRST}`).all(experimentId);
-    return rows.map(toRun);
-  }
-  const sql = experimentId === undefined
-    ? `${SELECT} WHERE (${where.sql}) ${NEWEST_FIRST}`
-    : `${SELECT} WHERE r.experiment_id = ? AND (${where.sql}) ${NEWEST_FIRST}`;
-  const params = experimentId === undefined ? where.params : [experimentId, ...where.params];
-  return db.prepare<unknown[], RunRow>(sql).all(...params).map(toRun);
+  const { experimentId, where, excludeArchived } = filter;
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (experimentId !== undefined) { conditions.push('r.experiment_id = ?'); params.push(experimentId); }
+  if (excludeArchived === true) conditions.push('r.archived = 0');
+  if (where !== undefined) { conditions.push(`(${where.sql})`); params.push(...where.params); }
+  const sql = `${SELECT}${conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`} ${NEWEST_FIRST}`;
+  // Without a filter the text is one of four: cached like every fixed statement.
+  const stmt = where === undefined ? statement<unknown[], RunRow>(db, sql) : db.prepare<unknown[], RunRow>(sql);
+  return stmt.all(...params).map(toRun);
 }
 
 /** Each requested run's family, in one query; ids with no run are absent. */
@@ -150,6 +155,27 @@ export function setRunStatus(db: Db, id: number, status: RunStatus, error: strin
       'UPDATE runs SET status = ?, ended_at = NULL, error = NULL WHERE id = ?').run(status, id).changes;
   }
   requireChange(changes, id);
+}
+
+/**
+ * Changes what the researcher owns of a run (its name, notes, star and
+ * archive flags): only the fields given, in one statement. Returns false when
+ * there is no such run. The caller validates lengths (the API's schema).
+ */
+export function updateRun(db: Db, id: number, change: RunUpdate): boolean {
+  const flag = (v: boolean | undefined): number | null => (v === undefined ? null : v ? 1 : 0);
+  return statement<[string | null, string | null, number | null, number | null, number]>(db, `
+    UPDATE runs SET name = COALESCE(?, name), notes = COALESCE(?, notes), starred = COALESCE(?, starred), archived = COALESCE(?, archived)
+    WHERE id = ?`).run(change.name ?? null, change.notes ?? null, flag(change.starred), flag(change.archived), id).changes > 0;
+}
+
+/**
+ * Deletes the run's row; params, metrics, latest_metrics, artifacts, logs
+ * and run_tags go with it (ON DELETE CASCADE, foreign keys are on for every
+ * connection). Files on disk are the caller's. False when there was no run.
+ */
+export function deleteRun(db: Db, id: number): boolean {
+  return statement<[number]>(db, 'DELETE FROM runs WHERE id = ?').run(id).changes > 0;
 }
 
 /** Runs left 'running' or 'queued' by a crash become 'interrupted'; returns their ids. */

@@ -3,6 +3,8 @@
  *   train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
  *   runs [list] [--experiment NAME] [--filter EXPR] [--data DIR] [--json]
  *   runs tag RUN [TAG ...] [--data DIR] [--json]
+ *   runs rename RUN NAME | note RUN TEXT | star|unstar|archive|unarchive RUN [--data DIR] [--json]
+ *   runs delete RUN [--yes] [--data DIR] [--json]
  *   show RUN [--data DIR] [--json]
  *   datasets list [--data DIR] [--json]
  *   datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
@@ -13,6 +15,7 @@
  *   architectures save --name N --family F --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
  */
 import * as path from 'node:path';
+import * as readline from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createServices, defaultDataDir } from '../services/appServices';
 import { CliError, showRun, train } from './commands';
@@ -27,6 +30,10 @@ const usage = `Usage:
   npm run cli -- train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
   npm run cli -- runs [list] [--experiment NAME] [--filter EXPR] [--data DIR] [--json]
   npm run cli -- runs tag RUN [TAG ...] [--data DIR] [--json]      (no tags: clear them)
+  npm run cli -- runs rename RUN NAME [--data DIR] [--json]
+  npm run cli -- runs note RUN TEXT [--data DIR] [--json]          (no text: clear the notes)
+  npm run cli -- runs star|unstar|archive|unarchive RUN [--data DIR] [--json]
+  npm run cli -- runs delete RUN [--yes] [--data DIR] [--json]     (removes its records and files; asks unless --yes)
   npm run cli -- show RUN [--data DIR] [--json]
   npm run cli -- datasets list [--data DIR] [--json]
   npm run cli -- datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
@@ -37,6 +44,16 @@ const usage = `Usage:
   npm run cli -- architectures save --name N --family ${familyChoice} --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
 A runs filter: family = "gan" and (params.lr < 1e-3 or tags has "baseline") and metrics.test_accuracy.best > 0.98
 Train a saved architecture with --set 'architecture={"architectureId":ID,"version":V}' (version omitted: the latest).`;
+
+/** A yes/no question on the terminal (stderr, so --json output stays clean); only y or yes agrees. */
+async function askYesNo(question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^(y|yes)$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -59,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
       file: { type: 'string' },
       note: { type: 'string' },
       'fork-of': { type: 'string' },
+      yes: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -76,8 +94,10 @@ async function main(argv: string[]): Promise<number> {
       case 'train':
         return await train(services, { configPath: values.config!, overrides: values.set ?? [], experiment: values.experiment ?? 'Default', json: values.json }, process.stdout, process.stderr);
       case 'runs':
-        return runsCommand(services, rest, {
+        return await runsCommand(services, rest, {
           json: values.json,
+          yes: values.yes,
+          confirm: process.stdin.isTTY && process.stderr.isTTY ? askYesNo : null,
           ...(values.experiment !== undefined ? { experiment: values.experiment } : {}),
           ...(values.filter !== undefined ? { filter: values.filter } : {}),
         }, process.stdout, usage);

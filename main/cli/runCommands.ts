@@ -1,8 +1,10 @@
 /**
- * `npm run cli -- runs [list] [--experiment NAME] [--filter EXPR] [--json]` and
- * `runs tag RUN [TAG ...]`: the runs table's listing, filter and tags, through
- * the same validated API the app uses (the filter is applied in SQL by the
- * services, as for the app).
+ * `npm run cli -- runs [list] [--experiment NAME] [--filter EXPR] [--json]`,
+ * `runs tag RUN [TAG ...]`, `runs rename RUN NAME`, `runs note RUN TEXT`,
+ * `runs star|unstar|archive|unarchive RUN` and `runs delete RUN [--yes]`: the
+ * runs table's listing, filter, tags and annotations, through the same
+ * validated API the app uses (the filter is applied in SQL by the services,
+ * as for the app).
  */
 import { ApiError, parseRequest } from '../common/api';
 import type { RunSummary } from '../common/domain';
@@ -14,6 +16,10 @@ export interface RunsOptions {
   json: boolean;
   experiment?: string;
   filter?: string;
+  /** `runs delete` without asking (--yes). */
+  yes?: boolean;
+  /** Asks a yes/no question on the terminal; null when stdin is not a terminal (nobody to ask). */
+  confirm?: ((question: string) => Promise<boolean>) | null;
 }
 
 /**
@@ -75,12 +81,18 @@ export function listRuns(s: AppServices, o: RunsOptions, out: NodeJS.WritableStr
   return 0;
 }
 
+/** The run id a subcommand's first argument names, or the usage error that says what is missing. */
+function runId(sub: string, idText: string | undefined, usage: string): number {
+  if (idText === undefined) throw new CliError(`runs ${sub} needs a run id\n${usage}`);
+  const id = Number(idText);
+  if (!Number.isInteger(id) || id < 1) throw new CliError(`runs ${sub} expects a run id (a positive whole number), not "${idText}"`);
+  return id;
+}
+
 /** Replaces a run's tags with the ones given (none clears them). */
 export function tagRun(s: AppServices, args: readonly string[], json: boolean, out: NodeJS.WritableStream, usage: string): number {
   const [idText, ...tags] = args;
-  if (idText === undefined) throw new CliError(`runs tag needs a run id\n${usage}`);
-  const id = Number(idText);
-  if (!Number.isInteger(id) || id < 1) throw new CliError(`runs tag expects a run id (a positive whole number), not "${idText}"`);
+  const id = runId('tag', idText, usage);
   let run: RunSummary;
   try {
     const req = parseRequest('runs.setTags', { id, tags });
@@ -93,8 +105,83 @@ export function tagRun(s: AppServices, args: readonly string[], json: boolean, o
   return 0;
 }
 
-/** `runs`, `runs list` and `runs tag`. */
-export function runsCommand(s: AppServices, args: readonly string[], o: RunsOptions, out: NodeJS.WritableStream, usage: string): number {
+type AnnotateCommand = 'rename' | 'note' | 'star' | 'unstar' | 'archive' | 'unarchive';
+const annotateCommands: readonly AnnotateCommand[] = ['rename', 'note', 'star', 'unstar', 'archive', 'unarchive'];
+
+function isAnnotateCommand(sub: string): sub is AnnotateCommand {
+  return (annotateCommands as readonly string[]).includes(sub);
+}
+
+/** What one annotation subcommand changes, from its arguments after the run id. */
+function annotationChange(sub: AnnotateCommand, rest: readonly string[], usage: string): { name?: string; notes?: string; starred?: boolean; archived?: boolean } {
+  switch (sub) {
+    case 'rename':
+      if (rest.length === 0) throw new CliError(`runs rename needs the new name: runs rename RUN NAME\n${usage}`);
+      return { name: rest.join(' ') };
+    case 'note':
+      // No text (or "") clears the notes.
+      return { notes: rest.join(' ') };
+    default:
+      if (rest.length > 0) throw new CliError(`runs ${sub} takes only a run id (got "${rest.join(' ')}")\n${usage}`);
+      return sub === 'star' || sub === 'unstar' ? { starred: sub === 'star' } : { archived: sub === 'archive' };
+  }
+}
+
+function annotationText(sub: AnnotateCommand, run: RunSummary): string {
+  const who = `Run ${run.id} (${run.name})`;
+  switch (sub) {
+    case 'rename': return `Run ${run.id} is named "${run.name}" now`;
+    case 'note': return run.notes === '' ? `${who} has no notes now` : `${who}'s notes are saved (${run.notes.length} characters)`;
+    case 'star': return `${who} is starred`;
+    case 'unstar': return `${who} is not starred now`;
+    case 'archive': return `${who} is archived: runs list leaves it out (list it with --filter 'archived = true')`;
+    case 'unarchive': return `${who} is back in the runs list`;
+  }
+}
+
+/** Renames, annotates, stars or archives one run. */
+export function annotateRun(s: AppServices, sub: AnnotateCommand, args: readonly string[], json: boolean, out: NodeJS.WritableStream, usage: string): number {
+  const [idText, ...rest] = args;
+  const id = runId(sub, idText, usage);
+  let run: RunSummary;
+  try {
+    const req = parseRequest('runs.update', { id, ...annotationChange(sub, rest, usage) });
+    run = s.runs.update(req.id, req);
+  } catch (e) {
+    throw cliError(e);
+  }
+  out.write(json ? `${JSON.stringify(run)}\n` : `${annotationText(sub, run)}\n`);
+  return 0;
+}
+
+/**
+ * Deletes a run and its folder. Without --yes it asks on a terminal, and
+ * refuses when there is nobody to ask (a script must say --yes).
+ */
+export async function deleteRun(s: AppServices, args: readonly string[], o: RunsOptions, out: NodeJS.WritableStream, usage: string): Promise<number> {
+  const [idText, ...rest] = args;
+  const id = runId('delete', idText, usage);
+  if (rest.length > 0) throw new CliError(`runs delete takes one run id (got "${rest.join(' ')}")\n${usage}`);
+  try {
+    const run = s.runs.summary(parseRequest('runs.delete', { id }).id);
+    if (o.yes !== true) {
+      const what = `Delete run ${run.id} (${run.name}, ${run.status}): its metrics, logs, tags, notes and its folder of checkpoints and galleries? This cannot be undone. [y/N] `;
+      if (!o.confirm) throw new CliError(`runs delete asks before deleting, and there is no terminal to ask: add --yes to delete run ${run.id} (${run.name})`, 2);
+      if (!(await o.confirm(what))) {
+        out.write(`Run ${run.id} is kept\n`);
+        return 1;
+      }
+    }
+    const gone = s.runs.delete(run.id);
+    out.write(o.json ? `${JSON.stringify(gone)}\n` : `Deleted run ${gone.id} (${run.name})${gone.folder ? ` and its folder ${gone.folder}` : ''}\n`);
+  } catch (e) {
+    throw cliError(e);
+  }
+  return 0;
+}
+
+/** `runs`, `runs list`, `runs tag`, the annotations and `runs delete`. */
+export async function runsCommand(s: AppServices, args: readonly string[], o: RunsOptions, out: NodeJS.WritableStream, usage: string): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case undefined:
@@ -103,7 +190,10 @@ export function runsCommand(s: AppServices, args: readonly string[], o: RunsOpti
       return listRuns(s, o, out);
     case 'tag':
       return tagRun(s, rest, o.json, out, usage);
+    case 'delete':
+      return deleteRun(s, rest, o, out, usage);
     default:
-      throw new CliError(`runs needs list or tag, not "${sub}"\n${usage}`);
+      if (isAnnotateCommand(sub)) return annotateRun(s, sub, rest, o.json, out, usage);
+      throw new CliError(`runs needs list, tag, rename, note, star, unstar, archive, unarchive or delete, not "${sub}"\n${usage}`);
   }
 }

@@ -12,7 +12,7 @@ import type { MetricPoint } from '../../workers/common/protocol';
 import type {
   ArtifactContent, ArtifactInfo, DatasetImage, DatasetRemoval,
   ArchitectureInfo, ArchitectureVersionInfo, CompareSeries, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunMetricSummaries, RunProgress, RunStatus,
-  RunSummary, Settings, SystemInfo,
+  RunDeletion, RunSummary, Settings, SystemInfo,
 } from './domain';
 import { importKinds } from './domain';
 
@@ -67,6 +67,19 @@ const runTag = z.string({ error: 'each tag must be text' }).trim()
   .refine((t) => [...t].length <= 64, 'a tag must be at most 64 characters');
 const metricKey = z.string({ error: 'a metric key must be text' }).min(1, 'a metric key must not be empty').max(128, 'a metric key must be at most 128 characters');
 
+/** The longest run notes runs.update takes, in UTF-16 code units (JavaScript's string length). */
+export const MAX_RUN_NOTES = 20_000;
+
+/** What a researcher may change of a run: only the fields given, at least one. */
+export const runUpdateSchema = z.object({
+  id,
+  name: z.string({ error: 'name must be text' }).trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters').optional(),
+  notes: z.string({ error: 'notes must be text' }).max(MAX_RUN_NOTES, 'notes must be at most 20,000 characters').optional(),
+  starred: z.boolean({ error: 'starred must be true or false' }).optional(),
+  archived: z.boolean({ error: 'archived must be true or false' }).optional(),
+}).strict().refine((r) => r.name !== undefined || r.notes !== undefined || r.starred !== undefined || r.archived !== undefined,
+  { message: 'give at least one of name, notes, starred, archived' });
+
 /** The x window of a zoomed compare chart, in the axis's unit (steps or ms since the epoch). */
 const xRange = z.object({
   min: z.number({ error: 'range.min must be a number' }),
@@ -84,6 +97,8 @@ export const requestSchemas = {
     experimentId: id.optional(),
     /** A runs filter expression (main/common/runFilter); empty keeps every run. */
     filter: z.string({ error: 'filter must be text' }).max(2000, 'filter must be at most 2000 characters').optional(),
+    /** Archived runs are left out unless this is true or the filter names `archived`. */
+    includeArchived: z.boolean({ error: 'includeArchived must be true or false' }).optional(),
   }).strict(),
   'runs.get': z.object({ id }).strict(),
   'runs.start': z.object({ experimentId: id, config: runConfigSchema }).strict(),
@@ -97,6 +112,8 @@ export const requestSchemas = {
     id,
     tags: z.array(runTag, { error: 'tags must be a list of text' }).max(MAX_RUN_TAGS, `a run has at most ${MAX_RUN_TAGS} tags`),
   }).strict(),
+  'runs.update': runUpdateSchema,
+  'runs.delete': z.object({ id }).strict(),
   'runs.summaries': z.object({
     ids: z.array(id, { error: 'ids must be a list of run ids' }).min(1, 'ids must name at least one run').max(1000, 'at most 1000 runs at once'),
     keys: z.array(metricKey, { error: 'keys must be a list of metric keys' }).max(200, 'at most 200 metric keys at once').optional(),
@@ -159,6 +176,10 @@ export interface ApiResponses {
   'runs.metrics': MetricSeries[];
   /** The run after the change, with its tags as stored (trimmed, deduplicated, sorted). */
   'runs.setTags': RunSummary;
+  /** The run after the change. */
+  'runs.update': RunSummary;
+  /** The deleted run's id and the folder removed with it (null when it had none). */
+  'runs.delete': RunDeletion;
   /** One entry per requested run, in request order (each id once). */
   'runs.summaries': RunMetricSummaries[];
   /** One entry per run and key that has points, by run in request order, then by key. */
@@ -190,13 +211,15 @@ export type ApiResponse<M extends ApiMethod> = ApiResponses[M];
 /** Events pushed from the services to every connected window. */
 export interface ApiEvents {
   'runs.onDidChange': RunSummary;
+  /** A run was deleted (its rows and its folder are gone). */
+  'runs.onDidDelete': { id: number };
   'runs.onDidLogMetrics': { runId: number; points: MetricPoint[] };
   'runs.onDidProgress': { runId: number; progress: RunProgress };
   'runs.onDidLog': LogLine;
   'artifacts.onDidAdd': ArtifactInfo;
 }
 export type ApiEventName = keyof ApiEvents;
-export const apiEventNames: readonly ApiEventName[] = ['runs.onDidChange', 'runs.onDidLogMetrics', 'runs.onDidProgress', 'runs.onDidLog', 'artifacts.onDidAdd'];
+export const apiEventNames: readonly ApiEventName[] = ['runs.onDidChange', 'runs.onDidDelete', 'runs.onDidLogMetrics', 'runs.onDidProgress', 'runs.onDidLog', 'artifacts.onDidAdd'];
 
 /** What the service layer implements and what the renderer's client exposes. */
 export type ApiHandlers = { [M in ApiMethod]: (req: ApiParsedRequest<M>) => Promise<ApiResponse<M>> | ApiResponse<M> };

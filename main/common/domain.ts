@@ -44,6 +44,19 @@ export interface RunSummary {
   progress: RunProgress | null;
   /** The run's tags, sorted (by code point). */
   tags: string[];
+  /** The researcher's notes, markdown as written ('' when none); shown as plain text. */
+  notes: string;
+  /** Starred runs are listed first on the experiment page. */
+  starred: boolean;
+  /** Archived runs are left out of runs.list unless asked for (includeArchived, or a filter on archived). */
+  archived: boolean;
+}
+
+/** What runs.delete removed: the run's rows, and its folder on disk. */
+export interface RunDeletion {
+  id: number;
+  /** The run's folder (checkpoints, galleries) removed with it; null when it had none. */
+  folder: string | null;
 }
 
 export interface RunProgress {

@@ -80,6 +80,8 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'experiments.get': (r) => experiments.get(r.id),
     'runs.list': (r) => runs.list(r),
     'runs.setTags': (r) => runs.setTags(r.id, r.tags),
+    'runs.update': ({ id, ...change }) => runs.update(id, change),
+    'runs.delete': (r) => runs.delete(r.id),
     'runs.summaries': (r) => metricSummaries(store, r.ids, r.keys),
     'runs.compareSeries': (r) => compareSeries(store, r),
     'runs.get': (r) => runs.detail(r.id),

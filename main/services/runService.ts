@@ -3,12 +3,13 @@
  * back as domain objects. Training happens in workers; this only schedules
  * and records.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileRunFilter } from '../../db/queries/runFilter';
 import { RunTagError, type RunRecord, type Store } from '../../db/storeTypes';
 import { ApiError } from '../common/api';
-import { parseRunFilter, RunFilterError, type RunFilterAst } from '../common/runFilter';
-import type { LogLine, MetricSeries, ParamValue, RunDetail, RunStatus, RunSummary } from '../common/domain';
+import { filterMentions, parseRunFilter, RunFilterError, type RunFilterAst } from '../common/runFilter';
+import type { LogLine, MetricSeries, ParamValue, RunDeletion, RunDetail, RunStatus, RunSummary } from '../common/domain';
 import { terminalStatuses } from '../common/domain';
 import type { CheckpointRef } from '../../workers/common/protocol';
 import type { DatasetEntry } from '../../workers/common/datasets';
@@ -156,10 +157,14 @@ export class RunService {
    * Newest first: all runs, one experiment's, and those a runs filter keeps
    * (parsed here, applied in SQL in the same query). A filter that does not
    * parse is a bad request whose issue underlines the token at fault.
+   * Archived runs are left out unless includeArchived is true or the filter
+   * names `archived` (then it decides: `archived = true` lists only them).
    */
-  list(opts: { experimentId?: number | undefined; filter?: string | undefined } = {}): RunSummary[] {
+  list(opts: { experimentId?: number | undefined; filter?: string | undefined; includeArchived?: boolean | undefined } = {}): RunSummary[] {
     const where = opts.filter === undefined ? undefined : parseFilter(opts.filter);
+    const excludeArchived = opts.includeArchived !== true && (where === undefined || !filterMentions(where, 'archived'));
     const runs = this.d.store.listRuns({
+      excludeArchived,
       ...(opts.experimentId === undefined ? {} : { experimentId: opts.experimentId }),
       ...(where === undefined || where.kind === 'all' ? {} : { where: compileRunFilter(where) }),
     });
@@ -187,6 +192,39 @@ export class RunService {
     }
     this.changed(id);
     return this.summary(id);
+  }
+
+  /** Renames, annotates, stars or archives a run (only the fields given) and tells every window. */
+  update(id: number, change: { name?: string | undefined; notes?: string | undefined; starred?: boolean | undefined; archived?: boolean | undefined }): RunSummary {
+    const ok = this.d.store.updateRun(id, {
+      ...(change.name === undefined ? {} : { name: change.name }),
+      ...(change.notes === undefined ? {} : { notes: change.notes }),
+      ...(change.starred === undefined ? {} : { starred: change.starred }),
+      ...(change.archived === undefined ? {} : { archived: change.archived }),
+    });
+    if (!ok) throw new ApiError('not-found', `Run ${id} does not exist`);
+    this.changed(id);
+    return this.summary(id);
+  }
+
+  /**
+   * Deletes a run that is not training: its rows first (params, metrics,
+   * artifacts, logs and tags cascade), then its folder `<data>/runs/<id>/`
+   * (checkpoints, galleries), so a failure to remove files never leaves rows
+   * pointing at half-deleted ones. Refused while it is queued or running:
+   * cancel it first.
+   */
+  delete(id: number): RunDeletion {
+    const run = this.mustGet(id);
+    if (run.status === 'queued' || run.status === 'running' || this.sessions.has(id) || this.queue.some((q) => q.runId === id)) {
+      throw new ApiError('conflict', `Run ${id} is ${run.status}; cancel it before deleting it`);
+    }
+    if (!this.d.store.deleteRun(id)) throw new ApiError('not-found', `Run ${id} does not exist`);
+    const dir = path.join(this.d.dataDir, 'runs', String(id));
+    const existed = fs.existsSync(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    this.d.events.emit('runs.onDidDelete', { id });
+    return { id, folder: existed ? dir : null };
   }
 
   detail(id: number): RunDetail {
@@ -330,6 +368,9 @@ export class RunService {
       best,
       progress: this.sessions.get(r.id)?.progress ?? null,
       tags,
+      notes: r.notes,
+      starred: r.starred,
+      archived: r.archived,
     };
   }
 }

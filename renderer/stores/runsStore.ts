@@ -9,7 +9,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { RunConfigInput } from '../../workers/common/runConfig';
 import type { MetricPoint } from '../../workers/common/protocol';
-import { terminalStatuses, type CompareSeries, type LogLine, type RunDetail, type RunMetricSummaries, type RunSummary } from '../../main/common/domain';
+import { terminalStatuses, type CompareSeries, type LogLine, type RunDeletion, type RunDetail, type RunMetricSummaries, type RunSummary } from '../../main/common/domain';
 import type { ApiRequest } from '../../main/common/api';
 import { ApiCallError, getApiClient } from '../api';
 import { appendPoints, seriesFromResponse, type RunSeries, type SeriesData } from '../lib/metricSeries';
@@ -47,6 +47,8 @@ export const useRunsStore = defineStore('runs', () => {
   /** Each experiment's filter expression ('' keeps every run), and the error of the last one tried, if it was refused. */
   const filters = ref<Record<number, string>>({});
   const filterErrors = ref<Record<number, FilterError | null>>({});
+  /** Experiments whose table shows archived runs too (runs.list's includeArchived). */
+  const showArchived = ref<Record<number, boolean>>({});
   const logs = ref<Record<number, LogLine[]>>({});
   /** Bumped whenever a run's metric cache changes; charts watch it. */
   const metricsVersion = ref<Record<number, number>>({});
@@ -69,12 +71,13 @@ export const useRunsStore = defineStore('runs', () => {
     return details.value[id] ?? summaries.value[id];
   }
 
+  /** Starred runs first, then newest first. */
   function runsForExperiment(experimentId: number): RunSummary[] {
     const ids = idsByExperiment.value[experimentId] ?? [];
     return ids
       .map((id) => summaries.value[id])
       .filter((r): r is RunSummary => r !== undefined)
-      .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+      .sort((a, b) => Number(b.starred) - Number(a.starred) || b.createdAt - a.createdAt || b.id - a.id);
   }
 
   /** Reactive through metricsVersion: re-read when the version changes. */
@@ -105,16 +108,34 @@ export const useRunsStore = defineStore('runs', () => {
     if (d) details.value[next.id] = { ...d, ...merged };
     const list = idsByExperiment.value[next.experimentId];
     if (list && filters.value[next.experimentId]) {
-      // Whether the run passes the filter is the server's to say (metric summaries, tags): ask again.
+      // Whether the run passes the filter is the server's to say (metric summaries, tags, notes): ask again.
       if (!prev) experiments.noteNewRun(next.experimentId);
-      if (!prev || prev.status !== next.status || prev.tags.join('\n') !== next.tags.join('\n')) {
-        void fetchRuns(next.experimentId).catch(() => {});
-      }
+      if (!prev || filterInputChanged(prev, next)) void fetchRuns(next.experimentId).catch(() => {});
+    } else if (list && next.archived && !showArchived.value[next.experimentId]) {
+      // Archived while the table hides archived runs: it leaves the table.
+      const at = list.indexOf(next.id);
+      if (at >= 0) list.splice(at, 1);
     } else if (list && !list.includes(next.id)) {
       list.unshift(next.id);
-      experiments.noteNewRun(next.experimentId);
+      if (!prev) experiments.noteNewRun(next.experimentId);
     }
     return prev;
+  }
+
+  /** Whether a change to a run may change which filters it passes (what the filter language reads of it, but metrics). */
+  function filterInputChanged(prev: RunSummary, next: RunSummary): boolean {
+    return prev.status !== next.status || prev.name !== next.name || prev.notes !== next.notes
+      || prev.starred !== next.starred || prev.archived !== next.archived || prev.tags.join('\n') !== next.tags.join('\n');
+  }
+
+  /** Forgets a deleted run everywhere it is cached. */
+  function forgetRun(id: number): void {
+    delete summaries.value[id];
+    delete details.value[id];
+    for (const list of Object.values(idsByExperiment.value)) {
+      const at = list.indexOf(id);
+      if (at >= 0) list.splice(at, 1);
+    }
   }
 
   function setDetail(detail: RunDetail): RunDetail {
@@ -137,7 +158,8 @@ export const useRunsStore = defineStore('runs', () => {
     listSeq.set(experimentId, seq);
     let list: RunSummary[];
     try {
-      list = await client.call('runs.list', filter ? { experimentId, filter } : { experimentId });
+      const includeArchived = showArchived.value[experimentId] === true;
+      list = await client.call('runs.list', { experimentId, ...(filter ? { filter } : {}), ...(includeArchived ? { includeArchived } : {}) });
     } catch (err) {
       const fault = filterErrorOf(err, filter);
       if (!fault) throw err;
@@ -157,12 +179,19 @@ export const useRunsStore = defineStore('runs', () => {
     return fetchRuns(experimentId);
   }
 
+  /** Shows or hides an experiment's archived runs, and fetches its runs again. */
+  function setShowArchived(experimentId: number, show: boolean): Promise<RunSummary[]> {
+    showArchived.value[experimentId] = show;
+    return fetchRuns(experimentId);
+  }
+
   /** The runs with these ids that exist, in the order asked, with their summaries cached (the compare view's legend). */
   async function fetchRunsByIds(ids: readonly number[]): Promise<RunSummary[]> {
     const found = new Map<number, RunSummary>();
     for (let i = 0; i < ids.length; i += IDS_PER_LIST) {
       const filter = ids.slice(i, i + IDS_PER_LIST).map((id) => `id = ${id}`).join(' or ');
-      for (const r of await client.call('runs.list', { filter })) {
+      // Archived runs too: a compare URL names runs whatever became of them since.
+      for (const r of await client.call('runs.list', { filter, includeArchived: true })) {
         summaries.value[r.id] = r;
         found.set(r.id, r);
       }
@@ -264,6 +293,20 @@ export const useRunsStore = defineStore('runs', () => {
     return summary;
   }
 
+  /** Renames, annotates, stars or archives a run (only the fields given); the answer updates the cache. */
+  async function updateRun(id: number, change: Omit<ApiRequest<'runs.update'>, 'id'>): Promise<RunSummary> {
+    const summary = await client.call('runs.update', { id, ...change });
+    upsertSummary(summary);
+    return summary;
+  }
+
+  /** Deletes a run (its records and its folder on the server) and forgets it here. */
+  async function deleteRun(id: number): Promise<RunDeletion> {
+    const gone = await client.call('runs.delete', { id });
+    forgetRun(gone.id);
+    return gone;
+  }
+
   async function resumeRun(id: number): Promise<RunSummary> {
     const summary = await client.call('runs.resume', { id });
     upsertSummary(summary);
@@ -313,6 +356,9 @@ export const useRunsStore = defineStore('runs', () => {
     }
   });
 
+  // Another window (or the CLI through serve) deleted a run.
+  client.on('runs.onDidDelete', ({ id }) => forgetRun(id));
+
   client.on('runs.onDidLogMetrics', ({ runId, points }) => {
     pendingPoints.get(runId)?.push(...points);
     const cached = series.get(runId);
@@ -342,9 +388,9 @@ export const useRunsStore = defineStore('runs', () => {
   });
 
   return {
-    summaries, details, idsByExperiment, filters, filterErrors, logs, metricsVersion,
+    summaries, details, idsByExperiment, filters, filterErrors, showArchived, logs, metricsVersion,
     run, runsForExperiment, getSeries, metricKeys,
-    fetchRuns, applyFilter, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, compareSeries,
-    startRun, cancelRun, resumeRun, setTags, watchRun,
+    fetchRuns, applyFilter, setShowArchived, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, compareSeries,
+    startRun, cancelRun, resumeRun, setTags, updateRun, deleteRun, watchRun,
   };
 });

@@ -16,6 +16,8 @@ export interface UiSession {
   readonly browser: Browser;
   readonly page: Page;
   readonly problems: string[];
+  /** serve's data folder (what a test checks on disk: a deleted run's folder). */
+  readonly dataDir: string;
   api<T>(method: string, body: unknown): Promise<T>;
 }
 
@@ -24,6 +26,7 @@ export function uiSession(env: Record<string, string> = { LATENT_BACKEND: 'wasm'
   let browser: Browser | undefined;
   let page: Page | undefined;
   const problems: string[] = [];
+  let dataDir: string | undefined;
   const need = <T>(v: T | undefined, what: string): T => {
     if (v === undefined) throw new Error(`uiSession: ${what} is used before beforeAll started it`);
     return v;
@@ -31,7 +34,8 @@ export function uiSession(env: Record<string, string> = { LATENT_BACKEND: 'wasm'
 
   beforeAll(async () => {
     requireBuilt();
-    const s = await startServe(tempDir(), env);
+    dataDir = tempDir();
+    const s = await startServe(dataDir, env);
     serve = s;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -52,6 +56,7 @@ export function uiSession(env: Record<string, string> = { LATENT_BACKEND: 'wasm'
     get browser() { return need(browser, 'the browser'); },
     get page() { return need(page, 'the page'); },
     problems,
+    get dataDir() { return need(dataDir, 'the data folder'); },
     api<T>(method: string, body: unknown): Promise<T> {
       return serveApi<T>(need(serve, 'serve'), method, body);
     },

@@ -20,6 +20,9 @@ export const attributeTypes = {
   started: 'number',
   ended: 'number',
   duration: 'number',
+  notes: 'string',
+  starred: 'boolean',
+  archived: 'boolean',
 } as const;
 
 export type AttributeName = keyof typeof attributeTypes;
@@ -75,6 +78,9 @@ export interface FilterableRun {
   created: number;
   started: number | null;
   ended: number | null;
+  notes: string;
+  starred: boolean;
+  archived: boolean;
   params: Readonly<Record<string, FilterValue>>;
   tags: readonly string[];
   metrics: Readonly<Record<string, FilterableMetric>>;
@@ -89,5 +95,18 @@ export class RunFilterError extends Error {
   constructor(message: string, readonly start: number, readonly end: number) {
     super(message);
     this.name = 'RunFilterError';
+  }
+}
+
+/**
+ * Whether a filter reads an attribute anywhere (under not included): runs.list
+ * lets a filter that names `archived` decide about archived runs itself.
+ */
+export function filterMentions(ast: RunFilterAst, name: AttributeName): boolean {
+  switch (ast.kind) {
+    case 'all': case 'hasTag': return false;
+    case 'and': case 'or': return ast.terms.some((t) => filterMentions(t, name));
+    case 'not': return filterMentions(ast.term, name);
+    case 'compare': case 'contains': return ast.field.kind === 'attribute' && ast.field.name === name;
   }
 }

@@ -21,7 +21,8 @@
  * Fields
  *   id, experiment (its id), seed, created, started, ended (ms since the epoch),
  *   duration (ended − started, ms)                          numbers
- *   name, status, family, backend, dataset                  text (status must be one the store knows)
+ *   name, status, family, backend, dataset, notes           text (status must be one the store knows)
+ *   starred, archived                                       true or false (= and != only)
  *   params.<key>        a hyperparameter, compared with a value of its own type; params.lr is params.learningRate
  *   metrics.<key>.<agg> a metric's summary, agg: last, best, min, max, count; metrics.<key> is .last;
  *                       best is max or min by the family's catalogue, else last; count is 0 without points
@@ -30,6 +31,9 @@
  * so `metrics.kl_dim/3.last` is the key kl_dim/3; a key with other characters is quoted:
  * `params."warm-up"`, `metrics."a.b".max`. A metric key must be in some family's catalogue;
  * a param key may be anything (one no run has matches nothing).
+ *
+ * Archived runs: runs.list leaves them out unless the request says includeArchived or the
+ * filter names `archived` (then the filter decides).
  *
  * Missing values: a comparison whose field a run lacks (no such param, a param of another
  * type, no such metric, NaN, a queued run's backend, a running run's duration) is false,

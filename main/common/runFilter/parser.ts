@@ -130,10 +130,12 @@ class Parser {
     const type = fieldType(field);
     if (opToken.op === '~') {
       if (field.kind === 'metric' || type === 'number') throw this.fail(opToken, `~ searches text, and ${name} is a number: compare it with =, !=, <, <=, > or >=`);
+      if (type === 'boolean') throw this.fail(opToken, `~ searches text, and ${name} is true or false: write ${name} = true or ${name} = false`);
       return { kind: 'contains', field, text: this.readString(name) };
     }
     if (field.kind === 'tags') throw this.fail(opToken, `Tags are tested with has (tags has "baseline") or ~ (tags ~ "base")`);
     if (type === 'string' && !['=', '!='].includes(opToken.op)) throw this.fail(opToken, `${opToken.op} does not apply to ${name}, which is text: use =, != or ~`);
+    if (type === 'boolean' && !['=', '!='].includes(opToken.op)) throw this.fail(opToken, `${opToken.op} does not apply to ${name}, which is true or false: use = or !=`);
     const op = opToken.op;
     const value = this.readValue(name, type, op);
     if (field.kind === 'attribute' && field.name === 'status' && typeof value === 'string') this.checkStatus(value);
@@ -154,8 +156,7 @@ class Parser {
     }
     const given = typeOfValue(value);
     if (type !== 'any' && given !== type) {
-      const hint = type === 'string' ? 'put the value in double quotes' : 'write the number without quotes';
-      throw this.fail(t, `${name} is ${type === 'string' ? 'text' : 'a number'}: ${hint}`);
+      throw this.fail(t, typeMismatch(name, type));
     }
     if (given !== 'number' && op !== '=' && op !== '!=') throw this.fail(t, `${op} compares numbers; ${describe(t, this.text)} can only be compared with = or !=`);
     return value;
@@ -167,6 +168,16 @@ class Parser {
     const t = this.tokens[this.pos - 1] ?? this.peek();
     const near = nearest(value, runStatuses);
     throw this.fail(t, `A run's status is one of ${runStatuses.join(', ')}${near ? `: did you mean "${near}"?` : ''}`);
+  }
+}
+
+/** What to write instead, when a value is not of its field's type. */
+function typeMismatch(name: string, type: ValueType | 'tags'): string {
+  switch (type) {
+    case 'string': return `${name} is text: put the value in double quotes`;
+    case 'number': return `${name} is a number: write the number without quotes`;
+    case 'boolean': return `${name} is true or false: write ${name} = true or ${name} = false`;
+    case 'tags': return 'Tags are tested with has or ~';
   }
 }
 

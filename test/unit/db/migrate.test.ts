@@ -4,9 +4,9 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultMigrationsDir, loadMigrations, migrate, userVersion } from '../../../db/migrate';
 import { openStore } from '../../../db/openStore';
+import { readRunConfig } from '../../../db/queries/json';
 import type { Db } from '../../../db/sqlite';
 import type { Store } from '../../../db/storeTypes';
-import { CURRENT_RUN_CONFIG_VERSION } from '../../../workers/common/runConfigVersion';
 import { awkwardPoints, backupsOf, expectedSummaries, migrationsDirWith, readStoredSummaries, removeTempDirs, sampleConfig, sampleGraph, sampleModel, sampleRun, sourceMigrationsDir, tempDir, withoutWallTimes } from './helpers';
 
 afterEach(removeTempDirs);
@@ -43,6 +43,12 @@ const seeds: Record<number, (db: Db) => void> = {
     db.prepare('INSERT INTO architectures (id, name, created_at) VALUES (2, ?, ?)').run('vae-net', t);
     db.prepare(`INSERT INTO architecture_versions (architecture_id, version, family, architecture_json, note, parent_architecture_id, parent_version, created_at)
                 VALUES (2, 1, 'vae', ?, 'first cut', 1, 1, ?)`).run(JSON.stringify(sampleModel('vae-net')), t);
+  },
+  // From 0005 on, latest_metrics holds each key's summary (0005 wrote it for the points already there).
+  5: (db) => {
+    seeds[3]?.(db);
+    db.prepare(`UPDATE latest_metrics SET min_value = 0.25, max_value = 0.5, count = 2, nonfinite_count = 0,
+                first_wall_time = 1700000000000, last_wall_time = 1700000000001 WHERE run_id = 1 AND key = 'loss'`).run();
   },
 };
 
@@ -91,11 +97,12 @@ function expectSeedSurvived(store: Store, seedVersion = 1): void {
   const [experiment] = store.listExperiments();
   expect(experiment).toMatchObject({ id: 1, name: 'Old', description: 'from before', runCount: 1 });
   expect(store.runsUsingDataset('mnist')).toEqual([{ id: 1, status: 'done' }]);
-  // The store reads runs with their config version (schema 4): a test that stops earlier cannot read them.
-  if (store.schemaVersion() >= 4) {
+  // The store reads runs with their config version (4) and annotations (6): a test that stops earlier cannot read them.
+  if (store.schemaVersion() >= 6) {
     const run = store.getRun(1);
     expect(run).toMatchObject({ name: 'old run', status: 'done', seed: 3, backend: 'cpu', appVersion: '0.0.1', architectureId: 1, configError: null });
     expect(run?.config).toEqual(sampleConfig(0.01));
+    expect(run).toMatchObject({ notes: '', starred: false, archived: false });
   }
   expect(store.getParams(1)).toEqual({ learningRate: 0.01, optimizer: 'sgd' });
   expect(store.getMetrics(1)).toEqual([{ key: 'loss', steps: [1, 2], values: [0.5, 0.25], wallTimes: [1_700_000_000_000, 1_700_000_000_001] }]);
@@ -353,8 +360,6 @@ describe('migrate', () => {
     try {
       expect(store.schemaVersion()).toBe(4);
       expectSeedSurvived(store, 3);
-      const run = store.createRun({ ...sampleRun(1), config: sampleConfig(0.5) });
-      expect(store.getRun(run.id)).toMatchObject({ config: sampleConfig(0.5), configError: null });
       // The store checks family names against the registry now.
       expect(() => store.saveArchitecture({ name: 'r', family: 'rbm' as 'vae', architecture: sampleModel('r') })).toThrow(/"rbm" is not a family with saved architectures/);
     } finally {
@@ -380,7 +385,10 @@ describe('migrate', () => {
       expect(raw.prepare('SELECT parent_architecture_id, parent_version FROM architecture_versions WHERE architecture_id = 2').get())
         .toEqual({ parent_architecture_id: null, parent_version: null });
       // Runs from before 0004 wrote version 1 of the config format; new ones the current version.
-      expect(raw.prepare('SELECT id, config_version FROM runs ORDER BY id').all()).toEqual([{ id: 1, config_version: 1 }, { id: 2, config_version: CURRENT_RUN_CONFIG_VERSION }]);
+      // (New runs write the current version: test/unit/db/store.test.ts. The store's run queries need schema 6, so not here.)
+      expect(raw.prepare('SELECT id, config_version FROM runs ORDER BY id').all()).toEqual([{ id: 1, config_version: 1 }]);
+      const row = raw.prepare<[], { config_json: string; config_version: number }>('SELECT config_json, config_version FROM runs WHERE id = 1').get();
+      expect(row && readRunConfig(row.config_json, row.config_version)).toEqual({ config: sampleConfig(0.01) });
       expect(() => raw.prepare('UPDATE runs SET config_version = 0 WHERE id = 1').run()).toThrow(/CHECK/);
       expect(raw.pragma('foreign_key_check')).toEqual([]);
     } finally {
@@ -479,6 +487,46 @@ describe('migrate', () => {
     const old = new Database(backups[0] ?? '', { readonly: true });
     expect(userVersion(old)).toBe(4);
     expect(tableNames(old)).not.toContain('run_tags');
+    old.close();
+  });
+
+  it('0005 → 0006 on a populated file gives every run empty notes, no star and no archive, and the store annotates them', () => {
+    const file = path.join(tempDir(), 'v5-populated.db');
+    const db = new Database(file);
+    migrate(db, migrationsDirWith(5));
+    seeds[5]?.(db);
+    db.prepare("INSERT INTO run_tags (run_id, tag) VALUES (1, 'baseline')").run();
+    const before = db.prepare('SELECT * FROM runs ORDER BY id').all();
+    db.close();
+
+    const store = openStore(file, { migrationsDir: migrationsDirWith(6) });
+    try {
+      expect(store.schemaVersion()).toBe(6);
+      expect(store.runTags([1]).get(1)).toEqual(['baseline']);
+      store.setRunTags(1, []);
+      expectSeedSurvived(store, 5);
+      expect(store.updateRun(1, { name: 'renamed', notes: 'line one\nline **two**', starred: true })).toBe(true);
+      expect(store.getRun(1)).toMatchObject({ name: 'renamed', notes: 'line one\nline **two**', starred: true, archived: false, status: 'done' });
+      expect(store.updateRun(1, { archived: true })).toBe(true);
+      expect(store.getRun(1)).toMatchObject({ name: 'renamed', starred: true, archived: true });
+      expect(store.listRuns({ excludeArchived: true })).toEqual([]);
+      expect(store.updateRun(99, { starred: true })).toBe(false);
+    } finally {
+      store.close();
+    }
+    const raw = new Database(file);
+    try {
+      const after = raw.prepare<[], Record<string, unknown>>('SELECT * FROM runs ORDER BY id').all();
+      expect(after.map(({ notes: _n, starred: _s, archived: _a, name: _name, ...rest }) => rest))
+        .toEqual(before.map((r) => { const { name: _name, ...rest } = r as Record<string, unknown>; return rest; }));
+      expect(() => raw.prepare('UPDATE runs SET starred = 2').run()).toThrow(/CHECK/);
+      expect(raw.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      raw.close();
+    }
+    const old = new Database(backupsOf(file)[0] ?? '', { readonly: true });
+    expect(userVersion(old)).toBe(5);
+    expect(old.prepare<[], { name: string }>('PRAGMA table_info(runs)').all().map((c) => c.name)).not.toContain('notes');
     old.close();
   });
 

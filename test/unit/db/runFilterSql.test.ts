@@ -4,7 +4,7 @@
  * (every status, null backends and durations, params of all three types and
  * of the wrong type, a family the registry does not know), with metric
  * summaries (NaN as NULL, ±Infinity, all-NaN keys) and tags written straight
- * into the tables migration 0005 adds.
+ * into the tables migration 0005 adds, and notes, stars and archives (0006).
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -33,6 +33,7 @@ const RUNS = 40;
 const names = ['mlp-adam', 'MLP-adam', 'lenet-sgd', 'Été run', "it's a run", 'gan-wgan', 'x\' OR 1=1 --', 'vae-beta4', 'ae-stacked', 'rbm-h64-cd1'];
 const statuses: RunStatus[] = ['queued', 'running', 'done', 'done', 'failed', 'cancelled', 'interrupted'];
 const tagPool = ['baseline', 'Baseline-v2', 'sweep', "it's", 'BEST'];
+const noteTexts = ['Baseline: **lr 1e-3**', 'diverged at epoch 3\nretry with lower lr', 'Été — compare to #12', "it's the best one", ''];
 const metricKeys = ['test_accuracy', 'loss', 'd_loss', 'frechet_distance', 'kl_dim/3', 'pretrain_loss/layer2', 'elbo'];
 
 function pick<T>(rand: () => number, list: readonly T[]): T {
@@ -89,6 +90,14 @@ function seedStore(): void {
     store.markRunStarted(r.id, pick(rand, ['wasm', 'cpu', 'tensorflow']), clock + 100);
     if (status !== 'running') store.setRunStatus(r.id, status, null, clock + 100 + Math.floor(rand() * 10_000));
   }
+  // Annotations (0006) through the store: notes with case and non-ASCII letters, stars and archives.
+  for (let id = 1; id <= RUNS; id++) {
+    store.updateRun(id, {
+      ...(rand() < 0.5 ? { notes: pick(rand, noteTexts) } : {}),
+      ...(rand() < 0.3 ? { starred: true } : {}),
+      ...(rand() < 0.25 ? { archived: true } : {}),
+    });
+  }
   store.close();
   db = new Database(file);
   const insertMetric = db.prepare('INSERT INTO latest_metrics (run_id, key, step, value, min_value, max_value, count) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -106,14 +115,15 @@ function seedStore(): void {
 
 /** Each run as the evaluator sees it, read back from the same rows. */
 function filterableRuns(): FilterableRun[] {
-  const rows = db.prepare<[], { id: number; name: string; status: string; family: string; backend: string | null; dataset_id: string; experiment_id: number; seed: number; created_at: number; started_at: number | null; ended_at: number | null }>(
-    'SELECT id, name, status, family, backend, dataset_id, experiment_id, seed, created_at, started_at, ended_at FROM runs ORDER BY id').all();
+  const rows = db.prepare<[], { id: number; name: string; status: string; family: string; backend: string | null; dataset_id: string; experiment_id: number; seed: number; created_at: number; started_at: number | null; ended_at: number | null; notes: string; starred: number; archived: number }>(
+    'SELECT id, name, status, family, backend, dataset_id, experiment_id, seed, created_at, started_at, ended_at, notes, starred, archived FROM runs ORDER BY id').all();
   const metrics = db.prepare<[number], { key: string; value: number | null; min_value: number | null; max_value: number | null; count: number }>(
     'SELECT key, value, min_value, max_value, count FROM latest_metrics WHERE run_id = ?');
   const tags = db.prepare<[number], { tag: string }>('SELECT tag FROM run_tags WHERE run_id = ?');
   return rows.map((r) => ({
     id: r.id, name: r.name, status: r.status, family: r.family, backend: r.backend, dataset: r.dataset_id, experiment: r.experiment_id,
     seed: r.seed, created: r.created_at, started: r.started_at, ended: r.ended_at,
+    notes: r.notes, starred: r.starred === 1, archived: r.archived === 1,
     params: getParams(db, r.id),
     tags: tags.all(r.id).map((t) => t.tag),
     metrics: Object.fromEntries(metrics.all(r.id).map((m) => [m.key, { last: m.value, min: m.min_value, max: m.max_value, count: m.count }])),
@@ -187,6 +197,15 @@ const filters = [
   'metrics.loss.count = 0',
   'metrics.loss.count > 50',
   'family = "vae" or not (params.beta > 1 or metrics.elbo.best < 0)',
+  'starred = true',
+  'starred != true',
+  'archived = false',
+  'not archived = true and status = "done"',
+  'starred = true or archived = true',
+  'notes ~ "baseline"',
+  'notes ~ "LR" and not notes ~ "**"',
+  'notes ~ "été" or notes = ""',
+  'notes != "" and starred = false',
 ];
 
 describe('compileRunFilter on a real store', () => {
@@ -197,6 +216,7 @@ describe('compileRunFilter on a real store', () => {
     expect(runs.filter((r) => r.family === 'a-newer-family')).toHaveLength(2);
     const summaries = runs.flatMap((r) => Object.values(r.metrics));
     expect(summaries.some((m) => m.last === null) && summaries.some((m) => m.max === Number.POSITIVE_INFINITY)).toBe(true);
+    expect(runs.some((r) => r.starred) && runs.some((r) => r.archived) && runs.some((r) => r.notes.includes('\n'))).toBe(true);
   });
 
   it.each(filters)('%s', (filter) => {

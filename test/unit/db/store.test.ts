@@ -8,6 +8,7 @@ import type { Store } from '../../../db/storeTypes';
 import { removeTempDirs, sampleConfig, sampleGraph, sampleRun, tempDir } from './helpers';
 import { compileRunFilter } from '../../../db/queries/runFilter';
 import { parseRunFilter } from '../../../main/common/runFilter';
+import { CURRENT_RUN_CONFIG_VERSION } from '../../../workers/common/runConfigVersion';
 
 let store: Store;
 let clock: number;
@@ -68,6 +69,60 @@ describe('runs', () => {
     expect(typeof params['shuffle']).toBe('boolean');
     expect(typeof params['epochs']).toBe('number');
     expect(store.getParams(9999)).toEqual({});
+  });
+
+  it('writes new runs with the current config version, no notes, no star and no archive', () => {
+    const run = store.createRun(sampleRun(store.ensureExperiment('Default').id));
+    expect(run).toMatchObject({ notes: '', starred: false, archived: false });
+    const raw = new Database(store.path, { readonly: true });
+    try {
+      expect(raw.prepare('SELECT config_version FROM runs WHERE id = ?').get(run.id)).toEqual({ config_version: CURRENT_RUN_CONFIG_VERSION });
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('renames, annotates, stars and archives a run, changing only the fields given', () => {
+    const exp = store.ensureExperiment('Default');
+    const run = store.createRun(sampleRun(exp.id));
+    const other = store.createRun(sampleRun(exp.id, { name: 'other' }));
+    expect(store.updateRun(run.id, { name: 'renamed', notes: '# Why\nlower lr' })).toBe(true);
+    expect(store.getRun(run.id)).toMatchObject({ name: 'renamed', notes: '# Why\nlower lr', starred: false, archived: false });
+    expect(store.updateRun(run.id, { starred: true, archived: true })).toBe(true);
+    expect(store.getRun(run.id)).toMatchObject({ name: 'renamed', notes: '# Why\nlower lr', starred: true, archived: true });
+    expect(store.updateRun(run.id, { notes: '', starred: false })).toBe(true);
+    expect(store.getRun(run.id)).toMatchObject({ name: 'renamed', notes: '', starred: false, archived: true });
+    expect(store.getRun(other.id)).toMatchObject({ name: 'other', notes: '', starred: false, archived: false });
+    expect(store.listRuns().map((r) => r.id)).toEqual([other.id, run.id]);
+    expect(store.listRuns({ excludeArchived: true }).map((r) => r.id)).toEqual([other.id]);
+    expect(store.listRuns({ excludeArchived: true, where: compileRunFilter(parseRunFilter('name ~ "e"')) }).map((r) => r.id)).toEqual([other.id]);
+    expect(store.updateRun(9999, { name: 'x' })).toBe(false);
+  });
+
+  it('deletes a run with every row that names it, leaving the other runs alone', () => {
+    const exp = store.ensureExperiment('Default');
+    const run = store.createRun(sampleRun(exp.id));
+    const kept = store.createRun(sampleRun(exp.id, { name: 'kept' }));
+    for (const id of [run.id, kept.id]) {
+      store.appendMetrics(id, [{ key: 'loss', step: 1, value: 0.5, wallTime: 1 }]);
+      store.appendLog(id, 'info', 'hello', 1);
+      store.addArtifact(id, 'checkpoint', 1, `runs/${id}/checkpoints/epoch-0001`, { epoch: 1, step: 1 });
+      store.setRunTags(id, ['t']);
+    }
+    expect(store.deleteRun(run.id)).toBe(true);
+    expect(store.getRun(run.id)).toBeUndefined();
+    expect(store.deleteRun(run.id)).toBe(false);
+    const raw = new Database(store.path, { readonly: true });
+    try {
+      for (const table of ['params', 'metrics', 'latest_metrics', 'artifacts', 'logs', 'run_tags']) {
+        const count = (id: number): unknown => raw.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE run_id = ?`).get(id);
+        expect(count(run.id), table).toEqual({ n: 0 });
+        expect(count(kept.id), table).not.toEqual({ n: 0 });
+      }
+    } finally {
+      raw.close();
+    }
+    expect(store.listRuns().map((r) => r.name)).toEqual(['kept']);
   });
 
   it('links a run to a saved architecture version', () => {

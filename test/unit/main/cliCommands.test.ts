@@ -1,5 +1,11 @@
-/** The CLI's runs table: the result column is the family's headline, by the experiment page's rule. */
-import { describe, expect, it } from 'vitest';
+/** The CLI's runs table (the result column is the family's headline, by the experiment page's rule) and runs delete's question. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServices } from '../../../main/services/appServices';
+import { runsCommand } from '../../../main/cli/runCommands';
+import { CliError } from '../../../main/cli/commands';
+import { removeTempDirs, sampleRun, tempDir } from '../db/helpers';
 import type { RunSummary } from '../../../main/common/domain';
 import { headlineText } from '../../../main/cli/commands';
 import { caretLines, listRuns } from '../../../main/cli/runCommands';
@@ -8,7 +14,7 @@ import type { AppServices } from '../../../main/services/appServices';
 function summary(id: number, family: RunSummary['family'], latest: Record<string, number>, best: Record<string, number> = {}): RunSummary {
   return {
     id, experimentId: 1, name: `${family}-${id}`, family, status: 'done', error: null, backend: 'cpu', seed: 1, datasetId: 'mnist',
-    createdAt: 1, startedAt: 1, endedAt: 2, params: {}, latest, best, progress: null, tags: id === 1 ? ['baseline', 'lr-sweep'] : [],
+    createdAt: 1, startedAt: 1, endedAt: 2, params: {}, latest, best, progress: null, tags: id === 1 ? ['baseline', 'lr-sweep'] : [], notes: '', starred: false, archived: false,
   };
 }
 
@@ -51,5 +57,63 @@ describe('the filter error\'s caret line', () => {
 
   it('keeps the columns when the text holds tabs or line breaks', () => {
     expect(caretLines('a\tb\nc', 4, 5, '')).toBe('a b c\n    ^');
+  });
+});
+
+describe('runs delete asks first', () => {
+  afterEach(removeTempDirs);
+
+  async function withRun(body: (s: AppServices, id: number, dir: string, out: () => string, write: NodeJS.WritableStream) => Promise<void>): Promise<void> {
+    const dataDir = tempDir();
+    const s = createServices({ dataDir, env: {} });
+    try {
+      const id = s.store.createRun(sampleRun(s.store.ensureExperiment('Default').id, { name: 'doomed' })).id;
+      s.store.setRunStatus(id, 'done', null, 1);
+      const dir = path.join(dataDir, 'runs', String(id));
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'weights.bin'), 'w');
+      let text = '';
+      const write = { write: (t: string) => { text += t; return true; } } as unknown as NodeJS.WriteStream;
+      await body(s, id, dir, () => text, write);
+    } finally {
+      await s.close();
+    }
+  }
+
+  it('keeps the run when the answer is no, naming what would go in the question', async () => {
+    await withRun(async (s, id, dir, out, write) => {
+      const questions: string[] = [];
+      const code = await runsCommand(s, ['delete', String(id)], { json: false, confirm: (q) => { questions.push(q); return Promise.resolve(false); } }, write, 'usage');
+      expect(code).toBe(1);
+      expect(questions).toHaveLength(1);
+      expect(questions[0]).toMatch(new RegExp(`^Delete run ${id} \\(doomed, done\\): its metrics, logs, tags, notes and its folder of checkpoints and galleries\\?`));
+      expect(out()).toBe(`Run ${id} is kept\n`);
+      expect(fs.existsSync(dir)).toBe(true);
+      expect(s.store.getRun(id)).toBeDefined();
+    });
+  });
+
+  it('deletes the run and its folder when the answer is yes, or with --yes without asking', async () => {
+    await withRun(async (s, id, dir, out, write) => {
+      expect(await runsCommand(s, ['delete', String(id)], { json: false, confirm: () => Promise.resolve(true) }, write, 'usage')).toBe(0);
+      expect(out()).toBe(`Deleted run ${id} (doomed) and its folder ${dir}\n`);
+      expect(fs.existsSync(dir)).toBe(false);
+      expect(s.store.getRun(id)).toBeUndefined();
+    });
+    await withRun(async (s, id, dir, out, write) => {
+      const never = (): Promise<boolean> => Promise.reject(new Error('--yes must not ask'));
+      expect(await runsCommand(s, ['delete', String(id)], { json: true, yes: true, confirm: never }, write, 'usage')).toBe(0);
+      expect(JSON.parse(out())).toEqual({ id, folder: dir });
+    });
+  });
+
+  it('refuses without a terminal, naming --yes, and refuses a missing or bad run id', async () => {
+    await withRun(async (s, id, dir, _out, write) => {
+      await expect(runsCommand(s, ['delete', String(id)], { json: false, confirm: null }, write, 'usage')).rejects.toThrow(/add --yes to delete run/);
+      expect(fs.existsSync(dir)).toBe(true);
+      await expect(runsCommand(s, ['delete'], { json: false, yes: true }, write, 'usage')).rejects.toThrow(/runs delete needs a run id/);
+      await expect(runsCommand(s, ['delete', 'x'], { json: false, yes: true }, write, 'usage')).rejects.toThrow(CliError);
+      await expect(runsCommand(s, ['delete', '4242'], { json: false, yes: true }, write, 'usage')).rejects.toThrow(/Run 4242 does not exist/);
+    });
   });
 });

@@ -40,6 +40,37 @@ describe('request schemas at the API boundary', () => {
     expect(() => parseRequest('experiments.create', { name: '   ' })).toThrow(/name must not be empty/);
   });
 
+  it('validates runs.update: a trimmed name of 1–200 characters, notes up to 20,000, booleans, at least one field', () => {
+    expect(parseRequest('runs.update', { id: 3, name: '  lr 1e-3  ' })).toEqual({ id: 3, name: 'lr 1e-3' });
+    expect(parseRequest('runs.update', { id: 3, notes: '  kept as written\n', starred: true, archived: false }))
+      .toEqual({ id: 3, notes: '  kept as written\n', starred: true, archived: false });
+    expect(parseRequest('runs.update', { id: 3, notes: '' })).toEqual({ id: 3, notes: '' });
+    expect(parseRequest('runs.update', { id: 3, notes: 'x'.repeat(20_000) }).notes).toHaveLength(20_000);
+    const issues = (req: unknown): string[] => {
+      try {
+        parseRequest('runs.update', req);
+      } catch (e) {
+        if (e instanceof ApiError) return (e.issues ?? []).map(formatIssue);
+      }
+      return [];
+    };
+    expect(issues({ id: 3, name: '   ' })).toEqual(['name: name must not be empty']);
+    expect(issues({ id: 3, name: 'n'.repeat(201) })).toEqual(['name: name must be at most 200 characters']);
+    expect(issues({ id: 3, notes: 'x'.repeat(20_001) })).toEqual(['notes: notes must be at most 20,000 characters']);
+    expect(issues({ id: 3, starred: 'yes' })).toEqual(['starred: starred must be true or false']);
+    expect(issues({ id: 3 })).toEqual(['give at least one of name, notes, starred, archived']);
+    expect(issues({ id: 3, pinned: true })).toContain('Unrecognized key: "pinned"');
+    expect(issues({ name: 'x' })).toHaveLength(1);
+  });
+
+  it('validates runs.delete and runs.list\'s includeArchived', () => {
+    expect(parseRequest('runs.delete', { id: 2 })).toEqual({ id: 2 });
+    expect(() => parseRequest('runs.delete', { id: 2, force: true })).toThrow(ApiError);
+    expect(() => parseRequest('runs.delete', {})).toThrow(/id/);
+    expect(parseRequest('runs.list', { includeArchived: true })).toEqual({ includeArchived: true });
+    expect(() => parseRequest('runs.list', { includeArchived: 'yes' })).toThrow(/includeArchived must be true or false/);
+  });
+
   it('validates dataset imports: defaults, kinds, the test fraction, and no extra fields', () => {
     expect(parseRequest('datasets.import', { name: ' Fashion ', kind: 'idx', path: '/usr/share/datasets/fashion-mnist' }))
       .toEqual({ name: 'Fashion', kind: 'idx', path: '/usr/share/datasets/fashion-mnist', testFraction: 0.2, seed: 42 });

@@ -99,6 +99,12 @@ describe('parseRunFilter: the tree', () => {
 
 /** [filter, start, end, message pattern]: the error each filter gets, and the text it underlines. */
 const errorCases: [string, number, number, RegExp][] = [
+  ['starred = 1', 10, 11, /^starred is true or false: write starred = true or starred = false$/],
+  ['archived > false', 9, 10, /^> does not apply to archived, which is true or false: use = or !=$/],
+  ['starred ~ "x"', 8, 9, /^~ searches text, and starred is true or false/],
+  ['notes = 3', 8, 9, /^notes is text: put the value in double quotes$/],
+  ['notes < "a"', 6, 7, /^< does not apply to notes, which is text/],
+  ['archivd = true', 0, 7, /did you mean archived\?/],
   ['famly = "gan"', 0, 5, /^Unknown field "famly": did you mean family\?/],
   ['Family = "gan"', 0, 6, /did you mean family\?/],
   ['lr < 1e-3', 0, 2, /Unknown field "lr": did you mean params\.lr\?/],
@@ -171,7 +177,7 @@ function metric(last: number | null, min: number | null = last, max: number | nu
 function run(overrides: Partial<FilterableRun>): FilterableRun {
   return {
     id: 1, name: 'mlp-adam', status: 'done', family: 'classifier', backend: 'wasm', dataset: 'mnist', experiment: 1, seed: 7,
-    created: 1_000, started: 2_000, ended: 12_000, params: {}, tags: [], metrics: {}, ...overrides,
+    created: 1_000, started: 2_000, ended: 12_000, notes: '', starred: false, archived: false, params: {}, tags: [], metrics: {}, ...overrides,
   };
 }
 
@@ -246,5 +252,16 @@ describe('evaluateRunFilter', () => {
 
   it('keeps every run with the empty filter', () => {
     expect(passes('', run({}))).toBe(true);
+  });
+
+  it('reads starred and archived as booleans and searches notes with ~', () => {
+    const r = run({ starred: true, archived: false, notes: 'Baseline: **lr 1e-3**\nsee run 12' });
+    expect(['starred = true', 'starred != false', 'archived = false', 'not archived = true'].map((f) => passes(f, r))).toEqual([true, true, true, true]);
+    expect(['starred = false', 'archived = true', 'archived != false'].map((f) => passes(f, r))).toEqual([false, false, false]);
+    expect(passes('notes ~ "baseline"', r)).toBe(true);
+    expect(passes('notes ~ "RUN 12"', r)).toBe(true);
+    expect(passes('notes ~ "run 13"', r)).toBe(false);
+    expect(passes('notes = ""', run({}))).toBe(true);
+    expect(passes('notes ~ ""', run({}))).toBe(true);
   });
 });

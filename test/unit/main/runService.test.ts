@@ -5,6 +5,7 @@
  * when a host dies.
  */
 import type { MetricKey } from '../../../workers/common/families/registry';
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -321,5 +322,80 @@ describe('RunService with a fake host', () => {
     await p;
     expect(order).toEqual(['done']);
     await expect(t.runs.waitForEnd(run.id)).resolves.toBe('done');
+  });
+});
+
+describe('RunService annotations and deletion', () => {
+  /** A run taken to done by its fake host, with a checkpoint and a gallery file on disk. */
+  async function finishedRun(t: ReturnType<typeof setup>, index: number): Promise<{ id: number; dir: string }> {
+    const run = t.start();
+    const dir = path.join(t.dataDir, 'runs', String(run.id));
+    fs.mkdirSync(path.join(dir, 'checkpoints', 'epoch-0001'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'checkpoints', 'epoch-0001', 'manifest.json'), '{}');
+    fs.mkdirSync(path.join(dir, 'gallery', 'samples'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'gallery', 'samples', 'step-0000002.png'), 'png');
+    const h = host(t.hosts, index);
+    h.emit({ type: 'ready', backend: 'cpu' }, { type: 'metrics', points: [point('loss', 1, 2)] },
+      { type: 'checkpoint', checkpoint: { dir: path.join(dir, 'checkpoints', 'epoch-0001'), epoch: 1, step: 1 } }, { type: 'done', final: {} });
+    const ended = t.runs.waitForEnd(run.id);
+    h.exit();
+    await ended;
+    return { id: run.id, dir };
+  }
+
+  it('renames, annotates, stars and archives, changing only what is given, and tells every window', () => {
+    const t = setup();
+    const run = t.start();
+    const renamed = t.runs.update(run.id, { name: 'lr 1e-3', notes: 'first try\n**bold** stays text' });
+    expect(renamed).toMatchObject({ id: run.id, name: 'lr 1e-3', notes: 'first try\n**bold** stays text', starred: false, archived: false, status: 'running' });
+    expect(t.runs.update(run.id, { starred: true })).toMatchObject({ name: 'lr 1e-3', notes: 'first try\n**bold** stays text', starred: true });
+    const changes = t.events('runs.onDidChange').filter((s) => s.id === run.id);
+    expect(changes.slice(-2).map((s) => [s.name, s.starred])).toEqual([['lr 1e-3', false], ['lr 1e-3', true]]);
+    expect(() => t.runs.update(999, { starred: true })).toThrow(/Run 999 does not exist/);
+  });
+
+  it('leaves archived runs out of the list unless asked, or unless the filter names archived', async () => {
+    const t = setup(4);
+    const a = await finishedRun(t, 0);
+    const b = await finishedRun(t, 1);
+    t.runs.update(a.id, { archived: true });
+    expect(t.runs.list().map((r) => r.id)).toEqual([b.id]);
+    expect(t.runs.list({ includeArchived: true }).map((r) => r.id)).toEqual([b.id, a.id]);
+    expect(t.runs.list({ filter: 'archived = true' }).map((r) => r.id)).toEqual([a.id]);
+    expect(t.runs.list({ filter: 'not archived = true or status = "done"' }).map((r) => r.id)).toEqual([b.id, a.id]);
+    expect(t.runs.list({ filter: 'status = "done"' }).map((r) => r.id)).toEqual([b.id]);
+  });
+
+  it('refuses to delete a queued or running run, and deletes it once it has ended', async () => {
+    const t = setup(1);
+    const running = t.start();
+    const queued = t.start();
+    expect(t.store.getRun(queued.id)?.status).toBe('queued');
+    for (const id of [running.id, queued.id]) {
+      const call = (): unknown => t.runs.delete(id);
+      expect(call).toThrow(ApiError);
+      expect(call).toThrow(/cancel it before deleting it/);
+    }
+    expect(t.store.getRun(running.id)).toBeDefined();
+    t.runs.cancel(queued.id);
+    expect(t.runs.delete(queued.id)).toEqual({ id: queued.id, folder: null });
+    expect(t.store.getRun(queued.id)).toBeUndefined();
+    expect(() => t.runs.delete(queued.id)).toThrow(/does not exist/);
+  });
+
+  it('removes the rows and then the run\'s folder (checkpoints, galleries), tells every window, and leaves other runs alone', async () => {
+    const t = setup();
+    const gone = await finishedRun(t, 0);
+    const kept = await finishedRun(t, 1);
+    t.store.setRunTags(gone.id, ['x']);
+    expect(t.runs.delete(gone.id)).toEqual({ id: gone.id, folder: gone.dir });
+    expect(fs.existsSync(gone.dir)).toBe(false);
+    expect(fs.existsSync(path.join(kept.dir, 'gallery', 'samples', 'step-0000002.png'))).toBe(true);
+    expect(t.store.getRun(gone.id)).toBeUndefined();
+    expect(t.store.listArtifacts(gone.id)).toEqual([]);
+    expect(t.store.getMetrics(gone.id)).toEqual([]);
+    expect(t.store.getLogs(gone.id)).toEqual([]);
+    expect(t.runs.list({ includeArchived: true }).map((r) => r.id)).toEqual([kept.id]);
+    expect(t.events('runs.onDidDelete')).toEqual([{ id: gone.id }]);
   });
 });

@@ -16,7 +16,7 @@ import { fakeClient } from './fakeClient';
 function summary(id: number, more: Partial<RunSummary> = {}): RunSummary {
   return {
     id, experimentId: 1, name: `r${id}`, family: 'classifier', status: 'done', error: null, backend: 'wasm', seed: id, datasetId: 'mnist',
-    createdAt: id, startedAt: id, endedAt: id + 1, params: {}, latest: {}, best: {}, progress: null, tags: [], ...more,
+    createdAt: id, startedAt: id, endedAt: id + 1, params: {}, latest: {}, best: {}, progress: null, tags: [], notes: '', starred: false, archived: false, ...more,
   };
 }
 
@@ -101,11 +101,11 @@ describe('runs store: filter, tags and runs by id', () => {
     expect(store.runsForExperiment(1).map((r) => r.id)).toEqual([1]);
   });
 
-  it('fetches runs by id through the filter language, in the order asked, skipping missing ones', async () => {
+  it('fetches runs by id through the filter language, in the order asked, skipping missing ones, archived ones included', async () => {
     const f = fakeClient({ 'runs.list': async () => [summary(3), summary(1)] });
     setApiClient(f.client);
     const found = await useRunsStore().fetchRunsByIds([1, 7, 3]);
-    expect(f.calls).toEqual([['runs.list', { filter: 'id = 1 or id = 7 or id = 3' }]]);
+    expect(f.calls).toEqual([['runs.list', { filter: 'id = 1 or id = 7 or id = 3', includeArchived: true }]]);
     expect(found.map((r) => r.id)).toEqual([1, 3]);
   });
 });
