@@ -19,6 +19,7 @@ import { flattenParams } from '../main/services/runService';
 import { classifierConfigSchema, type ClassifierConfig } from '../workers/common/families/classifier/config';
 import { classifierTemplate } from '../workers/common/families/classifier/templates';
 import type { MetricPoint } from '../workers/common/protocol';
+import { mulberry32 } from '../workers/engine/prng';
 
 /** What the host's MetricBatcher flushes at most (workers/engine/metricBatcher.ts). */
 export const INGEST_BATCH = 256;
@@ -29,17 +30,6 @@ const TAGS = ['baseline', 'lr-sweep', 'ablation', 'keep', 'flaky'] as const;
 const BATCH_SIZES = [32, 64, 128, 256] as const;
 const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
 
-/** mulberry32: a small seeded PRNG, so that a run's points are the same in both files. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gauss(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -87,7 +77,7 @@ export function experimentOf(plan: SeedPlan, index: number): number {
 
 /** Run `index`'s hyperparameters, tags and size; run 0 (in experiment 0) holds the one NaN. */
 export function planRun(plan: SeedPlan, index: number): PlannedRun {
-  const rand = prng(0x5eed + index * 7919);
+  const rand = mulberry32(0x5eed + index * 7919);
   const base = Math.floor(plan.points / plan.runs);
   const points = base + (index < plan.points % plan.runs ? 1 : 0);
   const epochs = Math.max(1, Math.min(5 + Math.floor(rand() * 16), Math.floor(points / 8)));
@@ -111,7 +101,7 @@ export function planRun(plan: SeedPlan, index: number): PlannedRun {
  * `val_accuracy` and `test_accuracy` at step = epoch (the catalogue's epoch metrics).
  */
 export function runPoints(run: PlannedRun): MetricPoint[] {
-  const rand = prng(0xda7a + run.index * 104_729);
+  const rand = mulberry32(0xda7a + run.index * 104_729);
   const lossSteps = run.points - 3 * run.epochs;
   const perEpoch = lossSteps / run.epochs;
   const off = Math.abs(Math.log10(run.config.hyper.learningRate) + 3);
@@ -195,29 +185,34 @@ export interface IngestResult {
   nanRunId: number;
 }
 
-/** Every run's points through store.appendMetrics (points and summaries, one transaction a batch). */
-export function ingestWithSummaries(file: string, plan: SeedPlan, runs: readonly SeededRun[], progress: (done: number) => void): IngestResult {
-  const store: Store = openStore(file, { appVersion: 'bench' });
+/** Every run's points, batch by batch, through `write`; only the time inside `write` counts. */
+function timedIngest(plan: SeedPlan, runs: readonly SeededRun[], progress: (done: number) => void, write: (runId: number, batch: readonly MetricPoint[], batchNumber: number) => void): IngestResult {
   let ns = 0n;
   let points = 0;
   let count = 0;
-  try {
-    for (const r of runs) {
-      const all = runPoints(planRun(plan, r.index));
-      for (const b of batches(all)) {
-        const t0 = process.hrtime.bigint();
-        store.appendMetrics(r.id, b);
-        ns += process.hrtime.bigint() - t0;
-        count++;
-      }
-      points += all.length;
-      progress(points);
+  for (const r of runs) {
+    const all = runPoints(planRun(plan, r.index));
+    for (const b of batches(all)) {
+      const t0 = process.hrtime.bigint();
+      write(r.id, b, ++count);
+      ns += process.hrtime.bigint() - t0;
     }
+    points += all.length;
+    progress(points);
+  }
+  return { points, batches: count, seconds: Number(ns) / 1e9, nanRunId: runs[0]?.id ?? 0 };
+}
+
+/** Every run's points through store.appendMetrics (points and summaries, one transaction a batch). */
+export function ingestWithSummaries(file: string, plan: SeedPlan, runs: readonly SeededRun[], progress: (done: number) => void): IngestResult {
+  const store: Store = openStore(file, { appVersion: 'bench' });
+  try {
+    const result = timedIngest(plan, runs, progress, (runId, batch) => store.appendMetrics(runId, batch));
     store.checkpointWal();
+    return result;
   } finally {
     store.close();
   }
-  return { points, batches: count, seconds: Number(ns) / 1e9, nanRunId: runs[0]?.id ?? 0 };
 }
 
 /**
@@ -229,28 +224,18 @@ export function ingestWithoutSummaries(file: string, plan: SeedPlan, runs: reado
   const db = new Database(file);
   configureConnection(db);
   const insert = db.prepare<[number, string, number, number, number]>('INSERT INTO metrics (run_id, key, step, value, wall_time) VALUES (?, ?, ?, ?, ?)');
-  let ns = 0n;
-  let points = 0;
-  let count = 0;
   try {
-    for (const r of runs) {
-      const all = runPoints(planRun(plan, r.index));
-      for (const b of batches(all)) {
-        const t0 = process.hrtime.bigint();
-        db.transaction(() => {
-          for (const p of b) insert.run(r.id, p.key, p.step, p.value, p.wallTime);
-        }).immediate();
-        if (++count % 200 === 0) checkpoint(db, false);
-        ns += process.hrtime.bigint() - t0;
-      }
-      points += all.length;
-      progress(points);
-    }
+    const result = timedIngest(plan, runs, progress, (runId, batch, n) => {
+      db.transaction(() => {
+        for (const p of batch) insert.run(runId, p.key, p.step, p.value, p.wallTime);
+      }).immediate();
+      if (n % 200 === 0) checkpoint(db, false);
+    });
     checkpoint(db, true);
+    return result;
   } finally {
     db.close();
   }
-  return { points, batches: count, seconds: Number(ns) / 1e9, nanRunId: runs[0]?.id ?? 0 };
 }
 
 /** A consistent copy of a closed store's file (its WAL was checkpointed away on close). */

@@ -7,11 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorPayload } from '../../main/common/api';
+import { httpApi } from '../helpers/httpApi';
 import type { CompareSeries, RunMetricSummaries, RunSummary } from '../../main/common/domain';
 import { createServices, type AppServices } from '../../main/services/appServices';
 import { startServer, type RunningServer } from '../../main/server/httpServer';
-import type { WireResult } from '../../main/common/wire';
 import type { MetricKey } from '../../workers/common/families/registry';
 import type { MetricPoint } from '../../workers/common/protocol';
 import { sampleRun } from '../unit/db/helpers';
@@ -50,26 +49,7 @@ afterAll(async () => {
   await s.close();
 });
 
-async function call(method: string, body: unknown): Promise<{ status: number; body: WireResult<unknown> }> {
-  const r = await fetch(`http://127.0.0.1:${server.port}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  return { status: r.status, body: (await r.json()) as WireResult<unknown> };
-}
-
-async function ok<T>(method: string, body: unknown): Promise<T> {
-  const r = await call(method, body);
-  if (!r.body.ok) throw new Error(`${method}: ${JSON.stringify(r.body.error)}`);
-  return r.body.result as T;
-}
-
-async function refused(method: string, body: unknown): Promise<{ status: number; error: ApiErrorPayload }> {
-  const r = await call(method, body);
-  if (r.body.ok) throw new Error(`${method} should have been refused`);
-  return { status: r.status, error: r.body.error };
-}
+const { ok, refused } = httpApi(() => server.port, token);
 
 describe('the comparison routes over HTTP', () => {
   it('lists the runs a filter keeps, and answers a bad filter with the span of its token', async () => {
