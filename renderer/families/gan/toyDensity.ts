@@ -5,6 +5,7 @@
  * data's box as a heatmap (continuous colour scale), real and generated points
  * on top, the mixture's centres marked. No Vue, no DOM.
  */
+import { chartTooltip } from '../../lib/chartTooltip';
 import type { EChartsCoreOption } from 'echarts/core';
 import type { ArtifactInfo } from '../../../main/common/domain';
 import type { ToyScatterData } from '../../../workers/common/gallery';
@@ -220,11 +221,7 @@ export function toyDensityOption(data: ToyScatterData, width: number, height: nu
       data: ['real', 'generated', 'centres'],
     },
     tooltip: {
-      trigger: 'item',
-      renderMode: 'richText',
-      backgroundColor: theme.tooltipBg,
-      borderColor: theme.axis,
-      textStyle: { color: theme.fg, fontSize: 11 },
+      ...chartTooltip(theme, 'item'),
       formatter: (p: { seriesId?: string; seriesName?: string; value?: unknown }) => {
         const v = Array.isArray(p.value) ? (p.value as unknown[]) : [];
         if (p.seriesId === 'surface') {
