@@ -82,6 +82,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     latestMetrics: (runIds) => metrics.latestMetrics(db, runIds),
     bestMetrics: (runIds, keys) => metrics.bestMetrics(db, runIds, keys),
     metricSummaries: (runIds, keys) => metrics.metricSummaries(db, runIds, keys),
+    selectedValues: (runIds, choice) => metrics.selectedValues(db, runIds, choice),
 
     setRunTags: (runId, list) => tags.setRunTags(db, runId, list),
     runTags: (runIds) => tags.runTags(db, runIds),

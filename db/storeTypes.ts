@@ -9,6 +9,8 @@ import type { Architecture } from '../workers/common/graph';
 import type { BackendName, CheckpointRef, MetricPoint } from '../workers/common/protocol';
 import type { Family, RunConfig } from '../workers/common/runConfig';
 import type { CompiledRunFilter } from './queries/runFilter';
+import type { SelectedValues } from './queries/metrics';
+import type { ValidationChoice } from '../workers/common/families/descriptor';
 
 export interface RunRecord {
   id: number;
@@ -194,6 +196,8 @@ export interface Store {
    * date by appendMetrics: an empty record for a run without points. One
    * query; never reads the points.
    */
+  /** For runs with a finite value of the validation metric: the step where it was best and the selected metrics' values there. */
+  selectedValues(runIds: readonly number[], choice: ValidationChoice): Map<number, SelectedValues>;
   metricSummaries(runIds: readonly number[], keys?: readonly string[]): Map<number, Record<string, MetricSummary>>;
 
   /**

@@ -4,6 +4,7 @@
  * value reads back as NaN; ±Infinity is stored and read as is.
  */
 import type { MetricSeries, MetricSummary } from '../../main/common/domain';
+import type { ValidationChoice } from '../../workers/common/families/descriptor';
 import type { MetricPoint } from '../../workers/common/protocol';
 import type { Db } from '../sqlite';
 import { statement } from './statements';
@@ -34,20 +35,27 @@ interface SummaryParams {
   finite: number | null;
   nonFinite: 0 | 1;
   wallTime: number;
+  /** The step when the value is finite, else null (where min and max were first reached). */
+  finiteStep: number | null;
 }
 
 /**
  * One point's effect on its latest_metrics row. The SET expressions read the
  * row as it was (SQLite evaluates them all before assigning): step and value
  * move to the point when its step is at least the stored one (ties: the newest
- * write wins), the summary takes in every point. SQLite's min()/max() of
+ * write wins), the summary takes in every point, and min_step / max_step move
+ * to the point's step when it sets a new extreme (or equals it at a lower step). SQLite's min()/max() of
  * several arguments are NULL when one is, hence the coalesce.
  */
 const UPSERT_SUMMARY = `
-  INSERT INTO latest_metrics (run_id, key, step, value, min_value, max_value, count, nonfinite_count, first_wall_time, last_wall_time)
-  VALUES (@runId, @key, @step, @value, @finite, @finite, 1, @nonFinite, @wallTime, @wallTime)
+  INSERT INTO latest_metrics (run_id, key, step, value, min_value, max_value, count, nonfinite_count, first_wall_time, last_wall_time, min_step, max_step)
+  VALUES (@runId, @key, @step, @value, @finite, @finite, 1, @nonFinite, @wallTime, @wallTime, @finiteStep, @finiteStep)
   ON CONFLICT (run_id, key) DO UPDATE SET
     step = CASE WHEN excluded.step >= step THEN excluded.step ELSE step END,
+    min_step = CASE WHEN excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value
+      OR (excluded.min_value = min_value AND excluded.min_step < min_step)) THEN excluded.min_step ELSE min_step END,
+    max_step = CASE WHEN excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value
+      OR (excluded.max_value = max_value AND excluded.max_step < max_step)) THEN excluded.max_step ELSE max_step END,
     value = CASE WHEN excluded.step >= step THEN excluded.value ELSE value END,
     min_value = coalesce(min(min_value, excluded.min_value), min_value, excluded.min_value),
     max_value = coalesce(max(max_value, excluded.max_value), max_value, excluded.max_value),
@@ -72,7 +80,9 @@ export function appendMetrics(db: Db, runId: number, points: readonly MetricPoin
     for (const p of points) {
       insert.run(runId, p.key, p.step, p.value, p.wallTime);
       const finite = Number.isFinite(p.value) ? p.value : null;
-      upsertSummary.run({ runId, key: p.key, step: p.step, value: p.value, finite, nonFinite: finite === null ? 1 : 0, wallTime: p.wallTime });
+      upsertSummary.run({
+        runId, key: p.key, step: p.step, value: p.value, finite, nonFinite: finite === null ? 1 : 0, wallTime: p.wallTime, finiteStep: finite === null ? null : p.step,
+      });
     }
   }).immediate();
 }
@@ -156,6 +166,8 @@ interface SummaryRow {
   max_value: number | null;
   count: number;
   nonfinite_count: number;
+  min_step: number | null;
+  max_step: number | null;
 }
 
 /**
@@ -168,7 +180,7 @@ export function metricSummaries(db: Db, runIds: readonly number[], keys?: readon
   for (const id of runIds) result.set(id, {});
   if (runIds.length === 0 || keys?.length === 0) return result;
   const select = `
-    SELECT run_id, key, step, value, min_value, max_value, count, nonfinite_count FROM latest_metrics
+    SELECT run_id, key, step, value, min_value, max_value, count, nonfinite_count, min_step, max_step FROM latest_metrics
     WHERE run_id IN (SELECT value FROM json_each(?))`;
   const ids = JSON.stringify(runIds);
   const rows = keys === undefined
@@ -185,7 +197,41 @@ export function metricSummaries(db: Db, runIds: readonly number[], keys?: readon
       max: row.max_value,
       count: row.count,
       nonFinite: row.nonfinite_count,
+      minStep: row.min_step,
+      maxStep: row.max_step,
     };
+  }
+  return result;
+}
+
+/** For one run: the step the validation metric chose and each selected metric's value there. */
+export interface SelectedValues {
+  step: number;
+  values: Record<string, number>;
+}
+
+/**
+ * For each run that has a finite value of the validation metric: the step
+ * where it was best (the first such step) and each selected metric's value at
+ * the latest point at or before that step (test metrics may be logged less
+ * often); NaN reads back as NaN. One query: the step comes from
+ * latest_metrics, each value from one probe of the (run, key, step) index.
+ */
+export function selectedValues(db: Db, runIds: readonly number[], choice: ValidationChoice): Map<number, SelectedValues> {
+  const result = new Map<number, SelectedValues>();
+  if (runIds.length === 0 || choice.selects.length === 0) return result;
+  const stepColumn = choice.mode === 'max' ? 'max_step' : 'min_step';
+  const rows = statement<[string, string, string], { run_id: number; step: number; key: string | null; value: number | null; found: number | null }>(db, `
+    SELECT v.run_id, v.${stepColumn} AS step, k.value AS key,
+      (SELECT m.value FROM metrics m WHERE m.run_id = v.run_id AND m.key = k.value AND m.step <= v.${stepColumn} ORDER BY m.step DESC, m.id DESC LIMIT 1) AS value,
+      (SELECT 1 FROM metrics m WHERE m.run_id = v.run_id AND m.key = k.value AND m.step <= v.${stepColumn} LIMIT 1) AS found
+    FROM latest_metrics v JOIN json_each(?) k
+    WHERE v.run_id IN (SELECT value FROM json_each(?)) AND v.key = ? AND v.${stepColumn} IS NOT NULL`)
+    .all(JSON.stringify(choice.selects), JSON.stringify(runIds), choice.key);
+  for (const row of rows) {
+    const entry = result.get(row.run_id) ?? { step: row.step, values: {} };
+    result.set(row.run_id, entry);
+    if (row.key !== null && row.found === 1) entry.values[row.key] = fromColumn(row.value);
   }
   return result;
 }

@@ -14,6 +14,8 @@
  */
 import type { AttributeName, CompareOp, FieldRef, FilterValue, MetricAggregate, RunFilterAst, TextFieldRef } from '../../main/common/runFilter';
 import { asciiLower, metricDirections } from '../../main/common/runFilter';
+import type { ValidationChoice } from '../../workers/common/families/descriptor';
+import { families, selectingChoice } from '../../workers/common/families/registry';
 
 export interface CompiledRunFilter {
   /** A boolean SQL expression over the alias `r` of runs. */
@@ -105,14 +107,32 @@ class Compiler {
     return `EXISTS (SELECT 1 FROM latest_metrics lm WHERE lm.run_id = r.id AND lm.key = ${keyParam} AND ${col} ${sqlOp} ${this.literal(value)})`;
   }
 
-  /** `best`: max or min by the run's family's catalogue, else last (the family names bound too). */
+  /**
+   * `best`: for a test metric of a family with a validation metric, and a run
+   * that has a finite validation value, the test value at the latest point at
+   * or before the step where validation was best; otherwise max or min by the
+   * run's family's catalogue, else last (the family names bound too).
+   */
   private best(key: string): string {
     const { max, min } = metricDirections(key);
     const branches = [
+      ...families.flatMap((f) => {
+        const choice = selectingChoice(f, key);
+        return choice ? [this.chosenBranch(f, choice)] : [];
+      }),
       ...(max.length > 0 ? [`WHEN r.family IN (${max.map((f) => this.bind(f)).join(', ')}) THEN lm.max_value`] : []),
       ...(min.length > 0 ? [`WHEN r.family IN (${min.map((f) => this.bind(f)).join(', ')}) THEN lm.min_value`] : []),
     ];
     return branches.length === 0 ? 'lm.value' : `(CASE ${branches.join(' ')} ELSE lm.value END)`;
+  }
+
+  /** The CASE branch reading `lm.key` where the family's validation metric was best (db/queries/metrics.ts selectedValues reads the same). */
+  private chosenBranch(family: string, choice: ValidationChoice): string {
+    const stepColumn = choice.mode === 'max' ? 'max_step' : 'min_step';
+    // Placeholders are positional: each is bound as it appears in the text.
+    const chosenStep = (): string => `(SELECT v.${stepColumn} FROM latest_metrics v WHERE v.run_id = r.id AND v.key = ${this.bind(choice.key)})`;
+    const when = `WHEN r.family = ${this.bind(family)} AND ${chosenStep()} IS NOT NULL THEN `;
+    return `${when}(SELECT m.value FROM metrics m WHERE m.run_id = r.id AND m.key = lm.key AND m.step <= ${chosenStep()} ORDER BY m.step DESC, m.id DESC LIMIT 1)`;
   }
 
   private contains(field: TextFieldRef, text: string): string {

@@ -104,9 +104,11 @@ function describe(r: RunDetail | RunSummary): string {
 }
 
 /** The one number that says how a run did: its family's headline, the same rule as the experiment page's. */
-export function headlineText(r: Pick<RunSummary, 'family' | 'best' | 'latest'>): string {
-  const h = runHeadline(r.family, r.best, r.latest);
-  return h ? `${h.label} ${formatHeadlineValue(h)}` : '-';
+export function headlineText(r: Pick<RunSummary, 'family' | 'best' | 'latest'> & Partial<Pick<RunSummary, 'chosenBy'>>): string {
+  const h = runHeadline(r.family, r.best, r.latest, r.chosenBy);
+  if (!h) return '-';
+  // A test number read where validation was best says so: "test acc 97.12 % @val_accuracy".
+  return `${h.label} ${formatHeadlineValue(h)}${h.chosenBy ? ` @${h.chosenBy.key}` : ''}`;
 }
 
 export function showRun(s: AppServices, id: number, json: boolean, out: NodeJS.WriteStream): number {

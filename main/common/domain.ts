@@ -38,8 +38,14 @@ export interface RunSummary {
   params: Record<string, ParamValue>;
   /** Latest value of every metric key. */
   latest: Record<string, number>;
-  /** Best value of the headline metrics (max accuracies, min losses) over the whole run. */
+  /**
+   * Best value of the headline metrics (max accuracies, min losses) over the
+   * whole run; a test metric of a family with a validation metric is instead
+   * its value where that metric was best (chosenBy), never its own extreme.
+   */
   best: Record<string, number>;
+  /** The validation metric and step at which `best`'s test metrics were read; null when the run has none. */
+  chosenBy: { key: string; step: number } | null;
   /** Progress of a running run, when known. */
   progress: RunProgress | null;
   /** The run's tags, sorted (by code point). */
@@ -104,6 +110,9 @@ export interface MetricSummary {
   count: number;
   /** How many of them were NaN or ±Infinity. */
   nonFinite: number;
+  /** The first step at which min (max) was reached; null when there was no finite value. */
+  minStep: number | null;
+  maxStep: number | null;
 }
 
 /**
@@ -116,9 +125,13 @@ export interface RunMetricSummary extends Omit<MetricSummary, 'last'> {
   /**
    * The better end by the metric's direction in the run's family catalogue
    * (max when higher is better, min when lower is), else `last`; null when
-   * there is no finite value to give.
+   * there is no finite value to give. A test metric of a family with a
+   * validation metric is the exception (selectedBy): its value where the
+   * validation metric was best, as choosing on test would flatter the run.
    */
   best: number | null;
+  /** Set when `best` was chosen on validation: the validation metric and the step it chose. */
+  selectedBy: { key: string; step: number } | null;
 }
 
 /** One run's summaries of its metrics (runs.summaries), by key. */

@@ -1,6 +1,7 @@
 /**
  * The compare view's reads over many runs at once: metric summaries with
- * each metric's best by its family's direction (runs.summaries), and the
+ * each metric's best by its family's direction, test metrics read where
+ * validation chose (runs.summaries), and the
  * runs' series cut to a range and min/max-downsampled for drawing
  * (runs.compareSeries). Both read only what the store keeps for them: the
  * summaries come from latest_metrics, never from the points.
@@ -12,6 +13,8 @@ import {
 } from '../common/domain';
 import { bestMode } from '../common/runFilter';
 import { downsampleMinMax, sliceRange } from '../common/series';
+import { selectingChoice } from '../../workers/common/families/registry';
+import { chosenOnValidation, type ChosenOnValidation } from './validationChoice';
 
 /** Each id once, in the order first given. */
 function unique(ids: readonly number[]): number[] {
@@ -32,11 +35,18 @@ function finiteOrNull(v: number | null): number | null {
   return v !== null && Number.isFinite(v) ? v : null;
 }
 
-/** A stored summary as the wire carries it, with `best` by the family's direction for the key. */
-export function wireSummary(family: string, key: string, m: MetricSummary): RunMetricSummary {
-  const mode = bestMode(family, key);
+/**
+ * A stored summary as the wire carries it, with `best` by the family's
+ * direction for the key, or, for a test metric the run's validation metric
+ * chose, its value at the chosen step.
+ */
+export function wireSummary(family: string, key: string, m: MetricSummary, chosen?: ChosenOnValidation): RunMetricSummary {
   const last = finiteOrNull(m.last);
-  return { ...m, last, best: mode === 'max' ? m.max : mode === 'min' ? m.min : last };
+  if (chosen && Object.hasOwn(chosen.values, key) && selectingChoice(family, key)) {
+    return { ...m, last, best: finiteOrNull(chosen.values[key] ?? null), selectedBy: { key: chosen.key, step: chosen.step } };
+  }
+  const mode = bestMode(family, key);
+  return { ...m, last, best: mode === 'max' ? m.max : mode === 'min' ? m.min : last, selectedBy: null };
 }
 
 /**
@@ -47,10 +57,11 @@ export function metricSummaries(store: Store, runIds: readonly number[], keys?: 
   const ids = unique(runIds);
   const families = familiesOf(store, ids);
   const stored = store.metricSummaries(ids, keys);
+  const chosen = chosenOnValidation(store, ids.map((id) => ({ id, family: families.get(id) ?? '' })));
   return ids.map((runId) => {
     const family = families.get(runId) ?? '';
     const metrics: Record<string, RunMetricSummary> = {};
-    for (const [key, m] of Object.entries(stored.get(runId) ?? {})) metrics[key] = wireSummary(family, key, m);
+    for (const [key, m] of Object.entries(stored.get(runId) ?? {})) metrics[key] = wireSummary(family, key, m, chosen.get(runId));
     return { runId, metrics };
   });
 }

@@ -13,6 +13,7 @@ import type { LogLine, MetricSeries, ParamValue, RunDeletion, RunDetail, RunStat
 import { terminalStatuses } from '../common/domain';
 import type { CheckpointRef } from '../../workers/common/protocol';
 import type { DatasetEntry } from '../../workers/common/datasets';
+import { chosenOnValidation } from './validationChoice';
 import { descriptorOf, headlineMetricKeys, type RunConfig } from '../../workers/common/families/registry';
 import { formatIssue, type Issue } from '../../workers/common/runConfigBase';
 import { resolveArchitecture } from './architectureResolver';
@@ -168,17 +169,32 @@ export class RunService {
       ...(opts.experimentId === undefined ? {} : { experimentId: opts.experimentId }),
       ...(where === undefined || where.kind === 'all' ? {} : { where: compileRunFilter(where) }),
     });
-    const ids = runs.map((r) => r.id);
-    const latest = this.d.store.latestMetrics(ids);
-    const best = this.d.store.bestMetrics(ids, headlineMetrics);
-    const tags = this.d.store.runTags(ids);
-    return runs.map((r) => this.toSummary(r, latest.get(r.id) ?? {}, best.get(r.id) ?? {}, tags.get(r.id) ?? []));
+    return this.summaries(runs);
   }
 
   summary(id: number): RunSummary {
-    const r = this.mustGet(id);
+    const [s] = this.summaries([this.mustGet(id)]);
+    if (!s) throw new ApiError('not-found', `Run ${id} does not exist`);
+    return s;
+  }
+
+  /**
+   * The runs' summaries with a fixed number of queries: latest values, the
+   * headline metrics' best (test metrics read where validation chose, when
+   * the family has a validation metric) and tags.
+   */
+  private summaries(runs: readonly RunRecord[]): RunSummary[] {
     const { store } = this.d;
-    return this.toSummary(r, store.latestMetrics([id]).get(id) ?? {}, store.bestMetrics([id], headlineMetrics).get(id) ?? {}, store.runTags([id]).get(id) ?? []);
+    const ids = runs.map((r) => r.id);
+    const latest = store.latestMetrics(ids);
+    const best = store.bestMetrics(ids, headlineMetrics);
+    const chosen = chosenOnValidation(store, runs);
+    const tags = store.runTags(ids);
+    return runs.map((r) => {
+      const c = chosen.get(r.id);
+      const b = { ...best.get(r.id), ...c?.values };
+      return this.toSummary(r, latest.get(r.id) ?? {}, b, c ? { key: c.key, step: c.step } : null, tags.get(r.id) ?? []);
+    });
   }
 
   /** Replaces the run's tags (trimmed, each once; none clears them) and tells every window. */
@@ -348,7 +364,7 @@ export class RunService {
     return r;
   }
 
-  private toSummary(r: RunRecord, latest: Record<string, number>, best: Record<string, number>, tags: string[]): RunSummary {
+  private toSummary(r: RunRecord, latest: Record<string, number>, best: Record<string, number>, chosenBy: RunSummary['chosenBy'], tags: string[]): RunSummary {
     return {
       id: r.id,
       experimentId: r.experimentId,
@@ -366,6 +382,7 @@ export class RunService {
       params: this.d.store.getParams(r.id),
       latest,
       best,
+      chosenBy,
       progress: this.sessions.get(r.id)?.progress ?? null,
       tags,
       notes: r.notes,

@@ -61,6 +61,12 @@ export interface FilterableMetric {
   min: number | null;
   max: number | null;
   count: number;
+  /**
+   * For a test metric its family's validation metric selects, on a run that
+   * has that validation metric: the value at the step validation chose (null
+   * when none or NaN). `best` reads it instead of the extreme.
+   */
+  chosen?: number | null;
 }
 
 /** What a filter can see of a run: its attributes (named as in the language), params, tags and metric summaries. */

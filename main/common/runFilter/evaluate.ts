@@ -29,6 +29,7 @@ function metricValue(run: FilterableRun, key: string, agg: Extract<FieldRef, { k
     case 'min': return m.min;
     case 'max': return m.max;
     case 'best': {
+      if (m.chosen !== undefined) return m.chosen;
       const mode = bestMode(run.family, key);
       return mode === 'max' ? m.max : mode === 'min' ? m.min : m.last;
     }

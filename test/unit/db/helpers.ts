@@ -87,8 +87,8 @@ export function backupsOf(file: string): string[] {
     .map((f) => path.join(path.dirname(file), f));
 }
 
-/** A summary as latest_metrics holds it: MetricSummary plus the wall-time span (not exposed by the store). */
-export type StoredSummary = MetricSummary & { firstWallTime: number; lastWallTime: number };
+/** A summary as latest_metrics holds it since 0005: MetricSummary without 0007's steps, plus the wall-time span (not exposed by the store). */
+export type StoredSummary = Omit<MetricSummary, 'minStep' | 'maxStep'> & { firstWallTime: number; lastWallTime: number };
 
 /**
  * What the store should summarise for these points, written in this order,
@@ -124,9 +124,20 @@ export function expectedSummaries(points: readonly { key: string; step: number; 
   return out;
 }
 
-/** Drops the wall-time span: what Store.metricSummaries returns. */
-export function withoutWallTimes(summaries: Record<string, StoredSummary>): Record<string, MetricSummary> {
-  return Object.fromEntries(Object.entries(summaries).map(([key, { firstWallTime: _f, lastWallTime: _l, ...rest }]) => [key, rest]));
+/** Where each key's finite min and max were first reached (the lowest step holding that value), computed plainly. */
+function extremeSteps(points: readonly { key: string; step: number; value: number }[], key: string, min: number | null, max: number | null): { minStep: number | null; maxStep: number | null } {
+  const at = (v: number | null): number | null => {
+    const steps = v === null ? [] : points.filter((p) => p.key === key && p.value === v).map((p) => p.step);
+    return steps.length === 0 ? null : Math.min(...steps);
+  };
+  return { minStep: at(min), maxStep: at(max) };
+}
+
+/** What Store.metricSummaries returns for these points: the summaries without the wall-time span, with 0007's steps of the extremes. */
+export function expectedStoreSummaries(points: readonly { key: string; step: number; value: number; wallTime: number }[]): Record<string, MetricSummary> {
+  return Object.fromEntries(Object.entries(expectedSummaries(points)).map(([key, { firstWallTime: _f, lastWallTime: _l, ...rest }]) => [
+    key, { ...rest, ...extremeSteps(points, key, rest.min, rest.max) },
+  ]));
 }
 
 /**

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../db/openStore';
 import { RunTagError, type Store } from '../../../db/storeTypes';
 import type { MetricPoint } from '../../../workers/common/protocol';
-import { awkwardPoints, expectedSummaries, readStoredSummaries, removeTempDirs, sampleRun, tempDir, withoutWallTimes, type StoredSummary } from './helpers';
+import { awkwardPoints, expectedStoreSummaries, expectedSummaries, readStoredSummaries, removeTempDirs, sampleRun, tempDir, type StoredSummary } from './helpers';
 
 let store: Store;
 
@@ -42,26 +42,26 @@ describe('metric summaries', () => {
     const run = newRun();
     store.appendMetrics(run, [pt('loss', 1, 2), pt('loss', 2, Number.NaN)]);
     expect(store.metricSummaries([run]).get(run)).toEqual({
-      loss: { last: Number.NaN, lastStep: 2, min: 2, max: 2, count: 2, nonFinite: 1 },
+      loss: { last: Number.NaN, lastStep: 2, min: 2, max: 2, count: 2, nonFinite: 1, minStep: 1, maxStep: 1 },
     });
     store.appendMetrics(run, [pt('loss', 3, Number.POSITIVE_INFINITY), pt('loss', 4, 0.5), pt('accuracy', 4, Number.NEGATIVE_INFINITY)]);
     store.appendMetrics(run, [pt('loss', 5, Number.NEGATIVE_INFINITY), pt('loss', 6, 3)]);
     expect(store.metricSummaries([run]).get(run)).toEqual({
-      loss: { last: 3, lastStep: 6, min: 0.5, max: 3, count: 6, nonFinite: 3 },
+      loss: { last: 3, lastStep: 6, min: 0.5, max: 3, count: 6, nonFinite: 3, minStep: 4, maxStep: 6 },
       // Only non-finite points so far: no min or max.
-      accuracy: { last: Number.NEGATIVE_INFINITY, lastStep: 4, min: null, max: null, count: 1, nonFinite: 1 },
+      accuracy: { last: Number.NEGATIVE_INFINITY, lastStep: 4, min: null, max: null, count: 1, nonFinite: 1, minStep: null, maxStep: null },
     });
     store.appendMetrics(run, [pt('accuracy', 5, 0.75)]);
-    expect(store.metricSummaries([run]).get(run)?.['accuracy']).toEqual({ last: 0.75, lastStep: 5, min: 0.75, max: 0.75, count: 2, nonFinite: 1 });
+    expect(store.metricSummaries([run]).get(run)?.['accuracy']).toEqual({ last: 0.75, lastStep: 5, min: 0.75, max: 0.75, count: 2, nonFinite: 1, minStep: 5, maxStep: 5 });
   });
 
   it('take the newest write at a tied step and ignore an older step for last, while counting every point', () => {
     const run = newRun();
     store.appendMetrics(run, [pt('loss', 10, 1, 100)]);
     store.appendMetrics(run, [pt('loss', 5, -4, 101)]);
-    expect(store.metricSummaries([run]).get(run)?.['loss']).toEqual({ last: 1, lastStep: 10, min: -4, max: 1, count: 2, nonFinite: 0 });
+    expect(store.metricSummaries([run]).get(run)?.['loss']).toEqual({ last: 1, lastStep: 10, min: -4, max: 1, count: 2, nonFinite: 0, minStep: 5, maxStep: 10 });
     store.appendMetrics(run, [pt('loss', 10, 7, 102), pt('loss', 10, 6, 103)]);
-    expect(store.metricSummaries([run]).get(run)?.['loss']).toEqual({ last: 6, lastStep: 10, min: -4, max: 7, count: 4, nonFinite: 0 });
+    expect(store.metricSummaries([run]).get(run)?.['loss']).toEqual({ last: 6, lastStep: 10, min: -4, max: 7, count: 4, nonFinite: 0, minStep: 5, maxStep: 10 });
     expect(storedSummaries(run)['loss']).toMatchObject({ firstWallTime: 100, lastWallTime: 103 });
     // latestMetrics reads the same row.
     expect(store.latestMetrics([run]).get(run)).toEqual({ loss: 6 });
@@ -74,7 +74,8 @@ describe('metric summaries', () => {
     const expected = expectedSummaries(points);
     expect(expected['loss']).toMatchObject({ count: 46, nonFinite: 3, max: 50 });
     expect(storedSummaries(run)).toEqual(expected);
-    expect(store.metricSummaries([run]).get(run)).toEqual(withoutWallTimes(expected));
+    expect(store.metricSummaries([run]).get(run)).toEqual(expectedStoreSummaries(points));
+    expect(expectedStoreSummaries(points)['loss']).toMatchObject({ maxStep: 7 });
   });
 
   it('cover several runs in one call, with an empty record for a run without points, and filter by keys', () => {
@@ -86,10 +87,10 @@ describe('metric summaries', () => {
     const all = store.metricSummaries([a, b, empty]);
     expect([...all.keys()]).toEqual([a, b, empty]);
     expect(all.get(a)).toEqual({
-      loss: { last: 0.4, lastStep: 1, min: 0.4, max: 0.4, count: 1, nonFinite: 0 },
-      accuracy: { last: 0.9, lastStep: 1, min: 0.9, max: 0.9, count: 1, nonFinite: 0 },
+      loss: { last: 0.4, lastStep: 1, min: 0.4, max: 0.4, count: 1, nonFinite: 0, minStep: 1, maxStep: 1 },
+      accuracy: { last: 0.9, lastStep: 1, min: 0.9, max: 0.9, count: 1, nonFinite: 0, minStep: 1, maxStep: 1 },
     });
-    expect(all.get(b)).toEqual({ loss: { last: 0.6, lastStep: 2, min: 0.6, max: 0.8, count: 2, nonFinite: 0 } });
+    expect(all.get(b)).toEqual({ loss: { last: 0.6, lastStep: 2, min: 0.6, max: 0.8, count: 2, nonFinite: 0, minStep: 2, maxStep: 1 } });
     expect(all.get(empty)).toEqual({});
 
     const accuracyOnly = store.metricSummaries([a, b], ['accuracy', 'missing']);
@@ -100,12 +101,21 @@ describe('metric summaries', () => {
     expect(store.metricSummaries([9999]).get(9999)).toEqual({});
   });
 
+  it('keep the first step of each extreme: a tie at a later step keeps it, a tie re-logged at an earlier step moves it', () => {
+    const run = newRun();
+    store.appendMetrics(run, [pt('accuracy', 1, 0.5), pt('accuracy', 2, 0.9), pt('accuracy', 3, 0.9), pt('accuracy', 4, Number.NaN)]);
+    expect(store.metricSummaries([run]).get(run)?.['accuracy']).toMatchObject({ min: 0.5, minStep: 1, max: 0.9, maxStep: 2 });
+    // A resumed run logs step 1 again with the maximum: the earlier step now holds it.
+    store.appendMetrics(run, [pt('accuracy', 1, 0.9), pt('accuracy', 5, 0.25)]);
+    expect(store.metricSummaries([run]).get(run)?.['accuracy']).toMatchObject({ min: 0.25, minStep: 5, max: 0.9, maxStep: 1 });
+  });
+
   it('are left untouched by a batch that fails part-way', () => {
     const run = newRun();
     store.appendMetrics(run, [pt('loss', 1, 1)]);
     const bad = { key: 'loss', step: 2, value: 5, wallTime: null } as unknown as MetricPoint;
     expect(() => store.appendMetrics(run, [pt('loss', 2, 9), bad])).toThrow(/NOT NULL/);
-    expect(store.metricSummaries([run]).get(run)).toEqual({ loss: { last: 1, lastStep: 1, min: 1, max: 1, count: 1, nonFinite: 0 } });
+    expect(store.metricSummaries([run]).get(run)).toEqual({ loss: { last: 1, lastStep: 1, min: 1, max: 1, count: 1, nonFinite: 0, minStep: 1, maxStep: 1 } });
   });
 });
 

@@ -14,7 +14,7 @@ import type { AppServices } from '../../../main/services/appServices';
 function summary(id: number, family: RunSummary['family'], latest: Record<string, number>, best: Record<string, number> = {}): RunSummary {
   return {
     id, experimentId: 1, name: `${family}-${id}`, family, status: 'done', error: null, backend: 'cpu', seed: 1, datasetId: 'mnist',
-    createdAt: 1, startedAt: 1, endedAt: 2, params: {}, latest, best, progress: null, tags: id === 1 ? ['baseline', 'lr-sweep'] : [], notes: '', starred: false, archived: false,
+    createdAt: 1, startedAt: 1, endedAt: 2, params: {}, latest, best, chosenBy: null, progress: null, tags: id === 1 ? ['baseline', 'lr-sweep'] : [], notes: '', starred: false, archived: false,
   };
 }
 
@@ -35,6 +35,13 @@ describe('the runs table', () => {
     // The experiment page had no headline for GANs; the descriptor gives one.
     expect(headlineText(summary(6, 'gan', { frechet_distance: 40 }, { frechet_distance: 31.25 }))).toBe('Fréchet dist. 31.250');
     expect(headlineText(summary(7, 'gan', { d_loss: 0.7 }))).toBe('-');
+  });
+
+  it('marks a test number read where validation was best, and only that', () => {
+    const chosen = { ...summary(8, 'classifier', { test_accuracy: 0.96 }, { test_accuracy: 0.94 }), chosenBy: { key: 'val_accuracy', step: 2 } };
+    expect(headlineText(chosen)).toBe('test acc 94.00 % @val_accuracy');
+    // A run without test accuracy falls back to validation accuracy, which is not itself chosen.
+    expect(headlineText({ ...chosen, best: { val_accuracy: 0.95 }, latest: {} })).toBe('val acc 95.00 %');
   });
 
   it('prints one row per run with that result', () => {

@@ -142,7 +142,7 @@ describe('runs.summaries', () => {
     const out = await ok('runs.summaries', { ids: [ids.gan, ids.slow, ids.gan, ids.other] });
     expect(out.map((r) => r.runId)).toEqual([ids.gan, ids.slow, ids.other]);
     const [gan, slow, none] = out;
-    expect(gan?.metrics['frechet_distance']).toEqual({ last: 35, lastStep: 3, min: 31.25, max: 40, count: 3, nonFinite: 0, best: 31.25 });
+    expect(gan?.metrics['frechet_distance']).toEqual({ last: 35, lastStep: 3, min: 31.25, max: 40, count: 3, nonFinite: 0, best: 31.25, minStep: 2, maxStep: 1, selectedBy: null });
     expect(gan?.metrics['d_loss']).toMatchObject({ last: 0.7, best: 0.7 });
     expect(slow?.metrics['loss']).toMatchObject({ last: 0.9, min: 0.5, max: 2, best: 0.5 });
     expect(slow?.metrics['test_accuracy']).toMatchObject({ last: 0.95, best: 0.97 });
@@ -151,7 +151,7 @@ describe('runs.summaries', () => {
 
   it('sends a NaN last as null, and reads only the keys asked for', async () => {
     const [fast] = await ok('runs.summaries', { ids: [ids.fast], keys: ['loss'] });
-    expect(fast?.metrics).toEqual({ loss: { last: null, lastStep: 2, min: 1, max: 1, count: 2, nonFinite: 1, best: 1 } });
+    expect(fast?.metrics).toEqual({ loss: { last: null, lastStep: 2, min: 1, max: 1, count: 2, nonFinite: 1, best: 1, minStep: 1, maxStep: 1, selectedBy: null } });
   });
 
   it('refuses unknown runs and requests out of bounds', async () => {

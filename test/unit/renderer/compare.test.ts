@@ -62,7 +62,7 @@ describe('tags text', () => {
 describe('metric keys', () => {
   const summary = (runId: number, keys: string[]) => ({
     runId,
-    metrics: Object.fromEntries(keys.map((k) => [k, { last: 1, lastStep: 1, min: 1, max: 1, count: 1, nonFinite: 0, best: 1 }])),
+    metrics: Object.fromEntries(keys.map((k) => [k, { last: 1, lastStep: 1, min: 1, max: 1, count: 1, nonFinite: 0, best: 1, minStep: 1, maxStep: 1, selectedBy: null }])),
   });
 
   it('offers the union of the runs\' keys, sorted', () => {

@@ -39,10 +39,10 @@ describe('the selection as CSV and JSON', () => {
     { id: 5, name: 'slow\nrun', family: 'classifier', status: 'failed', tags: [], params: { learningRate: 0.001, dropout: 0.5, seed: 12 } },
   ];
   const summaries: RunMetricSummaries[] = [
-    { runId: 5, metrics: { loss: { last: null, lastStep: 9, best: 0.4, min: 0.4, max: 2.3, count: 10, nonFinite: 1 } } },
+    { runId: 5, metrics: { loss: { last: null, lastStep: 9, best: 0.4, min: 0.4, max: 2.3, count: 10, nonFinite: 1, minStep: 1, maxStep: 1, selectedBy: null } } },
     { runId: 2, metrics: {
-      loss: { last: 0.2, lastStep: 9, best: 0.2, min: 0.2, max: 2.1, count: 10, nonFinite: 0 },
-      test_accuracy: { last: 0.9, lastStep: 1, best: 0.9, min: 0.9, max: 0.9, count: 1, nonFinite: 0 },
+      loss: { last: 0.2, lastStep: 9, best: 0.2, min: 0.2, max: 2.1, count: 10, nonFinite: 0, minStep: 1, maxStep: 1, selectedBy: null },
+      test_accuracy: { last: 0.9, lastStep: 1, best: 0.9, min: 0.9, max: 0.9, count: 1, nonFinite: 0, minStep: 1, maxStep: 1, selectedBy: null },
     } },
   ];
   const keys = ['loss', 'test_accuracy'];

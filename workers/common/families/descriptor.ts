@@ -63,6 +63,20 @@ export interface FamilyNetwork<C> {
   inferContract(parts: Readonly<Record<string, GraphDocument>>, base: ContractContext): ContractContext;
 }
 
+/**
+ * How a family with a validation split reports its held-out numbers: the
+ * `selects` metrics are read at the step where the validation metric was
+ * best (early stopping's choice), so the number quoted for a run is chosen
+ * on validation, never on the test set.
+ */
+export interface ValidationChoice {
+  /** The validation metric (val_accuracy, val_loss, …). */
+  key: string;
+  mode: 'max' | 'min';
+  /** The test metrics read at the step it chose. */
+  selects: readonly string[];
+}
+
 /** How a metric is read: the direction that is better, how it is printed. */
 export interface HeadlineMetric {
   key: string;
@@ -130,6 +144,8 @@ export interface FamilyDescriptor<
   charts(ctx: ChartContext<z.output<S>>): EpochChartSpec[];
   /** The metrics that say how a run did, in order of preference: the runs table and the CLI show the first a run has. */
   headline: readonly HeadlineMetric[];
+  /** The validation metric that chooses where the test metrics are read (families with a validation split). */
+  validation?: ValidationChoice;
   /** Every metric key the family's worker records (the typed catalogue: a key not here is a type error in the worker). */
   metrics: M;
   /** Every artifact kind the family's worker and its analyses write. */

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { isModelDocument, type Architecture } from '../graph';
-import { metricSpecFor, type ArtifactKindOf, type FamilyDescriptor, type MetaOfSpec, type MetricKeyOf, type MetricSpec } from './descriptor';
+import { metricSpecFor, type ArtifactKindOf, type FamilyDescriptor, type MetaOfSpec, type MetricKeyOf, type MetricSpec, type ValidationChoice } from './descriptor';
 import { autoencoderFamily } from './autoencoder';
 import { classifierFamily } from './classifier';
 import { ganFamily } from './gan';
@@ -145,6 +145,17 @@ export function isStoredArtifactKind(v: unknown): v is StoredArtifactKind {
 /** The catalogue entry of a family's metric key ('kl_dim/3' → its 'kl_dim/<i>' entry). */
 export function metricSpec(family: Family, key: string): MetricSpec | undefined {
   return metricSpecFor(familyDescriptors[family].metrics, key);
+}
+
+/** The validation metric that chooses where a family's test metrics are read, if it has one (undefined for an unknown family). */
+export function validationChoice(family: string): ValidationChoice | undefined {
+  return isFamily(family) ? familyDescriptors[family].validation : undefined;
+}
+
+/** The validation choice that reads `key` for runs of this family, when the family has one and it selects the key. */
+export function selectingChoice(family: string, key: string): ValidationChoice | undefined {
+  const choice = validationChoice(family);
+  return choice?.selects.includes(key) ? choice : undefined;
 }
 
 /** The gallery's label of an artifact kind (the first family that declares it names it). */

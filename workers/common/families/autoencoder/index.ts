@@ -25,6 +25,7 @@ export const autoencoderFamily = defineFamily({
   }),
   form: autoencoderForm,
   charts: autoencoderCharts,
+  validation: { key: 'val_loss', mode: 'min', selects: ['test_mse', 'test_bce', 'test_mse_clean_input'] },
   headline: [
     { key: 'test_mse', mode: 'min', label: 'test MSE', format: 'number' },
     { key: 'val_loss', mode: 'min', label: 'val loss', format: 'number' },

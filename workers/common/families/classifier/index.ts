@@ -38,6 +38,7 @@ export const classifierFamily = defineFamily({
   },
   form: classifierForm,
   charts: classifierCharts,
+  validation: { key: 'val_accuracy', mode: 'max', selects: ['test_accuracy', 'test_loss'] },
   headline: [
     { key: 'test_accuracy', mode: 'max', label: 'test acc', format: 'percent' },
     { key: 'val_accuracy', mode: 'max', label: 'val acc', format: 'percent' },

@@ -25,6 +25,7 @@ export const vaeFamily = defineFamily({
   }),
   form: vaeForm,
   charts: vaeCharts,
+  validation: { key: 'val_loss', mode: 'min', selects: ['elbo', 'bits_per_dim', 'test_reconstruction', 'test_kl', 'active_units'] },
   headline: [
     { key: 'elbo', mode: 'max', label: 'ELBO', format: 'number', unit: 'nats' },
     { key: 'val_loss', mode: 'min', label: 'val loss', format: 'number' },
