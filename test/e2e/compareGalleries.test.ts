@@ -41,6 +41,8 @@ describe('comparing runs\' galleries', () => {
     const cells = page.getByTestId('compare-gallery-cell');
     const cellOf = (id: number) => page.locator(`[data-testid="compare-gallery-cell"][data-run-id="${id}"]`);
     await expect.poll(() => cells.count(), { timeout: 10_000 }).toBe(2);
+    // Images are read only for cells on screen; the section is below the charts.
+    await galleries.scrollIntoViewIfNeeded();
     await expect.poll(async () => galleries.getAttribute('data-kind'), { timeout: 10_000 }).toBe('reconstructions');
     // One image per epoch end in each run: the slider counts epochs, the union of both runs' (three).
     expect(await galleries.getAttribute('data-axis')).toBe('epoch');
@@ -76,6 +78,7 @@ describe('comparing runs\' galleries', () => {
 
     // A reload shows the same epoch.
     await page.reload();
+    await galleries.scrollIntoViewIfNeeded();
     await expect.poll(async () => cellOf(short.id).getAttribute('data-position'), { timeout: 10_000 }).toBe(middle);
     expect(await cellOf(long.id).getAttribute('data-position')).toBe(middle);
     expect(await slider.inputValue()).toBe('1');
