@@ -59,7 +59,7 @@ const classifier = (more: Partial<Record<'architecture' | 'name', unknown>> = {}
 /** Ends a fake host's run as done. */
 function finish(h: FakeHost | undefined): void {
   if (!h) throw new Error('no host was launched');
-  h.emit({ type: 'ready', backend: 'cpu' }, { type: 'done' });
+  h.emit({ type: 'ready', backend: 'cpu' }, { type: 'done', final: {} });
   h.exit();
 }
 
