@@ -67,6 +67,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     interruptStaleRuns: (at) => runs.interruptStaleRuns(db, at),
     updateRun: (id, change) => runs.updateRun(db, id, change),
     deleteRun: (id) => runs.deleteRun(db, id),
+    reproductionsOf: (id) => runs.reproductionsOf(db, id),
 
     getParams: (runId) => params.getParams(db, runId),
 

@@ -41,6 +41,8 @@ export interface RunRecord {
   notes: string;
   starred: boolean;
   archived: boolean;
+  /** The run this one reproduces (runs.reproduce); null for a run started otherwise, or once its origin is deleted. */
+  originRunId: number | null;
 }
 
 /** What updateRun changes: only the fields given. */
@@ -74,6 +76,8 @@ export interface NewRun {
   appVersion: string;
   /** Typed hyperparameters, stored one row each for filtering and comparison. */
   params: Record<string, ParamValue>;
+  /** The run this one reproduces (runs.reproduce). */
+  originRunId?: number | null;
 }
 
 export interface ArtifactRecord {
@@ -181,6 +185,8 @@ export interface Store {
    * run's files are the caller's to remove.
    */
   deleteRun(id: number): boolean;
+  /** The runs that reproduce this one (origin_run_id = id), oldest first. */
+  reproductionsOf(id: number): number[];
 
   getParams(runId: number): Record<string, ParamValue>;
 

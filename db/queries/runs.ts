@@ -32,12 +32,13 @@ interface RunRow {
   notes: string;
   starred: number;
   archived: number;
+  origin_run_id: number | null;
 }
 
 const SELECT = `
   SELECT id, experiment_id, name, family, status, error, config_json, config_version, architecture_json,
          architecture_id, architecture_version, seed, dataset_id, dataset_hash, backend,
-         app_version, created_at, started_at, ended_at, notes, starred, archived
+         app_version, created_at, started_at, ended_at, notes, starred, archived, origin_run_id
   FROM runs r`;
 
 export const INTERRUPTED_RUNNING = 'The app stopped while this run was running';
@@ -70,6 +71,7 @@ function toRun(row: RunRow): RunRecord {
     notes: row.notes,
     starred: row.starred === 1,
     archived: row.archived === 1,
+    originRunId: row.origin_run_id,
   };
 }
 
@@ -111,14 +113,14 @@ export function runFamilies(db: Db, runIds: readonly number[]): Map<number, stri
 /** Inserts the run (status 'queued') and its params in one transaction. */
 export function createRun(db: Db, run: NewRun, at: number): RunRecord {
   const id = db.transaction(() => {
-    const result = statement<[number, string, string, string, number, string, number | null, number | null, number, string, string, string, number]>(db, `
+    const result = statement<[number, string, string, string, number, string, number | null, number | null, number, string, string, string, number, number | null]>(db, `
       INSERT INTO runs (experiment_id, name, family, status, config_json, config_version, architecture_json,
                         architecture_id, architecture_version, seed, dataset_id, dataset_hash,
-                        app_version, created_at)
-      VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+                        app_version, created_at, origin_run_id)
+      VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       run.experimentId, run.name, run.family, JSON.stringify(run.config), CURRENT_RUN_CONFIG_VERSION, JSON.stringify(run.architecture),
       run.architectureId ?? null, run.architectureVersion ?? null, run.seed, run.datasetId, run.datasetHash,
-      run.appVersion, at);
+      run.appVersion, at, run.originRunId ?? null);
     const runId = insertedId(result);
     insertParams(db, runId, run.params);
     return runId;
@@ -172,10 +174,15 @@ export function updateRun(db: Db, id: number, change: RunUpdate): boolean {
 /**
  * Deletes the run's row; params, metrics, latest_metrics, artifacts, logs
  * and run_tags go with it (ON DELETE CASCADE, foreign keys are on for every
- * connection). Files on disk are the caller's. False when there was no run.
+ * connection); its reproductions stay, their origin_run_id set to NULL. Files on disk are the caller's. False when there was no run.
  */
 export function deleteRun(db: Db, id: number): boolean {
   return statement<[number]>(db, 'DELETE FROM runs WHERE id = ?').run(id).changes > 0;
+}
+
+/** The runs that reproduce `id`, oldest first (the partial index on origin_run_id serves it). */
+export function reproductionsOf(db: Db, id: number): number[] {
+  return statement<[number], { id: number }>(db, 'SELECT id FROM runs WHERE origin_run_id = ? ORDER BY id').all(id).map((r) => r.id);
 }
 
 /** Runs left 'running' or 'queued' by a crash become 'interrupted'; returns their ids. */

@@ -5,6 +5,8 @@
  *   runs tag RUN [TAG ...] [--data DIR] [--json]
  *   runs rename RUN NAME | note RUN TEXT | star|unstar|archive|unarchive RUN [--data DIR] [--json]
  *   runs delete RUN [--yes] [--data DIR] [--json]
+ *   runs reproduce RUN [--data DIR] [--json]
+ *   runs diff RUN RUN [--data DIR] [--json]
  *   show RUN [--data DIR] [--json]
  *   datasets list [--data DIR] [--json]
  *   datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
@@ -34,6 +36,8 @@ const usage = `Usage:
   npm run cli -- runs note RUN TEXT [--data DIR] [--json]          (no text: clear the notes)
   npm run cli -- runs star|unstar|archive|unarchive RUN [--data DIR] [--json]
   npm run cli -- runs delete RUN [--yes] [--data DIR] [--json]     (removes its records and files; asks unless --yes)
+  npm run cli -- runs reproduce RUN [--data DIR] [--json]          (a new run: same config, seed, architecture version, dataset; trains it)
+  npm run cli -- runs diff RUN RUN [--data DIR] [--json]           (layers, parameters and edges that differ between their architectures)
   npm run cli -- show RUN [--data DIR] [--json]
   npm run cli -- datasets list [--data DIR] [--json]
   npm run cli -- datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]

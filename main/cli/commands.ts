@@ -53,9 +53,17 @@ export async function train(s: AppServices, o: TrainOptions, out: NodeJS.WriteSt
     throw e;
   }
   err.write(`Run ${run.id} (${run.name}) in experiment "${exp.name}", data in ${s.dataDir}\n`);
+  return followRun(s, run, o.json, out, err);
+}
+
+/**
+ * Shows a started run's progress until it ends (Ctrl-C cancels it), then its
+ * summary: `train` and `runs reproduce` alike. Exits 0 when it is done.
+ */
+export async function followRun(s: AppServices, run: RunSummary, json: boolean, out: NodeJS.WritableStream, err: NodeJS.WriteStream): Promise<number> {
   const bar = new ProgressLine(err);
   // The family's headline metrics that are measured once an epoch are printed as they come.
-  const family = parsed.data.family;
+  const family = run.family;
   const epochHeadlines = descriptorOf(family).headline.filter((h) => metricSpec(family, h.key)?.x === 'epoch');
   let lastLoss = '';
   const offMetrics = s.events.on('runs.onDidLogMetrics', (m) => {
@@ -83,7 +91,7 @@ export async function train(s: AppServices, o: TrainOptions, out: NodeJS.WriteSt
   bar.end();
   const detail = s.runs.detail(run.id);
   const summaryLine = { runId: detail.id, status: detail.status, backend: detail.backend, error: detail.error, metrics: detail.latest };
-  if (o.json) {
+  if (json) {
     out.write(`${JSON.stringify(summaryLine)}\n`);
   } else {
     out.write(`${describe(detail)}\n`);

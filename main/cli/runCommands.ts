@@ -1,7 +1,8 @@
 /**
  * `npm run cli -- runs [list] [--experiment NAME] [--filter EXPR] [--json]`,
  * `runs tag RUN [TAG ...]`, `runs rename RUN NAME`, `runs note RUN TEXT`,
- * `runs star|unstar|archive|unarchive RUN` and `runs delete RUN [--yes]`: the
+ * `runs star|unstar|archive|unarchive RUN`, `runs delete RUN [--yes]`,
+ * `runs reproduce RUN` and `runs diff RUN RUN` (runReproduceCommands.ts): the
  * runs table's listing, filter, tags and annotations, through the same
  * validated API the app uses (the filter is applied in SQL by the services,
  * as for the app).
@@ -11,6 +12,7 @@ import type { RunSummary } from '../common/domain';
 import type { AppServices } from '../services/appServices';
 import { formatIssue } from '../../workers/common/runConfigBase';
 import { CliError, headlineText } from './commands';
+import { diffRuns, reproduceRun } from './runReproduceCommands';
 
 export interface RunsOptions {
   json: boolean;
@@ -20,6 +22,8 @@ export interface RunsOptions {
   yes?: boolean;
   /** Asks a yes/no question on the terminal; null when stdin is not a terminal (nobody to ask). */
   confirm?: ((question: string) => Promise<boolean>) | null;
+  /** Where `runs reproduce` shows its progress (stderr unless a test passes its own). */
+  err?: NodeJS.WriteStream;
 }
 
 /**
@@ -192,8 +196,12 @@ export async function runsCommand(s: AppServices, args: readonly string[], o: Ru
       return tagRun(s, rest, o.json, out, usage);
     case 'delete':
       return deleteRun(s, rest, o, out, usage);
+    case 'reproduce':
+      return reproduceRun(s, rest, o.json, out, o.err ?? process.stderr, usage);
+    case 'diff':
+      return diffRuns(s, rest, o.json, out, usage);
     default:
       if (isAnnotateCommand(sub)) return annotateRun(s, sub, rest, o.json, out, usage);
-      throw new CliError(`runs needs list, tag, rename, note, star, unstar, archive, unarchive or delete, not "${sub}"\n${usage}`);
+      throw new CliError(`runs needs list, tag, rename, note, star, unstar, archive, unarchive, delete, reproduce or diff, not "${sub}"\n${usage}`);
   }
 }

@@ -104,6 +104,7 @@ export const requestSchemas = {
   'runs.start': z.object({ experimentId: id, config: runConfigSchema }).strict(),
   'runs.cancel': z.object({ id }).strict(),
   'runs.resume': z.object({ id }).strict(),
+  'runs.reproduce': z.object({ id }).strict(),
   'runs.metrics': z.object({
     id,
     keys: z.array(z.string().max(128)).max(100).optional(),
@@ -173,6 +174,8 @@ export interface ApiResponses {
   'runs.start': RunSummary;
   'runs.cancel': RunSummary;
   'runs.resume': RunSummary;
+  /** The new run: the origin's config, seed, architecture version and dataset, linked to it by originRunId. */
+  'runs.reproduce': RunSummary;
   'runs.metrics': MetricSeries[];
   /** The run after the change, with its tags as stored (trimmed, deduplicated, sorted). */
   'runs.setTags': RunSummary;

@@ -56,6 +56,8 @@ export interface RunSummary {
   starred: boolean;
   /** Archived runs are left out of runs.list unless asked for (includeArchived, or a filter on archived). */
   archived: boolean;
+  /** The run this one reproduces (runs.reproduce); null for a run started otherwise, or once its origin is deleted. */
+  originRunId: number | null;
 }
 
 /** What runs.delete removed: the run's rows, and its folder on disk. */
@@ -85,6 +87,8 @@ export interface RunDetail extends RunSummary {
   /** Last checkpoint, when one was written: resume starts from it. */
   checkpoint: { epoch: number; step: number } | null;
   resumable: boolean;
+  /** The runs that reproduce this one (runs.reproduce), oldest first. */
+  reproductionIds: number[];
 }
 
 export interface MetricSeries {

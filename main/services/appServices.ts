@@ -88,6 +88,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'runs.start': (r) => runs.start(r.experimentId, r.config),
     'runs.cancel': (r) => runs.cancel(r.id),
     'runs.resume': (r) => runs.resume(r.id),
+    'runs.reproduce': (r) => runs.reproduce(r.id),
     'runs.metrics': (r) => runs.metrics(r.id, r.keys),
     'runs.logs': (r) => runs.logs(r.id, r.afterId),
     'runs.analyze': (r) => analysis.analyze(r.id, r.request),

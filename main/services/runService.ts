@@ -14,7 +14,9 @@ import { terminalStatuses } from '../common/domain';
 import type { CheckpointRef } from '../../workers/common/protocol';
 import type { DatasetEntry } from '../../workers/common/datasets';
 import { chosenOnValidation } from './validationChoice';
-import { descriptorOf, headlineMetricKeys, type RunConfig } from '../../workers/common/families/registry';
+import { diffArchitectures, formatArchitectureDiff } from '../../workers/common/architectureDiff';
+import { descriptorOf, headlineMetricKeys, runConfigSchema, type RunConfig } from '../../workers/common/families/registry';
+import type { Architecture } from '../../workers/common/graph';
 import { formatIssue, type Issue } from '../../workers/common/runConfigBase';
 import { resolveArchitecture } from './architectureResolver';
 import { appVersion } from './appInfo';
@@ -69,6 +71,17 @@ function checkSubsetSizes(config: RunConfig, entry: DatasetEntry): void {
   if (issues.length > 0) throw new ApiError('bad-request', `Invalid request for runs.start: ${issues.map(formatIssue).join('; ')}`, issues);
 }
 
+/**
+ * The origin's config for its reproduction: as stored, but a saved
+ * architecture is pinned to the exact version the origin trained (a spec
+ * without a version means the latest, which may have moved on since).
+ */
+function pinnedConfig(config: RunConfig, origin: RunRecord): RunConfig {
+  if (origin.architectureId === null || origin.architectureVersion === null || !('architecture' in config)) return config;
+  // Parsed again rather than spread, so the result is a RunConfig of the same family without a cast.
+  return runConfigSchema.parse({ ...config, architecture: { architectureId: origin.architectureId, version: origin.architectureVersion } });
+}
+
 /** A runs filter parsed for runs.list, or the bad request that points at its fault. */
 function parseFilter(text: string): RunFilterAst {
   try {
@@ -88,34 +101,31 @@ export class RunService {
   constructor(private readonly d: RunServiceDeps) {}
 
   start(experimentId: number, config: RunConfig): RunSummary {
-    const { store } = this.d;
-    if (!store.getExperiment(experimentId)) throw new ApiError('not-found', `Experiment ${experimentId} does not exist`);
-    const entry = this.d.datasets.get(config.dataset.id);
-    // A run that trains on something else than the dataset (a GAN's 2-D toy) uses none of its examples.
-    const dataOverride = descriptorOf(config.family).dataOverride?.(config);
-    if (dataOverride === undefined) checkSubsetSizes(config, entry);
-    const arch = resolveArchitecture(store, config, entry);
-    const run = store.createRun({
-      experimentId,
-      name: config.name?.trim() || `${config.family}-${arch.architecture.name}`,
-      family: config.family,
-      config,
-      architecture: arch.architecture,
-      architectureId: arch.architectureId,
-      architectureVersion: arch.architectureVersion,
-      seed: config.hyper.seed,
-      datasetId: entry.id,
-      datasetHash: this.d.datasets.hash(entry),
-      appVersion,
-      params: flattenParams(config),
-    });
-    store.appendLog(run.id, 'info', `Queued ${config.family} run on ${dataOverride ?? entry.name}`, Date.now());
-    this.queue.push({ runId: run.id });
-    this.changed(run.id);
-    this.pump();
-    return this.summary(run.id);
+    return this.queueNew(experimentId, config, {});
   }
 
+  /**
+   * A new run in the origin's experiment that repeats it: the same config
+   * (seed included), the same saved architecture version (pinned, even when
+   * the origin asked for the latest), template or inline document, on the
+   * same dataset with the same content hash. Refused, saying why, when the
+   * dataset is gone or changed, or when a template now builds another
+   * architecture than the origin trained. The new run records its origin.
+   */
+  reproduce(id: number): RunSummary {
+    const origin = this.mustGet(id);
+    const why = `Run ${id} cannot be reproduced`;
+    if (origin.config === null) throw new ApiError('conflict', `${why}: ${origin.configError ?? 'its stored config cannot be read'}`);
+    const entry = this.d.datasets.find(origin.datasetId);
+    if (!entry) throw new ApiError('conflict', `${why}: it trained on dataset "${origin.datasetId}", which has been removed`);
+    const hash = this.d.datasets.hash(entry);
+    if (hash !== origin.datasetHash) {
+      throw new ApiError('conflict', `${why}: dataset "${entry.name}" (${entry.id}) has changed since it trained (its hash is ${hash} now, was ${origin.datasetHash})`);
+    }
+    const config = pinnedConfig(origin.config, origin);
+    const name = `${origin.name} (reproduction)`.slice(0, 200);
+    return this.queueNew(origin.experimentId, config, { name, originRunId: id, expected: origin.architecture });
+  }
   cancel(id: number): RunSummary {
     const run = this.mustGet(id);
     const session = this.sessions.get(id);
@@ -259,6 +269,7 @@ export class RunService {
       appVersion: r.appVersion,
       checkpoint: ckpt ? { epoch: ckpt.epoch, step: ckpt.step } : null,
       resumable: ckpt !== undefined && (['cancelled', 'interrupted', 'failed'] as RunStatus[]).includes(r.status),
+      reproductionIds: this.d.store.reproductionsOf(id),
     };
   }
 
@@ -305,6 +316,49 @@ export class RunService {
       });
     });
     await Promise.all(pending);
+  }
+
+  /**
+   * The one way a run is created (runs.start and runs.reproduce): checks the
+   * experiment, the dataset and the subset sizes, resolves the architecture,
+   * records the run and queues it. A reproduction passes the architecture
+   * its origin trained, and is refused if the config resolves to another.
+   */
+  private queueNew(experimentId: number, config: RunConfig, o: { name?: string; originRunId?: number; expected?: Architecture }): RunSummary {
+    const { store } = this.d;
+    if (!store.getExperiment(experimentId)) throw new ApiError('not-found', `Experiment ${experimentId} does not exist`);
+    const entry = this.d.datasets.get(config.dataset.id);
+    // A run that trains on something else than the dataset (a GAN's 2-D toy) uses none of its examples.
+    const dataOverride = descriptorOf(config.family).dataOverride?.(config);
+    if (dataOverride === undefined) checkSubsetSizes(config, entry);
+    const arch = resolveArchitecture(store, config, entry);
+    if (o.expected !== undefined && o.originRunId !== undefined) {
+      const diff = diffArchitectures(o.expected, arch.architecture);
+      if (!diff.same) {
+        throw new ApiError('conflict', `Run ${o.originRunId} cannot be reproduced: its architecture spec now builds another architecture than it trained (${formatArchitectureDiff(diff).slice(1).map((l) => l.trim()).join('; ')})`);
+      }
+    }
+    const run = store.createRun({
+      experimentId,
+      name: o.name ?? (config.name?.trim() || `${config.family}-${arch.architecture.name}`),
+      family: config.family,
+      config,
+      architecture: arch.architecture,
+      architectureId: arch.architectureId,
+      architectureVersion: arch.architectureVersion,
+      seed: config.hyper.seed,
+      datasetId: entry.id,
+      datasetHash: this.d.datasets.hash(entry),
+      appVersion,
+      params: flattenParams(config),
+      originRunId: o.originRunId ?? null,
+    });
+    const what = o.originRunId === undefined ? 'Queued' : `Queued as a reproduction of run ${o.originRunId}:`;
+    store.appendLog(run.id, 'info', `${what} ${config.family} run on ${dataOverride ?? entry.name}`, Date.now());
+    this.queue.push({ runId: run.id });
+    this.changed(run.id);
+    this.pump();
+    return this.summary(run.id);
   }
 
   private pump(): void {
@@ -388,6 +442,7 @@ export class RunService {
       notes: r.notes,
       starred: r.starred,
       archived: r.archived,
+      originRunId: r.originRunId,
     };
   }
 }

@@ -315,6 +315,17 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   /**
+   * A new run repeating `id` (runs.reproduce): cached at once; the origin's
+   * detail is refetched, when loaded, so it lists the new reproduction.
+   */
+  async function reproduceRun(id: number): Promise<RunSummary> {
+    const summary = await client.call('runs.reproduce', { id });
+    upsertSummary(summary);
+    if (details.value[id]) void fetchRun(id).catch(() => {});
+    return summary;
+  }
+
+  /**
    * Keep a run's detail, metrics and logs loaded and live while something
    * shows it. Returns the release function and a promise for the first load.
    */
@@ -391,6 +402,6 @@ export const useRunsStore = defineStore('runs', () => {
     summaries, details, idsByExperiment, filters, filterErrors, showArchived, logs, metricsVersion,
     run, runsForExperiment, getSeries, metricKeys,
     fetchRuns, applyFilter, setShowArchived, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, compareSeries,
-    startRun, cancelRun, resumeRun, setTags, updateRun, deleteRun, watchRun,
+    startRun, cancelRun, resumeRun, reproduceRun, setTags, updateRun, deleteRun, watchRun,
   };
 });

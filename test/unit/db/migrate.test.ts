@@ -49,7 +49,12 @@ const seeds: Record<number, (db: Db) => void> = {
     seeds[3]?.(db);
     db.prepare(`UPDATE latest_metrics SET min_value = 0.25, max_value = 0.5, count = 2, nonfinite_count = 0,
                 first_wall_time = 1700000000000, last_wall_time = 1700000000001 WHERE run_id = 1 AND key = 'loss'`).run();
+  },  // From 0007 on, the summary also holds where min and max were first reached.
+  7: (db) => {
+    seeds[5]?.(db);
+    db.prepare("UPDATE latest_metrics SET min_step = 2, max_step = 1 WHERE run_id = 1 AND key = 'loss'").run();
   },
+
 };
 
 /** Seed 1's rows; `insertVersion` writes architecture 1's first version (its columns changed in 0003). */
@@ -97,8 +102,8 @@ function expectSeedSurvived(store: Store, seedVersion = 1): void {
   const [experiment] = store.listExperiments();
   expect(experiment).toMatchObject({ id: 1, name: 'Old', description: 'from before', runCount: 1 });
   expect(store.runsUsingDataset('mnist')).toEqual([{ id: 1, status: 'done' }]);
-  // The store reads runs with their config version (4) and annotations (6): a test that stops earlier cannot read them.
-  if (store.schemaVersion() >= 6) {
+  // The store reads runs with their config version (4), annotations (6) and origin (8): a test that stops earlier cannot read them.
+  if (store.schemaVersion() >= 8) {
     const run = store.getRun(1);
     expect(run).toMatchObject({ name: 'old run', status: 'done', seed: 3, backend: 'cpu', appVersion: '0.0.1', architectureId: 1, configError: null });
     expect(run?.config).toEqual(sampleConfig(0.01));
@@ -507,11 +512,19 @@ describe('migrate', () => {
       expect(store.runTags([1]).get(1)).toEqual(['baseline']);
       store.setRunTags(1, []);
       expectSeedSurvived(store, 5);
+      // The store's run reads need schema 8 (origin_run_id): the annotations are read back raw here.
+      const annotations = (): unknown => {
+        const peek = new Database(file, { readonly: true });
+        try {
+          return peek.prepare('SELECT name, notes, starred, archived, status FROM runs WHERE id = 1').get();
+        } finally {
+          peek.close();
+        }
+      };
       expect(store.updateRun(1, { name: 'renamed', notes: 'line one\nline **two**', starred: true })).toBe(true);
-      expect(store.getRun(1)).toMatchObject({ name: 'renamed', notes: 'line one\nline **two**', starred: true, archived: false, status: 'done' });
+      expect(annotations()).toEqual({ name: 'renamed', notes: 'line one\nline **two**', starred: 1, archived: 0, status: 'done' });
       expect(store.updateRun(1, { archived: true })).toBe(true);
-      expect(store.getRun(1)).toMatchObject({ name: 'renamed', starred: true, archived: true });
-      expect(store.listRuns({ excludeArchived: true })).toEqual([]);
+      expect(annotations()).toMatchObject({ name: 'renamed', starred: 1, archived: 1 });
       expect(store.updateRun(99, { starred: true })).toBe(false);
     } finally {
       store.close();
@@ -530,6 +543,43 @@ describe('migrate', () => {
     expect(userVersion(old)).toBe(5);
     expect(old.prepare<[], { name: string }>('PRAGMA table_info(runs)').all().map((c) => c.name)).not.toContain('notes');
     old.close();
+  });
+
+  it('0007 → 0008 on a populated file gives every run no origin, links a reproduction, and deleting the origin keeps it', () => {
+    const file = path.join(tempDir(), 'v7-populated.db');
+    const db = new Database(file);
+    migrate(db, migrationsDirWith(7));
+    seeds[7]?.(db);
+    const before = db.prepare('SELECT * FROM runs ORDER BY id').all();
+    db.close();
+
+    const store = openStore(file, { migrationsDir: migrationsDirWith(8) });
+    try {
+      expect(store.schemaVersion()).toBe(8);
+      expectSeedSurvived(store, 7);
+      const origin = store.getRun(1)!;
+      expect(origin.originRunId).toBeNull();
+      const { id: _id, status: _s, createdAt: _c, startedAt: _st, endedAt: _e, backend: _b, error: _er, configError: _ce, notes: _n, starred: _sr, archived: _a, originRunId: _o, config, ...rest } = origin;
+      const copy = store.createRun({ ...rest, config: config!, params: {}, originRunId: 1 });
+      expect(store.getRun(copy.id)?.originRunId).toBe(1);
+      expect(store.reproductionsOf(1)).toEqual([copy.id]);
+      expect(store.deleteRun(1)).toBe(true);
+      expect(store.getRun(copy.id)?.originRunId).toBeNull();
+      expect(store.reproductionsOf(1)).toEqual([]);
+    } finally {
+      store.close();
+    }
+    const raw = new Database(file);
+    try {
+      const columns = raw.prepare<[], { name: string }>('PRAGMA table_info(runs)').all().map((c) => c.name);
+      expect(columns).toContain('origin_run_id');
+      expect(raw.prepare<[], { table: string; from: string; on_delete: string }>('PRAGMA foreign_key_list(runs)').all())
+        .toContainEqual(expect.objectContaining({ table: 'runs', from: 'origin_run_id', on_delete: 'SET NULL' }));
+      expect(raw.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      raw.close();
+    }
+    expect(before.length).toBe(1);
   });
 
   it('rolls back a failing migration and leaves the version where it was', () => {

@@ -18,14 +18,14 @@ import { fakeClient } from './fakeClient';
 function summary(status: RunStatus = 'running'): RunSummary {
   return {
     id: 1, experimentId: 1, name: 'r', family: 'classifier', status, error: null, backend: 'wasm', seed: 42, datasetId: 'mnist',
-    createdAt: 1, startedAt: 1, endedAt: null, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false,
+    createdAt: 1, startedAt: 1, endedAt: null, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null,
   };
 }
 
 function detail(status: RunStatus = 'running'): RunDetail {
   return {
     ...summary(status), config: runConfigSchema.parse({ family: 'classifier' }), architecture: classifierTemplate('mlp', [28, 28, 1], 10),
-    architectureId: null, architectureVersion: null, datasetHash: 'h', appVersion: '0', checkpoint: null, resumable: false,
+    architectureId: null, architectureVersion: null, datasetHash: 'h', appVersion: '0', checkpoint: null, resumable: false, reproductionIds: [],
   };
 }
 
