@@ -1,10 +1,10 @@
 /**
  * A runs table column's value for one run, and sorting runs by a column:
  * the column ids of ./savedView.ts read from a run summary and its metric
- * summaries. The CLI's `runs list --columns/--sort` uses it; pure, so the
- * runs table can share it.
+ * summaries, and the hyperparameter diff. The CLI's `runs list --columns/--sort`
+ * and `runs compare` use them; pure, so the runs table can share them.
  */
-import type { RunMetricSummary, RunSummary } from './domain';
+import type { ParamValue, RunMetricSummary, RunSummary } from './domain';
 import type { RunColumn } from './savedView';
 
 /** A column's value: text, a number, a flag, or null when the run has none. */
@@ -72,4 +72,29 @@ export function sortRuns<R extends ColumnRun>(runs: readonly R[], metricsOf: (id
     return sign * compareValues(x.v, y.v);
   });
   return keyed.map((k) => k.r);
+}
+
+/** One hyperparameter across runs, values in the runs' order (undefined where a run lacks the key). */
+export interface ParamRow {
+  key: string;
+  values: (ParamValue | undefined)[];
+  /** Not every run has the same value (a missing key counts as a value of its own). */
+  differs: boolean;
+}
+
+/**
+ * The hyperparameter diff: every key any run has, sorted; only the keys whose
+ * values differ unless `showAll`. The same rule as the compare view's table
+ * (renderer/lib/compare.ts), for the CLI's `runs compare`.
+ */
+export function paramRows(runs: readonly { params: Readonly<Record<string, ParamValue>> }[], showAll: boolean): ParamRow[] {
+  const keys = new Set<string>();
+  for (const r of runs) for (const k of Object.keys(r.params)) keys.add(k);
+  const rows: ParamRow[] = [];
+  for (const key of [...keys].sort()) {
+    const values = runs.map((r) => (Object.hasOwn(r.params, key) ? r.params[key] : undefined));
+    const differs = values.some((v) => !Object.is(v, values[0]));
+    if (differs || showAll) rows.push({ key, values, differs });
+  }
+  return rows;
 }
