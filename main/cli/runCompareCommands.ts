@@ -83,8 +83,9 @@ function summariesText(runs: readonly RunSummary[], summaries: readonly RunMetri
 
 /** Two or more runs side by side: the hyperparameters that differ (all with --all), then the chosen metrics' summaries. */
 export function compareRuns(s: AppServices, args: readonly string[], o: RunsOptions, out: NodeJS.WritableStream, usage: string): number {
-  if (args.length < 2) throw new CliError(`runs compare needs two or more run ids: runs compare RUN RUN… [--metric KEY]… [--all] [--json]\n${usage}`);
-  const runs = runsByIds(s, args.map((a) => runIdArg('compare', a, usage)));
+  const ids = [...new Set(args.map((a) => runIdArg('compare', a, usage)))];
+  if (ids.length < 2) throw new CliError(`runs compare needs two or more different run ids: runs compare RUN RUN… [--metric KEY]… [--all] [--json]\n${usage}`);
+  const runs = runsByIds(s, ids);
   const all = summariesFor(s, runs.map((r) => r.id));
   const keys = chosenKeys(o, keysOf(all), () => headlineKeys(runs, keysOf(all)));
   const summaries = all.map((m) => ({ runId: m.runId, metrics: Object.fromEntries(keys.flatMap((k) => (m.metrics[k] ? [[k, m.metrics[k]]] : []))) }));

@@ -104,6 +104,7 @@ describe('runs compare', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--metric "los": no such metric among these runs; they have loss, test_accuracy');
     expect(run('runs', 'compare', String(ids.slow)).status).toBe(2);
+    expect(run('runs', 'compare', String(ids.slow), String(ids.slow)).stderr).toContain('runs compare needs two or more different run ids');
     expect(run('runs', 'compare', String(ids.slow), '4242').status).toBe(1);
   });
 });
