@@ -1,7 +1,9 @@
 /**
  * `npm run cli -- <command>`: headless runs recorded in the same database.
  *   train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
- *   runs [list] [--experiment NAME] [--filter EXPR] [--data DIR] [--json]
+ *   runs [list] [--experiment NAME|ID] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b,c] [--data DIR] [--json]
+ *   runs compare RUN RUN... [--metric KEY]... [--all] [--data DIR] [--json]
+ *   runs export RUN... | --filter EXPR | --experiment NAME|ID  --csv|--json [--long] [--metric KEY]... [--out FILE] [--data DIR]
  *   runs tag RUN [TAG ...] [--data DIR] [--json]
  *   runs rename RUN NAME | note RUN TEXT | star|unstar|archive|unarchive RUN [--data DIR] [--json]
  *   runs delete RUN [--yes] [--data DIR] [--json]
@@ -30,7 +32,9 @@ const familyChoice = architectureFamilies.join('|');
 
 const usage = `Usage:
   npm run cli -- train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
-  npm run cli -- runs [list] [--experiment NAME] [--filter EXPR] [--data DIR] [--json]
+  npm run cli -- runs [list] [--experiment NAME|ID] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b,c] [--data DIR] [--json]
+  npm run cli -- runs compare RUN RUN... [--metric KEY]... [--all] [--data DIR] [--json]
+  npm run cli -- runs export RUN... | --filter EXPR | --experiment NAME|ID  --csv|--json [--long] [--metric KEY]... [--out FILE] [--data DIR]
   npm run cli -- runs tag RUN [TAG ...] [--data DIR] [--json]      (no tags: clear them)
   npm run cli -- runs rename RUN NAME [--data DIR] [--json]
   npm run cli -- runs note RUN TEXT [--data DIR] [--json]          (no text: clear the notes)
@@ -47,6 +51,7 @@ const usage = `Usage:
   npm run cli -- architectures versions ID [--data DIR] [--json]
   npm run cli -- architectures save --name N --family ${familyChoice} --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
 A runs filter: family = "gan" and (params.lr < 1e-3 or tags has "baseline") and metrics.test_accuracy.best > 0.98
+A column (--sort, --columns): an attribute (name, status, family, seed, duration, …), params.<key> or metrics.<key>.<last|best|min|max>
 Train a saved architecture with --set 'architecture={"architectureId":ID,"version":V}' (version omitted: the latest).`;
 
 /** A yes/no question on the terminal (stderr, so --json output stays clean); only y or yes agrees. */
@@ -69,6 +74,13 @@ async function main(argv: string[]): Promise<number> {
       set: { type: 'string', multiple: true },
       experiment: { type: 'string' },
       filter: { type: 'string' },
+      sort: { type: 'string' },
+      columns: { type: 'string' },
+      metric: { type: 'string', multiple: true },
+      all: { type: 'boolean', default: false },
+      csv: { type: 'boolean', default: false },
+      long: { type: 'boolean', default: false },
+      out: { type: 'string' },
       data: { type: 'string' },
       json: { type: 'boolean', default: false },
       kind: { type: 'string' },
@@ -104,6 +116,13 @@ async function main(argv: string[]): Promise<number> {
           confirm: process.stdin.isTTY && process.stderr.isTTY ? askYesNo : null,
           ...(values.experiment !== undefined ? { experiment: values.experiment } : {}),
           ...(values.filter !== undefined ? { filter: values.filter } : {}),
+          ...(values.sort !== undefined ? { sort: values.sort } : {}),
+          ...(values.columns !== undefined ? { columns: values.columns } : {}),
+          ...(values.metric !== undefined ? { metrics: values.metric } : {}),
+          all: values.all,
+          csv: values.csv,
+          long: values.long,
+          ...(values.out !== undefined ? { out: path.resolve(values.out) } : {}),
         }, process.stdout, usage);
       case 'datasets':
         return await datasetsCommand(services, rest, {

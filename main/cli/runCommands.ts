@@ -1,18 +1,24 @@
 /**
- * `npm run cli -- runs [list] [--experiment NAME] [--filter EXPR] [--json]`,
- * `runs tag RUN [TAG ...]`, `runs rename RUN NAME`, `runs note RUN TEXT`,
+ * `npm run cli -- runs [list] [--experiment NAME] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b] [--json]`,
+ * `runs compare` and `runs export` (./runCompareCommands.ts), `runs tag RUN [TAG ...]`, `runs rename RUN NAME`, `runs note RUN TEXT`,
  * `runs star|unstar|archive|unarchive RUN`, `runs delete RUN [--yes]`,
  * `runs reproduce RUN` and `runs diff RUN RUN` (runReproduceCommands.ts): the
  * runs table's listing, filter, tags and annotations, through the same
  * validated API the app uses (the filter is applied in SQL by the services,
  * as for the app).
  */
-import { ApiError, parseRequest } from '../common/api';
+import { parseRequest } from '../common/api';
 import type { RunSummary } from '../common/domain';
 import type { AppServices } from '../services/appServices';
-import { formatIssue } from '../../workers/common/runConfigBase';
 import { CliError, headlineText } from './commands';
 import { diffRuns, reproduceRun } from './runReproduceCommands';
+import { columnValue, sortRuns, type ColumnMetrics } from '../common/runColumns';
+import { runColumnId, type RunColumn } from '../common/savedView';
+import { cliError, experimentIdOf, runIdArg, summariesFor } from './runArgs';
+import { alignedTable, columnText, parseColumnsArg, parseSortArg } from './runColumnsArgs';
+import { compareRuns, exportRuns } from './runCompareCommands';
+
+export { caretLines } from './runArgs';
 
 export interface RunsOptions {
   json: boolean;
@@ -24,56 +30,69 @@ export interface RunsOptions {
   confirm?: ((question: string) => Promise<boolean>) | null;
   /** Where `runs reproduce` shows its progress (stderr unless a test passes its own). */
   err?: NodeJS.WriteStream;
-}
-
-/**
- * The filter text with a caret line under [start, end), as a compiler shows
- * the token at fault (at least one caret, so the end of the text is marked too).
- * Tabs and line breaks print as spaces so the columns line up.
- */
-export function caretLines(text: string, start: number, end: number, indent = '  '): string {
-  const shown = text.replace(/[\t\r\n]/g, ' ');
-  const from = Math.max(0, Math.min(start, shown.length));
-  const width = Math.max(1, Math.min(end, shown.length) - from);
-  return `${indent}${shown}\n${indent}${' '.repeat(from)}${'^'.repeat(width)}`;
-}
-
-/** An ApiError as the CLI says it: a filter's fault underlined, other issues one per line; bad input exits 2, the rest 1. */
-function cliError(e: unknown, filter?: string): unknown {
-  if (!(e instanceof ApiError)) return e;
-  const code = e.code === 'bad-request' ? 2 : 1;
-  const spanned = e.issues?.find((i) => i.path[0] === 'filter' && i.span);
-  if (spanned?.span && filter !== undefined) {
-    return new CliError(`Invalid filter: ${spanned.message}\n${caretLines(filter, spanned.span.start, spanned.span.end)}`, code);
-  }
-  if (e.issues && e.issues.length > 0) return new CliError(`${e.message.split(':')[0]}:\n  ${e.issues.map(formatIssue).join('\n  ')}`, code);
-  return new CliError(e.message, code);
+  /** `runs list --sort COL[:asc|desc]`. */
+  sort?: string;
+  /** `runs list --columns a,b,c`. */
+  columns?: string;
+  /** `runs compare|export --metric KEY`, repeatable. */
+  metrics?: string[];
+  /** `runs compare --all`: every hyperparameter, not only those that differ. */
+  all?: boolean;
+  /** `runs export --csv`. */
+  csv?: boolean;
+  /** `runs export --long`: every point of the metrics (long-format CSV, or series in the JSON). */
+  long?: boolean;
+  /** `runs export --out FILE`. */
+  out?: string;
 }
 
 function table(runs: readonly RunSummary[]): string {
   const rows = runs.map((r) => [String(r.id), r.family, r.name, r.status, r.backend ?? '-', headlineText(r), r.tags.join(', ') || '-']);
-  const head = ['id', 'family', 'name', 'status', 'backend', 'result', 'tags'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return `${fmt(head)}\n${rows.map(fmt).join('\n')}\n`;
+  return alignedTable(['id', 'family', 'name', 'status', 'backend', 'result', 'tags'], rows);
 }
 
-/** The runs, newest first: all, one experiment's (by name), and those the filter keeps. */
-export function listRuns(s: AppServices, o: RunsOptions, out: NodeJS.WritableStream): number {
-  let runs: RunSummary[];
+/** The runs the list options select: one experiment's (by name or id) or all, narrowed by the filter (in SQL, by the services). */
+export function selectedRuns(s: AppServices, o: Pick<RunsOptions, 'experiment' | 'filter'>): RunSummary[] {
   try {
-    let experimentId: number | undefined;
-    if (o.experiment !== undefined) {
-      const exp = s.experiments.list().find((x) => x.name === o.experiment);
-      if (!exp) throw new CliError(`No experiment is named "${o.experiment}"`, 1);
-      experimentId = exp.id;
-    }
+    const experimentId = o.experiment === undefined ? undefined : experimentIdOf(s, o.experiment);
     const req = parseRequest('runs.list', { ...(experimentId === undefined ? {} : { experimentId }), ...(o.filter === undefined ? {} : { filter: o.filter }) });
-    runs = s.runs.list(req);
+    return s.runs.list(req);
   } catch (e) {
     throw cliError(e, o.filter);
   }
-  if (o.json) {
+}
+
+/** The metric keys the columns and the sort read, each once: the only summaries worth fetching. */
+function metricKeysOf(columns: readonly RunColumn[]): string[] {
+  return [...new Set(columns.flatMap((c) => (c.kind === 'metric' ? [c.key] : [])))];
+}
+
+/** The chosen columns of each run: a table, or with --json one object per run keyed by column id. */
+function columnsOutput(runs: readonly RunSummary[], metricsOf: (id: number) => ColumnMetrics | undefined, columns: readonly RunColumn[], json: boolean): string {
+  const values = runs.map((r) => columns.map((c) => columnValue(r, metricsOf(r.id), c)));
+  if (json) return `${JSON.stringify(values.map((vs) => Object.fromEntries(columns.map((c, i) => [runColumnId(c), vs[i] ?? null]))))}\n`;
+  const right = columns.map((c, i) => values.some((vs) => typeof vs[i] === 'number'));
+  return alignedTable(columns.map(runColumnId), values.map((vs) => columns.map((c, i) => columnText(c, vs[i] ?? null))), right);
+}
+
+/**
+ * The runs, newest first unless sorted: all, one experiment's, and those the
+ * filter keeps; --sort orders them by a column (runs without a value last),
+ * --columns picks what is shown. Column and sort ids are checked before the
+ * database is read.
+ */
+export function listRuns(s: AppServices, o: RunsOptions, out: NodeJS.WritableStream): number {
+  const columns = o.columns === undefined ? null : parseColumnsArg(o.columns);
+  const sort = o.sort === undefined ? null : parseSortArg(o.sort);
+  let runs = selectedRuns(s, o);
+  const keys = metricKeysOf([...(columns ?? []), ...(sort ? [sort.column] : [])]);
+  const summaries = keys.length > 0 && runs.length > 0 ? summariesFor(s, runs.map((r) => r.id), keys) : [];
+  const byRun = new Map(summaries.map((m) => [m.runId, m.metrics]));
+  const metricsOf = (id: number): ColumnMetrics | undefined => byRun.get(id);
+  if (sort) runs = sortRuns(runs, metricsOf, sort.column, sort.dir);
+  if (columns) {
+    out.write(runs.length === 0 && !o.json ? 'No runs match.\n' : columnsOutput(runs, metricsOf, columns, o.json));
+  } else if (o.json) {
     out.write(`${JSON.stringify(runs)}\n`);
   } else if (runs.length === 0) {
     out.write(o.filter !== undefined || o.experiment !== undefined
@@ -85,18 +104,10 @@ export function listRuns(s: AppServices, o: RunsOptions, out: NodeJS.WritableStr
   return 0;
 }
 
-/** The run id a subcommand's first argument names, or the usage error that says what is missing. */
-function runId(sub: string, idText: string | undefined, usage: string): number {
-  if (idText === undefined) throw new CliError(`runs ${sub} needs a run id\n${usage}`);
-  const id = Number(idText);
-  if (!Number.isInteger(id) || id < 1) throw new CliError(`runs ${sub} expects a run id (a positive whole number), not "${idText}"`);
-  return id;
-}
-
 /** Replaces a run's tags with the ones given (none clears them). */
 export function tagRun(s: AppServices, args: readonly string[], json: boolean, out: NodeJS.WritableStream, usage: string): number {
   const [idText, ...tags] = args;
-  const id = runId('tag', idText, usage);
+  const id = runIdArg('tag', idText, usage);
   let run: RunSummary;
   try {
     const req = parseRequest('runs.setTags', { id, tags });
@@ -146,7 +157,7 @@ function annotationText(sub: AnnotateCommand, run: RunSummary): string {
 /** Renames, annotates, stars or archives one run. */
 export function annotateRun(s: AppServices, sub: AnnotateCommand, args: readonly string[], json: boolean, out: NodeJS.WritableStream, usage: string): number {
   const [idText, ...rest] = args;
-  const id = runId(sub, idText, usage);
+  const id = runIdArg(sub, idText, usage);
   let run: RunSummary;
   try {
     const req = parseRequest('runs.update', { id, ...annotationChange(sub, rest, usage) });
@@ -164,7 +175,7 @@ export function annotateRun(s: AppServices, sub: AnnotateCommand, args: readonly
  */
 export async function deleteRun(s: AppServices, args: readonly string[], o: RunsOptions, out: NodeJS.WritableStream, usage: string): Promise<number> {
   const [idText, ...rest] = args;
-  const id = runId('delete', idText, usage);
+  const id = runIdArg('delete', idText, usage);
   if (rest.length > 0) throw new CliError(`runs delete takes one run id (got "${rest.join(' ')}")\n${usage}`);
   try {
     const run = s.runs.summary(parseRequest('runs.delete', { id }).id);
@@ -184,7 +195,7 @@ export async function deleteRun(s: AppServices, args: readonly string[], o: Runs
   return 0;
 }
 
-/** `runs`, `runs list`, `runs tag`, the annotations and `runs delete`. */
+/** `runs`, `runs list`, `runs compare`, `runs export`, `runs tag`, the annotations and `runs delete`. */
 export async function runsCommand(s: AppServices, args: readonly string[], o: RunsOptions, out: NodeJS.WritableStream, usage: string): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -192,6 +203,10 @@ export async function runsCommand(s: AppServices, args: readonly string[], o: Ru
     case 'list':
       if (rest.length > 0) throw new CliError(`runs list takes no arguments (got "${rest.join(' ')}"); filter with --filter EXPR\n${usage}`);
       return listRuns(s, o, out);
+    case 'compare':
+      return compareRuns(s, rest, o, out, usage);
+    case 'export':
+      return exportRuns(s, rest, o, out, usage, (sel) => selectedRuns(s, sel));
     case 'tag':
       return tagRun(s, rest, o.json, out, usage);
     case 'delete':
@@ -202,6 +217,6 @@ export async function runsCommand(s: AppServices, args: readonly string[], o: Ru
       return diffRuns(s, rest, o.json, out, usage);
     default:
       if (isAnnotateCommand(sub)) return annotateRun(s, sub, rest, o.json, out, usage);
-      throw new CliError(`runs needs list, tag, rename, note, star, unstar, archive, unarchive, delete, reproduce or diff, not "${sub}"\n${usage}`);
+      throw new CliError(`runs needs list, compare, export, tag, rename, note, star, unstar, archive, unarchive, delete, reproduce or diff, not "${sub}"\n${usage}`);
   }
 }

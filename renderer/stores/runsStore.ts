@@ -3,13 +3,14 @@
  * expression, when one is set), details of opened runs, and for every run on
  * screen its metric series and log lines, kept live from the runs.onDid*
  * events and refetched after a reconnect. Also the calls the compare view
- * makes: runs by id, tags, metric summaries and downsampled series.
+ * makes: runs by id, tags, metric summaries, downsampled series, and the
+ * full-resolution series its long-format export writes.
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { RunConfigInput } from '../../workers/common/runConfig';
 import type { MetricPoint } from '../../workers/common/protocol';
-import { terminalStatuses, type CompareSeries, type LogLine, type RunDeletion, type RunDetail, type RunMetricSummaries, type RunSummary } from '../../main/common/domain';
+import { terminalStatuses, type CompareSeries, type LogLine, type MetricSeries, type RunDeletion, type RunDetail, type RunMetricSummaries, type RunSummary } from '../../main/common/domain';
 import type { ApiRequest } from '../../main/common/api';
 import { ApiCallError, getApiClient } from '../api';
 import { appendPoints, seriesFromResponse, type RunSeries, type SeriesData } from '../lib/metricSeries';
@@ -202,6 +203,11 @@ export const useRunsStore = defineStore('runs', () => {
   /** Each run's summary of each metric (last, best, min, max, count): the keys the compare view offers. */
   function metricSummaries(ids: number[]): Promise<RunMetricSummaries[]> {
     return client.call('runs.summaries', { ids });
+  }
+
+  /** A run's full-resolution series of the keys, fetched once and not kept (the long-format metrics export). */
+  function fullSeries(id: number, keys: string[]): Promise<MetricSeries[]> {
+    return client.call('runs.metrics', { id, keys });
   }
 
   /** Min/max-downsampled series of several runs and keys, for overlaid charts. */
@@ -401,7 +407,7 @@ export const useRunsStore = defineStore('runs', () => {
   return {
     summaries, details, idsByExperiment, filters, filterErrors, showArchived, logs, metricsVersion,
     run, runsForExperiment, getSeries, metricKeys,
-    fetchRuns, applyFilter, setShowArchived, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, compareSeries,
+    fetchRuns, applyFilter, setShowArchived, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, compareSeries, fullSeries,
     startRun, cancelRun, resumeRun, reproduceRun, setTags, updateRun, deleteRun, watchRun,
   };
 });
