@@ -126,6 +126,19 @@ describe('compare view analytics', () => {
     await expect.poll(() => page.url()).not.toContain('zoom=');
     await expect.poll(async () => chartsHolder.getAttribute('data-zoom-loaded')).toBe('');
 
+    // Clearing the brush un-dims every run; a new stroke brushes again.
+    await page.getByTestId('compare-brush-clear').click();
+    await expect.poll(brushed).toEqual([]);
+    expect(await slowLegend.getAttribute('data-brushed')).toBe('');
+    await canvas.scrollIntoViewIfNeeded();
+    const again = await canvas.boundingBox();
+    if (!again) throw new Error('the parallel chart has no box');
+    await page.mouse.move(again.x + await inset('left'), again.y + await inset('top') + height * 0.9);
+    await page.mouse.down();
+    await page.mouse.move(again.x + await inset('left'), again.y + await inset('top') - 20, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(brushed).toEqual([fast.id, mid.id].sort((a, b) => a - b));
+
     // "Compare only these": the brushed runs become the URL's runs, the brush is spent.
     await page.getByTestId('compare-brush-only').click();
     await expect.poll(() => legend.count()).toBe(2);
