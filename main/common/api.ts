@@ -122,7 +122,7 @@ export const requestSchemas = {
   'runs.compareSeries': z.object({
     ids: z.array(id, { error: 'ids must be a list of run ids' }).min(1, 'ids must name at least one run').max(500, 'at most 500 runs at once'),
     keys: z.array(metricKey, { error: 'keys must be a list of metric keys' }).min(1, 'keys must name at least one metric').max(20, 'at most 20 metrics at once'),
-    x: z.enum(['step', 'wall'], { error: "x must be 'step' or 'wall'" }).default('step'),
+    x: z.enum(['step', 'wall', 'epoch'], { error: "x must be 'step', 'wall' or 'epoch'" }).default('step'),
     buckets: z.number({ error: 'buckets must be a number' }).int('buckets must be a whole number')
       .min(16, 'buckets must be at least 16').max(4000, 'buckets must be at most 4000').default(1000),
     range: xRange.optional(),

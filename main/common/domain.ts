@@ -161,7 +161,8 @@ export function decodeWireNumber(v: WireNumber): number {
   }
 }
 
-export type CompareAxis = 'step' | 'wall';
+/** Steps, wall times, or epochs (a step metric's steps placed by the run's epoch ends: main/common/series/epochAxis.ts). */
+export type CompareAxis = 'step' | 'wall' | 'epoch';
 
 /**
  * One run's series of one metric for the compare view (runs.compareSeries),
@@ -171,7 +172,7 @@ export type CompareAxis = 'step' | 'wall';
 export interface CompareSeries {
   runId: number;
   key: string;
-  /** Steps, or wall times (ms since the epoch), ascending. */
+  /** Steps, wall times (ms since the epoch) or epochs (fractional for step metrics), ascending. */
   xs: number[];
   ys: WireNumber[];
   /** Points in the run's whole series (a re-logged step once), before the range and downsampling. */

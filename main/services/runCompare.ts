@@ -13,7 +13,8 @@ import {
 } from '../common/domain';
 import { bestMode } from '../common/runFilter';
 import { downsampleMinMax, sliceRange } from '../common/series';
-import { selectingChoice } from '../../workers/common/families/registry';
+import { epochKnots, stepToEpoch, type EpochKnot } from '../common/series/epochAxis';
+import { CHECKPOINT_KIND, isFamily, metricSpec, selectingChoice } from '../../workers/common/families/registry';
 import { chosenOnValidation, type ChosenOnValidation } from './validationChoice';
 
 /** Each id once, in the order first given. */
@@ -87,8 +88,35 @@ function byWallTime(s: MetricSeries): { xs: number[]; ys: number[] } {
   return { xs: order.map((i) => s.wallTimes[i] ?? 0), ys: order.map((i) => s.values[i] ?? Number.NaN) };
 }
 
-function drawable(runId: number, s: MetricSeries, req: CompareSeriesRequest): CompareSeries {
-  const all = req.x === 'step' ? { xs: s.steps, ys: s.values } : byWallTime(s);
+/**
+ * A series' x on the epoch axis: an epoch metric (its family catalogue's x)
+ * is logged at step = epoch already; a step metric's steps become epochs
+ * through the run's checkpoints (epochAxis.ts). Null when the run has no
+ * epoch end recorded yet, so the series cannot be placed.
+ */
+function byEpoch(s: MetricSeries, family: string, knots: readonly EpochKnot[]): { xs: number[]; ys: number[] } | null {
+  if (isFamily(family) && metricSpec(family, s.key)?.x === 'epoch') return { xs: s.steps, ys: s.values };
+  const xs: number[] = [];
+  for (const step of s.steps) {
+    const e = stepToEpoch(step, knots);
+    if (e === null) return null;
+    xs.push(e);
+  }
+  return { xs, ys: s.values };
+}
+
+/** The run's epoch ends, from its checkpoint artifacts' meta ({epoch, step}). */
+function runEpochKnots(store: Store, runId: number): EpochKnot[] {
+  const found: EpochKnot[] = [];
+  for (const a of store.listArtifacts(runId, CHECKPOINT_KIND)) {
+    const epoch = a.meta['epoch'];
+    const step = a.meta['step'];
+    if (typeof epoch === 'number') found.push({ epoch, step: typeof step === 'number' ? step : a.step });
+  }
+  return epochKnots(found);
+}
+
+function drawable(runId: number, s: MetricSeries, all: { xs: number[]; ys: number[] }, req: CompareSeriesRequest): CompareSeries {
   const window = req.range ? sliceRange(all.xs, all.ys, req.range.min, req.range.max) : all;
   const picked = downsampleMinMax(window.xs, window.ys, req.buckets);
   return { runId, key: s.key, xs: picked.xs, ys: picked.ys.map(encodeWireNumber), total: s.steps.length };
@@ -99,15 +127,20 @@ function drawable(runId: number, s: MetricSeries, req: CompareSeriesRequest): Co
  * (runs in request order, keys sorted); a range holding none of a series'
  * points gives it empty xs and ys, its total still counted. Points are read with one query per run
  * (getMetrics with the keys); the compare benchmark may ask for one bulk
- * query over all the runs instead.
+ * query over all the runs instead. On the epoch axis a run whose first
+ * epoch has not ended leaves its step metrics out (nothing says how many
+ * steps an epoch has yet).
  */
 export function compareSeries(store: Store, req: CompareSeriesRequest): CompareSeries[] {
   const ids = unique(req.ids);
-  familiesOf(store, ids);
+  const families = familiesOf(store, ids);
   const out: CompareSeries[] = [];
   for (const runId of ids) {
+    const knots = req.x === 'epoch' ? runEpochKnots(store, runId) : [];
     for (const s of store.getMetrics(runId, req.keys)) {
-      if (s.steps.length > 0) out.push(drawable(runId, s, req));
+      if (s.steps.length === 0) continue;
+      const all = req.x === 'step' ? { xs: s.steps, ys: s.values } : req.x === 'wall' ? byWallTime(s) : byEpoch(s, families.get(runId) ?? '', knots);
+      if (all !== null) out.push(drawable(runId, s, all, req));
     }
   }
   return out;

@@ -95,8 +95,17 @@ export function paramRows(runs: readonly { params: Readonly<Record<string, Param
   return rows;
 }
 
-/** What the compare chart's x axis shows: the step, the wall clock, or seconds since the run's first point. */
-export type CompareX = 'step' | 'wall' | 'relative';
+/**
+ * What the compare chart's x axis shows: the step, the epoch (a step metric's
+ * steps placed by the run's epoch ends, on the server: main/common/series/epochAxis.ts),
+ * the wall clock, or seconds since the run's first point.
+ */
+export type CompareX = 'step' | 'epoch' | 'wall' | 'relative';
+
+/** The axis runs.compareSeries is asked for: relative time is wall time less each run's first point, done here. */
+export function serverAxis(x: CompareX): 'step' | 'epoch' | 'wall' {
+  return x === 'relative' ? 'wall' : x;
+}
 
 /** One run's line of one metric, ready for the chart: [x, y] pairs, non-finite y as NaN (a gap). */
 export interface CompareLine {
@@ -164,5 +173,5 @@ export function parseSmoothing(query: unknown): number {
 
 /** The compare query's x axis, 'step' unless it names another. */
 export function parseCompareX(query: unknown): CompareX {
-  return query === 'wall' || query === 'relative' ? query : 'step';
+  return query === 'wall' || query === 'relative' || query === 'epoch' ? query : 'step';
 }

@@ -1,10 +1,15 @@
 /** ECharts, tree-shaken to what the run charts use; canvas renderer only (no inline SVG styles). */
 import * as echarts from 'echarts/core';
-import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
+import { BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+import {
+  DataZoomInsideComponent, DataZoomSliderComponent, GridComponent, LegendComponent, MarkLineComponent, ParallelComponent, TooltipComponent, VisualMapContinuousComponent,
+} from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([LineChart, BarChart, ScatterChart, HeatmapChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
+echarts.use([
+  LineChart, BarChart, ScatterChart, HeatmapChart, ParallelChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapContinuousComponent,
+  ParallelComponent, DataZoomInsideComponent, DataZoomSliderComponent, CanvasRenderer,
+]);
 
 export { echarts };
 export type ECharts = echarts.ECharts;

@@ -154,6 +154,23 @@ describe('runs.summaries', () => {
     expect(fast?.metrics).toEqual({ loss: { last: null, lastStep: 2, min: 1, max: 1, count: 2, nonFinite: 1, best: 1, minStep: 1, maxStep: 1, selectedBy: null } });
   });
 
+  it('places step metrics on the epoch axis by the run\'s checkpoints and epoch metrics at their step, a range cutting in epochs', async () => {
+    // Four steps an epoch: epoch 1 ends at step 4, epoch 2 at step 8; test_accuracy is an epoch metric (logged at step = epoch).
+    const run = s.store.createRun(sampleRun(expA, { name: 'epochs' })).id;
+    s.store.appendMetrics(run, [...[1, 2, 3, 4, 5, 6, 7, 8].map((step) => pt('loss', step, 1 / step)), pt('test_accuracy', 1, 0.8), pt('test_accuracy', 2, 0.9)]);
+    s.store.addArtifact(run, 'checkpoint', 4, 'runs/x/ckpt', { epoch: 1, step: 4 });
+    s.store.addArtifact(run, 'checkpoint', 8, 'runs/x/ckpt', { epoch: 2, step: 8 });
+    const out = await ok('runs.compareSeries', { ids: [run], keys: ['loss', 'test_accuracy'], x: 'epoch' });
+    expect(out.find((e) => e.key === 'loss')?.xs).toEqual([0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2]);
+    expect(out.find((e) => e.key === 'test_accuracy')?.xs).toEqual([1, 2]);
+    const [cut] = await ok('runs.compareSeries', { ids: [run], keys: ['loss'], x: 'epoch', range: { min: 1.1, max: 1.6 } });
+    expect(cut?.xs).toEqual([1, 1.25, 1.5, 1.75]);
+    // A run with no epoch end yet cannot place its step metrics: left out.
+    const fresh = s.store.createRun(sampleRun(expA, { name: 'first epoch' })).id;
+    s.store.appendMetrics(fresh, [pt('loss', 1, 1)]);
+    expect(await ok('runs.compareSeries', { ids: [fresh], keys: ['loss'], x: 'epoch' })).toEqual([]);
+  });
+
   it('refuses unknown runs and requests out of bounds', async () => {
     expect(await fails('runs.summaries', { ids: [ids.slow, 9998, 9999] })).toMatchObject({ code: 'not-found', message: 'Runs 9998, 9999 do not exist' });
     expect((await fails('runs.summaries', { ids: [] })).issues?.map(formatIssue)).toEqual(['ids: ids must name at least one run']);
@@ -209,7 +226,7 @@ describe('runs.compareSeries', () => {
     expect(await issues({ ids: [1], keys: [] })).toEqual(['keys: keys must name at least one metric']);
     expect(await issues({ ids: [1], keys: ['loss'], buckets: 8 })).toEqual(['buckets: buckets must be at least 16']);
     expect(await issues({ ids: [1], keys: ['loss'], buckets: 100.5 })).toEqual(['buckets: buckets must be a whole number']);
-    expect(await issues({ ids: [1], keys: ['loss'], x: 'epoch' })).toEqual(["x: x must be 'step' or 'wall'"]);
+    expect(await issues({ ids: [1], keys: ['loss'], x: 'epochs' })).toEqual(["x: x must be 'step', 'wall' or 'epoch'"]);
     expect(await issues({ ids: [1], keys: ['loss'], range: { min: 5, max: 1 } })).toEqual(['range.min: range.min must be at most range.max']);
     expect(await issues({ ids: Array.from({ length: 501 }, (_, i) => i + 1), keys: ['loss'] })).toEqual(['ids: at most 500 runs at once']);
   });

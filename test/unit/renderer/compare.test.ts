@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { CompareSeries, ParamValue } from '../../../main/common/domain';
 import { emaDebiased } from '../../../main/common/series';
 import {
-  compareLines, defaultCompareKeys, metricKeysOf, paramRows, parseCompareX, parseRunIds, parseSmoothing, parseTagsText, runColor, runHue,
+  compareLines, defaultCompareKeys, metricKeysOf, paramRows, parseCompareX, parseRunIds, parseSmoothing, parseTagsText, runColor, runHue, serverAxis,
 } from '../../../renderer/lib/compare';
 
 /** The shorter way round the colour wheel between two hues, in degrees. */
@@ -48,7 +48,9 @@ describe('the compare URL', () => {
     expect(parseSmoothing('abc')).toBe(0);
     expect(parseCompareX('wall')).toBe('wall');
     expect(parseCompareX('relative')).toBe('relative');
-    expect(parseCompareX('epoch')).toBe('step');
+    expect(parseCompareX('epoch')).toBe('epoch');
+    expect(parseCompareX('epochs')).toBe('step');
+    expect(['step', 'epoch', 'wall', 'relative'].map((x) => serverAxis(parseCompareX(x)))).toEqual(['step', 'epoch', 'wall', 'wall']);
   });
 });
 
