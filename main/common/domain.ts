@@ -50,6 +50,14 @@ export interface RunSummary {
   starred: boolean;
   /** Archived runs are left out of runs.list unless asked for (includeArchived, or a filter on archived). */
   archived: boolean;
+  /** What the run trained, for the runs table: its document's name, and the saved architecture and version (null for templates and inline documents). */
+  architectureRef: RunArchitectureRef;
+}
+
+export interface RunArchitectureRef {
+  id: number | null;
+  version: number | null;
+  name: string;
 }
 
 /** What runs.delete removed: the run's rows, and its folder on disk. */

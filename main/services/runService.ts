@@ -371,6 +371,8 @@ export class RunService {
       notes: r.notes,
       starred: r.starred,
       archived: r.archived,
+      // From the run's own row: the document it trained is stored with it, so no join is needed.
+      architectureRef: { id: r.architectureId, version: r.architectureVersion, name: r.architecture.name },
     };
   }
 }
