@@ -149,3 +149,18 @@ export function metricKeysOf(columnIds: readonly (string | null)[]): string[] {
   }
   return [...keys].sort();
 }
+
+/** A column's width before the user drags it: wide enough for its usual content. */
+export function defaultColumnWidth(col: RunColumn): number {
+  if (col.kind === 'metric') return 130;
+  if (col.kind === 'param') return 100;
+  switch (col.name) {
+    case 'name': return 240;
+    case 'tags': return 180;
+    case 'architecture': case 'experiment': return 150;
+    case 'started': case 'created': return 135;
+    case 'status': case 'dataset': return 100;
+    case 'id': case 'seed': return 70;
+    default: return 90;
+  }
+}

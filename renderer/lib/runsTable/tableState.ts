@@ -10,17 +10,24 @@ export function tableStateKey(page: number | 'all'): string {
   return `latent.runsTable.${page}`;
 }
 
-/** A remembered state read back; anything that does not parse (old format, hand-edited) gives the default. */
-export function readTableState(raw: string | null): RunsTableState {
-  if (raw === null) return defaultRunsTableState();
+/** A remembered state read back; anything that does not parse (old format, hand-edited) gives the page's default. */
+export function readTableState(raw: string | null, fallback: () => RunsTableState = defaultRunsTableState): RunsTableState {
+  if (raw === null) return fallback();
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    return defaultRunsTableState();
+    return fallback();
   }
   const parsed = runsTableStateSchema.safeParse(json);
-  return parsed.success ? parsed.data : defaultRunsTableState();
+  return parsed.success ? parsed.data : fallback();
+}
+
+/** The all-runs page's default: the experiment column after the name. */
+export function defaultAllRunsTableState(): RunsTableState {
+  const s = defaultRunsTableState();
+  const [first, ...rest] = s.columns;
+  return { ...s, columns: [...(first ? [first] : []), { id: 'experiment', width: null }, ...rest] };
 }
 
 /** Clicking a header: ascending, then descending, then back to the default order. */

@@ -5,7 +5,7 @@ import { cellValue, chooserColumns, columnLabel, compareCells, formatCell, metri
 import { groupRows, meanStd } from '../../../renderer/lib/runsTable/groups';
 import { searchRuns } from '../../../renderer/lib/runsTable/search';
 import { clickSelect, emptySelection } from '../../../renderer/lib/runsTable/selection';
-import { moveColumn, moveColumnTo, readTableState, resizeColumn, setColumnShown, toggleSort } from '../../../renderer/lib/runsTable/tableState';
+import { defaultAllRunsTableState, moveColumn, moveColumnTo, readTableState, resizeColumn, setColumnShown, toggleSort } from '../../../renderer/lib/runsTable/tableState';
 import { virtualWindow } from '../../../renderer/lib/runsTable/virtualWindow';
 
 function run(id: number, more: Partial<RunSummary> = {}): RunSummary {
@@ -180,5 +180,13 @@ describe('runs table state', () => {
     expect(ids(moveColumnTo(base(), 'tags', 'name'))).toEqual(['tags', 'name', 'status']);
     expect(resizeColumn(base(), 'name', 12.4).columns[0]?.width).toBe(40);
     expect(resizeColumn(base(), 'name', 151.6).columns[0]?.width).toBe(152);
+  });
+});
+
+describe('runs table defaults', () => {
+  it('the all-runs page starts with the experiment column after the name, and falls back to it', () => {
+    const all = defaultAllRunsTableState();
+    expect(all.columns.slice(0, 2).map((c) => c.id)).toEqual(['name', 'experiment']);
+    expect(readTableState('nonsense', defaultAllRunsTableState)).toEqual(all);
   });
 });
