@@ -10,6 +10,7 @@ export function createAppRouter(): Router {
       { path: '/', name: 'experiments', component: ExperimentsView },
       { path: '/experiments/:id(\\d+)', name: 'experiment', component: ExperimentView },
       { path: '/experiments/:id(\\d+)/new', name: 'run-new', component: () => import('./views/RunNewView.vue') },
+      { path: '/runs', name: 'runs', component: () => import('./views/RunsView.vue') },
       { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
       { path: '/runs/:id(\\d+)', name: 'run', component: () => import('./views/RunView.vue') },
       { path: '/architectures', name: 'architectures', component: () => import('./views/ArchitecturesView.vue') },

@@ -58,6 +58,14 @@ export interface RunSummary {
   archived: boolean;
   /** The run this one reproduces (runs.reproduce); null for a run started otherwise, or once its origin is deleted. */
   originRunId: number | null;
+  /** What the run trained, for the runs table: its document's name, and the saved architecture and version (null for templates and inline documents). */
+  architectureRef: RunArchitectureRef;
+}
+
+export interface RunArchitectureRef {
+  id: number | null;
+  version: number | null;
+  name: string;
 }
 
 /** What runs.delete removed: the run's rows, and its folder on disk. */

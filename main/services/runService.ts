@@ -443,6 +443,8 @@ export class RunService {
       starred: r.starred,
       archived: r.archived,
       originRunId: r.originRunId,
+      // From the run's own row: the document it trained is stored with it, so no join is needed.
+      architectureRef: { id: r.architectureId, version: r.architectureVersion, name: r.architecture.name },
     };
   }
 }

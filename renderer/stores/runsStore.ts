@@ -7,10 +7,10 @@
  * full-resolution series its long-format export writes.
  */
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, shallowRef } from 'vue';
 import type { RunConfigInput } from '../../workers/common/runConfig';
 import type { MetricPoint } from '../../workers/common/protocol';
-import { terminalStatuses, type CompareSeries, type LogLine, type MetricSeries, type RunDeletion, type RunDetail, type RunMetricSummaries, type RunSummary } from '../../main/common/domain';
+import { terminalStatuses, type CompareSeries, type LogLine, type MetricSeries, type RunDeletion, type RunDetail, type RunMetricSummaries, type RunMetricSummary, type RunSummary } from '../../main/common/domain';
 import type { ApiRequest } from '../../main/common/api';
 import { ApiCallError, getApiClient } from '../api';
 import { appendPoints, seriesFromResponse, type RunSeries, type SeriesData } from '../lib/metricSeries';
@@ -19,6 +19,10 @@ import { useExperimentsStore } from './experimentsStore';
 const LOG_PAGE_ROUNDS = 20;
 /** Runs per runs.list call when fetching by id (`id = 1 or id = 2 …` stays well under the filter's 2,000 characters). */
 const IDS_PER_LIST = 150;
+/** runs.summaries takes at most this many ids per call. */
+const IDS_PER_SUMMARIES = 1000;
+/** The key of the all-experiments runs list in the per-experiment maps (experiment ids start at 1). */
+export const ALL_RUNS = 0;
 
 /** The server's complaint about a filter, with the span of the text it points at. */
 export interface FilterError {
@@ -51,6 +55,12 @@ export const useRunsStore = defineStore('runs', () => {
   /** Experiments whose table shows archived runs too (runs.list's includeArchived). */
   const showArchived = ref<Record<number, boolean>>({});
   const logs = ref<Record<number, LogLine[]>>({});
+  /**
+   * Metric summaries (last, best, min, max) of listed runs, for the keys the
+   * runs tables show, by run id then key. Replaced as a whole on each fetch
+   * (shallow: 10,000 runs must not be made deeply reactive).
+   */
+  const tableMetrics = shallowRef(new Map<number, Record<string, RunMetricSummary>>());
   /** Bumped whenever a run's metric cache changes; charts watch it. */
   const metricsVersion = ref<Record<number, number>>({});
 
@@ -107,20 +117,26 @@ export const useRunsStore = defineStore('runs', () => {
     summaries.value[next.id] = merged;
     const d = details.value[next.id];
     if (d) details.value[next.id] = { ...d, ...merged };
-    const list = idsByExperiment.value[next.experimentId];
-    if (list && filters.value[next.experimentId]) {
+    // A run new to a loaded list is one the experiment's count has not seen (an opened run page's is not).
+    if (!prev && idsByExperiment.value[next.experimentId]) experiments.noteNewRun(next.experimentId);
+    // The run's experiment's list and, when it is loaded, the all-experiments list.
+    for (const key of [next.experimentId, ALL_RUNS]) updateList(key, prev, next);
+    return prev;
+  }
+
+  function updateList(key: number, prev: RunSummary | undefined, next: RunSummary): void {
+    const list = idsByExperiment.value[key];
+    if (!list) return;
+    if (filters.value[key]) {
       // Whether the run passes the filter is the server's to say (metric summaries, tags, notes): ask again.
-      if (!prev) experiments.noteNewRun(next.experimentId);
-      if (!prev || filterInputChanged(prev, next)) void fetchRuns(next.experimentId).catch(() => {});
-    } else if (list && next.archived && !showArchived.value[next.experimentId]) {
+      if (!prev || filterInputChanged(prev, next)) void fetchRuns(key).catch(() => {});
+    } else if (next.archived && !showArchived.value[key]) {
       // Archived while the table hides archived runs: it leaves the table.
       const at = list.indexOf(next.id);
       if (at >= 0) list.splice(at, 1);
-    } else if (list && !list.includes(next.id)) {
+    } else if (!list.includes(next.id)) {
       list.unshift(next.id);
-      if (!prev) experiments.noteNewRun(next.experimentId);
     }
-    return prev;
   }
 
   /** Whether a change to a run may change which filters it passes (what the filter language reads of it, but metrics). */
@@ -133,6 +149,11 @@ export const useRunsStore = defineStore('runs', () => {
   function forgetRun(id: number): void {
     delete summaries.value[id];
     delete details.value[id];
+    if (tableMetrics.value.has(id)) {
+      const next = new Map(tableMetrics.value);
+      next.delete(id);
+      tableMetrics.value = next;
+    }
     for (const list of Object.values(idsByExperiment.value)) {
       const at = list.indexOf(id);
       if (at >= 0) list.splice(at, 1);
@@ -160,7 +181,7 @@ export const useRunsStore = defineStore('runs', () => {
     let list: RunSummary[];
     try {
       const includeArchived = showArchived.value[experimentId] === true;
-      list = await client.call('runs.list', { experimentId, ...(filter ? { filter } : {}), ...(includeArchived ? { includeArchived } : {}) });
+      list = await client.call('runs.list', { ...(experimentId === ALL_RUNS ? {} : { experimentId }), ...(filter ? { filter } : {}), ...(includeArchived ? { includeArchived } : {}) });
     } catch (err) {
       const fault = filterErrorOf(err, filter);
       if (!fault) throw err;
@@ -208,6 +229,21 @@ export const useRunsStore = defineStore('runs', () => {
   /** A run's full-resolution series of the keys, fetched once and not kept (the long-format metrics export). */
   function fullSeries(id: number, keys: string[]): Promise<MetricSeries[]> {
     return client.call('runs.metrics', { id, keys });
+  }
+
+  /**
+   * Fetches the summaries of these metric keys for these runs into
+   * tableMetrics, up to 1,000 runs a call; a later call's answer wins.
+   */
+  async function fetchTableMetrics(ids: readonly number[], keys: readonly string[]): Promise<void> {
+    if (ids.length === 0 || keys.length === 0) return;
+    const fetched: RunMetricSummaries[] = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_SUMMARIES) {
+      fetched.push(...await client.call('runs.summaries', { ids: ids.slice(i, i + IDS_PER_SUMMARIES), keys: [...keys] }));
+    }
+    const next = new Map(tableMetrics.value);
+    for (const s of fetched) next.set(s.runId, { ...next.get(s.runId), ...s.metrics });
+    tableMetrics.value = next;
   }
 
   /** Min/max-downsampled series of several runs and keys, for overlaid charts. */
@@ -405,9 +441,9 @@ export const useRunsStore = defineStore('runs', () => {
   });
 
   return {
-    summaries, details, idsByExperiment, filters, filterErrors, showArchived, logs, metricsVersion,
+    summaries, details, idsByExperiment, filters, filterErrors, showArchived, logs, metricsVersion, tableMetrics,
     run, runsForExperiment, getSeries, metricKeys,
-    fetchRuns, applyFilter, setShowArchived, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, compareSeries, fullSeries,
+    fetchRuns, applyFilter, setShowArchived, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, fetchTableMetrics, compareSeries, fullSeries,
     startRun, cancelRun, resumeRun, reproduceRun, setTags, updateRun, deleteRun, watchRun,
   };
 });

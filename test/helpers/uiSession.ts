@@ -21,7 +21,8 @@ export interface UiSession {
   api<T>(method: string, body: unknown): Promise<T>;
 }
 
-export function uiSession(env: Record<string, string> = { LATENT_BACKEND: 'wasm' }): UiSession {
+/** `prepare` runs on the fresh data folder before serve opens it (a test that seeds the database directly). */
+export function uiSession(env: Record<string, string> = { LATENT_BACKEND: 'wasm' }, prepare?: (dataDir: string) => void): UiSession {
   let serve: ServeProcess | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -35,6 +36,7 @@ export function uiSession(env: Record<string, string> = { LATENT_BACKEND: 'wasm'
   beforeAll(async () => {
     requireBuilt();
     dataDir = tempDir();
+    prepare?.(dataDir);
     const s = await startServe(dataDir, env);
     serve = s;
     browser = await launchBrowser();

@@ -14,7 +14,7 @@ import type { AppServices } from '../../../main/services/appServices';
 function summary(id: number, family: RunSummary['family'], latest: Record<string, number>, best: Record<string, number> = {}): RunSummary {
   return {
     id, experimentId: 1, name: `${family}-${id}`, family, status: 'done', error: null, backend: 'cpu', seed: 1, datasetId: 'mnist',
-    createdAt: 1, startedAt: 1, endedAt: 2, params: {}, latest, best, chosenBy: null, progress: null, tags: id === 1 ? ['baseline', 'lr-sweep'] : [], notes: '', starred: false, archived: false, originRunId: null,
+    createdAt: 1, startedAt: 1, endedAt: 2, params: {}, latest, best, chosenBy: null, progress: null, tags: id === 1 ? ['baseline', 'lr-sweep'] : [], notes: '', starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' },
   };
 }
 

@@ -15,7 +15,7 @@ function run(id: number, name: string, params: RunSummary['params'], extra: Part
   return {
     id, experimentId: 4, name, family: 'classifier', status: 'done', error: null, backend: 'cpu', seed: id, datasetId: 'mnist',
     createdAt: 1000 * id, startedAt: 2000, endedAt: 2000 + 65_000, params, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '',
-    starred: false, archived: false, originRunId: null, ...extra,
+    starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' }, ...extra,
   };
 }
 

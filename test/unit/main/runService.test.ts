@@ -64,6 +64,14 @@ function host(hosts: FakeHost[], i: number): FakeHost {
 }
 
 describe('RunService with a fake host', () => {
+  it('lists what each run trained (the runs table\'s architecture column) without reading its detail', () => {
+    const t = setup();
+    const run = t.start();
+    const [listed] = t.runs.list();
+    expect(listed?.architectureRef).toEqual({ id: null, version: null, name: t.runs.detail(run.id).architecture.name });
+    expect(listed?.architectureRef.name).not.toBe('');
+  });
+
   it('records a run from ready to done: status, metrics, progress, checkpoint, artifacts, logs and events', async () => {
     const t = setup();
     const run = t.start();

@@ -14,7 +14,7 @@ import { runCollapseStatus, vaeLatentDim } from '../../../renderer/families/vae/
 
 const summary = (family: RunSummary['family'], over: Partial<RunSummary> = {}): RunSummary => ({
   id: 1, experimentId: 1, name: 'r', family, status: 'running', error: null, backend: 'cpu', seed: 42, datasetId: 'mnist',
-  createdAt: 0, startedAt: 0, endedAt: null, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null, ...over,
+  createdAt: 0, startedAt: 0, endedAt: null, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' }, ...over,
 });
 const detail = (run: RunSummary, config: unknown, checkpoint: RunDetail['checkpoint'] = null): RunDetail => ({
   ...run, config: runConfigSchema.parse(config), architecture: { format: 'latent-graph', version: 1, name: 'a', nodes: [], edges: [] },

@@ -18,7 +18,7 @@ import { fakeClient } from './fakeClient';
 function summary(status: RunStatus = 'running'): RunSummary {
   return {
     id: 1, experimentId: 1, name: 'r', family: 'classifier', status, error: null, backend: 'wasm', seed: 42, datasetId: 'mnist',
-    createdAt: 1, startedAt: 1, endedAt: null, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null,
+    createdAt: 1, startedAt: 1, endedAt: null, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' },
   };
 }
 

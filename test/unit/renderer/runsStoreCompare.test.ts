@@ -16,7 +16,7 @@ import { fakeClient } from './fakeClient';
 function summary(id: number, more: Partial<RunSummary> = {}): RunSummary {
   return {
     id, experimentId: 1, name: `r${id}`, family: 'classifier', status: 'done', error: null, backend: 'wasm', seed: id, datasetId: 'mnist',
-    createdAt: id, startedAt: id, endedAt: id + 1, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null, ...more,
+    createdAt: id, startedAt: id, endedAt: id + 1, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' }, ...more,
   };
 }
 

@@ -1,0 +1,56 @@
+/**
+ * The runs store's part in the runs table: the all-experiments list (runs.list
+ * without an experiment, kept live by new runs of any experiment), and metric
+ * summaries for the table's columns fetched in batches of at most 1,000 runs.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import type { RunSummary } from '../../../main/common/domain';
+import type { ApiRequest } from '../../../main/common/api';
+import { setApiClient } from '../../../renderer/api';
+import { ALL_RUNS, useRunsStore } from '../../../renderer/stores/runsStore';
+import { fakeClient } from './fakeClient';
+
+function summary(id: number, experimentId: number): RunSummary {
+  return {
+    id, experimentId, name: `r${id}`, family: 'classifier', status: 'done', error: null, backend: 'wasm', seed: id, datasetId: 'mnist',
+    createdAt: id, startedAt: id, endedAt: id + 1, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null,
+    architectureRef: { id: null, version: null, name: 'mlp' },
+  };
+}
+
+describe('runs store: the runs table', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('lists every experiment\'s runs under ALL_RUNS, and a new run of any experiment joins it', async () => {
+    const f = fakeClient({ 'runs.list': async () => [summary(2, 2), summary(1, 1)] });
+    setApiClient(f.client);
+    const store = useRunsStore();
+    await store.fetchRuns(ALL_RUNS);
+    expect(f.calls[0]).toEqual(['runs.list', {}]);
+    expect(store.runsForExperiment(ALL_RUNS).map((r) => r.id)).toEqual([2, 1]);
+    f.emit('runs.onDidChange', summary(3, 5));
+    expect(store.runsForExperiment(ALL_RUNS).map((r) => r.id)).toEqual([3, 2, 1]);
+  });
+
+  it('fetches metric summaries in batches of 1,000 runs and merges keys per run', async () => {
+    const asked: ApiRequest<'runs.summaries'>[] = [];
+    const f = fakeClient({
+      'runs.summaries': async (req) => {
+        asked.push(req);
+        return req.ids.map((runId) => ({ runId, metrics: Object.fromEntries((req.keys ?? []).map((k) => [k, { last: runId, lastStep: 1, min: 0, max: runId, best: runId, count: 1, nonFinite: 0, minStep: 1, maxStep: 1, selectedBy: null }])) }));
+      },
+    });
+    setApiClient(f.client);
+    const store = useRunsStore();
+    const ids = Array.from({ length: 2500 }, (_, i) => i + 1);
+    await store.fetchTableMetrics(ids, ['loss']);
+    expect(asked.map((r) => r.ids.length)).toEqual([1000, 1000, 500]);
+    await store.fetchTableMetrics([7], ['acc']);
+    expect(Object.keys(store.tableMetrics.get(7) ?? {}).sort()).toEqual(['acc', 'loss']);
+    expect(store.tableMetrics.get(2500)?.['loss']?.max).toBe(2500);
+    await store.fetchTableMetrics([], ['loss']);
+    await store.fetchTableMetrics([1], []);
+    expect(asked).toHaveLength(4);
+  });
+});
