@@ -14,6 +14,7 @@ import * as logs from './queries/logs';
 import * as metrics from './queries/metrics';
 import * as params from './queries/params';
 import * as runs from './queries/runs';
+import * as savedViews from './queries/savedViews';
 import * as settings from './queries/settings';
 import * as tags from './queries/tags';
 import type { Db } from './sqlite';
@@ -106,6 +107,11 @@ function createStore(db: Db, file: string, now: () => number): Store {
     listDatasets: () => datasets.listDatasets(db),
     deleteDataset: (id) => datasets.deleteDataset(db, id),
     runsUsingDataset: (id) => datasets.runsUsingDataset(db, id),
+
+    listSavedViews: (experimentId) => savedViews.listSavedViews(db, experimentId),
+    getSavedView: (id) => savedViews.getSavedView(db, id),
+    saveView: (experimentId, name, state) => savedViews.saveView(db, experimentId, name.trim(), state, now()),
+    deleteSavedView: (id) => savedViews.deleteSavedView(db, id),
 
     getSetting: (key) => settings.getSetting(db, key),
     setSetting: (key, value) => settings.setSetting(db, key, value),

@@ -3,8 +3,9 @@
  * only behind it (db/), and rows never leave it: they come back as domain objects.
  */
 import type {
-  ArchitectureFamily, ArchitectureInfo, ArchitectureRef, ArchitectureVersionInfo, Experiment, LogLine, MetricSeries, MetricSummary, ParamValue, RunStatus,
+  ArchitectureFamily, ArchitectureInfo, ArchitectureRef, ArchitectureVersionInfo, Experiment, LogLine, MetricSeries, MetricSummary, ParamValue, RunStatus, SavedView,
 } from '../main/common/domain';
+import type { SavedViewState } from '../main/common/savedView';
 import type { Architecture } from '../workers/common/graph';
 import type { BackendName, CheckpointRef, MetricPoint } from '../workers/common/protocol';
 import type { Family, RunConfig } from '../workers/common/runConfig';
@@ -247,6 +248,18 @@ export interface Store {
   deleteDataset(id: string): boolean;
   /** The runs that name this dataset id, with their status. */
   runsUsingDataset(id: string): { id: number; status: RunStatus }[];
+
+  /**
+   * Saved views of one scope: an experiment's (its id), the all-runs page's
+   * (null), or every view (undefined); by name. A view whose stored state
+   * this app cannot read is left out.
+   */
+  listSavedViews(experimentId: number | null | undefined): SavedView[];
+  getSavedView(id: number): SavedView | undefined;
+  /** Saves the state under the (trimmed) name in the scope, replacing the state of a view of that name. */
+  saveView(experimentId: number | null, name: string, state: SavedViewState): SavedView;
+  /** False when there was no such view. */
+  deleteSavedView(id: number): boolean;
 
   getSetting(key: string): string | undefined;
   setSetting(key: string, value: string): void;

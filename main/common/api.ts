@@ -12,9 +12,10 @@ import type { MetricPoint } from '../../workers/common/protocol';
 import type {
   ArtifactContent, ArtifactInfo, DatasetImage, DatasetRemoval,
   ArchitectureInfo, ArchitectureVersionInfo, CompareSeries, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunMetricSummaries, RunProgress, RunStatus,
-  RunDeletion, RunSummary, Settings, SystemInfo,
+  RunDeletion, RunSummary, SavedView, Settings, SystemInfo,
 } from './domain';
 import { importKinds } from './domain';
+import { savedViewStateSchema } from './savedView';
 
 const id = z.number({ error: 'id must be a number' }).int().min(1);
 const empty = z.object({}).strict();
@@ -86,6 +87,14 @@ const xRange = z.object({
   max: z.number({ error: 'range.max must be a number' }),
 }).strict().refine((r) => r.min <= r.max, { message: 'range.min must be at most range.max', path: ['min'] });
 
+/** A saved view's scope: an experiment's id, or null for the all-runs page. */
+const viewScope = id.nullable();
+
+/** A saved view's name: trimmed, 1–100 characters, unique within its scope. */
+export const MAX_VIEW_NAME = 100;
+const viewName = z.string({ error: 'name must be text' }).trim()
+  .min(1, 'name must not be empty').max(MAX_VIEW_NAME, `name must be at most ${MAX_VIEW_NAME} characters`);
+
 export const requestSchemas = {
   'experiments.list': empty,
   'experiments.create': z.object({
@@ -129,6 +138,10 @@ export const requestSchemas = {
   }).strict(),
   'runs.logs': z.object({ id, afterId: z.number().int().min(0).optional() }).strict(),
   'runs.analyze': z.object({ id, request: analysisRequestSchema }).strict(),
+  /** experimentId: one experiment's views, null the all-runs page's, absent every view. */
+  'views.list': z.object({ experimentId: viewScope.optional() }).strict(),
+  'views.save': z.object({ experimentId: viewScope, name: viewName, state: savedViewStateSchema }).strict(),
+  'views.delete': z.object({ id }).strict(),
   'artifacts.list': z.object({ runId: id, kind: artifactKind.optional() }).strict(),
   'artifacts.read': z.object({ id }).strict(),
   'datasets.list': empty,
@@ -189,6 +202,11 @@ export interface ApiResponses {
   'runs.compareSeries': CompareSeries[];
   'runs.logs': LogLine[];
   'runs.analyze': ArtifactInfo;
+  /** By name. */
+  'views.list': SavedView[];
+  /** The view as stored: new, or the one of that name in the scope with its state replaced. */
+  'views.save': SavedView;
+  'views.delete': { id: number };
   'artifacts.list': ArtifactInfo[];
   'artifacts.read': ArtifactContent;
   'datasets.list': DatasetInfo[];

@@ -5,6 +5,7 @@
 import type { Architecture } from '../../workers/common/graph';
 import type { BackendChoice, BackendName } from '../../workers/common/protocol';
 import type { ArchitectureFamily, Family, RunConfig } from '../../workers/common/families/registry';
+import type { SavedViewState } from './savedView';
 
 export type { ArchitectureFamily } from '../../workers/common/families/registry';
 
@@ -300,4 +301,18 @@ export interface DatasetImage {
   index: number;
   label: number;
   pngBase64: string;
+}
+
+/**
+ * A runs page's view saved under a name: per experiment, or for the all-runs
+ * page (experimentId null). The name is unique within that scope; saving
+ * under a taken name replaces that view's state.
+ */
+export interface SavedView {
+  id: number;
+  experimentId: number | null;
+  name: string;
+  state: SavedViewState;
+  createdAt: number;
+  updatedAt: number;
 }

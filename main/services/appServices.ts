@@ -19,6 +19,7 @@ import { EventBus } from './eventBus';
 import { ExperimentService } from './experimentService';
 import { compareSeries, metricSummaries } from './runCompare';
 import { RunService } from './runService';
+import { SavedViewService } from './savedViewService';
 import { SettingsService } from './settingsService';
 
 export interface AppServices {
@@ -32,6 +33,7 @@ export interface AppServices {
   artifacts: ArtifactService;
   analysis: AnalysisService;
   architectures: ArchitectureService;
+  views: SavedViewService;
   handlers: ApiHandlers;
   /** Runs left running by a crash that were marked interrupted at start. */
   interruptedAtStart: number[];
@@ -72,6 +74,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const artifacts = new ArtifactService(store, dataDir);
   const analysis = new AnalysisService(store, events, settings, datasets, dataDir);
   const architectures = new ArchitectureService(store);
+  const views = new SavedViewService(store);
   const pickFolder = opts.pickFolder;
 
   const handlers: ApiHandlers = {
@@ -92,6 +95,9 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'runs.metrics': (r) => runs.metrics(r.id, r.keys),
     'runs.logs': (r) => runs.logs(r.id, r.afterId),
     'runs.analyze': (r) => analysis.analyze(r.id, r.request),
+    'views.list': (r) => views.list(r.experimentId),
+    'views.save': (r) => views.save(r.experimentId, r.name, r.state),
+    'views.delete': (r) => views.delete(r.id),
     'artifacts.list': (r) => artifacts.list(r.runId, r.kind),
     'artifacts.read': (r) => artifacts.read(r.id),
     'datasets.list': () => datasets.list(),
@@ -113,7 +119,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
 
   let closed: Promise<void> | undefined;
   return {
-    dataDir, store, events, experiments, runs, datasets, settings, artifacts, analysis, architectures, handlers, interruptedAtStart,
+    dataDir, store, events, experiments, runs, datasets, settings, artifacts, analysis, architectures, views, handlers, interruptedAtStart,
     close: () => {
       closed ??= runs.close().then(() => store.close());
       return closed;

@@ -54,3 +54,30 @@ export function compareSettingsQuery(s: CompareSettings): Record<'group' | 'band
     smoothKind: s.smoothingKind === 'ema' ? undefined : s.smoothingKind,
   };
 }
+
+/** Query keys that are not display settings: the runs compared and the saved view the compare was opened from. */
+const NOT_SETTINGS: ReadonlySet<string> = new Set(['runs', 'view']);
+const MAX_SETTING_KEY = 40;
+const MAX_SETTING_VALUE = 2000;
+
+/**
+ * The compare view's settings as a saved view's `compare` record: every text
+ * entry of the query but the runs and the view (metrics, x, smooth, group, …,
+ * as the URL spells them), within the saved view's bounds.
+ */
+export function compareQueryRecord(query: Readonly<Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (NOT_SETTINGS.has(key) || typeof value !== 'string' || key.length > MAX_SETTING_KEY || value.length > MAX_SETTING_VALUE) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The compare URL's query for these runs with a saved view's settings, and
+ * the view's id (so the compare view can save its settings back to it).
+ */
+export function compareQueryFor(runIds: readonly number[], compare: Readonly<Record<string, string>>, viewId: number | null): Record<string, string> {
+  return { ...compareQueryRecord(compare), runs: runIds.join(','), ...(viewId !== null ? { view: String(viewId) } : {}) };
+}

@@ -7,6 +7,7 @@ import { openStore } from '../../../db/openStore';
 import { readRunConfig } from '../../../db/queries/json';
 import type { Db } from '../../../db/sqlite';
 import type { Store } from '../../../db/storeTypes';
+import { defaultRunsTableState } from '../../../main/common/savedView';
 import { awkwardPoints, backupsOf, expectedStoreSummaries, expectedSummaries, migrationsDirWith, readStoredSummaries, removeTempDirs, sampleConfig, sampleGraph, sampleModel, sampleRun, sourceMigrationsDir, tempDir } from './helpers';
 
 afterEach(removeTempDirs);
@@ -162,7 +163,7 @@ describe('migrate', () => {
       expect(userVersion(db)).toBe(latest);
       expect(tableNames(db)).toEqual(expect.arrayContaining([
         'architecture_versions', 'architectures', 'artifacts', 'experiments', 'latest_metrics',
-        'logs', 'metrics', 'params', 'runs', 'settings', 'datasets', 'run_tags',
+        'logs', 'metrics', 'params', 'runs', 'settings', 'datasets', 'run_tags', 'saved_views',
       ]));
       expect(db.prepare<[], { name: string }>('PRAGMA table_info(latest_metrics)').all().map((c) => c.name)).toEqual([
         'run_id', 'key', 'step', 'value', 'min_value', 'max_value', 'count', 'nonfinite_count', 'first_wall_time', 'last_wall_time', 'min_step', 'max_step',
@@ -580,6 +581,47 @@ describe('migrate', () => {
       raw.close();
     }
     expect(before.length).toBe(1);
+  });
+
+  it('0008 → 0009 on a populated file adds saved views, one name per scope (the all-runs scope too), cascading from experiments', () => {
+    const file = path.join(tempDir(), 'v8-populated.db');
+    const db = new Database(file);
+    migrate(db, migrationsDirWith(8));
+    seeds[7]?.(db);
+    db.prepare("UPDATE runs SET notes = 'kept', starred = 1 WHERE id = 1").run();
+    db.close();
+
+    const store = openStore(file, { migrationsDir: migrationsDirWith(9), now: () => 1_800_000_000_000 });
+    const state = { version: 1 as const, filter: 'params.learningRate < 0.1', table: defaultRunsTableState(), compare: { smooth: '0.6' } };
+    try {
+      expect(store.schemaVersion()).toBe(9);
+      expect(store.getRun(1)).toMatchObject({ notes: 'kept', starred: true });
+      expect(store.listSavedViews(1)).toEqual([]);
+      const a = store.saveView(1, 'sweep', state);
+      expect(a).toEqual({ id: a.id, experimentId: 1, name: 'sweep', state, createdAt: 1_800_000_000_000, updatedAt: 1_800_000_000_000 });
+      const all = store.saveView(null, 'sweep', state);
+      // Saving a taken name in the all-runs scope replaces that view: NULL scopes are one scope.
+      const again = store.saveView(null, 'sweep', { ...state, filter: '' });
+      expect(again.id).toBe(all.id);
+      expect(store.listSavedViews(null).map((v) => [v.id, v.state.filter])).toEqual([[all.id, '']]);
+      expect(store.listSavedViews(undefined).map((v) => v.experimentId).sort()).toEqual([1, null].sort());
+    } finally {
+      store.close();
+    }
+    const raw = new Database(file);
+    try {
+      raw.pragma('foreign_keys = ON');
+      expect(() => raw.prepare("INSERT INTO saved_views (experiment_id, name, state_json, created_at, updated_at) VALUES (NULL, 'sweep', '{}', 1, 1)").run()).toThrow(/UNIQUE/);
+      expect(() => raw.prepare("INSERT INTO saved_views (experiment_id, name, state_json, created_at, updated_at) VALUES (42, 'x', '{}', 1, 1)").run()).toThrow(/FOREIGN KEY/);
+      raw.prepare('DELETE FROM experiments WHERE id = 1').run();
+      expect(raw.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM saved_views WHERE experiment_id IS NOT NULL').get()?.n).toBe(0);
+      expect(raw.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM saved_views WHERE experiment_id IS NULL').get()?.n).toBe(1);
+    } finally {
+      raw.close();
+    }
+    const old = new Database(backupsOf(file)[0] ?? '', { readonly: true });
+    expect(userVersion(old)).toBe(8);
+    old.close();
   });
 
   it('rolls back a failing migration and leaves the version where it was', () => {

@@ -9,6 +9,7 @@ import { removeTempDirs, sampleConfig, sampleGraph, sampleRun, tempDir } from '.
 import { compileRunFilter } from '../../../db/queries/runFilter';
 import { parseRunFilter } from '../../../main/common/runFilter';
 import { CURRENT_RUN_CONFIG_VERSION } from '../../../workers/common/runConfigVersion';
+import { defaultRunsTableState, type SavedViewState } from '../../../main/common/savedView';
 
 let store: Store;
 let clock: number;
@@ -403,6 +404,36 @@ describe('architectures', () => {
     expect(store.getArchitecture(9999)).toBeUndefined();
 
     expect(store.listArchitectures().map((a) => [a.name, a.version])).toEqual([['autoencoder', 1], ['conv-net', 2]]);
+  });
+});
+
+describe('saved views', () => {
+  const state = (filter: string): SavedViewState => ({ version: 1, filter, table: defaultRunsTableState(), compare: {} });
+
+  it('replaces by name within a scope, keeping id and created time, and lists each scope by name', () => {
+    const e = store.createExperiment('E', '').id;
+    const b = store.saveView(e, '  b  ', state('x'));
+    const a = store.saveView(e, 'a', state(''));
+    const replaced = store.saveView(e, 'b', state('y'));
+    expect(replaced).toEqual({ ...b, state: state('y'), updatedAt: replaced.updatedAt });
+    expect(replaced.updatedAt).toBeGreaterThan(b.updatedAt);
+    expect(store.listSavedViews(e).map((v) => v.id)).toEqual([a.id, b.id]);
+    expect(store.listSavedViews(null)).toEqual([]);
+    expect(store.getSavedView(b.id)?.name).toBe('b');
+    expect(store.deleteSavedView(b.id)).toBe(true);
+    expect(store.deleteSavedView(b.id)).toBe(false);
+  });
+
+  it('leaves out a view whose stored state this app cannot read (a later version), without failing the list', () => {
+    const kept = store.saveView(null, 'kept', state(''));
+    const later = store.saveView(null, 'later', state(''));
+    store.close();
+    const raw = new Database(store.path);
+    raw.prepare('UPDATE saved_views SET state_json = ? WHERE id = ?').run(JSON.stringify({ ...state(''), version: 2 }), later.id);
+    raw.close();
+    store = openStore(store.path);
+    expect(store.listSavedViews(null).map((v) => v.name)).toEqual([kept.name]);
+    expect(store.getSavedView(later.id)).toBeUndefined();
   });
 });
 

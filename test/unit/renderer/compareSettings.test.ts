@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompareSeries } from '../../../main/common/domain';
 import { compareLines, timeWeightedHalfLife } from '../../../renderer/lib/compare';
-import { compareSettingsQuery, defaultCompareSettings, parseCompareSettings, parseGroupBy, type CompareSettings } from '../../../renderer/lib/compareSettings';
+import { compareQueryFor, compareQueryRecord, compareSettingsQuery, defaultCompareSettings, parseCompareSettings, parseGroupBy, type CompareSettings } from '../../../renderer/lib/compareSettings';
 
 /** The query as the router would hand it back: the entries that are not undefined. */
 function roundTrip(s: CompareSettings): CompareSettings {
@@ -62,5 +62,18 @@ describe('time-weighted smoothing', () => {
     const afterTw = (0.36 * (0.6 * 0.4 * 4 + 0.4 * 2) + 0.64 * 1) / (0.36 * 0.64 + 0.64);
     expect(tw[3]![1]).toBeCloseTo(afterTw, 12);
     expect(ema[3]![1]).not.toBeCloseTo(afterTw, 6);
+  });
+});
+
+describe('compare settings in a saved view', () => {
+  it('keeps every text setting of the query but the runs and the view, within the bounds', () => {
+    expect(compareQueryRecord({ runs: '1,2', view: '4', metrics: 'loss,acc', smooth: '0.6', group: 'param:lr', logy: '1', arr: ['a'], [`k${'x'.repeat(40)}`]: 'v', long: 'y'.repeat(2001) }))
+      .toEqual({ metrics: 'loss,acc', smooth: '0.6', group: 'param:lr', logy: '1' });
+  });
+
+  it("puts a view's settings, the runs and the view's id in the compare URL; settings never override the runs", () => {
+    expect(compareQueryFor([3, 1], { smooth: '0.6', runs: '9', view: '8' }, 7)).toEqual({ smooth: '0.6', runs: '3,1', view: '7' });
+    expect(compareQueryFor([3, 1], {}, null)).toEqual({ runs: '3,1' });
+    expect(parseCompareSettings(compareQueryFor([1, 2], { group: 'seed', band: 'std' }, 2))).toMatchObject({ group: { kind: 'seed' }, band: 'std' });
   });
 });
