@@ -25,7 +25,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { openStore } from '../db';
-import type { CompareSeries, RunSummary } from '../main/common/domain';
+import type { CompareSeries, RunMetricSummaries, RunSummary } from '../main/common/domain';
+import { defaultRunsTableState } from '../main/common/savedView';
 import { appRoot } from '../main/services/appInfo';
 import { headlineMetricKeys } from '../workers/common/families/registry';
 import { chromiumPath, launchBrowser } from './harness/chromium';
@@ -146,7 +147,12 @@ const WAIT_PROBE = `(() => {
   sessionStorage.removeItem('__benchWait');
   const spec = JSON.parse(raw);
   const holds = () => {
-    if (spec.kind === 'table') return document.querySelectorAll('[data-testid="run-row"]').length === spec.rows;
+    if (spec.kind === 'table') {
+      // The table is virtualised: its count says every run is listed, and the first row is drawn.
+      const count = document.querySelector('[data-testid="runs-shown-count"]');
+      const first = document.querySelector('[data-testid="run-row"]');
+      return count !== null && count.textContent.trim() === String(spec.rows) && first !== null && first.dataset.runId === String(spec.first);
+    }
     const charts = [...document.querySelectorAll('[data-testid="compare-chart"]')];
     return charts.length === spec.charts && charts.every((c) => Number(c.dataset.series) === spec.series && Number(c.dataset.points) > 0);
   };
@@ -203,8 +209,8 @@ async function loadStats(page: Page, s: ServeProcess, hash: string, spec: Record
 }
 
 /**
- * Pressing Enter in the filter box (after filling it) until the table shows
- * `rows` rows, the first being `first`: ms from the keydown to the frame after.
+ * Pressing Enter in the filter box (after filling it) until the table counts
+ * `rows` rows and draws `first` first: ms from the keydown to the frame after.
  */
 async function filterOnce(page: Page, filter: string, rows: number, first: number): Promise<number> {
   const input = page.getByTestId('runs-filter');
@@ -217,8 +223,9 @@ async function filterOnce(page: Page, filter: string, rows: number, first: numbe
       input.removeEventListener('keydown', onKey, true);
       const t0 = performance.now();
       const holds = () => {
-        const r = document.querySelectorAll('[data-testid="run-row"]');
-        return r.length === ${rows} && r[0].dataset.runId === '${first}';
+        const count = document.querySelector('[data-testid="runs-shown-count"]');
+        const r = document.querySelector('[data-testid="run-row"]');
+        return count !== null && count.textContent.trim() === '${rows}' && r !== null && r.dataset.runId === '${first}';
       };
       const tick = () => {
         if (!holds()) { requestAnimationFrame(tick); return; }
@@ -240,6 +247,57 @@ async function smoothingOnce(page: Page, value: number): Promise<number> {
     slider.value = '${value}';
     slider.dispatchEvent(new Event('input', { bubbles: true }));
     const holds = () => [...document.querySelectorAll('[data-testid="compare-chart"]')].every((c) => Number(c.dataset.smoothing) === ${value});
+    const tick = () => {
+      if (!holds()) { requestAnimationFrame(tick); return; }
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+    };
+    requestAnimationFrame(tick);
+  })`) as Promise<number>;
+}
+
+/**
+ * Clicking a column's sort button until its header says `dir` and the first
+ * drawn row is one of `firstIds` (the runs holding the extreme value): ms to the frame after.
+ */
+async function sortOnce(page: Page, column: string, dir: 'ascending' | 'descending' | 'none', firstIds: readonly number[]): Promise<number> {
+  return page.evaluate(`new Promise((resolve) => {
+    const th = document.querySelector('[data-testid="runs-header"][data-column="${column}"]');
+    const want = new Set(${JSON.stringify(firstIds.map(String))});
+    const t0 = performance.now();
+    th.querySelector('[data-testid="runs-sort"]').click();
+    const holds = () => {
+      const r = document.querySelector('[data-testid="run-row"]');
+      return th.getAttribute('aria-sort') === '${dir}' && r !== null && want.has(r.dataset.runId);
+    };
+    const tick = () => {
+      if (!holds()) { requestAnimationFrame(tick); return; }
+      requestAnimationFrame(() => resolve(performance.now() - t0));
+    };
+    requestAnimationFrame(tick);
+  })`) as Promise<number>;
+}
+
+/**
+ * Zooming the step charts to [min, max] (the URL's zoom, as a drag or the
+ * wheel sets it once it rests) until the view has re-queried that window and
+ * every chart whose x counts steps shows it (per-epoch metrics' charts count
+ * epochs and keep their own zoom on the step axis): ms to the second frame
+ * after (ECharts paints in its own frame).
+ */
+async function zoomOnce(page: Page, min: number, max: number): Promise<number> {
+  return page.evaluate(`new Promise((resolve) => {
+    const want = '${min},${max}';
+    const t0 = performance.now();
+    const [path, query = ''] = location.hash.slice(1).split('?');
+    const params = new URLSearchParams(query);
+    params.set('zoom', want);
+    location.hash = path + '?' + params.toString();
+    const holds = () => {
+      const box = document.querySelector('.compare-charts');
+      return box !== null && box.dataset.zoomLoaded === want
+        && [...document.querySelectorAll('[data-testid="compare-chart"]')]
+          .filter((c) => c.dataset.stepName === 'step').every((c) => c.dataset.zoom === want && Number(c.dataset.points) > 0);
+    };
     const tick = () => {
       if (!holds()) { requestAnimationFrame(tick); return; }
       requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
@@ -285,7 +343,7 @@ async function tableAndFilter(c: Context, largest: { id: number; runs: number })
   results['compare.table.rows'] = api.result.length;
   results['compare.table.api_response_kb'] = round(api.bytes / 1024);
   putStat(results, 'compare.table.api', api.stat);
-  const load = await loadStats(page, serve, `/experiments/${largest.id}`, { kind: 'table', rows: largest.runs }, repeats);
+  const load = await loadStats(page, serve, `/experiments/${largest.id}`, { kind: 'table', rows: largest.runs, first: api.result[0]?.id ?? 0 }, repeats);
   putStat(results, 'compare.table', load.total);
   putStat(results, 'compare.table.page_first_api_start', load.firstApiStart);
   putStat(results, 'compare.table.page_api_end', load.lastApiEnd);
@@ -311,6 +369,53 @@ async function tableAndFilter(c: Context, largest: { id: number; runs: number })
   }
   putStat(results, 'compare.filter', stat(ms));
   expected.forEach((e, i) => { results[`compare.filter.rows_${i + 1}`] = e.rows; results[`compare.filter.expr_${i + 1}`] = e.filter; });
+  await sortByMetric(c, largest, api.result);
+}
+
+const SORT_COLUMN = 'metrics.test_accuracy.best';
+
+/** The runs holding the least and the greatest `best` of test_accuracy (the first row sorted up, and down). */
+async function sortTargets(serve: ServeProcess, runs: readonly RunSummary[]): Promise<{ asc: number[]; desc: number[] }> {
+  const best = new Map<number, number>();
+  for (let i = 0; i < runs.length; i += 1000) {
+    const ids = runs.slice(i, i + 1000).map((r) => r.id);
+    const answer = await timedCall<RunMetricSummaries[]>(serve, 'runs.summaries', { ids, keys: ['test_accuracy'] });
+    for (const s of answer.result) {
+      const v = s.metrics['test_accuracy']?.best;
+      if (typeof v === 'number') best.set(s.runId, v);
+    }
+  }
+  const values = [...best.values()];
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return { asc: [...best].filter(([, v]) => v === lo).map(([id]) => id), desc: [...best].filter(([, v]) => v === hi).map(([id]) => id) };
+}
+
+/**
+ * The largest experiment's table with a metric column (its summaries fetched
+ * once), sorted by it: click → ascending, click → descending (measured), click
+ * → back to the default order (not measured).
+ */
+async function sortByMetric(c: Context, largest: { id: number; runs: number }, runs: readonly RunSummary[]): Promise<void> {
+  const { page, serve, repeats, results } = c;
+  const targets = await sortTargets(serve, runs);
+  const state = { ...defaultRunsTableState(), columns: [...defaultRunsTableState().columns, { id: SORT_COLUMN, width: null }] };
+  await page.evaluate(`localStorage.setItem(${JSON.stringify(`latent.runsTable.${largest.id}`)}, ${JSON.stringify(JSON.stringify(state))})`);
+  await loadUntil(page, serve, `/experiments/${largest.id}`, { kind: 'table', rows: largest.runs, first: runs[0]?.id ?? 0 });
+  // The metric cells are filled once runs.summaries has answered for every run.
+  await waitForValue(page, `(() => {
+    const cells = [...document.querySelectorAll('[data-testid="run-row"] td[data-column="${SORT_COLUMN}"]')];
+    return cells.length > 0 && cells.every((td) => td.textContent.trim() !== '' && td.textContent.trim() !== '—') ? true : undefined;
+  })()`, 120_000);
+  const ms: number[] = [];
+  for (let i = 0; i <= repeats; i++) {
+    const up = await sortOnce(page, SORT_COLUMN, 'ascending', targets.asc);
+    const down = await sortOnce(page, SORT_COLUMN, 'descending', targets.desc);
+    await sortOnce(page, SORT_COLUMN, 'none', [runs[0]?.id ?? 0]);
+    if (i > 0) ms.push(up, down);
+  }
+  putStat(results, 'compare.sort', stat(ms));
+  await page.evaluate(`localStorage.removeItem(${JSON.stringify(`latent.runsTable.${largest.id}`)})`);
 }
 
 async function overlay(c: Context, ids: number[]): Promise<void> {
@@ -354,6 +459,14 @@ async function overlay(c: Context, ids: number[]): Promise<void> {
   putStat(results, 'compare.zoom.api', zoom.stat);
   results['compare.zoom.range'] = `${range.min}..${range.max}`;
   results['compare.zoom.points_drawn'] = zoom.result.reduce((n, s) => n + s.xs.length, 0);
+  const other = { min: Math.round(maxStep * 0.2), max: Math.round(maxStep * 0.3) };
+  const zms: number[] = [];
+  for (let i = 0; i <= repeats; i++) {
+    const r = i % 2 === 0 ? range : other;
+    const t = await zoomOnce(page, r.min, r.max);
+    if (i > 0) zms.push(t);
+  }
+  putStat(results, 'compare.zoom', stat(zms));
 }
 
 async function allRuns(c: Context): Promise<void> {
@@ -364,6 +477,10 @@ async function allRuns(c: Context): Promise<void> {
   for (const [k, v] of Object.entries(listBreakdown(c.file))) c.results[`compare.all_runs.server_${k}_ms`] = v;
   const filtered = await apiStat<RunSummary[]>(c.serve, 'runs.list', FILTERS.map((filter) => ({ filter })), c.repeats);
   putStat(c.results, 'compare.all_runs_filter.api', filtered.stat);
+  const load = await loadStats(c.page, c.serve, '/runs', { kind: 'table', rows: api.result.length, first: api.result[0]?.id ?? 0 }, c.repeats);
+  putStat(c.results, 'compare.all_runs', load.total);
+  putStat(c.results, 'compare.all_runs.page_api_end', load.lastApiEnd);
+  putStat(c.results, 'compare.all_runs.page_after_api', load.client);
 }
 
 // ---------------------------------------------------------------- main
@@ -408,7 +525,7 @@ export async function main(): Promise<void> {
     results['compare.largest_experiment_runs'] = largestRuns.length;
     console.error(`(a, b) the table of experiment ${largestId} (${largestRuns.length} runs) and its filter`);
     await tableAndFilter(c, { id: largestId, runs: largestRuns.length });
-    console.error('(c) runs.list of all runs');
+    console.error('(c) the all-runs page');
     await allRuns(c);
     const ids = [seeded.nanRunId, ...largestRuns.map((r) => r.id).filter((id) => id !== seeded.nanRunId).slice(0, 99)];
     console.error('(d, e, f) the compare view of 100 runs, its smoothing, a zoom');
@@ -462,8 +579,8 @@ function description(plan: SeedPlan, repeats: number): string {
   return [
     `Run comparison against serve (headless Chromium, --disable-gpu, 1280×900). Seeded data: ${plan.runs} classifier runs across ${plan.experiments} experiments (Zipf-sized: experiment k gets a share ∝ 1/k, so the largest holds largest_experiment_runs), status done, learningRate log-uniform in [1e-5, 1e-1], batchSize 32–256, optimizer adam/sgd/momentum, a seed, mlp or lenet, 0–3 tags; ${plan.points} metric points in total (about ${Math.floor(plan.points / plan.runs)} a run): loss every step (noisy, decreasing to a floor set by how far the learning rate is from 1e-3, a ×4 spike in 30 % of the runs, exactly one NaN in the whole database), accuracy / val_accuracy / test_accuracy once an epoch (5–20 epochs).`,
     `Ingest: the points in training order through store.appendMetrics in batches of ${INGEST_BATCH} (the host's MetricBatcher maximum), one transaction each, so latest_metrics' per-key summaries are upserted per point as in production (ingest.*); the same points as a plain INSERT into metrics in the same batches and transactions, with the same periodic WAL checkpoint, on a copy of the database taken before any point was written (ingest_no_summaries.*). Only the time inside the write calls counts. db_mb = workbench.sqlite after a WAL checkpoint (db_mb_no_summaries: the copy without the summaries).`,
-    `Interactions: 1 warm-up, then ${repeats} repeats; p50/p95 are nearest-rank. *.api.* = HTTP round trip of the call from the benchmark process (JSON parsed). UI times are in the page, to the animation frame after the result is in the DOM (checked each frame, so up to one frame late), from the navigation start for page loads: table = a fresh load of #/experiments/<largest> until all its rows are in the (not virtualised) table; page_first_api_start = when the page's first API call started (the app's boot: loading and running its scripts), page_api_end = when its last API answer ended (Resource Timing), page_after_api = the rest (JSON decode, Vue render, layout, charts), page_<method> = each API call's duration as the page saw it; server_*_ms = the parts of runs.list timed in this process on the same file (listRuns with its params, latestMetrics, bestMetrics over the metrics table for the headline keys, runTags).`,
-    `filter = from the Enter keydown in runs-filter (filled with one of two expressions in turn, filter.expr_1/2) until the table shows that filter's rows; filter.api = runs.list with experimentId and the filter. all_runs = runs.list of every run (API only: there is no all-runs page yet); all_runs_filter.api = the same with the two filters. overlay_100 = a fresh load of #/compare?runs=<100 runs of the largest experiment, the NaN run among them>&metrics=loss,accuracy,val_accuracy,test_accuracy until each of the 4 compare-chart elements has data-series = 100 and points; api_compare_series = the page's own runs.compareSeries request replayed (its buckets: overlay_100.buckets; nonfinite_points_drawn counts the NaN kept by the downsampler). smoothing = from setting the slider (input event) until every chart's data-smoothing is the new value, to the second frame after (ECharts paints in its own frame). zoom.api = runs.compareSeries of the same 100 runs and 4 keys with a range (the middle fifth of the steps): API only, the UI does not re-query on zoom yet. Sorting by a metric is not measured: the runs table has no sortable columns yet.`,
+    `Interactions: 1 warm-up, then ${repeats} repeats; p50/p95 are nearest-rank. *.api.* = HTTP round trip of the call from the benchmark process (JSON parsed). UI times are in the page, to the animation frame after the result is in the DOM (checked each frame, so up to one frame late), from the navigation start for page loads: table = a fresh load of #/experiments/<largest> until the (virtualised) table counts all its rows and draws the first; page_first_api_start = when the page's first API call started (the app's boot: loading and running its scripts), page_api_end = when its last API answer ended (Resource Timing), page_after_api = the rest (JSON decode, Vue render, layout, charts), page_<method> = each API call's duration as the page saw it; server_*_ms = the parts of runs.list timed in this process on the same file (listRuns with its params, latestMetrics, bestMetrics over the metrics table for the headline keys, runTags).`,
+    `filter = from the Enter keydown in runs-filter (filled with one of two expressions in turn, filter.expr_1/2) until the table counts that filter's rows and draws its first; filter.api = runs.list with experimentId and the filter. sort = the largest experiment's table with a metrics.test_accuracy.best column (its runs.summaries fetched once, 1,000 runs a call), from a click on that column's sort button until the header says ascending (or descending) and the first drawn row holds the least (greatest) value: sorting is in the window, no API call. all_runs = a fresh load of #/runs (every run, virtualised) until it counts them all and draws the first; all_runs.api = runs.list of every run; all_runs_filter.api = the same with the two filters. overlay_100 = a fresh load of #/compare?runs=<100 runs of the largest experiment, the NaN run among them>&metrics=loss,accuracy,val_accuracy,test_accuracy until each of the 4 compare-chart elements has data-series = 100 and points; api_compare_series = the page's own runs.compareSeries request replayed (its buckets: overlay_100.buckets; nonfinite_points_drawn counts the NaN kept by the downsampler). smoothing = from setting the slider (input event) until every chart's data-smoothing is the new value, to the second frame after (ECharts paints in its own frame). zoom.api = runs.compareSeries of the same 100 runs and 4 keys with a range (the middle fifth of the steps); zoom = setting the view's zoom (the URL's zoom, alternately that window and [20 %, 30 %] of the steps) until the view has re-queried it (the whole range and the window, joined) and the loss chart shows it, to the second frame after.`,
   ].join(' ');
 }
 
@@ -478,10 +595,11 @@ function printTable(r: Results): void {
   };
   row(`open the largest experiment's table (${v('compare.table.rows')} rows)`, 'compare.table', 'compare.table.api');
   row('apply a filter', 'compare.filter', 'compare.filter.api');
-  row(`all runs (${v('compare.all_runs.rows')})`, null, 'compare.all_runs.api');
+  row('sort by a metric (client only)', 'compare.sort', null);
+  row(`open the all-runs page (${v('compare.all_runs.rows')} rows)`, 'compare.all_runs', 'compare.all_runs.api');
   row('open the compare view, 100 runs × 4 metrics', 'compare.overlay_100', 'compare.overlay_100.api_compare_series');
   row('change the smoothing (client only)', 'compare.smoothing', null);
-  row('zoom (compareSeries with a range)', null, 'compare.zoom.api');
+  row('zoom (re-query the visible range)', 'compare.zoom', 'compare.zoom.api');
 }
 
 if (require.main === module) {
