@@ -62,6 +62,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     createRun: (run) => runs.createRun(db, run, now()),
     getRun: (id) => runs.getRun(db, id),
     listRuns: (filter) => runs.listRuns(db, filter),
+    listRunSummaries: (filter) => runs.listRunSummaries(db, filter),
     runFamilies: (runIds) => runs.runFamilies(db, runIds),
     markRunStarted: (id, backend, at) => runs.markRunStarted(db, id, backend, at),
     setRunStatus: (id, status, error, at) => runs.setRunStatus(db, id, status, error, at ?? now()),
@@ -71,6 +72,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     reproductionsOf: (id) => runs.reproductionsOf(db, id),
 
     getParams: (runId) => params.getParams(db, runId),
+    paramsOf: (runIds) => params.paramsOf(db, runIds),
 
     appendMetrics: (runId, points) => {
       metrics.appendMetrics(db, runId, points);

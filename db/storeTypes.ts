@@ -46,6 +46,9 @@ export interface RunRecord {
   originRunId: number | null;
 }
 
+/** A run as a runs table lists it (Store.listRunSummaries): no config or architecture document, but the document's name. */
+export type RunListRecord = Omit<RunRecord, 'config' | 'architecture'> & { architectureName: string };
+
 /** What updateRun changes: only the fields given. */
 export interface RunUpdate {
   name?: string;
@@ -171,6 +174,8 @@ export interface Store {
   getRun(id: number): RunRecord | undefined;
   /** Newest first, in one query (the filter applied in SQL, never after loading). */
   listRuns(filter?: RunListFilter): RunRecord[];
+  /** The same runs as listRuns, as a runs table needs them (no documents parsed). */
+  listRunSummaries(filter?: RunListFilter): RunListRecord[];
   /** Each run's family by id (for the metric directions); unknown ids are absent. */
   runFamilies(runIds: readonly number[]): Map<number, string>;
   markRunStarted(id: number, backend: BackendName, at: number): void;
@@ -190,6 +195,8 @@ export interface Store {
   reproductionsOf(id: number): number[];
 
   getParams(runId: number): Record<string, ParamValue>;
+  /** Several runs' params in one query. */
+  paramsOf(runIds: readonly number[]): Map<number, Record<string, ParamValue>>;
 
   /** Appends points in one transaction and updates the latest-metrics table. */
   appendMetrics(runId: number, points: readonly MetricPoint[]): void;

@@ -3,7 +3,7 @@ import { terminalStatuses, type RunStatus } from '../../main/common/domain';
 import type { BackendName } from '../../workers/common/protocol';
 import type { Family } from '../../workers/common/families/registry';
 import { CURRENT_RUN_CONFIG_VERSION } from '../../workers/common/runConfigVersion';
-import type { NewRun, RunListFilter, RunRecord, RunUpdate } from '../storeTypes';
+import type { NewRun, RunListFilter, RunListRecord, RunRecord, RunUpdate } from '../storeTypes';
 import type { Db } from '../sqlite';
 import { parseArchitecture, readRunConfig } from './json';
 import { insertParams } from './params';
@@ -44,8 +44,13 @@ const SELECT = `
 export const INTERRUPTED_RUNNING = 'The app stopped while this run was running';
 export const INTERRUPTED_QUEUED = 'The app stopped while this run was queued';
 
-function toRun(row: RunRow): RunRecord {
-  const config = readRunConfig(row.config_json, row.config_version);
+/** A runs-table row: the record without the config and the architecture document, but the document's name. */
+interface ListRow extends Omit<RunRow, 'architecture_json'> {
+  architecture_name: string | null;
+}
+
+/** The fields a listing and a full record share; the config is read (and validated) for its error only when listing. */
+function listed(row: ListRow, config: ReturnType<typeof readRunConfig>): RunListRecord {
   return {
     id: row.id,
     experimentId: row.experiment_id,
@@ -54,10 +59,10 @@ function toRun(row: RunRow): RunRecord {
     family: row.family as Family,
     status: row.status,
     error: row.error,
-    ...('error' in config
-      ? { config: null, configError: `Run ${row.id}'s stored config cannot be read: ${config.error}. Its records are kept, but it cannot be resumed or analysed` }
-      : { config: config.config, configError: null }),
-    architecture: parseArchitecture(row.architecture_json),
+    configError: 'error' in config
+      ? `Run ${row.id}'s stored config cannot be read: ${config.error}. Its records are kept, but it cannot be resumed or analysed`
+      : null,
+    architectureName: row.architecture_name ?? '',
     architectureId: row.architecture_id,
     architectureVersion: row.architecture_version,
     seed: row.seed,
@@ -75,6 +80,13 @@ function toRun(row: RunRow): RunRecord {
   };
 }
 
+function toRun(row: RunRow): RunRecord {
+  const config = readRunConfig(row.config_json, row.config_version);
+  const architecture = parseArchitecture(row.architecture_json);
+  const { architectureName: _name, ...rest } = listed({ ...row, architecture_name: architecture.name }, config);
+  return { ...rest, config: 'error' in config ? null : config.config, architecture };
+}
+
 export function getRun(db: Db, id: number): RunRecord | undefined {
   const row = statement<[number], RunRow>(db, `${SELECT} WHERE id = ?`).get(id);
   return row ? toRun(row) : undefined;
@@ -89,17 +101,40 @@ const NEWEST_FIRST = 'ORDER BY created_at DESC, id DESC';
  * prepared each time rather than cached: filters are free text, and the
  * statement cache would keep every one.
  */
-export function listRuns(db: Db, filter: RunListFilter = {}): RunRecord[] {
+/** The WHERE and ORDER BY of a listing, and their bound values. */
+function listClause(filter: RunListFilter): { tail: string; params: unknown[] } {
   const { experimentId, where, excludeArchived } = filter;
   const conditions: string[] = [];
   const params: unknown[] = [];
   if (experimentId !== undefined) { conditions.push('r.experiment_id = ?'); params.push(experimentId); }
   if (excludeArchived === true) conditions.push('r.archived = 0');
   if (where !== undefined) { conditions.push(`(${where.sql})`); params.push(...where.params); }
-  const sql = `${SELECT}${conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`} ${NEWEST_FIRST}`;
+  return { tail: `${conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`} ${NEWEST_FIRST}`, params };
+}
+
+export function listRuns(db: Db, filter: RunListFilter = {}): RunRecord[] {
+  const { tail, params } = listClause(filter);
   // Without a filter the text is one of four: cached like every fixed statement.
-  const stmt = where === undefined ? statement<unknown[], RunRow>(db, sql) : db.prepare<unknown[], RunRow>(sql);
+  const stmt = filter.where === undefined ? statement<unknown[], RunRow>(db, SELECT + tail) : db.prepare<unknown[], RunRow>(SELECT + tail);
   return stmt.all(...params).map(toRun);
+}
+
+const SELECT_LISTED = `
+  SELECT id, experiment_id, name, family, status, error, config_json, config_version, json_extract(architecture_json, '$.name') AS architecture_name,
+         architecture_id, architecture_version, seed, dataset_id, dataset_hash, backend,
+         app_version, created_at, started_at, ended_at, notes, starred, archived, origin_run_id
+  FROM runs r`;
+
+/**
+ * listRuns for a runs table: the same runs in the same order, without
+ * parsing each run's architecture document (only its name is read, in SQL)
+ * or keeping its config (only whether it reads). Listing 10,000 runs spent
+ * a third of its time on those documents.
+ */
+export function listRunSummaries(db: Db, filter: RunListFilter = {}): RunListRecord[] {
+  const { tail, params } = listClause(filter);
+  const stmt = filter.where === undefined ? statement<unknown[], ListRow>(db, SELECT_LISTED + tail) : db.prepare<unknown[], ListRow>(SELECT_LISTED + tail);
+  return stmt.all(...params).map((row) => listed(row, readRunConfig(row.config_json, row.config_version)));
 }
 
 /** Each requested run's family, in one query; ids with no run are absent. */

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileRunFilter } from '../../db/queries/runFilter';
-import { RunTagError, type RunRecord, type Store } from '../../db/storeTypes';
+import { RunTagError, type RunListRecord, type RunRecord, type Store } from '../../db/storeTypes';
 import { ApiError } from '../common/api';
 import { filterMentions, parseRunFilter, RunFilterError, type RunFilterAst } from '../common/runFilter';
 import type { LogLine, MetricSeries, ParamValue, RunDeletion, RunDetail, RunStatus, RunSummary } from '../common/domain';
@@ -174,7 +174,7 @@ export class RunService {
   list(opts: { experimentId?: number | undefined; filter?: string | undefined; includeArchived?: boolean | undefined } = {}): RunSummary[] {
     const where = opts.filter === undefined ? undefined : parseFilter(opts.filter);
     const excludeArchived = opts.includeArchived !== true && (where === undefined || !filterMentions(where, 'archived'));
-    const runs = this.d.store.listRuns({
+    const runs = this.d.store.listRunSummaries({
       excludeArchived,
       ...(opts.experimentId === undefined ? {} : { experimentId: opts.experimentId }),
       ...(where === undefined || where.kind === 'all' ? {} : { where: compileRunFilter(where) }),
@@ -183,19 +183,21 @@ export class RunService {
   }
 
   summary(id: number): RunSummary {
-    const [s] = this.summaries([this.mustGet(id)]);
+    const r = this.mustGet(id);
+    const [s] = this.summaries([{ ...r, architectureName: r.architecture.name }]);
     if (!s) throw new ApiError('not-found', `Run ${id} does not exist`);
     return s;
   }
 
   /**
-   * The runs' summaries with a fixed number of queries: latest values, the
-   * headline metrics' best (test metrics read where validation chose, when
-   * the family has a validation metric) and tags.
+   * The runs' summaries with a fixed number of queries: params, latest
+   * values, the headline metrics' best (test metrics read where validation
+   * chose, when the family has a validation metric) and tags.
    */
-  private summaries(runs: readonly RunRecord[]): RunSummary[] {
+  private summaries(runs: readonly RunListRecord[]): RunSummary[] {
     const { store } = this.d;
     const ids = runs.map((r) => r.id);
+    const params = store.paramsOf(ids);
     const latest = store.latestMetrics(ids);
     const best = store.bestMetrics(ids, headlineMetrics);
     const chosen = chosenOnValidation(store, runs);
@@ -203,7 +205,7 @@ export class RunService {
     return runs.map((r) => {
       const c = chosen.get(r.id);
       const b = { ...best.get(r.id), ...c?.values };
-      return this.toSummary(r, latest.get(r.id) ?? {}, b, c ? { key: c.key, step: c.step } : null, tags.get(r.id) ?? []);
+      return this.toSummary(r, params.get(r.id) ?? {}, latest.get(r.id) ?? {}, b, c ? { key: c.key, step: c.step } : null, tags.get(r.id) ?? []);
     });
   }
 
@@ -418,7 +420,9 @@ export class RunService {
     return r;
   }
 
-  private toSummary(r: RunRecord, latest: Record<string, number>, best: Record<string, number>, chosenBy: RunSummary['chosenBy'], tags: string[]): RunSummary {
+  private toSummary(
+    r: RunListRecord, params: Record<string, ParamValue>, latest: Record<string, number>, best: Record<string, number>, chosenBy: RunSummary['chosenBy'], tags: string[],
+  ): RunSummary {
     return {
       id: r.id,
       experimentId: r.experimentId,
@@ -433,7 +437,7 @@ export class RunService {
       createdAt: r.createdAt,
       startedAt: r.startedAt,
       endedAt: r.endedAt,
-      params: this.d.store.getParams(r.id),
+      params,
       latest,
       best,
       chosenBy,
@@ -444,7 +448,7 @@ export class RunService {
       archived: r.archived,
       originRunId: r.originRunId,
       // From the run's own row: the document it trained is stored with it, so no join is needed.
-      architectureRef: { id: r.architectureId, version: r.architectureVersion, name: r.architecture.name },
+      architectureRef: { id: r.architectureId, version: r.architectureVersion, name: r.architectureName },
     };
   }
 }

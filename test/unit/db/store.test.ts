@@ -190,6 +190,27 @@ describe('runs', () => {
     for (const r of [unknownFamily, badField, newer, notJson]) expect(store.getRun(r.id)?.config).toBeNull();
   });
 
+  it('lists the same runs for a runs table without their documents, with each one\'s params in one query', () => {
+    const exp = store.ensureExperiment('Default');
+    const other = store.createExperiment('Other', '');
+    store.createRun(sampleRun(exp.id, { name: 'a', params: { learningRate: 0.1, optimizer: 'sgd', shuffle: false } }));
+    store.createRun(sampleRun(other.id, { name: 'b', architecture: sampleGraph('wide', 64) }));
+    store.createRun(sampleRun(exp.id, { name: 'c', params: {} }));
+    const bad = store.createRun(sampleRun(exp.id, { name: 'bad' }));
+    const raw = new Database(store.path);
+    raw.prepare('UPDATE runs SET config_json = ? WHERE id = ?').run('{', bad.id);
+    raw.close();
+    for (const filter of [{}, { experimentId: exp.id }, { where: compileRunFilter(parseRunFilter('params.lr >= 0.01')) }]) {
+      const full = store.listRuns(filter);
+      const listed = store.listRunSummaries(filter);
+      expect(listed).toEqual(full.map(({ config: _c, architecture, ...rest }) => ({ ...rest, architectureName: architecture.name })));
+    }
+    expect(store.listRunSummaries().find((r) => r.name === 'b')?.architectureName).toBe('wide');
+    const ids = store.listRuns().map((r) => r.id);
+    expect(store.paramsOf([...ids, 999])).toEqual(new Map([...ids.map((id) => [id, store.getParams(id)] as const), [999, {}]]));
+    expect(store.paramsOf([]).size).toBe(0);
+  });
+
   it('rejects a run in a missing experiment', () => {
     expect(() => store.createRun(sampleRun(9999))).toThrow(/FOREIGN KEY/);
     expect(store.listRuns()).toEqual([]);
