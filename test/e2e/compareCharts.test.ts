@@ -70,8 +70,12 @@ describe('compare view analytics', () => {
     expect(await page.getByTestId('compare-brush-count').textContent()).toContain('2 of 3');
     const slowLegend = legend.filter({ hasText: 'lr-0.001' });
     expect(await slowLegend.getAttribute('data-brushed')).toBe('false');
-    expect(await slowLegend.getAttribute('class')).toContain('dimmed');
+    // The runs table (the legend) and the hyperparameters table are filtered to the brush.
+    await expect.poll(() => slowLegend.isVisible()).toBe(false);
     expect(await legend.filter({ hasText: 'lr-0.003' }).getAttribute('data-brushed')).toBe('true');
+    expect(await page.getByTestId('compare-legend-brushed').textContent()).toContain('2 of 3');
+    expect(await page.locator('[data-testid="compare-diff"] th.run-head').allTextContents()).not.toContain('lr-0.001');
+    expect(await page.locator('[data-testid="compare-diff"] th.run-head').count()).toBe(2);
     expect(page.url()).toContain('pbrush=');
 
     // The scatter: learning rate against the last loss, one point per run, log x.
