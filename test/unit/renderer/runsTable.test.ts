@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunMetricSummary, RunSummary } from '../../../main/common/domain';
 import { defaultRunsTableState, parseRunColumn, type RunColumn, type RunsTableState } from '../../../main/common/savedView';
-import { cellValue, chooserColumns, columnLabel, compareCells, formatCell, metricKeysOf, sortRuns, type CellContext } from '../../../renderer/lib/runsTable/columns';
+import { compareColumnValues as compareCells } from '../../../main/common/runColumns';
+import { cellValue, chooserColumns, columnLabel, formatCell, metricKeysOf, sortRuns, type CellContext } from '../../../renderer/lib/runsTable/columns';
 import { groupRows, meanStd } from '../../../renderer/lib/runsTable/groups';
 import { searchRuns } from '../../../renderer/lib/runsTable/search';
 import { clickSelect, emptySelection } from '../../../renderer/lib/runsTable/selection';
