@@ -146,8 +146,8 @@ export interface ParamRow {
 
 /**
  * The hyperparameter diff: every key any run has, sorted; only the keys whose
- * values differ unless `showAll`. The same rule as the compare view's table
- * (renderer/lib/compare.ts), for the CLI's `runs compare`.
+ * values differ unless `showAll`: the compare view's table and charts and
+ * the CLI's `runs compare`.
  */
 export function paramRows(runs: readonly { params: Readonly<Record<string, ParamValue>> }[], showAll: boolean): ParamRow[] {
   const keys = new Set<string>();

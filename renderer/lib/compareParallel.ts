@@ -9,10 +9,9 @@
  * (`params.<key>`, `metrics.<key>.<agg>`), the filter language's field names.
  */
 import type { ParamValue, RunMetricSummaries } from '../../main/common/domain';
-import { recordedValue } from '../../main/common/runColumns';
+import { paramRows, recordedValue } from '../../main/common/runColumns';
 import { metricAggregates, parseRunColumn, type MetricAggregate } from '../../main/common/savedView';
 import { familyDescriptors, isFamily } from '../../workers/common/families/registry';
-import { paramRows } from './compare';
 
 export type AxisKind = 'linear' | 'log' | 'category';
 

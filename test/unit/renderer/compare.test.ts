@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CompareSeries, ParamValue } from '../../../main/common/domain';
+import { paramRows } from '../../../main/common/runColumns';
 import { emaDebiased } from '../../../main/common/series';
 import {
-  compareLines, defaultCompareKeys, metricKeysOf, paramRows, parseCompareX, parseRunIds, parseSmoothing, parseTagsText, runColor, runHue, serverAxis,
+  compareLines, defaultCompareKeys, metricKeysOf, parseCompareX, parseRunIds, parseSmoothing, parseTagsText, runColor, runHue, serverAxis,
 } from '../../../renderer/lib/compare';
 
 /** The shorter way round the colour wheel between two hues, in degrees. */
