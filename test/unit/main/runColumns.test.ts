@@ -10,16 +10,13 @@ import { columnValue, compareValues, paramRows, sortRuns, type ColumnMetrics } f
 import { parseRunColumn, type RunColumn } from '../../../main/common/savedView';
 import { CliError } from '../../../main/cli/commands';
 import { alignedTable, columnText, numberCell, parseColumnsArg, parseSortArg } from '../../../main/cli/runColumnsArgs';
+import { metricSummary, runSummary } from '../../helpers/runFixtures';
 
 function run(id: number, name: string, params: RunSummary['params'], extra: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id, experimentId: 4, name, family: 'classifier', status: 'done', error: null, backend: 'cpu', seed: id, datasetId: 'mnist',
-    createdAt: 1000 * id, startedAt: 2000, endedAt: 2000 + 65_000, params, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '',
-    starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' }, ...extra,
-  };
+  return runSummary({ id, experimentId: 4, name, backend: 'cpu', seed: id, createdAt: 1000 * id, startedAt: 2000, endedAt: 2000 + 65_000, params, ...extra });
 }
 
-const summary = (best: number | null): RunMetricSummary => ({ last: best, lastStep: 1, best, min: best, max: best, count: 1, nonFinite: 0, minStep: 1, maxStep: 1, selectedBy: null });
+const summary = (best: number | null): RunMetricSummary => metricSummary({ last: best, best, min: best, max: best });
 const col = (id: string): RunColumn => {
   const c = parseRunColumn(id);
   if (!c) throw new Error(`bad test column ${id}`);
