@@ -12,7 +12,7 @@ import type { RunSummary } from '../common/domain';
 import type { AppServices } from '../services/appServices';
 import { CliError, headlineText } from './commands';
 import { diffRuns, reproduceRun } from './runReproduceCommands';
-import { columnValue, sortRuns, type ColumnMetrics } from '../common/runColumns';
+import { columnMetricKeys, columnValue, sortRuns, type ColumnMetrics } from '../common/runColumns';
 import { runColumnId, type RunColumn } from '../common/savedView';
 import { cliError, experimentIdOf, runIdArg, summariesFor } from './runArgs';
 import { alignedTable, columnText, parseColumnsArg, parseSortArg } from './runColumnsArgs';
@@ -62,11 +62,6 @@ export function selectedRuns(s: AppServices, o: Pick<RunsOptions, 'experiment' |
   }
 }
 
-/** The metric keys the columns and the sort read, each once: the only summaries worth fetching. */
-function metricKeysOf(columns: readonly RunColumn[]): string[] {
-  return [...new Set(columns.flatMap((c) => (c.kind === 'metric' ? [c.key] : [])))];
-}
-
 /** The chosen columns of each run: a table, or with --json one object per run keyed by column id. */
 function columnsOutput(runs: readonly RunSummary[], metricsOf: (id: number) => ColumnMetrics | undefined, columns: readonly RunColumn[], json: boolean): string {
   const values = runs.map((r) => columns.map((c) => columnValue(r, metricsOf(r.id), c)));
@@ -85,7 +80,7 @@ export function listRuns(s: AppServices, o: RunsOptions, out: NodeJS.WritableStr
   const columns = o.columns === undefined ? null : parseColumnsArg(o.columns);
   const sort = o.sort === undefined ? null : parseSortArg(o.sort);
   let runs = selectedRuns(s, o);
-  const keys = metricKeysOf([...(columns ?? []), ...(sort ? [sort.column] : [])]);
+  const keys = columnMetricKeys([...(columns ?? []), ...(sort ? [sort.column] : [])]);
   const summaries = keys.length > 0 && runs.length > 0 ? summariesFor(s, runs.map((r) => r.id), keys) : [];
   const byRun = new Map(summaries.map((m) => [m.runId, m.metrics]));
   const metricsOf = (id: number): ColumnMetrics | undefined => byRun.get(id);

@@ -1,11 +1,23 @@
 import { onScopeDispose, readonly, ref, type Ref } from 'vue';
 
+export interface StepPlayback {
+  playing: Readonly<Ref<boolean>>;
+  start: () => void;
+  stop: () => void;
+  /**
+   * The play button: stops while playing; otherwise starts when there are at
+   * least two frames, first going back to the first (`rewind`) when on the
+   * last, so play always shows a sequence.
+   */
+  toggle: (frames: number, index: number, rewind: () => void) => void;
+}
+
 /**
  * A play button's timer: while playing, `advance` runs every `intervalMs`
  * and playback stops when it returns false (the end). Stopped when the
  * calling component goes.
  */
-export function useStepPlayback(advance: () => boolean, intervalMs = 500): { playing: Readonly<Ref<boolean>>; start: () => void; stop: () => void } {
+export function useStepPlayback(advance: () => boolean, intervalMs = 500): StepPlayback {
   const playing = ref(false);
   let timer: ReturnType<typeof setInterval> | null = null;
 
@@ -23,6 +35,16 @@ export function useStepPlayback(advance: () => boolean, intervalMs = 500): { pla
     }, intervalMs);
   }
 
+  function toggle(frames: number, index: number, rewind: () => void): void {
+    if (playing.value) {
+      stop();
+      return;
+    }
+    if (frames < 2) return;
+    if (index >= frames - 1) rewind();
+    start();
+  }
+
   onScopeDispose(stop);
-  return { playing: readonly(playing), start, stop };
+  return { playing: readonly(playing), start, stop, toggle };
 }

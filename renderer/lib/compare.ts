@@ -1,10 +1,9 @@
 /**
  * The compare view's pure logic: a colour per run, the selection as a URL
- * query, the metric keys to offer and pre-select, the hyperparameter diff,
- * and chart lines built from runs.compareSeries' wire format (non-finite
+ * query, the metric keys to offer and pre-select, and chart lines built from runs.compareSeries' wire format (non-finite
  * values decoded, optional relative time, debiased or time-weighted EMA smoothing).
  */
-import { decodeWireNumber, type CompareSeries, type ParamValue, type RunMetricSummaries } from '../../main/common/domain';
+import { decodeWireNumber, type CompareSeries, type RunMetricSummaries } from '../../main/common/domain';
 import { emaDebiased, emaTimeWeighted } from '../../main/common/series';
 import { familyDescriptors, isFamily } from '../../workers/common/families/registry';
 
@@ -72,27 +71,6 @@ export function defaultCompareKeys(families: readonly string[], available: reado
     for (const h of d.headline) add(h.key);
   }
   return keys;
-}
-
-/** One hyperparameter across the selected runs, values in the runs' order (undefined where a run lacks the key). */
-export interface ParamRow {
-  key: string;
-  values: (ParamValue | undefined)[];
-  /** Not every run has the same value (a missing key counts as a value of its own). */
-  differs: boolean;
-}
-
-/** The hyperparameter table: every key any run has, sorted; only the ones whose values differ unless `showAll`. */
-export function paramRows(runs: readonly { params: Readonly<Record<string, ParamValue>> }[], showAll: boolean): ParamRow[] {
-  const keys = new Set<string>();
-  for (const r of runs) for (const k of Object.keys(r.params)) keys.add(k);
-  const rows: ParamRow[] = [];
-  for (const key of [...keys].sort()) {
-    const values = runs.map((r) => (Object.hasOwn(r.params, key) ? r.params[key] : undefined));
-    const differs = values.some((v) => !Object.is(v, values[0]));
-    if (differs || showAll) rows.push({ key, values, differs });
-  }
-  return rows;
 }
 
 /**

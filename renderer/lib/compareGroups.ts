@@ -9,6 +9,7 @@
  * line of one metric.
  */
 import type { ParamValue } from '../../main/common/domain';
+import { runName } from '../../main/common/runColumns';
 
 /** How runs are grouped: not at all, by everything but the seed, or by one hyperparameter's value. */
 export type GroupBy = { kind: 'none' } | { kind: 'seed' } | { kind: 'param'; key: string };
@@ -73,8 +74,8 @@ export function groupRuns(runs: readonly GroupableRun[], by: GroupBy): RunGroup[
   return [...groups].map(([key, g]) => {
     const first = g.runs[0]!;
     const label = by.kind === 'param' ? `${by.key} = ${showValue(first.params[by.key])}`
-      : by.kind === 'seed' && g.runs.length > 1 ? `${first.name || `run ${first.id}`} · seeds ${g.runs.map((r) => showValue(seedOf(r))).join(', ')}`
-        : first.name || `run ${first.id}`;
+      : by.kind === 'seed' && g.runs.length > 1 ? `${runName(first)} · seeds ${g.runs.map((r) => showValue(seedOf(r))).join(', ')}`
+        : runName(first);
     return { key, label, runIds: g.runs.map((r) => r.id) };
   });
 }

@@ -9,9 +9,9 @@
  * (`params.<key>`, `metrics.<key>.<agg>`), the filter language's field names.
  */
 import type { ParamValue, RunMetricSummaries } from '../../main/common/domain';
+import { paramRows, recordedValue } from '../../main/common/runColumns';
 import { metricAggregates, parseRunColumn, type MetricAggregate } from '../../main/common/savedView';
 import { familyDescriptors, isFamily } from '../../workers/common/families/registry';
-import { paramRows } from './compare';
 
 export type AxisKind = 'linear' | 'log' | 'category';
 
@@ -42,17 +42,16 @@ export interface ParallelModel {
 /** Values that span at least this ratio (two decades) get a log axis, when all are positive. */
 const LOG_RATIO = 100;
 
-/** A column's value for one run: a hyperparameter, or a metric summary from runs.summaries (null when it has none). */
-export function columnValue(columnId: string, run: ChartRun, summaries: ReadonlyMap<number, RunMetricSummaries>): ParamValue | null {
+/**
+ * A column's value for one run as a chart places it: runColumns' value of a
+ * hyperparameter or metric summary (the only columns the charts offer), and
+ * null for a value no axis can place (a non-finite number) or an attribute.
+ */
+export function chartValue(columnId: string, run: ChartRun, summaries: ReadonlyMap<number, RunMetricSummaries>): ParamValue | null {
   const c = parseRunColumn(columnId);
-  if (c === null) return null;
-  if (c.kind === 'param') return Object.hasOwn(run.params, c.key) ? run.params[c.key]! : null;
-  if (c.kind === 'metric') {
-    const s = summaries.get(run.id)?.metrics[c.key];
-    const v = s ? s[c.agg] : null;
-    return typeof v === 'number' && Number.isFinite(v) ? v : null;
-  }
-  return null;
+  if (c === null || c.kind === 'attribute') return null;
+  const v = recordedValue(run.params, summaries.get(run.id)?.metrics, c);
+  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
 }
 
 /** The kind of axis for these values: categorical if any is text or a boolean, log if all are positive over ≥ 2 decades. */
@@ -103,7 +102,7 @@ export function parallelModel(runs: readonly ChartRun[], summaries: readonly Run
   const byRun = new Map(summaries.map((s) => [s.runId, s]));
   const ids = paramRows(runs, showAll).map((r) => `params.${r.key}`);
   if (metric !== null && parseRunColumn(metric)?.kind === 'metric') ids.push(metric);
-  const axes = ids.filter((id) => parseRunColumn(id) !== null).map((id) => buildAxis(id, runs.map((r) => columnValue(id, r, byRun))));
+  const axes = ids.filter((id) => parseRunColumn(id) !== null).map((id) => buildAxis(id, runs.map((r) => chartValue(id, r, byRun))));
   return { runIds: runs.map((r) => r.id), axes };
 }
 

@@ -7,7 +7,7 @@
  */
 import type { RunMetricSummaries } from '../../main/common/domain';
 import { parseRunColumn } from '../../main/common/savedView';
-import { buildAxis, columnValue, type ChartRun, type ParallelAxis } from './compareParallel';
+import { buildAxis, chartValue, type ChartRun, type ParallelAxis } from './compareParallel';
 
 export interface ScatterPoint {
   runId: number;
@@ -31,8 +31,8 @@ function positive(a: ParallelAxis): boolean {
 
 export function scatterModel(runs: readonly ChartRun[], summaries: readonly RunMetricSummaries[], xId: string, yId: string): ScatterModel {
   const byRun = new Map(summaries.map((s) => [s.runId, s]));
-  const x = buildAxis(xId, runs.map((r) => columnValue(xId, r, byRun)));
-  const y = buildAxis(yId, runs.map((r) => columnValue(yId, r, byRun)));
+  const x = buildAxis(xId, runs.map((r) => chartValue(xId, r, byRun)));
+  const y = buildAxis(yId, runs.map((r) => chartValue(yId, r, byRun)));
   const points = runs.flatMap((r, i): ScatterPoint[] => {
     const xv = x.values[i];
     const yv = y.values[i];

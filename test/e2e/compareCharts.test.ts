@@ -9,7 +9,7 @@
  * share it, a reset clears it); the x axis switches to epochs.
  */
 import { describe, expect, it } from 'vitest';
-import type { CompareSeries, Experiment, RunDetail, RunSummary } from '../../main/common/domain';
+import type { CompareSeries, Experiment, RunSummary } from '../../main/common/domain';
 import { mlpConfig } from '../helpers/configs';
 import { uiSession } from '../helpers/uiSession';
 
@@ -32,9 +32,7 @@ describe('compare view analytics', () => {
     const fast = await startRun(experiment.id, 'lr-0.01', 0.01, 11);
     const mid = await startRun(experiment.id, 'lr-0.003', 0.003, 12);
     const slow = await startRun(experiment.id, 'lr-0.001', 0.001, 13);
-    for (const r of [fast, mid, slow]) {
-      await expect.poll(async () => (await ui.api<RunDetail>('runs.get', { id: r.id })).status, { timeout: 180_000, interval: 500 }).toBe('done');
-    }
+    await ui.waitForDone([fast, mid, slow]);
     const ids = [fast.id, mid.id, slow.id];
 
     // The printed URL carries the access token; the app keeps it, so the hash route can change.

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { Experiment, MetricSeries, RunDetail, RunSummary } from '../../main/common/domain';
+import type { Experiment, MetricSeries, RunSummary } from '../../main/common/domain';
 import { mlpConfig } from '../helpers/configs';
 import { uiSession } from '../helpers/uiSession';
 
@@ -24,12 +24,9 @@ describe('the compare view\'s long-format metrics export', () => {
     const experiment = await ui.api<Experiment>('experiments.create', { name: 'Long export' });
     const a = await startRun(experiment.id, 'lr-0.01', 0.01, 11);
     const b = await startRun(experiment.id, 'lr-0.003', 0.003, 12);
-    for (const r of [a, b]) {
-      await expect.poll(async () => (await ui.api<RunDetail>('runs.get', { id: r.id })).status, { timeout: 180_000, interval: 500 }).toBe('done');
-    }
+    await ui.waitForDone([a, b]);
 
-    const token = new URL(ui.serve.url).searchParams.get('token') ?? '';
-    await page.goto(`${ui.serve.origin}/?token=${token}#/compare?runs=${a.id},${b.id}&metrics=loss`);
+    await ui.openRoute(`/#/compare?runs=${a.id},${b.id}&metrics=loss`);
     const loss = page.locator('[data-testid="compare-chart"][data-metric="loss"]');
     await expect.poll(async () => loss.getAttribute('data-series')).toBe('2');
 

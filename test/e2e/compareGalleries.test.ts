@@ -7,7 +7,7 @@
  * is in the URL and a reload keeps it; play runs to the end.
  */
 import { describe, expect, it } from 'vitest';
-import type { Experiment, RunDetail, RunSummary } from '../../main/common/domain';
+import type { Experiment, RunSummary } from '../../main/common/domain';
 import { screenshotPath } from '../helpers/screenshots';
 import { uiSession } from '../helpers/uiSession';
 
@@ -29,13 +29,9 @@ describe('comparing runs\' galleries', () => {
     const experiment = await ui.api<Experiment>('experiments.create', { name: 'AE galleries' });
     const long = await startRun(experiment.id, 'ae-b20-e3', 3, 20);
     const short = await startRun(experiment.id, 'ae-b40-e2', 2, 40);
-    for (const r of [long, short]) {
-      await expect.poll(async () => (await ui.api<RunDetail>('runs.get', { id: r.id })).status, { timeout: 120_000, interval: 500 }).toBe('done');
-    }
+    await ui.waitForDone([long, short], 120_000);
 
-    // The printed URL carries the access token; the app keeps it for the pages after.
-    await page.goto(ui.serve.url);
-    await page.goto(new URL(`/#/compare?runs=${long.id},${short.id}`, ui.serve.origin).href);
+    await ui.openRoute(`/#/compare?runs=${long.id},${short.id}`);
 
     const galleries = page.getByTestId('compare-galleries');
     const cells = page.getByTestId('compare-gallery-cell');

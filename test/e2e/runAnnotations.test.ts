@@ -25,9 +25,7 @@ describe('annotating runs', () => {
     const experiment = await ui.api<Experiment>('experiments.create', { name: 'Annotations' });
     const first = await startRun(experiment.id, 'first', 21);
     const second = await startRun(experiment.id, 'second', 22);
-    for (const r of [first, second]) {
-      await expect.poll(async () => (await ui.api<RunDetail>('runs.get', { id: r.id })).status, { timeout: 180_000, interval: 500 }).toBe('done');
-    }
+    await ui.waitForDone([first, second]);
     const secondDir = path.join(ui.dataDir, 'runs', String(second.id));
     expect(fs.existsSync(path.join(secondDir, 'checkpoints'))).toBe(true);
 

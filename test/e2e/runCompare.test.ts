@@ -31,9 +31,7 @@ describe('finding and comparing runs', () => {
     const mid = await startRun(experiment.id, 'lr-0.003', 0.003, 12);
     const slow = await startRun(experiment.id, 'lr-0.001', 0.001, 13);
     const repeat = await startRun(experiment.id, 'repeat-s14', 0.01, 14);
-    for (const r of [fast, mid, slow, repeat]) {
-      await expect.poll(async () => (await ui.api<RunDetail>('runs.get', { id: r.id })).status, { timeout: 180_000, interval: 500 }).toBe('done');
-    }
+    await ui.waitForDone([fast, mid, slow, repeat]);
 
     // The printed URL carries the access token; the app keeps it for the pages after.
     await page.goto(ui.serve.url);

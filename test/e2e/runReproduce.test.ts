@@ -18,20 +18,14 @@ const ui = uiSession();
 
 const tiny = (seed: number) => mlpConfig({ seed, epochs: 1, batchSize: 32 }, { trainSize: 200, testSize: 100 });
 
-async function done(id: number): Promise<void> {
-  await expect.poll(async () => (await ui.api<RunDetail>('runs.get', { id })).status, { timeout: 180_000, interval: 500 }).toBe('done');
-}
-
 describe('reproducing runs and their architecture difference', () => {
   it('reproduces a run from its page and links the two', async () => {
     const { page } = ui;
     const experiment = await ui.api<Experiment>('experiments.create', { name: 'Reproduce' });
     const origin = await ui.api<RunSummary>('runs.start', { experimentId: experiment.id, config: { ...tiny(21), name: 'original' } });
-    await done(origin.id);
+    await ui.waitForDone([origin]);
 
-    // The printed URL carries the access token; the app keeps it for the pages after.
-    await page.goto(ui.serve.url);
-    await page.goto(new URL(`/#/runs/${origin.id}`, ui.serve.origin).href);
+    await ui.openRoute(`/#/runs/${origin.id}`);
     await expect.poll(async () => page.getByTestId('run-name').textContent()).toBe('original');
     await page.getByTestId('reproduce-run').click();
 
@@ -44,7 +38,7 @@ describe('reproducing runs and their architecture difference', () => {
     const copy = await ui.api<RunDetail>('runs.get', { id: copyId });
     expect(copy).toMatchObject({ originRunId: origin.id, seed: 21, name: 'original (reproduction)' });
     expect(copy.config).toEqual((await ui.api<RunDetail>('runs.get', { id: origin.id })).config);
-    await done(copyId);
+    await ui.waitForDone([{ id: copyId }]);
     await page.screenshot({ path: screenshotPath('screenshot-run-reproduction.png') });
 
     await originFact.getByRole('link', { name: `run ${origin.id}` }).click();
@@ -62,11 +56,9 @@ describe('reproducing runs and their architecture difference', () => {
     narrow.nodes.find((n) => n.id === 'hidden')!.params = { units: 64, activation: 'relu' };
     const a = await ui.api<RunSummary>('runs.start', { experimentId: experiment.id, config: { ...tiny(22), name: 'hidden-128' } });
     const b = await ui.api<RunSummary>('runs.start', { experimentId: experiment.id, config: { ...tiny(22), name: 'hidden-64', architecture: { graph: narrow } } });
-    await done(a.id);
-    await done(b.id);
+    await ui.waitForDone([a, b]);
 
-    await page.goto(ui.serve.url);
-    await page.goto(new URL(`/#/compare?runs=${a.id},${b.id}`, ui.serve.origin).href);
+    await ui.openRoute(`/#/compare?runs=${a.id},${b.id}`);
     const diff = page.getByTestId('compare-arch-diff');
     await expect.poll(async () => diff.getAttribute('data-same'), { timeout: 30_000 }).toBe('false');
     const row = page.locator('[data-testid="compare-arch-row"][data-change="changed"]');

@@ -29,12 +29,9 @@ describe('saved views and notes', () => {
     const experiment = await ui.api<Experiment>('experiments.create', { name: 'Views' });
     const fast = await startRun(experiment.id, 'fast', 0.01);
     const slow = await startRun(experiment.id, 'slow', 0.001);
-    for (const r of [fast, slow]) {
-      await expect.poll(async () => (await ui.api<RunDetail>('runs.get', { id: r.id })).status, { timeout: 180_000, interval: 500 }).toBe('done');
-    }
+    await ui.waitForDone([fast, slow]);
 
-    await page.goto(ui.serve.url);
-    await page.goto(new URL(`/#/experiments/${experiment.id}`, ui.serve.origin).href);
+    await ui.openRoute(`/#/experiments/${experiment.id}`);
     const rows = page.getByTestId('run-row');
     const rowIds = async (): Promise<number[]> => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')))).map(Number);
     await expect.poll(rowIds).toEqual([slow.id, fast.id]);

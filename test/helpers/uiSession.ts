@@ -5,7 +5,7 @@
  * the serve HTTP API with the printed token for set-up and for checking what
  * the UI shows. Registers its own beforeAll/afterAll.
  */
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
 import { serveApi, startServe, type ServeProcess } from './serveProcess';
@@ -19,6 +19,10 @@ export interface UiSession {
   /** serve's data folder (what a test checks on disk: a deleted run's folder). */
   readonly dataDir: string;
   api<T>(method: string, body: unknown): Promise<T>;
+  /** Waits until every run has ended as done (runs.get, polled every half second). */
+  waitForDone(runs: readonly { id: number }[], timeoutMs?: number): Promise<void>;
+  /** Opens a hash route (`/#/compare?runs=1,2`): the printed URL first, whose access token the app keeps for the pages after. */
+  openRoute(route: string): Promise<void>;
 }
 
 /** `prepare` runs on the fresh data folder before serve opens it (a test that seeds the database directly). */
@@ -61,6 +65,18 @@ export function uiSession(env: Record<string, string> = { LATENT_BACKEND: 'wasm'
     get dataDir() { return need(dataDir, 'the data folder'); },
     api<T>(method: string, body: unknown): Promise<T> {
       return serveApi<T>(need(serve, 'serve'), method, body);
+    },
+    async waitForDone(runs: readonly { id: number }[], timeoutMs = 180_000): Promise<void> {
+      const s = need(serve, 'serve');
+      for (const r of runs) {
+        await expect.poll(async () => (await serveApi<{ status: string }>(s, 'runs.get', { id: r.id })).status, { timeout: timeoutMs, interval: 500 }).toBe('done');
+      }
+    },
+    async openRoute(route: string): Promise<void> {
+      const p = need(page, 'the page');
+      const s = need(serve, 'serve');
+      await p.goto(s.url);
+      await p.goto(new URL(route, s.origin).href);
     },
   };
 }

@@ -1,19 +1,23 @@
 /**
- * The runs table's column model over main/common/savedView's column ids: a
- * run's value in a column, how it reads, the order a sort puts values in, and
- * the columns the chooser offers. Pure: the table component and the tests
- * share it.
+ * The runs table's presentation of main/common/runColumns' column model:
+ * labels, how a value reads, alignment, widths, and the columns the chooser
+ * offers. A run's value in a column and the sort order are runColumns' (the
+ * CLI's `runs list` reads and sorts the same). Pure: the table component and
+ * the tests share it.
  */
-import type { RunMetricSummary, RunSummary } from '../../../main/common/domain';
+import type { RunSummary } from '../../../main/common/domain';
+import {
+  columnMetricKeys, columnValue, compareValues, sortRuns as sortByColumn, type ColumnMetrics, type ColumnValue, type ColumnView,
+} from '../../../main/common/runColumns';
 import { metricAggregates, parseRunColumn, runAttributeColumns, type RunColumn } from '../../../main/common/savedView';
-import { formatDateTime, formatDuration, formatNumber, runDurationMs } from '../format';
+import { formatDateTime, formatDuration, formatNumber } from '../format';
 
 /** A cell's value: what sorting, grouping and aggregates read (null: the run has none). */
-export type CellValue = number | string | boolean | null;
+export type CellValue = ColumnValue;
 
 /** What a cell needs beyond the run: metric summaries (runs.summaries), experiment names, the clock for running durations. */
-export interface CellContext {
-  metrics: (runId: number) => Readonly<Record<string, RunMetricSummary>> | undefined;
+export interface CellContext extends ColumnView {
+  metrics: (runId: number) => ColumnMetrics | undefined;
   experimentName: (experimentId: number) => string | undefined;
   now: number;
 }
@@ -32,36 +36,9 @@ export function columnLabel(id: string): string {
   return `${c.key} (${c.agg})`;
 }
 
-/** The architecture as the table shows it: the document's name, and the saved version when it is one. */
-export function architectureText(run: RunSummary): string {
-  const a = run.architectureRef;
-  return a.version === null ? a.name : `${a.name} v${a.version}`;
-}
-
-function attributeValue(run: RunSummary, name: (typeof runAttributeColumns)[number], ctx: CellContext): CellValue {
-  switch (name) {
-    case 'name': return run.name || `run ${run.id}`;
-    case 'status': return run.status;
-    case 'family': return run.family;
-    case 'backend': return run.backend;
-    case 'dataset': return run.datasetId;
-    case 'architecture': return architectureText(run);
-    case 'started': return run.startedAt;
-    case 'duration': return runDurationMs(run, ctx.now);
-    case 'tags': return run.tags.length ? run.tags.join(', ') : null;
-    case 'created': return run.createdAt;
-    case 'seed': return run.seed;
-    case 'id': return run.id;
-    case 'experiment': return ctx.experimentName(run.experimentId) ?? `#${run.experimentId}`;
-  }
-}
-
-/** A run's value in a parsed column; null when it has none (no such param, no points of that metric). */
+/** A run's value in a parsed column (runColumns' columnValue); null when it has none (no such param, no points of that metric). */
 export function cellValue(run: RunSummary, col: RunColumn, ctx: CellContext): CellValue {
-  if (col.kind === 'attribute') return attributeValue(run, col.name, ctx);
-  if (col.kind === 'param') return run.params[col.key] ?? null;
-  const s = ctx.metrics(run.id)?.[col.key];
-  return s ? s[col.agg] : null;
+  return columnValue(run, ctx.metrics(run.id), col, ctx);
 }
 
 /** A cell's text: times as dates, durations as durations, numbers compact, nothing as a dash. */
@@ -80,41 +57,14 @@ export function isNumericColumn(col: RunColumn): boolean {
   return col.kind === 'attribute' && ['started', 'duration', 'created', 'seed', 'id'].includes(col.name);
 }
 
-/** A value that sorts: not null, not NaN. */
-const present = (v: CellValue): v is number | string | boolean => v !== null && !(typeof v === 'number' && Number.isNaN(v));
-const rank = (v: number | string | boolean): number => (typeof v === 'number' ? 0 : typeof v === 'boolean' ? 1 : 2);
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
-/** Ascending order of two present values: numbers, then booleans, then text (natural order: run 2 before run 10). */
-function compareAsc(a: number | string | boolean, b: number | string | boolean): number {
-  const ra = rank(a);
-  const rb = rank(b);
-  if (ra !== rb) return ra - rb;
-  if (typeof a === 'string' && typeof b === 'string') return collator.compare(a, b);
-  return Number(a) - Number(b);
-}
-
 /**
- * The sort order of two cells. Missing values (null, NaN) go last whichever
- * the direction: a descending sort by accuracy must still open on the best
- * runs, not on the runs that have no accuracy.
- */
-export function compareCells(a: CellValue, b: CellValue, dir: 'asc' | 'desc'): number {
-  if (!present(a) || !present(b)) return present(a) === present(b) ? 0 : present(a) ? -1 : 1;
-  const c = compareAsc(a, b);
-  return dir === 'asc' ? c : -c;
-}
-
-/**
- * The runs sorted by one column (stable: equal values keep the given order,
- * the store's starred-then-newest). Each value is read once, not per comparison.
+ * The runs sorted by the table's sort (stable: equal values keep the given
+ * order, the store's starred-then-newest; missing values last either way).
  */
 export function sortRuns(runs: readonly RunSummary[], sort: { column: string; dir: 'asc' | 'desc' } | null, ctx: CellContext): RunSummary[] {
   const col = sort ? parseRunColumn(sort.column) : null;
   if (!sort || !col) return [...runs];
-  const keyed = runs.map((run, i) => ({ run, i, v: cellValue(run, col, ctx) }));
-  keyed.sort((a, b) => compareCells(a.v, b.v, sort.dir) || a.i - b.i);
-  return keyed.map((k) => k.run);
+  return sortByColumn(runs, ctx.metrics, col, sort.dir, ctx);
 }
 
 /** What the column chooser offers: every attribute, every hyperparameter key of the runs, every metric key × last/best/min/max. */
@@ -132,22 +82,16 @@ export function chooserColumns(runs: readonly RunSummary[]): ChooserColumns {
     for (const k of Object.keys(r.params)) params.add(k);
     for (const k of Object.keys(r.latest)) metricKeys.add(k);
   }
-  const byName = (a: string, b: string): number => collator.compare(a, b);
   return {
     attributes: [...runAttributeColumns],
-    params: [...params].sort(byName).map((k) => `params.${k}`).filter((id) => parseRunColumn(id) !== null),
-    metrics: [...metricKeys].sort(byName).flatMap((k) => metricAggregates.map((agg) => `metrics.${k}.${agg}`)).filter((id) => parseRunColumn(id) !== null),
+    params: [...params].sort(compareValues).map((k) => `params.${k}`).filter((id) => parseRunColumn(id) !== null),
+    metrics: [...metricKeys].sort(compareValues).flatMap((k) => metricAggregates.map((agg) => `metrics.${k}.${agg}`)).filter((id) => parseRunColumn(id) !== null),
   };
 }
 
 /** The metric keys some shown column (or the group metric) reads: what runs.summaries must be asked for. */
 export function metricKeysOf(columnIds: readonly (string | null)[]): string[] {
-  const keys = new Set<string>();
-  for (const id of columnIds) {
-    const c = id === null ? null : parseRunColumn(id);
-    if (c?.kind === 'metric') keys.add(c.key);
-  }
-  return [...keys].sort();
+  return columnMetricKeys(columnIds.map((id) => (id === null ? null : parseRunColumn(id))));
 }
 
 /** A column's width before the user drags it: wide enough for its usual content. */

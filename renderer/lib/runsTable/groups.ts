@@ -6,7 +6,8 @@
  */
 import type { RunSummary } from '../../../main/common/domain';
 import { parseRunColumn, type RunColumn } from '../../../main/common/savedView';
-import { cellValue, compareCells, type CellContext, type CellValue } from './columns';
+import { compareColumnValues } from '../../../main/common/runColumns';
+import { cellValue, type CellContext, type CellValue } from './columns';
 
 export interface GroupRow {
   kind: 'group';
@@ -54,7 +55,7 @@ function groupLevel(runs: readonly RunSummary[], cols: readonly { id: string; co
     if (b) b.runs.push(run);
     else buckets.set(k, { value, runs: [run] });
   }
-  const ordered = [...buckets.values()].sort((a, b) => compareCells(a.value, b.value, 'asc'));
+  const ordered = [...buckets.values()].sort((a, b) => compareColumnValues(a.value, b.value, 'asc'));
   const out: TableRow[] = [];
   for (const b of ordered) {
     const key = `${prefix}/${JSON.stringify(b.value)}`;

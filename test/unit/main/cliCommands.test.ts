@@ -10,12 +10,10 @@ import type { RunSummary } from '../../../main/common/domain';
 import { headlineText } from '../../../main/cli/commands';
 import { caretLines, listRuns } from '../../../main/cli/runCommands';
 import type { AppServices } from '../../../main/services/appServices';
+import { runSummary } from '../../helpers/runFixtures';
 
 function summary(id: number, family: RunSummary['family'], latest: Record<string, number>, best: Record<string, number> = {}): RunSummary {
-  return {
-    id, experimentId: 1, name: `${family}-${id}`, family, status: 'done', error: null, backend: 'cpu', seed: 1, datasetId: 'mnist',
-    createdAt: 1, startedAt: 1, endedAt: 2, params: {}, latest, best, chosenBy: null, progress: null, tags: id === 1 ? ['baseline', 'lr-sweep'] : [], notes: '', starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' },
-  };
+  return runSummary({ id, name: `${family}-${id}`, family, backend: 'cpu', latest, best, tags: id === 1 ? ['baseline', 'lr-sweep'] : [] });
 }
 
 function output(runs: RunSummary[]): string {

@@ -10,16 +10,13 @@ import { columnValue, compareValues, paramRows, sortRuns, type ColumnMetrics } f
 import { parseRunColumn, type RunColumn } from '../../../main/common/savedView';
 import { CliError } from '../../../main/cli/commands';
 import { alignedTable, columnText, numberCell, parseColumnsArg, parseSortArg } from '../../../main/cli/runColumnsArgs';
+import { metricSummary, runSummary } from '../../helpers/runFixtures';
 
 function run(id: number, name: string, params: RunSummary['params'], extra: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id, experimentId: 4, name, family: 'classifier', status: 'done', error: null, backend: 'cpu', seed: id, datasetId: 'mnist',
-    createdAt: 1000 * id, startedAt: 2000, endedAt: 2000 + 65_000, params, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '',
-    starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' }, ...extra,
-  };
+  return runSummary({ id, experimentId: 4, name, backend: 'cpu', seed: id, createdAt: 1000 * id, startedAt: 2000, endedAt: 2000 + 65_000, params, ...extra });
 }
 
-const summary = (best: number | null): RunMetricSummary => ({ last: best, lastStep: 1, best, min: best, max: best, count: 1, nonFinite: 0, minStep: 1, maxStep: 1, selectedBy: null });
+const summary = (best: number | null): RunMetricSummary => metricSummary({ last: best, best, min: best, max: best });
 const col = (id: string): RunColumn => {
   const c = parseRunColumn(id);
   if (!c) throw new Error(`bad test column ${id}`);
@@ -42,6 +39,21 @@ describe('a column\'s value', () => {
     expect(columnValue(r, metrics, col('metrics.loss.last'))).toBe(0.5);
     expect(columnValue(r, metrics, col('metrics.loss.max'))).toBe(0.9);
     expect(columnValue(r, undefined, col('metrics.loss.best'))).toBeNull();
+    expect(columnValue(r, metrics, col('params.constructor'))).toBeNull();
+    expect(columnValue(r, metrics, col('metrics.constructor.last'))).toBeNull();
+  });
+
+  it('names the architecture by the run\'s record, not params.architecture', () => {
+    const saved = run(5, 'c', { architecture: '#4' }, { architectureRef: { id: 4, version: 2, name: 'wide' } });
+    expect(columnValue(saved, undefined, col('architecture'))).toBe('wide v2');
+  });
+
+  it('with a view, names the experiment and times a running run; without one, the id and no duration', () => {
+    const view = { experimentName: (id: number) => (id === 4 ? 'sweep' : undefined), now: 10_000 };
+    expect(columnValue(r, metrics, col('experiment'), view)).toBe('sweep');
+    expect(columnValue(run(6, 'e', {}, { experimentId: 7 }), undefined, col('experiment'), view)).toBe('#7');
+    expect(columnValue(r, metrics, col('duration'), view)).toBe(8000);
+    expect(columnValue(run(8, '', {}), undefined, col('name'))).toBe('run 8');
   });
 });
 
@@ -58,8 +70,17 @@ describe('sorting runs by a column', () => {
     expect(ids('name', 'asc')).toEqual([2, 1, 3, 4]);
   });
 
-  it('orders text by code point and mixed types booleans, numbers, then text', () => {
-    expect(compareValues('B', 'a')).toBeLessThan(0);
+  it('puts NaN with the missing values, last in both directions', () => {
+    const nan: Record<number, ColumnMetrics> = { 1: { acc: summary(Number.NaN) }, 2: { acc: summary(0.3) }, 4: { acc: summary(0.6) } };
+    const by = (dir: 'asc' | 'desc') => sortRuns(runs, (id) => nan[id], col('metrics.acc.best'), dir).map((r) => r.id);
+    expect(by('asc')).toEqual([2, 4, 1, 3]);
+    expect(by('desc')).toEqual([4, 2, 1, 3]);
+  });
+
+  it('orders text naturally (case ignored, ties by code point) and mixed types booleans, numbers, then text', () => {
+    expect(compareValues('B', 'a')).toBeGreaterThan(0);
+    expect(compareValues('run 2', 'run 10')).toBeLessThan(0);
+    expect(compareValues('A', 'a')).toBeLessThan(0);
     expect(compareValues(10, 9)).toBeGreaterThan(0);
     expect([true, 'x', 2, false].sort(compareValues)).toEqual([false, true, 2, 'x']);
   });

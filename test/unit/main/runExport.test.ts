@@ -10,6 +10,7 @@ import type { RunMetricSummaries } from '../../../main/common/domain';
 import {
   csvField, exportCsv, exportJson, exportLongCsv, exportMetricSeries, exportRows, guardFormula, jsonPoints, longCsvRows, toCsv, type ExportRun,
 } from '../../../main/common/runExport';
+import { metricSummary } from '../../helpers/runFixtures';
 
 describe('CSV fields', () => {
   it('quotes commas, quotes, line breaks and edge spaces, doubling inner quotes', () => {
@@ -57,10 +58,10 @@ describe('the selection as CSV and JSON', () => {
     { id: 5, name: '=slow\nrun', experimentId: 3, family: 'classifier', status: 'failed', seed: 12, datasetId: 'fashion', tags: [], params: { learningRate: 0.001, dropout: 0.5, seed: 12, optimizer: '-sgd' } },
   ];
   const summaries: RunMetricSummaries[] = [
-    { runId: 5, metrics: { loss: { last: null, lastStep: 9, best: 0.4, min: 0.4, max: 2.3, count: 10, nonFinite: 1, minStep: 1, maxStep: 1, selectedBy: null } } },
+    { runId: 5, metrics: { loss: metricSummary({ last: null, lastStep: 9, best: 0.4, min: 0.4, max: 2.3, count: 10, nonFinite: 1 }) } },
     { runId: 2, metrics: {
-      loss: { last: 0.2, lastStep: 9, best: 0.2, min: 0.2, max: 2.1, count: 10, nonFinite: 0, minStep: 1, maxStep: 1, selectedBy: null },
-      test_accuracy: { last: 0.9, lastStep: 1, best: 0.9, min: 0.9, max: 0.9, count: 1, nonFinite: 0, minStep: 1, maxStep: 1, selectedBy: null },
+      loss: metricSummary({ last: 0.2, lastStep: 9, best: 0.2, min: 0.2, max: 2.1, count: 10 }),
+      test_accuracy: metricSummary({ last: 0.9, best: 0.9, min: 0.9, max: 0.9 }),
     } },
   ];
   const keys = ['loss', 'test_accuracy'];

@@ -5,43 +5,22 @@
  * run is unknown, the dataset is gone or changed, or a template now builds
  * something else.
  */
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../../db/openStore';
-import type { Store } from '../../../db/storeTypes';
 import { ApiError } from '../../../main/common/api';
 import { createServices, type AppServices } from '../../../main/services/appServices';
 import { dispatch } from '../../../main/services/dispatch';
-import { DatasetService } from '../../../main/services/datasetService';
-import { EventBus } from '../../../main/services/eventBus';
-import { RunService } from '../../../main/services/runService';
-import { SettingsService } from '../../../main/services/settingsService';
 import { runConfigSchema, type RunConfigInput } from '../../../workers/common/families/registry';
 import { classifierTemplates } from '../../../workers/common/families/classifier/templates';
 import type { StartMessage } from '../../../workers/common/protocol';
-import { removeTempDirs, tempDir } from '../db/helpers';
-import { fakeLauncher, type FakeHost } from './fakeHost';
+import { tempDir } from '../db/helpers';
+import type { FakeHost } from './fakeHost';
+import { closeFakeRunServices, fakeRunService } from './fakeRunService';
 
-const open: { runs: RunService; store: Store }[] = [];
-
-afterEach(async () => {
-  for (const o of open.splice(0)) {
-    await o.runs.close();
-    o.store.close();
-  }
-  removeTempDirs();
-});
+afterEach(closeFakeRunServices);
 
 function setup() {
-  const dataDir = tempDir();
-  const store = openStore(path.join(dataDir, 'workbench.sqlite'));
-  const settings = new SettingsService(store, {});
-  settings.update({ backend: 'cpu', maxConcurrentRuns: 4 });
-  const { launch, hosts } = fakeLauncher();
-  const runs = new RunService({ store, events: new EventBus(), datasets: new DatasetService(store, dataDir), settings, dataDir, launchHost: launch });
-  open.push({ runs, store });
-  const experimentId = store.ensureExperiment('Default').id;
+  const { store, runs, hosts, experimentId } = fakeRunService({ maxConcurrentRuns: 4 });
   const start = (config: RunConfigInput) => runs.start(experimentId, runConfigSchema.parse(config));
   /** Runs raw SQL on the file, as another writer (or an older app) would have. */
   const rawSql = (sql: string, ...params: unknown[]): void => {

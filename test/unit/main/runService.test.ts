@@ -9,42 +9,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../../db/openStore';
-import type { Store } from '../../../db/storeTypes';
 import { ApiError, type ApiEventName, type ApiEvents } from '../../../main/common/api';
 import type { RunStatus } from '../../../main/common/domain';
 import type { WireEvent } from '../../../main/common/wire';
-import { DatasetService } from '../../../main/services/datasetService';
 import { EventBus } from '../../../main/services/eventBus';
-import { RunService } from '../../../main/services/runService';
-import { SettingsService } from '../../../main/services/settingsService';
 import { runConfigSchema, type RunConfigInput } from '../../../workers/common/families/registry';
 import type { MetricPoint, StartMessage } from '../../../workers/common/protocol';
-import { removeTempDirs, tempDir } from '../db/helpers';
-import { fakeLauncher, type FakeHost } from './fakeHost';
+import type { FakeHost } from './fakeHost';
+import { closeFakeRunServices, fakeRunService } from './fakeRunService';
 
-const open: { runs: RunService; store: Store }[] = [];
-
-afterEach(async () => {
-  for (const o of open.splice(0)) {
-    await o.runs.close();
-    o.store.close();
-  }
-  removeTempDirs();
-});
+afterEach(closeFakeRunServices);
 
 function setup(maxConcurrentRuns = 2) {
-  const dataDir = tempDir();
-  const store = openStore(path.join(dataDir, 'workbench.sqlite'));
   const events = new EventBus();
   const seen: WireEvent[] = [];
   events.subscribe((m) => seen.push(m));
-  const settings = new SettingsService(store, {});
-  settings.update({ backend: 'cpu', maxConcurrentRuns });
-  const { launch, hosts } = fakeLauncher();
-  const runs = new RunService({ store, events, datasets: new DatasetService(store, dataDir), settings, dataDir, launchHost: launch });
-  open.push({ runs, store });
-  const experimentId = store.ensureExperiment('Default').id;
+  const { dataDir, store, runs, hosts, experimentId } = fakeRunService({ maxConcurrentRuns, events });
   const start = (config: RunConfigInput = { family: 'classifier', dataset: { id: 'mnist', trainSize: 100, testSize: 50 }, hyper: { epochs: 2 } }) =>
     runs.start(experimentId, runConfigSchema.parse(config));
   /** The events of one kind, in order. */
@@ -234,21 +214,14 @@ describe('RunService with a fake host', () => {
   });
 
   it('a host that cannot start fails the run with the reason, and the queue moves on', async () => {
-    const dataDir = tempDir();
-    const store = openStore(path.join(dataDir, 'workbench.sqlite'));
-    const settings = new SettingsService(store, {});
-    settings.update({ backend: 'cpu', maxConcurrentRuns: 1 });
     let calls = 0;
-    const { launch, hosts } = fakeLauncher();
-    const runs = new RunService({
-      store, events: new EventBus(), datasets: new DatasetService(store, dataDir), settings, dataDir,
-      launchHost: (kind) => {
+    const { runs, hosts, experimentId: exp } = fakeRunService({
+      maxConcurrentRuns: 1,
+      wrapLaunch: (launch) => (kind) => {
         if (calls++ === 0) throw new Error('Training worker not built');
         return launch(kind);
       },
     });
-    open.push({ runs, store });
-    const exp = store.ensureExperiment('Default').id;
     const config = runConfigSchema.parse({ family: 'classifier', dataset: { trainSize: 100 } });
     const first = runs.start(exp, config);
     const second = runs.start(exp, config);

@@ -6,9 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CompareSeries, ParamValue } from '../../../main/common/domain';
+import { paramRows } from '../../../main/common/runColumns';
 import { emaDebiased } from '../../../main/common/series';
+import { metricSummary } from '../../helpers/runFixtures';
 import {
-  compareLines, defaultCompareKeys, metricKeysOf, paramRows, parseCompareX, parseRunIds, parseSmoothing, parseTagsText, runColor, runHue, serverAxis,
+  compareLines, defaultCompareKeys, metricKeysOf, parseCompareX, parseRunIds, parseSmoothing, parseTagsText, runColor, runHue, serverAxis,
 } from '../../../renderer/lib/compare';
 
 /** The shorter way round the colour wheel between two hues, in degrees. */
@@ -64,7 +66,7 @@ describe('tags text', () => {
 describe('metric keys', () => {
   const summary = (runId: number, keys: string[]) => ({
     runId,
-    metrics: Object.fromEntries(keys.map((k) => [k, { last: 1, lastStep: 1, min: 1, max: 1, count: 1, nonFinite: 0, best: 1, minStep: 1, maxStep: 1, selectedBy: null }])),
+    metrics: Object.fromEntries(keys.map((k) => [k, metricSummary()])),
   });
 
   it('offers the union of the runs\' keys, sorted', () => {

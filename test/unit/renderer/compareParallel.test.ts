@@ -12,8 +12,9 @@ import {
 } from '../../../renderer/lib/compareParallel';
 import { pickColumn, scatterModel } from '../../../renderer/lib/compareScatter';
 import { mergeZoomed, parseZoom, zoomQuery } from '../../../renderer/lib/compareZoom';
+import { metricSummary } from '../../helpers/runFixtures';
 
-const summary = (best: number, last = best): RunMetricSummary => ({ last, lastStep: 3, min: best, max: best, count: 3, nonFinite: 0, best, minStep: 3, maxStep: 3, selectedBy: null });
+const summary = (best: number, last = best): RunMetricSummary => metricSummary({ last, lastStep: 3, min: best, max: best, count: 3, best, minStep: 3, maxStep: 3 });
 const runs: ChartRun[] = [
   { id: 1, family: 'classifier', params: { learningRate: 0.1, seed: 1, optimizer: 'adam', epochs: 2 } },
   { id: 2, family: 'classifier', params: { learningRate: 0.001, seed: 2, optimizer: 'sgd', epochs: 2 } },

@@ -7,15 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ArtifactInfo, RunDetail, RunSummary } from '../../../main/common/domain';
 import { runConfigSchema } from '../../../workers/common/families/registry';
+import { runSummary } from '../../helpers/runFixtures';
 import { hasModel, modelSource, type RunMetrics, type RunPanelProps } from '../../../renderer/families/runPanels';
 import { isToyRun, runToy } from '../../../renderer/families/gan/ganRun';
 import { runModeCollapse } from '../../../renderer/families/gan/modeCollapse';
 import { runCollapseStatus, vaeLatentDim } from '../../../renderer/families/vae/diagnostics';
 
-const summary = (family: RunSummary['family'], over: Partial<RunSummary> = {}): RunSummary => ({
-  id: 1, experimentId: 1, name: 'r', family, status: 'running', error: null, backend: 'cpu', seed: 42, datasetId: 'mnist',
-  createdAt: 0, startedAt: 0, endedAt: null, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' }, ...over,
-});
+const summary = (family: RunSummary['family'], over: Partial<RunSummary> = {}): RunSummary =>
+  runSummary({ name: 'r', family, status: 'running', backend: 'cpu', seed: 42, createdAt: 0, startedAt: 0, endedAt: null, ...over });
 const detail = (run: RunSummary, config: unknown, checkpoint: RunDetail['checkpoint'] = null): RunDetail => ({
   ...run, config: runConfigSchema.parse(config), architecture: { format: 'latent-graph', version: 1, name: 'a', nodes: [], edges: [] },
   architectureId: null, architectureVersion: null, datasetHash: '', appVersion: '', checkpoint, resumable: false, reproductionIds: [],

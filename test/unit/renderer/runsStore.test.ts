@@ -13,13 +13,11 @@ import { runConfigSchema } from '../../../workers/common/families/registry';
 import { classifierTemplate } from '../../../workers/common/families/classifier/templates';
 import { setApiClient } from '../../../renderer/api';
 import { useRunsStore } from '../../../renderer/stores/runsStore';
+import { runSummary } from '../../helpers/runFixtures';
 import { fakeClient } from './fakeClient';
 
 function summary(status: RunStatus = 'running'): RunSummary {
-  return {
-    id: 1, experimentId: 1, name: 'r', family: 'classifier', status, error: null, backend: 'wasm', seed: 42, datasetId: 'mnist',
-    createdAt: 1, startedAt: 1, endedAt: null, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' },
-  };
+  return runSummary({ name: 'r', status, seed: 42, endedAt: null });
 }
 
 function detail(status: RunStatus = 'running'): RunDetail {

@@ -4,13 +4,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../main/common/domain';
 import { setApiClient } from '../../../renderer/api';
 import { useRunsStore } from '../../../renderer/stores/runsStore';
+import { runSummary } from '../../helpers/runFixtures';
 import { fakeClient } from './fakeClient';
 
 function summary(id: number, more: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id, experimentId: 1, name: `r${id}`, family: 'classifier', status: 'done', error: null, backend: 'wasm', seed: id, datasetId: 'mnist',
-    createdAt: id, startedAt: id, endedAt: id + 1, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' }, ...more,
-  };
+  return runSummary({ id, seed: id, createdAt: id, startedAt: id, endedAt: id + 1, ...more });
 }
 
 describe('runs store: annotations', () => {

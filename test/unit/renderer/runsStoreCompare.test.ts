@@ -11,13 +11,11 @@ import type { RunSummary } from '../../../main/common/domain';
 import type { ApiRequest } from '../../../main/common/api';
 import { ApiCallError, setApiClient } from '../../../renderer/api';
 import { useRunsStore } from '../../../renderer/stores/runsStore';
+import { runSummary } from '../../helpers/runFixtures';
 import { fakeClient } from './fakeClient';
 
 function summary(id: number, more: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id, experimentId: 1, name: `r${id}`, family: 'classifier', status: 'done', error: null, backend: 'wasm', seed: id, datasetId: 'mnist',
-    createdAt: id, startedAt: id, endedAt: id + 1, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' }, ...more,
-  };
+  return runSummary({ id, seed: id, createdAt: id, startedAt: id, endedAt: id + 1, ...more });
 }
 
 const all = [summary(1), summary(2), summary(3)];

@@ -6,13 +6,11 @@ import { setApiClient } from '../../../renderer/api';
 import { useRunsStore } from '../../../renderer/stores/runsStore';
 import { classifierTemplate } from '../../../workers/common/families/classifier/templates';
 import { runConfigSchema } from '../../../workers/common/families/registry';
+import { runSummary } from '../../helpers/runFixtures';
 import { fakeClient } from './fakeClient';
 
 function summary(id: number, more: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id, experimentId: 1, name: `r${id}`, family: 'classifier', status: 'done', error: null, backend: 'wasm', seed: 5, datasetId: 'mnist',
-    createdAt: id, startedAt: id, endedAt: id + 1, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' }, ...more,
-  };
+  return runSummary({ id, seed: 5, createdAt: id, startedAt: id, endedAt: id + 1, ...more });
 }
 
 function detail(id: number, reproductionIds: number[]): RunDetail {

@@ -9,14 +9,11 @@ import type { RunSummary } from '../../../main/common/domain';
 import type { ApiRequest } from '../../../main/common/api';
 import { setApiClient } from '../../../renderer/api';
 import { ALL_RUNS, useRunsStore } from '../../../renderer/stores/runsStore';
+import { metricSummary, runSummary } from '../../helpers/runFixtures';
 import { fakeClient } from './fakeClient';
 
 function summary(id: number, experimentId: number): RunSummary {
-  return {
-    id, experimentId, name: `r${id}`, family: 'classifier', status: 'done', error: null, backend: 'wasm', seed: id, datasetId: 'mnist',
-    createdAt: id, startedAt: id, endedAt: id + 1, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '', starred: false, archived: false, originRunId: null,
-    architectureRef: { id: null, version: null, name: 'mlp' },
-  };
+  return runSummary({ id, experimentId, seed: id, createdAt: id, startedAt: id, endedAt: id + 1 });
 }
 
 describe('runs store: the runs table', () => {
@@ -38,7 +35,7 @@ describe('runs store: the runs table', () => {
     const f = fakeClient({
       'runs.summaries': async (req) => {
         asked.push(req);
-        return req.ids.map((runId) => ({ runId, metrics: Object.fromEntries((req.keys ?? []).map((k) => [k, { last: runId, lastStep: 1, min: 0, max: runId, best: runId, count: 1, nonFinite: 0, minStep: 1, maxStep: 1, selectedBy: null }])) }));
+        return req.ids.map((runId) => ({ runId, metrics: Object.fromEntries((req.keys ?? []).map((k) => [k, metricSummary({ last: runId, min: 0, max: runId, best: runId })])) }));
       },
     });
     setApiClient(f.client);

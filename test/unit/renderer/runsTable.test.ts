@@ -1,23 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { RunMetricSummary, RunSummary } from '../../../main/common/domain';
 import { defaultRunsTableState, parseRunColumn, type RunColumn, type RunsTableState } from '../../../main/common/savedView';
-import { cellValue, chooserColumns, columnLabel, compareCells, formatCell, metricKeysOf, sortRuns, type CellContext } from '../../../renderer/lib/runsTable/columns';
+import { compareColumnValues as compareCells } from '../../../main/common/runColumns';
+import { cellValue, chooserColumns, columnLabel, formatCell, metricKeysOf, sortRuns, type CellContext } from '../../../renderer/lib/runsTable/columns';
 import { groupRows, meanStd } from '../../../renderer/lib/runsTable/groups';
 import { searchRuns } from '../../../renderer/lib/runsTable/search';
 import { clickSelect, emptySelection } from '../../../renderer/lib/runsTable/selection';
 import { defaultAllRunsTableState, moveColumn, moveColumnTo, readTableState, resizeColumn, setColumnShown, toggleSort } from '../../../renderer/lib/runsTable/tableState';
 import { virtualWindow } from '../../../renderer/lib/runsTable/virtualWindow';
+import { metricSummary, runSummary } from '../../helpers/runFixtures';
 
 function run(id: number, more: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id, experimentId: 1, name: `r${id}`, family: 'classifier', status: 'done', error: null, backend: 'wasm', seed: id, datasetId: 'mnist',
-    createdAt: id, startedAt: 1000, endedAt: 1000 + id * 1000, params: {}, latest: {}, best: {}, chosenBy: null, progress: null, tags: [], notes: '',
-    starred: false, archived: false, originRunId: null, architectureRef: { id: null, version: null, name: 'mlp' }, ...more,
-  };
+  return runSummary({ id, seed: id, createdAt: id, startedAt: 1000, endedAt: 1000 + id * 1000, ...more });
 }
 
 const summary = (last: number | null, min: number | null = last, max: number | null = last, best: number | null = last): RunMetricSummary =>
-  ({ last, lastStep: 1, min, max, best, count: 1, nonFinite: last === null ? 1 : 0, minStep: 1, maxStep: 1, selectedBy: null });
+  metricSummary({ last, min, max, best, nonFinite: last === null ? 1 : 0 });
 
 function ctx(metrics: Record<number, Record<string, RunMetricSummary>> = {}): CellContext {
   return { metrics: (id) => metrics[id], experimentName: (id) => (id === 1 ? 'sweep' : undefined), now: 5000 };
