@@ -160,3 +160,13 @@ export function paramRows(runs: readonly { params: Readonly<Record<string, Param
   }
   return rows;
 }
+
+/**
+ * Which of a row's cells differ from the reference run's (the column at
+ * `refIndex`, pinned in the compare view): the reference's own cell never
+ * does, a missing value differs from a present one.
+ */
+export function changedFromReference(row: ParamRow, refIndex: number): boolean[] {
+  const ref = row.values[refIndex];
+  return row.values.map((v, i) => i !== refIndex && !Object.is(v, ref));
+}

@@ -106,6 +106,15 @@ describe('finding and comparing runs', () => {
     await expect.poll(async () => (await diff.getAttribute('data-keys'))?.split(',')).toEqual(expect.arrayContaining(['learningRate', 'seed', 'epochs', 'batchSize']));
     await page.getByTestId('compare-diff-all').uncheck();
 
+    // The first run is the reference: the other's differing cells are marked; pinning the other swaps them.
+    const cellsOf = async (key: string): Promise<string[]> => page.locator(`[data-testid="compare-diff-row"][data-key="${key}"] td.num`)
+      .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-changed') ?? ''));
+    expect(await cellsOf('learningRate')).toEqual(['false', 'true']);
+    await page.getByTestId('compare-diff-pin').click();
+    await expect.poll(() => cellsOf('learningRate')).toEqual(['true', 'false']);
+    expect(await cellsOf('seed')).toEqual(['true', 'false']);
+    expect(page.url()).toContain('ref=');
+
     /** All four runs: grouped by seed, then by learning rate, a std band, log y, the CSV, and a reload. */
     async function compareAllFour(): Promise<void> {
       await page.locator('.breadcrumb a', { hasText: `experiment ${experiment.id}` }).click();

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RunMetricSummary, RunSummary } from '../../../main/common/domain';
-import { columnValue, compareValues, paramRows, sortRuns, type ColumnMetrics } from '../../../main/common/runColumns';
+import { changedFromReference, columnValue, compareValues, paramRows, sortRuns, type ColumnMetrics } from '../../../main/common/runColumns';
 import { parseRunColumn, type RunColumn } from '../../../main/common/savedView';
 import { CliError } from '../../../main/cli/commands';
 import { alignedTable, columnText, numberCell, parseColumnsArg, parseSortArg } from '../../../main/cli/runColumnsArgs';
@@ -94,6 +94,11 @@ describe('the hyperparameter diff', () => {
       { key: 'seed', values: [1, undefined], differs: true },
     ]);
     expect(paramRows(runs, true).map((r) => [r.key, r.differs])).toEqual([['lr', true], ['opt', false], ['seed', true]]);
+    // Against a pinned reference: only the cells that differ from its value, never its own.
+    const row = { key: 'lr', values: [0.1, 0.01, 0.1, undefined], differs: true };
+    expect(changedFromReference(row, 0)).toEqual([false, true, false, true]);
+    expect(changedFromReference(row, 1)).toEqual([true, false, true, true]);
+    expect(changedFromReference(row, 3)).toEqual([true, true, true, false]);
   });
 });
 
