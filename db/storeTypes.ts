@@ -64,6 +64,8 @@ export interface RunListFilter {
   excludeArchived?: boolean;
   /** compileRunFilter's output: a boolean expression over `runs r` and its bound values. */
   where?: CompiledRunFilter;
+  /** At most this many runs, the first of the same order. */
+  limit?: number;
 }
 
 export interface NewRun {

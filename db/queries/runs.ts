@@ -103,18 +103,19 @@ const NEWEST_FIRST = 'ORDER BY created_at DESC, id DESC';
  */
 /** The WHERE and ORDER BY of a listing, and their bound values. */
 function listClause(filter: RunListFilter): { tail: string; params: unknown[] } {
-  const { experimentId, where, excludeArchived } = filter;
+  const { experimentId, where, excludeArchived, limit } = filter;
   const conditions: string[] = [];
   const params: unknown[] = [];
   if (experimentId !== undefined) { conditions.push('r.experiment_id = ?'); params.push(experimentId); }
   if (excludeArchived === true) conditions.push('r.archived = 0');
   if (where !== undefined) { conditions.push(`(${where.sql})`); params.push(...where.params); }
-  return { tail: `${conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`} ${NEWEST_FIRST}`, params };
+  if (limit !== undefined) params.push(limit);
+  return { tail: `${conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`} ${NEWEST_FIRST}${limit === undefined ? '' : ' LIMIT ?'}`, params };
 }
 
 export function listRuns(db: Db, filter: RunListFilter = {}): RunRecord[] {
   const { tail, params } = listClause(filter);
-  // Without a filter the text is one of four: cached like every fixed statement.
+  // Without a filter the text is one of eight (experiment, archived, limit): cached like every fixed statement.
   const stmt = filter.where === undefined ? statement<unknown[], RunRow>(db, SELECT + tail) : db.prepare<unknown[], RunRow>(SELECT + tail);
   return stmt.all(...params).map(toRun);
 }

@@ -108,6 +108,8 @@ export const requestSchemas = {
     filter: z.string({ error: 'filter must be text' }).max(2000, 'filter must be at most 2000 characters').optional(),
     /** Archived runs are left out unless this is true or the filter names `archived`. */
     includeArchived: z.boolean({ error: 'includeArchived must be true or false' }).optional(),
+    /** Only the first `limit` runs of the list, in the same order (a runs page draws its first rows before the rest arrive). */
+    limit: z.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(1_000_000, 'limit must be at most 1000000').optional(),
   }).strict(),
   'runs.get': z.object({ id }).strict(),
   'runs.start': z.object({ experimentId: id, config: runConfigSchema }).strict(),

@@ -171,11 +171,12 @@ export class RunService {
    * Archived runs are left out unless includeArchived is true or the filter
    * names `archived` (then it decides: `archived = true` lists only them).
    */
-  list(opts: { experimentId?: number | undefined; filter?: string | undefined; includeArchived?: boolean | undefined } = {}): RunSummary[] {
+  list(opts: { experimentId?: number | undefined; filter?: string | undefined; includeArchived?: boolean | undefined; limit?: number | undefined } = {}): RunSummary[] {
     const where = opts.filter === undefined ? undefined : parseFilter(opts.filter);
     const excludeArchived = opts.includeArchived !== true && (where === undefined || !filterMentions(where, 'archived'));
     const runs = this.d.store.listRunSummaries({
       excludeArchived,
+      ...(opts.limit === undefined ? {} : { limit: opts.limit }),
       ...(opts.experimentId === undefined ? {} : { experimentId: opts.experimentId }),
       ...(where === undefined || where.kind === 'all' ? {} : { where: compileRunFilter(where) }),
     });

@@ -54,6 +54,8 @@ export const useRunsStore = defineStore('runs', () => {
   const filterErrors = ref<Record<number, FilterError | null>>({});
   /** Experiments whose table shows archived runs too (runs.list's includeArchived). */
   const showArchived = ref<Record<number, boolean>>({});
+  /** Runs pages whose first rows are shown while the rest of the list is on its way (openRuns). */
+  const partial = ref<Record<number, boolean>>({});
   const logs = ref<Record<number, LogLine[]>>({});
   /**
    * Metric summaries (last, best, min, max) of listed runs, for the keys the
@@ -193,6 +195,41 @@ export const useRunsStore = defineStore('runs', () => {
     idsByExperiment.value[experimentId] = list.map((r) => r.id);
     filterErrors.value[experimentId] = null;
     return list;
+  }
+
+  /** A runs page's first rows: drawn before the rest of a long list arrives. */
+  const FIRST_PAGE = 200;
+
+  /**
+   * Opening a runs page: its first FIRST_PAGE runs (the newest, in the
+   * list's order), then, when there are more, the whole list in a second
+   * call; `partial[scope]` is true in between. 10,000 runs take half a second
+   * to list and send; their first rows, a few tens of milliseconds.
+   */
+  async function openRuns(experimentId: number): Promise<RunSummary[]> {
+    const filter = filters.value[experimentId] ?? '';
+    const includeArchived = showArchived.value[experimentId] === true;
+    const req = { ...(experimentId === ALL_RUNS ? {} : { experimentId }), ...(filter ? { filter } : {}), ...(includeArchived ? { includeArchived } : {}) };
+    const seq = (listSeq.get(experimentId) ?? 0) + 1;
+    listSeq.set(experimentId, seq);
+    let first: RunSummary[];
+    try {
+      first = await client.call('runs.list', { ...req, limit: FIRST_PAGE });
+    } catch {
+      // A refused filter or a failed first page: the whole list says why, as fetchRuns does.
+      return fetchRuns(experimentId);
+    }
+    if (listSeq.get(experimentId) !== seq) return runsForExperiment(experimentId);
+    for (const r of first) summaries.value[r.id] = r;
+    idsByExperiment.value[experimentId] = first.map((r) => r.id);
+    filterErrors.value[experimentId] = null;
+    if (first.length < FIRST_PAGE) return first;
+    partial.value[experimentId] = true;
+    try {
+      return await fetchRuns(experimentId);
+    } finally {
+      partial.value[experimentId] = false;
+    }
   }
 
   /** Sets an experiment's filter expression (trimmed) and fetches its runs through it. */
@@ -441,9 +478,9 @@ export const useRunsStore = defineStore('runs', () => {
   });
 
   return {
-    summaries, details, idsByExperiment, filters, filterErrors, showArchived, logs, metricsVersion, tableMetrics,
+    summaries, details, idsByExperiment, filters, filterErrors, showArchived, partial, logs, metricsVersion, tableMetrics,
     run, runsForExperiment, getSeries, metricKeys,
-    fetchRuns, applyFilter, setShowArchived, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, fetchTableMetrics, compareSeries, fullSeries,
+    fetchRuns, openRuns, applyFilter, setShowArchived, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, fetchTableMetrics, compareSeries, fullSeries,
     startRun, cancelRun, resumeRun, reproduceRun, setTags, updateRun, deleteRun, watchRun,
   };
 });

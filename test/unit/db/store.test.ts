@@ -209,6 +209,9 @@ describe('runs', () => {
     const ids = store.listRuns().map((r) => r.id);
     expect(store.paramsOf([...ids, 999])).toEqual(new Map([...ids.map((id) => [id, store.getParams(id)] as const), [999, {}]]));
     expect(store.paramsOf([]).size).toBe(0);
+    // A limit keeps the first of the same order.
+    expect(store.listRunSummaries({ limit: 2 }).map((r) => r.id)).toEqual(store.listRunSummaries().slice(0, 2).map((r) => r.id));
+    expect(store.listRunSummaries({ experimentId: exp.id, limit: 1 }).map((r) => r.name)).toEqual(['bad']);
   });
 
   it('rejects a run in a missing experiment', () => {

@@ -19,6 +19,35 @@ function summary(id: number, experimentId: number): RunSummary {
 describe('runs store: the runs table', () => {
   beforeEach(() => setActivePinia(createPinia()));
 
+  it('opens a long list with its first 200 runs, then the rest, and a short one in one call', async () => {
+    const all = Array.from({ length: 250 }, (_, i) => summary(250 - i, 1 + (i % 3)));
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const f = fakeClient({
+      'runs.list': async (req) => {
+        if (req.limit !== undefined) return all.slice(0, req.limit);
+        await gate;
+        return all;
+      },
+    });
+    setApiClient(f.client);
+    const store = useRunsStore();
+    const opened = store.openRuns(ALL_RUNS);
+    await expect.poll(() => store.runsForExperiment(ALL_RUNS).length).toBe(200);
+    expect(store.partial[ALL_RUNS]).toBe(true);
+    release();
+    await opened;
+    expect(store.runsForExperiment(ALL_RUNS).map((r) => r.id)).toEqual(all.map((r) => r.id));
+    expect(store.partial[ALL_RUNS]).toBe(false);
+    expect(f.calls).toEqual([['runs.list', { limit: 200 }], ['runs.list', {}]]);
+
+    const g = fakeClient({ 'runs.list': async () => all.slice(0, 3) });
+    setApiClient(g.client);
+    setActivePinia(createPinia());
+    await useRunsStore().openRuns(7);
+    expect(g.calls).toEqual([['runs.list', { experimentId: 7, limit: 200 }]]);
+  });
+
   it('lists every experiment\'s runs under ALL_RUNS, and a new run of any experiment joins it', async () => {
     const f = fakeClient({ 'runs.list': async () => [summary(2, 2), summary(1, 1)] });
     setApiClient(f.client);
