@@ -10,14 +10,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CompareSeries, Experiment, RunSummary } from '../../main/common/domain';
-import { mlpConfig } from '../helpers/configs';
+import { sweepConfig } from '../helpers/configs';
 import { uiSession } from '../helpers/uiSession';
 
 const ui = uiSession();
 
 async function startRun(experimentId: number, name: string, learningRate: number, seed: number): Promise<RunSummary> {
-  const config = { ...mlpConfig({ learningRate, seed, epochs: 2, batchSize: 32 }, { trainSize: 200, testSize: 100 }), name };
-  return ui.api<RunSummary>('runs.start', { experimentId, config });
+  return ui.api<RunSummary>('runs.start', { experimentId, config: sweepConfig(name, learningRate, seed, 2) });
 }
 
 /** A data attribute as a number. */

@@ -12,15 +12,14 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Experiment, RunDetail, RunSummary } from '../../main/common/domain';
-import { mlpConfig } from '../helpers/configs';
+import { sweepConfig } from '../helpers/configs';
 import { screenshotPath } from '../helpers/screenshots';
 import { uiSession } from '../helpers/uiSession';
 
 const ui = uiSession();
 
 async function startRun(experimentId: number, name: string, learningRate: number, seed: number): Promise<RunSummary> {
-  const config = { ...mlpConfig({ learningRate, seed, epochs: 1, batchSize: 32 }, { trainSize: 200, testSize: 100 }), name };
-  return ui.api<RunSummary>('runs.start', { experimentId, config });
+  return ui.api<RunSummary>('runs.start', { experimentId, config: sweepConfig(name, learningRate, seed) });
 }
 
 describe('finding and comparing runs', () => {
