@@ -1,9 +1,7 @@
 /**
  * Seeded pseudo-random numbers for shuffling and seed derivation
- * (mulberry32: 32-bit state, fast, good enough for data order).
- * Pure, so it lives in workers/common: the engine and the synthetic data
- * generators (workers/common/sequence/) draw from the same generator.
- * workers/engine/prng.ts re-exports it for the engine's callers.
+ * (mulberry32: 32-bit state, fast, good enough for data order). Pure, in
+ * workers/common so data modules can use it; workers/engine/prng.ts re-exports it.
  */
 
 export interface Prng {

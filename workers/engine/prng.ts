@@ -1,5 +1,6 @@
 /**
- * The seeded PRNG moved to workers/common/prng.ts so pure code (the synthetic
- * sequence tasks) can use it; re-exported here so the engine's imports stay.
+ * The seeded generator lives in workers/common/prng.ts (pure, so the common
+ * data modules such as the sequence split can draw from it too); re-exported
+ * here so the engine's and families' imports stay as they were.
  */
-export { deriveSeed, mulberry32, permutation, shuffleInPlace, type Prng } from '../common/prng';
+export * from '../common/prng';

@@ -19,7 +19,7 @@ import {
   type AdditionTaskSpec, type DateTaskSpec, type ParityTaskSpec, type SequenceTaskName,
   type SequenceTaskSpec, type SequenceTaskSpecInput, type SymbolTaskSpec,
 } from './specs';
-import { decodeTokens, encodeText, makeVocabulary, type Vocabulary } from './vocabulary';
+import { decodeTokens, encodeText, makeVocabulary, type Vocabulary } from './taskVocabulary';
 
 /** One example: token ids, unpadded. For a classification task `target` is one token (see `SequenceTaskInfo.classes`). */
 export interface SequenceExample {
@@ -167,4 +167,4 @@ export function describeExample(vocab: Vocabulary, example: SequenceExample): st
   return `${decodeTokens(vocab, example.input)} → ${decodeTokens(vocab, example.target)}`;
 }
 
-export { decodeTokens, encodeText, makeVocabulary, type Vocabulary } from './vocabulary';
+export { decodeTokens, encodeText, makeVocabulary, type Vocabulary } from './taskVocabulary';
