@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { DATE_FORMATS, formatDate, parseDate, type DateFormat } from '../../../workers/common/sequence/dates';
 import { sequenceTaskSpecSchema, type SequenceTaskSpecInput } from '../../../workers/common/sequence/specs';
-import { decodeTokens, describeExample, encodeText, generateSequenceTask, makeVocabulary } from '../../../workers/common/sequence/tasks';
+import { describeExample, generateSequenceTask } from '../../../workers/common/sequence/tasks';
+import { BOS_ID, EOS_ID, PAD_ID, decode, decodeUntilEos, encode, symbolVocabulary } from '../../../workers/common/sequence/vocabulary';
 
 /** Each example of a task as "input → target" text. */
 function texts(spec: SequenceTaskSpecInput, seed: number, count: number): string[] {
@@ -20,16 +21,18 @@ function firstMessage(raw: unknown): string | null {
   return r.success ? null : (r.error.issues[0]?.message ?? '');
 }
 
-describe('vocabulary', () => {
-  it('puts pad, bos and eos first (pad is 0) and decodes without padding, stopping at eos', () => {
-    const v = makeVocabulary(['x', 'y']);
-    expect(v.tokens).toEqual(['<pad>', '<bos>', '<eos>', 'x', 'y']);
-    expect([v.pad, v.bos, v.eos]).toEqual([0, 1, 2]);
-    expect(encodeText(v, 'yxy')).toEqual([4, 3, 4]);
-    expect(decodeTokens(v, [1, 4, 3, 2, 4, 0])).toBe('yx');
-    expect(decodeTokens(v, [3, 9])).toBe('x\uFFFD');
-    expect(() => encodeText(v, 'xz')).toThrow("character 'z' is not in the vocabulary");
-    expect(() => makeVocabulary(['x', 'x'])).toThrow("vocabulary symbol 'x' appears twice");
+describe('symbol vocabulary', () => {
+  it('puts the reserved tokens first (pad is 0), then the symbols in order, and decodes without padding, stopping at eos', () => {
+    const v = symbolVocabulary(['x', 'y']);
+    expect(v.tokens).toEqual(['<pad>', '<unk>', '<bos>', '<eos>', 'x', 'y']);
+    expect([PAD_ID, BOS_ID, EOS_ID]).toEqual([0, 2, 3]);
+    expect(Array.from(encode(v, 'yxy'))).toEqual([5, 4, 5]);
+    expect(decodeUntilEos(v, [2, 5, 4, 3, 5, 0])).toBe('yx');
+    expect(decode(v, [4, 1])).toBe('x\uFFFD');
+    expect(Array.from(encode(v, 'xz'))).toEqual([4, 1]);
+    expect(() => decode(v, [4, 9])).toThrow('Token id 9 at position 1 is outside the vocabulary (0..5).');
+    expect(() => symbolVocabulary(['x', 'x'])).toThrow("vocabulary symbol 'x' appears twice");
+    expect(() => symbolVocabulary(['xy'])).toThrow("vocabulary symbol 'xy' must be one character");
   });
 });
 
@@ -44,7 +47,7 @@ describe('parity', () => {
     expect(info.kind).toBe('classification');
     expect(info.classes?.map((id) => info.vocab.tokens[id])).toEqual(['0', '1']);
     for (const e of examples) {
-      const bits = decodeTokens(info.vocab, e.input);
+      const bits = decode(info.vocab, e.input);
       expect(bits).toMatch(/^[01]{10}$/);
       const ones = [...bits].filter((b) => b === '1').length;
       expect(e.target).toEqual([info.classes?.[ones % 2]]);
@@ -67,10 +70,10 @@ describe('addition with distractors', () => {
     const { info, examples } = generateSequenceTask(spec, 11, 300);
     expect([info.maxInputLength, info.maxTargetLength]).toEqual([15, 6]);
     for (const e of examples) {
-      const text = decodeTokens(info.vocab, e.input);
+      const text = decode(info.vocab, e.input);
       expect(text.replace(/[0-9+]/g, '')).toHaveLength(4);
       const [a, b] = text.replace(/[a-z]/g, '').split('+').map(Number);
-      expect(decodeTokens(info.vocab, e.target)).toBe(String((a ?? NaN) + (b ?? NaN)));
+      expect(decode(info.vocab, e.target)).toBe(String((a ?? NaN) + (b ?? NaN)));
       expect(e.input.length).toBeLessThanOrEqual(info.maxInputLength);
     }
   });
@@ -90,7 +93,7 @@ describe('copy, reverse and sort', () => {
   it('uses only the first K letters, at length L, and each target is its operation of the input', () => {
     for (const task of ['copy', 'reverse', 'sort'] as const) {
       const { info, examples } = generateSequenceTask({ task, length: 12, symbols: 3 }, 9, 100);
-      expect(info.vocab.tokens.slice(3)).toEqual(['a', 'b', 'c']);
+      expect(info.vocab.tokens.slice(4)).toEqual(['a', 'b', 'c']);
       for (const e of examples) {
         expect(e.input).toHaveLength(12);
         const expected = task === 'copy' ? e.input : task === 'reverse' ? [...e.input].reverse() : [...e.input].sort((x, y) => x - y);
@@ -133,8 +136,8 @@ describe('date normalisation', () => {
     for (const format of DATE_FORMATS) {
       const { info, examples } = generateSequenceTask({ task: 'date', formats: [format], minYear: 1990, maxYear: 2020 }, 4, 60);
       for (const e of examples) {
-        const input = decodeTokens(info.vocab, e.input);
-        const iso = decodeTokens(info.vocab, e.target);
+        const input = decode(info.vocab, e.input);
+        const iso = decode(info.vocab, e.target);
         const date = parseDate(input, format, 1990);
         expect(date, `${format}: ${input}`).not.toBeNull();
         expect(date && formatDate(date, 'YYYY-MM-DD')).toBe(iso);

@@ -3,10 +3,11 @@
  * parity, addition with distractors, copy/reverse/sort, date normalisation.
  * Pure: a spec, a seed and a count give the same examples on every machine.
  *
- * Examples are token ids over the task's `Vocabulary` (one vocabulary for
- * input and target), UNPADDED and without bos/eos: a later batcher pads to
- * `maxInputLength`/`maxTargetLength` with `vocab.pad` (id 0) and adds bos
- * (decoder input) and eos (target end) where its model needs them, so the
+ * Examples are token ids over the task's `Vocabulary` (./vocabulary.ts's, one
+ * for input and target: `<pad>` `<unk>` `<bos>` `<eos>` at 0..3, then the task's
+ * symbols), UNPADDED and without bos/eos: a later batcher pads to
+ * `maxInputLength`/`maxTargetLength` with `PAD_ID` (0) and adds `BOS_ID`
+ * (decoder input) and `EOS_ID` (target end) where its model needs them, so the
  * generator does not fix one model's conventions.
  *
  * The stream is prefix-stable: the first n examples of a count of 2n are the
@@ -19,7 +20,7 @@ import {
   type AdditionTaskSpec, type DateTaskSpec, type ParityTaskSpec, type SequenceTaskName,
   type SequenceTaskSpec, type SequenceTaskSpecInput, type SymbolTaskSpec,
 } from './specs';
-import { decodeTokens, encodeText, makeVocabulary, type Vocabulary } from './taskVocabulary';
+import { RESERVED_TOKENS, decode, encode, symbolVocabulary, type Vocabulary } from './vocabulary';
 
 /** One example: token ids, unpadded. For a classification task `target` is one token (see `SequenceTaskInfo.classes`). */
 export interface SequenceExample {
@@ -54,9 +55,16 @@ const letters = (k: number): string[] => [...LETTERS.slice(0, k)];
 /** Per-task salt, so the same seed gives unrelated streams for different tasks. */
 const TASK_SALT: Record<SequenceTaskName, number> = { parity: 1, addition: 2, copy: 3, reverse: 4, sort: 5, date: 6 };
 
-const parityVocab = makeVocabulary(['0', '1']);
-const additionVocab = makeVocabulary([...DIGITS, '+', ...letters(26)]);
-const dateVocab = makeVocabulary(dateSymbols());
+const parityVocab = symbolVocabulary(['0', '1']);
+const additionVocab = symbolVocabulary([...DIGITS, '+', ...letters(26)]);
+const dateVocab = symbolVocabulary(dateSymbols());
+
+/**
+ * Token ids of generated text, as a plain array (examples are compared,
+ * sorted and reversed as arrays). The generators only write their
+ * vocabulary's symbols, so no id is `<unk>`.
+ */
+const encodeText = (vocab: Vocabulary, text: string): number[] => Array.from(encode(vocab, text));
 
 /** The vocabulary, kind and maximum lengths of a (parsed) task spec. */
 export function sequenceTaskInfo(spec: SequenceTaskSpec): SequenceTaskInfo {
@@ -68,7 +76,7 @@ export function sequenceTaskInfo(spec: SequenceTaskSpec): SequenceTaskInfo {
     case 'copy':
     case 'reverse':
     case 'sort':
-      return { task: spec.task, kind: 'seq2seq', vocab: makeVocabulary(letters(spec.symbols)), maxInputLength: spec.length, maxTargetLength: spec.length };
+      return { task: spec.task, kind: 'seq2seq', vocab: symbolVocabulary(letters(spec.symbols)), maxInputLength: spec.length, maxTargetLength: spec.length };
     case 'date':
       return { task: spec.task, kind: 'seq2seq', vocab: dateVocab, maxInputLength: DATE_INPUT_MAX_LENGTH, maxTargetLength: ISO_DATE_LENGTH };
   }
@@ -123,8 +131,8 @@ export function additionExamples(spec: AdditionTaskSpec, seed: number, count: nu
 
 /** Copy, reverse or sort `length` uniform symbols; sort orders by token id, which is alphabetical. */
 export function symbolExamples(spec: SymbolTaskSpec, seed: number, count: number): SequenceExample[] {
-  const { vocab } = sequenceTaskInfo(spec);
-  const first = vocab.eos + 1;
+  /** The first letter's id: the symbols follow the reserved tokens. */
+  const first = RESERVED_TOKENS.length;
   return generate(spec.task, seed, count, (rng) => {
     const input = Array.from({ length: spec.length }, () => first + below(rng, spec.symbols));
     const target = spec.task === 'copy' ? [...input]
@@ -164,7 +172,5 @@ export function generateSequenceTask(specInput: SequenceTaskSpecInput, seed: num
 
 /** An example as readable text, "input → target" (e.g. "3a1+b4 → 35"): for logs, galleries and test failures. */
 export function describeExample(vocab: Vocabulary, example: SequenceExample): string {
-  return `${decodeTokens(vocab, example.input)} → ${decodeTokens(vocab, example.target)}`;
+  return `${decode(vocab, example.input)} → ${decode(vocab, example.target)}`;
 }
-
-export { decodeTokens, encodeText, makeVocabulary, type Vocabulary } from './taskVocabulary';

@@ -104,6 +104,24 @@ function makeVocabulary(options: TokeniserOptions, corpusTokens: readonly string
   return { level: options.level, lowercase: options.lowercase, tokens, counts: [...RESERVED_TOKENS.map(() => 0), ...corpusCounts], ids };
 }
 
+/**
+ * A character-level vocabulary of a fixed symbol list, in the order given
+ * (for the synthetic tasks, whose alphabet is declared, not counted from a
+ * corpus; the order is the id order, which the `sort` task sorts by): the
+ * reserved tokens at 0..3, then `symbols` from id 4, each with count 0.
+ * Symbols must be single, distinct code points, since text is encoded one
+ * character per token.
+ */
+export function symbolVocabulary(symbols: readonly string[]): Vocabulary {
+  const seen = new Set<string>();
+  for (const s of symbols) {
+    if (Array.from(s).length !== 1) throw new RangeError(`vocabulary symbol '${s}' must be one character`);
+    if (seen.has(s)) throw new RangeError(`vocabulary symbol '${s}' appears twice`);
+    seen.add(s);
+  }
+  return makeVocabulary({ level: 'char', lowercase: false }, symbols, symbols.map(() => 0));
+}
+
 export interface EncodeOptions {
   /** Put `<bos>` before the tokens. */
   bos?: boolean;
@@ -143,6 +161,17 @@ export function decodeTokens(vocabulary: Vocabulary, ids: ArrayLike<number>, unk
 /** The ids as text (see `decodeTokens` and `detokenize`). */
 export function decode(vocabulary: Vocabulary, ids: ArrayLike<number>, unknown?: string): string {
   return detokenize(decodeTokens(vocabulary, ids, unknown), vocabulary.level);
+}
+
+/**
+ * The ids as text up to the first `<eos>` (see `decode`): a model's greedy
+ * output runs on past its end, and what follows `<eos>` is not part of the
+ * sequence it stands for.
+ */
+export function decodeUntilEos(vocabulary: Vocabulary, ids: ArrayLike<number>, unknown?: string): string {
+  const kept: number[] = [];
+  for (let i = 0; i < ids.length && ids[i] !== EOS_ID; i++) kept.push(ids[i] ?? -1);
+  return decode(vocabulary, kept, unknown);
 }
 
 const VOCABULARY_FORMAT = 'latent-workbench.sequence-vocabulary';
