@@ -34,3 +34,17 @@ export function chartTheme(): { text: string; axis: string; grid: string; toolti
     palette: ['--chart-1', '--chart-2', '--chart-3', '--chart-4'].map((name, i) => v(name, ['#2563eb', '#d97706', '#059669', '#c026d3'][i]!)),
   };
 }
+
+/** The axis look every chart shares (name, line, ticks, labels, grid lines in the theme's colours); a chart spreads it and overrides what it needs. */
+export function axisStyle(t: ReturnType<typeof chartTheme>): {
+  nameTextStyle: { color: string; fontSize: number }; axisLine: { lineStyle: { color: string } }; axisTick: { lineStyle: { color: string } };
+  axisLabel: { color: string; fontSize: number }; splitLine: { lineStyle: { color: string } };
+} {
+  return {
+    nameTextStyle: { color: t.text, fontSize: 11 },
+    axisLine: { lineStyle: { color: t.axis } },
+    axisTick: { lineStyle: { color: t.axis } },
+    axisLabel: { color: t.text, fontSize: 11 },
+    splitLine: { lineStyle: { color: t.grid } },
+  };
+}
