@@ -145,17 +145,46 @@ export const layerParamSchemas = {
    * doubles the units). LSTM and GRU gate with recurrentActivation, sigmoid
    * by default (tf.layers defaults to hardSigmoid; the textbook cell is sigmoid).
    */
+  /** Token ids [T] (whole numbers in 0..depth−1, fed as floats) → one-hot vectors [T, depth]. No weights. */
+  oneHot: z.object({
+    depth: positiveInt(100_000),
+  }).strict(),
+  /**
+   * Adds a position code to a sequence [T, d] → [T, d]: 'sinusoidal' is
+   * Vaswani et al. 2017's fixed sines and cosines (no weights), 'learned' a
+   * trained [maxLength, d] table. T must be at most maxLength.
+   */
+  positionalEncoding: z.object({
+    encoding: z.enum(['sinusoidal', 'learned']).default('sinusoidal'),
+    maxLength: positiveInt(8192).default(512),
+  }).strict(),
+  /**
+   * A transformer block over a sequence [T, d] → [T, d] (pre-norm, as in
+   * GPT-2): x + MultiHeadSelfAttention(LayerNorm(x)), then
+   * x + FFN(LayerNorm(x)) with a ReLU hidden layer of ffUnits. d must be a
+   * multiple of heads. causal: each step attends only to itself and earlier
+   * steps (a language model); dropout on the attention weights and the
+   * residual branches while training.
+   */
+  selfAttention: z.object({
+    heads: positiveInt(64).default(4),
+    ffUnits: positiveInt(65_536).default(256),
+    causal: z.boolean().default(true),
+    dropout: z.number().min(0).max(0.9).default(0),
+  }).strict(),
   simpleRnn: z.object({ ...recurrentUnits, ...recurrentOutput }).strict(),
-  lstm: z.object({ ...recurrentUnits, recurrentActivation: gateActivation, ...recurrentOutput }).strict(),
+  /** unitForgetBias: the forget gate's bias starts at 1 (Jozefowicz et al. 2015), else at 0 like the other gates. */
+  lstm: z.object({ ...recurrentUnits, recurrentActivation: gateActivation, unitForgetBias: z.boolean().default(true), ...recurrentOutput }).strict(),
   gru: z.object({ ...recurrentUnits, recurrentActivation: gateActivation, ...recurrentOutput }).strict(),
   /**
    * Attention of a query sequence (port 0, [Tq, d]) over a value sequence
    * (port 1, [Tv, d]; the values are also the keys) → context [Tq, d].
-   * score 'dot' is Luong's q·k (scaled by 1/√d when scaled), 'additive' is
-   * Bahdanau's vᵀ tanh(W_q q + W_k k) with `units` hidden units.
+   * score 'dot' is Luong's q·k (scaled by 1/√d when scaled), 'general' is
+   * Luong's qᵀ W k (W [d, d]), 'additive' is Bahdanau's vᵀ tanh(W_q q + W_k k)
+   * with `units` hidden units.
    */
   attention: z.object({
-    score: z.enum(['dot', 'additive']).default('dot'),
+    score: z.enum(['dot', 'general', 'additive']).default('dot'),
     scaled: z.boolean().default(true),
     units: positiveInt(8192).default(64),
   }).strict(),

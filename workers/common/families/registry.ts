@@ -14,6 +14,7 @@ import { classifierFamily } from './classifier';
 import { ganFamily } from './gan';
 import { pcaFamily } from './pca';
 import { rbmFamily } from './rbm';
+import { sequenceFamily } from './sequence';
 import { vaeFamily } from './vae';
 
 export const familyDescriptors = {
@@ -23,6 +24,7 @@ export const familyDescriptors = {
   gan: ganFamily,
   pca: pcaFamily,
   rbm: rbmFamily,
+  sequence: sequenceFamily,
 } as const;
 
 type Descriptors = typeof familyDescriptors;
