@@ -139,6 +139,8 @@ export async function saveCheckpoint(dir: string, models: CheckpointModels, opti
   const chunks: Uint8Array[] = [];
   const m = await pack(modelNamed, chunks, 0);
   const o = await pack(optimizerNamed, chunks, m.end);
+  // getWeights returns the slot variables themselves, and a fresh scalar for the iteration count each call: free that one.
+  tf.dispose(optimizerNamed.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
   const manifest: CheckpointManifest = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
