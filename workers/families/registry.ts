@@ -16,6 +16,7 @@ import { classifierWorker } from './classifier';
 import { ganWorker } from './gan';
 import { pcaWorker } from './pca';
 import { rbmWorker } from './rbm';
+import { sequenceWorker } from './sequence';
 import { vaeWorker } from './vae';
 
 export type { FamilyRunResult } from './familyRun';
@@ -29,6 +30,7 @@ export const familyTrainers = {
   gan: ganWorker,
   pca: pcaWorker,
   rbm: rbmWorker,
+  sequence: sequenceWorker,
 } satisfies FamilyWorkers;
 
 const workers: FamilyWorkers = familyTrainers;

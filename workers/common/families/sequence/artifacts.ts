@@ -22,7 +22,7 @@ export interface TextSample {
   prompt: string;
   /** What the model wrote after it. */
   text: string;
-  /** Mean log₂-probability per generated token of the chosen tokens (how sure the model was), in bits. */
+  /** Mean −log₂ p of the chosen tokens: the bits of surprise per generated token (lower: the model was surer). */
   meanBits: number;
 }
 export interface TextSamplesDocument {

@@ -15,7 +15,7 @@ export function sequenceCharts(ctx: ChartContext): EpochChartSpec[] {
     stepLossChart([k('loss', 'loss (nats/token)')]),
     {
       testId: 'sequence-grad-norm-chart', title: 'Global gradient norm per step', xName: 'step', yName: '‖g‖', percent: false,
-      keys: [k('grad_norm', 'before clipping')],
+      keys: [k('grad_norm', 'before clipping'), k('grad_norm_clipped', 'applied')],
       refLine: clip === 'global-norm' && Number.isFinite(threshold) ? { y: threshold, label: `clip at ${threshold}` } : undefined,
       caption: 'The norm of all gradients together, before clipping. Spikes are exploding gradients; clipping by global norm rescales any step above the line.',
     },

@@ -88,6 +88,7 @@ export const sequenceFamily = defineFamily({
   metrics: [
     { key: 'loss', x: 'step', mode: 'min', description: 'cross-entropy of the batch, nats per target token' },
     { key: 'grad_norm', x: 'step', description: 'global norm of all gradients before clipping' },
+    { key: 'grad_norm_clipped', x: 'step', description: 'global norm of the gradients applied, after clipping (at most the threshold when clipping by global norm)' },
     { key: 'epoch_loss', x: 'epoch', mode: 'min', description: 'mean training loss over the epoch, nats per token' },
     { key: 'epoch_bits_per_char', x: 'epoch', mode: 'min', description: 'language model: training bits per character over the epoch' },
     { key: 'accuracy', x: 'epoch', mode: 'max', format: 'percent', description: 'classification: training accuracy over the epoch' },
