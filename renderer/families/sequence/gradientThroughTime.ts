@@ -104,7 +104,8 @@ export interface GttStyle {
  * step), its first layer is drawn dashed and lighter for comparison.
  */
 export function gttOption(doc: GradientThroughTimeDocument, baseline: GradientThroughTimeDocument | null, { theme, axis }: GttStyle): EChartsCoreOption {
-  const base = baseline && baseline.step !== doc.step ? baseline.layers[0] : undefined;
+  const baseLayer = baseline && baseline.step !== doc.step ? baseline.layers[0] : undefined;
+  const base = baseline && baseLayer ? { step: baseline.step, label: baseLayer.label, norms: baseLayer.norms } : undefined;
   const floor = logFloor([...doc.layers.map((l) => l.norms), ...(base ? [base.norms] : [])]);
   const series: Record<string, unknown>[] = doc.layers.map((l, i) => ({
     id: `layer-${l.id}`, name: l.label, type: 'line', data: logAxisPoints(l.norms, floor), encode: { x: 0, y: 1 },
@@ -113,7 +114,7 @@ export function gttOption(doc: GradientThroughTimeDocument, baseline: GradientTh
   }));
   if (base) {
     series.push({
-      id: 'baseline', name: `${base.label} at step ${baseline!.step}`, type: 'line', data: logAxisPoints(base.norms, floor), encode: { x: 0, y: 1 },
+      id: 'baseline', name: `${base.label} at step ${base.step}`, type: 'line', data: logAxisPoints(base.norms, floor), encode: { x: 0, y: 1 },
       showSymbol: false, connectNulls: false, emphasis: { disabled: true }, color: theme.palette[0], lineStyle: { width: 1.5, type: 'dashed', opacity: 0.45 },
     });
   }
