@@ -12,6 +12,7 @@ import { classifierPanels } from './classifier/panels';
 import { ganPanels } from './gan/panels';
 import { pcaPanels } from './pca/panels';
 import { rbmPanels } from './rbm/panels';
+import { sequencePanels } from './sequence/panels';
 import { vaePanels } from './vae/panels';
 
 export const familyPanels = {
@@ -21,6 +22,7 @@ export const familyPanels = {
   gan: ganPanels,
   pca: pcaPanels,
   rbm: rbmPanels,
+  sequence: sequencePanels,
 } satisfies Record<Family, FamilyRunPanels>;
 
 /** The run-page components of a family. */
