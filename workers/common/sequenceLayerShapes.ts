@@ -57,6 +57,21 @@ export function selfAttentionParams(d: number, ffUnits: number): number {
   return 2 * (2 * d) + 4 * (d * d + d) + (d * ffUnits + ffUnits + ffUnits * d + d);
 }
 
+/** The self-attention block's weights in the layer's (and checkpoints') order. */
+export const SELF_ATTENTION_WEIGHTS = [
+  'ln1Gamma', 'ln1Beta', 'wq', 'bq', 'wk', 'bk', 'wv', 'bv', 'wo', 'bo', 'ln2Gamma', 'ln2Beta', 'ff1Kernel', 'ff1Bias', 'ff2Kernel', 'ff2Bias',
+] as const;
+export type SelfAttentionWeightName = (typeof SELF_ATTENTION_WEIGHTS)[number];
+
+/** Each weight's shape for d features and f = ffUnits hidden units (their sizes add up to selfAttentionParams). */
+export function selfAttentionWeightShapes(d: number, f: number): [SelfAttentionWeightName, number[]][] {
+  const shapes: Record<SelfAttentionWeightName, number[]> = {
+    ln1Gamma: [d], ln1Beta: [d], wq: [d, d], bq: [d], wk: [d, d], bk: [d], wv: [d, d], bv: [d], wo: [d, d], bo: [d],
+    ln2Gamma: [d], ln2Beta: [d], ff1Kernel: [d, f], ff1Bias: [f], ff2Kernel: [f, d], ff2Bias: [d],
+  };
+  return SELF_ATTENTION_WEIGHTS.map((name) => [name, shapes[name]]);
+}
+
 export function selfAttentionShape(id: string, p: LayerParams<'selfAttention'>, input: Shape): KindShape {
   if (input.length !== 2) {
     return mismatch(id, `selfAttention '${id}' needs a rank-2 [steps, d] sequence input, got ${fmt(input)}`,

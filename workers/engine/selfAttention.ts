@@ -16,6 +16,7 @@
  * transposeA/transposeB is ~15× slower on the wasm backend).
  */
 import * as tf from '@tensorflow/tfjs';
+import type { SelfAttentionWeightName } from '../common/sequenceLayerShapes';
 
 /** The layer norms' ε (GPT-2's, and what the Keras export writes). */
 export const SELF_ATTENTION_EPSILON = 1e-5;
@@ -23,22 +24,8 @@ export const SELF_ATTENTION_EPSILON = 1e-5;
 /** What −∞ is in the causal mask: exp(−1e9 − max) is exactly 0 in float32. */
 export const MASKED_SCORE = -1e9;
 
-export interface SelfAttentionWeights {
-  ln1Gamma: tf.Tensor; ln1Beta: tf.Tensor;
-  wq: tf.Tensor; bq: tf.Tensor; wk: tf.Tensor; bk: tf.Tensor; wv: tf.Tensor; bv: tf.Tensor; wo: tf.Tensor; bo: tf.Tensor;
-  ln2Gamma: tf.Tensor; ln2Beta: tf.Tensor;
-  ff1Kernel: tf.Tensor; ff1Bias: tf.Tensor; ff2Kernel: tf.Tensor; ff2Bias: tf.Tensor;
-}
-
-/** The weights' names in the layer's (and the checkpoint's) order, with their shapes for d features and f hidden units. */
-export function selfAttentionWeightShapes(d: number, f: number): [keyof SelfAttentionWeights, number[]][] {
-  return [
-    ['ln1Gamma', [d]], ['ln1Beta', [d]],
-    ['wq', [d, d]], ['bq', [d]], ['wk', [d, d]], ['bk', [d]], ['wv', [d, d]], ['bv', [d]], ['wo', [d, d]], ['bo', [d]],
-    ['ln2Gamma', [d]], ['ln2Beta', [d]],
-    ['ff1Kernel', [d, f]], ['ff1Bias', [f]], ['ff2Kernel', [f, d]], ['ff2Bias', [d]],
-  ];
-}
+/** The block's weights by name (SELF_ATTENTION_WEIGHTS; shapes in selfAttentionWeightShapes). */
+export type SelfAttentionWeights = Record<SelfAttentionWeightName, tf.Tensor>;
 
 export interface SelfAttentionOptions {
   heads: number;

@@ -12,7 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed, mulberry32, type Prng } from './prng';
-import { selfAttentionBlock, selfAttentionWeightShapes, type SelfAttentionResult, type SelfAttentionWeights } from './selfAttention';
+import { selfAttentionWeightShapes, type SelfAttentionWeightName } from '../common/sequenceLayerShapes';
+import { selfAttentionBlock, type SelfAttentionResult, type SelfAttentionWeights } from './selfAttention';
 
 export interface SelfAttentionBlockArgs {
   heads: number;
@@ -34,7 +35,7 @@ export class SelfAttentionBlock extends tf.layers.Layer {
   readonly dropout: number;
   private readonly seed: number;
   private rng: Prng;
-  private vars: Partial<Record<keyof SelfAttentionWeights, tf.LayerVariable>> = {};
+  private vars: Partial<Record<SelfAttentionWeightName, tf.LayerVariable>> = {};
 
   constructor(args: SelfAttentionBlockArgs) {
     super(args.name === undefined ? {} : { name: args.name });
@@ -66,7 +67,7 @@ export class SelfAttentionBlock extends tf.layers.Layer {
 
   /** The current weights as tensors (variables' values, not copies): for selfAttentionBlock outside the model, e.g. to read attention maps. */
   blockWeights(): SelfAttentionWeights {
-    const read = (key: keyof SelfAttentionWeights): tf.Tensor => {
+    const read = (key: SelfAttentionWeightName): tf.Tensor => {
       const v = this.vars[key];
       if (!v) throw new Error(`SelfAttentionBlock '${this.name}' is not built`);
       return v.read();
