@@ -15,6 +15,8 @@ import type { GraphDocument } from '../../../workers/common/graph';
 import { paletteGroups } from '../../../renderer/lib/editor/palette';
 import { paramFields } from '../../../renderer/lib/editor/paramFields';
 import { inferShapes } from '../../../workers/common/shapes';
+import { defaultTemplateKnobs, sequenceTemplate } from '../../../workers/common/families/sequence/templates';
+import { sequenceTemplateSchema } from '../../../workers/common/families/sequence/config';
 import { selectBackend } from '../../../workers/engine/backend';
 import { loadCheckpoint, saveCheckpoint } from '../../../workers/engine/checkpoint';
 import { compileGraph } from '../../../workers/engine/compileGraph';
@@ -176,6 +178,24 @@ describe('token and transformer layers in tf.js', () => {
       const bias = Array.from(model.getLayer('l').getWeights()[2]!.dataSync());
       expect(bias).toEqual([0, 0, 0, ...Array<number>(units).fill(unitForgetBias ? 1 : 0), 0, 0, 0, 0, 0, 0]);
       model.dispose();
+    }
+  });
+
+  it("every sequence template (one-hot and embedding inputs, each attention score) compiles with the inferred parameter count", () => {
+    const shape = { inputLength: 6, vocabularySize: 11, classes: 3, decoderLength: 5 };
+    for (const template of sequenceTemplateSchema.options) {
+      for (const knobs of [
+        { ...defaultTemplateKnobs, units: 8, embeddingDim: 8, heads: 2, blocks: 1 },
+        { ...defaultTemplateKnobs, units: 8, embeddingDim: 8, heads: 2, blocks: 1, inputEncoding: 'oneHot' as const, attention: 'additive' as const, unitForgetBias: false },
+        { ...defaultTemplateKnobs, units: 8, embeddingDim: 8, heads: 2, blocks: 1, attention: 'dot' as const, cell: 'gru' as const },
+      ]) {
+        const doc = sequenceTemplate(template, shape, knobs);
+        const report = inferShapes(doc);
+        expect(report.errors, template).toEqual([]);
+        const model = compileGraph(doc, { seed: 3 });
+        expect(model.countParams(), template).toBe(report.totalParams);
+        model.dispose();
+      }
     }
   });
 
