@@ -138,13 +138,6 @@ export const layerParamSchemas = {
     inputDim: positiveInt(1_000_000),
     outputDim: positiveInt(65_536),
   }).strict(),
-  /**
-   * Recurrent layers over a sequence [T, features]. returnSequences gives
-   * [T, units] (every step's state), else [units] (the last). bidirectional
-   * runs a second copy backwards and merges the two by mergeMode ('concat'
-   * doubles the units). LSTM and GRU gate with recurrentActivation, sigmoid
-   * by default (tf.layers defaults to hardSigmoid; the textbook cell is sigmoid).
-   */
   /** Token ids [T] (whole numbers in 0..depth−1, fed as floats) → one-hot vectors [T, depth]. No weights. */
   oneHot: z.object({
     depth: positiveInt(100_000),
@@ -172,6 +165,13 @@ export const layerParamSchemas = {
     causal: z.boolean().default(true),
     dropout: z.number().min(0).max(0.9).default(0),
   }).strict(),
+  /**
+   * Recurrent layers over a sequence [T, features]. returnSequences gives
+   * [T, units] (every step's state), else [units] (the last). bidirectional
+   * runs a second copy backwards and merges the two by mergeMode ('concat'
+   * doubles the units). LSTM and GRU gate with recurrentActivation, sigmoid
+   * by default (tf.layers defaults to hardSigmoid; the textbook cell is sigmoid).
+   */
   simpleRnn: z.object({ ...recurrentUnits, ...recurrentOutput }).strict(),
   /** unitForgetBias: the forget gate's bias starts at 1 (Jozefowicz et al. 2015), else at 0 like the other gates. */
   lstm: z.object({ ...recurrentUnits, recurrentActivation: gateActivation, unitForgetBias: z.boolean().default(true), ...recurrentOutput }).strict(),

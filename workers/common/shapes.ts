@@ -23,6 +23,7 @@ import {
   type ShapeReport,
 } from './graph';
 import { isLayerKind, layerArity, layerParamSchemas, toPair, type LayerKind, type LayerParams } from './layers';
+import { oneHotShape, positionalEncodingShape, selfAttentionShape } from './sequenceLayerShapes';
 
 /** A node whose kind and parameters are valid, with its parameters parsed (defaults applied). */
 export type ParsedNode = { [K in LayerKind]: { id: string; kind: K; params: LayerParams<K> } }[LayerKind];
@@ -247,7 +248,11 @@ function recurrentShape(node: ParsedNode & { kind: 'simpleRnn' | 'lstm' | 'gru' 
   };
 }
 
-/** Attention of the query [Tq, d] (port 0) over the values [Tv, d] (port 1): context [Tq, d]; additive scores add W_q, W_k [d, units] and v [units]. */
+/**
+ * Attention of the query [Tq, d] (port 0) over the values [Tv, d] (port 1):
+ * context [Tq, d]. Parameters: 'dot' 0; 'general' d·d (W of qᵀWk);
+ * 'additive' 2·d·units + units (W_q, W_k [d, units] and v [units]).
+ */
 function attentionShape(node: ParsedNode & { kind: 'attention' }, inputs: readonly Shape[], from: readonly string[]): ShapeResult {
   const label = `attention '${node.id}'`;
   const roles = ['query', 'value'] as const;
@@ -279,7 +284,8 @@ function attentionShape(node: ParsedNode & { kind: 'attention' }, inputs: readon
   }
   const d = q[1]!;
   const { score, units } = node.params;
-  return { shape: [q[0]!, d], params: score === 'additive' ? 2 * d * units + units : 0 };
+  const params = score === 'additive' ? 2 * d * units + units : score === 'general' ? d * d : 0;
+  return { shape: [q[0]!, d], params };
 }
 
 /** PixelCNN's masked convolution: 'same' padding and stride 1, so [h, w, c] → [h, w, filters]; the kernel must be odd. */
@@ -354,6 +360,15 @@ function nodeShape(node: ParsedNode, inputs: readonly Shape[], from: readonly st
       const { inputDim, outputDim } = node.params;
       return { shape: [input[0]!, outputDim], params: inputDim * outputDim };
     }
+    case 'oneHot':
+      if (!input) return { params: 0 };
+      return oneHotShape(node.id, node.params, input);
+    case 'positionalEncoding':
+      if (!input) return { params: 0 };
+      return positionalEncodingShape(node.id, node.params, input);
+    case 'selfAttention':
+      if (!input) return { params: 0 };
+      return selfAttentionShape(node.id, node.params, input);
     case 'simpleRnn':
     case 'lstm':
     case 'gru':

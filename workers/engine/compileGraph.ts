@@ -17,7 +17,13 @@
  * elements: tf's orthogonal initializer is a QR decomposition that warns and
  * slows down beyond that). A bidirectional layer's backward copy is
  * re-initialised from seeds of its own (tf builds it from the forward
- * layer's config, so it would start as an exact copy).
+ * layer's config, so it would start as an exact copy). An LSTM's forget
+ * bias starts at 1 when unitForgetBias (tf orders the bias i, f, c, o).
+ *
+ * Token and transformer kinds are layers of our own, registered with
+ * tf.serialization: OneHot (oneHot.ts), PositionalEncoding
+ * (positionalEncoding.ts) and SelfAttentionBlock (selfAttentionLayer.ts, the
+ * maths in selfAttention.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument } from '../common/graph';
@@ -27,8 +33,11 @@ import { analyzeGraph, type ParsedNode } from '../common/shapes';
 import { deriveSeed } from './prng';
 import { MaskedConv2d } from './maskedConv2d';
 import { MinibatchStddev } from './minibatchStddev';
+import { OneHot } from './oneHot';
+import { PositionalEncoding } from './positionalEncoding';
 import { Sampling } from './sampling';
 import { SeededDropout } from './seededDropout';
+import { SelfAttentionBlock } from './selfAttentionLayer';
 import { SequenceAttention } from './sequenceAttention';
 import { VirtualBatchNorm } from './virtualBatchNorm';
 
@@ -74,7 +83,7 @@ function recurrentNode(node: ParsedNode & { kind: 'simpleRnn' | 'lstm' | 'gru' }
   const layer = node.kind === 'simpleRnn'
     ? tf.layers.simpleRNN(common)
     : node.kind === 'lstm'
-      ? tf.layers.lstm({ ...common, recurrentActivation: node.params.recurrentActivation, unitForgetBias: true })
+      ? tf.layers.lstm({ ...common, recurrentActivation: node.params.recurrentActivation, unitForgetBias: node.params.unitForgetBias })
       : tf.layers.gru({ ...common, recurrentActivation: node.params.recurrentActivation });
   if (!bidirectional) return layer.apply(x) as tf.SymbolicTensor;
   const wrapper = tf.layers.bidirectional({ name: node.id, layer, mergeMode });
@@ -169,6 +178,16 @@ function applyNode(node: ParsedNode, xs: readonly tf.SymbolicTensor[], seed: num
       return tf.layers.embedding({
         name, inputDim: node.params.inputDim, outputDim: node.params.outputDim,
         embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: deriveSeed(seed, index, 1) }),
+      }).apply(x) as tf.SymbolicTensor;
+    case 'oneHot':
+      return new OneHot({ name, depth: node.params.depth }).apply(x) as tf.SymbolicTensor;
+    case 'positionalEncoding':
+      return new PositionalEncoding({
+        name, encoding: node.params.encoding, maxLength: node.params.maxLength, seed: deriveSeed(seed, index, 1),
+      }).apply(x) as tf.SymbolicTensor;
+    case 'selfAttention':
+      return new SelfAttentionBlock({
+        name, heads: node.params.heads, ffUnits: node.params.ffUnits, causal: node.params.causal, dropout: node.params.dropout, seed: deriveSeed(seed, index, 1),
       }).apply(x) as tf.SymbolicTensor;
     case 'simpleRnn':
     case 'lstm':

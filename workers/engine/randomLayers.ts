@@ -1,6 +1,7 @@
 /**
  * The layers of a model that draw random numbers of their own (seeded
- * dropout, the reparameterisation sampler), and the keys their PRNG states
+ * dropout, the reparameterisation sampler, the self-attention block's
+ * dropout), and the keys their PRNG states
  * are checkpointed under: `${part}/${layer}`, so an encoder's and a
  * decoder's `dropout1` keep apart. A resumed run then draws what the
  * uninterrupted one would have.
@@ -8,6 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { Sampling } from './sampling';
 import { SeededDropout } from './seededDropout';
+import { SelfAttentionBlock } from './selfAttentionLayer';
 
 /** Anything with a PRNG state to checkpoint: a random layer, or a family's own generator. */
 export interface RandomLayer {
@@ -18,7 +20,7 @@ export interface RandomLayer {
 
 /** A model's random layers, in layer order. */
 export function randomLayers(model: tf.LayersModel): RandomLayer[] {
-  return model.layers.filter((l): l is SeededDropout | Sampling => l instanceof SeededDropout || l instanceof Sampling);
+  return model.layers.filter((l): l is SeededDropout | Sampling | SelfAttentionBlock => l instanceof SeededDropout || l instanceof Sampling || l instanceof SelfAttentionBlock);
 }
 
 /** The random layers of one part of a run ('model', 'encoder', 'generator'…). */

@@ -90,11 +90,16 @@ export const paletteGroups: readonly PaletteGroup[] = [
     id: 'sequence', title: 'Sequence',
     items: [
       item('embedding', 'Embedding', 'Token ids [T] → vectors [T, d]', { inputDim: 1000, outputDim: 32 }),
+      item('oneHot', 'One-hot', 'Token ids [T] → one-hot vectors [T, depth] (no weights)', { depth: 100 }),
+      item('positionalEncoding', 'Positional encoding', 'Add each step\'s position code to a [T, d] sequence: fixed sines and cosines, or a learned table', { encoding: 'sinusoidal', maxLength: 512 }),
+      item('selfAttention', 'Self-attention block', 'Pre-norm transformer block [T, d] → [T, d]: multi-head self-attention then a feed-forward net, each with a residual', { heads: 4, ffUnits: 256, causal: false }),
+      preset('selfAttention', 'Causal self-attention', 'Transformer block where each step attends only to itself and earlier steps (language models)', { heads: 4, ffUnits: 256, causal: true }),
       item('simpleRnn', 'Simple RNN', 'Elman recurrent layer over a [T, F] sequence', { units: 32 }),
       item('lstm', 'LSTM', 'Long short-term memory over a [T, F] sequence', { units: 32 }),
       item('gru', 'GRU', 'Gated recurrent unit over a [T, F] sequence', { units: 32 }),
       preset('lstm', 'Bidirectional LSTM', 'An LSTM run forwards and backwards over the sequence, the two concatenated', { units: 32, bidirectional: true, mergeMode: 'concat' }),
       item('attention', 'Attention', 'Each query step attends over the value sequence (port 0 query, port 1 value)', { score: 'dot', scaled: true }),
+      preset('attention', 'Luong attention', "Attention with Luong's general score qᵀWk (a learned W [d, d]; port 0 query, port 1 value)", { score: 'general' }),
     ],
   },
   {

@@ -64,6 +64,19 @@ const custom: GraphDocument = dag('customs', [
   { id: 's', kind: 'sampling', label: '', params: {} },
 ]);
 
+/** The token and transformer kinds, Luong general attention and an LSTM without the forget-bias 1. */
+const transformer: GraphDocument = dag('transformer', [
+  { id: 'tokens', kind: 'input', label: '', params: { shape: [8] } },
+  { id: 'oh', kind: 'oneHot', label: '', params: { depth: 20 } },
+  { id: 'proj', kind: 'dense', label: '', params: { units: 8 } },
+  { id: 'pe', kind: 'positionalEncoding', label: '', params: { encoding: 'learned', maxLength: 16 } },
+  { id: 'sa', kind: 'selfAttention', label: '', params: { heads: 2, ffUnits: 16, causal: true, dropout: 0.1 } },
+  { id: 'pe2', kind: 'positionalEncoding', label: '', params: {} },
+  { id: 'lstm', kind: 'lstm', label: '', params: { units: 6, returnSequences: true, unitForgetBias: false } },
+  { id: 'att', kind: 'attention', label: '', params: { score: 'general' }, from: ['lstm', 'lstm'] },
+  { id: 'out', kind: 'dense', label: '', params: { units: 20, activation: 'softmax' } },
+]);
+
 const loadable = { mlp, lenet, branches, sequence };
 
 /** A node's params with defaults applied and pairs spelled out, to compare across formats. */
@@ -140,7 +153,7 @@ describe('exportTfjsLayersModel', () => {
   });
 
   it('with weights: "initial", writes a manifest and weight data that load strictly', async () => {
-    for (const doc of [lenet, branches, sequence]) {
+    for (const doc of [lenet, branches, sequence, transformer]) {
       const report = inferShapes(doc);
       const out = exportTfjsLayersModel(doc, { weights: 'initial', seed: 5 });
       expect(out.weightSpecs).toBeDefined();
@@ -181,6 +194,23 @@ describe('exportTfjsLayersModel', () => {
     model.dispose();
   });
 
+  it('exports the token and transformer kinds as our classes, with unit_forget_bias and the general score', async () => {
+    const report = inferShapes(transformer);
+    expect(report.errors).toEqual([]);
+    const { modelJson, warnings, errors } = exportTfjsLayersModel(transformer);
+    expect(errors).toEqual([]);
+    const byName = Object.fromEntries(modelJson.modelTopology.config.layers.map((l) => [l.name, l]));
+    expect(Object.fromEntries(['oh', 'pe', 'sa', 'pe2', 'att'].map((id) => [id, byName[id]!.class_name])))
+      .toEqual({ oh: 'OneHot', pe: 'PositionalEncoding', sa: 'SelfAttentionBlock', pe2: 'PositionalEncoding', att: 'SequenceAttention' });
+    expect(byName.sa!.config).toMatchObject({ heads: 2, ff_units: 16, causal: true, dropout: 0.1 });
+    expect(byName.pe!.config).toMatchObject({ encoding: 'learned', max_length: 16 });
+    expect(byName.lstm!.config.unit_forget_bias).toBe(false);
+    expect(warnings).toHaveLength(5);
+    const model = await tf.loadLayersModel(tf.io.fromMemory(modelJson as unknown as tf.io.ModelArtifacts));
+    expect(model.countParams()).toBe(report.totalParams);
+    model.dispose();
+  });
+
   it('reports an invalid graph in errors instead of throwing', () => {
     const bad = structuredClone(mlp);
     bad.edges.push({ from: 'output', to: 'flatten', toPort: 0 });
@@ -190,7 +220,7 @@ describe('exportTfjsLayersModel', () => {
 });
 
 describe('round trip: importLayersModel(exportTfjsLayersModel(doc).modelJson)', () => {
-  for (const [name, doc] of Object.entries({ ...loadable, custom })) {
+  for (const [name, doc] of Object.entries({ ...loadable, custom, transformer })) {
     it(`${name}: same kinds, params and connections`, () => {
       const result = importLayersModel(exportTfjsLayersModel(doc).modelJson);
       expect(result.errors).toEqual([]);
@@ -202,7 +232,7 @@ describe('round trip: importLayersModel(exportTfjsLayersModel(doc).modelJson)', 
     });
   }
 
-  for (const [name, doc] of Object.entries({ ...loadable, custom })) {
+  for (const [name, doc] of Object.entries({ ...loadable, custom, transformer })) {
     it(`${name}: tf.js's own toJSON() of the compiled model imports to the same graph`, () => {
       const model = compileGraph(doc, { seed: 1 });
       const result = importLayersModel(model.toJSON(null, false));
@@ -420,6 +450,19 @@ describe('exportKerasPython', () => {
     expect(code).toContain('from keras import layers, ops');
     expect(code).toContain('SequenceAttention(score="additive", scaled=True, units=6, name="att")([h5, h5])');
     expect(code).toContain('layers.LeakyReLU(negative_slope=0.3, name="mc_leaky")');
+    parses(code);
+  });
+
+  it('defines the token and transformer classes, the general score and unit_forget_bias=False', () => {
+    const code = exportKerasPython(transformer);
+    for (const cls of ['OneHot', 'PositionalEncoding', 'SelfAttentionBlock', 'SequenceAttention']) expect(code).toContain(`class ${cls}(`);
+    expect(code).toContain('OneHot(depth=20, name="oh")(h0)');
+    expect(code).toContain('PositionalEncoding(encoding="learned", max_length=16, name="pe")');
+    expect(code).toContain('SelfAttentionBlock(heads=2, ff_units=16, causal=True, dropout=0.1, name="sa")');
+    expect(code).toContain('layers.LSTM(6, recurrent_activation="sigmoid", unit_forget_bias=False, return_sequences=True, name="lstm")');
+    expect(code).toContain('SequenceAttention(score="general", scaled=True, units=64, name="att")');
+    expect(code).toContain('import numpy as np');
+    expect(code).toContain('import math');
     parses(code);
   });
 

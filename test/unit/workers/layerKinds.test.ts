@@ -416,8 +416,9 @@ describe('custom layers compute what they say', () => {
       const q = tf.tensor(randomArray(2 * 3 * 4, 1, -2, 2), [2, 3, 4]);
       const v = tf.tensor(randomArray(2 * 5 * 4, 2, -2, 2), [2, 5, 4]);
       const additive = { wq: tf.tensor(randomArray(4 * 6, 3), [4, 6]), wk: tf.tensor(randomArray(4 * 6, 4), [4, 6]), v: tf.tensor(randomArray(6, 5), [6]) };
-      for (const [score, scaled] of [['dot', true], ['dot', false], ['additive', true]] as const) {
-        const w = attentionWeights(q, v, score, scaled, additive);
+      const general = tf.tensor(randomArray(4 * 4, 6), [4, 4]);
+      for (const [score, scaled] of [['dot', true], ['dot', false], ['general', false], ['additive', true]] as const) {
+        const w = attentionWeights(q, v, score, scaled, { additive, general });
         expect(w.shape).toEqual([2, 3, 5]);
         const sums = tf.sum(w, -1).dataSync();
         for (const s of sums) expect(s).toBeCloseTo(1, 5);
@@ -526,7 +527,8 @@ describe('editor palette', () => {
     const inputFor: Partial<Record<string, number[]>> = {
       conv2d: [8, 8, 2], conv2dTranspose: [8, 8, 2], maskedConv2d: [8, 8, 2], upSampling2d: [8, 8, 2], maxPool2d: [8, 8, 2], avgPool2d: [8, 8, 2],
       globalAvgPool2d: [8, 8, 2], globalMaxPool2d: [8, 8, 2], batchNorm: [8, 8, 2], virtualBatchNorm: [8, 8, 2], minibatchStddev: [8, 8, 2],
-      reshape: [28, 28, 1], embedding: [12], simpleRnn: [12, 3], lstm: [12, 3], gru: [12, 3],
+      reshape: [28, 28, 1], embedding: [12], oneHot: [12], simpleRnn: [12, 3], lstm: [12, 3], gru: [12, 3],
+      positionalEncoding: [12, 8], selfAttention: [12, 8],
     };
     for (const i of paletteGroups.flatMap((g) => g.items)) {
       if (i.kind === 'input') continue;

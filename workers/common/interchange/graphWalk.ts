@@ -62,7 +62,8 @@ export const LEAKY_RELU_ALPHA = 0.3;
 /**
  * Our kinds with no Keras built-in, and the class names our app registers
  * for them with tf.js (workers/engine: minibatchStddev.ts, virtualBatchNorm.ts,
- * sequenceAttention.ts, maskedConv2d.ts, sampling.ts).
+ * sequenceAttention.ts, maskedConv2d.ts, sampling.ts, oneHot.ts,
+ * positionalEncoding.ts, selfAttentionLayer.ts).
  */
 export const CUSTOM_CLASS: Readonly<Record<string, string>> = {
   minibatchStddev: 'MinibatchStddev',
@@ -70,4 +71,7 @@ export const CUSTOM_CLASS: Readonly<Record<string, string>> = {
   attention: 'SequenceAttention',
   maskedConv2d: 'MaskedConv2d',
   sampling: 'Sampling',
+  oneHot: 'OneHot',
+  positionalEncoding: 'PositionalEncoding',
+  selfAttention: 'SelfAttentionBlock',
 };

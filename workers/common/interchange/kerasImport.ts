@@ -336,6 +336,7 @@ function recurrent(ctx: MapContext, className: string, config: Dict, outer: MapC
     if (ra === 'sigmoid') params.recurrentActivation = 'sigmoid';
     else if (ra === 'hard_sigmoid' || ra === 'hardSigmoid') params.recurrentActivation = 'hardSigmoid';
     else return { unsupported: `recurrent_activation ${JSON.stringify(ra)} (ours: sigmoid, hard_sigmoid)` };
+    if (kind === 'lstm' && config.unit_forget_bias === false) params.unitForgetBias = false;
     if (config.recurrent_activation === undefined) outer.warn(`Layer '${outer.name}': no recurrent_activation given; Keras's default sigmoid is assumed (tf.js defaults to hard_sigmoid)`);
   }
   if (kind === 'gru' && config.reset_after !== false) {
@@ -545,6 +546,21 @@ function mapLayer(ctx: MapContext): Mapped {
       if (c.scaled !== undefined) params.scaled = c.scaled;
       if (c.units !== undefined) params.units = c.units;
       return arity(2, 2) ?? { kind: 'attention', params };
+    }
+    case CUSTOM_CLASS.oneHot:
+      return arity(1, 1) ?? { kind: 'oneHot', params: { depth: c.depth } };
+    case CUSTOM_CLASS.positionalEncoding: {
+      const params: Record<string, unknown> = {};
+      if (c.encoding !== undefined) params.encoding = c.encoding;
+      if (c.max_length !== undefined) params.maxLength = c.max_length;
+      return arity(1, 1) ?? { kind: 'positionalEncoding', params };
+    }
+    case CUSTOM_CLASS.selfAttention: {
+      const params: Record<string, unknown> = {};
+      for (const [key, ours] of [['heads', 'heads'], ['ff_units', 'ffUnits'], ['causal', 'causal'], ['dropout', 'dropout']] as const) {
+        if (c[key] !== undefined) params[ours] = c[key];
+      }
+      return arity(1, 1) ?? { kind: 'selfAttention', params };
     }
     case CUSTOM_CLASS.maskedConv2d: {
       const bad = arity(1, 1); if (bad) return bad;

@@ -9,8 +9,9 @@
  * a LeakyReLU(negative_slope=0.3) layer after the layer, GRUs use
  * reset_after=False (tf.js's GRU), recurrent layers spell out their
  * recurrent_activation. Kinds with no Keras built-in (minibatch stddev,
- * virtual batch norm, our attention, masked convolution, sampling) get a
- * small layer class at the top of the file. Pure: returns the source text.
+ * virtual batch norm, our attention, masked convolution, sampling, one-hot,
+ * positional encoding, the self-attention block) get a small layer class at
+ * the top of the file. Pure: returns the source text.
  */
 import { architectureParts, type Architecture, type GraphDocument } from '../graph';
 import { toPair } from '../layers';
@@ -89,7 +90,8 @@ class VirtualBatchNorm(layers.Layer):
 class SequenceAttention(layers.Layer):
     """Attention of a query sequence [Tq, d] over a value sequence [Tv, d] (the
     values are also the keys) -> context [Tq, d]. score "dot": q.k (divided by
-    sqrt(d) when scaled); "additive": v . tanh(W_q q + W_k k) with units hidden units."""
+    sqrt(d) when scaled); "general": q W k with W [d, d] (Luong; not scaled);
+    "additive": v . tanh(W_q q + W_k k) with units hidden units."""
 
     def __init__(self, score="dot", scaled=True, units=64, **kwargs):
         super().__init__(**kwargs)
@@ -101,6 +103,8 @@ class SequenceAttention(layers.Layer):
             self.w_q = self.add_weight(shape=(d, self.units), initializer="glorot_uniform", name="w_q")
             self.w_k = self.add_weight(shape=(d, self.units), initializer="glorot_uniform", name="w_k")
             self.v = self.add_weight(shape=(self.units,), initializer="glorot_uniform", name="v")
+        if self.score == "general":
+            self.w = self.add_weight(shape=(d, d), initializer="glorot_uniform", name="w")
 
     def call(self, inputs):
         q, v = inputs
@@ -108,6 +112,8 @@ class SequenceAttention(layers.Layer):
             scores = ops.matmul(q, ops.transpose(v, (0, 2, 1)))
             if self.scaled:
                 scores = scores / math.sqrt(q.shape[-1])
+        elif self.score == "general":
+            scores = ops.matmul(ops.matmul(q, self.w), ops.transpose(v, (0, 2, 1)))
         else:
             hq = ops.expand_dims(ops.matmul(q, self.w_q), 2)  # [b, Tq, 1, units]
             hk = ops.expand_dims(ops.matmul(v, self.w_k), 1)  # [b, 1, Tv, units]
@@ -164,6 +170,100 @@ class Sampling(layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (input_shape[-1] // 2,)
+`,
+  oneHot: `
+class OneHot(layers.Layer):
+    """Token ids [T] (whole numbers fed as floats) -> one-hot vectors [T, depth]. No weights."""
+
+    def __init__(self, depth, **kwargs):
+        super().__init__(**kwargs)
+        self.depth = depth
+
+    def call(self, x):
+        return ops.one_hot(ops.cast(x, "int32"), self.depth)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape) + (self.depth,)
+
+    def get_config(self):
+        return {**super().get_config(), "depth": self.depth}
+`,
+  positionalEncoding: `
+class PositionalEncoding(layers.Layer):
+    """Adds a position code to a sequence [T, d], T <= max_length. "sinusoidal":
+    PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(pos / 10000^(2i/d))
+    (Vaswani et al. 2017, no weights); "learned": a trained [max_length, d] table."""
+
+    def __init__(self, encoding="sinusoidal", max_length=512, **kwargs):
+        super().__init__(**kwargs)
+        self.encoding, self.max_length = encoding, max_length
+
+    def build(self, input_shape):
+        d = input_shape[-1]
+        if self.encoding == "learned":
+            init = keras.initializers.RandomUniform(-0.05, 0.05)
+            self.table = self.add_weight(shape=(self.max_length, d), initializer=init, name="table")
+        else:
+            pos = np.arange(self.max_length)[:, None]
+            angle = pos / np.power(10000.0, (np.arange(d) // 2 * 2)[None, :] / d)
+            table = np.where(np.arange(d) % 2 == 0, np.sin(angle), np.cos(angle))
+            self.table = ops.convert_to_tensor(table.astype("float32"))
+
+    def call(self, x):
+        return x + self.table[: x.shape[1]]
+
+    def get_config(self):
+        return {**super().get_config(), "encoding": self.encoding, "max_length": self.max_length}
+`,
+  selfAttention: `
+class SelfAttentionBlock(layers.Layer):
+    """A pre-norm transformer block (as GPT-2) over [T, d]: h = x + W_o MultiHead(LN(x)),
+    then h + FFN(LN(h)) with a ReLU hidden layer of ff_units; d must be a multiple of
+    heads. causal: step t attends only to steps <= t. Dropout on the attention
+    weights and both residual branches while training. Layer norms use eps 1e-5."""
+
+    def __init__(self, heads=4, ff_units=256, causal=True, dropout=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.heads, self.ff_units, self.causal, self.dropout = heads, ff_units, causal, dropout
+        self.drop = layers.Dropout(dropout)
+
+    def build(self, input_shape):
+        d, f = input_shape[-1], self.ff_units
+        shapes = {
+            "ln1_gamma": (d,), "ln1_beta": (d,), "wq": (d, d), "bq": (d,), "wk": (d, d), "bk": (d,),
+            "wv": (d, d), "bv": (d,), "wo": (d, d), "bo": (d,), "ln2_gamma": (d,), "ln2_beta": (d,),
+            "ff1_kernel": (d, f), "ff1_bias": (f,), "ff2_kernel": (f, d), "ff2_bias": (d,),
+        }
+        for name, shape in shapes.items():
+            init = "glorot_uniform" if len(shape) == 2 else "ones" if name.endswith("gamma") else "zeros"
+            setattr(self, name, self.add_weight(shape=shape, initializer=init, name=name))
+
+    @staticmethod
+    def norm(x, gamma, beta):
+        mean = ops.mean(x, axis=-1, keepdims=True)
+        return (x - mean) / ops.sqrt(ops.var(x, axis=-1, keepdims=True) + 1e-5) * gamma + beta
+
+    def split(self, x):  # [b, T, d] -> [b, heads, T, d / heads]
+        return ops.transpose(ops.reshape(x, (ops.shape(x)[0], x.shape[1], self.heads, -1)), (0, 2, 1, 3))
+
+    def call(self, x, training=False):
+        t, d = x.shape[1], x.shape[-1]
+        u = self.norm(x, self.ln1_gamma, self.ln1_beta)
+        q = self.split(ops.matmul(u, self.wq) + self.bq)
+        k = self.split(ops.matmul(u, self.wk) + self.bk)
+        v = self.split(ops.matmul(u, self.wv) + self.bv)
+        scores = ops.matmul(q, ops.transpose(k, (0, 1, 3, 2))) / math.sqrt(d // self.heads)
+        if self.causal:
+            scores = scores + ops.triu(ops.ones((t, t)), k=1) * -1e9
+        weights = self.drop(ops.softmax(scores, axis=-1), training=training)
+        context = ops.reshape(ops.transpose(ops.matmul(weights, v), (0, 2, 1, 3)), (ops.shape(x)[0], t, d))
+        h = x + self.drop(ops.matmul(context, self.wo) + self.bo, training=training)
+        hidden = ops.relu(ops.matmul(self.norm(h, self.ln2_gamma, self.ln2_beta), self.ff1_kernel) + self.ff1_bias)
+        return h + self.drop(ops.matmul(hidden, self.ff2_kernel) + self.ff2_bias, training=training)
+
+    def get_config(self):
+        config = {"heads": self.heads, "ff_units": self.ff_units, "causal": self.causal, "dropout": self.dropout}
+        return {**super().get_config(), **config}
 `,
 };
 
@@ -226,7 +326,8 @@ function constructor(node: ParsedNode): { call: string; note?: string } {
       const p = node.params;
       const cls = node.kind === 'simpleRnn' ? 'SimpleRNN' : node.kind === 'lstm' ? 'LSTM' : 'GRU';
       const rec = node.kind === 'simpleRnn' ? '' : `recurrent_activation=${py(KERAS_ACTIVATION[node.params.recurrentActivation]!)}`;
-      const cellArgs = [String(p.units), p.activation === 'tanh' ? '' : activationArg(p.activation), rec,
+      const forget = node.kind === 'lstm' && !node.params.unitForgetBias ? 'unit_forget_bias=False' : '';
+      const cellArgs = [String(p.units), p.activation === 'tanh' ? '' : activationArg(p.activation), rec, forget,
         p.returnSequences ? 'return_sequences=True' : '', node.kind === 'gru' ? 'reset_after=False' : ''].filter((x) => x !== '');
       const note = node.kind !== 'simpleRnn' && node.params.recurrentActivation === 'hardSigmoid'
         ? "Keras 3's hard_sigmoid is relu6(x + 3) / 6; tf.js's is 0.2·x + 0.5" : undefined;
@@ -248,6 +349,14 @@ function constructor(node: ParsedNode): { call: string; note?: string } {
     }
     case 'sampling':
       return { call: `Sampling(${args()})` };
+    case 'oneHot':
+      return { call: `OneHot(${args(`depth=${node.params.depth}`)})` };
+    case 'positionalEncoding':
+      return { call: `PositionalEncoding(${args(`encoding=${py(node.params.encoding)}`, `max_length=${node.params.maxLength}`)})` };
+    case 'selfAttention': {
+      const p = node.params;
+      return { call: `SelfAttentionBlock(${args(`heads=${p.heads}`, `ff_units=${p.ffUnits}`, `causal=${pyBool(p.causal)}`, `dropout=${p.dropout}`)})` };
+    }
   }
 }
 
@@ -341,13 +450,13 @@ export function exportKerasPython(arch: Architecture): string {
     "Latent Workbench's (tf.js) counts. Weights are not included.",
     '"""',
   ];
-  const needsMath = custom.has('minibatchStddev') || custom.has('attention');
+  const needsMath = custom.has('minibatchStddev') || custom.has('attention') || custom.has('selfAttention');
   out.push('');
   if (needsMath) out.push('import math', '');
-  if (custom.has('maskedConv2d')) out.push('import numpy as np');
+  if (custom.has('maskedConv2d') || custom.has('positionalEncoding')) out.push('import numpy as np');
   out.push('import keras');
   out.push(custom.size > 0 ? 'from keras import layers, ops' : 'from keras import layers');
-  for (const kind of ['minibatchStddev', 'virtualBatchNorm', 'attention', 'maskedConv2d', 'sampling']) {
+  for (const kind of ['minibatchStddev', 'virtualBatchNorm', 'attention', 'maskedConv2d', 'sampling', 'oneHot', 'positionalEncoding', 'selfAttention']) {
     if (!custom.has(kind)) continue;
     out.push('', `# ${kind} has no Keras built-in: a small layer class with the same computation.`);
     out.push(...CLASS_SOURCE[kind]!.split('\n').slice(0, -1));

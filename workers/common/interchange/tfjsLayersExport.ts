@@ -23,13 +23,15 @@
  * (tf.js defaults to hard sigmoid) and sit in a Bidirectional wrapper when
  * bidirectional. Kinds with no Keras built-in are written under the class
  * names our app registers with tf.js (CUSTOM_CLASS: MinibatchStddev,
- * VirtualBatchNorm, SequenceAttention, MaskedConv2d, Sampling; their configs
+ * VirtualBatchNorm, SequenceAttention, MaskedConv2d, Sampling, OneHot,
+ * PositionalEncoding, SelfAttentionBlock; their configs
  * are what those classes' getConfig() write, a seed included), each with a
  * warning; MaskedConv2d applies its own activation, leakyRelu included.
  */
 import type { GraphDocument, Shape } from '../graph';
 import { toPair } from '../layers';
 import type { ParsedNode } from '../shapes';
+import { selfAttentionWeightShapes } from '../sequenceLayerShapes';
 import { CUSTOM_CLASS, KERAS_ACTIVATION, LEAKY_RELU_ALPHA, SNAKE_ACTIVATION, safeModelName, walkGraph } from './graphWalk';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -111,7 +113,7 @@ function rnnConfig(node: ParsedNode & { kind: 'simpleRnn' | 'lstm' | 'gru' }, na
     return_sequences: p.returnSequences, return_state: false, go_backwards: false, stateful: false, unroll: false,
   };
   if (node.kind === 'lstm' || node.kind === 'gru') config.recurrent_activation = activationName(node.params.recurrentActivation);
-  if (node.kind === 'lstm') config.unit_forget_bias = true;
+  if (node.kind === 'lstm') config.unit_forget_bias = node.params.unitForgetBias;
   if (node.kind === 'gru') config.reset_after = false;
   const className = node.kind === 'simpleRnn' ? 'SimpleRNN' : node.kind === 'lstm' ? 'LSTM' : 'GRU';
   return { class_name: className, config };
@@ -217,6 +219,14 @@ function layerConfig(node: ParsedNode, name: string, seed: number): { className:
       };
     case 'sampling':
       return { className: CUSTOM_CLASS.sampling!, leaky: false, config: { ...base, seed } };
+    case 'oneHot':
+      return { className: CUSTOM_CLASS.oneHot!, leaky: false, config: { ...base, depth: node.params.depth } };
+    case 'positionalEncoding':
+      return { className: CUSTOM_CLASS.positionalEncoding!, leaky: false, config: { ...base, encoding: node.params.encoding, max_length: node.params.maxLength, seed } };
+    case 'selfAttention': {
+      const p = node.params;
+      return { className: CUSTOM_CLASS.selfAttention!, leaky: false, config: { ...base, heads: p.heads, ff_units: p.ffUnits, causal: p.causal, dropout: p.dropout, seed } };
+    }
   }
 }
 
@@ -272,7 +282,7 @@ function weightPlan(node: ParsedNode, name: string, inputs: readonly Shape[]): W
       const cell = (prefix: string): WeightPlan[] => [
         { name: `${prefix}/kernel`, shape: [last, gates * u], fill: 'glorot' },
         { name: `${prefix}/recurrent_kernel`, shape: [u, gates * u], fill: 'glorot' },
-        { name: `${prefix}/bias`, shape: [gates * u], fill: node.kind === 'lstm' ? 'forgetBias' : 'zeros' },
+        { name: `${prefix}/bias`, shape: [gates * u], fill: node.kind === 'lstm' && node.params.unitForgetBias ? 'forgetBias' : 'zeros' },
       ];
       if (!node.params.bidirectional) return cell(name);
       const inner = `${name}_${node.kind.toLowerCase()}`;
@@ -285,12 +295,21 @@ function weightPlan(node: ParsedNode, name: string, inputs: readonly Shape[]): W
     }
     case 'attention':
       if (last === undefined) return undefined;
+      if (node.params.score === 'general') return [{ name: `${name}/w`, shape: [last, last], fill: 'glorot' }];
       if (node.params.score !== 'additive') return [];
       return [
         { name: `${name}/wq`, shape: [last, node.params.units], fill: 'glorot' },
         { name: `${name}/wk`, shape: [last, node.params.units], fill: 'glorot' },
         { name: `${name}/v`, shape: [node.params.units], fill: 'glorot1d' },
       ];
+    case 'positionalEncoding':
+      if (last === undefined) return undefined;
+      return node.params.encoding === 'learned' ? [{ name: `${name}/table`, shape: [node.params.maxLength, last], fill: 'embedding' }] : [];
+    case 'selfAttention':
+      if (last === undefined) return undefined;
+      return selfAttentionWeightShapes(last, node.params.ffUnits).map(([w, shape]): WeightPlan => ({
+        name: `${name}/${w}`, shape, fill: shape.length === 2 ? 'glorot' : w.endsWith('Gamma') ? 'ones' : 'zeros',
+      }));
     default:
       return [];
   }
