@@ -173,7 +173,7 @@ export interface CorpusRecord {
   distinctCharacters: number;
   /** sha256 of the stored text's UTF-8 bytes, 'sha256:<hex>'. */
   contentHash: string;
-  /** What the import noted (BOM dropped, line endings replaced), '; '-joined. */
+  /** What the import noted (BOM dropped, line endings replaced), one note per line. */
   notes: string;
   createdAt: number;
 }
