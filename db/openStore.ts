@@ -15,6 +15,7 @@ import * as metrics from './queries/metrics';
 import * as params from './queries/params';
 import * as runs from './queries/runs';
 import * as savedViews from './queries/savedViews';
+import * as corpora from './queries/corpora';
 import * as settings from './queries/settings';
 import * as tags from './queries/tags';
 import type { Db } from './sqlite';
@@ -109,6 +110,11 @@ function createStore(db: Db, file: string, now: () => number): Store {
     listDatasets: () => datasets.listDatasets(db),
     deleteDataset: (id) => datasets.deleteDataset(db, id),
     runsUsingDataset: (id) => datasets.runsUsingDataset(db, id),
+
+    createCorpus: (c) => corpora.createCorpus(db, c, now()),
+    getCorpus: (id) => corpora.getCorpus(db, id),
+    listCorpora: () => corpora.listCorpora(db),
+    deleteCorpus: (id) => corpora.deleteCorpus(db, id),
 
     listSavedViews: (experimentId) => savedViews.listSavedViews(db, experimentId),
     getSavedView: (id) => savedViews.getSavedView(db, id),

@@ -161,6 +161,25 @@ export interface DatasetRecord {
 
 export type NewDataset = Omit<DatasetRecord, 'createdAt'>;
 
+/** An imported text corpus (its decoded text is <data>/corpora/<id>.txt). */
+export interface CorpusRecord {
+  id: string;
+  name: string;
+  /** The file it was imported from (absolute). */
+  sourcePath: string;
+  /** Code points of the decoded text. */
+  characters: number;
+  /** Distinct code points (the char vocabulary without the reserved tokens). */
+  distinctCharacters: number;
+  /** sha256 of the stored text's UTF-8 bytes, 'sha256:<hex>'. */
+  contentHash: string;
+  /** What the import noted (BOM dropped, line endings replaced), one note per line. */
+  notes: string;
+  createdAt: number;
+}
+
+export type NewCorpus = Omit<CorpusRecord, 'createdAt'>;
+
 export interface Store {
   readonly path: string;
   /** Current schema version (number of the last applied migration). */
@@ -257,6 +276,14 @@ export interface Store {
   deleteDataset(id: string): boolean;
   /** The runs that name this dataset id, with their status. */
   runsUsingDataset(id: string): { id: number; status: RunStatus }[];
+
+  /** Records an imported text corpus; throws when the id or (case-insensitively) the name is taken. */
+  createCorpus(corpus: NewCorpus): CorpusRecord;
+  getCorpus(id: string): CorpusRecord | undefined;
+  /** Every imported corpus, oldest first. */
+  listCorpora(): CorpusRecord[];
+  /** Deletes the row (runs that named it keep their configs); false when there was none. */
+  deleteCorpus(id: string): boolean;
 
   /**
    * Saved views of one scope: an experiment's (its id), the all-runs page's

@@ -13,6 +13,9 @@
  *   datasets list [--data DIR] [--json]
  *   datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
  *   datasets remove ID [--data DIR] [--json]
+ *   corpora list [--data DIR] [--json]
+ *   corpora import FILE --name NAME [--data DIR] [--json]
+ *   corpora remove ID [--data DIR] [--json]
  *   architectures list [--family F] [--data DIR] [--json]
  *   architectures show ID[@VERSION] [--data DIR] [--json]
  *   architectures versions ID [--data DIR] [--json]
@@ -25,6 +28,7 @@ import { createServices, defaultDataDir } from '../services/appServices';
 import { CliError, showRun, train } from './commands';
 import { runsCommand } from './runCommands';
 import { architecturesCommand } from './architectureCommands';
+import { corporaCommand } from './corpusCommands';
 import { datasetsCommand } from './datasetCommands';
 import { architectureFamilies } from '../../workers/common/families/registry';
 
@@ -46,6 +50,9 @@ const usage = `Usage:
   npm run cli -- datasets list [--data DIR] [--json]
   npm run cli -- datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
   npm run cli -- datasets remove ID [--data DIR] [--json]
+  npm run cli -- corpora list [--data DIR] [--json]
+  npm run cli -- corpora import FILE --name NAME [--data DIR] [--json]   (a UTF-8 text file, for sequence runs)
+  npm run cli -- corpora remove ID [--data DIR] [--json]
   npm run cli -- architectures list [--family ${familyChoice}] [--data DIR] [--json]
   npm run cli -- architectures show ID[@VERSION] [--data DIR] [--json]
   npm run cli -- architectures versions ID [--data DIR] [--json]
@@ -101,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command ? 0 : 2;
   }
-  if (!['train', 'runs', 'show', 'datasets', 'architectures'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
+  if (!['train', 'runs', 'show', 'datasets', 'corpora', 'architectures'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const services = createServices({ dataDir });
@@ -133,6 +140,8 @@ async function main(argv: string[]): Promise<number> {
           ...(values['test-fraction'] !== undefined ? { testFraction: values['test-fraction'] } : {}),
           ...(values.seed !== undefined ? { seed: values.seed } : {}),
         }, process.stdout, usage);
+      case 'corpora':
+        return corporaCommand(services, rest, { json: values.json, ...(values.name !== undefined ? { name: values.name } : {}) }, process.stdout, usage);
       case 'architectures':
         return architecturesCommand(services, rest, {
           json: values.json,

@@ -10,7 +10,7 @@ import { architectureSchema, graphDocumentSchema, modelDocumentSchema } from '..
 import { analysisRequestSchema } from '../../workers/common/gallery';
 import type { MetricPoint } from '../../workers/common/protocol';
 import type {
-  ArtifactContent, ArtifactInfo, DatasetImage, DatasetRemoval,
+  ArtifactContent, ArtifactInfo, CorpusInfo, CorpusRemoval, DatasetImage, DatasetRemoval,
   ArchitectureInfo, ArchitectureVersionInfo, CompareSeries, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunMetricSummaries, RunProgress, RunStatus,
   RunDeletion, RunSummary, SavedView, Settings, SystemInfo,
 } from './domain';
@@ -162,6 +162,13 @@ export const requestSchemas = {
     seed: z.number({ error: 'seed must be a number' }).int('seed must be a whole number').min(0, 'seed must be ≥ 0').max(2 ** 31 - 1, 'seed must be < 2^31').default(42),
   }).strict(),
   'datasets.remove': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'corpora.list': empty,
+  /** A UTF-8 text file on the machine the services run on (serve mode listens on localhost only). */
+  'corpora.import': z.object({
+    name: z.string({ error: 'name must be text' }).trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters'),
+    path: z.string({ error: 'path must be text' }).trim().min(1, 'path must name a text file on this machine').max(4096, 'path must be at most 4096 characters'),
+  }).strict(),
+  'corpora.remove': z.object({ id: z.string().min(1).max(64) }).strict(),
   'system.pickFolder': z.object({ title: z.string().max(200).optional() }).strict(),
   'architectures.list': z.object({ family: architectureFamily.optional() }).strict(),
   'architectures.get': z.object({ id, version: architectureVersion.optional() }).strict(),
@@ -215,6 +222,10 @@ export interface ApiResponses {
   'datasets.images': DatasetImage[];
   'datasets.import': DatasetInfo;
   'datasets.remove': DatasetRemoval;
+  /** The built-in corpus first, then the imported ones, oldest first. */
+  'corpora.list': CorpusInfo[];
+  'corpora.import': CorpusInfo;
+  'corpora.remove': CorpusRemoval;
   /** The folder picked in a native dialog, or null when cancelled (desktop app only). */
   'system.pickFolder': { path: string | null };
   /** The latest version of each saved architecture (of one family, when given), by name. */

@@ -232,6 +232,41 @@ export interface DatasetRemoval {
   message: string;
 }
 
+/** A text corpus for the sequence family: built in (shipped with the app) or imported from a UTF-8 file. */
+export interface CorpusInfo {
+  id: string;
+  name: string;
+  description: string;
+  kind: 'builtin' | 'imported';
+  /** Imported corpora: the file it was imported from (else null). */
+  sourcePath: string | null;
+  /** Code points of the text (an emoji counts once). */
+  characters: number;
+  /** Lines of the text (null when its file cannot be read: see `error`). */
+  lines: number | null;
+  /** Distinct characters in the text. */
+  distinctCharacters: number;
+  /** A char-level run's vocabulary size: the distinct characters and the 4 reserved tokens. */
+  charVocabularySize: number;
+  /** Unigram entropy of the characters, bits per character: what a char model must beat (null when its file cannot be read). */
+  unigramBitsPerChar: number | null;
+  /** sha256 of the text's UTF-8 bytes, 'sha256:<hex>'. */
+  contentHash: string;
+  /** What the import noted (BOM dropped, line endings replaced). */
+  notes: string[];
+  /** Imported corpora: when (else null). */
+  createdAt: number | null;
+  /** Why the text cannot be read right now (its file missing or damaged), else null. */
+  error: string | null;
+}
+
+/** What corpora.remove did. Runs that named the corpus keep their configs and records. */
+export interface CorpusRemoval {
+  id: string;
+  name: string;
+  message: string;
+}
+
 export interface Settings {
   backend: BackendChoice;
   /** How many runs may train at once (one worker per core by default). */

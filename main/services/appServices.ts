@@ -14,6 +14,7 @@ import { appVersion } from './appInfo';
 import { ArchitectureService } from './architectureService';
 import { ArtifactService } from './artifactService';
 import { availableBackends } from './backendProbe';
+import { CorpusService } from './corpusService';
 import { DatasetService } from './datasetService';
 import { EventBus } from './eventBus';
 import { ExperimentService } from './experimentService';
@@ -29,6 +30,7 @@ export interface AppServices {
   experiments: ExperimentService;
   runs: RunService;
   datasets: DatasetService;
+  corpora: CorpusService;
   settings: SettingsService;
   artifacts: ArtifactService;
   analysis: AnalysisService;
@@ -67,10 +69,11 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const events = new EventBus();
   const experiments = new ExperimentService(store);
   const datasets = new DatasetService(store, dataDir);
+  const corpora = new CorpusService(store, dataDir);
   const settings = new SettingsService(store, opts.env ?? process.env);
   const env = opts.env ?? process.env;
   const hostMode = env['LATENT_HOST'] === 'process' ? 'process' : 'auto';
-  const runs = new RunService({ store, events, datasets, settings, dataDir, hostMode });
+  const runs = new RunService({ store, events, datasets, corpora, settings, dataDir, hostMode });
   const artifacts = new ArtifactService(store, dataDir);
   const analysis = new AnalysisService(store, events, settings, datasets, dataDir);
   const architectures = new ArchitectureService(store);
@@ -104,6 +107,9 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'datasets.images': (r) => datasets.images(r.id, r.split, r.indices),
     'datasets.import': (r) => datasets.import(r),
     'datasets.remove': (r) => datasets.remove(r.id),
+    'corpora.list': () => corpora.list(),
+    'corpora.import': (r) => corpora.import(r),
+    'corpora.remove': (r) => corpora.remove(r.id),
     'system.pickFolder': async (r) => {
       if (!pickFolder) throw new ApiError('bad-request', 'A folder dialog exists only in the desktop app: type the folder\'s path instead');
       return { path: await pickFolder(r.title) };
@@ -119,7 +125,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
 
   let closed: Promise<void> | undefined;
   return {
-    dataDir, store, events, experiments, runs, datasets, settings, artifacts, analysis, architectures, views, handlers, interruptedAtStart,
+    dataDir, store, events, experiments, runs, datasets, corpora, settings, artifacts, analysis, architectures, views, handlers, interruptedAtStart,
     close: () => {
       closed ??= runs.close().then(() => store.close());
       return closed;

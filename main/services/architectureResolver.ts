@@ -11,7 +11,7 @@ import type { Architecture, GraphError, ModelDocument } from '../../workers/comm
 import { GRAPH_VERSION, MODEL_FORMAT } from '../../workers/common/graph';
 import { architectureFamilyIssue, descriptorOf, type ArchitectureFamily, type RunConfig } from '../../workers/common/families/registry';
 import type { ArchitectureSpecAny, SavedArchitectureSpec } from '../../workers/common/runConfigBase';
-import type { DatasetEntry } from '../../workers/common/datasets';
+import type { DataShape } from '../../workers/common/families/descriptor';
 
 export interface ResolvedArchitecture {
   architecture: Architecture;
@@ -52,7 +52,8 @@ function loadSaved(store: Store, spec: SavedArchitectureSpec, family: Architectu
   return { architecture: a.architecture, origin };
 }
 
-export function resolveArchitecture(store: Store, config: RunConfig, dataset: DatasetEntry): ResolvedArchitecture {
+/** `data`: what the run trains on, its example shape and output size (a dataset entry, or a corpus's window and vocabulary). */
+export function resolveArchitecture(store: Store, config: RunConfig, data: DataShape): ResolvedArchitecture {
   const family = descriptorOf(config.family);
   const network = family.network;
   if (network === null) {
@@ -60,7 +61,7 @@ export function resolveArchitecture(store: Store, config: RunConfig, dataset: Da
     const model: ModelDocument = { format: MODEL_FORMAT, version: GRAPH_VERSION, name: family.recordName?.(config) ?? config.family, parts: {} };
     return { architecture: model, architectureId: null, architectureVersion: null };
   }
-  const contract = network.contractFor(config, dataset);
+  const contract = network.contractFor(config, data);
   const spec = (config as { architecture: ArchitectureSpecAny }).architecture;
   let architecture: Architecture;
   let origin: SavedOrigin | undefined;

@@ -17,10 +17,12 @@ import { chosenOnValidation } from './validationChoice';
 import { diffArchitectures, formatArchitectureDiff } from '../../workers/common/architectureDiff';
 import { descriptorOf, headlineMetricKeys, runConfigSchema, type RunConfig } from '../../workers/common/families/registry';
 import type { Architecture } from '../../workers/common/graph';
+import type { DataShape } from '../../workers/common/families/descriptor';
 import { formatIssue, type Issue } from '../../workers/common/runConfigBase';
 import { resolveArchitecture } from './architectureResolver';
 import { appVersion } from './appInfo';
 import { isNative, expectedBackend } from './backendProbe';
+import type { CorpusService } from './corpusService';
 import type { DatasetService } from './datasetService';
 import type { EventBus } from './eventBus';
 import { RunSession } from './runSession';
@@ -31,6 +33,8 @@ export interface RunServiceDeps {
   store: Store;
   events: EventBus;
   datasets: DatasetService;
+  /** Text corpora (the sequence family's text source); without it a run on a corpus is refused. */
+  corpora?: CorpusService;
   settings: SettingsService;
   dataDir: string;
   /**
@@ -334,7 +338,7 @@ export class RunService {
     // A run that trains on something else than the dataset (a GAN's 2-D toy) uses none of its examples.
     const dataOverride = descriptorOf(config.family).dataOverride?.(config);
     if (dataOverride === undefined) checkSubsetSizes(config, entry);
-    const arch = resolveArchitecture(store, config, entry);
+    const arch = resolveArchitecture(store, config, this.dataShapeOf(config, entry));
     if (o.expected !== undefined && o.originRunId !== undefined) {
       const diff = diffArchitectures(o.expected, arch.architecture);
       if (!diff.same) {
@@ -364,6 +368,20 @@ export class RunService {
     return this.summary(run.id);
   }
 
+  /**
+   * What the run's contract is built for: its dataset's shape and classes,
+   * or, for a run on a text corpus (the descriptor's corpusOf), the window
+   * length and the vocabulary the worker will build. An unknown corpus is
+   * refused on data.corpus, naming the corpora there are.
+   */
+  private dataShapeOf(config: RunConfig, entry: DatasetEntry): DataShape {
+    const corpus = descriptorOf(config.family).corpusOf?.(config);
+    if (corpus === undefined) return entry;
+    if (!this.d.corpora) throw new ApiError('bad-request', `This ${config.family} run trains on the text corpus "${corpus.id}", but text corpora are not available here`, [{ path: ['data', 'corpus'], message: 'text corpora are not available' }]);
+    const numClasses = this.d.corpora.vocabularySize(corpus.id, corpus.level, corpus.vocabularyCap, corpus.maxCharacters);
+    return { inputShape: [corpus.sequenceLength], numClasses };
+  }
+
   private pump(): void {
     if (this.closed) return;
     const settings = this.d.settings.get();
@@ -388,6 +406,7 @@ export class RunService {
         hostKind: isNative(backend) || this.d.hostMode === 'process' ? 'process' : 'thread',
         backend: settings.backend,
         datasetEntry,
+        ...(this.d.corpora ? { corpusFile: (id: string) => this.d.corpora?.fileOf(id) } : {}),
         ...(next.resumeFrom ? { resumeFrom: next.resumeFrom } : {}),
         ...(this.d.launchHost ? { launch: this.d.launchHost } : {}),
         onChange: (id) => this.changed(id),

@@ -8,7 +8,7 @@ import type { Store } from '../../db/storeTypes';
 import type { RunProgress, RunStatus } from '../common/domain';
 import type { DatasetEntry } from '../../workers/common/datasets';
 import type { BackendChoice, CheckpointRef, StartMessage, WorkerToMain } from '../../workers/common/protocol';
-import { CHECKPOINT_KIND } from '../../workers/common/families/registry';
+import { CHECKPOINT_KIND, descriptorOf, type RunConfig } from '../../workers/common/families/registry';
 import type { EventBus } from './eventBus';
 import { toArtifactInfo } from './artifactService';
 import { launchHost, type HostKind, type HostLauncher, type TrainingHost } from './trainingHost';
@@ -23,6 +23,8 @@ export interface SessionOptions {
   resumeFrom?: CheckpointRef;
   /** The run's dataset, resolved by the services: the host registers it (imported sets live only in the app's database). */
   datasetEntry?: DatasetEntry;
+  /** A text corpus's file by id (the corpus service's fileOf); undefined when the corpus is gone. */
+  corpusFile?: (id: string) => string | undefined;
   /** Called after the run reached a terminal status and the host is gone. */
   onEnd: (runId: number, status: RunStatus) => void;
   /** Called whenever the summary may have changed. */
@@ -57,6 +59,11 @@ export class RunSession {
       this.finish('failed', run.configError ?? `Run ${runId}'s stored config cannot be read`);
       return;
     }
+    const corpus = this.corpusOf(run.config);
+    if (typeof corpus === 'string') {
+      this.finish('failed', corpus);
+      return;
+    }
     const runDir = path.join(this.o.dataDir, 'runs', String(runId));
     const message: StartMessage = {
       type: 'start',
@@ -68,6 +75,7 @@ export class RunSession {
       cacheDir: path.join(this.o.dataDir, 'cache'),
       ...(this.o.resumeFrom ? { resumeFrom: this.o.resumeFrom } : {}),
       ...(this.o.datasetEntry ? { datasetEntry: this.o.datasetEntry } : {}),
+      ...(corpus ? { corpus } : {}),
     };
     this.startTime = Date.now();
     try {
@@ -148,6 +156,18 @@ export class RunSession {
         this.terminal = { status: 'cancelled', error: null };
         break;
     }
+  }
+
+  /**
+   * The run's text corpus for the worker (the descriptor's corpusOf), none
+   * when it trains on no corpus, or why it cannot start: the corpus was
+   * removed after the run was queued.
+   */
+  private corpusOf(config: RunConfig): { id: string; file: string } | undefined | string {
+    const use = descriptorOf(config.family).corpusOf?.(config);
+    if (use === undefined) return undefined;
+    const file = this.o.corpusFile?.(use.id);
+    return file === undefined ? `Text corpus "${use.id}" no longer exists (it was removed before this run started)` : { id: use.id, file };
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string): void {

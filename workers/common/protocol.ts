@@ -55,6 +55,12 @@ export interface StartMessage {
    * getDatasetEntry(config.dataset.id) finds it.
    */
   datasetEntry?: ImageDatasetEntry;
+  /**
+   * The text corpus the run trains on (the sequence family's text source),
+   * as the services resolved `config.data.corpus`: the worker reads `file`
+   * (an absolute path) with loadCorpusText (workers/data/textCorpus.ts).
+   */
+  corpus?: { id: string; file: string };
 }
 
 export interface CancelMessage { type: 'cancel' }

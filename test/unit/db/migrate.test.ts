@@ -55,6 +55,12 @@ const seeds: Record<number, (db: Db) => void> = {
     seeds[5]?.(db);
     db.prepare("UPDATE latest_metrics SET min_step = 2, max_step = 1 WHERE run_id = 1 AND key = 'loss'").run();
   },
+  // From 0010 on, imported text corpora are rows.
+  10: (db) => {
+    seeds[7]?.(db);
+    db.prepare(`INSERT INTO corpora (id, name, source_path, characters, distinct_characters, content_hash, notes, created_at)
+                VALUES ('poems', 'Poems', '/data/poems.txt', 1200, 40, 'sha256:p', 'A UTF-8 byte-order mark at the start was dropped.', 1700000000000)`).run();
+  },
 
 };
 
@@ -94,6 +100,12 @@ function seedFor(version: number): ((db: Db) => void) | undefined {
 }
 
 function expectSeedSurvived(store: Store, seedVersion = 1): void {
+  if (seedVersion >= 10) {
+    expect(store.getCorpus('poems')).toEqual({
+      id: 'poems', name: 'Poems', sourcePath: '/data/poems.txt', characters: 1200, distinctCharacters: 40, contentHash: 'sha256:p',
+      notes: 'A UTF-8 byte-order mark at the start was dropped.', createdAt: 1_700_000_000_000,
+    });
+  }
   if (seedVersion >= 3) {
     expect(store.getArchitecture(2)).toMatchObject({ name: 'vae-net', family: 'vae', note: 'first cut', forkOf: { id: 1, version: 1 }, architecture: sampleModel('vae-net') });
   }
@@ -163,7 +175,7 @@ describe('migrate', () => {
       expect(userVersion(db)).toBe(latest);
       expect(tableNames(db)).toEqual(expect.arrayContaining([
         'architecture_versions', 'architectures', 'artifacts', 'experiments', 'latest_metrics',
-        'logs', 'metrics', 'params', 'runs', 'settings', 'datasets', 'run_tags', 'saved_views',
+        'logs', 'metrics', 'params', 'runs', 'settings', 'datasets', 'run_tags', 'saved_views', 'corpora',
       ]));
       expect(db.prepare<[], { name: string }>('PRAGMA table_info(latest_metrics)').all().map((c) => c.name)).toEqual([
         'run_id', 'key', 'step', 'value', 'min_value', 'max_value', 'count', 'nonfinite_count', 'first_wall_time', 'last_wall_time', 'min_step', 'max_step',
@@ -255,6 +267,29 @@ describe('migrate', () => {
     expect(old.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM runs').get()?.n).toBe(1);
     expect(old.prepare<[], { name: string }>('PRAGMA table_info(runs)').all().map((c) => c.name)).not.toContain('note');
     old.close();
+  });
+
+  it('0009 → 0010 adds the corpora table; its rows survive a later upgrade and its checks hold', () => {
+    const file = path.join(tempDir(), 'v10.db');
+    const db = new Database(file);
+    migrate(db, migrationsDirWith(10));
+    seeds[10]?.(db);
+    db.close();
+    const next = String(latest + 1).padStart(4, '0');
+    const store = openStore(file, { migrationsDir: migrationsDirWith(latest, { [`${next}_later.sql`]: 'CREATE TABLE later (id INTEGER PRIMARY KEY);' }), now: () => 1_800_000_000_000 });
+    try {
+      expectSeedSurvived(store, 10);
+      const c = store.createCorpus({ id: 'letters', name: 'Letters', sourcePath: '/l.txt', characters: 5, distinctCharacters: 3, contentHash: 'sha256:l', notes: '' });
+      expect(c.createdAt).toBe(1_800_000_000_000);
+      expect(store.listCorpora().map((x) => x.id)).toEqual(['poems', 'letters']);
+      expect(() => store.createCorpus({ ...c, id: 'letters-2', name: 'LETTERS' })).toThrow(/UNIQUE/);
+      expect(() => store.createCorpus({ ...c, id: 'Bad Id', name: 'Other' })).toThrow(/CHECK/);
+      expect(() => store.createCorpus({ ...c, id: 'empty', name: 'Empty', characters: 0 })).toThrow(/CHECK/);
+      expect(store.deleteCorpus('letters')).toBe(true);
+      expect(store.deleteCorpus('letters')).toBe(false);
+    } finally {
+      store.close();
+    }
   });
 
   it('0001 → 0002 on a populated file adds the datasets table, keeps every row, and the store uses it', () => {

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { openStore } from '../../../db/openStore';
 import type { Store } from '../../../db/storeTypes';
+import { CorpusService } from '../../../main/services/corpusService';
 import { DatasetService } from '../../../main/services/datasetService';
 import { EventBus } from '../../../main/services/eventBus';
 import { RunService } from '../../../main/services/runService';
@@ -28,6 +29,7 @@ export interface FakeRunService {
   dataDir: string;
   store: Store;
   runs: RunService;
+  corpora: CorpusService;
   /** The fake hosts launched, in order. */
   hosts: FakeHost[];
   /** The 'Default' experiment's id. */
@@ -41,12 +43,13 @@ export function fakeRunService(o: FakeRunServiceOptions): FakeRunService {
   const settings = new SettingsService(store, {});
   settings.update({ backend: 'cpu', maxConcurrentRuns: o.maxConcurrentRuns });
   const { launch, hosts } = fakeLauncher();
+  const corpora = new CorpusService(store, dataDir);
   const runs = new RunService({
-    store, events: o.events ?? new EventBus(), datasets: new DatasetService(store, dataDir), settings, dataDir,
+    store, events: o.events ?? new EventBus(), datasets: new DatasetService(store, dataDir), corpora, settings, dataDir,
     launchHost: o.wrapLaunch ? o.wrapLaunch(launch) : launch,
   });
   open.push({ runs, store });
-  return { dataDir, store, runs, hosts, experimentId: store.ensureExperiment('Default').id };
+  return { dataDir, store, runs, corpora, hosts, experimentId: store.ensureExperiment('Default').id };
 }
 
 /** Closes every service and store fakeRunService opened and removes their folders (each test file's afterEach). */

@@ -37,6 +37,24 @@ export interface DataShape {
   numClasses: number;
 }
 
+/**
+ * The text corpus a run trains on and how it is tokenised: what the services
+ * need to check the corpus exists, size the vocabulary (the contract's
+ * numClasses) exactly as the worker will build it, and hand the worker the
+ * corpus's file.
+ */
+export interface CorpusUse {
+  /** A corpus id (corpora.list): the built-in one or an imported text. */
+  id: string;
+  level: 'char' | 'word';
+  /** Word level: the most ids the vocabulary may have (the reserved ones included); char level ignores it. */
+  vocabularyCap: number;
+  /** Only the first N characters (code points) of the text, when set. */
+  maxCharacters?: number;
+  /** Tokens per window: the input shape of the run's contract. */
+  sequenceLength: number;
+}
+
 /** A family's network: parts, templates and the contract between the parts and the data. */
 export interface FamilyNetwork<C> {
   /** Part names of the model document; null: the family trains one graph (a latent-graph document, the editor's part 'model'). */
@@ -156,6 +174,8 @@ export interface FamilyDescriptor<
   recordName?(config: z.output<S>): string;
   /** What the run trains on when it is not the dataset (a GAN's "the 2-D toy mixture ring8"): the run then needs no dataset's images. */
   dataOverride?(config: z.output<S>): string | undefined;
+  /** The text corpus a run of `config` trains on, when it trains on one (the sequence family's text source); its vocabulary size replaces the dataset's classes in the contract. */
+  corpusOf?(config: z.output<S>): CorpusUse | undefined;
 }
 
 /** Declare a descriptor, keeping its literal types (the registry derives the family id, the config type, the metric keys and artifact kinds, and whether there is a network). */

@@ -76,6 +76,11 @@ export const sequenceFamily = defineFamily({
   dataOverride: (config) => (config.data.source === 'text'
     ? `the text corpus '${config.data.corpus}' (${config.data.level} level)`
     : `the synthetic ${config.data.task.task} task`),
+  corpusOf: (config) => {
+    const d = config.data;
+    if (d.source !== 'text') return undefined;
+    return { id: d.corpus, level: d.level, vocabularyCap: d.vocabularyCap, sequenceLength: d.sequenceLength, ...(d.maxCharacters !== undefined ? { maxCharacters: d.maxCharacters } : {}) };
+  },
   form: sequenceForm,
   charts: sequenceCharts,
   validation: { key: 'val_loss', mode: 'min', selects: ['test_loss', 'test_accuracy', 'test_token_accuracy', 'test_sequence_accuracy', 'test_perplexity'] },
