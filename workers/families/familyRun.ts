@@ -41,6 +41,8 @@ export interface FamilyStart<F extends Family> {
   resumeFrom?: CheckpointRef;
   /** Where the app keeps caches shared by runs (a GAN's reference classifier). */
   cacheDir?: string;
+  /** The text corpus a language model trains on, as the services resolved it (its file is read by the family). */
+  corpus?: { id: string; file: string };
 }
 
 /** One family's entry in the worker registry. */

@@ -45,6 +45,7 @@ function start<F extends Family>(family: F, config: ConfigOf<F>, m: StartMessage
     config, architecture: m.architecture, sink, isCancelled, runDir: m.runDir,
     ...(m.resumeFrom ? { resumeFrom: m.resumeFrom } : {}),
     ...(m.cacheDir !== undefined ? { cacheDir: m.cacheDir } : {}),
+    ...(m.corpus !== undefined ? { corpus: m.corpus } : {}),
   });
 }
 

@@ -22,11 +22,18 @@ const wholeNumber = (name: string, min: number, max: number) =>
     .min(min, `${name} must be at least ${min}`)
     .max(max, `${name} must be at most ${max}`);
 
-/** Binary parity: a bit string of `length` bits, classified by the parity of its ones. */
+/**
+ * Binary parity: a bit string of `length` bits, classified by the parity of
+ * its ones. With `minLength`, training strings have a uniform length in
+ * [minLength, length] (short strings give a gradient signal that fixed long
+ * ones do not: the classic curriculum for parity); a run's validation and
+ * test strings are always `length` bits.
+ */
 export const parityTaskSchema = z.object({
   task: z.literal('parity'),
   length: wholeNumber('length', 1, MAX_SEQUENCE_LENGTH),
-}).strict();
+  minLength: wholeNumber('minLength', 1, MAX_SEQUENCE_LENGTH).optional(),
+}).strict().refine((s) => s.minLength === undefined || s.minLength <= s.length, { path: ['minLength'], message: 'minLength must be at most length' });
 
 /**
  * Addition "a+b" with `distractors` characters (letters a–z) inserted at

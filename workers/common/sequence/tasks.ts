@@ -95,10 +95,12 @@ function generate(task: SequenceTaskName, seed: number, count: number, make: (rn
   return Array.from({ length: count }, () => make(rng));
 }
 
-/** Binary parity: `length` uniform bits; the target is '1' when the number of ones is odd. */
+/** Binary parity: `length` uniform bits (or a uniform length from `minLength`); the target is '1' when the number of ones is odd. */
 export function parityExamples(spec: ParityTaskSpec, seed: number, count: number): SequenceExample[] {
+  const min = spec.minLength ?? spec.length;
   return generate('parity', seed, count, (rng) => {
-    const bits = Array.from({ length: spec.length }, () => below(rng, 2));
+    const n = min === spec.length ? spec.length : min + below(rng, spec.length - min + 1);
+    const bits = Array.from({ length: n }, () => below(rng, 2));
     const parity = bits.reduce((a, b) => a ^ b, 0);
     return { input: encodeText(parityVocab, bits.join('')), target: encodeText(parityVocab, String(parity)) };
   });

@@ -10,7 +10,8 @@ import type { SequenceData, TaskData, TextData } from '../../common/families/seq
 import { lmBatch, seq2seqBatch, strideOffsets } from '../../common/sequence/batches';
 import { splitSequence, takeRanges } from '../../common/sequence/textCorpus';
 import { generateSequenceTask, type SequenceExample, type SequenceTaskInfo } from '../../common/sequence/tasks';
-import { buildVocabulary, encode, type Vocabulary } from '../../common/sequence/vocabulary';
+import { encode, type Vocabulary } from '../../common/sequence/vocabulary';
+import { corpusVocabulary, firstCharacters } from '../../data/textCorpus';
 
 /** Validation chunks of the corpus are this many windows long (whole contiguous chunks, so validation text is not inside training contexts). */
 const CHUNK_WINDOWS = 16;
@@ -54,8 +55,9 @@ export function disposeBatch(b: Batch): void {
 
 /** A language model's data from the corpus text. Throws when the text is too short to split. */
 export function prepareText(text: string, d: TextData, seed: number): LmData {
-  const source = d.maxCharacters !== undefined ? [...text].slice(0, d.maxCharacters).join('') : text;
-  const vocab = buildVocabulary(source, { level: d.level, lowercase: false, ...(d.level === 'word' ? { maxSize: d.vocabularyCap } : {}) });
+  // The services size the network with the same cut and vocabulary (corpusService.vocabularySize).
+  const source = d.maxCharacters !== undefined ? firstCharacters(text, d.maxCharacters) : text;
+  const vocab = corpusVocabulary(source, d);
   const ids = encode(vocab, source);
   const split = splitSequence(ids.length, { validationFraction: d.validationFraction, seed: deriveSeed(seed, 1), chunkLength: (d.sequenceLength + 1) * CHUNK_WINDOWS });
   if (!split.ok) throw new Error(`The corpus cannot be split: ${split.error}`);
@@ -70,8 +72,10 @@ export function prepareText(text: string, d: TextData, seed: number): LmData {
 /** A task's three sets, each from its own seed stream (so test examples never depend on the training size). */
 export function prepareTask(d: TaskData, seed: number): TaskSets {
   const train = generateSequenceTask(d.task, deriveSeed(seed, 11), d.trainExamples);
-  const validation = generateSequenceTask(d.task, deriveSeed(seed, 12), d.validationExamples);
-  const test = generateSequenceTask(d.task, deriveSeed(seed, 13), d.testExamples);
+  // Parity trained on shorter strings too is judged at its full length only.
+  const heldOut = d.task.task === 'parity' ? { task: 'parity' as const, length: d.task.length } : d.task;
+  const validation = generateSequenceTask(heldOut, deriveSeed(seed, 12), d.validationExamples);
+  const test = generateSequenceTask(heldOut, deriveSeed(seed, 13), d.testExamples);
   const info = train.info;
   return { objective: info.kind, info, vocab: info.vocab, train: train.examples, validation: validation.examples, test: test.examples };
 }
@@ -108,7 +112,8 @@ export function classificationBatch(sets: TaskSets, examples: readonly SequenceE
   const inputs = new Int32Array(examples.length * T);
   const labels = new Int32Array(examples.length);
   examples.forEach((e, b) => {
-    inputs.set(e.input, b * T);
+    // Padded on the left: the last step, which the classifier reads, is always the sequence's own.
+    inputs.set(e.input, b * T + T - e.input.length);
     labels[b] = classes.indexOf(e.target[0] ?? -1);
   });
   return { feeds: { x: tf.tensor2d(inputs, [examples.length, T], 'int32') }, targets: tf.tensor1d(labels, 'int32'), size: examples.length };
