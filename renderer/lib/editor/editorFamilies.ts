@@ -52,6 +52,8 @@ export const defaultContract: ContractContext = { inputShape: [28, 28, 1], numCl
 /** The contract a new architecture of the family starts from: MNIST's data, the family's latent size and its choices' defaults. */
 export function defaultContractFor(family: EditorFamily, base: ContractContext = defaultContract): ContractContext {
   const n = networkOf(family);
+  const choices = Object.fromEntries(n.contractChoices.map((c) => [c.key, c.default]));
+  if (n.defaultContract) return n.defaultContract(choices);
   return {
     ...base,
     inputShape: [...base.inputShape],
@@ -119,7 +121,18 @@ const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.len
  * first whose contract, read off the parts, holds.
  */
 export function guessFamily(a: Architecture): EditorFamily {
-  if (!isModelDocument(a)) return editorFamilies.find((f) => networkOf(f).parts === null) ?? editorFamilies[0]!;
+  if (!isModelDocument(a)) {
+    // One graph: the family whose contract, read off the graph, it meets, else the first one-graph family. A family with a
+    // contract of its own (a sequence model: token inputs read by an embedding) is tried first: it is the narrower one,
+    // and an embedding → LSTM → softmax graph also passes the classifier's looser check.
+    const graphFamilies = editorFamilies.filter((f) => networkOf(f).parts === null)
+      .sort((x, y) => Number(networkOf(y).defaultContract !== undefined) - Number(networkOf(x).defaultContract !== undefined));
+    const holds = graphFamilies.find((f) => {
+      const c = networkOf(f).inferContract({ [SINGLE_PART]: a }, defaultContractFor(f));
+      return networkOf(f).check(a, c).length === 0;
+    });
+    return holds ?? graphFamilies[0] ?? editorFamilies[0]!;
+  }
   const names = Object.keys(a.parts);
   const fits = editorFamilies.filter((f) => {
     const parts = networkOf(f).parts;

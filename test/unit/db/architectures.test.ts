@@ -80,7 +80,7 @@ describe('saved architectures', () => {
     for (const family of ['pca', 'quantum', '']) {
       const e = refusal(() => store.saveArchitecture({ name: 'x', family: family as 'vae', architecture: sampleModel('x') }));
       expect(e.reason).toBe('unknown-family');
-      expect(e.message).toBe(`"${family}" is not a family with saved architectures: it must be one of 'classifier', 'autoencoder', 'vae', 'gan'`);
+      expect(e.message).toBe(`"${family}" is not a family with saved architectures: it must be one of 'classifier', 'autoencoder', 'vae', 'gan', 'sequence'`);
     }
     expect(store.listArchitectures()).toEqual([]);
   });

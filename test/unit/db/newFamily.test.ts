@@ -32,7 +32,7 @@ describe('a family the registry gains', () => {
       expect(store.listArchitectures({ family: rbm }).map((a) => [a.name, a.version])).toEqual([['my-rbm', 2]]);
       expect(() => store.saveArchitecture({ name: 'my-rbm', family: 'vae', architecture: sampleModel('x') })).toThrow(/is a rbm architecture/);
       expect(() => store.saveArchitecture({ name: 'x', family: 'dbn' as ArchitectureFamily, architecture: sampleModel('x') }))
-        .toThrow(new ArchitectureSaveError('unknown-family', `"dbn" is not a family with saved architectures: it must be one of 'classifier', 'autoencoder', 'vae', 'gan', 'rbm'`));
+        .toThrow(new ArchitectureSaveError('unknown-family', `"dbn" is not a family with saved architectures: it must be one of 'classifier', 'autoencoder', 'vae', 'gan', 'sequence', 'rbm'`));
     } finally {
       store.close();
     }

@@ -252,8 +252,8 @@ describe('compileRunFilter on a real store', () => {
 
   it('compiles best as a CASE over the families whose catalogues give the key a direction', () => {
     const { sql, params } = compileRunFilter(parseRunFilter('metrics.loss.best < 1'));
-    expect(sql).toContain('CASE WHEN r.family IN (?, ?, ?) THEN lm.min_value ELSE lm.value END');
-    expect(params).toEqual(['loss', 'classifier', 'autoencoder', 'vae', 1]);
+    expect(sql).toContain('CASE WHEN r.family IN (?, ?, ?, ?) THEN lm.min_value ELSE lm.value END');
+    expect(params).toEqual(['loss', 'classifier', 'autoencoder', 'vae', 'sequence', 1]);
     expect(compileRunFilter(parseRunFilter('metrics.d_loss.best < 1')).sql).not.toContain('CASE');
   });
 });

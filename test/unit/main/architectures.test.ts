@@ -82,7 +82,7 @@ describe('architecture request schemas', () => {
   });
 
   it('refuses bad families, long notes, half forks and malformed documents', () => {
-    expect(issuesOf('architectures.save', { name: 'x', family: 'pca', architecture: vae() })).toContain("family: family must be 'classifier', 'autoencoder', 'vae' or 'gan'");
+    expect(issuesOf('architectures.save', { name: 'x', family: 'pca', architecture: vae() })).toContain("family: family must be 'classifier', 'autoencoder', 'vae', 'gan' or 'sequence'");
     expect(issuesOf('architectures.list', { family: 'quantum' })).toContain('family must be');
     expect(issuesOf('architectures.save', { name: 'x', family: 'vae', architecture: vae(), note: 'n'.repeat(501) })).toContain('note: note must be at most 500 characters');
     expect(issuesOf('architectures.save', { name: '  ', family: 'vae', architecture: vae() })).toContain('name: name must not be empty');

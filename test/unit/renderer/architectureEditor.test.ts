@@ -18,6 +18,8 @@ import {
 import { checkEncoderDecoder } from '../../../workers/common/partContracts';
 import { checkGeneratorDiscriminator } from '../../../workers/common/families/gan/contract';
 import { familyOf } from '../../../workers/common/families/registry';
+import { defaultSequenceContract } from '../../../workers/common/families/sequence/index';
+import { templateObjectives, type SequenceTemplate } from '../../../workers/common/families/sequence/config';
 import { flowElements, memoFlowElements, nodePorts, portOfHandle } from '../../../renderer/lib/editor/flowElements';
 import { shapeTable } from '../../../renderer/lib/editor/shapeSummary';
 import type { GraphDocument } from '../../../workers/common/graph';
@@ -138,16 +140,24 @@ describe('property fields', () => {
 });
 
 describe('family contracts', () => {
+  it('gives a sequence architecture the contract of its objective (the built-in corpus, parity 10, the date task)', () => {
+    expect(defaultContractFor('sequence')).toMatchObject({ inputShape: [64], numClasses: 64, choices: { objective: 'lm' } });
+    expect(defaultSequenceContract({ objective: 'classification' })).toMatchObject({ inputShape: [10], numClasses: 2, choices: { objective: 'classification', vocabulary: '6' } });
+    expect(defaultSequenceContract({ objective: 'seq2seq' })).toMatchObject({ inputShape: [12], choices: { objective: 'seq2seq', decoderLength: '11' } });
+  });
+
   it('every template of every family is ready to train under the contract it infers', () => {
-    expect(editorFamilies).toEqual(['classifier', 'autoencoder', 'vae', 'gan']);
+    expect(editorFamilies).toEqual(['classifier', 'autoencoder', 'vae', 'gan', 'sequence']);
     for (const family of editorFamilies) {
       for (const template of familyTemplates(family)) {
-        const c = defaultContractFor(family);
-        expect(c.latentDim).toBe(family === 'gan' ? 64 : 20);
+        // A sequence template is for one objective: the editor's contract follows the objective chosen.
+        const c = family === 'sequence' ? defaultSequenceContract({ objective: templateObjectives[template as SequenceTemplate][0]! }) : defaultContractFor(family);
+        expect(c.latentDim).toBe(family === 'gan' ? 64 : family === 'sequence' ? 0 : 20);
         const arch = templateArchitecture(family, template, c);
         expect(Object.keys(arch.parts)).toEqual([...familyParts(family)]);
         expect(checkArchitecture(arch, c).ok, `${family}/${template}`).toBe(true);
-        expect(inferContract(arch)).toMatchObject({ inputShape: [28, 28, 1], latentDim: family === 'classifier' ? defaultContract.latentDim : c.latentDim });
+        if (family === 'sequence') expect(inferContract(arch)).toMatchObject({ inputShape: c.inputShape, numClasses: c.numClasses, choices: c.choices });
+        else expect(inferContract(arch)).toMatchObject({ inputShape: [28, 28, 1], latentDim: family === 'classifier' ? defaultContract.latentDim : c.latentDim });
         // The stored document reads back to the same parts.
         expect(toEditorArchitecture(family, toArchitecture(arch)).parts).toEqual(arch.parts);
         // A stored template goes back to its own family (an autoencoder's and a VAE's parts are named alike: the contract tells them apart).

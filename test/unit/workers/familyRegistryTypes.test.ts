@@ -11,8 +11,8 @@ const assertType = <T extends true>(_: T): void => undefined;
 
 describe('the family registry', () => {
   it('derives the families, the ones with a network, metric keys and artifact kinds', () => {
-    assertType<Equal<Family, 'classifier' | 'autoencoder' | 'vae' | 'gan' | 'pca' | 'rbm'>>(true);
-    assertType<Equal<ArchitectureFamily, 'classifier' | 'autoencoder' | 'vae' | 'gan'>>(true);
+    assertType<Equal<Family, 'classifier' | 'autoencoder' | 'vae' | 'gan' | 'pca' | 'rbm' | 'sequence'>>(true);
+    assertType<Equal<ArchitectureFamily, 'classifier' | 'autoencoder' | 'vae' | 'gan' | 'sequence'>>(true);
     const kl: FamilyMetricKey<'vae'> = 'kl_dim/3';
     const pre: MetricKey = 'pretrain_loss/layer2';
     // @ts-expect-error a key no family records
@@ -21,8 +21,8 @@ describe('the family registry', () => {
     const wrong: FamilyMetricKey<'vae'> = 'd_loss';
     const kind: ArtifactKind = 'toy-scatter';
     void [kl, pre, typo, wrong, kind];
-    expect(families).toEqual(['classifier', 'autoencoder', 'vae', 'gan', 'pca', 'rbm']);
-    expect(architectureFamilies).toEqual(['classifier', 'autoencoder', 'vae', 'gan']);
+    expect(families).toEqual(['classifier', 'autoencoder', 'vae', 'gan', 'pca', 'rbm', 'sequence']);
+    expect(architectureFamilies).toEqual(['classifier', 'autoencoder', 'vae', 'gan', 'sequence']);
     expect(artifactKinds).toContain('class-histogram');
     for (const f of families) expect(familyDescriptors[f].id).toBe(f);
   });

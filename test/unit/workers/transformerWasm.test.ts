@@ -28,7 +28,7 @@ const lm: GraphDocument = {
 const TOKENS = [[3, 1, 4, 1, 5, 9], [2, 6, 5, 3, 5, 8]];
 
 /** The predictions, then the weights after one SGD step, on a backend. */
-async function run(backend: string): Promise<{ y: Float32Array; weights: Float32Array[] }> {
+async function run(backend: 'wasm' | 'cpu'): Promise<{ y: Float32Array; weights: Float32Array[] }> {
   expect(await selectBackend(backend)).toBe(backend);
   const model = compileGraph(lm, { seed: 9 });
   const ids = tf.tensor2d(TOKENS);

@@ -69,6 +69,12 @@ export interface FamilyNetwork<C> {
   contractChoices: readonly ContractChoice[];
   /** A sensible latent size for a new architecture in the editor. */
   defaultLatentDim: number;
+  /**
+   * The editor's contract for a new architecture with these contract choices,
+   * when the family's data is not an image dataset's (a sequence model's
+   * lengths and vocabulary follow its objective); the dataset's otherwise.
+   */
+  defaultContract?(choices: Readonly<Record<string, string>>): ContractContext;
   /** The contract a run of `config` on `data` must meet. */
   contractFor(config: C, data: DataShape): ContractContext;
   /** A fresh architecture from a template, for a contract (and a run's config, for the tricks templates insert). Throws with a readable message. */

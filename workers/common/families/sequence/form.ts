@@ -43,6 +43,7 @@ export const sequenceForm: FamilyForm = {
     data('maxCharacters', 'Use the first', ['maxCharacters'], { value: 'optional-number', hint: 'characters; empty = all', visible: onText }),
     { id: 'task', path: ['data', 'task', 'task'], label: 'Task', group: 'data', control: 'select', value: 'choice', options: TASKS, visible: onTask },
     data('taskLength', 'Length', ['task', 'length'], { visible: onTasks('parity', 'copy', 'reverse', 'sort') }),
+    data('minLength', 'Shortest training string', ['task', 'minLength'], { value: 'optional-number', hint: 'empty = all at full length', visible: onTasks('parity') }),
     data('symbols', 'Symbols', ['task', 'symbols'], { value: 'optional-number', hint: 'letters a… used', visible: onTasks('copy', 'reverse', 'sort') }),
     data('maxDigits', 'Digits', ['task', 'maxDigits'], { value: 'optional-number', visible: onTasks('addition') }),
     data('distractors', 'Distractors', ['task', 'distractors'], { value: 'optional-number', hint: 'letters mixed in', visible: onTasks('addition') }),
@@ -78,9 +79,11 @@ export const sequenceForm: FamilyForm = {
     sampling(choiceField('decoding', 'Decoding', ['greedy', 'beam']), (s) => formObjective(s) === 'seq2seq'),
     sampling(numberField('beamWidth', 'Beam width', 'numeric'), (s) => formObjective(s) === 'seq2seq' && s['decoding'] === 'beam'),
   ],
-  onChange(next, field) {
+  onChange(changed, field) {
+    if (field !== 'source' && field !== 'task') return changed;
+    // A task needs its name and length: parity of 10 until the researcher says otherwise.
+    const next = changed['source'] === 'task' ? { ...changed, task: changed['task'] || 'parity', taskLength: changed['taskLength'] || '10' } : changed;
     // A change of data that changes the objective picks that objective's default template.
-    if (field !== 'source' && field !== 'task') return next;
     const objective = formObjective(next);
     const t = sequenceTemplateSchema.safeParse(next['template'] ?? '');
     if (t.success && templateObjectives[t.data].includes(objective)) return next;

@@ -20,6 +20,17 @@ export function sequenceContract(config: SequenceConfig, vocabularySize: number)
   return { inputShape: [info.maxInputLength], numClasses: info.vocab.tokens.length, latentDim: 0, choices: { objective: 'seq2seq', decoderLength: String(info.maxTargetLength + 1), vocabulary } };
 }
 
+/** The built-in corpus's character vocabulary (60 characters and the 4 reserved tokens): the editor's language-model default. */
+const DEFAULT_CORPUS_VOCABULARY = 64;
+
+/** The editor's contract for an objective: the built-in corpus (windows of 64), parity of length 10, or the date task. */
+export function defaultSequenceContract(choices: Readonly<Record<string, string>>): ContractContext {
+  const objective = choices['objective'];
+  if (objective === 'classification') return sequenceContract(sequenceConfigSchema.parse({ family: 'sequence', data: { source: 'task', task: { task: 'parity', length: 10 } } }), 0);
+  if (objective === 'seq2seq') return sequenceContract(sequenceConfigSchema.parse({ family: 'sequence', data: { source: 'task', task: { task: 'date' } } }), 0);
+  return sequenceContract(sequenceConfigSchema.parse({ family: 'sequence' }), DEFAULT_CORPUS_VOCABULARY);
+}
+
 export const sequenceFamily = defineFamily({
   id: 'sequence',
   label: 'sequence model (RNN, LSTM, GRU, seq2seq, transformer)',
@@ -35,6 +46,7 @@ export const sequenceFamily = defineFamily({
       options: sequenceObjectives.map((o) => ({ value: o, label: { lm: 'language model', classification: 'classification', seq2seq: 'seq2seq' }[o] })),
     }],
     defaultLatentDim: 0,
+    defaultContract: defaultSequenceContract,
     // A text run's vocabulary size comes from its corpus (the services pass it as numClasses); a task's from the task.
     contractFor: (config, data) => sequenceContract(config, data.numClasses),
     template: (name, c, config) => {
@@ -63,6 +75,7 @@ export const sequenceFamily = defineFamily({
       } else if (x) {
         c.inputShape = [...x.shape];
         choices['objective'] = r.outputShape?.length === 1 ? 'classification' : 'lm';
+        choices['decoderLength'] = '1';
       }
       const out = r.outputShape;
       if (out && out.length >= 1) c.numClasses = out[out.length - 1]!;
