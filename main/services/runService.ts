@@ -60,10 +60,20 @@ export function flattenParams(config: RunConfig): Record<string, ParamValue> {
     const arch = config.architecture;
     out['architecture'] = 'template' in arch ? arch.template : 'graph' in arch ? arch.graph.name : 'model' in arch ? arch.model.name : `#${arch.architectureId}`;
   }
+  // What a run trains on beyond the dataset (a sequence run's corpus and window, or its task and length), by leaf name.
+  if ('data' in config) addPrimitives(out, config.data);
   for (const [k, v] of Object.entries(config.hyper)) {
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
   }
   return out;
+}
+
+/** The number, text and yes/no values of an object and of the objects in it, by their own key ({task: {task, length}} → task, length). */
+function addPrimitives(out: Record<string, ParamValue>, o: object): void {
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
+    else if (typeof v === 'object' && v !== null && !Array.isArray(v)) addPrimitives(out, v);
+  }
 }
 
 /** A subset larger than the dataset's split is refused before anything is queued. */
