@@ -16,6 +16,7 @@
  *   corpora list [--data DIR] [--json]
  *   corpora import FILE --name NAME [--data DIR] [--json]
  *   corpora remove ID [--data DIR] [--json]
+ *   presets list|launch ID [--data DIR] [--json]
  *   architectures list [--family F] [--data DIR] [--json]
  *   architectures show ID[@VERSION] [--data DIR] [--json]
  *   architectures versions ID [--data DIR] [--json]
@@ -29,6 +30,7 @@ import { CliError, showRun, train } from './commands';
 import { runsCommand } from './runCommands';
 import { architecturesCommand } from './architectureCommands';
 import { corporaCommand } from './corpusCommands';
+import { presetsCommand } from './presetCommands';
 import { datasetsCommand } from './datasetCommands';
 import { architectureFamilies } from '../../workers/common/families/registry';
 
@@ -53,6 +55,8 @@ const usage = `Usage:
   npm run cli -- corpora list [--data DIR] [--json]
   npm run cli -- corpora import FILE --name NAME [--data DIR] [--json]   (a UTF-8 text file, for sequence runs)
   npm run cli -- corpora remove ID [--data DIR] [--json]
+  npm run cli -- presets list [--data DIR] [--json]
+  npm run cli -- presets launch ID [--data DIR] [--json]   (a ready experiment: its runs in a new experiment, waited for)
   npm run cli -- architectures list [--family ${familyChoice}] [--data DIR] [--json]
   npm run cli -- architectures show ID[@VERSION] [--data DIR] [--json]
   npm run cli -- architectures versions ID [--data DIR] [--json]
@@ -108,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command ? 0 : 2;
   }
-  if (!['train', 'runs', 'show', 'datasets', 'corpora', 'architectures'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
+  if (!['train', 'runs', 'show', 'datasets', 'corpora', 'presets', 'architectures'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const services = createServices({ dataDir });
@@ -142,6 +146,8 @@ async function main(argv: string[]): Promise<number> {
         }, process.stdout, usage);
       case 'corpora':
         return corporaCommand(services, rest, { json: values.json, ...(values.name !== undefined ? { name: values.name } : {}) }, process.stdout, usage);
+      case 'presets':
+        return await presetsCommand(services, rest, { json: values.json }, process.stdout, usage);
       case 'architectures':
         return architecturesCommand(services, rest, {
           json: values.json,

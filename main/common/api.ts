@@ -12,7 +12,7 @@ import type { MetricPoint } from '../../workers/common/protocol';
 import type {
   ArtifactContent, ArtifactInfo, CorpusInfo, CorpusRemoval, DatasetImage, DatasetRemoval,
   ArchitectureInfo, ArchitectureVersionInfo, CompareSeries, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunMetricSummaries, RunProgress, RunStatus,
-  RunDeletion, RunSummary, SavedView, Settings, SystemInfo,
+  PresetInfo, PresetLaunch, RunDeletion, RunSummary, SavedView, Settings, SystemInfo,
 } from './domain';
 import { importKinds } from './domain';
 import { savedViewStateSchema } from './savedView';
@@ -141,6 +141,8 @@ export const requestSchemas = {
   'runs.logs': z.object({ id, afterId: z.number().int().min(0).optional() }).strict(),
   'runs.analyze': z.object({ id, request: analysisRequestSchema }).strict(),
   /** experimentId: one experiment's views, null the all-runs page's, absent every view. */
+  'presets.list': empty,
+  'presets.launch': z.object({ id: z.string({ error: 'id must be text' }).min(1, 'id must name a ready experiment').max(64) }).strict(),
   'views.list': z.object({ experimentId: viewScope.optional() }).strict(),
   'views.save': z.object({ experimentId: viewScope, name: viewName, state: savedViewStateSchema }).strict(),
   'views.delete': z.object({ id }).strict(),
@@ -212,6 +214,8 @@ export interface ApiResponses {
   'runs.logs': LogLine[];
   'runs.analyze': ArtifactInfo;
   /** By name. */
+  'presets.list': PresetInfo[];
+  'presets.launch': PresetLaunch;
   'views.list': SavedView[];
   /** The view as stored: new, or the one of that name in the scope with its state replaced. */
   'views.save': SavedView;

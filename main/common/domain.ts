@@ -343,6 +343,27 @@ export interface DatasetImage {
  * page (experimentId null). The name is unique within that scope; saving
  * under a taken name replaces that view's state.
  */
+/** A ready experiment a family offers (presets.list). */
+export interface PresetInfo {
+  id: string;
+  family: string;
+  title: string;
+  description: string;
+  /** The experiment it creates (a number is appended when the name is taken). */
+  experiment: string;
+  /** How many runs it queues. */
+  runs: number;
+}
+
+/** What launching a ready experiment made. */
+export interface PresetLaunch {
+  experimentId: number;
+  experiment: string;
+  /** The saved view that shows the comparison. */
+  viewId: number;
+  runIds: number[];
+}
+
 export interface SavedView {
   id: number;
   experimentId: number | null;

@@ -20,6 +20,7 @@ import { EventBus } from './eventBus';
 import { ExperimentService } from './experimentService';
 import { compareSeries, metricSummaries } from './runCompare';
 import { RunService } from './runService';
+import { PresetService } from './presetService';
 import { SavedViewService } from './savedViewService';
 import { SettingsService } from './settingsService';
 
@@ -78,11 +79,14 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const analysis = new AnalysisService(store, events, settings, datasets, dataDir);
   const architectures = new ArchitectureService(store);
   const views = new SavedViewService(store);
+  const presets = new PresetService({ experiments, runs, views });
   const pickFolder = opts.pickFolder;
 
   const handlers: ApiHandlers = {
     'experiments.list': () => experiments.list(),
     'experiments.create': (r) => experiments.create(r.name, r.description),
+    'presets.list': () => presets.list(),
+    'presets.launch': (r) => presets.launch(r.id),
     'experiments.get': (r) => experiments.get(r.id),
     'runs.list': (r) => runs.list(r),
     'runs.setTags': (r) => runs.setTags(r.id, r.tags),

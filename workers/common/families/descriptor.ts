@@ -148,6 +148,25 @@ export function dataArtifact<M>(): <const K extends string>(kind: K, label: stri
 /** The meta type an artifact spec declares. */
 export type MetaOfSpec<S> = S extends ArtifactSpec<string, infer M> ? M : never;
 
+/**
+ * A ready experiment: a batch of runs launched from one button (until sweeps
+ * exist), into a new experiment with a saved view that shows the comparison
+ * it is for.
+ */
+export interface ExperimentPreset {
+  /** Stable id ('parity-cells'): the API, the CLI and the button's test id use it. */
+  id: string;
+  title: string;
+  /** What it shows, in a sentence or two. */
+  description: string;
+  /** The experiment's name (a number is appended when one of that name exists). */
+  experiment: string;
+  /** The run configs, as a researcher would write them (the family's schema fills in the rest). */
+  runs: readonly Readonly<Record<string, unknown>>[];
+  /** The saved views created with the experiment (it opens with the first): a name, a filter, the rows grouped by these params with this metric's mean ± sd per group, and the columns shown. */
+  views: readonly { name: string; filter: string; groupBy: readonly string[]; groupMetric: string; columns: readonly string[] }[];
+}
+
 export interface FamilyDescriptor<
   F extends string = string,
   S extends z.ZodType = z.ZodType,
@@ -178,6 +197,8 @@ export interface FamilyDescriptor<
   analyses: readonly AnalysisKind[];
   /** A network-less family (network null): the name its run's architecture record carries. */
   recordName?(config: z.output<S>): string;
+  /** Ready experiments of this family (presets.list / presets.launch). */
+  presets?: readonly ExperimentPreset[];
   /** What the run trains on when it is not the dataset (a GAN's "the 2-D toy mixture ring8"): the run then needs no dataset's images. */
   dataOverride?(config: z.output<S>): string | undefined;
   /** The text corpus a run of `config` trains on, when it trains on one (the sequence family's text source); its vocabulary size replaces the dataset's classes in the contract. */

@@ -95,8 +95,15 @@ async function windowLogits(net: SequenceNetwork, context: readonly number[], wi
  * from a sampler seeded by `seed`: the same weights, prompt and seed give
  * the same tokens.
  */
-export async function sampleTokens(net: SequenceNetwork, prompt: readonly number[], length: number, seed: number, strategy: SamplingStrategy, window: number): Promise<Sampled> {
-  const draw = tokenSampler(seed, strategy);
+export async function sampleTokens(net: SequenceNetwork, prompt: readonly number[], length: number, seed: number, strategy: SamplingStrategy, window: number, banned: readonly number[] = []): Promise<Sampled> {
+  const sampler = tokenSampler(seed, strategy);
+  // Tokens the model may not write (padding, <bos>, <eos> in running text) get probability 0.
+  const draw = (logits: Float32Array) => {
+    if (banned.length === 0) return sampler(logits);
+    const masked = Float32Array.from(logits);
+    for (const id of banned) masked[id] = -Infinity;
+    return sampler(masked);
+  };
   const tokens: number[] = [];
   let bits = 0;
   if (!net.stateful) {

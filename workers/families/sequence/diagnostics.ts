@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AttentionDocument, AttentionExample, GradientThroughTimeDocument, TextSamplesDocument } from '../../common/families/sequence/artifacts';
 import type { SequenceHyper } from '../../common/families/sequence/config';
 import { deriveSeed } from '../../common/prng';
-import { decode, decodeTokens, encode, type Vocabulary } from '../../common/sequence/vocabulary';
+import { BOS_ID, EOS_ID, PAD_ID, UNK_ID, decode, decodeTokens, encode, type Vocabulary } from '../../common/sequence/vocabulary';
 import type { Batch, PreparedData } from './data';
 import { greedyDecode, sampleTokens } from './decode';
 import type { SequenceNetwork } from './network';
@@ -105,11 +105,13 @@ export async function textSamples(net: SequenceNetwork, vocab: Vocabulary, promp
   const ids = Array.from(encode(vocab, prompt));
   if (ids.length === 0) throw new Error('The seed text has no tokens the vocabulary knows');
   const strategy = { kind: 'sample' as const, temperature: h.temperature, ...(h.topK > 0 ? { topK: h.topK } : {}) };
+  // Running text has no padding, <bos> or <eos>; <unk> is a real token only of a capped word vocabulary.
+  const banned = vocab.level === 'word' ? [PAD_ID, BOS_ID, EOS_ID] : [PAD_ID, UNK_ID, BOS_ID, EOS_ID];
   const samples = [];
   for (let i = 0; i < count; i++) {
-    const s = await sampleTokens(net, ids, h.sampleLength, deriveSeed(h.seed, i), strategy, window);
+    const s = await sampleTokens(net, ids, h.sampleLength, deriveSeed(h.seed, i), strategy, window, banned);
     samples.push({ prompt, text: decode(vocab, s.tokens), meanBits: round(s.meanBits) });
   }
-  const greedy = await sampleTokens(net, ids, h.sampleLength, h.seed, { kind: 'greedy' }, window);
+  const greedy = await sampleTokens(net, ids, h.sampleLength, h.seed, { kind: 'greedy' }, window, banned);
   return { step, epoch, temperature: h.temperature, topK: h.topK, seed: h.seed, samples, greedy: decode(vocab, greedy.tokens) };
 }

@@ -8,6 +8,7 @@ import { sequenceCharts } from './charts';
 import { checkSequenceGraph, contractDecoderLength, contractObjective, contractVocabulary, sequenceContractLines } from './contract';
 import { objectiveOf, sequenceConfigSchema, sequenceObjectives, sequenceTemplateSchema, templateObjectives, type SequenceConfig, type SequenceTemplate } from './config';
 import { sequenceForm } from './form';
+import { sequencePresets } from './presets';
 import { sequenceTemplate } from './templates';
 
 /** The contract of a run: the task's lengths and vocabulary, or the corpus's vocabulary (data.numClasses, told by the corpus) and window. */
@@ -123,6 +124,7 @@ export const sequenceFamily = defineFamily({
     { key: 'test_accuracy', x: 'epoch', mode: 'max', format: 'percent', description: 'classification: test accuracy' },
     { key: 'grad_first_to_last', x: 'step', description: '‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ of the first recurrent layer at each logged step (vanishing: ≪ 1)', detail: true },
   ],
+  presets: sequencePresets,
   artifacts: [
     dataArtifact<TextSamplesMeta>()('text-samples', 'Generated text'),
     dataArtifact<GradientThroughTimeMeta>()('gradient-through-time', 'Gradient through time'),
