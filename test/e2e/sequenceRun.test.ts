@@ -212,4 +212,24 @@ describe('sequence runs from the UI', () => {
     await panel.screenshot({ path: screenshotPath('screenshot-sequence-attention.png') });
     expect(unexpected()).toEqual([]);
   });
+
+  it('launches the ready parity experiment from the Experiments page: a new experiment opens with its runs grouped by cell and length', async () => {
+    const { page } = ui;
+    await page.getByRole('link', { name: 'Experiments' }).first().click();
+    const preset = page.getByTestId('preset-parity-cells');
+    await preset.waitFor();
+    expect(await preset.textContent()).toContain('24 runs');
+    await page.getByTestId('preset-launch-parity-cells').click();
+    await expect.poll(async () => page.getByTestId('experiment-name').textContent()).toBe('Parity: which cells solve which lengths');
+    expect(page.url()).toMatch(/\/experiments\/\d+\?view=\d+$/);
+    // The view "Cells × lengths": forget bias 1 only (18 runs), grouped by cell then length, test accuracy per group.
+    await expect.poll(async () => page.getByTestId('runs-group-by').inputValue()).toBe('params.cell');
+    expect(await page.getByTestId('runs-group-by-2').inputValue()).toBe('params.length');
+    await expect.poll(async () => page.getByTestId('run-group-row').count()).toBeGreaterThanOrEqual(3);
+    const firstLevel = page.locator('[data-testid="run-group-row"][data-column="params.cell"]');
+    expect((await firstLevel.allTextContents()).map((t) => t.match(/(simpleRnn|lstm|gru)/)?.[1]).sort()).toEqual(['gru', 'lstm', 'simpleRnn']);
+    expect(await firstLevel.first().getAttribute('data-count')).toBe('6');
+    await page.locator('.runs-panel').screenshot({ path: screenshotPath('screenshot-parity-preset.png') });
+    expect(unexpected()).toEqual([]);
+  });
 });
