@@ -43,6 +43,11 @@ import { runGan } from '../../../workers/families/gan/run';
 import { runVae } from '../../../workers/families/vae/run';
 import { rbmConfigSchema } from '../../../workers/common/families/rbm/config';
 import { runRbm } from '../../../workers/families/rbm/run';
+import { sequenceConfigSchema } from '../../../workers/common/families/sequence/config';
+import { sequenceContract } from '../../../workers/common/families/sequence/index';
+import { familyOf } from '../../../workers/common/families/registry';
+import { prepareData } from '../../../workers/families/sequence/data';
+import { runSequence } from '../../../workers/families/sequence/run';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lw-resume-'));
 let data: ImageDataset;
@@ -230,6 +235,21 @@ describe('resuming reproduces the uninterrupted run bit for bit (wasm)', () => {
     expect((await readManifest(r.first.checkpoints[0]!.dir)).model.map((e) => e.name)).toEqual(
       ['weights', 'visible_bias', 'hidden_bias', 'weights_velocity', 'visible_bias_velocity', 'hidden_bias_velocity', 'pcd_chain']);
     expect(r.full.sink.samples.filter((x) => x.kind === 'filters').map((x) => x.step)).toEqual([0, 3, 6, 7, 9, 12, 14]);
+    await expectBitForBit(r);
+  });
+
+  it('sequence (seed 29, a 2-layer LSTM language model with dropout between layers): weights, Adam and the step-seeded dropout resume exactly, with text samples and the gradient through time', async () => {
+    const text = 'in the beginning god created the heaven and the earth.\n'.repeat(12);
+    const config = sequenceConfigSchema.parse({
+      family: 'sequence', architecture: { template: 'rnn-lm' },
+      data: { source: 'text', corpus: 'test', sequenceLength: 16, validationFraction: 0.25 },
+      hyper: { units: 8, embeddingDim: 4, layers: 2, dropout: 0.3, epochs: 2, batchSize: 8, seed: 29, sampleEverySteps: 2, sampleLength: 10 },
+    });
+    const prepared = prepareData(config.data, config.hyper.seed, text);
+    const graph = familyOf('sequence').network.template('rnn-lm', sequenceContract(config, prepared.vocab.tokens.length), config) as GraphDocument;
+    const r = await interruptAndResume('sequence', (a) => runSequence({ config, graph, text, ...a }));
+    expect(r.full.sink.samples.some((x) => x.kind === 'text-samples')).toBe(true);
+    expect(r.full.sink.samples.some((x) => x.kind === 'gradient-through-time')).toBe(true);
     await expectBitForBit(r);
   });
 });

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sequenceConfigSchema } from '../../../workers/common/families/sequence/config';
+import { sequenceConfigSchema, textDataSchema } from '../../../workers/common/families/sequence/config';
 import { checkSequenceGraph } from '../../../workers/common/families/sequence/contract';
 import { sequenceContract } from '../../../workers/common/families/sequence/index';
 import { familyOf } from '../../../workers/common/families/registry';
@@ -16,7 +16,8 @@ import type { GraphDocument } from '../../../workers/common/graph';
 import { inferShapes } from '../../../workers/common/shapes';
 import { runCell, initialBias } from '../../../workers/families/sequence/cells';
 import { buildSequenceNetwork } from '../../../workers/families/sequence/network';
-import { sampleTokens } from '../../../workers/families/sequence/decode';
+import { beamDecode, greedyDecode, sampleTokens } from '../../../workers/families/sequence/decode';
+import { prepareText } from '../../../workers/families/sequence/data';
 import { clipGradients, globalNorm } from '../../../workers/families/sequence/objective';
 import { mm } from '../../../workers/families/sequence/ops';
 import { orthogonalMatrix } from '../../../workers/families/sequence/weights';
@@ -144,6 +145,36 @@ describe('the network', () => {
     expect(stateful.tokens).toEqual(windowed.tokens);
     expect(stateful.meanBits).toBeCloseTo(windowed.meanBits, 3);
     net.dispose();
+  });
+
+  it('beam search: width 1 decodes as greedy does; width 4 finds a sequence at least as likely as greedy’s (untrained seq2seq, reverse-4)', async () => {
+    const { doc } = templateFor({ family: 'sequence', architecture: { template: 'seq2seq-attention' }, data: { source: 'task', task: { task: 'reverse', length: 4, symbols: 4 } }, hyper: { units: 8, embeddingDim: 4 } }, 8);
+    const net = buildSequenceNetwork(doc, 3);
+    const D = 5;
+    const logProb = (source: tf.Tensor, keyMask: tf.Tensor, tokens: number[]): number => tf.tidy(() => {
+      const input = [2, ...tokens].concat(Array(D).fill(0)).slice(0, D);
+      const target = [...tokens, 3].concat(Array(D).fill(0)).slice(0, D);
+      const lp = tf.logSoftmax(net.forward({ source, target: tf.tensor2d([input], [1, D], 'int32') }, { training: false, keyMask }).logits).arraySync() as number[][][];
+      return target.slice(0, tokens.length + 1).reduce((a, t, j) => a + lp[0]![j]![t]!, 0);
+    });
+    for (const row of [[4, 5, 6, 7], [7, 7, 4, 5], [5, 4, 6, 6]]) {
+      const source = tf.tensor2d([row], [1, 4], 'int32');
+      const keyMask = tf.ones([1, 4]);
+      const greedy = (await greedyDecode(net, source, keyMask, D))[0]!;
+      expect(await beamDecode(net, source, keyMask, D, 1)).toEqual(greedy);
+      const beam = await beamDecode(net, source, keyMask, D, 4);
+      expect(logProb(source, keyMask, beam)).toBeGreaterThanOrEqual(logProb(source, keyMask, greedy) - 1e-5);
+    }
+    net.dispose();
+  });
+
+  it('a word-level corpus: the cap keeps the most frequent words, the rest are <unk>; bits per character divide by the characters per token', () => {
+    const text = 'the cat and the dog and the bird saw the cat.\n'.repeat(40);
+    const d = prepareText(text, textDataSchema.parse({ source: 'text', corpus: 'x', level: 'word', vocabularyCap: 10, sequenceLength: 8, validationFraction: 0.2 }), 1);
+    expect(d.vocab.tokens).toHaveLength(10);
+    expect(d.vocab.tokens.slice(4, 7)).toEqual(['the', 'and', 'cat']);
+    // 46 characters and 13 tokens (11 words, '.', '\n') per line.
+    expect(d.charsPerToken).toBeCloseTo(46 / 13, 10);
   });
 
   it('refuses a layer it does not train, naming it', () => {

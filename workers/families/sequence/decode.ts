@@ -35,7 +35,11 @@ export async function greedyDecode(net: SequenceNetwork, source: tf.Tensor, keyM
     const V = lp.length / B;
     for (let b = 0; b < B; b++) {
       if (done[b]) continue;
-      const token = greedyToken(lp.subarray(b * V, (b + 1) * V));
+      // A decoder never writes padding or <bos>: the most likely of the other tokens.
+      const row = Float32Array.from(lp.subarray(b * V, (b + 1) * V));
+      row[PAD_ID] = -Infinity;
+      row[BOS_ID] = -Infinity;
+      const token = greedyToken(row);
       if (token === EOS_ID || pos === D - 1) { done[b] = 1; if (token !== EOS_ID) out[b]!.push(token); continue; }
       out[b]!.push(token);
       input[b * D + pos + 1] = token;
