@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SelfAttentionWeightName } from '../common/sequenceLayerShapes';
+import { mm } from './products';
 
 /** The layer norms' ε (GPT-2's, and what the Keras export writes). */
 export const SELF_ATTENTION_EPSILON = 1e-5;
@@ -51,7 +52,7 @@ export function layerNormLast(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, e
 function project(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor): tf.Tensor {
   const [n, t, a] = x.shape as [number, number, number];
   const b = w.shape[1]!;
-  return tf.reshape(tf.add(tf.matMul(tf.reshape(x, [n * t, a]) as tf.Tensor2D, w as tf.Tensor2D), bias), [n, t, b]);
+  return tf.reshape(tf.add(mm(tf.reshape(x, [n * t, a]), w), bias), [n, t, b]);
 }
 
 /** [n, T, d] → [n, heads, T, d/heads]. */

@@ -18,7 +18,9 @@ import { deriveSeed } from '../../common/prng';
 import { CELL_GATES, initialBias, runCell, type CellSpec, type CellWeights } from './cells';
 import { activate, bmm, layerNorm, linear, oneHotFloat } from './ops';
 import { WeightBank } from './weights';
-import { positionTable, selfAttentionBlock, type SelfAttentionWeights } from './selfAttention';
+import { selfAttentionWeightShapes, type SelfAttentionWeightName } from '../../common/sequenceLayerShapes';
+import { sinusoidalTable } from '../../engine/positionalEncoding';
+import { selfAttentionBlock, type SelfAttentionWeights } from '../../engine/selfAttention';
 
 /** The node kinds this runtime trains. */
 export const SEQUENCE_KINDS = new Set(['input', 'embedding', 'oneHot', 'simpleRnn', 'lstm', 'gru', 'dense', 'dropout', 'activation', 'attention', 'concat', 'add', 'layerNorm', 'positionalEncoding', 'selfAttention']);
@@ -128,19 +130,23 @@ function attentionFn(node: ParsedNode & { kind: 'attention' }, d: number, bank: 
 
 function selfAttentionFn(node: ParsedNode & { kind: 'selfAttention' }, d: number, bank: WeightBank, index: number): NodeFn {
   const p = node.params;
+  // The layers API's block (engine/selfAttention.ts), over this runtime's named variables: one implementation of the maths.
+  const shapes = selfAttentionWeightShapes(d, p.ffUnits);
+  const w = (name: SelfAttentionWeightName): tf.Variable => {
+    const k = shapes.findIndex(([n]) => n === name);
+    const shape = shapes[k]![1];
+    if (shape.length === 2) return bank.glorot(`${node.id}/${name}`, [shape[0]!, shape[1]!], index, k + 1);
+    return name.endsWith('Gamma') ? bank.ones(`${node.id}/${name}`, shape) : bank.zeros(`${node.id}/${name}`, shape);
+  };
+  // Created in the checkpoint order of the layer's weights.
   const weights: SelfAttentionWeights = {
-    norm1: [bank.ones(`${node.id}/norm1_gamma`, [d]), bank.zeros(`${node.id}/norm1_beta`, [d])],
-    query: [bank.glorot(`${node.id}/query_kernel`, [d, d], index, 1), bank.zeros(`${node.id}/query_bias`, [d])],
-    key: [bank.glorot(`${node.id}/key_kernel`, [d, d], index, 2), bank.zeros(`${node.id}/key_bias`, [d])],
-    value: [bank.glorot(`${node.id}/value_kernel`, [d, d], index, 3), bank.zeros(`${node.id}/value_bias`, [d])],
-    output: [bank.glorot(`${node.id}/output_kernel`, [d, d], index, 4), bank.zeros(`${node.id}/output_bias`, [d])],
-    norm2: [bank.ones(`${node.id}/norm2_gamma`, [d]), bank.zeros(`${node.id}/norm2_beta`, [d])],
-    hidden: [bank.glorot(`${node.id}/ff1_kernel`, [d, p.ffUnits], index, 5), bank.zeros(`${node.id}/ff1_bias`, [p.ffUnits])],
-    project: [bank.glorot(`${node.id}/ff2_kernel`, [p.ffUnits, d], index, 6), bank.zeros(`${node.id}/ff2_bias`, [d])],
+    ln1Gamma: w('ln1Gamma'), ln1Beta: w('ln1Beta'), wq: w('wq'), bq: w('bq'), wk: w('wk'), bk: w('bk'), wv: w('wv'), bv: w('bv'),
+    wo: w('wo'), bo: w('bo'), ln2Gamma: w('ln2Gamma'), ln2Beta: w('ln2Beta'), ff1Kernel: w('ff1Kernel'), ff1Bias: w('ff1Bias'), ff2Kernel: w('ff2Kernel'), ff2Bias: w('ff2Bias'),
   };
   return ([x], ctx) => {
-    const r = selfAttentionBlock(x as tf.Tensor3D, weights, { heads: p.heads, causal: p.causal }, (t, salt) => dropout(t, p.dropout, ctx, deriveSeed(index, salt)));
-    ctx.attention.set(node.id, r.weights);
+    let salt = 0;
+    const r = selfAttentionBlock(x!, weights, { heads: p.heads, causal: p.causal, dropout: (t) => dropout(t, p.dropout, ctx, deriveSeed(index, ++salt)) });
+    ctx.attention.set(node.id, r.attention);
     return r.output;
   };
 }
@@ -176,7 +182,7 @@ function nodeFn(node: ParsedNode, inShapes: readonly (readonly number[])[], bank
       const d = last();
       const table = node.params.encoding === 'learned'
         ? bank.uniform(`${node.id}/positions`, [node.params.maxLength, d], 0.05, index, 1)
-        : tf.tensor2d(positionTable(node.params.maxLength, d), [node.params.maxLength, d]);
+        : tf.tensor2d(sinusoidalTable(node.params.maxLength, d), [node.params.maxLength, d]);
       if (node.params.encoding !== 'learned') o.constants.push(table);
       return ([x]) => tf.add(x!, tf.slice(table, [0, 0], [x!.shape[1]!, d]));
     }

@@ -1,39 +1,15 @@
 /**
  * The tensor operations the sequence runtime is built from, written for the
- * wasm backend: matrix products whose gradients use explicit transposes
- * (tfjs's MatMul gradient calls matMul with transposeA/transposeB, which
- * takes a path ~15× slower on wasm), a dense layer over the last axis of a
- * sequence, the gate activations, layer normalisation and a masked
- * cross-entropy from logits. Callers tidy.
+ * wasm backend: a dense layer over the last axis of a sequence through the
+ * explicit-transpose product (engine/products.ts), the gate activations,
+ * layer normalisation, an int32-built one-hot and a masked cross-entropy
+ * from logits. Callers tidy.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../../common/layers';
+import { mm } from '../../engine/products';
 
-/** a [m, k] × b [k, n], with a gradient that never asks for a transposed product. */
-export const mm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([a, b]);
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy)];
-    },
-  };
-}) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
-
-/** Batched a [n, p, k] × b [n, k, q], gradient with explicit transposes. */
-export const bmm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
-  save([a, b]);
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
-      return [tf.matMul(dy, tf.transpose(sb, [0, 2, 1])), tf.matMul(tf.transpose(sa, [0, 2, 1]), dy)];
-    },
-  };
-}) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor3D;
+export { bmm, mm } from '../../engine/products';
 
 /** x [..., d] · W [d, u] (+ b [u]) over the last axis. */
 export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
