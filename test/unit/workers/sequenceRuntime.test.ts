@@ -183,5 +183,8 @@ describe('the network', () => {
       { id: 'c', kind: 'conv2d', label: 'c', params: { filters: 2, kernelSize: 3, padding: 'same' }, position: { x: 0, y: 0 } },
     ], edges: [{ from: 'x', to: 'c', toPort: 0 }] };
     expect(() => buildSequenceNetwork(doc, 1)).toThrow("The sequence runtime does not train conv2d layers ('c')");
+    // The services refuse it before anything is queued: the contract names the layer.
+    const c = sequenceContract(sequenceConfigSchema.parse({ family: 'sequence', data: { source: 'text', sequenceLength: 4 } }), 8);
+    expect(checkSequenceGraph(inferShapes(doc), c, doc)[0]).toMatchObject({ code: 'unknown-kind', nodeId: 'c', message: "A sequence model does not train conv2d layers ('c')" });
   });
 });

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument } from '../../common/graph';
 import { analyzeGraph, type ParsedNode } from '../../common/shapes';
+import { SEQUENCE_KINDS } from '../../common/families/sequence/contract';
 import { deriveSeed } from '../../common/prng';
 import { CELL_GATES, initialBias, runCell, type CellSpec, type CellWeights } from './cells';
 import { activate, bmm, layerNorm, linear, oneHotFloat } from './ops';
@@ -22,8 +23,6 @@ import { selfAttentionWeightShapes, type SelfAttentionWeightName } from '../../c
 import { sinusoidalTable } from '../../engine/positionalEncoding';
 import { selfAttentionBlock, type SelfAttentionWeights } from '../../engine/selfAttention';
 
-/** The node kinds this runtime trains. */
-export const SEQUENCE_KINDS = new Set(['input', 'embedding', 'oneHot', 'simpleRnn', 'lstm', 'gru', 'dense', 'dropout', 'activation', 'attention', 'concat', 'add', 'layerNorm', 'positionalEncoding', 'selfAttention']);
 
 export interface ForwardOptions {
   training: boolean;

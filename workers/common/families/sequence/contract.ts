@@ -11,6 +11,9 @@ import { fmt, same } from '../../partContracts';
 import type { ContractContext } from '../descriptor';
 import type { SequenceObjective } from './config';
 
+/** The node kinds the sequence runtime trains (workers/families/sequence/network.ts). */
+export const SEQUENCE_KINDS: ReadonlySet<string> = new Set(['input', 'embedding', 'oneHot', 'simpleRnn', 'lstm', 'gru', 'dense', 'dropout', 'activation', 'attention', 'concat', 'add', 'layerNorm', 'positionalEncoding', 'selfAttention']);
+
 /** Node kinds that may only read token ids (the first layer after a token input). */
 const TOKEN_READERS = new Set(['embedding', 'oneHot']);
 
@@ -57,7 +60,11 @@ export function sequenceContractLines(c: ContractContext): Record<string, string
 /** Every error that stops a sequence run from this graph's shape report: its own, then the contract's. */
 export function checkSequenceGraph(report: ShapeReport, c: ContractContext, doc: { nodes: readonly { id: string; kind: string; params: Readonly<Record<string, unknown>> }[]; edges: readonly { from: string; to: string }[] }): GraphError[] {
   if (!report.ok) return [...report.errors];
-  const errors: GraphError[] = [];
+  const errors: GraphError[] = doc.nodes.filter((n) => !SEQUENCE_KINDS.has(n.kind)).map((n) => ({
+    code: 'unknown-kind' as const, nodeId: n.id,
+    message: `A sequence model does not train ${n.kind} layers ('${n.id}')`,
+    hint: `Use ${[...SEQUENCE_KINDS].filter((k) => k !== 'input').join(', ')}`,
+  }));
   const want = contractInputs(c);
   const names = Object.keys(want);
   for (const input of report.inputs) {
