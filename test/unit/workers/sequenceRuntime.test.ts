@@ -14,12 +14,12 @@ import { sequenceContract } from '../../../workers/common/families/sequence/inde
 import { familyOf } from '../../../workers/common/families/registry';
 import type { GraphDocument } from '../../../workers/common/graph';
 import { inferShapes } from '../../../workers/common/shapes';
-import { runCell, initialBias } from '../../../workers/families/sequence/cells';
+import { runCell, initialBias, stackSteps } from '../../../workers/families/sequence/cells';
 import { buildSequenceNetwork } from '../../../workers/families/sequence/network';
 import { beamDecode, greedyDecode, sampleTokens } from '../../../workers/families/sequence/decode';
 import { prepareText } from '../../../workers/families/sequence/data';
 import { clipGradients, globalNorm } from '../../../workers/families/sequence/objective';
-import { mm } from '../../../workers/families/sequence/ops';
+import { mm, mmTransposed } from '../../../workers/families/sequence/ops';
 import { orthogonalMatrix } from '../../../workers/families/sequence/weights';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
@@ -60,6 +60,28 @@ describe('ops', () => {
     const [ga, gb] = f(mm);
     const [ra, rb] = f((x, y) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D));
     close(ga!, ra!, 1e-4); close(gb!, rb!, 1e-4);
+  });
+
+  it('mmTransposed (uᵀ hoisted out of the loop): value and gradients equal tf.matMul’s', () => {
+    const a = tf.randomNormal([4, 3], 0, 1, 'float32', 3);
+    const b = tf.randomNormal([3, 5], 0, 1, 'float32', 4);
+    const f = (g: (x: tf.Tensor, y: tf.Tensor) => tf.Tensor) => tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(g(x, y))))([a, b]);
+    const hoisted = (x: tf.Tensor, y: tf.Tensor) => mmTransposed(tf.transpose(y))(x, y);
+    close(hoisted(a, b), tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D));
+    const [ga, gb] = f(hoisted);
+    const [ra, rb] = f((x, y) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D));
+    close(ga!, ra!, 1e-4); close(gb!, rb!, 1e-4);
+  });
+
+  it('stackSteps: [B, H] × T → [B, T, H] with each step’s gradient its own slice of dy', () => {
+    const steps = [0, 1, 2].map((t) => tf.tensor2d([t, 10 + t, 20 + t, 30 + t], [2, 2]));
+    const stacked = stackSteps(steps as tf.Tensor2D[]);
+    expect(stacked.shape).toEqual([2, 3, 2]);
+    expect(stacked.arraySync()).toEqual([[[0, 10], [1, 11], [2, 12]], [[20, 30], [21, 31], [22, 32]]]);
+    // L = Σ w ⊙ stacked with w[b, t, h] = 100b + 10t + h: ∂L/∂step_t[b, h] = 100b + 10t + h.
+    const w = tf.tensor3d([0, 1, 10, 11, 20, 21, 100, 101, 110, 111, 120, 121], [2, 3, 2]);
+    const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(stackSteps(xs as tf.Tensor2D[]), w)))(steps);
+    expect(grads.map((g) => g.arraySync())).toEqual([[[0, 1], [100, 101]], [[10, 11], [110, 111]], [[20, 21], [120, 121]]]);
   });
 
   it('orthogonal kernels: rows orthonormal for [8, 32], columns for [32, 8]; the same seed gives the same matrix', () => {

@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../../common/layers';
-import { activate, gate, linear, mm } from './ops';
+import { activate, gate, mmTransposed } from './ops';
 
 export type CellKind = 'simpleRnn' | 'lstm' | 'gru';
 export const CELL_GATES: Readonly<Record<CellKind, number>> = { simpleRnn: 1, lstm: 4, gru: 3 };
@@ -54,6 +54,7 @@ type Step = (xw: tf.Tensor2D, state: tf.Tensor2D[]) => tf.Tensor2D[];
 
 function lstmStep(spec: CellSpec, u: tf.Tensor): Step {
   const act = (x: tf.Tensor) => activate(x, spec.activation);
+  const mm = mmTransposed(tf.transpose(u));
   return (xw, [h, c]) => {
     const z = tf.add(xw, mm(h!, u));
     const [i, f, g, o] = tf.split(z, 4, 1);
@@ -67,15 +68,17 @@ function gruStep(spec: CellSpec, u: tf.Tensor): Step {
   // Sliced once per sequence, not per step; the gradient flows back through the slices.
   const uzr = tf.slice(u, [0, 0], [H, 2 * H]);
   const uh = tf.slice(u, [0, 2 * H], [H, H]);
+  const [mmZr, mmH] = [mmTransposed(tf.transpose(uzr)), mmTransposed(tf.transpose(uh))];
   return (xw, [h]) => {
     const [xzr, xh] = tf.split(xw, [2 * H, H], 1);
-    const [z, r] = tf.split(gate(tf.add(xzr!, mm(h!, uzr)), spec.recurrentActivation), 2, 1);
-    const candidate = activate(tf.add(xh!, mm(tf.mul(r!, h!), uh)), spec.activation);
+    const [z, r] = tf.split(gate(tf.add(xzr!, mmZr(h!, uzr)), spec.recurrentActivation), 2, 1);
+    const candidate = activate(tf.add(xh!, mmH(tf.mul(r!, h!), uh)), spec.activation);
     return [tf.add(tf.mul(z!, h!), tf.mul(tf.sub(1, z!), candidate)) as tf.Tensor2D];
   };
 }
 
 function simpleStep(spec: CellSpec, u: tf.Tensor): Step {
+  const mm = mmTransposed(tf.transpose(u));
   return (xw, [h]) => [activate(tf.add(xw, mm(h!, u)), spec.activation) as tf.Tensor2D];
 }
 
@@ -85,20 +88,43 @@ const STEPS: Readonly<Record<CellKind, (spec: CellSpec, u: tf.Tensor) => Step>> 
 export function runCell(spec: CellSpec, w: CellWeights, x: tf.Tensor3D, o: CellRunOptions = {}): CellRun {
   const [B, T] = x.shape;
   const H = spec.units;
-  const xw = linear(x, w.kernel, w.bias);
-  const perStep = tf.unstack(xw, 1) as tf.Tensor2D[];
+  // The input projection runs per step on slices of the (narrow) input, not once on all steps
+  // followed by slicing [B, T, G·H]: tfjs-wasm's Slice copies its whole input for every slice, so
+  // unstacking the projection copied T × B × T × G·H floats (a third of a char-LSTM 256's step).
+  const perStepX = tf.unstack(tf.transpose(x, [1, 0, 2]), 0) as tf.Tensor2D[];
+  const project = mmTransposed(tf.transpose(w.kernel));
   const step = STEPS[spec.kind](spec, w.recurrent);
   const zeros = tf.zeros([B, H]) as tf.Tensor2D;
   let state: tf.Tensor2D[] = o.initial ? o.initial.map((s) => s as tf.Tensor2D) : spec.kind === 'lstm' ? [zeros, zeros] : [zeros];
   const outputs: tf.Tensor2D[] = new Array<tf.Tensor2D>(T);
   for (let k = 0; k < T; k++) {
     const t = o.reverse ? T - 1 - k : k;
-    state = step(perStep[t]!, state);
+    state = step(tf.add(project(perStepX[t]!, w.kernel), w.bias) as tf.Tensor2D, state);
     const probe = o.probes?.[t];
     if (probe) state = [tf.add(state[0]!, probe) as tf.Tensor2D, ...state.slice(1)];
     outputs[t] = state[0]!;
   }
   return { outputs, final: state };
+}
+
+/**
+ * Per-step outputs [B, H] × T as one [B, T, H] tensor. The gradient hands
+ * each step its slice of dy through one read of dy's values rather than
+ * tfjs's Unpack, which on wasm copies all of dy once per step.
+ */
+export function stackSteps(outputs: readonly tf.Tensor2D[]): tf.Tensor3D {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const steps = args.slice(0, -1) as tf.Tensor2D[];
+    const [B, H] = steps[0]!.shape;
+    return {
+      value: tf.transpose(tf.stack(steps, 0), [1, 0, 2]),
+      gradFunc: (dy: tf.Tensor) => {
+        const values = tf.transpose(dy, [1, 0, 2]).dataSync();
+        return steps.map((_, t) => tf.tensor2d(values.subarray(t * B * H, (t + 1) * B * H), [B, H]));
+      },
+    };
+  }) as (...xs: tf.Tensor2D[]) => tf.Tensor3D;
+  return f(...outputs);
 }
 
 /** Initial bias: zeros, with the LSTM forget gate's quarter at 1 when `unitForgetBias`. */

@@ -16,7 +16,7 @@ import type { GraphDocument } from '../../common/graph';
 import { analyzeGraph, type ParsedNode } from '../../common/shapes';
 import { SEQUENCE_KINDS } from '../../common/families/sequence/contract';
 import { deriveSeed } from '../../common/prng';
-import { CELL_GATES, initialBias, runCell, type CellSpec, type CellWeights } from './cells';
+import { CELL_GATES, initialBias, runCell, stackSteps, type CellSpec, type CellWeights } from './cells';
 import { activate, bmm, layerNorm, linear, oneHotFloat } from './ops';
 import { WeightBank } from './weights';
 import { selfAttentionWeightShapes, type SelfAttentionWeightName } from '../../common/sequenceLayerShapes';
@@ -87,7 +87,7 @@ function recurrentFn(node: ParsedNode & { kind: 'simpleRnn' | 'lstm' | 'gru' }, 
   return ([x], ctx) => {
     const run = runCell(spec, fwd, x as tf.Tensor3D, { ...(ctx.probes?.get(node.id) ? { probes: ctx.probes.get(node.id)! } : {}), ...(ctx.initialStates?.get(node.id) ? { initial: ctx.initialStates.get(node.id)! } : {}) });
     ctx.states.set(node.id, run.final);
-    const pick = (outs: tf.Tensor2D[], last: tf.Tensor2D): tf.Tensor => (p.returnSequences ? tf.stack(outs, 1) : last);
+    const pick = (outs: tf.Tensor2D[], last: tf.Tensor2D): tf.Tensor => (p.returnSequences ? stackSteps(outs) : last);
     const forward = pick(run.outputs, run.outputs[run.outputs.length - 1]!);
     if (!bwd) return forward;
     const back = runCell(spec, bwd, x as tf.Tensor3D, { reverse: true });

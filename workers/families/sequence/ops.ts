@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation } from '../../common/layers';
 import { mm } from '../../engine/products';
 
-export { bmm, mm } from '../../engine/products';
+export { bmm, mm, mmTransposed } from '../../engine/products';
 
 /** x [..., d] · W [d, u] (+ b [u]) over the last axis. */
 export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {

@@ -1,0 +1,155 @@
+/**
+ * Part 1 of the sequence bench: ms per training step of a char-LSTM (one
+ * layer of 256 units, embedding 64, sequence 64, batch 64, Adam, clipping
+ * at global norm 5) on windows of the built-in corpus — our fused runtime
+ * (trainStep of workers/families/sequence) on wasm, the same graph compiled
+ * with tf.layers (tf.layers.lstm, trained with optimizer.minimize) on wasm,
+ * and PyTorch's nn.LSTM on 1 and 2 threads. The rounds interleave the
+ * engines (each round: ours, layers API, PyTorch 1 thread, PyTorch 2
+ * threads), so a slow patch of the shared machine hits all of them; each
+ * round's number is the mean of its timed steps, warm-up excluded.
+ * The tfjs cpu backend runs the fused runtime alone, after the rounds, for
+ * a few steps within a time budget.
+ */
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed } from '../workers/common/prng';
+import { makeOptimizer } from '../workers/engine/optimizer';
+import { compileGraph } from '../workers/engine/compileGraph';
+import { disposeBatch, lmBatchTensors, lmWindows, prepareText, type Batch, type LmData } from '../workers/families/sequence/data';
+import { buildSequenceNetwork } from '../workers/families/sequence/network';
+import { trainStep } from '../workers/families/sequence/objective';
+import { oneHotFloat } from '../workers/families/sequence/ops';
+import { appRoot } from '../main/services/appInfo';
+import { findTorch, runTorchScript } from './harness/pytorch';
+import { prepareBackend } from './harness/runtime';
+import { CORPUS_FILE, corpusText, median, round, sequenceConfig, templateGraph } from './sequenceRuns';
+
+export const SPEED = { units: 256, embeddingDim: 64, sequenceLength: 64, batchSize: 64, seed: 1 } as const;
+
+export interface SpeedOptions { rounds: number; stepsPerRound: number; warmup: number; cpuBudgetS: number }
+
+type Results = Record<string, number | string>;
+
+function speedConfig() {
+  return sequenceConfig({
+    family: 'sequence', name: 'bench-char-lstm-speed', architecture: { template: 'rnn-lm' },
+    data: { source: 'text', corpus: 'kjv-genesis', level: 'char', sequenceLength: SPEED.sequenceLength },
+    hyper: { cell: 'lstm', units: SPEED.units, embeddingDim: SPEED.embeddingDim, batchSize: SPEED.batchSize, learningRate: 0.003, seed: SPEED.seed },
+  });
+}
+
+/** Random training windows of the corpus, batch by batch (seeded, the same sequence for every engine). */
+function batchSource(data: LmData): () => Batch {
+  const windows = lmWindows(data.train, data.windowLength);
+  let k = 0;
+  return () => {
+    const pick = Array.from({ length: SPEED.batchSize }, (_, i) => windows[deriveSeed(SPEED.seed, k, i) % windows.length]!);
+    k++;
+    return lmBatchTensors(data.train, pick, data.windowLength);
+  };
+}
+
+/** A step function and its disposer: one engine's training step on the next batch. */
+interface Engine { step(): Promise<void>; dispose(): void }
+
+function fusedEngine(data: LmData): Engine {
+  const config = speedConfig();
+  const net = buildSequenceNetwork(templateGraph(config, corpusText()), SPEED.seed);
+  const opt = makeOptimizer(config.hyper);
+  const next = batchSource(data);
+  return {
+    step: async () => {
+      const b = next();
+      try { await trainStep(net, opt, b, config.hyper, 0); } finally { disposeBatch(b); }
+    },
+    dispose: () => { net.dispose(); opt.dispose(); },
+  };
+}
+
+/** The same graph through tf.layers (compileGraph: Embedding, LSTM, Dense softmax), cross-entropy of its probabilities, optimizer.minimize. */
+function layersEngine(data: LmData): Engine {
+  const config = speedConfig();
+  const model = compileGraph(templateGraph(config, corpusText()), { seed: SPEED.seed });
+  const opt = makeOptimizer(config.hyper);
+  const V = data.vocab.tokens.length;
+  const next = batchSource(data);
+  return {
+    step: async () => {
+      const b = next();
+      try {
+        const loss = opt.minimize(() => {
+          const p = model.apply(b.feeds['x']!, { training: true }) as tf.Tensor;
+          const picked = tf.sum(tf.mul(tf.reshape(p, [-1, V]), oneHotFloat(tf.reshape(b.targets, [-1]), V)), -1);
+          return tf.neg(tf.mean(tf.log(tf.add(picked, 1e-7)))) as tf.Scalar;
+        }, true);
+        await loss!.data();
+        loss!.dispose();
+      } finally { disposeBatch(b); }
+    },
+    dispose: () => { model.dispose(); opt.dispose(); },
+  };
+}
+
+async function timeRound(e: Engine, steps: number): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) await e.step();
+  return (performance.now() - t0) / steps;
+}
+
+function record(results: Results, key: string, perRound: readonly number[]): void {
+  results[`${key}.ms_per_step.min`] = round(Math.min(...perRound), 1);
+  results[`${key}.ms_per_step.median`] = round(median(perRound), 1);
+  results[`${key}.rounds`] = perRound.length;
+}
+
+interface TorchOut { ms: number[]; loss: number; torch: string; threads: number }
+
+/** The interleaved rounds on wasm (ours, layers API, PyTorch 1 and 2 threads), then the cpu backend alone. */
+export async function speedPart(o: SpeedOptions): Promise<{ results: Results; torchVersion?: string }> {
+  const results: Results = {};
+  await prepareBackend('wasm');
+  const data = prepareText(corpusText(), speedConfig().data as Parameters<typeof prepareText>[1], SPEED.seed);
+  results['char_lstm.vocabulary'] = data.vocab.tokens.length;
+  const engines: [string, Engine][] = [['char_lstm.wasm', fusedEngine(data)], ['char_lstm.wasm_layers_api', layersEngine(data)]];
+  const torch = findTorch();
+  const script = join(appRoot, 'bench', 'harness', 'charLstmTorch.py');
+  const torchArgs = [CORPUS_FILE, '--steps', String(o.stepsPerRound), '--warmup', String(o.warmup), '--vocabulary', String(data.vocab.tokens.length), '--units', String(SPEED.units), '--embedding', String(SPEED.embeddingDim), '--length', String(SPEED.sequenceLength), '--batch', String(SPEED.batchSize)];
+  if ('error' in torch) results['char_lstm.pytorch.skipped'] = torch.error;
+  const rounds = new Map<string, number[]>();
+  const add = (k: string, v: number) => rounds.set(k, [...(rounds.get(k) ?? []), v]);
+  for (const [, e] of engines) for (let i = 0; i < o.warmup; i++) await e.step();
+  for (let r = 0; r < o.rounds; r++) {
+    for (const [key, e] of engines) add(key, await timeRound(e, o.stepsPerRound));
+    if (!('error' in torch)) {
+      for (const threads of [1, 2]) {
+        const out = runTorchScript<TorchOut>(torch, script, torchArgs, threads);
+        add(`char_lstm.pytorch_${threads === 1 ? '1thread' : '2threads'}`, out.ms.reduce((a, b) => a + b, 0) / out.ms.length);
+      }
+    }
+    console.error(`speed round ${r + 1}/${o.rounds}: ${[...rounds].map(([k, v]) => `${k} ${v.at(-1)!.toFixed(1)} ms`).join(', ')}`);
+  }
+  for (const [, e] of engines) e.dispose();
+  for (const [key, v] of rounds) record(results, key, v);
+  results['char_lstm.steps_per_round'] = o.stepsPerRound;
+  await cpuBackend(results, data, o);
+  return { results, ...('error' in torch ? {} : { torchVersion: torch.version }) };
+}
+
+/** The fused runtime on tfjs's cpu backend: a warm-up step, then steps until the budget is spent (at least one). */
+async function cpuBackend(results: Results, data: LmData, o: SpeedOptions): Promise<void> {
+  await prepareBackend('cpu');
+  const e = fusedEngine(data);
+  try {
+    const w0 = performance.now();
+    await e.step();
+    results['char_lstm.cpu.warmup_step_ms'] = round(performance.now() - w0, 0);
+    const times: number[] = [];
+    const t0 = performance.now();
+    while (times.length === 0 || (performance.now() - t0) / 1000 < o.cpuBudgetS) times.push(await timeRound(e, 1));
+    record(results, 'char_lstm.cpu', times);
+  } finally {
+    e.dispose();
+    await prepareBackend('wasm');
+  }
+}
