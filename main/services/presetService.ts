@@ -30,7 +30,7 @@ function presetConfigs(preset: ExperimentPreset): RunConfig[] {
 
 export function presetViewState(view: ExperimentPreset['views'][number]): SavedViewState {
   return {
-    version: 1, filter: view.filter, compare: {},
+    version: 1, filter: view.filter, compare: { ...view.compare },
     table: { ...defaultRunsTableState(), columns: view.columns.map((id) => ({ id, width: null })), groupBy: [...view.groupBy], groupMetric: view.groupMetric },
   };
 }

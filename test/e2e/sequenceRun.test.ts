@@ -215,6 +215,7 @@ describe('sequence runs from the UI', () => {
 
   it('launches the ready parity experiment from the Experiments page: a new experiment opens with its runs grouped by cell and length', async () => {
     const { page } = ui;
+    await page.goto(ui.serve.url);
     await page.getByRole('link', { name: 'Experiments' }).first().click();
     const preset = page.getByTestId('preset-parity-cells');
     await preset.waitFor();
@@ -230,6 +231,13 @@ describe('sequence runs from the UI', () => {
     expect((await firstLevel.allTextContents()).map((t) => t.match(/(simpleRnn|lstm|gru)/)?.[1]).sort()).toEqual(['gru', 'lstm', 'simpleRnn']);
     expect(await firstLevel.first().getAttribute('data-count')).toBe('6');
     await page.locator('.runs-panel').screenshot({ path: screenshotPath('screenshot-parity-preset.png') });
+    // Compared, the view's settings come along: curves grouped by cell, the scatter of length against test accuracy.
+    await page.getByTestId('run-select-all').check();
+    await page.getByTestId('compare-button').click();
+    await page.getByTestId('compare-scatter-x').waitFor();
+    const query = new URLSearchParams(page.url().split('?')[1] ?? '');
+    expect([query.get('group'), query.get('sx'), query.get('sy'), query.get('runs')?.split(',').length]).toEqual(['param:cell', 'params.length', 'metrics.test_accuracy.best', 18]);
+    expect(await page.getByTestId('compare-scatter-x').inputValue()).toBe('params.length');
     expect(unexpected()).toEqual([]);
   });
 });

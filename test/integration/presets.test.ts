@@ -42,6 +42,7 @@ describe('ready experiments', () => {
     expect(views.map((v) => v.name).sort()).toEqual(['Cells × lengths', 'LSTM forget bias 0 vs 1']);
     const cells = views.find((v) => v.id === r.result.viewId)!;
     expect(cells.state.table.groupBy).toEqual(['params.cell', 'params.length']);
+    expect(cells.state.compare).toMatchObject({ group: 'param:cell', sx: 'params.length', sy: 'metrics.test_accuracy.best' });
     const runs = s.runs.list({ experimentId: r.result.experimentId });
     const keys = runs.map((x) => `${x.params['cell']}/${x.params['length']}/${x.params['unitForgetBias']}/${x.seed}`).sort();
     expect(new Set(keys).size).toBe(24);

@@ -164,7 +164,11 @@ export interface ExperimentPreset {
   /** The run configs, as a researcher would write them (the family's schema fills in the rest). */
   runs: readonly Readonly<Record<string, unknown>>[];
   /** The saved views created with the experiment (it opens with the first): a name, a filter, the rows grouped by these params with this metric's mean ± sd per group, and the columns shown. */
-  views: readonly { name: string; filter: string; groupBy: readonly string[]; groupMetric: string; columns: readonly string[] }[];
+  views: readonly {
+    name: string; filter: string; groupBy: readonly string[]; groupMetric: string; columns: readonly string[];
+    /** The compare view's settings the view carries (its URL query: metrics, group, sx, sy, …). */
+    compare: Readonly<Record<string, string>>;
+  }[];
 }
 
 export interface FamilyDescriptor<

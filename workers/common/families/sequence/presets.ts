@@ -35,9 +35,16 @@ export const parityCellsPreset: ExperimentPreset = {
     ...LENGTHS.flatMap((length) => CELLS.map((cell) => parityRun(cell, length, seed))),
     ...LENGTHS.map((length) => parityRun('lstm', length, seed, false)),
   ]),
+  // Compared, the runs' accuracy curves are grouped (mean and band) by cell or forget bias, and the scatter puts length against test accuracy.
   views: [
-    { name: 'Cells × lengths', filter: 'params.unitForgetBias = true', groupBy: ['params.cell', 'params.length'], groupMetric: 'metrics.test_accuracy.best', columns: COLUMNS },
-    { name: 'LSTM forget bias 0 vs 1', filter: 'params.cell = "lstm"', groupBy: ['params.unitForgetBias', 'params.length'], groupMetric: 'metrics.test_accuracy.best', columns: COLUMNS },
+    {
+      name: 'Cells × lengths', filter: 'params.unitForgetBias = true', groupBy: ['params.cell', 'params.length'], groupMetric: 'metrics.test_accuracy.best', columns: COLUMNS,
+      compare: { metrics: 'val_accuracy,test_accuracy', group: 'param:cell', sx: 'params.length', sy: 'metrics.test_accuracy.best' },
+    },
+    {
+      name: 'LSTM forget bias 0 vs 1', filter: 'params.cell = "lstm"', groupBy: ['params.unitForgetBias', 'params.length'], groupMetric: 'metrics.test_accuracy.best', columns: COLUMNS,
+      compare: { metrics: 'val_accuracy,test_accuracy', group: 'param:unitForgetBias', sx: 'params.length', sy: 'metrics.test_accuracy.best' },
+    },
   ],
 };
 
