@@ -22,6 +22,7 @@ import { trainStep } from '../workers/families/sequence/objective';
 import { oneHotFloat } from '../workers/families/sequence/ops';
 import { appRoot } from '../main/services/appInfo';
 import { findTorch, runTorchScript } from './harness/pytorch';
+import { availableBackends } from '../workers/engine/backend';
 import { prepareBackend } from './harness/runtime';
 import { CORPUS_FILE, corpusText, median, round, sequenceConfig, templateGraph } from './sequenceRuns';
 
@@ -133,7 +134,41 @@ export async function speedPart(o: SpeedOptions): Promise<{ results: Results; to
   for (const [key, v] of rounds) record(results, key, v);
   results['char_lstm.steps_per_round'] = o.stepsPerRound;
   await cpuBackend(results, data, o);
+  await nativeBackends(results, data, o);
   return { results, ...('error' in torch ? {} : { torchVersion: torch.version }) };
+}
+
+/** Result keys of the native backends. */
+const NATIVE_KEYS: Readonly<Record<'tensorflow' | 'tensorflow-gpu', string>> = { tensorflow: 'char_lstm.tfjs_node', 'tensorflow-gpu': 'char_lstm.tfjs_node_gpu' };
+
+/**
+ * The fused runtime on tfjs-node and tfjs-node-gpu where they are installed
+ * (this process is its own, as a native run's host is): the same rounds as
+ * wasm's, after its warm-up; where one is not, the reason is recorded.
+ */
+async function nativeBackends(results: Results, data: LmData, o: SpeedOptions): Promise<void> {
+  for (const b of availableBackends().filter((x) => x.native)) {
+    const key = NATIVE_KEYS[b.backend as keyof typeof NATIVE_KEYS];
+    if (key === undefined) continue;
+    if (!b.available) {
+      results[`${key}.skipped`] = b.reason ?? `${b.packageName ?? b.backend} is not installed`;
+      continue;
+    }
+    if ((await prepareBackend(b.backend)) !== b.backend) {
+      results[`${key}.skipped`] = `${b.packageName ?? b.backend} is installed but did not load (see the app's Settings page for its error)`;
+      continue;
+    }
+    const e = fusedEngine(data);
+    try {
+      for (let i = 0; i < o.warmup; i++) await e.step();
+      const times: number[] = [];
+      for (let r = 0; r < o.rounds; r++) times.push(await timeRound(e, o.stepsPerRound));
+      record(results, key, times);
+    } finally {
+      e.dispose();
+    }
+  }
+  await prepareBackend('wasm');
 }
 
 /** The fused runtime on tfjs's cpu backend: a warm-up step, then steps until the budget is spent (at least one). */

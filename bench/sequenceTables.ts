@@ -6,12 +6,15 @@ type Results = Readonly<Record<string, number | string>>;
 function speedTable(r: Results): string[] {
   const rows: [string, string][] = [
     ['char_lstm.wasm', 'ours, fused cells, wasm'], ['char_lstm.wasm_layers_api', 'tf.layers.lstm, wasm'],
-    ['char_lstm.cpu', 'ours, fused cells, tfjs cpu'], ['char_lstm.pytorch_1thread', 'PyTorch CPU, 1 thread'], ['char_lstm.pytorch_2threads', 'PyTorch CPU, 2 threads'],
+    ['char_lstm.cpu', 'ours, fused cells, tfjs cpu'], ['char_lstm.tfjs_node', 'ours, fused cells, tfjs-node'], ['char_lstm.tfjs_node_gpu', 'ours, fused cells, tfjs-node-gpu'],
+    ['char_lstm.pytorch_1thread', 'PyTorch CPU, 1 thread'], ['char_lstm.pytorch_2threads', 'PyTorch CPU, 2 threads'],
   ];
-  const present = rows.filter(([k]) => r[`${k}.ms_per_step.min`] !== undefined);
+  const present = rows.filter(([k]) => r[`${k}.ms_per_step.min`] !== undefined || r[`${k}.skipped`] !== undefined);
   if (present.length === 0) return [];
   return ['| char-LSTM 256, seq 64, batch 64 | ms/step min | ms/step median | rounds |', '|---|---:|---:|---:|',
-    ...present.map(([k, label]) => `| ${label} | ${r[`${k}.ms_per_step.min`]} | ${r[`${k}.ms_per_step.median`]} | ${r[`${k}.rounds`]} |`), ''];
+    ...present.map(([k, label]) => (r[`${k}.skipped`] !== undefined
+      ? `| ${label} | not measured: ${r[`${k}.skipped`]} | | |`
+      : `| ${label} | ${r[`${k}.ms_per_step.min`]} | ${r[`${k}.ms_per_step.median`]} | ${r[`${k}.rounds`]} |`)), ''];
 }
 
 function bpcTable(r: Results): string[] {
