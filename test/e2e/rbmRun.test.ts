@@ -32,16 +32,17 @@ describe('RBM run from the UI', () => {
     await page.getByTestId('start-run').click();
 
     await expect.poll(async () => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toContain('done');
-    // 2 epochs of 20 batches: every step's reconstruction error, and each epoch's measures.
-    await expect.poll(() => points('loss-chart')).toBe(40);
-    await expect.poll(() => points('epoch-chart')).toBe(4);
+    // 100 of the 1,000 images held out for validation (the form's default 0.1): 2 epochs of 18 batches,
+    // every step's reconstruction error, and each epoch's measures (training, validation, test).
+    await expect.poll(() => points('loss-chart')).toBe(36);
+    await expect.poll(() => points('epoch-chart')).toBe(6);
     await expect.poll(() => points('rbm-free-energy-chart')).toBe(4);
-    await expect.poll(() => points('rbm-pll-chart')).toBe(2);
+    await expect.poll(() => points('rbm-pll-chart')).toBe(4);
     const gallery = page.getByTestId('gallery');
     await expect.poll(async () => gallery.getAttribute('data-kinds')).toContain('filters');
     await page.getByTestId('gallery-kind-filters').click();
-    // Step 0 (the untrained filters), steps 10, 30 and the epoch ends 20 and 40.
-    await expect.poll(async () => Number(await page.getByTestId('gallery-slider').getAttribute('max'))).toBe(4);
+    // Step 0 (the untrained filters), steps 10, 20, 30 and the epoch ends 18 and 36.
+    await expect.poll(async () => Number(await page.getByTestId('gallery-slider').getAttribute('max'))).toBe(5);
     await page.screenshot({ path: screenshotPath('screenshot-rbm.png') });
     await gallery.screenshot({ path: screenshotPath('screenshot-rbm-filters.png') });
 

@@ -22,8 +22,18 @@ export type StoredConfig = Readonly<Record<string, unknown>>;
 /** Takes a config of version N to version N+1 (N is its index in the list plus 1). */
 export type RunConfigUpgrade = (config: StoredConfig) => Record<string, unknown>;
 
-/** The upgrades in order: runConfigUpgrades[i] takes version i+1 to i+2. None yet: version 1 is the first. */
-export const runConfigUpgrades: readonly RunConfigUpgrade[] = [];
+/**
+ * Version 1 → 2: an RBM run written before RBMs held out a validation split
+ * trained on every training image; it keeps doing so (validationSplit 0).
+ */
+function rbmWithoutValidation(config: StoredConfig): Record<string, unknown> {
+  if (config['family'] !== 'rbm') return { ...config };
+  const hyper = isRecord(config['hyper']) ? config['hyper'] : {};
+  return { ...config, hyper: { ...hyper, validationSplit: hyper['validationSplit'] ?? 0 } };
+}
+
+/** The upgrades in order: runConfigUpgrades[i] takes version i+1 to i+2. */
+export const runConfigUpgrades: readonly RunConfigUpgrade[] = [rbmWithoutValidation];
 
 /** The version written with every new run: one more than the number of upgrades. */
 export const CURRENT_RUN_CONFIG_VERSION = 1 + runConfigUpgrades.length;

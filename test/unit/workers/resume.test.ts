@@ -234,7 +234,8 @@ describe('resuming reproduces the uninterrupted run bit for bit (wasm)', () => {
     }));
     expect((await readManifest(r.first.checkpoints[0]!.dir)).model.map((e) => e.name)).toEqual(
       ['weights', 'visible_bias', 'hidden_bias', 'weights_velocity', 'visible_bias_velocity', 'hidden_bias_velocity', 'pcd_chain']);
-    expect(r.full.sink.samples.filter((x) => x.kind === 'filters').map((x) => x.step)).toEqual([0, 3, 6, 7, 9, 12, 14]);
+    // 10 % of the images held out for validation: 3 batches an epoch, galleries every 3 steps and at the epoch ends.
+    expect(r.full.sink.samples.filter((x) => x.kind === 'filters').map((x) => x.step)).toEqual([0, 3, 6, 9, 12]);
     await expectBitForBit(r);
   });
 

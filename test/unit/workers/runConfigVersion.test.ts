@@ -19,9 +19,20 @@ const fakeUpgrades: RunConfigUpgrade[] = [
 ];
 
 describe('stored run config versions', () => {
-  it('starts at version 1, one more than the number of upgrades', () => {
-    expect(CURRENT_RUN_CONFIG_VERSION).toBe(1);
+  it('is one more than the number of upgrades', () => {
+    expect(CURRENT_RUN_CONFIG_VERSION).toBe(2);
     expect(CURRENT_RUN_CONFIG_VERSION).toBe(runConfigUpgrades.length + 1);
+  });
+
+  it('version 1 → 2: an RBM run stored before the validation split keeps training on every image; a new one holds out 10 %', () => {
+    const old = { family: 'rbm', hyper: { numHidden: 64 } };
+    const read = readStoredRunConfig(old, 1);
+    expect(read.family === 'rbm' && read.hyper.validationSplit).toBe(0);
+    expect(old).toEqual({ family: 'rbm', hyper: { numHidden: 64 } });
+    const fresh = readStoredRunConfig({ family: 'rbm', hyper: { numHidden: 64 } }, CURRENT_RUN_CONFIG_VERSION);
+    expect(fresh.family === 'rbm' && fresh.hyper.validationSplit).toBe(0.1);
+    // Other families pass through unchanged.
+    expect(readStoredRunConfig({ family: 'classifier', hyper: { epochs: 3 } }, 1)).toEqual(runConfigSchema.parse({ family: 'classifier', hyper: { epochs: 3 } }));
   });
 
   it('reads a current config back as the schema parses it', () => {

@@ -5,7 +5,10 @@
  * chains), so a resumed run continues exactly where it stopped.
  *
  * Metrics: per step `reconstruction_error` (the batch's, checked for NaN);
- * per epoch `epoch_reconstruction_error`, `test_reconstruction_error`,
+ * per epoch `epoch_reconstruction_error`, `val_reconstruction_error` and
+ * `val_pseudo_log_likelihood` (on the held-out `validationSplit` of the
+ * training images: the epoch a run is quoted at is chosen on these, never on
+ * the test images), `test_reconstruction_error`,
  * `train_free_energy` (on as many training images as there are test images),
  * `test_free_energy`, `free_energy_gap` (test − train) and
  * `test_pseudo_log_likelihood` (one fixed flipped bit per test image).
@@ -16,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ConfigOf, FamilyMetricKey } from '../../common/families/registry';
 import { deriveSeed, mulberry32 } from '../../engine/prng';
 import { preparePixels, type DrawKey } from '../../engine/pixels';
-import { epochOrder, loadRunDataset, range } from '../../engine/trainingData';
+import { epochOrder, loadRunDataset, range, splitTrainValidation } from '../../engine/trainingData';
 import { train, type MetricValues } from '../../engine/trainer';
 import type { ImageDataset } from '../../data/mnist';
 import type { FamilyContext, FamilyRunOptions, FamilyRunResult, FamilySession } from '../familyRun';
@@ -66,6 +69,10 @@ interface RbmData {
   nRef: number;
   /** The pixel each test image has flipped for the pseudo-likelihood. */
   flips: Int32Array;
+  /** The validation images (the last `validationSplit` of the training file, never trained on), binarised once, and their flips. */
+  val: Float32Array;
+  nVal: number;
+  valFlips: Int32Array;
   /** Every training image binarised once: the visible biases' start and the persistent chains' first states. */
   binaryTrain: Float32Array;
 }
@@ -73,9 +80,11 @@ interface RbmData {
 function prepareData(config: RbmConfig, data: ImageDataset): RbmData {
   const h = config.hyper;
   const d = data.inputShape.reduce((a, b) => a * b, 1);
-  const nTrain = data.trainLabels.length;
+  const split = splitTrainValidation(data.trainLabels.length, h.validationSplit);
+  const nTrain = split.train.length;
+  const nVal = split.validation.length;
   const nTest = data.testLabels.length;
-  if (nTrain === 0) throw new Error('The RBM needs training images');
+  if (nTrain === 0) throw new Error(`The RBM needs training images (${data.trainLabels.length} minus ${nVal} held out for validation leaves none)`);
   if (nTest === 0) throw new Error('The RBM needs test images to measure its held-out free energy and pseudo-likelihood');
   const batchSize = Math.min(h.batchSize, nTrain);
   const nRef = Math.min(nTest, nTrain);
@@ -86,6 +95,10 @@ function prepareData(config: RbmConfig, data: ImageDataset): RbmData {
     trainRef: binary(data.trainImages, d, range(nRef), config, { kind: 'fixed', split: 'train' }),
     flips: Int32Array.from({ length: nTest }, () => Math.floor(rnd() * d)),
     binaryTrain: binary(data.trainImages, d, range(nTrain), config, { kind: 'fixed', split: 'train' }),
+    nVal,
+    val: binary(data.trainImages, d, split.validation, config, { kind: 'fixed', split: 'train' }),
+    // Drawn after the test flips, from the same stream: a run without validation draws the test flips it always did.
+    valFlips: Int32Array.from({ length: nVal }, () => Math.floor(rnd() * d)),
   };
 }
 
@@ -97,8 +110,12 @@ function pixelMeans(rd: RbmData): Float32Array {
 }
 
 /** The epoch-end measures on the held-out images. */
-function heldOut(params: RbmParams, rd: RbmData): { testError: number; testF: number; trainF: number; pll: number } {
+function heldOut(params: RbmParams, rd: RbmData): { testError: number; testF: number; trainF: number; pll: number; val?: { error: number; pll: number } } {
   return {
+    ...(rd.nVal > 0 ? { val: {
+      error: meanOver(rd.val, rd.nVal, rd.d, (v) => reconstructionError(params, v)),
+      pll: meanOver(rd.val, rd.nVal, rd.d, (v, start, end) => pseudoLogLikelihood(params, v, rd.valFlips.subarray(start, end))),
+    } } : {}),
     testError: meanOver(rd.test, rd.nTest, rd.d, (v) => reconstructionError(params, v)),
     testF: meanOver(rd.test, rd.nTest, rd.d, (v) => freeEnergy(params, v)),
     trainF: meanOver(rd.trainRef, rd.nRef, rd.d, (v) => freeEnergy(params, v)),
@@ -115,7 +132,7 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
   const velocity = createVelocity(params);
   const chain = h.persistent ? variableOf(() => tf.tensor2d(rd.binaryTrain.subarray(0, batchSize * d), [batchSize, d]), false) : undefined;
   const method = h.persistent ? `persistent CD-${h.cdK}` : `CD-${h.cdK}`;
-  ctx.sink.log('info', `RBM (${d} visible, ${h.numHidden} hidden units, ${method}, learning rate ${h.learningRate}, momentum ${h.momentum}, weight decay ${h.weightDecay}) on ${nTrain} training images, ${h.binarize === 'threshold' ? 'binarised at 0.5' : 'stochastically binarised'}; ${stepsPerEpoch} batches of ${batchSize} per epoch; held-out measures on ${rd.nTest} test images`);
+  ctx.sink.log('info', `RBM (${d} visible, ${h.numHidden} hidden units, ${method}, learning rate ${h.learningRate}, momentum ${h.momentum}, weight decay ${h.weightDecay}) on ${nTrain} training images, ${h.binarize === 'threshold' ? 'binarised at 0.5' : 'stochastically binarised'}; ${stepsPerEpoch} batches of ${batchSize} per epoch; validation on ${rd.nVal} held-out training images, held-out measures on ${rd.nTest} test images`);
 
   let order = all;
   let errorSum = 0;
@@ -156,6 +173,7 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
       return {
         metrics: {
           epoch_reconstruction_error: errorSum / Math.max(1, batches),
+          ...(m.val ? { val_reconstruction_error: m.val.error, val_pseudo_log_likelihood: m.val.pll } : {}),
           test_reconstruction_error: m.testError,
           train_free_energy: m.trainF,
           test_free_energy: m.testF,

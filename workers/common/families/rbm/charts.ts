@@ -10,7 +10,7 @@ export function rbmCharts(_ctx: ChartContext): EpochChartSpec[] {
     stepLossChart([k('reconstruction_error', 'reconstruction error')]),
     {
       testId: 'epoch-chart', title: 'Reconstruction error per epoch', xName: 'epoch', yName: 'squared error', percent: false,
-      keys: [k('epoch_reconstruction_error', 'training batches'), k('test_reconstruction_error', 'test images')],
+      keys: [k('epoch_reconstruction_error', 'training batches'), k('val_reconstruction_error', 'validation images'), k('test_reconstruction_error', 'test images')],
     },
     {
       testId: 'rbm-free-energy-chart', title: 'Mean free energy per epoch', xName: 'epoch', yName: 'F(v)', percent: false,
@@ -19,7 +19,7 @@ export function rbmCharts(_ctx: ChartContext): EpochChartSpec[] {
     },
     {
       testId: 'rbm-pll-chart', title: 'Pseudo-log-likelihood per test image (nats)', xName: 'epoch', yName: 'nats', percent: false,
-      keys: [k('test_pseudo_log_likelihood', 'pseudo-log-likelihood')],
+      keys: [k('val_pseudo_log_likelihood', 'validation'), k('test_pseudo_log_likelihood', 'test')],
       caption: 'D · log σ(F(ṽ) − F(v)) with one fixed flipped bit per image: higher is better.',
     },
   ];

@@ -26,6 +26,8 @@ export const rbmHyperSchema = z.object({
   binarize: z.enum(['threshold', 'stochastic'], { error: "binarize must be 'threshold' or 'stochastic'" }).default('threshold'),
   /** Gibbs steps from random noise to draw the samples gallery. */
   gibbsSteps: z.number({ error: 'gibbsSteps must be a number' }).int('gibbsSteps must be a whole number').min(1, 'gibbsSteps must be at least 1').max(10_000, 'gibbsSteps must be at most 10000').default(200),
+  /** Share of the training images held out for validation: the epoch the run is quoted at is chosen on it, never on the test images. */
+  validationSplit: trainingHyperShape.validationSplit,
   seed: seedSchema,
   sampleEverySteps: sampleEveryStepsSchema,
 }).strict();

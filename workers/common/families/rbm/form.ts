@@ -15,6 +15,7 @@ export const rbmForm: FamilyForm = {
     { ...sharedFields.learningRate, hint: 'CD step size; ~0.1 for binary units' },
     numberField('momentum', 'Momentum', 'decimal', { group: 'training', keep: true }),
     numberField('weightDecay', 'Weight decay', 'decimal', { group: 'training', hint: 'L2 on W; 1e-4 in Hinton 2010' }),
+    sharedFields.validationSplit,
     sharedFields.seed,
     sharedFields.sampleEverySteps,
   ],

@@ -19,6 +19,7 @@ export const rbmFamily = defineFamily({
   recordName: (config) => `h${config.hyper.numHidden}-${config.hyper.persistent ? 'pcd' : 'cd'}${config.hyper.cdK}`,
   form: rbmForm,
   charts: rbmCharts,
+  validation: { key: 'val_pseudo_log_likelihood', mode: 'max', selects: ['test_pseudo_log_likelihood', 'test_reconstruction_error', 'test_free_energy', 'free_energy_gap'] },
   headline: [
     { key: 'test_pseudo_log_likelihood', mode: 'max', label: 'pseudo-LL', format: 'number', unit: 'nats' },
     { key: 'test_reconstruction_error', mode: 'min', label: 'test recon.', format: 'number' },
@@ -26,6 +27,8 @@ export const rbmFamily = defineFamily({
   metrics: [
     { key: 'reconstruction_error', x: 'step', mode: 'min', description: 'squared error per image of the batch through P(h | v) and back, summed over pixels' },
     { key: 'epoch_reconstruction_error', x: 'epoch', mode: 'min', description: 'mean reconstruction error of the epoch’s batches' },
+    { key: 'val_reconstruction_error', x: 'epoch', mode: 'min', description: 'reconstruction error of the held-out validation images (never trained on)' },
+    { key: 'val_pseudo_log_likelihood', x: 'epoch', mode: 'max', description: 'pseudo-log-likelihood of the validation images: the epoch a run is quoted at is chosen on it' },
     { key: 'test_reconstruction_error', x: 'epoch', mode: 'min', description: 'reconstruction error per test image' },
     { key: 'train_free_energy', x: 'epoch', description: 'mean free energy F(v) of training images (a fixed subset as large as the test set)' },
     { key: 'test_free_energy', x: 'epoch', description: 'mean free energy F(v) of the test images' },
