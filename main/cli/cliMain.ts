@@ -9,7 +9,9 @@
  *   runs delete RUN [--yes] [--data DIR] [--json]
  *   runs reproduce RUN [--data DIR] [--json]
  *   runs diff RUN RUN [--data DIR] [--json]
+ *   runs reevaluate RUN [--step S] [--samples N] [--data DIR] [--json]
  *   show RUN [--data DIR] [--json]
+ *   artifacts RUN [--kind K] [--data DIR] [--json]
  *   datasets list [--data DIR] [--json]
  *   datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
  *   datasets remove ID [--data DIR] [--json]
@@ -30,6 +32,7 @@ import { CliError, showRun, train } from './commands';
 import { runsCommand } from './runCommands';
 import { architecturesCommand } from './architectureCommands';
 import { corporaCommand } from './corpusCommands';
+import { artifactsCommand } from './artifactCommands';
 import { presetsCommand } from './presetCommands';
 import { datasetsCommand } from './datasetCommands';
 import { architectureFamilies } from '../../workers/common/families/registry';
@@ -48,7 +51,9 @@ const usage = `Usage:
   npm run cli -- runs delete RUN [--yes] [--data DIR] [--json]     (removes its records and files; asks unless --yes)
   npm run cli -- runs reproduce RUN [--data DIR] [--json]          (a new run: same config, seed, architecture version, dataset; trains it)
   npm run cli -- runs diff RUN RUN [--data DIR] [--json]           (layers, parameters and edges that differ between their architectures)
-  npm run cli -- show RUN [--data DIR] [--json]
+  npm run cli -- runs reevaluate RUN [--step S] [--samples N] [--data DIR] [--json]   (a GAN's scores from the generator kept at a scored step, on more samples; default the last step, 10000)
+  npm run cli -- show RUN [--data DIR] [--json]                  (--json: with its artifacts and their paths)
+  npm run cli -- artifacts RUN [--kind K] [--data DIR] [--json]  (what the run wrote, with the paths on disk)
   npm run cli -- datasets list [--data DIR] [--json]
   npm run cli -- datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
   npm run cli -- datasets remove ID [--data DIR] [--json]
@@ -104,6 +109,8 @@ async function main(argv: string[]): Promise<number> {
       note: { type: 'string' },
       'fork-of': { type: 'string' },
       yes: { type: 'boolean', default: false },
+      step: { type: 'string' },
+      samples: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -112,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command ? 0 : 2;
   }
-  if (!['train', 'runs', 'show', 'datasets', 'corpora', 'presets', 'architectures'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
+  if (!['train', 'runs', 'show', 'artifacts', 'datasets', 'corpora', 'presets', 'architectures'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const services = createServices({ dataDir });
@@ -134,7 +141,11 @@ async function main(argv: string[]): Promise<number> {
           csv: values.csv,
           long: values.long,
           ...(values.out !== undefined ? { out: path.resolve(values.out) } : {}),
+          ...(values.step !== undefined ? { step: values.step } : {}),
+          ...(values.samples !== undefined ? { samples: values.samples } : {}),
         }, process.stdout, usage);
+      case 'artifacts':
+        return artifactsCommand(services, rest, { json: values.json, ...(values.kind !== undefined ? { kind: values.kind } : {}) }, process.stdout, usage);
       case 'datasets':
         return await datasetsCommand(services, rest, {
           json: values.json,

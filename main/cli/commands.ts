@@ -119,7 +119,8 @@ export function headlineText(r: Pick<RunSummary, 'family' | 'best' | 'latest'> &
   return `${h.label} ${formatHeadlineValue(h)}${h.chosenBy ? ` @${h.chosenBy.key}` : ''}`;
 }
 
-export function showRun(s: AppServices, id: number, json: boolean, out: NodeJS.WriteStream): number {
+/** One run: its summary, or with --json its detail and its artifacts with their paths on disk. */
+export function showRun(s: AppServices, id: number, json: boolean, out: NodeJS.WritableStream): number {
   if (!Number.isInteger(id) || id < 1) throw new CliError('show expects a run id (a positive whole number)');
   let detail: RunDetail;
   try {
@@ -128,6 +129,14 @@ export function showRun(s: AppServices, id: number, json: boolean, out: NodeJS.W
     if (e instanceof ApiError) throw new CliError(e.message, 1);
     throw e;
   }
-  out.write(json ? `${JSON.stringify(detail)}\n` : `${describe(detail)}\n`);
+  if (json) {
+    // With what it wrote and where (artifactCommands.ts lists the same).
+    out.write(`${JSON.stringify({ ...detail, artifacts: s.artifacts.listOnDisk(id) })}\n`);
+    return 0;
+  }
+  const kinds = new Map<string, number>();
+  for (const a of s.artifacts.list(id)) kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
+  const artifacts = kinds.size === 0 ? '-' : `${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')} (paths: artifacts ${id})`;
+  out.write(`${describe(detail)}\n  artifacts ${artifacts}\n`);
   return 0;
 }

@@ -2,7 +2,8 @@
  * `npm run cli -- runs [list] [--experiment NAME] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b] [--json]`,
  * `runs compare` and `runs export` (./runCompareCommands.ts), `runs tag RUN [TAG ...]`, `runs rename RUN NAME`, `runs note RUN TEXT`,
  * `runs star|unstar|archive|unarchive RUN`, `runs delete RUN [--yes]`,
- * `runs reproduce RUN` and `runs diff RUN RUN` (runReproduceCommands.ts): the
+ * `runs reproduce RUN` and `runs diff RUN RUN` (runReproduceCommands.ts),
+ * `runs reevaluate RUN [--step S] [--samples N]` (runReevaluateCommand.ts): the
  * runs table's listing, filter, tags and annotations, through the same
  * validated API the app uses (the filter is applied in SQL by the services,
  * as for the app).
@@ -17,6 +18,7 @@ import { runColumnId, type RunColumn } from '../common/savedView';
 import { cliError, experimentIdOf, runIdArg, summariesFor } from './runArgs';
 import { alignedTable, columnText, parseColumnsArg, parseSortArg } from './runColumnsArgs';
 import { compareRuns, exportRuns } from './runCompareCommands';
+import { reevaluateRun } from './runReevaluateCommand';
 
 export { caretLines } from './runArgs';
 
@@ -44,6 +46,10 @@ export interface RunsOptions {
   long?: boolean;
   /** `runs export --out FILE`. */
   out?: string;
+  /** `runs reevaluate --step S`: the scored step (default the last). */
+  step?: string;
+  /** `runs reevaluate --samples N`: generated images to score (default 10,000). */
+  samples?: string;
 }
 
 function table(runs: readonly RunSummary[]): string {
@@ -190,7 +196,7 @@ export async function deleteRun(s: AppServices, args: readonly string[], o: Runs
   return 0;
 }
 
-/** `runs`, `runs list`, `runs compare`, `runs export`, `runs tag`, the annotations and `runs delete`. */
+/** `runs`, `runs list`, `runs compare`, `runs export`, `runs tag`, the annotations, `runs delete`, `reproduce`, `diff` and `reevaluate`. */
 export async function runsCommand(s: AppServices, args: readonly string[], o: RunsOptions, out: NodeJS.WritableStream, usage: string): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -210,8 +216,10 @@ export async function runsCommand(s: AppServices, args: readonly string[], o: Ru
       return reproduceRun(s, rest, o.json, out, o.err ?? process.stderr, usage);
     case 'diff':
       return diffRuns(s, rest, o.json, out, usage);
+    case 'reevaluate':
+      return reevaluateRun(s, rest, { json: o.json, ...(o.step !== undefined ? { step: o.step } : {}), ...(o.samples !== undefined ? { samples: o.samples } : {}) }, out, usage);
     default:
       if (isAnnotateCommand(sub)) return annotateRun(s, sub, rest, o.json, out, usage);
-      throw new CliError(`runs needs list, compare, export, tag, rename, note, star, unstar, archive, unarchive, delete, reproduce or diff, not "${sub}"\n${usage}`);
+      throw new CliError(`runs needs list, compare, export, tag, rename, note, star, unstar, archive, unarchive, delete, reproduce, diff or reevaluate, not "${sub}"\n${usage}`);
   }
 }

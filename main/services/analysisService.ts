@@ -26,6 +26,7 @@ const analysisSubjects: Record<AnalysisKind, string> = {
   interpolation: 'Latent interpolation is for',
   arithmetic: 'Latent arithmetic is for',
   'latent-scatter': 'A latent scatter is for',
+  're-evaluate': 'Re-evaluating sample scores is for',
 };
 
 /** A family's name in a sentence: its title, lower-cased unless it is an acronym ("GAN", "variational autoencoder"). */
@@ -65,6 +66,18 @@ export class AnalysisService {
     private readonly launch: HostLauncher = launchHost,
   ) {}
 
+  /** The generator kept at a scored step (the last one without a step): the re-evaluation's source and step. */
+  private scoredGeneratorSource(runId: number, step: number | undefined): { step: number; source: { path: string; meta: Record<string, unknown> } } {
+    // In record order: a resumed run that scores a step again rewrites its folder, and the later record is the one that holds.
+    const kept = this.store.listArtifacts(runId, 'scored-generator');
+    const chosen = step === undefined ? kept.at(-1) : kept.filter((a) => a.step === step).at(-1);
+    if (!chosen) {
+      if (kept.length === 0) throw new ApiError('conflict', `Run ${runId} kept no scored generator: a GAN run on images with evalSamples > 0 keeps one at each step it scores (runs from before this was recorded have none)`);
+      throw new ApiError('not-found', `Run ${runId} has no scored generator at step ${String(step)}; it has them at steps ${kept.map((a) => a.step).join(', ')}`);
+    }
+    return { step: chosen.step, source: { path: path.resolve(this.dataDir, chosen.path), meta: chosen.meta } };
+  }
+
   async analyze(runId: number, request: AnalysisRequest): Promise<ArtifactInfo> {
     const run = this.store.getRun(runId);
     if (!run) throw new ApiError('not-found', `Run ${runId} does not exist`);
@@ -89,6 +102,8 @@ export class AnalysisService {
       const grid = this.store.listArtifacts(runId, 'samples').find((a) => a.step === request.step);
       if (!grid) throw new ApiError('not-found', `Run ${runId} has no samples grid at step ${request.step}`);
       message = { ...base, step: request.step, source: { path: path.resolve(this.dataDir, grid.path), meta: grid.meta } };
+    } else if (request.kind === 're-evaluate') {
+      message = { ...base, ...this.scoredGeneratorSource(runId, request.step), cacheDir: path.join(this.dataDir, 'cache') };
     } else if (request.kind === 'latent-interpolation') {
       const ckpt = this.store.latestCheckpoint(runId);
       if (!ckpt) throw new ApiError('conflict', `Run ${runId} has no checkpoint yet: the interpolation uses the generator saved at the end of an epoch`);

@@ -12,8 +12,11 @@ import { CHECKPOINT_KIND } from '../../workers/common/families/registry';
 
 const MAX_READ_BYTES = 32 * 1024 * 1024;
 
+/** Kinds whose artifact is a checkpoint directory, not a file: the epoch checkpoints and a GAN's generator kept at each scored step. */
+const DIRECTORY_KINDS: readonly string[] = [CHECKPOINT_KIND, 'scored-generator'];
+
 function mimeOf(kind: string, file: string): string {
-  if (kind === CHECKPOINT_KIND) return 'inode/directory';
+  if (DIRECTORY_KINDS.includes(kind)) return 'inode/directory';
   switch (path.extname(file).toLowerCase()) {
     case '.png': return 'image/png';
     case '.json': return 'application/json';
@@ -25,12 +28,29 @@ export function toArtifactInfo(a: ArtifactRecord): ArtifactInfo {
   return { id: a.id, runId: a.runId, kind: a.kind, step: a.step, meta: a.meta, createdAt: a.createdAt, mime: mimeOf(a.kind, a.path) };
 }
 
+/** An artifact with where it is on this machine (the CLI's `artifacts` and `show --json`; the API does not send paths). */
+export interface ArtifactOnDisk extends ArtifactInfo {
+  /** Absolute path of its file (or checkpoint directory). */
+  path: string;
+  /** Whether that file or directory is there now. */
+  exists: boolean;
+}
+
 export class ArtifactService {
   constructor(private readonly store: Store, private readonly dataDir: string) {}
 
   list(runId: number, kind?: string): ArtifactInfo[] {
     if (!this.store.getRun(runId)) throw new ApiError('not-found', `Run ${runId} does not exist`);
     return this.store.listArtifacts(runId, kind).map(toArtifactInfo);
+  }
+
+  /** A run's artifacts (of one kind, when given) in record order, with their absolute paths. */
+  listOnDisk(runId: number, kind?: string): ArtifactOnDisk[] {
+    if (!this.store.getRun(runId)) throw new ApiError('not-found', `Run ${runId} does not exist`);
+    return this.store.listArtifacts(runId, kind).map((a) => {
+      const file = path.resolve(this.dataDir, a.path);
+      return { ...toArtifactInfo(a), path: file, exists: fs.existsSync(file) };
+    });
   }
 
   read(id: number): ArtifactContent {

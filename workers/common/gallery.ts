@@ -103,6 +103,59 @@ export interface ClassHistogramData {
   realInceptionScore: number;
 }
 
+/**
+ * The meta of a GAN's 'scored-generator' artifact: the generator's weights
+ * (a checkpoint directory of the generator part only, engine/checkpoint.ts
+ * format) at a step where its sample scores were recorded, with those scores,
+ * so any recorded score can be recomputed from exactly those weights.
+ */
+export interface ScoredGeneratorMeta {
+  step: number;
+  epoch: number;
+  /** Generated samples the recorded scores were computed on. */
+  samples: number;
+  /** The scores recorded at this step (metric key → value). */
+  scores: Record<string, number>;
+}
+
+/** The reference classifier a score was computed with, as its cache manifest describes it. */
+export interface ReferenceClassifierInfo {
+  template: string;
+  /** Its held-out accuracy and on how many test images it was measured. */
+  accuracy: number;
+  evaluatedOn: number;
+  /** The data it was trained for (the cache's dataset key). */
+  datasetHash: string;
+  /** Whether it was read from the cache (false: trained for this evaluation). */
+  cached: boolean;
+}
+
+/** The JSON file of a 're-evaluation' artifact: a scored generator's scores recomputed on more samples. */
+export interface ReevaluationData {
+  /** The scored step whose generator was re-scored, and its epoch. */
+  step: number;
+  epoch: number;
+  /** Generated samples scored now (real test images: the same count, up to the test split's size). */
+  samples: number;
+  /** The scores now (metric key → value). */
+  scores: Record<string, number>;
+  /** The scores recorded during training at that step, and on how many samples. */
+  recorded: { samples: number; scores: Record<string, number> };
+  reference: ReferenceClassifierInfo;
+}
+
+/** The meta recorded with a 're-evaluation' artifact. */
+export interface ReevaluationMeta {
+  sourceStep: number;
+  samples: number;
+  scores: Record<string, number>;
+}
+
+/** Generated samples a re-evaluation may ask for (the default is the issue's final-evaluation size). */
+export const REEVALUATE_MIN_SAMPLES = 100;
+export const REEVALUATE_MAX_SAMPLES = 50_000;
+export const REEVALUATE_DEFAULT_SAMPLES = 10_000;
+
 export const projectionMethodSchema = z.enum(['pca', 'umap']);
 
 /** What the UI can ask of a finished (or checkpointed) encoder/decoder run. */
@@ -153,6 +206,21 @@ export const analysisRequestSchema = z.discriminatedUnion('kind', [
     /** Row-major cell index in that grid. */
     cell: z.number().int().min(0).max(10_000),
     count: z.number().int().min(1, 'count must be at least 1').max(16, 'count must be at most 16').default(5),
+  }).strict(),
+  z.object({
+    /**
+     * GANs: recompute the sample scores of the generator kept at a scored
+     * step (its 'scored-generator' artifact; the last one when `step` is
+     * omitted) on `samples` generated images, with the same fixed noise the
+     * run scored with (its first evalSamples draws are the ones training
+     * scored), recorded as a 're-evaluation' document.
+     */
+    kind: z.literal('re-evaluate'),
+    step: z.number().int().min(0).optional(),
+    samples: z.number({ error: 'samples must be a number' }).int('samples must be a whole number')
+      .min(REEVALUATE_MIN_SAMPLES, `samples must be at least ${REEVALUATE_MIN_SAMPLES}`)
+      .max(REEVALUATE_MAX_SAMPLES, `samples must be at most ${REEVALUATE_MAX_SAMPLES}`)
+      .default(REEVALUATE_DEFAULT_SAMPLES),
   }).strict(),
 ]);
 export type AnalysisRequest = z.output<typeof analysisRequestSchema>;

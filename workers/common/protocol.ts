@@ -67,7 +67,7 @@ export interface CancelMessage { type: 'cancel' }
 
 /**
  * Load a run's model from a checkpoint and compute one analysis (an
- * interpolation, latent arithmetic, a projected scatter). The host answers
+ * interpolation, latent arithmetic, a projected scatter, a re-evaluation). The host answers
  * with one 'sample' message for the artifact it wrote, then 'done' (or 'failed').
  */
 export interface AnalyzeMessage {
@@ -86,6 +86,8 @@ export interface AnalyzeMessage {
   source?: { path: string; meta: Record<string, unknown> };
   /** The run's dataset as the services resolved it; registered before the analysis runs (see StartMessage). */
   datasetEntry?: ImageDatasetEntry;
+  /** re-evaluate: where the reference classifier is cached (`<data>/cache`, as for the run). */
+  cacheDir?: string;
 }
 
 export type MainToWorker = StartMessage | CancelMessage | AnalyzeMessage;

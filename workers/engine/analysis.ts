@@ -2,8 +2,10 @@
  * On-demand analyses of a trained run, from one of its checkpoints:
  * an interpolation between two test images' codes, latent arithmetic
  * a − b + c, a 2-D projection (PCA, UMAP) of the codes of the first `count`
- * test images, the training images nearest to a generated sample, and a
- * generator's images along a path between two samples' noise.
+ * test images, the training images nearest to a generated sample, a
+ * generator's images along a path between two samples' noise, and a GAN's
+ * sample scores recomputed from the generator kept at a scored step, on
+ * more samples ('re-evaluate').
  *
  * Family-agnostic: the caller (the worker registry) hands over the run's
  * family as an AnalysisFamily: which analyses its descriptor lists, and what
@@ -15,12 +17,12 @@
  * the run's test subset.
  */
 import { existsSync } from 'node:fs';
-import type { AnalysisKind, AnalysisRequest, ImageGridMeta } from '../common/gallery';
+import type { AnalysisKind, AnalysisRequest, ImageGridMeta, ReevaluationData, ReevaluationMeta, ReferenceClassifierInfo, ScoredGeneratorMeta } from '../common/gallery';
 import { analysisRequestSchema } from '../common/gallery';
 import type { Architecture, Shape } from '../common/graph';
 import type { ArtifactKind, CheckpointRef, RunConfig } from '../common/protocol';
 import { getDatasetEntry } from '../common/datasets';
-import { loadImageDataset } from '../data/mnist';
+import { loadImageDataset, type ImageDataset } from '../data/mnist';
 import { analysisArtifactPath, writeJsonArtifact } from './galleryFiles';
 import { writeImageGrid } from './imageGrid';
 import { decodeCodes, encodeImages, row, type LatentModel } from './latentModel';
@@ -53,8 +55,31 @@ export interface GenerateAlongInput<C> {
   endLabels?: readonly [number, number];
 }
 
+/** What a re-evaluation asks of a family: the generator kept at a scored step, scored on `samples` draws. */
+export interface ReevaluateInput<C> {
+  config: C;
+  architecture: Architecture;
+  /** The 'scored-generator' checkpoint directory (the generator part only). */
+  generatorDir: string;
+  step: number;
+  epoch: number;
+  samples: number;
+  /** Where the reference classifier is cached (`<data>/cache`); trained now without one. */
+  cacheDir?: string;
+  /** The reference data (tests); the dataset's whole splits otherwise, as a run without a preloaded dataset scores. */
+  reference?: ImageDataset;
+}
+
+/** The recomputed scores and the classifier that computed them. */
+export interface ReevaluateResult {
+  scores: Record<string, number>;
+  reference: ReferenceClassifierInfo;
+}
+
 /** What a family lends the analyses its descriptor lists (its worker registry entry's). */
 export interface FamilyAnalysis<C> {
+  /** Re-evaluate: a scored generator's sample scores on more samples. */
+  reevaluate?(o: ReevaluateInput<C>): Promise<ReevaluateResult>;
   /** Interpolation, latent arithmetic and the latent scatter: the run's encoder and decoder. */
   latentModel?(config: C, architecture: Architecture, inputShape: Shape, checkpoint: CheckpointRef): Promise<LoadedLatentModel>;
   /** Latent interpolation between samples: the run's generator on each point of a path, pixels in [0, 1], flat. */
@@ -80,8 +105,13 @@ export interface AnalysisInput<C extends RunConfig = RunConfig> {
   request: AnalysisRequest;
   /** Step recorded on the artifact. */
   step: number;
-  /** nearest-neighbours: the samples grid the cell is in (absolute path, and its recorded meta). */
+  /**
+   * nearest-neighbours: the samples grid the cell is in; latent-interpolation: a samples grid;
+   * re-evaluate: the 'scored-generator' directory (absolute path, and its recorded meta).
+   */
   source?: { path: string; meta: Record<string, unknown> };
+  /** re-evaluate: where the reference classifier is cached (`<data>/cache`). */
+  cacheDir?: string;
 }
 
 /** The dataset's whole test split, as plain arrays. */
@@ -98,6 +128,8 @@ export interface AnalysisOptions {
   trainSet?: TestSet;
   /** Clock for the file name (default Date.now). */
   now?: () => number;
+  /** re-evaluate: the reference data (tests); the dataset's whole splits otherwise. */
+  referenceDataset?: ImageDataset;
 }
 
 export interface AnalysisArtifact {
@@ -114,6 +146,7 @@ const analysisNames: Record<AnalysisKind, string> = {
   'latent-scatter': 'A latent scatter',
   'nearest-neighbours': 'Nearest training neighbours',
   'latent-interpolation': 'Latent interpolation between samples',
+  're-evaluate': 'Re-evaluating the sample scores',
 };
 
 /** Throws unless the run's family lists the analysis. */
@@ -293,6 +326,41 @@ async function samplesInterpolation<C extends RunConfig>(input: AnalysisInput<C>
   return { kind: 'interpolation', path: file, meta: { ...meta, cells: [r.a, r.b], path: r.path } };
 }
 
+/** The recorded meta of a 'scored-generator' artifact, checked field by field (it comes back from the database). */
+function scoredMeta(meta: Record<string, unknown> | undefined): ScoredGeneratorMeta {
+  const m = meta ?? {};
+  const num = (k: string): number => {
+    const v = m[k];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`The scored generator's record has no ${k}`);
+    return v;
+  };
+  const scores = m['scores'];
+  const record: Record<string, number> = {};
+  if (typeof scores === 'object' && scores !== null) for (const [k, v] of Object.entries(scores)) if (typeof v === 'number') record[k] = v;
+  return { step: num('step'), epoch: num('epoch'), samples: num('samples'), scores: record };
+}
+
+/** A scored generator's sample scores recomputed on `samples` draws, as a 're-evaluation' document. */
+async function reevaluation<C extends RunConfig>(input: AnalysisInput<C>, family: AnalysisFamily<C>, r: Extract<AnalysisRequest, { kind: 're-evaluate' }>, options: AnalysisOptions): Promise<AnalysisArtifact> {
+  requireImageData(family, input.config, 'Re-evaluating the sample scores');
+  const reevaluate = lent(family.reevaluate, input.config, 'scorer');
+  if (!input.source) throw new Error(`There is no scored generator${r.step === undefined ? '' : ` at step ${r.step}`}: the run keeps one at each step it scores`);
+  const scored = scoredMeta(input.source.meta);
+  const result = await reevaluate({
+    config: input.config, architecture: input.architecture, generatorDir: input.source.path, step: scored.step, epoch: scored.epoch, samples: r.samples,
+    ...(input.cacheDir !== undefined ? { cacheDir: input.cacheDir } : {}),
+    ...(options.referenceDataset ? { reference: options.referenceDataset } : {}),
+  });
+  const data: ReevaluationData = {
+    step: scored.step, epoch: scored.epoch, samples: r.samples, scores: result.scores,
+    recorded: { samples: scored.samples, scores: scored.scores }, reference: result.reference,
+  };
+  const path = uniquePath(input.runDir, 're-evaluation', 'json', options.now ?? Date.now);
+  await writeJsonArtifact(path, data);
+  const meta: ReevaluationMeta = { sourceStep: scored.step, samples: r.samples, scores: result.scores };
+  return { kind: 're-evaluation', path, meta: { ...meta } };
+}
+
 /**
  * Run one analysis of a run and return the artifact it wrote; `family` is
  * the run's family (see AnalysisFamily; the worker registry builds it). Throws
@@ -306,6 +374,7 @@ export async function runAnalysis<C extends RunConfig>(input: AnalysisInput<C>, 
   requireApplies(family, input.config, request.kind);
   if (request.kind === 'nearest-neighbours') return neighbours(input, family, request, options);
   if (request.kind === 'latent-interpolation') return samplesInterpolation(input, family, request, options);
+  if (request.kind === 're-evaluate') return reevaluation(input, family, request, options);
   const loadModel = lent(family.latentModel, input.config, 'encoder and decoder');
   const test = options.testSet ?? loadTestSet(input.config);
   if (request.kind === 'interpolation') checkIndices([request.a, request.b], test.labels.length);

@@ -15,7 +15,9 @@
  * Image runs with evalSamples > 0 are scored by the dataset's reference
  * classifier at logged steps (see evaluation.ts): classes_present, class_kl,
  * inception_score, frechet_distance; reference_accuracy and
- * real_inception_score once, at step 0.
+ * real_inception_score once, at step 0. With a runDir, the generator's
+ * weights are kept at each of those steps (scoredGenerator.ts), so every
+ * score can be recomputed.
  *
  * Metrics per step (step = generator step): d_loss, g_loss, d_real, d_fake
  * (mean σ(D(x)), σ(D(G(z))) for minimax / non-saturating; for LSGAN and the
@@ -52,6 +54,7 @@ import { fixedNoise, imageGalleryContext, toyCoverage, TOY_EVAL_POINTS, TOY_SCAT
 import { assertSecondOrderGradients, fusedSecondOrderProblem, isWasserstein, type Targets } from './losses';
 import { buildGan, discriminatorForward, disposeGan, ganBuildOptions, makeGanOptimizer, trainableVariables, type GanNetworks } from './model';
 import { imageSource, toySource, type RealSource } from './source';
+import { ganEvaluationSeed, keepScoredGenerator } from './scoredGenerator';
 import { ganTrainStep, type GanStepResult, type GanUnrollOptions } from './step';
 import { prepareTricks } from './tricks';
 
@@ -127,7 +130,7 @@ async function imageEvaluator(o: GanRunOptions, ctx: FamilyContext<'gan'>, nets:
   });
   ctx.sink.metric('reference_accuracy', 0, classifier.accuracy);
   try {
-    const evaluator = await createGanEvaluator({ nets, classifier, reference, samples: hyper.evalSamples, seed: deriveSeed(hyper.seed, 0xe7a1), sink: ctx.sink, ...(ctx.runDir !== undefined ? { runDir: ctx.runDir } : {}) });
+    const evaluator = await createGanEvaluator({ nets, classifier, reference, samples: hyper.evalSamples, seed: ganEvaluationSeed(hyper.seed), sink: ctx.sink, ...(ctx.runDir !== undefined ? { runDir: ctx.runDir } : {}) });
     ctx.sink.metric('real_inception_score', 0, evaluator.realScores.inception_score);
     return { realScores: evaluator.realScores, evaluate: evaluator.evaluate, dispose: () => classifier.dispose() };
   } catch (e) {
@@ -222,7 +225,12 @@ function galleries(ctx: FamilyContext<'gan'>, p: Plan, t: Trained, latest: Lates
       if (ctx.runDir !== undefined) await writeToyScatter(toy, ctx.runDir, ctx.sink, step, epoch, points, coverage);
     }
     if (images) await writeSamples(images, step, epoch);
-    if (t.evaluator) for (const [key, value] of metricEntries(await t.evaluator.evaluate(step, epoch))) ctx.record(key, step, value);
+    if (t.evaluator) {
+      const scores = await t.evaluator.evaluate(step, epoch);
+      for (const [key, value] of metricEntries(scores)) ctx.record(key, step, value);
+      // The weights these scores came from, so any of them can be recomputed (scoredGenerator.ts).
+      if (ctx.runDir !== undefined) await keepScoredGenerator(t.nets, ctx.runDir, ctx.sink, { step, epoch, samples: hyper.evalSamples, scores });
+    }
   };
 }
 

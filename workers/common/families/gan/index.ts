@@ -2,6 +2,7 @@
 import { fmt } from '../../partContracts';
 import { isModelDocument } from '../../graph';
 import { inferShapes } from '../../shapes';
+import type { ReevaluationMeta, ScoredGeneratorMeta } from '../../gallery';
 import { dataArtifact, defineFamily, imageArtifact, type ContractContext } from '../descriptor';
 import { GAN_TOY_TEMPLATE, ganConditioningSchema, ganConfigSchema, ganLatentDim, ganTemplateSchema, type GanConditioning, type GanConfig, type GanTemplate } from './config';
 import { checkGeneratorDiscriminator } from './contract';
@@ -111,7 +112,10 @@ export const ganFamily = defineFamily({
     imageArtifact('neighbours', 'Nearest training images'),
     dataArtifact<Required<ClassHistogramMeta>>()('class-histogram', 'Class histogram'),
     dataArtifact<ToyScatterMeta>()('toy-scatter', 'Toy density'),
+    // A directory (the generator's checkpoint) at each scored step, not a document: listed, never drawn.
+    dataArtifact<ScoredGeneratorMeta>()('scored-generator', 'Scored generator'),
+    dataArtifact<ReevaluationMeta>()('re-evaluation', 'Re-evaluation'),
   ],
-  analyses: ['nearest-neighbours', 'latent-interpolation'],
+  analyses: ['nearest-neighbours', 'latent-interpolation', 're-evaluate'],
   dataOverride: (config) => (config.hyper.toy !== undefined ? `the 2-D toy mixture ${config.hyper.toy}` : undefined),
 });
