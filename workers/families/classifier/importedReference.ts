@@ -95,7 +95,7 @@ async function checkedReference(o: ImportReferenceOptions): Promise<ReferenceCla
       format: REFERENCE_FORMAT, version: REFERENCE_VERSION, createdAt: new Date().toISOString(),
       template: 'imported', inputShape: [...data.inputShape], numClasses: data.numClasses,
       accuracy: NaN, evaluatedOn: 0, trainedOn: 0, epochs: 0, seed: 0,
-      datasetHash: `${o.datasetId}:test=${nTest}`, datasetId: o.datasetId, source: 'imported', weightsHash: await hashWeights(model),
+      datasetHash: `${o.datasetId}:test=${nTest}`, datasetId: o.datasetId, source: 'imported', weightsHash: await hashWeights(model), importedFrom: o.modelPath,
     });
     const probs = await rc.probabilities(data.testImages, nTest);
     checkProbabilities(probs, Math.min(CHECKED_ROWS, nTest), data.numClasses);

@@ -66,6 +66,8 @@ export interface ReferenceManifest {
   source: ReferenceSource;
   /** sha256 of the weights (referenceHash.ts): what makes two scores comparable. */
   weightsHash: string;
+  /** Imported models: the model.json (or folder) it was copied from. */
+  importedFrom?: string;
 }
 
 /** What the constructor completes: the feature layer is found in the model. */
