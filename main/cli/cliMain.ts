@@ -18,6 +18,7 @@
  *   corpora list [--data DIR] [--json]
  *   corpora import FILE --name NAME [--data DIR] [--json]
  *   corpora remove ID [--data DIR] [--json]
+ *   references list|import DATASET MODEL_JSON|remove DATASET [--data DIR] [--json]
  *   presets list|launch ID [--data DIR] [--json]
  *   architectures list [--family F] [--data DIR] [--json]
  *   architectures show ID[@VERSION] [--data DIR] [--json]
@@ -33,6 +34,7 @@ import { runsCommand } from './runCommands';
 import { architecturesCommand } from './architectureCommands';
 import { corporaCommand } from './corpusCommands';
 import { artifactsCommand } from './artifactCommands';
+import { referencesCommand } from './referenceCommands';
 import { presetsCommand } from './presetCommands';
 import { datasetsCommand } from './datasetCommands';
 import { architectureFamilies } from '../../workers/common/families/registry';
@@ -60,6 +62,9 @@ const usage = `Usage:
   npm run cli -- corpora list [--data DIR] [--json]
   npm run cli -- corpora import FILE --name NAME [--data DIR] [--json]   (a UTF-8 text file, for sequence runs)
   npm run cli -- corpora remove ID [--data DIR] [--json]
+  npm run cli -- references list [--data DIR] [--json]   (which classifier scores each dataset's GANs: hash, test accuracy)
+  npm run cli -- references import DATASET MODEL_JSON [--data DIR] [--json]   (a TF.js layers model: the dataset's images in, class probabilities out)
+  npm run cli -- references remove DATASET [--data DIR] [--json]
   npm run cli -- presets list [--data DIR] [--json]
   npm run cli -- presets launch ID [--data DIR] [--json]   (a ready experiment: its runs in a new experiment, waited for)
   npm run cli -- architectures list [--family ${familyChoice}] [--data DIR] [--json]
@@ -119,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command ? 0 : 2;
   }
-  if (!['train', 'runs', 'show', 'artifacts', 'datasets', 'corpora', 'presets', 'architectures'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
+  if (!['train', 'runs', 'show', 'artifacts', 'datasets', 'corpora', 'references', 'presets', 'architectures'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const services = createServices({ dataDir });
@@ -157,6 +162,8 @@ async function main(argv: string[]): Promise<number> {
         }, process.stdout, usage);
       case 'corpora':
         return corporaCommand(services, rest, { json: values.json, ...(values.name !== undefined ? { name: values.name } : {}) }, process.stdout, usage);
+      case 'references':
+        return await referencesCommand(services, rest, { json: values.json }, process.stdout, usage);
       case 'presets':
         return await presetsCommand(services, rest, { json: values.json }, process.stdout, usage);
       case 'architectures':

@@ -10,7 +10,7 @@ import { architectureSchema, graphDocumentSchema, modelDocumentSchema } from '..
 import { analysisRequestSchema } from '../../workers/common/gallery';
 import type { MetricPoint } from '../../workers/common/protocol';
 import type {
-  ArtifactContent, ArtifactInfo, CorpusInfo, CorpusRemoval, DatasetImage, DatasetRemoval,
+  ArtifactContent, ArtifactInfo, CorpusInfo, CorpusRemoval, DatasetImage, DatasetRemoval, ReferenceClassifierInfo, ReferenceClassifierRemoval,
   ArchitectureInfo, ArchitectureVersionInfo, CompareSeries, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunMetricSummaries, RunProgress, RunStatus,
   PresetInfo, PresetLaunch, RunDeletion, RunSummary, SavedView, Settings, SystemInfo,
 } from './domain';
@@ -171,6 +171,13 @@ export const requestSchemas = {
     path: z.string({ error: 'path must be text' }).trim().min(1, 'path must name a text file on this machine').max(4096, 'path must be at most 4096 characters'),
   }).strict(),
   'corpora.remove': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'referenceClassifiers.list': empty,
+  /** A TF.js layers model (model.json and its weight files) on the machine the services run on, to score `datasetId`'s generative runs. */
+  'referenceClassifiers.import': z.object({
+    datasetId: z.string({ error: 'datasetId must be text' }).min(1, 'datasetId must name a dataset').max(64),
+    path: z.string({ error: 'path must be text' }).trim().min(1, 'path must name a model.json (or its folder) on this machine').max(4096, 'path must be at most 4096 characters'),
+  }).strict(),
+  'referenceClassifiers.remove': z.object({ datasetId: z.string({ error: 'datasetId must be text' }).min(1, 'datasetId must name a dataset').max(64) }).strict(),
   'system.pickFolder': z.object({ title: z.string().max(200).optional() }).strict(),
   'architectures.list': z.object({ family: architectureFamily.optional() }).strict(),
   'architectures.get': z.object({ id, version: architectureVersion.optional() }).strict(),
@@ -230,6 +237,9 @@ export interface ApiResponses {
   'corpora.list': CorpusInfo[];
   'corpora.import': CorpusInfo;
   'corpora.remove': CorpusRemoval;
+  'referenceClassifiers.list': ReferenceClassifierInfo[];
+  'referenceClassifiers.import': ReferenceClassifierInfo;
+  'referenceClassifiers.remove': ReferenceClassifierRemoval;
   /** The folder picked in a native dialog, or null when cancelled (desktop app only). */
   'system.pickFolder': { path: string | null };
   /** The latest version of each saved architecture (of one family, when given), by name. */

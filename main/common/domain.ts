@@ -6,6 +6,7 @@ import type { Architecture } from '../../workers/common/graph';
 import type { BackendChoice, BackendName } from '../../workers/common/protocol';
 import type { ArchitectureFamily, Family, RunConfig } from '../../workers/common/families/registry';
 import type { SavedViewState } from './savedView';
+import type { ReferenceIdentity } from '../../workers/common/referenceIdentity';
 
 export type { ArchitectureFamily } from '../../workers/common/families/registry';
 
@@ -258,6 +259,38 @@ export interface CorpusInfo {
   createdAt: number | null;
   /** Why the text cannot be read right now (its file missing or damaged), else null. */
   error: string | null;
+}
+
+/** One reference classifier on disk: trained and cached by the app, or imported by the user. */
+export interface ReferenceClassifierEntry {
+  /** Its weights' sha256 ('' for a cache entry saved before hashes were recorded: computed when next used) and test accuracy. */
+  identity: ReferenceIdentity;
+  /** Its folder, relative to the data folder. */
+  dir: string;
+  createdAt: string;
+  /** Imported ones: the model.json (or folder) it was copied from, else null. */
+  importedFrom: string | null;
+}
+
+/**
+ * Which classifier scores a dataset's generative runs (Inception-style
+ * score, Fréchet distance, class coverage): its imported feature extractor
+ * when it has one, else the classifier the app trains on first need (the
+ * run's reference template and epochs) and caches. Scores are comparable
+ * only between runs scored by the same hash.
+ */
+export interface ReferenceClassifierInfo {
+  datasetId: string;
+  datasetName: string;
+  imported: ReferenceClassifierEntry | null;
+  /** Classifiers the app trained for this dataset, one per template × epochs × training-set size. */
+  trained: ReferenceClassifierEntry[];
+}
+
+/** What referenceClassifiers.remove did. */
+export interface ReferenceClassifierRemoval {
+  datasetId: string;
+  message: string;
 }
 
 /** What corpora.remove did. Runs that named the corpus keep their configs and records. */

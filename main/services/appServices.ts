@@ -21,6 +21,7 @@ import { ExperimentService } from './experimentService';
 import { compareSeries, metricSummaries } from './runCompare';
 import { RunService } from './runService';
 import { PresetService } from './presetService';
+import { ReferenceClassifierService } from './referenceClassifierService';
 import { SavedViewService } from './savedViewService';
 import { SettingsService } from './settingsService';
 
@@ -32,6 +33,7 @@ export interface AppServices {
   runs: RunService;
   datasets: DatasetService;
   corpora: CorpusService;
+  referenceClassifiers: ReferenceClassifierService;
   settings: SettingsService;
   artifacts: ArtifactService;
   analysis: AnalysisService;
@@ -71,6 +73,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const experiments = new ExperimentService(store);
   const datasets = new DatasetService(store, dataDir);
   const corpora = new CorpusService(store, dataDir);
+  const referenceClassifiers = new ReferenceClassifierService(dataDir, datasets);
   const settings = new SettingsService(store, opts.env ?? process.env);
   const env = opts.env ?? process.env;
   const hostMode = env['LATENT_HOST'] === 'process' ? 'process' : 'auto';
@@ -114,6 +117,9 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'corpora.list': () => corpora.list(),
     'corpora.import': (r) => corpora.import(r),
     'corpora.remove': (r) => corpora.remove(r.id),
+    'referenceClassifiers.list': () => referenceClassifiers.list(),
+    'referenceClassifiers.import': (r) => referenceClassifiers.import(r),
+    'referenceClassifiers.remove': (r) => referenceClassifiers.remove(r.datasetId),
     'system.pickFolder': async (r) => {
       if (!pickFolder) throw new ApiError('bad-request', 'A folder dialog exists only in the desktop app: type the folder\'s path instead');
       return { path: await pickFolder(r.title) };
@@ -129,7 +135,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
 
   let closed: Promise<void> | undefined;
   return {
-    dataDir, store, events, experiments, runs, datasets, corpora, settings, artifacts, analysis, architectures, views, handlers, interruptedAtStart,
+    dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, handlers, interruptedAtStart,
     close: () => {
       closed ??= runs.close().then(() => store.close());
       return closed;

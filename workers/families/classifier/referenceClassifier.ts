@@ -8,15 +8,19 @@
  *
  * The app trains one per dataset and caches it with save/load: a
  * checkpoint (weights.bin + manifest.json, see engine/checkpoint.ts) plus
- * reference.json (written last) with the template, shapes, accuracy, seed and
- * the caller's dataset hash.
+ * reference.json (written last) with the template, shapes, accuracy, seed,
+ * the caller's dataset hash and the sha256 of the weights (referenceHash.ts),
+ * which load() checks, so a classifier is a frozen, identified artifact. A
+ * user's TF.js layers model (importedReference.ts) is kept the same way,
+ * as model.json + weights.bin beside its reference.json (source 'imported').
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ClassifierTemplate } from '../../common/families/classifier/config';
 import { classifierTemplate } from '../../common/families/classifier/templates';
 import type { Shape } from '../../common/graph';
+import type { ReferenceIdentity, ReferenceSource } from '../../common/referenceIdentity';
 import { loadCheckpoint, saveCheckpoint } from '../../engine/checkpoint';
 import { makeOptimizer } from '../../engine/optimizer';
 import { SeededDropout } from '../../engine/seededDropout';
@@ -27,16 +31,20 @@ import { range } from '../../engine/trainingData';
 import { buildClassifier, type ClassifierModel } from './model';
 import { classifierSession, type ClassifierMetricKey } from './session';
 import { evaluate } from './step';
+import { readLayersModelFiles, writeLayersModelFiles } from './layersModelFiles';
+import { hashWeights } from './referenceHash';
 
 export const REFERENCE_FORMAT = 'latent-reference-classifier';
-export const REFERENCE_VERSION = 1;
+/** 2 added weightsHash, source and datasetId; version 1 files still load (their hash is computed then). */
+export const REFERENCE_VERSION = 2;
 const REFERENCE_FILE = 'reference.json';
 
 export interface ReferenceManifest {
   format: typeof REFERENCE_FORMAT;
   version: typeof REFERENCE_VERSION;
   createdAt: string;
-  template: ClassifierTemplate;
+  /** The classifier family's template, or 'imported' for a user's TF.js model (kept as model.json + weights.bin). */
+  template: ClassifierTemplate | 'imported';
   inputShape: Shape;
   numClasses: number;
   /** Width of the feature vector (`features`). */
@@ -53,7 +61,17 @@ export interface ReferenceManifest {
   seed: number;
   /** Caller's identifier for the training data (e.g. a content hash), to key the cache. */
   datasetHash: string;
+  /** The dataset it scores ('' when the caller named none). */
+  datasetId: string;
+  source: ReferenceSource;
+  /** sha256 of the weights (referenceHash.ts): what makes two scores comparable. */
+  weightsHash: string;
+  /** Imported models: the model.json (or folder) it was copied from. */
+  importedFrom?: string;
 }
+
+/** What the constructor completes: the feature layer is found in the model. */
+export type ReferenceManifestBase = Omit<ReferenceManifest, 'featureDim' | 'featureLayer'>;
 
 export interface TrainReferenceOptions {
   /** n × product(inputShape) values in [0, 1]. */
@@ -79,6 +97,8 @@ export interface TrainReferenceOptions {
   holdOutFraction?: number;
   /** Stored in the manifest; default ''. */
   datasetHash?: string;
+  /** Stored in the manifest; default ''. */
+  datasetId?: string;
   /** Checked between batches; a cancelled training throws. */
   isCancelled?: () => boolean;
   /** Called after each epoch with the mean training loss. */
@@ -106,7 +126,7 @@ export class ReferenceClassifier {
   private readonly featureModel: tf.LayersModel;
   private disposed = false;
 
-  private constructor(cm: ClassifierModel, manifest: Omit<ReferenceManifest, 'featureDim' | 'featureLayer'>) {
+  private constructor(cm: ClassifierModel, manifest: ReferenceManifestBase) {
     this.cm = cm;
     const layer = featureLayerOf(cm.model);
     const out = layer.output as tf.SymbolicTensor;
@@ -117,7 +137,7 @@ export class ReferenceClassifier {
   }
 
   /** Internal: wrap a built model. Use trainReferenceClassifier or ReferenceClassifier.load. */
-  static fromModel(cm: ClassifierModel, manifest: Omit<ReferenceManifest, 'featureDim' | 'featureLayer'>): ReferenceClassifier {
+  static fromModel(cm: ClassifierModel, manifest: ReferenceManifestBase): ReferenceClassifier {
     return new ReferenceClassifier(cm, manifest);
   }
 
@@ -126,6 +146,15 @@ export class ReferenceClassifier {
   get accuracy(): number { return this.manifest.accuracy; }
   /** The underlying classifier (do not dispose it; call dispose() here). */
   get model(): tf.LayersModel { return this.cm.model; }
+
+  /** Who scores: the weights' hash and test accuracy, to record with every score (see common/referenceIdentity.ts). */
+  get identity(): ReferenceIdentity {
+    const m = this.manifest;
+    return {
+      hash: m.weightsHash, testAccuracy: m.accuracy, evaluatedOn: m.evaluatedOn, template: m.template,
+      epochs: m.epochs, trainedOn: m.trainedOn, source: m.source, datasetId: m.datasetId,
+    };
+  }
 
   private async run(model: tf.LayersModel, width: number, images: Float32Array, n: number, batchSize: number, softmax: boolean): Promise<Float32Array> {
     if (this.disposed) throw new Error('reference classifier: used after dispose()');
@@ -158,9 +187,18 @@ export class ReferenceClassifier {
     return this.run(this.featureModel, this.manifest.featureDim, images, n, batchSize, false);
   }
 
-  /** Save weights and manifest into `dir` (created if needed); reference.json is written last. */
+  /**
+   * Save weights and manifest into `dir` (created if needed); reference.json
+   * is written last. A trained classifier as a checkpoint (rebuilt from its
+   * template on load), an imported one as model.json + weights.bin.
+   */
   async save(dir: string): Promise<void> {
-    await saveCheckpoint(dir, this.cm.model, undefined, { epoch: this.manifest.epochs, step: 0, rng: {} });
+    if (this.manifest.template === 'imported') {
+      await mkdir(dir, { recursive: true });
+      await writeLayersModelFiles(this.cm.model, dir);
+    } else {
+      await saveCheckpoint(dir, this.cm.model, undefined, { epoch: this.manifest.epochs, step: 0, rng: {} });
+    }
     const tmp = join(dir, `${REFERENCE_FILE}.tmp`);
     await writeFile(tmp, `${JSON.stringify(this.manifest, null, 2)}\n`);
     await rename(tmp, join(dir, REFERENCE_FILE));
@@ -174,21 +212,44 @@ export class ReferenceClassifier {
     } catch (e) {
       throw new Error(`No reference classifier in ${dir}: ${(e as Error).message}`, { cause: e });
     }
-    const m = JSON.parse(text) as ReferenceManifest;
-    if (m.format !== REFERENCE_FORMAT || m.version !== REFERENCE_VERSION) {
-      throw new Error(`${dir}: not a ${REFERENCE_FORMAT} v${REFERENCE_VERSION} file`);
+    const m = JSON.parse(text) as Omit<ReferenceManifest, 'version'> & { version: number };
+    if (m.format !== REFERENCE_FORMAT || (m.version !== 1 && m.version !== REFERENCE_VERSION)) {
+      throw new Error(`${dir}: not a ${REFERENCE_FORMAT} v1 or v${REFERENCE_VERSION} file`);
     }
-    return m;
+    // Version 1 predates the identity: trained, hash unknown until the weights are loaded.
+    return m.version === 1
+      ? { ...m, version: REFERENCE_VERSION, source: 'trained', datasetId: m.datasetId ?? '', weightsHash: '' }
+      : { ...m, version: REFERENCE_VERSION };
   }
 
-  /** Rebuild the saved classifier and restore its weights. */
-  static async load(dir: string): Promise<ReferenceClassifier> {
-    const m = await ReferenceClassifier.readManifest(dir);
+  /** The model a manifest describes, with its saved weights: rebuilt from its template, or an imported model read back. */
+  private static async loadModel(dir: string, m: ReferenceManifest): Promise<ClassifierModel> {
+    if (m.template === 'imported') return { model: await readLayersModelFiles(dir), probabilities: true };
     const cm = buildClassifier(classifierTemplate(m.template, m.inputShape, m.numClasses), m.inputShape, m.numClasses, m.seed);
     try {
       await loadCheckpoint(dir, cm.model);
+    } catch (e) {
+      cm.model.dispose();
+      throw e;
+    }
+    return cm;
+  }
+
+  /**
+   * Restore a saved classifier and check its weights against the recorded
+   * hash: a classifier whose files changed is refused, not silently used
+   * to score under an identity it no longer has.
+   */
+  static async load(dir: string): Promise<ReferenceClassifier> {
+    const m = await ReferenceClassifier.readManifest(dir);
+    const cm = await ReferenceClassifier.loadModel(dir, m);
+    try {
+      const hash = await hashWeights(cm.model);
+      if (m.weightsHash !== '' && hash !== m.weightsHash) {
+        throw new Error(`${dir}: the weights' sha256 is ${hash}, not the recorded ${m.weightsHash}: the files changed since it was saved`);
+      }
       const { featureDim: _d, featureLayer: _l, ...rest } = m;
-      const rc = new ReferenceClassifier(cm, rest);
+      const rc = new ReferenceClassifier(cm, { ...rest, weightsHash: hash });
       if (rc.manifest.featureDim !== m.featureDim || rc.manifest.featureLayer !== m.featureLayer) {
         throw new Error(`${dir}: saved features came from '${m.featureLayer}' (${m.featureDim}), the rebuilt model's from '${rc.manifest.featureLayer}' (${rc.manifest.featureDim})`);
       }
@@ -265,6 +326,9 @@ export async function trainReferenceClassifier(o: TrainReferenceOptions): Promis
       format: REFERENCE_FORMAT,
       version: REFERENCE_VERSION,
       createdAt: new Date().toISOString(),
+      source: 'trained',
+      weightsHash: await hashWeights(cm.model),
+      datasetId: o.datasetId ?? '',
       template,
       inputShape: [...inputShape],
       numClasses,
