@@ -15,6 +15,7 @@
  */
 import { families, isFamily, runConfigSchema, type RunConfig } from './families/registry';
 import { formatIssue, toIssues } from './runConfigBase';
+import { upgradeVaeConfigV1 } from './families/vae/configUpgrade';
 
 /** A stored config as JSON gives it back: an object of unknown fields. */
 export type StoredConfig = Readonly<Record<string, unknown>>;
@@ -22,8 +23,12 @@ export type StoredConfig = Readonly<Record<string, unknown>>;
 /** Takes a config of version N to version N+1 (N is its index in the list plus 1). */
 export type RunConfigUpgrade = (config: StoredConfig) => Record<string, unknown>;
 
-/** The upgrades in order: runConfigUpgrades[i] takes version i+1 to i+2. None yet: version 1 is the first. */
-export const runConfigUpgrades: readonly RunConfigUpgrade[] = [];
+/**
+ * The upgrades in order: runConfigUpgrades[i] takes version i+1 to i+2.
+ * 1 → 2 (issue 13): a VAE's binarize default became 'stochastic' and its
+ * Gaussian decoder discretised; old VAE configs get the values they ran with.
+ */
+export const runConfigUpgrades: readonly RunConfigUpgrade[] = [upgradeVaeConfigV1];
 
 /** The version written with every new run: one more than the number of upgrades. */
 export const CURRENT_RUN_CONFIG_VERSION = 1 + runConfigUpgrades.length;

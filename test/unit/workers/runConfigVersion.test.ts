@@ -19,8 +19,8 @@ const fakeUpgrades: RunConfigUpgrade[] = [
 ];
 
 describe('stored run config versions', () => {
-  it('starts at version 1, one more than the number of upgrades', () => {
-    expect(CURRENT_RUN_CONFIG_VERSION).toBe(1);
+  it('is at version 2 (the VAE defaults of issue 13), one more than the number of upgrades', () => {
+    expect(CURRENT_RUN_CONFIG_VERSION).toBe(2);
     expect(CURRENT_RUN_CONFIG_VERSION).toBe(runConfigUpgrades.length + 1);
   });
 
