@@ -15,6 +15,7 @@
  */
 import { families, isFamily, runConfigSchema, type RunConfig } from './families/registry';
 import { formatIssue, toIssues } from './runConfigBase';
+import { upgradeVaeConfigV1 } from './families/vae/configUpgrade';
 
 /** A stored config as JSON gives it back: an object of unknown fields. */
 export type StoredConfig = Readonly<Record<string, unknown>>;
@@ -23,8 +24,8 @@ export type StoredConfig = Readonly<Record<string, unknown>>;
 export type RunConfigUpgrade = (config: StoredConfig) => Record<string, unknown>;
 
 /**
- * Version 1 → 2: an RBM run written before RBMs held out a validation split
- * trained on every training image; it keeps doing so (validationSplit 0).
+ * An RBM run written before RBMs held out a validation split trained on
+ * every training image; it keeps doing so (validationSplit 0).
  */
 function rbmWithoutValidation(config: StoredConfig): Record<string, unknown> {
   if (config['family'] !== 'rbm') return { ...config };
@@ -32,8 +33,13 @@ function rbmWithoutValidation(config: StoredConfig): Record<string, unknown> {
   return { ...config, hyper: { ...hyper, validationSplit: hyper['validationSplit'] ?? 0 } };
 }
 
-/** The upgrades in order: runConfigUpgrades[i] takes version i+1 to i+2. */
-export const runConfigUpgrades: readonly RunConfigUpgrade[] = [rbmWithoutValidation];
+/**
+ * The upgrades in order: runConfigUpgrades[i] takes version i+1 to i+2.
+ * 1 → 2 (issue 13): a VAE's binarize default became 'stochastic' and its
+ * Gaussian decoder discretised, and RBMs hold out a validation split; old
+ * configs get the values they ran with.
+ */
+export const runConfigUpgrades: readonly RunConfigUpgrade[] = [(config) => rbmWithoutValidation(upgradeVaeConfigV1(config))];
 
 /** The version written with every new run: one more than the number of upgrades. */
 export const CURRENT_RUN_CONFIG_VERSION = 1 + runConfigUpgrades.length;

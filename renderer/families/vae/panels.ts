@@ -1,12 +1,13 @@
-/** The VAE's run-page components: the posterior-collapse warning, KL per latent dimension, the latent tools. */
+/** The VAE's run-page components: the posterior-collapse warning, KL per latent dimension, which likelihood its numbers are, the latent tools. */
 import RunLatentToolsPanel from '../../components/RunLatentToolsPanel.vue';
 import type { FamilyRunPanels } from '../runPanels';
 import VaeCollapseWarning from './VaeCollapseWarning.vue';
 import VaeKlDimensionsPanel from './VaeKlDimensionsPanel.vue';
+import VaeLikelihoodPanel from './VaeLikelihoodPanel.vue';
 
 export const vaePanels: FamilyRunPanels = {
   warnings: [VaeCollapseWarning],
   charts: [VaeKlDimensionsPanel],
-  panels: [],
+  panels: [VaeLikelihoodPanel],
   tools: [RunLatentToolsPanel],
 };

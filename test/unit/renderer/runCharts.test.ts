@@ -46,7 +46,7 @@ describe('run page charts per family', () => {
   });
 
   it('plots the ELBO and the VAE terms', () => {
-    expect(keysOf(epochCharts('vae', {}))).toEqual([['epoch-chart', ['elbo']], ['vae-terms-chart', ['test_reconstruction', 'test_kl']]]);
+    expect(keysOf(epochCharts('vae', {}))).toEqual([['epoch-chart', ['elbo', 'test_iwae', 'test_iwae_elbo']], ['vae-terms-chart', ['test_reconstruction', 'test_kl']]]);
     expect(stepLossKeys('vae')).toEqual(['loss', 'reconstruction', 'kl']);
     expect(stepLossKeys('classifier')).toEqual(['loss']);
   });

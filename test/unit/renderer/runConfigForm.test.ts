@@ -85,7 +85,7 @@ describe('new-run form model: autoencoder', () => {
 describe('new-run form model: vae', () => {
   it('defaults to the schema; decoderVariance only for the Gaussian decoder', () => {
     const form = defaultRunForm('vae');
-    expect(form).toMatchObject({ family: 'vae', latentDim: '16', decoder: 'bernoulli', binarize: 'threshold', beta: '1', klWarmupEpochs: '0' });
+    expect(form).toMatchObject({ family: 'vae', latentDim: '16', decoder: 'bernoulli', binarize: 'stochastic', beta: '1', klWarmupEpochs: '0', iwaeSamples: '50', iwaeImages: '500' });
     expect(validateRunForm(form).errors).toEqual({});
     expect(visibleFields(form)).not.toContain('decoderVariance');
     expect(visibleFields(form)).toContain('binarize');

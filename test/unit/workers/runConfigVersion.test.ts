@@ -19,7 +19,7 @@ const fakeUpgrades: RunConfigUpgrade[] = [
 ];
 
 describe('stored run config versions', () => {
-  it('is one more than the number of upgrades', () => {
+  it('is at version 2 (the VAE defaults and the RBM validation split of issue 13), one more than the number of upgrades', () => {
     expect(CURRENT_RUN_CONFIG_VERSION).toBe(2);
     expect(CURRENT_RUN_CONFIG_VERSION).toBe(runConfigUpgrades.length + 1);
   });

@@ -49,8 +49,8 @@ describe('VAE objective', () => {
     tf.dispose([x, l, nll, big]);
   });
 
-  it('the Gaussian term includes the ½ log(2πσ²) constants', () => {
-    const nll = negLogLikelihood(tf.tensor2d([[0.5, 0.5]]), tf.tensor2d([[0, 0]]), { kind: 'gaussian', variance: 0.1 });
+  it('the continuous Gaussian term (runs before config version 2) includes the ½ log(2πσ²) constants', () => {
+    const nll = negLogLikelihood(tf.tensor2d([[0.5, 0.5]]), tf.tensor2d([[0, 0]]), { kind: 'gaussian', variance: 0.1, discretised: false });
     expect(nll.dataSync()[0]).toBeCloseTo(2 * 0.5 * Math.log(2 * Math.PI * 0.1), 4);
     nll.dispose();
   });
@@ -80,7 +80,7 @@ describe('VAE objective', () => {
 describe('VAE family (wasm, in-process)', () => {
   beforeAll(() => { data = mnist(1000, 200); });
 
-  it('a Gaussian decoder gives a finite ELBO in nats; sampleEverySteps adds galleries', async () => {
+  it('a Gaussian decoder gives an ELBO ≤ 0 and positive bits/dim (discretised on the 8-bit grid), an IWAE bound above its ELBO; sampleEverySteps adds galleries', async () => {
     const sink = new RecordingSink();
     const r = await runVae({
       config: config({ latentDim: 4, epochs: 1, batchSize: 50, decoder: 'gaussian', decoderVariance: 0.05, validationSplit: 0, sampleEverySteps: 4 }),
@@ -91,6 +91,13 @@ describe('VAE family (wasm, in-process)', () => {
     console.log(`Gaussian decoder ELBO ${elbo[0]}`);
     expect(elbo).toHaveLength(1);
     expect(Number.isFinite(elbo[0])).toBe(true);
+    // A probability mass per pixel: log p ≤ 0, so the ELBO is ≤ 0 (the continuous density gave +93 nats here).
+    expect(elbo[0]!).toBeLessThanOrEqual(0);
+    expect(sink.values('bits_per_dim')[0]!).toBeGreaterThan(0);
+    const [iwae] = sink.values('test_iwae');
+    expect(iwae!).toBeLessThanOrEqual(0);
+    expect(iwae!).toBeGreaterThanOrEqual(sink.values('test_iwae_elbo')[0]!);
+    expect(sink.logs.some((l) => l.message.includes('likelihood: discretised Gaussian on 8-bit pixels (σ² 0.05)'))).toBe(true);
     expect(sink.values('val_loss')).toEqual([]);
     expect(sink.samples.filter((s) => s.kind === 'samples').map((s) => s.step)).toEqual([4, 8, 10]);
     expect(sink.samples.filter((s) => s.kind === 'manifold')).toEqual([]);
@@ -128,7 +135,7 @@ describe('VAE family (wasm, in-process)', () => {
     await vaeTrainStep(vae, opt, x, { kind: 'bernoulli' }, 1, 7);
     const before = tf.memory().numTensors;
     await vaeTrainStep(vae, opt, x, { kind: 'bernoulli' }, 1, 8);
-    await vaeTrainStep(vae, opt, x, { kind: 'gaussian', variance: 0.1 }, 0.5, 9);
+    await vaeTrainStep(vae, opt, x, { kind: 'gaussian', variance: 0.1, discretised: true }, 0.5, 9);
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
     disposeVae(vae);

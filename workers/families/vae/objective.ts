@@ -7,11 +7,24 @@
  * estimated with one reparameterised sample z = μ + exp(½ log σ²)·ε.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { VaeHyper } from '../../common/families/vae/config';
+import { discretisedGaussianLogMass } from './discretisedGaussian';
 
 export type Likelihood =
   | { kind: 'bernoulli' }
-  /** Gaussian with fixed variance σ² around sigmoid(logits). */
-  | { kind: 'gaussian'; variance: number };
+  /**
+   * Gaussian with fixed variance σ² around sigmoid(logits): discretised on
+   * the 8-bit grid (a probability mass per pixel), or the continuous density
+   * of runs recorded before it (kept so those resume as they trained).
+   */
+  | { kind: 'gaussian'; variance: number; discretised: boolean };
+
+/** The likelihood a run's hyperparameters name. */
+export function likelihoodOf(hyper: Pick<VaeHyper, 'decoder' | 'decoderVariance' | 'gaussianLikelihood'>): Likelihood {
+  return hyper.decoder === 'bernoulli'
+    ? { kind: 'bernoulli' }
+    : { kind: 'gaussian', variance: hyper.decoderVariance, discretised: hyper.gaussianLikelihood === 'discretised' };
+}
 
 /** μ and log σ² from the encoder's [n, 2·latentDim] output. */
 export function splitGaussian(encoded: tf.Tensor, latentDim: number): { mu: tf.Tensor2D; logVar: tf.Tensor2D } {
@@ -33,8 +46,10 @@ const sumPerImage = (t: tf.Tensor): tf.Tensor1D => tf.sum(tf.reshape(t, [t.shape
 
 /**
  * −log p(x|z) per image, [n]. Bernoulli: sigmoid cross-entropy from logits,
- * max(l, 0) − l·x + log(1 + e^{−|l|}) (stable for any l). Gaussian:
- * ½ log(2πσ²) + (x − sigmoid(l))² / (2σ²) per pixel.
+ * max(l, 0) − l·x + log(1 + e^{−|l|}) (stable for any l). Discretised
+ * Gaussian: −log of the mass of x's 8-bit bin (discretisedGaussian.ts).
+ * Continuous Gaussian: ½ log(2πσ²) + (x − sigmoid(l))² / (2σ²) per pixel, a
+ * density, so not a probability and not comparable across decoders.
  */
 export function negLogLikelihood(x: tf.Tensor, logits: tf.Tensor, lik: Likelihood): tf.Tensor1D {
   if (lik.kind === 'bernoulli') {
@@ -43,6 +58,7 @@ export function negLogLikelihood(x: tf.Tensor, logits: tf.Tensor, lik: Likelihoo
   }
   const v = lik.variance;
   const mean = tf.sigmoid(logits);
+  if (lik.discretised) return sumPerImage(tf.neg(discretisedGaussianLogMass(x, mean, Math.sqrt(v))));
   const perPixel = tf.add(tf.div(tf.square(tf.sub(x, mean)), 2 * v), 0.5 * Math.log(2 * Math.PI * v));
   return sumPerImage(perPixel);
 }

@@ -11,12 +11,18 @@
  * apart from the per-batch keys, whose steps are global steps), `kl_dim/<i>`,
  * `active_units` (μ_i with variance over the test images above
  * activeUnitThreshold), and `val_loss` (reconstruction + β_t·KL on the
- * validation split) when validationSplit > 0. The posterior-collapse warning
- * is given once (a resumed run remembers it from the checkpoint).
+ * validation split) when validationSplit > 0; with iwaeSamples K > 0,
+ * `test_iwae` (the IWAE bound L_K, nats per image) and `test_iwae_elbo` (the
+ * ELBO of the same images from the same K samples) on the first iwaeImages
+ * test images. Held-out images (test and validation) are binarised once per
+ * DATASET (heldOutSeed), so runs with different seeds score the same binary
+ * images. The posterior-collapse warning is given once (a resumed run
+ * remembers it from the checkpoint).
  */
 import { isCollapsed } from '../../common/gallery';
 import type { ModelDocument } from '../../common/graph';
 import type { VaeConfig } from '../../common/families/vae/config';
+import { likelihoodDescription } from '../../common/families/vae/likelihood';
 import type { FamilyMetricKey } from '../../common/families/registry';
 import type { ImageDataset } from '../../data/mnist';
 import { makeOptimizer } from '../../engine/optimizer';
@@ -25,11 +31,12 @@ import { deriveSeed } from '../../engine/prng';
 import { train, type EpochReport, type MetricValues } from '../../engine/trainer';
 import { epochOrder, loadRunDataset, splitTrainValidation, type Split } from '../../engine/trainingData';
 import type { FamilyContext, FamilyRunOptions, FamilyRunResult, FamilySession } from '../familyRun';
-import { makeVaeBatch, pixelMode } from './data';
+import { heldOutSeed, makeVaeBatch, pixelMode } from './data';
+import { estimateIwae } from './iwae';
 import { firstOfEachClass, fixedPriorSamples, writeTrainingGalleries, writeTrainingScatter, type GalleryContext } from './galleries';
 import { buildVae, disposeVae, vaeLatentModel, type VaeNetworks } from './model';
-import { betaAt, type Likelihood } from './objective';
-import { countActiveUnits, evaluateVae, vaeTrainStep } from './step';
+import { betaAt, likelihoodOf, type Likelihood } from './objective';
+import { countActiveUnits, evaluateVae, vaeTrainStep, type HeldOutData } from './step';
 
 export interface VaeRunOptions extends FamilyRunOptions<'vae'> {
   model: ModelDocument;
@@ -38,9 +45,10 @@ export interface VaeRunOptions extends FamilyRunOptions<'vae'> {
 type Key = FamilyMetricKey<'vae'>;
 
 const EVAL_NOISE = 0xe5a1;
+const IWAE_NOISE = 0x1a7e;
 
 /** What the run trains on and how, fixed before any tensor exists. */
-interface Plan {
+export interface Plan {
   hyper: VaeConfig['hyper'];
   data: ImageDataset;
   split: Split;
@@ -50,9 +58,12 @@ interface Plan {
   lik: Likelihood;
   /** Pixels per image. */
   D: number;
+  /** The seed of the held-out binarisation: the dataset's, not the run's. */
+  heldOutSeed: number;
 }
 
-function plan(o: VaeRunOptions): Plan {
+/** What a run of these options trains on and how it scores (exported for the tests of its held-out data). */
+export function planVaeRun(o: VaeRunOptions): Plan {
   const hyper = o.config.hyper;
   const data = o.dataset ?? loadRunDataset(o.config);
   const split = splitTrainValidation(data.trainLabels.length, hyper.validationSplit);
@@ -62,17 +73,15 @@ function plan(o: VaeRunOptions): Plan {
   const batchSize = Math.min(hyper.batchSize, nTrain);
   return {
     hyper, data, split, batchSize, stepsPerEpoch: Math.ceil(nTrain / batchSize), mode: pixelMode(hyper),
-    lik: hyper.decoder === 'bernoulli' ? { kind: 'bernoulli' } : { kind: 'gaussian', variance: hyper.decoderVariance },
-    D: data.inputShape.reduce((a, b) => a * b, 1),
+    lik: likelihoodOf(hyper), D: data.inputShape.reduce((a, b) => a * b, 1), heldOutSeed: heldOutSeed(o.config.dataset.id),
   };
 }
 
 export async function runVae(o: VaeRunOptions): Promise<FamilyRunResult> {
-  const p = plan(o);
+  const p = planVaeRun(o);
   return train(o, (ctx) => {
-    const { hyper, mode } = p;
-    const pixelsNote = mode === 'real' ? 'grey levels' : mode === 'threshold' ? 'pixels binarised at 0.5' : 'stochastically binarised pixels';
-    ctx.sink.log('info', `VAE (latent ${hyper.latentDim}, ${hyper.decoder} decoder on ${pixelsNote}, β ${hyper.beta}${hyper.klWarmupEpochs > 0 ? `, KL warm-up ${hyper.klWarmupEpochs} epochs` : ''}): training on ${p.split.train.length} images, validating on ${p.split.validation.length}, testing on ${p.data.testLabels.length}; ${p.stepsPerEpoch} batches of ${p.batchSize} per epoch`);
+    const { hyper } = p;
+    ctx.sink.log('info', `VAE (latent ${hyper.latentDim}, likelihood: ${likelihoodDescription(hyper)}, β ${hyper.beta}${hyper.klWarmupEpochs > 0 ? `, KL warm-up ${hyper.klWarmupEpochs} epochs` : ''}): training on ${p.split.train.length} images, validating on ${p.split.validation.length}, testing on ${p.data.testLabels.length}; ${p.stepsPerEpoch} batches of ${p.batchSize} per epoch`);
     const vae = buildVae(o.model, p.data.inputShape, hyper.latentDim, hyper.seed);
     ctx.sink.log('info', `Encoder has ${vae.encoder.countParams()} parameters, decoder ${vae.decoder.countParams()}`);
     return vaeSession(ctx, p, vae);
@@ -86,15 +95,14 @@ function galleryContext(ctx: FamilyContext<'vae'>, p: Plan, vae: VaeNetworks): G
   return {
     model: vaeLatentModel(vae), runDir: ctx.runDir, sink: ctx.sink, seed: hyper.seed,
     priorZ: fixedPriorSamples(hyper.latentDim, hyper.seed), testLabels: data.testLabels, reconIndices,
-    reconImages: preparePixels(data.testImages, p.D, reconIndices, 0, reconIndices.length, p.mode, hyper.seed, { kind: 'fixed', split: 'test' }),
+    reconImages: preparePixels(data.testImages, p.D, reconIndices, 0, reconIndices.length, p.mode, p.heldOutSeed, { kind: 'fixed', split: 'test' }),
   };
 }
 
 /** The held-out evaluation at an epoch end; returns its metrics and μ of the test images. */
 async function evaluateEpoch(ctx: FamilyContext<'vae'>, p: Plan, vae: VaeNetworks, epoch: number, beta: number): Promise<{ metrics: MetricValues<Key>; mu: Float32Array }> {
-  const { data, hyper } = p;
-  const testIndices = Int32Array.from({ length: data.testLabels.length }, (_, i) => i);
-  const heldOut = { images: data.testImages, inputShape: data.inputShape, indices: testIndices, mode: p.mode, seed: hyper.seed, key: { kind: 'fixed', split: 'test' } } as const;
+  const { hyper } = p;
+  const heldOut = vaeHeldOut(p, 'test');
   const t = await evaluateVae(vae, heldOut, p.lik, deriveSeed(hyper.seed, EVAL_NOISE));
   const elbo = -(t.reconstruction + t.kl);
   const metrics: MetricValues<Key> = { elbo, bits_per_dim: -elbo / (p.D * Math.LN2), test_reconstruction: t.reconstruction, test_kl: t.kl };
@@ -102,10 +110,27 @@ async function evaluateEpoch(ctx: FamilyContext<'vae'>, p: Plan, vae: VaeNetwork
   t.klPerDim.forEach((v, i) => ctx.sink.metric(`kl_dim/${i}`, epoch, v));
   metrics.active_units = countActiveUnits(t.mu, t.count, hyper.latentDim, hyper.activeUnitThreshold);
   if (p.split.validation.length > 0) {
-    const v = await evaluateVae(vae, { ...heldOut, images: data.trainImages, indices: p.split.validation, key: { kind: 'fixed', split: 'train' } }, p.lik, deriveSeed(hyper.seed, EVAL_NOISE, 1));
+    const v = await evaluateVae(vae, vaeHeldOut(p, 'validation'), p.lik, deriveSeed(hyper.seed, EVAL_NOISE, 1));
     metrics.val_loss = v.reconstruction + beta * v.kl;
   }
+  if (hyper.iwaeSamples > 0) {
+    const subset = { ...heldOut, indices: heldOut.indices.subarray(0, Math.min(hyper.iwaeImages, heldOut.indices.length)) };
+    const iw = await estimateIwae(vae, subset, p.lik, hyper.iwaeSamples, deriveSeed(hyper.seed, IWAE_NOISE));
+    metrics.test_iwae = iw.iwae;
+    metrics.test_iwae_elbo = iw.elbo;
+  }
   return { metrics, mu: t.mu };
+}
+
+/**
+ * The held-out images a run scores, binarised with the dataset's seed: the
+ * whole test set, or the validation split (the end of the training images).
+ */
+export function vaeHeldOut(p: Pick<Plan, 'data' | 'split' | 'mode' | 'heldOutSeed'>, which: 'test' | 'validation'): HeldOutData & { indices: Int32Array } {
+  const { data } = p;
+  return which === 'test'
+    ? { images: data.testImages, inputShape: data.inputShape, indices: Int32Array.from({ length: data.testLabels.length }, (_, i) => i), mode: p.mode, seed: p.heldOutSeed, key: { kind: 'fixed', split: 'test' } }
+    : { images: data.trainImages, inputShape: data.inputShape, indices: p.split.validation, mode: p.mode, seed: p.heldOutSeed, key: { kind: 'fixed', split: 'train' } };
 }
 
 function vaeSession(ctx: FamilyContext<'vae'>, p: Plan, vae: VaeNetworks): FamilySession<'vae'> {
@@ -121,13 +146,13 @@ function vaeSession(ctx: FamilyContext<'vae'>, p: Plan, vae: VaeNetworks): Famil
   const endEpoch = async (epoch: number): Promise<EpochReport<Key>> => {
     const { metrics, mu } = await evaluateEpoch(ctx, p, vae, epoch, lastBeta);
     lastMu = mu;
-    const { elbo = NaN, test_reconstruction: rec = NaN, test_kl: kl = NaN, active_units: active = 0 } = metrics;
+    const { elbo = NaN, test_reconstruction: rec = NaN, test_kl: kl = NaN, active_units: active = 0, test_iwae: iwae } = metrics;
     const nowCollapsed = isCollapsed(L, active);
     if (nowCollapsed && !collapsed) {
       ctx.sink.log('warn', `Posterior collapse: only ${active} of ${L} latent units are active (Cov_x(μ_i) > ${hyper.activeUnitThreshold}); the decoder is ignoring the code. Try a smaller β, a KL warm-up (klWarmupEpochs), or a weaker decoder`);
     }
     collapsed = nowCollapsed;
-    return { metrics, log: `Epoch ${epoch}/${hyper.epochs}: test ELBO ${elbo.toFixed(2)} nats (${(-elbo / (p.D * Math.LN2)).toFixed(4)} bits/dim), reconstruction ${rec.toFixed(2)}, KL ${kl.toFixed(2)}, ${active} of ${L} latent units active` };
+    return { metrics, log: `Epoch ${epoch}/${hyper.epochs}: test ELBO ${elbo.toFixed(2)} nats (${(-elbo / (p.D * Math.LN2)).toFixed(4)} bits/dim), reconstruction ${rec.toFixed(2)}, KL ${kl.toFixed(2)}, ${active} of ${L} latent units active${iwae === undefined ? '' : `; IWAE (K = ${hyper.iwaeSamples}, first ${Math.min(hyper.iwaeImages, data.testLabels.length)} test images) ${iwae.toFixed(2)} nats`}` };
   };
   const session: FamilySession<'vae'> = {
     parts: [{ name: 'encoder', weights: vae.encoder }, { name: 'decoder', weights: vae.decoder }],

@@ -15,6 +15,8 @@ export const vaeForm: FamilyForm = {
     numberField('beta', 'KL weight (beta)', 'decimal', { hint: 'β; 1 = the ELBO' }),
     numberField('klWarmupEpochs', 'KL warm-up epochs', 'decimal', { hint: '0 = no warm-up' }),
     numberField('activeUnitThreshold', 'Active-unit threshold', 'decimal', { hint: 'Cov(E[z]) above it' }),
+    numberField('iwaeSamples', 'IWAE samples (K)', 'numeric', { hint: 'per test image at epoch ends; 0 = off' }),
+    numberField('iwaeImages', 'IWAE test images', 'numeric', { hint: 'the first N test images' }),
     ...trainingFields,
     sharedFields.sampleEverySteps,
   ],

@@ -8,6 +8,9 @@ import { vaeTemplate } from './templates';
 import { vaeCharts } from './charts';
 import { vaeForm } from './form';
 
+/** What the likelihood numbers are, per decoder; the run page says which one a run used. */
+const LIKELIHOODS = 'Bernoulli decoder: Bernoulli on binarised pixels; Gaussian decoder: discretised Gaussian on 8-bit pixels (the continuous density before config version 2)';
+
 
 export const vaeFamily = defineFamily({
   id: 'vae',
@@ -25,7 +28,7 @@ export const vaeFamily = defineFamily({
   }),
   form: vaeForm,
   charts: vaeCharts,
-  validation: { key: 'val_loss', mode: 'min', selects: ['elbo', 'bits_per_dim', 'test_reconstruction', 'test_kl', 'active_units'] },
+  validation: { key: 'val_loss', mode: 'min', selects: ['elbo', 'bits_per_dim', 'test_reconstruction', 'test_kl', 'active_units', 'test_iwae', 'test_iwae_elbo'] },
   headline: [
     { key: 'elbo', mode: 'max', label: 'ELBO', format: 'number', unit: 'nats' },
     { key: 'val_loss', mode: 'min', label: 'val loss', format: 'number' },
@@ -35,8 +38,10 @@ export const vaeFamily = defineFamily({
     { key: 'reconstruction', x: 'step', mode: 'min', description: 'negative log-likelihood of the batch (nats per image)' },
     { key: 'kl', x: 'step', description: 'KL(q(z|x) ‖ p(z)) of the batch (nats per image)' },
     { key: 'beta', x: 'step', description: 'β_t, the KL weight after warm-up' },
-    { key: 'elbo', x: 'epoch', mode: 'max', description: 'held-out evidence lower bound (nats per image)' },
-    { key: 'bits_per_dim', x: 'epoch', mode: 'min', description: '−ELBO / (D ln 2)' },
+    { key: 'elbo', x: 'epoch', mode: 'max', description: `held-out evidence lower bound (nats per image, one z per image; ${LIKELIHOODS})` },
+    { key: 'bits_per_dim', x: 'epoch', mode: 'min', description: `−ELBO / (D ln 2), D pixels per image (${LIKELIHOODS})` },
+    { key: 'test_iwae', x: 'epoch', mode: 'max', description: `importance-weighted bound on log p(x), Burda et al. 2016 (nats per image; K = the run's iwaeSamples, on its first iwaeImages test images; ${LIKELIHOODS})` },
+    { key: 'test_iwae_elbo', x: 'epoch', mode: 'max', description: 'ELBO of the IWAE images from the same K samples (nats per image); test_iwae minus it is how much the bound tightens' },
     { key: 'test_reconstruction', x: 'epoch', mode: 'min', description: 'held-out reconstruction term (nats per image)' },
     { key: 'test_kl', x: 'epoch', description: 'held-out KL term (nats per image)' },
     { key: 'kl_dim/<i>', x: 'epoch', description: 'held-out KL of latent dimension i', detail: true },
