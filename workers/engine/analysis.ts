@@ -36,6 +36,8 @@ export interface LoadedLatentModel {
   model: LatentModel;
   /** How the encoder sees a test image (a Bernoulli VAE's binarised pixels). */
   pixelMode: PixelMode;
+  /** The seed of the test images' fixed binarisation, the one the run scored them with (a VAE's is its dataset's, not its run's). */
+  heldOutSeed: number;
   dispose(): void;
 }
 
@@ -192,6 +194,7 @@ interface Ctx {
   test: TestSet;
   model: LatentModel;
   pixelMode: PixelMode;
+  heldOutSeed: number;
   now: () => number;
 }
 
@@ -207,7 +210,7 @@ async function imageRow(ctx: Ctx, kind: ArtifactKind, pixels: Float32Array, coun
 /** Codes and model-input images of test images `indices`. */
 async function encodeTest(ctx: Ctx, indices: readonly number[]): Promise<{ codes: number[][]; inputs: Float32Array }> {
   const d = ctx.test.inputShape.reduce((a, b) => a * b, 1);
-  const inputs = preparePixels(ctx.test.images, d, indices, 0, indices.length, ctx.pixelMode, ctx.input.config.hyper.seed, { kind: 'fixed', split: 'test' });
+  const inputs = preparePixels(ctx.test.images, d, indices, 0, indices.length, ctx.pixelMode, ctx.heldOutSeed, { kind: 'fixed', split: 'test' });
   const flat = await encodeImages(ctx.model, inputs, indices.map((_, i) => i));
   return { codes: indices.map((_, i) => row(flat, i, ctx.model.latentDim)), inputs };
 }
@@ -257,7 +260,7 @@ async function scatter(ctx: Ctx, r: Extract<AnalysisRequest, { kind: 'latent-sca
   const n = Math.min(r.count, ctx.test.labels.length);
   const indices = Array.from({ length: n }, (_, i) => i);
   const d = ctx.test.inputShape.reduce((a, b) => a * b, 1);
-  const inputs = preparePixels(ctx.test.images, d, indices, 0, n, ctx.pixelMode, ctx.input.config.hyper.seed, { kind: 'fixed', split: 'test' });
+  const inputs = preparePixels(ctx.test.images, d, indices, 0, n, ctx.pixelMode, ctx.heldOutSeed, { kind: 'fixed', split: 'test' });
   const codes = await encodeImages(ctx.model, inputs, indices);
   const data = latentScatter({ values: codes, n, dim: ctx.model.latentDim }, r.method, ctx.input.config.hyper.seed, indices.map((i) => ctx.test.labels[i]!), indices);
   const path = uniquePath(ctx.input.runDir, 'latent-scatter', 'json', ctx.now);
@@ -380,8 +383,8 @@ export async function runAnalysis<C extends RunConfig>(input: AnalysisInput<C>, 
   if (request.kind === 'interpolation') checkIndices([request.a, request.b], test.labels.length);
   if (request.kind === 'arithmetic') checkIndices([request.a, request.b, request.c], test.labels.length);
   if (!input.checkpoint) throw new Error('This analysis loads the model from a checkpoint, and none was given');
-  const { model, pixelMode, dispose } = await loadModel(input.config, input.architecture, test.inputShape, input.checkpoint);
-  const ctx: Ctx = { input, test, model, pixelMode, now: options.now ?? Date.now };
+  const { model, pixelMode, heldOutSeed, dispose } = await loadModel(input.config, input.architecture, test.inputShape, input.checkpoint);
+  const ctx: Ctx = { input, test, model, pixelMode, heldOutSeed, now: options.now ?? Date.now };
   try {
     switch (request.kind) {
       case 'interpolation': return await interpolation(ctx, request);

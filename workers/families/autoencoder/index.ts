@@ -13,6 +13,8 @@ export const autoencoderWorker: FamilyWorker<'autoencoder'> = {
         latentDim: config.hyper.latentDim, encoderOutputDim: config.hyper.latentDim, encoderOutput: 'code', decoderOutput: 'probabilities', runName: 'An autoencoder',
       })),
       pixelMode: 'real',
+      // Real-valued pixels draw nothing: the seed is never read.
+      heldOutSeed: config.hyper.seed,
     }),
   },
 };

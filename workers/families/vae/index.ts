@@ -3,7 +3,7 @@ import { vaeEncoderOutputDim } from '../../common/families/vae/config';
 import { restoreEncoderDecoder } from '../../engine/encoderDecoder';
 import type { FamilyWorker } from '../familyRun';
 import { requireModel, runOptions } from '../familyRun';
-import { pixelMode } from './data';
+import { heldOutSeed, pixelMode } from './data';
 import { runVae } from './run';
 
 export const vaeWorker: FamilyWorker<'vae'> = {
@@ -15,6 +15,8 @@ export const vaeWorker: FamilyWorker<'vae'> = {
         latentDim: config.hyper.latentDim, encoderOutputDim: vaeEncoderOutputDim(config.hyper.latentDim), encoderOutput: 'gaussian', decoderOutput: 'logits', runName: 'A VAE',
       })),
       pixelMode: pixelMode(config.hyper),
+      // The test images as the run scored them: binarised with the dataset's draw, whatever the run's seed.
+      heldOutSeed: heldOutSeed(config.dataset.id),
     }),
   },
 };
