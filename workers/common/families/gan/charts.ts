@@ -50,11 +50,13 @@ export function ganToyOf(ctx: Pick<ChartContext<GanConfig>, 'params' | 'config'>
   return typeof fromParams === 'string' ? fromParams : ctx.config?.hyper.toy;
 }
 
-/** The meta of a 'class-histogram' artifact, as the GAN's evaluation writes it: the step's epoch, classes present and class count. */
+/** The meta of a 'class-histogram' artifact, as the GAN's evaluation writes it: the step's epoch, classes present, class count, samples scored, and whether it is the finished run's final evaluation. */
 export interface ClassHistogramMeta {
   epoch?: number;
   classesPresent?: number;
   numClasses?: number;
+  samples?: number;
+  final?: boolean;
 }
 
 const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -68,6 +70,9 @@ export function classHistogramMeta(meta: Readonly<Record<string, unknown>>): Cla
   if (epoch !== undefined) out.epoch = epoch;
   if (present !== undefined) out.classesPresent = present;
   if (classes !== undefined && Number.isInteger(classes) && classes > 0) out.numClasses = classes;
+  const samples = finite(meta['samples']);
+  if (samples !== undefined) out.samples = samples;
+  if (meta['final'] === true) out.final = true;
   return out;
 }
 
