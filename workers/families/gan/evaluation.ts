@@ -169,12 +169,13 @@ export async function createGanEvaluator(o: GanEvaluatorOptions): Promise<GanEva
   const labels = conditional ? sampleLabels(o.samples, c, o.seed ^ 0x1abe1) : undefined;
   sink.log('info', `${describe(o.samples, real, conditional, 'Sample scores at logged steps')}${labels ? `; conditional_accuracy is how often it finds the class asked for (chance ${(1 / c).toFixed(2)})` : ''}`);
 
-  /** Generate for `zs` (and `ls`), score against `side`, write the artifact to `file`. */
+  /** Generate for `zs` (and `ls`), score against `side`, write the artifact (the final one beside the step's). */
   async function run(zs: number[][], ls: Int32Array | undefined, side: RealSide, step: number, epoch: number, final: boolean): Promise<GanScores> {
     const pixels = await generatedPixels(nets, zs, ls);
-    const scored = scoreSamples(side.ref, await scoreImages(classifier, pixels, zs.length), deriveSeed(o.seed, step, final ? 0xf1 : 0xb0));
+    const images = await scoreImages(classifier, pixels, zs.length);
+    const scored = scoreSamples(side.ref, images, deriveSeed(o.seed, step, final ? 0xf1 : 0xb0));
     const scores: GanScores = { ...scored.scores };
-    if (ls) scores.conditional_accuracy = agreement(argmaxRows(await classifier.probabilities(pixels, zs.length), zs.length, c), ls);
+    if (ls) scores.conditional_accuracy = agreement(argmaxRows(images.probs, zs.length, c), ls);
     if (o.runDir !== undefined) {
       const file = final ? join(o.runDir, 'gallery', 'class-histogram', `final-step-${String(step).padStart(7, '0')}.json`) : stepArtifactPath(o.runDir, 'class-histogram', step, 'json');
       await writeJsonArtifact(file, histogramDocument(scored, zs.length, side, classifier.accuracy, final));
