@@ -100,7 +100,7 @@ describe('an image folder of MNIST PNGs', () => {
   it('trains a GAN on it, scored by a reference classifier trained on that set and cached under its id', async () => {
     const config = {
       family: 'gan', dataset: { id: 'digit-pngs' }, architecture: { template: 'mlp' },
-      hyper: { epochs: 1, batchSize: 64, latentDim: 16, evalSamples: 100, referenceTemplate: 'mlp', referenceEpochs: 1 },
+      hyper: { epochs: 1, batchSize: 64, latentDim: 16, evalSamples: 100, finalEvalSamples: 100, referenceTemplate: 'mlp', referenceEpochs: 1 },
     } as const;
     const run = await ok('runs.start', { experimentId, config });
     await expect(s.runs.waitForEnd(run.id)).resolves.toBe('done');

@@ -113,7 +113,7 @@ describe('GAN runs through the services', () => {
       family: 'gan',
       dataset: { id: 'mnist', trainSize: 512, testSize: 100 },
       architecture: { template: 'mlp' },
-      hyper: { epochs: 1, batchSize: 64, latentDim: 16, evalSamples: 200, referenceTemplate: 'mlp', referenceEpochs: 1 },
+      hyper: { epochs: 1, batchSize: 64, latentDim: 16, evalSamples: 200, finalEvalSamples: 200, referenceTemplate: 'mlp', referenceEpochs: 1 },
     });
     const gan = s.runs.start(experimentId, config).id;
     await expect(s.runs.waitForEnd(gan)).resolves.toBe('done');
@@ -124,7 +124,9 @@ describe('GAN runs through the services', () => {
     const cache = path.join(s.dataDir, 'cache', 'reference-classifiers');
     expect(fs.readdirSync(cache)).toEqual(['mnist-n60000-mlp-e1']);
     const hist = s.artifacts.list(gan, 'class-histogram');
-    expect(hist.map((a) => a.step)).toEqual([0, 8]);
+    // Step 0, the epoch end, and the final evaluation of the finished run (200 samples here; 10,000 by default).
+    expect(hist.map((a) => [a.step, a.meta['final'] === true])).toEqual([[0, false], [8, false], [8, true]]);
+    expect(latest['final_kid']).toBeDefined();
 
     const samples = s.artifacts.list(gan, 'samples');
     const last = samples[samples.length - 1]!;

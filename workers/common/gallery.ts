@@ -101,6 +101,42 @@ export interface ClassHistogramData {
   referenceAccuracy: number;
   /** The same score of real test images (the ceiling). */
   realInceptionScore: number;
+  /**
+   * Written since the confident count (older documents lack these): then
+   * `histogram` counts only samples whose top class probability is ≥
+   * confidenceThreshold, class k is present with ≥ classThresholds[k] of them
+   * (half its data-expected count), and `threshold` is the smallest of those.
+   */
+  confidenceThreshold?: number;
+  classThresholds?: number[];
+  /** Samples counted in `histogram` (confident ones). */
+  confidentSamples?: number;
+  /** All samples by their most probable class (no confidence filter). */
+  argmaxHistogram?: number[];
+  /** The real test images' confident counts, and how many were scored (the same sample size as the generated). */
+  realHistogram?: number[];
+  realSamples?: number;
+  realClassesPresent?: number;
+  /** Uncertainty: IS sd over `inceptionScoreSplits`, FD bootstrap percentiles, KID ± its standard error. */
+  inceptionScoreSd?: number;
+  inceptionScoreSplits?: number;
+  frechetDistanceLo?: number;
+  frechetDistanceHi?: number;
+  frechetResamples?: number;
+  kid?: number;
+  kidSe?: number;
+  kidSubsets?: number;
+  /** Improved precision / recall with k-NN radii (k = precisionRecallK). */
+  precision?: number;
+  recall?: number;
+  precisionRecallK?: number;
+  /** The real-vs-real floor at the same size: other real images against the test images. */
+  realFrechetDistance?: number;
+  realKid?: number;
+  realKidSe?: number;
+  realInceptionScoreSd?: number;
+  /** The final evaluation of a finished run (more samples than during training). */
+  final?: boolean;
 }
 
 /**
@@ -128,6 +164,9 @@ export interface ReferenceClassifierInfo {
   datasetHash: string;
   /** Whether it was read from the cache (false: trained for this evaluation). */
   cached: boolean;
+  /** The sha256 of its weights: scores compare only under the same hash. */
+  hash?: string;
+  source?: 'trained' | 'imported';
 }
 
 /** The JSON file of a 're-evaluation' artifact: a scored generator's scores recomputed on more samples. */

@@ -233,3 +233,66 @@ export function frechetDistanceFromStats(a: FeatureStats, b: FeatureStats): numb
 export function frechetDistance(featuresA: ArrayLike<number>, nA: number, featuresB: ArrayLike<number>, nB: number, dim: number): number {
   return frechetDistanceFromStats(featureStats(featuresA, nA, dim), featureStats(featuresB, nB, dim));
 }
+
+/** The Inception-style score as researchers quote it: mean ± sd over splits. */
+export interface InceptionScoreStats {
+  mean: number;
+  /** Population sd (divisor = splits) of the split scores, as the reference implementation (Salimans et al. 2016) reports it. */
+  sd: number;
+  splits: number;
+}
+
+/** Inception-style score over `splits` (default 10) consecutive chunks: their mean and population sd. */
+export function inceptionScoreStats(probs: ArrayLike<number>, n: number, numClasses: number, splits = 10): InceptionScoreStats {
+  const scores = inceptionScores(probs, n, numClasses, splits);
+  const m = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const sd = Math.sqrt(scores.reduce((a, s) => a + (s - m) * (s - m), 0) / scores.length);
+  return { mean: m, sd, splits };
+}
+
+export interface ConfidentCoverage {
+  /** Samples whose top class probability is ≥ confidenceThreshold, per top class. */
+  histogram: number[];
+  /** Samples counted (top probability ≥ confidenceThreshold). */
+  confident: number;
+  confidenceThreshold: number;
+  /** The confident count each class needs to be present. */
+  thresholds: number[];
+  classesPresent: number;
+}
+
+/**
+ * Mode coverage counting only confidently classified samples: a sample
+ * counts for its top class when that class's probability is ≥
+ * `confidenceThreshold`, so the blurry, ambiguous samples of an untrained
+ * generator do not fill classes by their argmax alone.
+ *
+ * A class is present when its confident count is at least HALF the count a
+ * generator matching the data would give it: ≥ max(1, ceil(½ · n · p_k)),
+ * p_k the data's frequency of class k (uniform without `dataClassFreq`; for
+ * balanced data this is half a uniform generator's n / numClasses). Why:
+ * a fixed 1 % rule calls a class "covered" at a tenth of its share (MNIST's
+ * classes are ~10 % each), whereas half the expected count tolerates
+ * sampling noise and the classifier's doubt about real images of the class
+ * (a 2-epoch classifier is confident on most of them) while a mode the
+ * generator has mostly dropped does not count. Real test images, scored the
+ * same way, show what the rule gives real data.
+ */
+export function confidentCoverage(probs: ArrayLike<number>, n: number, numClasses: number, confidenceThreshold: number, dataClassFreq?: ArrayLike<number>): ConfidentCoverage {
+  checkRows('confidentCoverage', probs, n, numClasses);
+  if (!(confidenceThreshold > 0 && confidenceThreshold <= 1)) throw new Error(`confidentCoverage: confidenceThreshold must lie in (0, 1], got ${confidenceThreshold}`);
+  if (dataClassFreq !== undefined && dataClassFreq.length !== numClasses) throw new Error(`confidentCoverage: dataClassFreq has ${dataClassFreq.length} entries, expected ${numClasses}`);
+  const histogram: number[] = new Array<number>(numClasses).fill(0);
+  let confident = 0;
+  for (let i = 0; i < n; i++) {
+    const k = argmaxRow(probs, i, numClasses);
+    if (probs[i * numClasses + k]! >= confidenceThreshold) { histogram[k]! += 1; confident++; }
+  }
+  let total = 0;
+  for (let k = 0; k < numClasses; k++) total += dataClassFreq ? dataClassFreq[k]! : 1;
+  // (the 1e-9 below keeps round-off from lifting an exact ½·n·p_k to the next integer)
+  if (!(total > 0)) throw new Error('confidentCoverage: dataClassFreq sums to 0');
+  const thresholds = Array.from({ length: numClasses }, (_, k) => Math.max(1, Math.ceil((0.5 * n * (dataClassFreq ? dataClassFreq[k]! : 1)) / total - 1e-9)));
+  const classesPresent = histogram.filter((h, k) => h >= thresholds[k]!).length;
+  return { histogram, confident, confidenceThreshold, thresholds, classesPresent };
+}

@@ -135,6 +135,20 @@ describe('GAN charts', () => {
     expect(byId(ganCharts({}, keys, { realInceptionScore: 9.1234 }))['gan-quality-chart']!.refLine).toEqual({ y: 9.1234, label: 'real images 9.12' });
   });
 
+  it('a run with the uncertainty keys: FD with its bootstrap band and the real floor, KID ± SE, precision / recall', () => {
+    const keys = ['d_loss', 'frechet_distance', 'frechet_distance_lo', 'frechet_distance_hi', 'kid', 'kid_se', 'precision', 'recall', 'real_frechet_distance', 'real_kid'];
+    const floors: Record<string, number> = { real_frechet_distance: 4.8471, real_kid: 0.1213 };
+    const charts = byId(ganChartsOf(emptyChartContext({ loss: 'nonsaturating' }, { metricKeys: keys, latest: (key) => floors[key], artifacts: [] })));
+    expect(charts['gan-fid-chart']!.keys.map((c) => c.key)).toEqual(['frechet_distance', 'frechet_distance_lo', 'frechet_distance_hi']);
+    expect(charts['gan-fid-chart']!.refLine).toEqual({ y: 4.8471, label: 'real vs real 4.85' });
+    expect(charts['gan-kid-chart']!.keys.map((c) => c.key)).toEqual(['kid', 'kid_se']);
+    expect(charts['gan-kid-chart']!.refLine).toEqual({ y: 0.1213, label: 'real vs real 0.121' });
+    expect(charts['gan-precision-recall-chart']!.keys.map((c) => c.key)).toEqual(['precision', 'recall']);
+    // An older run without them: neither chart, and the FD chart alone.
+    expect(byId(ganCharts({}, ['d_loss', 'frechet_distance']))['gan-fid-chart']!.keys.map((c) => c.key)).toEqual(['frechet_distance']);
+    expect(ganCharts({}, ['d_loss', 'frechet_distance']).map((c) => c.testId)).not.toContain('gan-kid-chart');
+  });
+
   it('adds the conditional accuracy for conditional runs, and the AC-GAN class accuracies', () => {
     const keys = ['d_loss', 'classes_present', 'conditional_accuracy', 'd_class_accuracy', 'g_class_accuracy'];
     // Unconditional: neither (even if a key happens to be there: conditional_accuracy needs a conditional run).

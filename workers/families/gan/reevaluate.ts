@@ -30,15 +30,15 @@ export async function reevaluateGan(o: ReevaluateInput<GanConfig>): Promise<Reev
   const nets = buildGan(model, reference.inputShape, ganLatentDim(hyper), hyper.seed, ganBuildOptions(hyper, reference.numClasses || undefined));
   try {
     await loadCheckpoint(o.generatorDir, nets.generator);
-    const { classifier, cached } = await obtainReferenceClassifier({
+    const { classifier, cached, identity } = await obtainReferenceClassifier({
       ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}),
       datasetId: o.config.dataset.id, template: hyper.referenceTemplate, epochs: hyper.referenceEpochs, data: reference, log: () => undefined,
     });
     try {
-      const evaluator = await createGanEvaluator({ nets, classifier, reference, samples: o.samples, seed: ganEvaluationSeed(hyper.seed), sink: quietSink });
+      const evaluator = await createGanEvaluator({ nets, classifier, reference, samples: o.samples, seed: ganEvaluationSeed(hyper.seed), sink: quietSink, confidenceThreshold: hyper.confidenceThreshold, finalSamples: 0 });
       const scores = scoreRecord(await evaluator.evaluate(o.step, o.epoch));
       const m = classifier.manifest;
-      const info: ReferenceClassifierInfo = { template: m.template, accuracy: classifier.accuracy, evaluatedOn: m.evaluatedOn, datasetHash: m.datasetHash, cached };
+      const info: ReferenceClassifierInfo = { template: m.template, accuracy: classifier.accuracy, evaluatedOn: m.evaluatedOn, datasetHash: m.datasetHash, cached, hash: identity.hash, source: identity.source };
       return { scores, reference: info };
     } finally {
       classifier.dispose();

@@ -13,11 +13,13 @@
  * networks' dropout and sampling layers at each epoch end.
  *
  * Image runs with evalSamples > 0 are scored by the dataset's reference
- * classifier at logged steps (see evaluation.ts): classes_present, class_kl,
- * inception_score, frechet_distance; reference_accuracy and
- * real_inception_score once, at step 0. With a runDir, the generator's
- * weights are kept at each of those steps (scoredGenerator.ts), so every
- * score can be recomputed.
+ * classifier at logged steps (see evaluation.ts, sampleScores.ts):
+ * classes_present (confident), confident_share, class_kl, inception_score
+ * (± _sd), frechet_distance (_lo, _hi), kid (± _se), precision, recall;
+ * reference_accuracy and the real-vs-real floor (real_*) once, at step 0;
+ * and at the end of a completed run the final_ scores on finalEvalSamples.
+ * With a runDir, the generator's weights are kept at each scored step
+ * (scoredGenerator.ts), so every score can be recomputed.
  *
  * Metrics per step (step = generator step): d_loss, g_loss, d_real, d_fake
  * (mean σ(D(x)), σ(D(G(z))) for minimax / non-saturating; for LSGAN and the
@@ -47,6 +49,7 @@ import { deriveSeed } from '../../engine/prng';
 import { metricEntries, train, type MetricValues } from '../../engine/trainer';
 import { loadRunDataset } from '../../engine/trainingData';
 import { obtainReferenceClassifier } from '../classifier/referenceCache';
+import { scoreProvenance } from '../../common/referenceIdentity';
 import type { FamilyContext, FamilyRunOptions, FamilyRunResult, FamilySession } from '../familyRun';
 import { classNamesFor, sourceLogits } from './conditioning';
 import { createGanEvaluator, type GanEvaluator as Scorer } from './evaluation';
@@ -123,16 +126,20 @@ function logPlan(ctx: FamilyContext<'gan'>, p: Plan): void {
 async function imageEvaluator(o: GanRunOptions, ctx: FamilyContext<'gan'>, nets: GanNetworks, runData: ImageDataset): Promise<GanEvaluator> {
   const { hyper } = o.config;
   const reference = o.referenceDataset ?? (o.dataset ? runData : loadImageDataset(getDatasetEntry(o.config.dataset.id)));
-  const { classifier } = await obtainReferenceClassifier({
+  const { classifier, identity } = await obtainReferenceClassifier({
     ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}),
     datasetId: o.config.dataset.id, template: hyper.referenceTemplate, epochs: hyper.referenceEpochs, data: reference,
     log: (m) => ctx.sink.log('info', m), isCancelled: ctx.isCancelled,
   });
   ctx.sink.metric('reference_accuracy', 0, classifier.accuracy);
   try {
-    const evaluator = await createGanEvaluator({ nets, classifier, reference, samples: hyper.evalSamples, seed: ganEvaluationSeed(hyper.seed), sink: ctx.sink, ...(ctx.runDir !== undefined ? { runDir: ctx.runDir } : {}) });
-    ctx.sink.metric('real_inception_score', 0, evaluator.realScores.inception_score);
-    return { realScores: evaluator.realScores, evaluate: evaluator.evaluate, dispose: () => classifier.dispose() };
+    const evaluator = await createGanEvaluator({
+      nets, classifier, reference, samples: hyper.evalSamples, seed: ganEvaluationSeed(hyper.seed), sink: ctx.sink, ...(ctx.runDir !== undefined ? { runDir: ctx.runDir } : {}),
+      confidenceThreshold: hyper.confidenceThreshold, finalSamples: hyper.finalEvalSamples, provenance: scoreProvenance(identity),
+    });
+    // The real-vs-real floor at the training sample size, once.
+    for (const [key, value] of metricEntries(evaluator.realScores.floor)) ctx.sink.metric(key, 0, value);
+    return { ...evaluator, dispose: () => classifier.dispose() };
   } catch (e) {
     classifier.dispose();
     throw e;
@@ -261,6 +268,11 @@ function ganSession(ctx: FamilyContext<'gan'>, p: Plan, t: Trained): FamilySessi
       }
     },
     galleries: galleries(ctx, p, t, last),
+    // A completed image run is scored once more on finalEvalSamples samples (the final_ keys).
+    finish: async (step) => {
+      const final = await t.evaluator?.evaluateFinal(step, hyper.epochs);
+      if (final) for (const [key, value] of metricEntries(final)) ctx.record(key, step, value);
+    },
     endEpoch: async (epoch) => ({
       log: `Epoch ${epoch}/${hyper.epochs}: d_loss ${last.d_loss?.toFixed(4)}, g_loss ${last.g_loss?.toFixed(4)}, d_real ${last.d_real?.toFixed(3)}, d_fake ${last.d_fake?.toFixed(3)}${toyNote()}`,
     }),

@@ -3,7 +3,9 @@
  * gradient norms; for the 2-D toys mode coverage, mode distance and the
  * share of points near a mode; for images the reference classifier's
  * measures (classes present, inception score against the real images',
- * Fréchet distance, class KL) once the run has logged them. Conditional
+ * Fréchet distance with its bootstrap interval, class KL, KID ± SE,
+ * precision / recall, each with the real-vs-real floor where there is one)
+ * once the run has logged them. Conditional
  * runs (conditioning cgan / acgan) add how often the samples are of the
  * class asked for (conditional_accuracy), and AC-GAN its discriminator's
  * class accuracy on real and generated images per step. No generic
@@ -50,12 +52,22 @@ export function ganToyOf(ctx: Pick<ChartContext<GanConfig>, 'params' | 'config'>
   return typeof fromParams === 'string' ? fromParams : ctx.config?.hyper.toy;
 }
 
-/** The meta of a 'class-histogram' artifact, as the GAN's evaluation writes it: the step's epoch, classes present and class count. */
+/** The meta of a 'class-histogram' artifact, as the GAN's evaluation writes it: the step's epoch, classes present, class count, samples scored, and whether it is the finished run's final evaluation. */
 export interface ClassHistogramMeta {
   epoch?: number;
   classesPresent?: number;
   numClasses?: number;
+  samples?: number;
+  final?: boolean;
 }
+
+/** What the worker records with a class histogram: every field above, and (when known) the reference classifier that scored — scores compare only under the same hash. */
+export type RecordedClassHistogramMeta = Required<ClassHistogramMeta> & {
+  classifierHash?: string;
+  classifierAccuracy?: number;
+  classifierSource?: 'trained' | 'imported';
+  classifierTemplate?: string;
+};
 
 const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -68,6 +80,9 @@ export function classHistogramMeta(meta: Readonly<Record<string, unknown>>): Cla
   if (epoch !== undefined) out.epoch = epoch;
   if (present !== undefined) out.classesPresent = present;
   if (classes !== undefined && Number.isInteger(classes) && classes > 0) out.numClasses = classes;
+  const samples = finite(meta['samples']);
+  if (samples !== undefined) out.samples = samples;
+  if (meta['final'] === true) out.final = true;
   return out;
 }
 
@@ -160,13 +175,39 @@ function toyCharts(modes: number): EpochChartSpec[] {
 }
 
 /** The reference classifier's measures of image samples, each once the run has logged it. */
-function referenceCharts(has: (key: string) => boolean, classes: number, realInceptionScore: number | undefined): EpochChartSpec[] {
+/** A dashed reference line at a real-vs-real value, when the run recorded it. */
+function floorLine(value: number | undefined, label: string): RefLine | undefined {
+  return value !== undefined && Number.isFinite(value) ? { y: value, label: `${label} ${Number(value.toPrecision(3))}` } : undefined;
+}
+
+/** KID ± SE and precision / recall, once the run has logged them (runs since the uncertainty was added). */
+function uncertaintyCharts(has: (key: string) => boolean, realKid: number | undefined): EpochChartSpec[] {
+  const charts: EpochChartSpec[] = [];
+  if (has('kid')) {
+    charts.push({
+      testId: 'gan-kid-chart', title: 'Kernel Inception Distance (reference classifier)', xName: 'step', yName: 'KID', percent: false,
+      keys: [k('kid', 'KID'), k('kid_se', 'standard error')],
+      refLine: floorLine(realKid, 'real vs real'),
+      caption: 'Unbiased MMD² with the cubic kernel (Bińkowski et al. 2018), mean over 10 disjoint subsets, and its standard error: lower is better; dashed, real images against real images at the same sample size (≈ 0).',
+    });
+  }
+  if (has('precision')) {
+    charts.push({
+      testId: 'gan-precision-recall-chart', title: 'Precision and recall of the samples', xName: 'step', yName: 'share', percent: true,
+      keys: [k('precision', 'precision (realistic)'), k('recall', 'recall (coverage)')], yRange: [0, 1],
+      caption: 'Kynkäänniemi et al. 2019, k = 3 nearest-neighbour balls in the reference classifier’s features: precision is the share of samples inside the real images’ manifold, recall the share of real images inside the samples’.',
+    });
+  }
+  return charts;
+}
+
+function referenceCharts(has: (key: string) => boolean, classes: number, realInceptionScore: number | undefined, realFd?: number): EpochChartSpec[] {
   const charts: EpochChartSpec[] = [];
   if (has('classes_present')) {
     charts.push({
       testId: 'gan-coverage-chart', title: 'Classes present in the samples', xName: 'step', yName: 'classes', percent: false,
       keys: [k('classes_present', 'classes present')], refLine: { y: classes, label: `all ${classes}` }, yRange: [0, classes],
-      caption: 'Classes the reference classifier finds among the generated samples (mode coverage).',
+      caption: 'Classes the reference classifier finds among the generated samples (mode coverage): since the confident count, a class needs half its data-expected share of samples classified with probability ≥ confidenceThreshold (older runs: argmax, ≥ 1 %).',
     });
   }
   if (has('inception_score')) {
@@ -182,8 +223,11 @@ function referenceCharts(has: (key: string) => boolean, classes: number, realInc
   if (has('frechet_distance')) {
     charts.push({
       testId: 'gan-fid-chart', title: 'Fréchet distance to the data', xName: 'step', yName: 'distance', percent: false,
-      keys: [k('frechet_distance', 'Fréchet distance')],
-      caption: 'Between Gaussians fitted to the reference classifier’s features of samples and of real images: lower is better.',
+      keys: has('frechet_distance_lo')
+        ? [k('frechet_distance', 'Fréchet distance'), k('frechet_distance_lo', '2.5 % bootstrap'), k('frechet_distance_hi', '97.5 % bootstrap')]
+        : [k('frechet_distance', 'Fréchet distance')],
+      refLine: floorLine(realFd, 'real vs real'),
+      caption: 'Between Gaussians fitted to the reference classifier’s features of samples and of real images: lower is better. With its 95 % bootstrap interval (50 resamplings of both sets) and, dashed, real images against real images at the same sample size.',
     });
   }
   if (has('class_kl')) {
@@ -225,7 +269,8 @@ export function ganCharts(ctx: ChartContext<GanConfig>): EpochChartSpec[] {
   const classes = ganNumClasses(ctx.artifacts);
   return [
     ...charts,
-    ...referenceCharts(has, classes, ctx.latest('real_inception_score')),
+    ...referenceCharts(has, classes, ctx.latest('real_inception_score'), ctx.latest('real_frechet_distance')),
+    ...uncertaintyCharts(has, ctx.latest('real_kid')),
     ...conditionalCharts(ganConditioningOf(ctx.params), has, classes),
   ];
 }

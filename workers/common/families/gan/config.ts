@@ -61,6 +61,18 @@ export const ganHyperSchema = z.object({
    * (step 0, every sampleEverySteps, epoch ends); 0 turns the scores off.
    */
   evalSamples: z.number({ error: 'evalSamples must be a number' }).int('evalSamples must be a whole number').refine((v) => v === 0 || (v >= 100 && v <= 10_000), 'evalSamples must be 0 (off) or between 100 and 10000').default(1000),
+  /**
+   * Image data: a sample counts for its class in classes_present (and the
+   * class histogram) only when the reference classifier's top probability is
+   * at least this; see engine/generativeMetrics.ts confidentCoverage.
+   */
+  confidenceThreshold: probability01('confidenceThreshold').default(0.9),
+  /**
+   * Image data: samples of the final evaluation of a completed run (the
+   * `final_` scores and their real-vs-real floor, against up to as many test
+   * images); 0 = none. Fewer (evalSamples) are scored during training.
+   */
+  finalEvalSamples: z.number({ error: 'finalEvalSamples must be a number' }).int('finalEvalSamples must be a whole number').refine((v) => v === 0 || (v >= 100 && v <= 50_000), 'finalEvalSamples must be 0 (off) or between 100 and 50000').default(10_000),
   /** The reference classifier's template (trained once per dataset and cached): LeNet-5, or the faster MLP. */
   referenceTemplate: classifierTemplateSchema.default('lenet'),
   /** Epochs the reference classifier trains for, the first time it is needed. */

@@ -3,11 +3,11 @@ import { fmt } from '../../partContracts';
 import { isModelDocument } from '../../graph';
 import { inferShapes } from '../../shapes';
 import type { ReevaluationMeta, ScoredGeneratorMeta } from '../../gallery';
-import { dataArtifact, defineFamily, imageArtifact, type ContractContext } from '../descriptor';
+import { dataArtifact, defineFamily, imageArtifact, type ContractContext, type MetricSpec } from '../descriptor';
 import { GAN_TOY_TEMPLATE, ganConditioningSchema, ganConfigSchema, ganLatentDim, ganTemplateSchema, type GanConditioning, type GanConfig, type GanTemplate } from './config';
 import { checkGeneratorDiscriminator } from './contract';
 import { ganForm } from './form';
-import { ganCharts, type ClassHistogramMeta, type ToyScatterMeta } from './charts';
+import { ganCharts, type RecordedClassHistogramMeta, type ToyScatterMeta } from './charts';
 import { ganTemplate } from './templates';
 
 export { GAN_TOY_TEMPLATE };
@@ -27,6 +27,29 @@ function contractLines(c: ContractContext): Record<string, string> {
   if (conditioning === 'acgan') return { generator: `maps noise 'z' [${c.latentDim}] and one-hot label 'y' [${C}] to an example ${x}`, discriminator: `maps an example ${x} to [${1 + C}]: the source logit, then ${C} class logits` };
   return { generator: `maps noise z [${c.latentDim}] to an example ${x}`, discriminator: `maps an example ${x} to one logit [1]` };
 }
+
+/** The final evaluation of a completed run (finalEvalSamples samples, default 10,000): the training scores' keys with a final_ prefix, and the floor at that size. */
+const finalMetrics = [
+  { key: 'final_classes_present', x: 'step', mode: 'max', description: 'final evaluation: classes present (confident count)' },
+  { key: 'final_confident_share', x: 'step', mode: 'max', format: 'percent', description: 'final evaluation: confidently classified samples' },
+  { key: 'final_class_kl', x: 'step', mode: 'min', description: 'final evaluation: class KL to the data (nats)' },
+  { key: 'final_inception_score', x: 'step', mode: 'max', description: 'final evaluation: Inception-style score (mean over 10 splits)' },
+  { key: 'final_inception_score_sd', x: 'step', description: 'final evaluation: its sd over the splits' },
+  { key: 'final_frechet_distance', x: 'step', mode: 'min', description: 'final evaluation: Fréchet distance' },
+  { key: 'final_frechet_distance_lo', x: 'step', description: 'final evaluation: Fréchet distance, 2.5 % bootstrap percentile' },
+  { key: 'final_frechet_distance_hi', x: 'step', description: 'final evaluation: Fréchet distance, 97.5 % bootstrap percentile' },
+  { key: 'final_kid', x: 'step', mode: 'min', description: 'final evaluation: KID' },
+  { key: 'final_kid_se', x: 'step', description: 'final evaluation: KID standard error' },
+  { key: 'final_precision', x: 'step', mode: 'max', format: 'percent', description: 'final evaluation: precision (k = 3)' },
+  { key: 'final_recall', x: 'step', mode: 'max', format: 'percent', description: 'final evaluation: recall (k = 3)' },
+  { key: 'final_conditional_accuracy', x: 'step', mode: 'max', format: 'percent', description: 'final evaluation, conditional: samples of the class asked for' },
+  { key: 'final_real_inception_score', x: 'step', description: 'final evaluation: the real test images’ Inception-style score' },
+  { key: 'final_real_inception_score_sd', x: 'step', description: 'final evaluation: its sd over the splits' },
+  { key: 'final_real_classes_present', x: 'step', description: 'final evaluation: classes present among the real test images' },
+  { key: 'final_real_frechet_distance', x: 'step', description: 'final evaluation: real-vs-real Fréchet distance at the same size' },
+  { key: 'final_real_kid', x: 'step', description: 'final evaluation: real-vs-real KID at the same size' },
+  { key: 'final_real_kid_se', x: 'step', description: 'final evaluation: real-vs-real KID standard error' },
+] as const satisfies readonly MetricSpec[];
 
 export const ganFamily = defineFamily({
   id: 'gan',
@@ -95,13 +118,27 @@ export const ganFamily = defineFamily({
     { key: 'g_class_accuracy', x: 'step', format: 'percent', description: 'AC-GAN: D’s class accuracy on the generated batch' },
     { key: 'd_class_loss', x: 'step', description: 'AC-GAN: D’s class cross-entropy' },
     { key: 'g_class_loss', x: 'step', description: 'AC-GAN: G’s class cross-entropy' },
-    { key: 'classes_present', x: 'step', mode: 'max', description: 'classes holding enough of the samples (reference classifier)' },
-    { key: 'class_kl', x: 'step', mode: 'min', description: 'KL of the samples’ class histogram to the data’s (nats)' },
-    { key: 'inception_score', x: 'step', mode: 'max', description: 'Inception-style score on the reference classifier' },
+    { key: 'classes_present', x: 'step', mode: 'max', description: 'classes with ≥ half their data-expected count of confidently classified samples (top probability ≥ confidenceThreshold; before these runs: argmax ≥ 1 %)' },
+    { key: 'confident_share', x: 'step', mode: 'max', format: 'percent', description: 'samples the reference classifier classifies with probability ≥ confidenceThreshold' },
+    { key: 'class_kl', x: 'step', mode: 'min', description: 'KL of the samples’ argmax class histogram to the data’s (nats)' },
+    { key: 'inception_score', x: 'step', mode: 'max', description: 'Inception-style score on the reference classifier (mean over 10 splits; one split before these runs)' },
+    { key: 'inception_score_sd', x: 'step', description: 'sd of the Inception-style score over its 10 splits' },
     { key: 'frechet_distance', x: 'step', mode: 'min', description: 'Fréchet distance on the reference classifier’s features' },
+    { key: 'frechet_distance_lo', x: 'step', description: 'Fréchet distance: 2.5 % bootstrap percentile (50 resamplings of both sets)' },
+    { key: 'frechet_distance_hi', x: 'step', description: 'Fréchet distance: 97.5 % bootstrap percentile (50 resamplings of both sets)' },
+    { key: 'kid', x: 'step', mode: 'min', description: 'Kernel Inception Distance (unbiased MMD², cubic kernel, mean over 10 subsets)' },
+    { key: 'kid_se', x: 'step', description: 'standard error of the KID over its 10 subsets' },
+    { key: 'precision', x: 'step', mode: 'max', format: 'percent', description: 'share of samples inside the real images’ k-NN manifold (k = 3, features)' },
+    { key: 'recall', x: 'step', mode: 'max', format: 'percent', description: 'share of real images inside the samples’ k-NN manifold (k = 3, features)' },
     { key: 'conditional_accuracy', x: 'step', mode: 'max', format: 'percent', description: 'conditional: samples of the class asked for' },
     { key: 'reference_accuracy', x: 'step', format: 'percent', description: 'the reference classifier’s test accuracy' },
     { key: 'real_inception_score', x: 'step', description: 'the real test images’ Inception-style score (the ceiling)' },
+    { key: 'real_inception_score_sd', x: 'step', description: 'sd over 10 splits of the real test images’ Inception-style score' },
+    { key: 'real_classes_present', x: 'step', description: 'classes present among the real test images (the same confident rule)' },
+    { key: 'real_frechet_distance', x: 'step', description: 'real-vs-real floor: Fréchet distance of other real images to the test images, same sample size' },
+    { key: 'real_kid', x: 'step', description: 'real-vs-real floor: KID of other real images to the test images, same sample size' },
+    { key: 'real_kid_se', x: 'step', description: 'standard error of the real-vs-real KID' },
+    ...finalMetrics,
     { key: 'modes_covered', x: 'step', mode: 'max', description: '2-D toys: modes with enough generated points within 3σ' },
     { key: 'mode_distance', x: 'step', mode: 'min', description: '2-D toys: mean distance to the nearest centre' },
     { key: 'high_quality', x: 'step', mode: 'max', format: 'percent', description: '2-D toys: fraction of points within 3σ of a centre' },
@@ -110,7 +147,7 @@ export const ganFamily = defineFamily({
     imageArtifact('samples', 'Samples'),
     imageArtifact('interpolation', 'Interpolation'),
     imageArtifact('neighbours', 'Nearest training images'),
-    dataArtifact<Required<ClassHistogramMeta>>()('class-histogram', 'Class histogram'),
+    dataArtifact<RecordedClassHistogramMeta>()('class-histogram', 'Class histogram'),
     dataArtifact<ToyScatterMeta>()('toy-scatter', 'Toy density'),
     // A directory (the generator's checkpoint) at each scored step, not a document: listed, never drawn.
     dataArtifact<ScoredGeneratorMeta>()('scored-generator', 'Scored generator'),
