@@ -101,6 +101,8 @@ describe('GAN run from the UI', () => {
     await ui.page.getByTestId('field-batchSize').fill(String(BATCH));
     await ui.page.getByTestId('field-sampleEverySteps').fill('4');
     await ui.page.getByTestId('field-evalSamples').fill('100');
+    // The final evaluation on 200 samples (its default is 10,000): seconds in a test.
+    await ui.page.getByTestId('field-finalEvalSamples').fill('200');
     await ui.page.getByTestId('field-referenceTemplate').selectOption('mlp');
     await ui.page.getByTestId('field-referenceEpochs').fill('1');
     await ui.page.getByTestId('field-name').fill('cdcgan-e2e');

@@ -117,6 +117,8 @@ const evaluation: readonly FormField[] = [
     group: 'evaluation', visible: (s) => onImages(s) && formNumber(s['evalSamples']) !== 0,
   },
   { ...numberField('referenceEpochs', 'Reference epochs', 'numeric', { hint: 'the first time it is trained' }), group: 'evaluation', visible: (s) => onImages(s) && formNumber(s['evalSamples']) !== 0 },
+  { ...numberField('confidenceThreshold', 'Confident at', 'decimal', { hint: 'top-class probability a sample needs to count for its class' }), group: 'evaluation', visible: (s) => onImages(s) && formNumber(s['evalSamples']) !== 0 },
+  { ...numberField('finalEvalSamples', 'Final scored samples', 'numeric', { hint: 'when the run completes; 0 = none' }), group: 'evaluation', visible: (s) => onImages(s) && formNumber(s['evalSamples']) !== 0 },
 ];
 
 /** Smoothing the fake labels is valid but rewards samples off the data: said next to the field. */
