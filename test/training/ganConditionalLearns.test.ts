@@ -37,7 +37,7 @@ describe('a conditional GAN learns to condition on 2000 MNIST images (wasm, in p
     const sink = new RecordingSink();
     const runDir = join(tmp, 'cgan');
     const t0 = Date.now();
-    const hyper = { conditioning: 'cgan' as const, epochs: 8, batchSize: 32, latentDim: 32, learningRate: 0.003, evalSamples: 500, finalEvalSamples: 500, referenceTemplate: 'mlp' as const, referenceEpochs: 2 };
+    const hyper = { conditioning: 'cgan' as const, validationSplit: 0, epochs: 8, batchSize: 32, latentDim: 32, learningRate: 0.003, evalSamples: 500, finalEvalSamples: 500, referenceTemplate: 'mlp' as const, referenceEpochs: 2 };
     const r = await runGan({ config: ganConfig(hyper, 'mlp'), model: ganTemplate('mlp', [28, 28, 1], 32, { conditioning: 'cgan', numClasses: 10 }), sink, isCancelled: () => false, dataset: train, referenceDataset: reference, cacheDir, runDir });
     expect(r.status).toBe('done');
     const acc = sink.metrics.filter((m) => m.key === 'conditional_accuracy');
@@ -66,7 +66,7 @@ describe('a conditional GAN learns to condition on 2000 MNIST images (wasm, in p
     // sooner than it draws the class); conditional_accuracy 0.10 → 0.13 → 0.11 → 0.25 at the epoch ends.
     const sink = new RecordingSink();
     const t0 = Date.now();
-    const hyper = { conditioning: 'acgan' as const, epochs: 3, batchSize: 32, latentDim: 32, learningRate: 0.002, evalSamples: 500, finalEvalSamples: 500, referenceTemplate: 'mlp' as const, referenceEpochs: 2 };
+    const hyper = { conditioning: 'acgan' as const, validationSplit: 0, epochs: 3, batchSize: 32, latentDim: 32, learningRate: 0.002, evalSamples: 500, finalEvalSamples: 500, referenceTemplate: 'mlp' as const, referenceEpochs: 2 };
     const r = await runGan({ config: ganConfig(hyper, 'mlp'), model: ganTemplate('mlp', [28, 28, 1], 32, { conditioning: 'acgan', numClasses: 10 }), sink, isCancelled: () => false, dataset: train, referenceDataset: reference, cacheDir });
     expect(r.status).toBe('done');
     const d = sink.values('d_class_accuracy');

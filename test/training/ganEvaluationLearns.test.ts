@@ -30,7 +30,7 @@ describe('an MLP GAN learns: its sample scores from the reference classifier (wa
   let first: RecordingSink;
   const runDir = join(tmp, 'run1');
 
-  it('an MLP GAN, seed 42 (its reference classifier seed 1234), wasm, 12 epochs on 2,000 MNIST images: trains and caches the reference once, records the scores at logged steps, and the FID falls below 0.6 of its start as G learns', async () => {
+  it('an MLP GAN, seed 42 (its reference classifier seed 1234), wasm, 12 epochs on 2,000 MNIST images (200 held out for model selection): trains and caches the reference once, records the scores at logged steps, and the FID falls below 0.6 of its start as G learns', async () => {
     first = new RecordingSink();
     const hyper = { epochs: 12, batchSize: 64, latentDim: 32, learningRate: 0.0005, sampleEverySteps: 0, evalSamples: 500, finalEvalSamples: 1000, referenceTemplate: 'mlp' as const, referenceEpochs: 2 };
     const r = await runGan({ config: ganConfig(hyper, 'mlp'), model: ganTemplate('mlp', [28, 28, 1], 32), sink: first, isCancelled: () => false, dataset: train, referenceDataset: reference, cacheDir: join(tmp, 'cache'), runDir });
@@ -40,8 +40,13 @@ describe('an MLP GAN learns: its sample scores from the reference classifier (wa
     expect(acc[0]).toBeGreaterThan(0.85);
     expect(first.logs.some((l) => /Training the reference classifier/.test(l.message))).toBe(true);
     const steps = first.metrics.filter((m) => m.key === 'frechet_distance').map((m) => m.step);
-    // 2000 images / 64 = 32 steps per epoch: step 0, then each epoch end.
-    expect(steps).toEqual(Array.from({ length: 13 }, (_, i) => 32 * i));
+    // 200 of the 2,000 images held out (validationSplit 0.1): 1,800 / 64 = 29 steps per epoch; step 0, then each epoch end.
+    expect(steps).toEqual(Array.from({ length: 13 }, (_, i) => 29 * i));
+    // Model selection: the samples' distance to the held-out images at every scored step, falling as G learns.
+    const valFd = first.values('val_frechet_distance');
+    expect(metricSteps(first, 'val_frechet_distance')).toEqual(steps);
+    expect(valFd[valFd.length - 1]!).toBeLessThan(0.6 * valFd[0]!);
+    expect(first.logs.some((l) => /Model selection: val_frechet_distance of the same samples against 200 held-out training images/.test(l.message))).toBe(true);
     const fid = first.values('frechet_distance');
     const is = first.values('inception_score');
     const classes = first.values('classes_present');
@@ -74,9 +79,9 @@ describe('an MLP GAN learns: its sample scores from the reference classifier (wa
     expect(first.values('real_frechet_distance')[0]!).toBeLessThan(fid[fid.length - 1]! / 5);
     // The final evaluation (1000 samples against the 1000 test images), once, at the last step, with its own class histogram.
     const final = first.samples.filter((s) => s.kind === 'class-histogram' && (s.meta as { final?: boolean }).final === true);
-    expect(final.map((h) => [h.step, (h.meta as { samples?: number }).samples])).toEqual([[384, 1000]]);
-    expect(first.logs.some((l) => /Final evaluation at step 384: 1000 generated images \(fixed noise\) against 1000 real test images/.test(l.message))).toBe(true);
-    for (const k of ['final_frechet_distance', 'final_kid', 'final_kid_se', 'final_inception_score_sd', 'final_precision', 'final_recall', 'final_real_kid'] as const) expect(metricSteps(first, k), k).toEqual([384]);
+    expect(final.map((h) => [h.step, (h.meta as { samples?: number }).samples])).toEqual([[348, 1000]]);
+    expect(first.logs.some((l) => /Final evaluation at step 348: 1000 generated images \(fixed noise\) against 1000 real test images/.test(l.message))).toBe(true);
+    for (const k of ['final_frechet_distance', 'final_kid', 'final_kid_se', 'final_inception_score_sd', 'final_precision', 'final_recall', 'final_real_kid'] as const) expect(metricSteps(first, k), k).toEqual([348]);
     expect(data.referenceAccuracy).toBe(acc[0]);
     expect(r.status === 'done' && r.final['frechet_distance']).toBe(fid[fid.length - 1]);
   });
@@ -93,11 +98,11 @@ describe('an MLP GAN learns: its sample scores from the reference classifier (wa
     expect(sink.values('reference_accuracy')).toEqual(first.values('reference_accuracy'));
   });
 
-  it('nearest training neighbours of a cell of the grid the first run (seed 42, wasm) logged at step 32', async () => {
-    const grid = first.samples.find((s) => s.kind === 'samples' && s.step === 32)!;
+  it('nearest training neighbours of a cell of the grid the first run (seed 42, wasm) logged at step 29', async () => {
+    const grid = first.samples.find((s) => s.kind === 'samples' && s.step === 29)!;
     const art = await analyzeRun({
-      config: ganConfig({}, 'mlp'), architecture: ganTemplate('mlp', [28, 28, 1], 32), runDir, step: 32,
-      request: { kind: 'nearest-neighbours', step: 32, cell: 7, count: 5 }, source: { path: grid.path, meta: grid.meta as Record<string, unknown> },
+      config: ganConfig({}, 'mlp'), architecture: ganTemplate('mlp', [28, 28, 1], 32), runDir, step: 29,
+      request: { kind: 'nearest-neighbours', step: 29, cell: 7, count: 5 }, source: { path: grid.path, meta: grid.meta as Record<string, unknown> },
     }, { trainSet: { images: train.trainImages, labels: train.trainLabels, inputShape: [28, 28, 1] } });
     expect(art.kind).toBe('neighbours');
     expect(existsSync(art.path)).toBe(true);

@@ -34,12 +34,22 @@ function rbmWithoutValidation(config: StoredConfig): Record<string, unknown> {
 }
 
 /**
+ * A GAN's config always carried validationSplit (0.1 by default) but before
+ * version 2 its generator trained on every image: it keeps doing so.
+ */
+function ganWithoutValidation(config: StoredConfig): Record<string, unknown> {
+  if (config['family'] !== 'gan') return { ...config };
+  const hyper = isRecord(config['hyper']) ? config['hyper'] : {};
+  return { ...config, hyper: { ...hyper, validationSplit: 0 } };
+}
+
+/**
  * The upgrades in order: runConfigUpgrades[i] takes version i+1 to i+2.
  * 1 → 2 (issue 13): a VAE's binarize default became 'stochastic' and its
- * Gaussian decoder discretised, and RBMs hold out a validation split; old
- * configs get the values they ran with.
+ * Gaussian decoder discretised, and RBMs and image GANs hold out a
+ * validation split; old configs get the values they ran with.
  */
-export const runConfigUpgrades: readonly RunConfigUpgrade[] = [(config) => rbmWithoutValidation(upgradeVaeConfigV1(config))];
+export const runConfigUpgrades: readonly RunConfigUpgrade[] = [(config) => ganWithoutValidation(rbmWithoutValidation(upgradeVaeConfigV1(config)))];
 
 /** The version written with every new run: one more than the number of upgrades. */
 export const CURRENT_RUN_CONFIG_VERSION = 1 + runConfigUpgrades.length;

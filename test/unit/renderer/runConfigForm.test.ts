@@ -162,9 +162,9 @@ describe('new-run form model: gan', () => {
       'family', 'ganData', 'dataset', 'trainSize', 'testSize', 'template', 'ganLoss', 'latentDim', 'dSteps', 'unrollSteps', 'minibatchStddev', 'virtualBatchNorm',
       'conditioning', 'labelSmoothing', 'smoothNegatives',
       'epochs', 'batchSize', 'optimizer', 'learningRate', 'learningRateD', 'beta1', 'seed', 'sampleEverySteps',
-      'evalSamples', 'referenceTemplate', 'referenceEpochs', 'confidenceThreshold', 'finalEvalSamples', 'name',
+      'evalSamples', 'validationSplit', 'referenceTemplate', 'referenceEpochs', 'confidenceThreshold', 'finalEvalSamples', 'name',
     ]);
-    for (const f of ['loss', 'variant', 'decoder', 'validationSplit', 'clipValue', 'gpWeight', 'toyStepsPerEpoch', 'momentum', 'unrollGradient', 'auxWeight'] as RunFormField[]) expect(shown).not.toContain(f);
+    for (const f of ['loss', 'variant', 'decoder', 'clipValue', 'gpWeight', 'toyStepsPerEpoch', 'momentum', 'unrollGradient', 'auxWeight'] as RunFormField[]) expect(shown).not.toContain(f);
     expect(fieldOptions('ganLoss', gan())).toEqual(['minimax', 'nonsaturating', 'lsgan', 'wgan', 'wgan-gp']);
     expect(fieldOptions('ganData', gan())).toEqual(['dataset', 'ring8', 'grid25']);
     expect(fieldOptions('template', gan())).toEqual(['mlp', 'dcgan']);

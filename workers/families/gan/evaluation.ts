@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import type { ClassHistogramData } from '../../common/gallery';
 import type { ScoreProvenance } from '../../common/referenceIdentity';
 import { stepArtifactPath, writeJsonArtifact } from '../../engine/galleryFiles';
+import { featureStats, frechetDistanceFromStats } from '../../engine/generativeMetrics';
 import { deriveSeed } from '../../engine/prng';
 import { metricEntries } from '../../engine/trainer';
 import type { ReferenceClassifier } from '../classifier/referenceClassifier';
@@ -48,10 +49,12 @@ export const DEFAULT_FINAL_SAMPLES = 10_000;
 export interface GanScores extends SampleScores {
   /** Conditional GANs: fraction of samples the reference classifier puts in the class they were generated for. */
   conditional_accuracy?: number;
+  /** With held-out training images: the Fréchet distance of the samples to them — the step a run is quoted at is chosen on it, never on the test images. */
+  val_frechet_distance?: number;
 }
 
 /** The final evaluation's scores and floor, each key prefixed 'final_'. */
-export type FinalGanScores = { [K in keyof GanScores | keyof RealFloor as `final_${K}`]?: number };
+export type FinalGanScores = { [K in Exclude<keyof GanScores, 'val_frechet_distance'> | keyof RealFloor as `final_${K}`]?: number };
 
 export interface GanEvaluator {
   /** The real test images' own scores (inception_score, classes_present: the ceiling) and the real-vs-real floor at the training sample size. */
@@ -77,6 +80,8 @@ export interface GanEvaluatorOptions {
   finalSamples?: number;
   /** Which reference classifier scored (its weights' hash and accuracy): written into every score artifact's meta. */
   provenance?: ScoreProvenance;
+  /** Training images the generator never saw (its run's validation split), in [0, 1]: each logged evaluation adds val_frechet_distance against them. */
+  validation?: { images: Float32Array; n: number };
 }
 
 function classFrequencies(labels: Int32Array, numClasses: number): number[] {
@@ -171,6 +176,11 @@ export async function createGanEvaluator(o: GanEvaluatorOptions): Promise<GanEva
   // Conditional: a fixed, uniformly drawn label per sample (its own seed, so the noise is the unconditional run's).
   const labels = conditional ? sampleLabels(o.samples, c, o.seed ^ 0x1abe1) : undefined;
   sink.log('info', `${describe(o.samples, real, conditional, 'Sample scores at logged steps')}${labels ? `; conditional_accuracy is how often it finds the class asked for (chance ${(1 / c).toFixed(2)})` : ''}`);
+  // The held-out training images' features, as many as the samples scored at logged steps: the validation side of model selection.
+  const valN = o.validation ? Math.min(o.validation.n, o.samples) : 0;
+  const per = nets.dataShape.reduce((a, b) => a * b, 1);
+  const valStats = o.validation && valN >= 2 ? featureStats(await classifier.features(o.validation.images.subarray(0, valN * per), valN), valN, classifier.featureDim) : undefined;
+  if (valStats) sink.log('info', `Model selection: val_frechet_distance of the same samples against ${valN} held-out training images (never trained on); the test scores are quoted at the step where it is lowest`);
 
   /** Generate for `zs` (and `ls`), score against `side`, write the artifact (the final one beside the step's). */
   async function run(zs: number[][], ls: Int32Array | undefined, side: RealSide, step: number, epoch: number, final: boolean): Promise<GanScores> {
@@ -179,6 +189,7 @@ export async function createGanEvaluator(o: GanEvaluatorOptions): Promise<GanEva
     const scored = scoreSamples(side.ref, images, deriveSeed(o.seed, step, final ? 0xf1 : 0xb0));
     const scores: GanScores = { ...scored.scores };
     if (ls) scores.conditional_accuracy = agreement(argmaxRows(images.probs, zs.length, c), ls);
+    if (valStats && !final) scores.val_frechet_distance = frechetDistanceFromStats(featureStats(images.feats, images.n, classifier.featureDim), valStats);
     if (o.runDir !== undefined) {
       const file = final ? join(o.runDir, 'gallery', 'class-histogram', `final-step-${String(step).padStart(7, '0')}.json`) : stepArtifactPath(o.runDir, 'class-histogram', step, 'json');
       await writeJsonArtifact(file, histogramDocument(scored, zs.length, side, classifier.accuracy, final));
@@ -197,7 +208,8 @@ export async function createGanEvaluator(o: GanEvaluatorOptions): Promise<GanEva
       const scores = await run(fixedNoise(finalSamples, nets.latentDim, seed), conditional ? sampleLabels(finalSamples, c, seed ^ 0x1abe1) : undefined, side, step, epoch, true);
       sink.log('info', describe(finalSamples, side, conditional, `Final evaluation at step ${step}`));
       const out: FinalGanScores = {};
-      for (const [key, value] of metricEntries<keyof GanScores | keyof RealFloor>({ ...scores, ...side.floor })) out[`final_${key}`] = value;
+      const { val_frechet_distance: _notScoredAtTheEnd, ...finalScores } = scores;
+      for (const [key, value] of metricEntries<Exclude<keyof GanScores, 'val_frechet_distance'> | keyof RealFloor>({ ...finalScores, ...side.floor })) out[`final_${key}`] = value;
       return out;
     },
   };

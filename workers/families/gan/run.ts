@@ -83,19 +83,35 @@ interface Plan {
   lrD: number;
   mixture: ToyMixture | undefined;
   runData: ImageDataset | undefined;
+  /** The training images held out from the generator's training (the last `validationSplit` of the training split). */
+  validation: { images: Float32Array; n: number } | undefined;
   source: RealSource;
   numClasses: number;
   targets: Targets;
+}
+
+/** The training split without its last `fraction` (which the generator never sees), and those held-out images. */
+function holdOut(data: ImageDataset, fraction: number): { train: ImageDataset; validation: { images: Float32Array; n: number } | undefined } {
+  const n = data.trainLabels.length;
+  const nVal = Math.floor(n * fraction);
+  if (nVal === 0) return { train: data, validation: undefined };
+  const per = data.inputShape.reduce((a, b) => a * b, 1);
+  const nTrain = n - nVal;
+  return {
+    train: { ...data, trainImages: data.trainImages.subarray(0, nTrain * per), trainLabels: data.trainLabels.subarray(0, nTrain) },
+    validation: { images: data.trainImages.subarray(nTrain * per, n * per), n: nVal },
+  };
 }
 
 function plan(o: GanRunOptions): Plan {
   const hyper = o.config.hyper;
   const mixture = hyper.toy !== undefined ? toyMixture(hyper.toy) : undefined;
   const runData = mixture ? undefined : o.dataset ?? loadRunDataset(o.config);
-  const source = mixture ? toySource(mixture, hyper) : imageSource(runData!, hyper.batchSize, hyper.dSteps, hyper.seed, hyper.conditioning !== 'none');
+  const split = runData ? holdOut(runData, hyper.validationSplit) : undefined;
+  const source = mixture ? toySource(mixture, hyper) : imageSource(split!.train, hyper.batchSize, hyper.dSteps, hyper.seed, hyper.conditioning !== 'none');
   if (mixture && hyper.conditioning !== 'none') throw new Error(`conditioning '${hyper.conditioning}' needs class labels, and the 2-D toy mixtures have none`);
   return {
-    hyper, latentDim: ganLatentDim(hyper), lrD: hyper.learningRateD ?? hyper.learningRate, mixture, runData, source,
+    hyper, latentDim: ganLatentDim(hyper), lrD: hyper.learningRateD ?? hyper.learningRate, mixture, runData, source, validation: split?.validation,
     numClasses: runData?.numClasses ?? 0,
     targets: { real: hyper.labelSmoothing, fake: hyper.smoothNegatives ? 1 - hyper.labelSmoothing : 0 },
   };
@@ -123,7 +139,7 @@ function logPlan(ctx: FamilyContext<'gan'>, p: Plan): void {
  * (from the cache, or trained now on the dataset's whole training split) and
  * the real test images' statistics. Records reference_accuracy at step 0.
  */
-async function imageEvaluator(o: GanRunOptions, ctx: FamilyContext<'gan'>, nets: GanNetworks, runData: ImageDataset): Promise<GanEvaluator> {
+async function imageEvaluator(o: GanRunOptions, ctx: FamilyContext<'gan'>, nets: GanNetworks, runData: ImageDataset, validation: Plan['validation']): Promise<GanEvaluator> {
   const { hyper } = o.config;
   const reference = o.referenceDataset ?? (o.dataset ? runData : loadImageDataset(getDatasetEntry(o.config.dataset.id)));
   const { classifier, identity } = await obtainReferenceClassifier({
@@ -136,6 +152,7 @@ async function imageEvaluator(o: GanRunOptions, ctx: FamilyContext<'gan'>, nets:
     const evaluator = await createGanEvaluator({
       nets, classifier, reference, samples: hyper.evalSamples, seed: ganEvaluationSeed(hyper.seed), sink: ctx.sink, ...(ctx.runDir !== undefined ? { runDir: ctx.runDir } : {}),
       confidenceThreshold: hyper.confidenceThreshold, finalSamples: hyper.finalEvalSamples, provenance: scoreProvenance(identity),
+      ...(validation ? { validation } : {}),
     });
     // The real-vs-real floor at the training sample size, once.
     for (const [key, value] of metricEntries(evaluator.realScores.floor)) ctx.sink.metric(key, 0, value);
@@ -180,7 +197,7 @@ export async function runGan(o: GanRunOptions): Promise<FamilyRunResult> {
       checkSecondOrder(nets, p);
       // Unrolled discriminator, minibatch stddev, virtual batch norm: one log line each that is on.
       const unroll = await prepareTricks(nets, optD, hyper, p.targets, ctx.sink);
-      if (p.runData && hyper.evalSamples > 0) evaluator = await imageEvaluator(o, ctx, nets, p.runData);
+      if (p.runData && hyper.evalSamples > 0) evaluator = await imageEvaluator(o, ctx, nets, p.runData, p.validation);
       ctx.sink.log('info', `Generator has ${nets.generator.countParams()} parameters, discriminator ${nets.discriminator.countParams()}`);
       return ganSession(ctx, p, { nets, optG, optD, unroll, evaluator, classNames: datasetClassNames(o.config.dataset.id, p.numClasses) });
     } catch (e) {

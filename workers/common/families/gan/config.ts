@@ -33,6 +33,8 @@ export type GanConditioning = z.infer<typeof ganConditioningSchema>;
 const probability01 = (name: string) => z.number({ error: `${name} must be a number` }).gt(0, `${name} must be greater than 0`).max(1, `${name} must be at most 1`);
 
 export const ganHyperSchema = z.object({
+  // validationSplit (from the shared shape): image runs hold out that share of the training images from the generator, and
+  // the step a run's test scores are quoted at is chosen on the samples' Fréchet distance to them (val_frechet_distance).
   ...galleryTrainingHyperShape,
   /** GANs want a smaller step than the other families (Radford et al. 2016 use 2e-4 with β₁ 0.5). */
   learningRate: learningRateSchema().default(0.0002),

@@ -110,6 +110,7 @@ const training: readonly FormField[] = [
 
 const evaluation: readonly FormField[] = [
   { ...numberField('evalSamples', 'Scored samples', 'numeric', { hint: 'per logged step; 0 = off' }), group: 'evaluation', visible: onImages },
+  { ...sharedFields.validationSplit, hint: 'held out from G; the step quoted is chosen on them', visible: onImages },
   {
     ...choiceField('referenceTemplate', 'Reference classifier', ganHyperSchema.shape.referenceTemplate.unwrap().options, {
       hint: 'trained once per dataset, cached', optionLabels: { lenet: 'LeNet-5', mlp: 'MLP (faster)' },

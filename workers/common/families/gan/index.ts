@@ -101,6 +101,7 @@ export const ganFamily = defineFamily({
   },
   form: ganForm,
   charts: ganCharts,
+  validation: { key: 'val_frechet_distance', mode: 'min', selects: ['frechet_distance', 'frechet_distance_lo', 'frechet_distance_hi', 'kid', 'kid_se', 'inception_score', 'inception_score_sd', 'classes_present', 'confident_share', 'precision', 'recall', 'class_kl', 'conditional_accuracy'] },
   headline: [
     { key: 'frechet_distance', mode: 'min', label: 'Fréchet dist.', format: 'number' },
     { key: 'inception_score', mode: 'max', label: 'Inception score', format: 'number' },
@@ -127,6 +128,7 @@ export const ganFamily = defineFamily({
     { key: 'frechet_distance_lo', x: 'step', description: 'Fréchet distance: 2.5 % bootstrap percentile (50 resamplings of both sets)' },
     { key: 'frechet_distance_hi', x: 'step', description: 'Fréchet distance: 97.5 % bootstrap percentile (50 resamplings of both sets)' },
     { key: 'kid', x: 'step', mode: 'min', description: 'Kernel Inception Distance (unbiased MMD², cubic kernel, mean over 10 subsets)' },
+    { key: 'val_frechet_distance', x: 'step', mode: 'min', description: 'Fréchet distance of the same samples to the held-out training images (never trained on): the step the test scores are quoted at is chosen on it' },
     { key: 'kid_se', x: 'step', description: 'standard error of the KID over its 10 subsets' },
     { key: 'precision', x: 'step', mode: 'max', format: 'percent', description: 'share of samples inside the real images’ k-NN manifold (k = 3, features)' },
     { key: 'recall', x: 'step', mode: 'max', format: 'percent', description: 'share of real images inside the samples’ k-NN manifold (k = 3, features)' },
