@@ -11,6 +11,12 @@ import { runToy } from './ganRun';
 export const MODE_DROP = 2;
 /** Coverage is low below this fraction of the classes / modes. */
 export const MODE_COVERAGE_FRACTION = 0.8;
+/**
+ * Below this share of confidently classified samples the generator does not
+ * yet draw recognisable images: few classes then say "not yet", not
+ * "collapsed" (classes are counted over confident samples only).
+ */
+export const MIN_CONFIDENT_SHARE = 0.2;
 
 export interface ModeCollapseStatus {
   unit: 'classes' | 'modes';
@@ -27,6 +33,8 @@ export interface ModeCollapseStatus {
   /** Below MODE_COVERAGE_FRACTION of the total. */
   low: boolean;
   collapsed: boolean;
+  /** Images: too few samples are confidently classified to call low coverage a collapse (set by runModeCollapse). */
+  unrecognisable?: boolean;
 }
 
 /**
@@ -72,6 +80,10 @@ export function modeCollapseMessage(s: ModeCollapseStatus): string {
 export function runModeCollapse(p: Pick<RunPanelProps, 'run' | 'detail' | 'artifacts' | 'metrics'>): ModeCollapseStatus | null {
   const modes = toyModeCount(runToy(p));
   if (modes !== undefined) return modeCollapseStatus(p.metrics.series('modes_covered'), modes, 'modes');
-  return modeCollapseStatus(p.metrics.series('classes_present'), ganNumClasses(p.artifacts), 'classes');
+  const status = modeCollapseStatus(p.metrics.series('classes_present'), ganNumClasses(p.artifacts), 'classes');
+  const share = p.metrics.latest('confident_share');
+  // Coverage that never dropped, over samples the classifier is rarely sure of, is a generator still learning to draw.
+  if (status && !status.dropped && share !== undefined && share < MIN_CONFIDENT_SHARE) return { ...status, low: false, collapsed: false, unrecognisable: true };
+  return status;
 }
 

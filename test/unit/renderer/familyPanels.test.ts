@@ -43,6 +43,13 @@ describe('GAN run panels', () => {
     expect(runModeCollapse(images)).toMatchObject({ unit: 'classes', total: 10, collapsed: true });
     expect(runModeCollapse({ ...images, artifacts: [histogram(8)] })).toMatchObject({ total: 8, collapsed: false });
     expect(runModeCollapse(panel(summary('gan')))).toBeNull();
+    // Few confident samples (the generator draws nothing recognisable yet): low coverage is not called a collapse; a drop still is.
+    const young = panel(summary('gan'), { metrics: metrics({ classes_present: [0, 1, 2], confident_share: [0, 0.02, 0.05] }) });
+    expect(runModeCollapse(young)).toMatchObject({ collapsed: false, unrecognisable: true });
+    const dropped = panel(summary('gan'), { metrics: metrics({ classes_present: [0, 6, 2], confident_share: [0, 0.3, 0.1] }) });
+    expect(runModeCollapse(dropped)).toMatchObject({ dropped: true, collapsed: true });
+    const sure = panel(summary('gan'), { metrics: metrics({ classes_present: [0, 4, 5], confident_share: [0, 0.5, 0.6] }) });
+    expect(runModeCollapse(sure)).toMatchObject({ low: true, collapsed: true });
   });
 });
 
