@@ -17,11 +17,11 @@ import { analyzeGraph, type ParsedNode } from '../../common/shapes';
 import { SEQUENCE_KINDS } from '../../common/families/sequence/contract';
 import { deriveSeed } from '../../common/prng';
 import { CELL_GATES, initialBias, runCell, stackSteps, type CellSpec, type CellWeights } from './cells';
-import { activate, bmm, layerNorm, linear, oneHotFloat } from './ops';
+import { activate, bmm, linear, oneHotFloat } from './ops';
 import { WeightBank } from './weights';
 import { selfAttentionWeightShapes, type SelfAttentionWeightName } from '../../common/sequenceLayerShapes';
 import { sinusoidalTable } from '../../engine/positionalEncoding';
-import { selfAttentionBlock, type SelfAttentionWeights } from '../../engine/selfAttention';
+import { layerNormLast, selfAttentionBlock, type SelfAttentionWeights } from '../../engine/selfAttention';
 
 
 export interface ForwardOptions {
@@ -175,7 +175,7 @@ function nodeFn(node: ParsedNode, inShapes: readonly (readonly number[])[], bank
     case 'layerNorm': {
       const g = bank.ones(`${node.id}/gamma`, [last()]);
       const b = bank.zeros(`${node.id}/beta`, [last()]);
-      return ([x]) => layerNorm(x!, g, b, node.params.epsilon);
+      return ([x]) => layerNormLast(x!, g, b, node.params.epsilon);
     }
     case 'positionalEncoding': {
       const d = last();

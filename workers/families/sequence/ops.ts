@@ -2,7 +2,7 @@
  * The tensor operations the sequence runtime is built from, written for the
  * wasm backend: a dense layer over the last axis of a sequence through the
  * explicit-transpose product (engine/products.ts), the gate activations,
- * layer normalisation, an int32-built one-hot and a masked cross-entropy
+ * an int32-built one-hot and a masked cross-entropy
  * from logits. Callers tidy.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -41,12 +41,6 @@ export function activate(x: tf.Tensor, a: Activation): tf.Tensor {
     case 'selu': return tf.selu(x);
     case 'leakyRelu': return tf.leakyRelu(x, 0.3);
   }
-}
-
-/** Layer normalisation over the last axis, with γ and β. */
-export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))), gamma), beta);
 }
 
 /** One-hot float32 vectors of int32 ids (float32 oneHot is broken on wasm: built as int32, then cast). */
