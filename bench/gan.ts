@@ -13,7 +13,7 @@
  *
  * Writes bench/results/gan.json and prints tables.
  *
- *   npm run build:node && node dist/bench/gan.js [--epochs 1] [--eval 2000] [--final 10000] [--seeds 1,2,3] [--backend wasm] [--skip-dcgan] [--skip-ring] [--skip-second-order] [--ring-steps 3000]
+ *   npm run build:node && node dist/bench/gan.js [--epochs 1] [--eval 2000] [--final 10000] [--seeds 1,2,3] [--backend wasm] [--skip-dcgan] [--skip-ring] [--skip-second-order] [--ring-variants plain,first-order,second-order] [--ring-steps 3000]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +93,10 @@ async function dcgan(data: ImageDataset, cacheDir: string, epochs: number, evalS
 /** Metz et al.'s ring set-up, scaled to a CPU: noise 16, Adam 1e-4 (β₁ 0.5) for both, batch 512. */
 const RING = { latentDim: 16, learningRate: 0.0001, batchSize: 512 };
 
+function ringName(unrollSteps: number, gradient: 'first-order' | 'second-order'): string {
+  return unrollSteps > 0 ? `ring8.unrolled_${unrollSteps}_${gradient.replace('-', '_')}` : 'ring8.plain';
+}
+
 async function ring(unrollSteps: number, gradient: 'first-order' | 'second-order', steps: number, seed: number, b: string): Promise<Record<string, number>> {
   const hyper: Record<string, unknown> = { toy: 'ring8', epochs: 1, toyStepsPerEpoch: steps, batchSize: RING.batchSize, latentDim: RING.latentDim, learningRate: RING.learningRate, learningRateD: RING.learningRate, seed, sampleEverySteps: 0 };
   if (unrollSteps > 0) { hyper['unrollSteps'] = unrollSteps; hyper['unrollGradient'] = gradient; }
@@ -102,7 +106,7 @@ async function ring(unrollSteps: number, gradient: 'first-order' | 'second-order
   const r = await runGan({ config, model: ganTemplate('toy-mlp', [2], RING.latentDim), sink, isCancelled: () => false });
   const wallS = (performance.now() - t0) / 1000;
   if (r.status !== 'done') throw new Error('The ring run was cancelled');
-  const name = unrollSteps > 0 ? `ring8.unrolled_${unrollSteps}_${gradient.replace('-', '_')}` : 'ring8.plain';
+  const name = ringName(unrollSteps, gradient);
   return {
     [`${name}.${b}.modes_covered`]: r.final['modes_covered']!,
     [`${name}.${b}.mode_distance`]: round(r.final['mode_distance']!, 4),
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     epochs: { type: 'string', default: '1' }, eval: { type: 'string', default: '2000' }, backend: { type: 'string', default: 'wasm' },
     'ring-steps': { type: 'string', default: '3000' }, 'skip-dcgan': { type: 'boolean', default: false }, 'skip-ring': { type: 'boolean', default: false },
-    'skip-second-order': { type: 'boolean', default: false }, seeds: { type: 'string', default: '1,2,3' }, final: { type: 'string', default: '10000' },
+    'skip-second-order': { type: 'boolean', default: false }, 'ring-variants': { type: 'string', default: 'plain,first-order,second-order' }, seeds: { type: 'string', default: '1,2,3' }, final: { type: 'string', default: '10000' },
   } });
   const seeds = values.seeds.split(',').map(Number);
   if (seeds.length === 0 || seeds.some((x) => !Number.isInteger(x) || x < 0)) throw new Error(`--seeds must list whole numbers, got ${values.seeds}`);
@@ -168,14 +172,20 @@ async function main(): Promise<void> {
   }
   const hasUnroll = 'unrollSteps' in ganHyperSchema.shape;
   if (!values['skip-ring']) {
-    for (const k of Object.keys(results)) if (k.startsWith('ring8.')) delete results[k];
-    const variants: [number, 'first-order' | 'second-order'][] = [[0, 'first-order'], ...(hasUnroll ? [[5, 'first-order'] as [number, 'first-order']] : []), ...(hasUnroll && !values['skip-second-order'] ? [[5, 'second-order'] as [number, 'second-order']] : [])];
+    const wanted = values['ring-variants'].split(',');
+    const known: Record<string, [number, 'first-order' | 'second-order']> = { plain: [0, 'first-order'], 'first-order': [5, 'first-order'], 'second-order': [5, 'second-order'] };
+    const unknown = wanted.filter((v) => !(v in known));
+    if (unknown.length > 0) throw new Error(`--ring-variants takes plain, first-order and second-order, got ${unknown.join(', ')}`);
+    const variants = wanted.map((v) => known[v]!).filter(([unroll, gradient]) => unroll === 0 || (hasUnroll && (gradient === 'first-order' || !values['skip-second-order'])));
     for (const [unroll, gradient] of variants) {
+      // Only this variant's keys are replaced: the others keep their last run.
+      const prefix = `${ringName(unroll, gradient)}.`;
+      for (const k of Object.keys(results)) if (k.startsWith(prefix)) delete results[k];
       const runs = new Map<number, Record<string, number>>();
       for (const seed of seeds) runs.set(seed, await ring(unroll, gradient, ringSteps, seed, b));
       Object.assign(results, overSeeds(runs));
+      results[`${ringName(unroll, gradient)}.${b}.seeds`] = seeds.length;
     }
-    results['ring8.seeds'] = seeds.length;
   }
 
   const out = {
