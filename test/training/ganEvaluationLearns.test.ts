@@ -5,8 +5,9 @@
  * cached: they are recorded at the logged steps, and the Fréchet distance
  * falls clearly as the generator learns. This tiny generator (384
  * steps) stays unrecognisable to the classifier (no sample classified with
- * p ≥ 0.9), so the confident count is checked against the real images'
- * floor, not against a well-trained generator's coverage. The tests after the first read what
+ * p ≥ 0.9), so the confident count is checked here against the real images'
+ * floor; ganConditionalLearns.test.ts shows an untrained generator covering
+ * fewer confident classes than a trained one. The tests after the first read what
  * its run wrote (the cached reference, the logged samples grid).
  */
 import { existsSync, readFileSync } from 'node:fs';
