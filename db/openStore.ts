@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { migrate, userVersion } from './migrate';
 import * as architectures from './queries/architectures';
 import * as artifacts from './queries/artifacts';
+import * as bundles from './queries/bundles';
 import * as datasets from './queries/datasets';
 import * as experiments from './queries/experiments';
 import * as logs from './queries/logs';
@@ -123,6 +124,11 @@ function createStore(db: Db, file: string, now: () => number): Store {
 
     getSetting: (key) => settings.getSetting(db, key),
     setSetting: (key, value) => settings.setSetting(db, key, value),
+
+    exportRunForBundle: (runId) => bundles.exportRun(db, runId),
+    datasetRowForBundle: (id) => bundles.exportDatasetRow(db, id),
+    importBundle: (plan, moveFiles) => bundles.importBundle(db, plan, moveFiles),
+    runUuid: (runId) => bundles.runUuid(db, runId),
 
     checkpointWal: () => {
       batchesSinceCheckpoint = 0;

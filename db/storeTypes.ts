@@ -2,6 +2,7 @@
  * The store interface: every read and write the services make. SQL lives
  * only behind it (db/), and rows never leave it: they come back as domain objects.
  */
+import type { BundleImportPlan, BundleImportResult, RunExport, UnfinishedRun } from './queries/bundles';
 import type {
   ArchitectureFamily, ArchitectureInfo, ArchitectureRef, ArchitectureVersionInfo, Experiment, LogLine, MetricSeries, MetricSummary, ParamValue, RunStatus, SavedView,
 } from '../main/common/domain';
@@ -299,6 +300,15 @@ export interface Store {
 
   getSetting(key: string): string | undefined;
   setSetting(key: string, value: string): void;
+
+  /** One run's rows as a bundle carries them (db/queries/bundles.ts); undefined when there is no such run. */
+  exportRunForBundle(runId: number): RunExport | UnfinishedRun | undefined;
+  /** An imported dataset's row for a bundle (undefined for a built-in set). */
+  datasetRowForBundle(id: string): Record<string, string | number | null> | undefined;
+  /** Imports a bundle's rows in one transaction, calling moveFiles inside it (db/queries/bundles.ts importBundle). */
+  importBundle(plan: BundleImportPlan, moveFiles: (added: ReadonlyMap<string, number>, datasetsAdded: readonly string[]) => void): BundleImportResult;
+  /** A run's stable uuid (0011). */
+  runUuid(runId: number): string | undefined;
 
   /** Checkpoints the WAL (TRUNCATE) so it does not grow without bound. */
   checkpointWal(): void;

@@ -15,6 +15,7 @@ import type {
   PresetInfo, PresetLaunch, RunDeletion, RunSummary, SavedView, Settings, SystemInfo,
 } from './domain';
 import { importKinds } from './domain';
+import type { BundleExportReport, BundleImportReport } from './bundleFormat';
 import { savedViewStateSchema } from './savedView';
 
 const id = z.number({ error: 'id must be a number' }).int().min(1);
@@ -189,6 +190,20 @@ export const requestSchemas = {
     maxConcurrentRuns: z.number().int().min(1).max(64).optional(),
   }).strict(),
   'system.info': empty,
+  /**
+   * One experiment's runs (experimentId) or chosen runs (runIds) as one .lwbundle file at `path` on the machine the
+   * services run on; includeDatasets puts imported datasets' files in it (else they are referenced by id and content hash).
+   */
+  'bundles.export': z.object({
+    experimentId: id.optional(),
+    runIds: z.array(id, { error: 'runIds must be a list of run ids' }).min(1, 'runIds must name at least one run').max(100_000, 'at most 100000 runs at once').optional(),
+    path: z.string({ error: 'path must be text' }).trim().min(1, 'path must name the bundle file to write on this machine').max(4096, 'path must be at most 4096 characters'),
+    includeDatasets: z.boolean({ error: 'includeDatasets must be true or false' }).default(false),
+  }).strict().refine((r) => (r.experimentId === undefined) !== (r.runIds === undefined), { message: 'give either experimentId or runIds, not both' }),
+  /** A .lwbundle file on the machine the services run on: checked whole before anything is written. */
+  'bundles.import': z.object({
+    path: z.string({ error: 'path must be text' }).trim().min(1, 'path must name a bundle file on this machine').max(4096, 'path must be at most 4096 characters'),
+  }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
@@ -253,6 +268,10 @@ export interface ApiResponses {
   'settings.get': Settings;
   'settings.update': Settings;
   'system.info': SystemInfo;
+  /** The file written, its size and the runs it holds. */
+  'bundles.export': BundleExportReport;
+  /** What was added, skipped (already here by uuid), merged, and which datasets the runs name that are missing here. */
+  'bundles.import': BundleImportReport;
 }
 export type ApiResponse<M extends ApiMethod> = ApiResponses[M];
 

@@ -13,6 +13,7 @@ import { AnalysisService } from './analysisService';
 import { appVersion } from './appInfo';
 import { ArchitectureService } from './architectureService';
 import { ArtifactService } from './artifactService';
+import { BundleService } from './bundleService';
 import { availableBackends } from './backendProbe';
 import { CorpusService } from './corpusService';
 import { DatasetService } from './datasetService';
@@ -39,6 +40,7 @@ export interface AppServices {
   analysis: AnalysisService;
   architectures: ArchitectureService;
   views: SavedViewService;
+  bundles: BundleService;
   handlers: ApiHandlers;
   /** Runs left running by a crash that were marked interrupted at start. */
   interruptedAtStart: number[];
@@ -82,6 +84,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const analysis = new AnalysisService(store, events, settings, datasets, dataDir);
   const architectures = new ArchitectureService(store);
   const views = new SavedViewService(store);
+  const bundles = new BundleService(store, dataDir, appVersion);
   const presets = new PresetService({ experiments, runs, views });
   const pickFolder = opts.pickFolder;
 
@@ -130,12 +133,14 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'architectures.save': (r) => architectures.save(r),
     'settings.get': () => settings.get(),
     'settings.update': (r) => settings.update(r),
+    'bundles.export': (r) => bundles.export(r),
+    'bundles.import': (r) => bundles.import(r.path),
     'system.info': () => ({ appVersion, dataDir, availableBackends: availableBackends(), cpuCount: os.availableParallelism() }),
   };
 
   let closed: Promise<void> | undefined;
   return {
-    dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, handlers, interruptedAtStart,
+    dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, bundles, handlers, interruptedAtStart,
     close: () => {
       closed ??= runs.close().then(() => store.close());
       return closed;
