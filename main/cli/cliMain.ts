@@ -24,6 +24,8 @@
  *   architectures show ID[@VERSION] [--data DIR] [--json]
  *   architectures versions ID [--data DIR] [--json]
  *   architectures save --name N --family F --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
+ *   bundles export RUN... | --experiment NAME|ID  --out FILE [--include-datasets] [--data DIR] [--json]
+ *   bundles import FILE [--data DIR] [--json]
  */
 import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
@@ -37,6 +39,7 @@ import { artifactsCommand } from './artifactCommands';
 import { referencesCommand } from './referenceCommands';
 import { presetsCommand } from './presetCommands';
 import { datasetsCommand } from './datasetCommands';
+import { bundlesCommand } from './bundleCommands';
 import { architectureFamilies } from '../../workers/common/families/registry';
 
 const familyChoice = architectureFamilies.join('|');
@@ -71,6 +74,8 @@ const usage = `Usage:
   npm run cli -- architectures show ID[@VERSION] [--data DIR] [--json]
   npm run cli -- architectures versions ID [--data DIR] [--json]
   npm run cli -- architectures save --name N --family ${familyChoice} --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
+  npm run cli -- bundles export RUN... | --experiment NAME|ID  --out FILE [--include-datasets] [--data DIR] [--json]   (one .lwbundle: runs, metrics, logs, artifacts, checkpoints; datasets by reference unless included)
+  npm run cli -- bundles import FILE [--data DIR] [--json]   (checked whole first; runs already here are skipped)
 A runs filter: family = "gan" and (params.lr < 1e-3 or tags has "baseline") and metrics.test_accuracy.best > 0.98
 A column (--sort, --columns): an attribute (name, status, family, seed, duration, …), params.<key> or metrics.<key>.<last|best|min|max>
 Train a saved architecture with --set 'architecture={"architectureId":ID,"version":V}' (version omitted: the latest).`;
@@ -116,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
       yes: { type: 'boolean', default: false },
       step: { type: 'string' },
       samples: { type: 'string' },
+      'include-datasets': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -124,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command ? 0 : 2;
   }
-  if (!['train', 'runs', 'show', 'artifacts', 'datasets', 'corpora', 'references', 'presets', 'architectures'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
+  if (!['train', 'runs', 'show', 'artifacts', 'datasets', 'corpora', 'references', 'presets', 'architectures', 'bundles'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const services = createServices({ dataDir });
@@ -174,6 +180,12 @@ async function main(argv: string[]): Promise<number> {
           ...(values.file !== undefined ? { file: path.resolve(values.file) } : {}),
           ...(values.note !== undefined ? { note: values.note } : {}),
           ...(values['fork-of'] !== undefined ? { forkOf: values['fork-of'] } : {}),
+        }, process.stdout, usage);
+      case 'bundles':
+        return await bundlesCommand(services, rest, {
+          json: values.json, includeDatasets: values['include-datasets'],
+          ...(values.experiment !== undefined ? { experiment: values.experiment } : {}),
+          ...(values.out !== undefined ? { out: values.out } : {}),
         }, process.stdout, usage);
       default:
         return showRun(services, Number(rest[0]), values.json, process.stdout);
