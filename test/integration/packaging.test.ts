@@ -14,7 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { listPackage, statFile } from '@electron/asar';
-import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { Arch, build, Platform } from 'electron-builder';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, requireBuilt, tempDir } from '../helpers/tempDir';
@@ -115,6 +115,9 @@ describe.skipIf(nodeModulesLink)('the packed app (electron-builder dir target, f
     expect(fs.existsSync(path.join(unpacked, 'dist', 'renderer'))).toBe(false);
   });
 });
+
+/** A fuse's state in the binary: the ASCII digit '0' or '1' (@electron/fuses' FuseState, which its index does not export). */
+const FuseState = { DISABLE: 0x30, ENABLE: 0x31 } as const;
 
 /** A real Electron distribution: ELECTRON_DIST, else the electron package's own download. */
 function realElectronDist(): { dir: string } | { reason: string } {
