@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { listPackage, statFile } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { Arch, build, Platform } from 'electron-builder';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, requireBuilt, tempDir } from '../helpers/tempDir';
 
 /**
@@ -31,14 +31,22 @@ if (skipReason) console.log(`packaging test skipped: ${skipReason}`);
 /** A stand-in for Electron's unpacked distribution: what electron-builder copies and renames. */
 function fakeElectronDist(): string {
   const dist = tempDir('latent-fake-electron-');
+  made.push(dist);
   fs.writeFileSync(path.join(dist, 'electron'), '#!/bin/sh\necho "stand-in for the Electron binary"\n', { mode: 0o755 });
   fs.mkdirSync(path.join(dist, 'resources'));
   return dist;
 }
 
+/** Temp folders of this file: a packed app is ~450 MB (MNIST and tfjs unpacked), so they are removed after the tests. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** Runs electron-builder's `dir` target for Linux x64 into a temp folder; returns the app folder. */
 async function packDir(electronDist: string, withFuses: boolean): Promise<string> {
   const output = tempDir('latent-pack-');
+  made.push(output);
   await build({
     projectDir: repoRoot,
     targets: Platform.LINUX.createTarget('dir', Arch.x64),
