@@ -2,12 +2,14 @@
  * The desktop app's main process: lifecycle, one window, IPC wiring. All the
  * work is in main/services (shared with serve mode and the CLI).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { contentSecurityPolicy } from '../server/staticFiles';
 import { appRoot } from '../services/appInfo';
 import { createServices, type AppServices } from '../services/appServices';
+import { resolveDataLocation } from '../services/dataLocation';
 import { wireIpc } from './ipc';
 
 const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
@@ -46,7 +48,10 @@ app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  const dataDir = process.env['LATENT_DATA'] ?? app.getPath('userData');
+  // LATENT_DATA, else a portable marker beside the app, else userData (main/services/dataLocation.ts).
+  const dataLocation = resolveDataLocation({ execPath: process.execPath, env: process.env, userData: app.getPath('userData'), platform: process.platform, exists: fs.existsSync });
+  console.log(dataLocation.detail);
+  const dataDir = dataLocation.dir;
   services = createServices({
     dataDir,
     // The Datasets page's "Browse…": a native folder dialog over the focused window.
