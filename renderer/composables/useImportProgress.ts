@@ -1,0 +1,27 @@
+/**
+ * The progress of the import this form started: the services push
+ * datasets.onDidImportProgress for every import, and an import's name is
+ * unique while it runs, so the form follows the name it submitted. The last
+ * event stays (the bar's final state, with the checksum) until the next submit.
+ */
+import { onBeforeUnmount, onMounted, ref } from 'vue';
+import type { ImportProgress } from '../../main/common/domain';
+import { getApiClient } from '../api';
+
+export function useImportProgress(target: ImportProgress['target']) {
+  const progress = ref<ImportProgress | null>(null);
+  let followed: string | null = null;
+  let off: (() => void) | null = null;
+  onMounted(() => {
+    off = getApiClient().on('datasets.onDidImportProgress', (p) => {
+      if (p.target === target && followed !== null && p.name.toLowerCase() === followed) progress.value = p;
+    });
+  });
+  onBeforeUnmount(() => off?.());
+  /** Follows the import about to be asked for under `name` (trimmed, any case). */
+  function follow(name: string): void {
+    followed = name.trim().toLowerCase();
+    progress.value = null;
+  }
+  return { progress, follow };
+}
