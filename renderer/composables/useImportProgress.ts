@@ -2,7 +2,8 @@
  * The progress of the import this form started: the services push
  * datasets.onDidImportProgress for every import, and an import's name is
  * unique while it runs, so the form follows the name it submitted. The last
- * event stays (the bar's final state, with the checksum) until the next submit.
+ * event stays (the bar's final state, with the checksum) until the next submit;
+ * a refused import clears it.
  */
 import { onBeforeUnmount, onMounted, ref } from 'vue';
 import type { ImportProgress } from '../../main/common/domain';
@@ -23,5 +24,19 @@ export function useImportProgress(target: ImportProgress['target']) {
     followed = name.trim().toLowerCase();
     progress.value = null;
   }
-  return { progress, follow };
+  /**
+   * Runs `send` following `name`'s progress; a refusal clears the bar (the
+   * error box says what went wrong, a half-filled bar would not).
+   */
+  async function tracking<T>(name: string, send: () => Promise<T>): Promise<T> {
+    follow(name);
+    try {
+      return await send();
+    } catch (err) {
+      progress.value = null;
+      followed = null;
+      throw err;
+    }
+  }
+  return { progress, follow, tracking };
 }

@@ -125,6 +125,41 @@ function bundleUrls(): { file: string; url: string; host: string }[] {
   return found;
 }
 
+/** Is a /proc/net address (hex, kernel byte order) loopback or unbound? IPv4 8 hex digits, IPv6 32. */
+function localAddress(hex: string): boolean {
+  if (/^0+$/.test(hex)) return true;
+  if (hex.length === 8) return hex.endsWith('7F'); // 127.x.x.x, little-endian
+  if (hex === '00000000000000000000000001000000') return true; // ::1
+  return /^0000000000000000FFFF0000[0-9A-F]{6}7F$/.test(hex); // ::ffff:127.x.x.x
+}
+
+/**
+ * The serve process's open TCP and UDP sockets whose remote end is neither
+ * loopback nor unbound (Linux /proc: the process's socket inodes, matched in
+ * its network namespace's tables). A snapshot: it finds a connection held
+ * open (a telemetry channel, an update poller), not one already closed.
+ */
+function outboundSockets(pid: number): string[] {
+  const inodes = new Set<string>();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]!);
+    } catch {
+      // Closed while listed.
+    }
+  }
+  const out: string[] = [];
+  for (const table of ['tcp', 'tcp6', 'udp', 'udp6']) {
+    for (const line of fs.readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      const [remote = '', inode = ''] = [cols[2]?.split(':')[0], cols[9]];
+      if (inodes.has(inode) && !localAddress(remote)) out.push(`${table} ${cols[1]!} -> ${cols[2]!}`);
+    }
+  }
+  return out;
+}
+
 describe('offline by design', () => {
   it('runs the whole workflow with every request to another host failed, and none attempted', async () => {
     const response = await page.goto(serve.url);
@@ -205,6 +240,11 @@ describe('offline by design', () => {
     // The one refusal: the offline download's answer (the browser logs its status as a console error).
     expect(errorAnswers).toEqual(['/api/datasets.download 400']);
     expect(problems).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+
+    // The server side holds no connection beyond this machine either.
+    const pid = serve.child.pid!;
+    expect(fs.readdirSync(`/proc/${pid}/fd`).length).toBeGreaterThan(0);
+    expect(outboundSockets(pid)).toEqual([]);
 
     // The CSP, as served and as the page's meta tag.
     checkPolicy(response!.headers()['content-security-policy'] ?? '', 'header');
