@@ -11,12 +11,13 @@ import { analysisRequestSchema } from '../../workers/common/gallery';
 import type { MetricPoint } from '../../workers/common/protocol';
 import type {
   ArtifactContent, ArtifactInfo, CorpusInfo, CorpusRemoval, DatasetImage, DatasetRemoval, ReferenceClassifierInfo, ReferenceClassifierRemoval,
-  ArchitectureInfo, ArchitectureVersionInfo, CompareSeries, DatasetInfo, Experiment, LogLine, MetricSeries, RunDetail, RunMetricSummaries, RunProgress, RunStatus,
+  ArchitectureInfo, ArchitectureVersionInfo, CompareSeries, DatasetInfo, Experiment, ImportProgress, LogLine, MetricSeries, RunDetail, RunMetricSummaries, RunProgress, RunStatus,
   PresetInfo, PresetLaunch, RunDeletion, RunSummary, SavedView, Settings, SystemInfo,
 } from './domain';
 import { importKinds } from './domain';
 import type { BundleExportReport, BundleImportReport } from './bundleFormat';
 import { savedViewStateSchema } from './savedView';
+import { datasetDownloadSchema } from './datasetDownloads';
 
 const id = z.number({ error: 'id must be a number' }).int().min(1);
 const empty = z.object({}).strict();
@@ -165,6 +166,12 @@ export const requestSchemas = {
     seed: z.number({ error: 'seed must be a number' }).int('seed must be a whole number').min(0, 'seed must be ≥ 0').max(2 ** 31 - 1, 'seed must be < 2^31').default(42),
   }).strict(),
   'datasets.remove': z.object({ id: z.string().min(1).max(64) }).strict(),
+  /**
+   * Only when the user asks: downloads a known public IDX set (checked
+   * against its published sha256) or the four IDX files under a URL the user
+   * gives, then imports them as datasets.import does. Never called by the app itself.
+   */
+  'datasets.download': datasetDownloadSchema,
   'corpora.list': empty,
   /** A UTF-8 text file on the machine the services run on (serve mode listens on localhost only). */
   'corpora.import': z.object({
@@ -248,6 +255,7 @@ export interface ApiResponses {
   'datasets.images': DatasetImage[];
   'datasets.import': DatasetInfo;
   'datasets.remove': DatasetRemoval;
+  'datasets.download': DatasetInfo;
   /** The built-in corpus first, then the imported ones, oldest first. */
   'corpora.list': CorpusInfo[];
   'corpora.import': CorpusInfo;
@@ -284,9 +292,11 @@ export interface ApiEvents {
   'runs.onDidProgress': { runId: number; progress: RunProgress };
   'runs.onDidLog': LogLine;
   'artifacts.onDidAdd': ArtifactInfo;
+  /** A dataset or corpus import (or download) moved on: stage and done of total. */
+  'datasets.onDidImportProgress': ImportProgress;
 }
 export type ApiEventName = keyof ApiEvents;
-export const apiEventNames: readonly ApiEventName[] = ['runs.onDidChange', 'runs.onDidDelete', 'runs.onDidLogMetrics', 'runs.onDidProgress', 'runs.onDidLog', 'artifacts.onDidAdd'];
+export const apiEventNames: readonly ApiEventName[] = ['runs.onDidChange', 'runs.onDidDelete', 'runs.onDidLogMetrics', 'runs.onDidProgress', 'runs.onDidLog', 'artifacts.onDidAdd', 'datasets.onDidImportProgress'];
 
 /** What the service layer implements and what the renderer's client exposes. */
 export type ApiHandlers = { [M in ApiMethod]: (req: ApiParsedRequest<M>) => Promise<ApiResponse<M>> | ApiResponse<M> };

@@ -405,3 +405,25 @@ export interface SavedView {
   createdAt: number;
   updatedAt: number;
 }
+
+/** The stages of a dataset or corpus import, in order; a download adds its own stage first. */
+export const importStages = ['download', 'read', 'convert', 'checksum', 'done'] as const;
+export type ImportStage = (typeof importStages)[number];
+
+/**
+ * How far an import (or a download, then its import) is: pushed as
+ * datasets.onDidImportProgress. `done` of `total` rises within a stage and its
+ * `detail` (one file of a download); 'done' comes once, after the record.
+ */
+export interface ImportProgress {
+  target: 'dataset' | 'corpus';
+  /** The name the import was asked with: unique among imports running at once. */
+  name: string;
+  stage: ImportStage;
+  done: number;
+  total: number;
+  /** 'steps': a stage with nothing to count (0 of 1 when it starts, 1 of 1 when it ends). */
+  unit: 'bytes' | 'files' | 'steps';
+  /** What the stage works on ("train-images-idx3-ubyte.gz (1 of 4)"), or ''. */
+  detail: string;
+}

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { openStore } from '../../db/openStore';
 import type { Store } from '../../db/storeTypes';
 import { ApiError, type ApiHandlers } from '../common/api';
+import type { ImportProgress } from '../common/domain';
 import { AnalysisService } from './analysisService';
 import { appVersion } from './appInfo';
 import { ArchitectureService } from './architectureService';
@@ -17,6 +18,7 @@ import { BundleService } from './bundleService';
 import { availableBackends } from './backendProbe';
 import { CorpusService } from './corpusService';
 import { DatasetService } from './datasetService';
+import { planDownload } from './datasetDownload';
 import { EventBus } from './eventBus';
 import { ExperimentService } from './experimentService';
 import { compareSeries, metricSummaries } from './runCompare';
@@ -73,8 +75,9 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   if (store.listExperiments().length === 0) store.ensureExperiment('Default');
   const events = new EventBus();
   const experiments = new ExperimentService(store);
-  const datasets = new DatasetService(store, dataDir);
-  const corpora = new CorpusService(store, dataDir);
+  const importProgress = (p: ImportProgress): void => events.emit('datasets.onDidImportProgress', p);
+  const datasets = new DatasetService(store, dataDir, importProgress);
+  const corpora = new CorpusService(store, dataDir, undefined, importProgress);
   const referenceClassifiers = new ReferenceClassifierService(dataDir, datasets);
   const settings = new SettingsService(store, opts.env ?? process.env);
   const env = opts.env ?? process.env;
@@ -117,6 +120,8 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'datasets.images': (r) => datasets.images(r.id, r.split, r.indices),
     'datasets.import': (r) => datasets.import(r),
     'datasets.remove': (r) => datasets.remove(r.id),
+    // Only on the user's request: the app itself never downloads anything.
+    'datasets.download': (r) => datasets.download(r.name, planDownload(r)),
     'corpora.list': () => corpora.list(),
     'corpora.import': (r) => corpora.import(r),
     'corpora.remove': (r) => corpora.remove(r.id),

@@ -18,6 +18,7 @@ import { RESERVED_TOKENS, type TokenLevel } from '../../workers/common/sequence/
 import { corpusVocabulary, loadCorpusTextSync } from '../../workers/data/textCorpus';
 import { appRoot } from './appInfo';
 import { slugify } from './datasetService';
+import { ImportProgressReporter, type ProgressSink } from './importProgress';
 
 /** A corpus shipped with the app: its text is workers/data/corpora/<file> (dist/workers/data/corpora once built). */
 interface BuiltinCorpus { id: string; name: string; description: string; file: string }
@@ -65,7 +66,8 @@ export class CorpusService {
   /** Vocabulary sizes by (id, content, level, cap, maxCharacters). */
   private readonly sizes = new Map<string, number>();
 
-  constructor(private readonly store: Store, dataDir: string, builtinDir: string = builtinCorporaDir()) {
+  /** `progress` hears each import's stages (datasets.onDidImportProgress with target 'corpus'). */
+  constructor(private readonly store: Store, dataDir: string, builtinDir: string = builtinCorporaDir(), private readonly progress?: ProgressSink) {
     this.root = path.join(dataDir, 'corpora');
     this.builtinDir = builtinDir;
   }
@@ -125,8 +127,10 @@ export class CorpusService {
     const source = path.resolve(req.path);
     const taken = [...builtinCorpora, ...this.store.listCorpora()].find((c) => c.name.toLowerCase() === name.toLowerCase());
     if (taken) throw new ApiError('conflict', `A text corpus named "${taken.name}" already exists (id ${taken.id}): choose another name`);
-    const text = this.readSource(name, source);
+    const progress = new ImportProgressReporter(this.progress, 'corpus', name);
+    const text = this.readSource(name, source, progress);
     const decoded = text.text;
+    progress.mark('checksum', false);
     const facts = factsOf(decoded);
     const same = this.store.listCorpora().find((c) => c.contentHash === facts.contentHash);
     if (same) throw new ApiError('conflict', `The same text is already imported as "${same.name}" (id ${same.id})`);
@@ -145,6 +149,7 @@ export class CorpusService {
       });
       placed = false;
       this.facts.set(`${id}\0${facts.contentHash}`, facts);
+      progress.mark('done', true, facts.contentHash);
       return this.importedInfo(record);
     } finally {
       if (placed) fs.rmSync(target, { force: true });
@@ -168,11 +173,15 @@ export class CorpusService {
     return { id, name: record.name, message: `Removed "${record.name}" and its text. Runs that trained on it keep their records, but cannot be resumed or reproduced until a corpus with id ${id} exists again.` };
   }
 
-  private readSource(name: string, source: string): { text: string; notes: string[] } {
+  /** The file's bytes as strict UTF-8; a corpus is one file read at once, so 'read' reports 0 then all of its bytes. */
+  private readSource(name: string, source: string, progress: ImportProgressReporter): { text: string; notes: string[] } {
     let bytes: Uint8Array;
     try {
-      if (fs.statSync(source).isDirectory()) throw new ApiError('bad-request', `Cannot import "${name}": ${source} is a folder, not a text file`);
+      const st = fs.statSync(source);
+      if (st.isDirectory()) throw new ApiError('bad-request', `Cannot import "${name}": ${source} is a folder, not a text file`);
+      progress.report('read', 0, st.size, 'bytes');
       bytes = fs.readFileSync(source);
+      progress.report('read', bytes.length, bytes.length, 'bytes');
     } catch (e) {
       if (e instanceof ApiError) throw e;
       throw new ApiError('bad-request', `Cannot import "${name}": the file ${source} cannot be read on this machine (${(e as Error).message})`);

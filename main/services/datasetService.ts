@@ -17,6 +17,8 @@ import { readIdxSource } from '../../workers/data/idxSource';
 import { readImageFolder } from '../../workers/data/imageFolder';
 import { encodeGridPng } from '../../workers/engine/imageGrid';
 import { ApiError } from '../common/api';
+import { ImportProgressReporter, type ProgressSink } from './importProgress';
+import { downloadFiles, type DownloadPlan } from './datasetDownload';
 import { datasetCatalogue, importedDatasetFiles, isDatasetId, type DatasetEntry, type IdxFileSet } from '../../workers/common/datasets';
 
 export interface ImportRequest {
@@ -55,7 +57,8 @@ export class DatasetService {
   private readonly reserved = new Set<string>();
   private readonly root: string;
 
-  constructor(private readonly store: Store, dataDir: string) {
+  /** `progress` hears every import's stages (appServices passes the event bus's datasets.onDidImportProgress). */
+  constructor(private readonly store: Store, dataDir: string, private readonly progress?: ProgressSink) {
     this.root = path.join(dataDir, 'datasets');
     this.sweep();
   }
@@ -139,25 +142,37 @@ export class DatasetService {
     return digest;
   }
 
-  /** Reads, checks, converts and records a dataset from a folder on this machine. */
-  async import(req: ImportRequest): Promise<DatasetInfo> {
+  /** Refuses a name in use (case-insensitively) or being imported: before any work, so a download is not wasted. */
+  private checkNameFree(name: string): void {
+    const taken = this.list().find((d) => d.name.toLowerCase() === name.toLowerCase());
+    if (taken || this.reserved.has(`name:${name.toLowerCase()}`)) {
+      throw new ApiError('conflict', `A dataset named "${taken?.name ?? name}" already exists${taken ? ` (id ${taken.id})` : ' (it is being imported)'}: choose another name`);
+    }
+  }
+
+  /**
+   * Reads, checks, converts and records a dataset from a folder on this
+   * machine, reporting each stage. `recorded` replaces what the record says
+   * it came from and adds notes (a download's URL and file checksums).
+   */
+  async import(req: ImportRequest, recorded?: { source: string; notes: string[] }): Promise<DatasetInfo> {
     const name = req.name.trim();
     const source = path.resolve(req.path);
     const nameKey = `name:${name.toLowerCase()}`;
-    const taken = this.list().find((d) => d.name.toLowerCase() === name.toLowerCase());
-    if (taken || this.reserved.has(nameKey)) {
-      throw new ApiError('conflict', `A dataset named "${taken?.name ?? name}" already exists${taken ? ` (id ${taken.id})` : ' (it is being imported)'}: choose another name`);
-    }
+    this.checkNameFree(name);
     const id = this.newId(name);
     this.reserved.add(nameKey);
     this.reserved.add(id);
+    const progress = new ImportProgressReporter(this.progress, 'dataset', name);
     let staging: string | undefined;
     let placed: string | undefined;
     try {
-      const data = await this.read(req.kind, source, req);
+      const data = await this.read(req.kind, source, req, progress);
+      progress.mark('convert', false);
       fs.mkdirSync(this.root, { recursive: true });
       staging = fs.mkdtempSync(path.join(this.root, `.import-${id}-`));
       const files = await writeImportedDataset(staging, data);
+      progress.mark('checksum', false);
       const contentHash = hashFiles(Object.values(files).map((f) => path.join(staging!, f)));
       const same = this.store.listDatasets().find((d) => d.contentHash === contentHash);
       if (same) {
@@ -169,7 +184,7 @@ export class DatasetService {
       staging = undefined;
       placed = target;
       const record = this.insert({
-        id, name, kind: req.kind, sourcePath: source,
+        id, name, kind: req.kind, sourcePath: recorded?.source ?? source,
         inputShape: [data.height, data.width, data.channels],
         numClasses: data.classNames.length,
         classNames: data.classNames,
@@ -178,15 +193,36 @@ export class DatasetService {
         contentHash,
         testFraction: data.split?.testFraction ?? null,
         splitSeed: data.split?.seed ?? null,
-        notes: data.notes.join('; '),
+        notes: [...data.notes, ...(recorded?.notes ?? [])].join('; '),
       });
       placed = undefined;
+      progress.mark('done', true, contentHash);
       return this.importedInfo(record);
     } finally {
       this.reserved.delete(nameKey);
       this.reserved.delete(id);
       if (staging) fs.rmSync(staging, { recursive: true, force: true });
       if (placed) fs.rmSync(placed, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Only when the user asks: fetches the plan's IDX files (each checked, see
+   * datasetDownload.ts) into a folder of their own, imports them as import()
+   * does, and removes the downloaded files; a failure records nothing.
+   */
+  async download(name: string, plan: DownloadPlan): Promise<DatasetInfo> {
+    const trimmed = name.trim();
+    this.checkNameFree(trimmed);
+    const progress = new ImportProgressReporter(this.progress, 'dataset', trimmed);
+    fs.mkdirSync(this.root, { recursive: true });
+    const dir = fs.mkdtempSync(path.join(this.root, `.download-${slugify(trimmed)}-`));
+    try {
+      const files = await downloadFiles(plan, dir, (done, total, detail) => progress.report('download', done, total, 'bytes', detail));
+      const notes = [`sha256 of the downloaded files: ${files.map((f) => `${f.fileName} ${f.sha256}`).join(', ')}`];
+      return await this.import({ name: trimmed, kind: 'idx', path: dir, testFraction: 0.2, seed: 42 }, { source: plan.source, notes });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   }
 
@@ -225,7 +261,7 @@ export class DatasetService {
     return { id, name: record.name, runsKept, message };
   }
 
-  private async read(kind: ImportKind, source: string, req: ImportRequest): Promise<ImportedData> {
+  private async read(kind: ImportKind, source: string, req: ImportRequest, progress: ImportProgressReporter): Promise<ImportedData> {
     let st: fs.Stats;
     try {
       st = fs.statSync(source);
@@ -234,7 +270,8 @@ export class DatasetService {
     }
     if (!st.isDirectory()) throw new ApiError('bad-request', `Cannot import "${req.name}": ${source} is a file, not a folder`);
     try {
-      return kind === 'idx' ? await readIdxSource(source) : await readImageFolder(source, { testFraction: req.testFraction, seed: req.seed });
+      const onRead = (done: number, total: number, unit: 'bytes' | 'files'): void => progress.report('read', done, total, unit);
+      return kind === 'idx' ? await readIdxSource(source, onRead) : await readImageFolder(source, { testFraction: req.testFraction, seed: req.seed }, onRead);
     } catch (e) {
       if (e instanceof DatasetFormatError) throw new ApiError('bad-request', `Cannot import "${req.name}": ${e.message}`);
       throw e;
@@ -267,7 +304,7 @@ export class DatasetService {
     }
     const cutoff = Date.now() - SWEEP_AFTER_MS;
     for (const n of names) {
-      const orphan = n.startsWith('.import-') || (/^[a-z0-9][a-z0-9-]*$/.test(n) && !this.store.getDataset(n));
+      const orphan = n.startsWith('.import-') || n.startsWith('.download-') || (/^[a-z0-9][a-z0-9-]*$/.test(n) && !this.store.getDataset(n));
       if (!orphan) continue;
       const p = path.join(this.root, n);
       try {

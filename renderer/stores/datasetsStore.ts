@@ -64,6 +64,13 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return info;
   }
 
+  /** Downloads (only on the user's request) and imports a known set or a URL's IDX files. */
+  async function download(req: ApiRequest<'datasets.download'>): Promise<DatasetInfo> {
+    const info = await client.call('datasets.download', req);
+    list.value = [...list.value.filter((d) => d.id !== info.id), info];
+    return info;
+  }
+
   /** Removes an imported dataset; the runs that used it keep their records (the answer says which). */
   async function remove(id: string): Promise<DatasetRemoval> {
     const removal = await client.call('datasets.remove', { id });
@@ -78,5 +85,5 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return picked.path;
   }
 
-  return { list, loaded, fetchList, byId, fetchImages, importDataset, remove, pickFolder };
+  return { list, loaded, fetchList, byId, fetchImages, importDataset, download, remove, pickFolder };
 });

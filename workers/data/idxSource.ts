@@ -6,12 +6,13 @@
  * (e.g. train-images-idx3-ubyte.gz, t10k-labels.idx1-ubyte). An optional
  * classes.txt (one class name a line) names the classes; else they are 0…K-1.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { parseIdx, type IdxTensor } from './idx';
-import { DatasetFormatError, MAX_CLASSES, type ImportedData, type ImportedSplit } from './importedDataset';
+import { DatasetFormatError, MAX_CLASSES, type ImportedData, type ImportedSplit, type ReadProgress } from './importedDataset';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -38,11 +39,23 @@ export function idxFileRole(fileName: string): Role | null {
   return train ? (images ? 'trainImages' : 'trainLabels') : (images ? 'testImages' : 'testLabels');
 }
 
+/** A file's bytes, read in chunks so that `onBytes` hears of each (a 26 MB file is a few hundred calls). */
+async function readChunked(path: string, onBytes?: (n: number) => void): Promise<Buffer> {
+  if (!onBytes) return readFile(path);
+  const chunks: Buffer[] = [];
+  for await (const chunk of createReadStream(path)) {
+    const b = chunk as Buffer;
+    chunks.push(b);
+    onBytes(b.length);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** Reads one IDX file, decompressing it first when it is gzip (by its magic bytes, whatever its name). */
-export async function readIdxSourceFile(path: string): Promise<IdxTensor> {
+export async function readIdxSourceFile(path: string, onBytes?: (n: number) => void): Promise<IdxTensor> {
   let raw: Buffer;
   try {
-    raw = await readFile(path);
+    raw = await readChunked(path, onBytes);
   } catch (e) {
     throw new DatasetFormatError(`Cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
@@ -130,14 +143,22 @@ async function readClassNames(dir: string, numClasses: number): Promise<string[]
   return names;
 }
 
-/** Reads, checks and returns an IDX set from `dir`. */
-export async function readIdxSource(dir: string): Promise<ImportedData> {
+/** Reads, checks and returns an IDX set from `dir`; `onProgress` hears the bytes read of the four files (as stored, compressed or not). */
+export async function readIdxSource(dir: string, onProgress?: ReadProgress): Promise<ImportedData> {
   const files = await findFiles(dir);
   const path = (r: Role): string => join(dir, files[r]);
-  const trainImages = checkImages(await readIdxSourceFile(path('trainImages')), path('trainImages'));
-  const trainLabels = checkLabels(await readIdxSourceFile(path('trainLabels')), path('trainLabels'));
-  const testImages = checkImages(await readIdxSourceFile(path('testImages')), path('testImages'));
-  const testLabels = checkLabels(await readIdxSourceFile(path('testLabels')), path('testLabels'));
+  let onBytes: ((n: number) => void) | undefined;
+  if (onProgress) {
+    const sizes = await Promise.all((Object.keys(roleText) as Role[]).map(async (r) => (await stat(path(r))).size));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    let done = 0;
+    onProgress(0, total, 'bytes');
+    onBytes = (n) => { done += n; onProgress(done, total, 'bytes'); };
+  }
+  const trainImages = checkImages(await readIdxSourceFile(path('trainImages'), onBytes), path('trainImages'));
+  const trainLabels = checkLabels(await readIdxSourceFile(path('trainLabels'), onBytes), path('trainLabels'));
+  const testImages = checkImages(await readIdxSourceFile(path('testImages'), onBytes), path('testImages'));
+  const testLabels = checkLabels(await readIdxSourceFile(path('testLabels'), onBytes), path('testLabels'));
 
   const [, h = 0, w = 0, c = 1] = trainImages.dims;
   const [, th, tw, tc = 1] = testImages.dims;

@@ -15,7 +15,7 @@ import { extname, join } from 'node:path';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { deriveSeed, permutation } from '../engine/prng';
-import { DatasetFormatError, MAX_CLASSES, MAX_IDX_VALUES, type ImportedData, type ImportedSplit } from './importedDataset';
+import { DatasetFormatError, MAX_CLASSES, MAX_IDX_VALUES, type ImportedData, type ImportedSplit, type ReadProgress } from './importedDataset';
 
 export interface ImageFolderOptions {
   /** Flat layout only: the fraction of each class that becomes the test split, in (0, 1). */
@@ -191,7 +191,10 @@ class SplitBuilder {
     this.channels = channels;
   }
 
-  async decodeAll(): Promise<void> {
+  async decodeAll(onProgress?: ReadProgress): Promise<void> {
+    const total = this.splits.reduce((n, s) => n + s.listed.length, 0);
+    let done = 0;
+    onProgress?.(0, total, 'files');
     for (const s of this.splits) {
       for (const [k, item] of s.listed.entries()) {
         let bytes: Uint8Array;
@@ -216,6 +219,7 @@ class SplitBuilder {
         }
         this.put(s, k, img);
         s.labels[k] = item.label;
+        onProgress?.(++done, total, 'files');
       }
     }
   }
@@ -245,8 +249,8 @@ class SplitBuilder {
   }
 }
 
-/** Reads, checks and decodes an image-folder dataset under `root`. */
-export async function readImageFolder(root: string, o: ImageFolderOptions): Promise<ImportedData> {
+/** Reads, checks and decodes an image-folder dataset under `root`; `onProgress` hears the images decoded of all listed. */
+export async function readImageFolder(root: string, o: ImageFolderOptions, onProgress?: ReadProgress): Promise<ImportedData> {
   if (!(o.testFraction > 0 && o.testFraction < 1)) throw new DatasetFormatError(`testFraction must be between 0 and 1 (exclusive), not ${o.testFraction}`);
   const top = await list(root);
   const dirs = top.filter((e) => e.isDirectory()).map((e) => e.name);
@@ -263,7 +267,7 @@ export async function readImageFolder(root: string, o: ImageFolderOptions): Prom
   const builder = new SplitBuilder();
   const trainIndex = builder.add(layout.train, deriveSeed(o.seed, 0x7a11));
   const testIndex = builder.add(layout.test, deriveSeed(o.seed, 0x7e57));
-  await builder.decodeAll();
+  await builder.decodeAll(onProgress);
   const asSplit = (i: number): ImportedSplit => {
     const s = builder.splits[i]!;
     return { images: s.images, labels: s.labels, count: s.listed.length };

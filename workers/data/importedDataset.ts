@@ -39,6 +39,12 @@ export interface ImportedData {
   notes: string[];
 }
 
+/**
+ * How far a source has been read: `done` of `total` units (bytes of an IDX
+ * set's files, images of an image folder). Called with done rising to total.
+ */
+export type ReadProgress = (done: number, total: number, unit: 'bytes' | 'files') => void;
+
 /** The largest number of values one IDX file may hold (what the reader accepts). */
 export const MAX_IDX_VALUES = 2 ** 31 - 1;
 
