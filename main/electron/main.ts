@@ -8,7 +8,9 @@ import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { contentSecurityPolicy } from '../server/staticFiles';
 import { appRoot } from '../services/appInfo';
 import { createServices, type AppServices } from '../services/appServices';
+import { createHostLauncher } from '../services/trainingHost';
 import { wireIpc } from './ipc';
+import { utilityProcessHost } from './utilityHost';
 
 const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
@@ -49,6 +51,8 @@ app.whenReady().then(() => {
   const dataDir = process.env['LATENT_DATA'] ?? app.getPath('userData');
   services = createServices({
     dataDir,
+    // Native runs in Electron utility processes: with the runAsNode fuse off a child_process.fork of this binary would start the app again.
+    launchHost: createHostLauncher({ processHost: utilityProcessHost }),
     // The Datasets page's "Browse…": a native folder dialog over the focused window.
     pickFolder: async (title) => {
       const options: Electron.OpenDialogOptions = { title: title ?? 'Choose a folder', properties: ['openDirectory'] };

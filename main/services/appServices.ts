@@ -24,6 +24,7 @@ import { PresetService } from './presetService';
 import { ReferenceClassifierService } from './referenceClassifierService';
 import { SavedViewService } from './savedViewService';
 import { SettingsService } from './settingsService';
+import type { HostLauncher } from './trainingHost';
 
 export interface AppServices {
   dataDir: string;
@@ -60,6 +61,13 @@ export interface CreateServicesOptions {
    * says to type the path.
    */
   pickFolder?: (title?: string) => Promise<string | null>;
+  /**
+   * Starts the training and analysis hosts (default: worker threads, and
+   * child processes forked from this Node). The desktop app passes one whose
+   * processes are Electron utility processes; the Node 24 tests one that forks
+   * another Node binary.
+   */
+  launchHost?: HostLauncher;
 }
 
 export function createServices(opts: CreateServicesOptions): AppServices {
@@ -77,9 +85,11 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const settings = new SettingsService(store, opts.env ?? process.env);
   const env = opts.env ?? process.env;
   const hostMode = env['LATENT_HOST'] === 'process' ? 'process' : 'auto';
-  const runs = new RunService({ store, events, datasets, corpora, settings, dataDir, hostMode });
+  const launchHost = opts.launchHost;
+  const runs = new RunService({ store, events, datasets, corpora, settings, dataDir, hostMode, ...(launchHost ? { launchHost } : {}) });
   const artifacts = new ArtifactService(store, dataDir);
-  const analysis = new AnalysisService(store, events, settings, datasets, dataDir);
+  // An undefined launcher leaves AnalysisService's default (launchHost).
+  const analysis = new AnalysisService(store, events, settings, datasets, dataDir, launchHost);
   const architectures = new ArchitectureService(store);
   const views = new SavedViewService(store);
   const presets = new PresetService({ experiments, runs, views });

@@ -1,0 +1,29 @@
+/**
+ * The desktop app's native training hosts: Electron's utilityProcess.fork.
+ *
+ * Why not child_process.fork: inside Electron it runs process.execPath, the
+ * Electron binary, as Node only through ELECTRON_RUN_AS_NODE, and the app
+ * ships with the runAsNode fuse off (so nobody can use the signed app as a
+ * general Node); the fork would start a second app instead. A utility process
+ * runs the same Node as Electron (Node 24 for Electron 41; the host restores
+ * the util helpers tfjs-node 4.22 needs, workers/host/nodeCompat.ts) and talks
+ * over process.parentPort (workers/host/transport.ts) with structured clone,
+ * the same serialization as fork's 'advanced' mode.
+ */
+import { utilityProcess } from 'electron';
+import type { WorkerToMain } from '../../workers/common/protocol';
+import { exitOnce, type TrainingHost } from '../services/trainingHost';
+
+export function utilityProcessHost(entry: string): TrainingHost {
+  const child = utilityProcess.fork(entry, [], { stdio: 'inherit', serviceName: 'Latent Workbench training host' });
+  const exit = exitOnce();
+  child.on('error', (type, location) => exit.finish({ code: null, error: new Error(`${type} in the training host at ${location}`) }));
+  child.on('exit', (code) => exit.finish({ code }));
+  return {
+    kind: 'process',
+    send: (m) => { if (!exit.exited()) child.postMessage(m); },
+    onMessage: (l) => { child.on('message', (m: WorkerToMain) => l(m)); },
+    onExit: exit.onExit,
+    kill: () => { child.kill(); },
+  };
+}
