@@ -24,6 +24,7 @@
  *   architectures show ID[@VERSION] [--data DIR] [--json]
  *   architectures versions ID [--data DIR] [--json]
  *   architectures save --name N --family F --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
+ *   backends [--json]
  */
 import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
@@ -37,6 +38,7 @@ import { artifactsCommand } from './artifactCommands';
 import { referencesCommand } from './referenceCommands';
 import { presetsCommand } from './presetCommands';
 import { datasetsCommand } from './datasetCommands';
+import { backendsCommand } from './backendCommands';
 import { architectureFamilies } from '../../workers/common/families/registry';
 
 const familyChoice = architectureFamilies.join('|');
@@ -71,6 +73,7 @@ const usage = `Usage:
   npm run cli -- architectures show ID[@VERSION] [--data DIR] [--json]
   npm run cli -- architectures versions ID [--data DIR] [--json]
   npm run cli -- architectures save --name N --family ${familyChoice} --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
+  npm run cli -- backends [--json]                  (each backend loaded in its own process: the real load errors, and what the GPU build needs)
 A runs filter: family = "gan" and (params.lr < 1e-3 or tags has "baseline") and metrics.test_accuracy.best > 0.98
 A column (--sort, --columns): an attribute (name, status, family, seed, duration, …), params.<key> or metrics.<key>.<last|best|min|max>
 Train a saved architecture with --set 'architecture={"architectureId":ID,"version":V}' (version omitted: the latest).`;
@@ -124,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command ? 0 : 2;
   }
-  if (!['train', 'runs', 'show', 'artifacts', 'datasets', 'corpora', 'references', 'presets', 'architectures'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
+  if (!['train', 'runs', 'show', 'artifacts', 'datasets', 'corpora', 'references', 'presets', 'architectures', 'backends'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const services = createServices({ dataDir });
@@ -175,6 +178,8 @@ async function main(argv: string[]): Promise<number> {
           ...(values.note !== undefined ? { note: values.note } : {}),
           ...(values['fork-of'] !== undefined ? { forkOf: values['fork-of'] } : {}),
         }, process.stdout, usage);
+      case 'backends':
+        return await backendsCommand(services, values.json, process.stdout);
       default:
         return showRun(services, Number(rest[0]), values.json, process.stdout);
     }

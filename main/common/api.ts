@@ -16,6 +16,7 @@ import type {
 } from './domain';
 import { importKinds } from './domain';
 import { savedViewStateSchema } from './savedView';
+import type { BackendDiagnostics } from './backendDiagnostics';
 
 const id = z.number({ error: 'id must be a number' }).int().min(1);
 const empty = z.object({}).strict();
@@ -189,6 +190,8 @@ export const requestSchemas = {
     maxConcurrentRuns: z.number().int().min(1).max(64).optional(),
   }).strict(),
   'system.info': empty,
+  /** Each backend loaded in a short-lived child process, and the GPU build's needs; cached until `refresh` ("probe again"). */
+  'system.backends': z.object({ refresh: z.boolean({ error: 'refresh must be true or false' }).optional() }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
@@ -253,6 +256,8 @@ export interface ApiResponses {
   'settings.get': Settings;
   'settings.update': Settings;
   'system.info': SystemInfo;
+  /** Every backend in preference order with the real load error of those that did not load, and what the GPU build lacks here. */
+  'system.backends': BackendDiagnostics;
 }
 export type ApiResponse<M extends ApiMethod> = ApiResponses[M];
 

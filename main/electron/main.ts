@@ -10,7 +10,7 @@ import { appRoot } from '../services/appInfo';
 import { createServices, type AppServices } from '../services/appServices';
 import { createHostLauncher } from '../services/trainingHost';
 import { wireIpc } from './ipc';
-import { utilityProcessHost } from './utilityHost';
+import { utilityProbeRunner, utilityProcessHost } from './utilityHost';
 
 const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
@@ -53,6 +53,7 @@ app.whenReady().then(() => {
     dataDir,
     // Native runs in Electron utility processes: with the runAsNode fuse off a child_process.fork of this binary would start the app again.
     launchHost: createHostLauncher({ processHost: utilityProcessHost }),
+    probeRunner: utilityProbeRunner,
     // The Datasets page's "Browse…": a native folder dialog over the focused window.
     pickFolder: async (title) => {
       const options: Electron.OpenDialogOptions = { title: title ?? 'Choose a folder', properties: ['openDirectory'] };

@@ -12,6 +12,7 @@
  */
 import { utilityProcess } from 'electron';
 import type { WorkerToMain } from '../../workers/common/protocol';
+import type { ProbeRunner } from '../services/backendProbe';
 import { exitOnce, type TrainingHost } from '../services/trainingHost';
 
 export function utilityProcessHost(entry: string): TrainingHost {
@@ -27,3 +28,22 @@ export function utilityProcessHost(entry: string): TrainingHost {
     kill: () => { child.kill(); },
   };
 }
+
+/**
+ * The backend probe (main/services/backendProbe.ts) in a utility process: the
+ * same Node as the training hosts, so a native package's load error is the
+ * one a run would meet. Output is collected from piped stdout and stderr.
+ */
+export const utilityProbeRunner: ProbeRunner = (entry, args, timeoutMs) => new Promise((resolve) => {
+  const child = utilityProcess.fork(entry, [...args], { stdio: 'pipe', serviceName: 'Latent Workbench backend probe' });
+  let stdout = '';
+  let stderr = '';
+  let timedOut = false;
+  child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  const timer = setTimeout(() => { timedOut = true; child.kill(); }, timeoutMs);
+  child.on('exit', (code) => {
+    clearTimeout(timer);
+    resolve({ stdout, stderr, code, timedOut });
+  });
+});

@@ -13,7 +13,7 @@ import { AnalysisService } from './analysisService';
 import { appVersion } from './appInfo';
 import { ArchitectureService } from './architectureService';
 import { ArtifactService } from './artifactService';
-import { availableBackends } from './backendProbe';
+import { availableBackends, BackendProber, type ProbeRunner } from './backendProbe';
 import { CorpusService } from './corpusService';
 import { DatasetService } from './datasetService';
 import { EventBus } from './eventBus';
@@ -68,6 +68,8 @@ export interface CreateServicesOptions {
    * another Node binary.
    */
   launchHost?: HostLauncher;
+  /** Runs the backend probe's process (default: a fork of this Node; the desktop app passes a utility process). */
+  probeRunner?: ProbeRunner;
 }
 
 export function createServices(opts: CreateServicesOptions): AppServices {
@@ -94,6 +96,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const views = new SavedViewService(store);
   const presets = new PresetService({ experiments, runs, views });
   const pickFolder = opts.pickFolder;
+  const backends = new BackendProber(opts.probeRunner ? { runner: opts.probeRunner } : {});
 
   const handlers: ApiHandlers = {
     'experiments.list': () => experiments.list(),
@@ -140,6 +143,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'architectures.save': (r) => architectures.save(r),
     'settings.get': () => settings.get(),
     'settings.update': (r) => settings.update(r),
+    'system.backends': (r) => backends.diagnostics(r.refresh === true),
     'system.info': () => ({ appVersion, dataDir, availableBackends: availableBackends(), cpuCount: os.availableParallelism() }),
   };
 
