@@ -26,6 +26,7 @@
  *   architectures save --name N --family F --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
  *   bundles export RUN... | --experiment NAME|ID  --out FILE [--include-datasets] [--data DIR] [--json]
  *   bundles import FILE [--data DIR] [--json]
+ *   backends [--json]
  */
 import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
@@ -40,6 +41,7 @@ import { referencesCommand } from './referenceCommands';
 import { presetsCommand } from './presetCommands';
 import { datasetsCommand } from './datasetCommands';
 import { bundlesCommand } from './bundleCommands';
+import { backendsCommand } from './backendCommands';
 import { architectureFamilies } from '../../workers/common/families/registry';
 
 const familyChoice = architectureFamilies.join('|');
@@ -76,6 +78,7 @@ const usage = `Usage:
   npm run cli -- architectures save --name N --family ${familyChoice} --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
   npm run cli -- bundles export RUN... | --experiment NAME|ID  --out FILE [--include-datasets] [--data DIR] [--json]   (one .lwbundle: runs, metrics, logs, artifacts, checkpoints; datasets by reference unless included)
   npm run cli -- bundles import FILE [--data DIR] [--json]   (checked whole first; runs already here are skipped)
+  npm run cli -- backends [--json]                  (each backend loaded in its own process: the real load errors, and what the GPU build needs)
 A runs filter: family = "gan" and (params.lr < 1e-3 or tags has "baseline") and metrics.test_accuracy.best > 0.98
 A column (--sort, --columns): an attribute (name, status, family, seed, duration, …), params.<key> or metrics.<key>.<last|best|min|max>
 Train a saved architecture with --set 'architecture={"architectureId":ID,"version":V}' (version omitted: the latest).`;
@@ -130,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command ? 0 : 2;
   }
-  if (!['train', 'runs', 'show', 'artifacts', 'datasets', 'corpora', 'references', 'presets', 'architectures', 'bundles'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
+  if (!['train', 'runs', 'show', 'artifacts', 'datasets', 'corpora', 'references', 'presets', 'architectures', 'bundles', 'backends'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const services = createServices({ dataDir });
@@ -187,6 +190,8 @@ async function main(argv: string[]): Promise<number> {
           ...(values.experiment !== undefined ? { experiment: values.experiment } : {}),
           ...(values.out !== undefined ? { out: values.out } : {}),
         }, process.stdout, usage);
+      case 'backends':
+        return await backendsCommand(services, values.json, process.stdout);
       default:
         return showRun(services, Number(rest[0]), values.json, process.stdout);
     }

@@ -18,6 +18,7 @@ import { importKinds } from './domain';
 import type { BundleExportReport, BundleImportReport } from './bundleFormat';
 import { savedViewStateSchema } from './savedView';
 import { datasetDownloadSchema } from './datasetDownloads';
+import type { BackendDiagnostics } from './backendDiagnostics';
 
 const id = z.number({ error: 'id must be a number' }).int().min(1);
 const empty = z.object({}).strict();
@@ -211,6 +212,8 @@ export const requestSchemas = {
   'bundles.import': z.object({
     path: z.string({ error: 'path must be text' }).trim().min(1, 'path must name a bundle file on this machine').max(4096, 'path must be at most 4096 characters'),
   }).strict(),
+  /** Each backend loaded in a short-lived child process, and the GPU build's needs; cached until `refresh` ("probe again"). */
+  'system.backends': z.object({ refresh: z.boolean({ error: 'refresh must be true or false' }).optional() }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
@@ -280,6 +283,8 @@ export interface ApiResponses {
   'bundles.export': BundleExportReport;
   /** What was added, skipped (already here by uuid), merged, and which datasets the runs name that are missing here. */
   'bundles.import': BundleImportReport;
+  /** Every backend in preference order with the real load error of those that did not load, and what the GPU build lacks here. */
+  'system.backends': BackendDiagnostics;
 }
 export type ApiResponse<M extends ApiMethod> = ApiResponses[M];
 

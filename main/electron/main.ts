@@ -10,7 +10,9 @@ import { contentSecurityPolicy } from '../server/staticFiles';
 import { appRoot } from '../services/appInfo';
 import { createServices, type AppServices } from '../services/appServices';
 import { resolveDataLocation } from '../services/dataLocation';
+import { createHostLauncher } from '../services/trainingHost';
 import { wireIpc } from './ipc';
+import { utilityProbeRunner, utilityProcessHost } from './utilityHost';
 
 const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
@@ -54,6 +56,9 @@ app.whenReady().then(() => {
   const dataDir = dataLocation.dir;
   services = createServices({
     dataDir,
+    // Native runs in Electron utility processes: with the runAsNode fuse off a child_process.fork of this binary would start the app again.
+    launchHost: createHostLauncher({ processHost: utilityProcessHost }),
+    probeRunner: utilityProbeRunner,
     // The Datasets page's "Browse…": a native folder dialog over the focused window.
     pickFolder: async (title) => {
       const options: Electron.OpenDialogOptions = { title: title ?? 'Choose a folder', properties: ['openDirectory'] };

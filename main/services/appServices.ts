@@ -15,7 +15,7 @@ import { appVersion } from './appInfo';
 import { ArchitectureService } from './architectureService';
 import { ArtifactService } from './artifactService';
 import { BundleService } from './bundleService';
-import { availableBackends } from './backendProbe';
+import { availableBackends, BackendProber, type ProbeRunner } from './backendProbe';
 import { CorpusService } from './corpusService';
 import { DatasetService } from './datasetService';
 import { planDownload } from './datasetDownload';
@@ -27,6 +27,7 @@ import { PresetService } from './presetService';
 import { ReferenceClassifierService } from './referenceClassifierService';
 import { SavedViewService } from './savedViewService';
 import { SettingsService } from './settingsService';
+import type { HostLauncher } from './trainingHost';
 
 export interface AppServices {
   dataDir: string;
@@ -64,6 +65,15 @@ export interface CreateServicesOptions {
    * says to type the path.
    */
   pickFolder?: (title?: string) => Promise<string | null>;
+  /**
+   * Starts the training and analysis hosts (default: worker threads, and
+   * child processes forked from this Node). The desktop app passes one whose
+   * processes are Electron utility processes; the Node 24 tests one that forks
+   * another Node binary.
+   */
+  launchHost?: HostLauncher;
+  /** Runs the backend probe's process (default: a fork of this Node; the desktop app passes a utility process). */
+  probeRunner?: ProbeRunner;
 }
 
 export function createServices(opts: CreateServicesOptions): AppServices {
@@ -82,14 +92,17 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const settings = new SettingsService(store, opts.env ?? process.env);
   const env = opts.env ?? process.env;
   const hostMode = env['LATENT_HOST'] === 'process' ? 'process' : 'auto';
-  const runs = new RunService({ store, events, datasets, corpora, settings, dataDir, hostMode });
+  const launchHost = opts.launchHost;
+  const runs = new RunService({ store, events, datasets, corpora, settings, dataDir, hostMode, ...(launchHost ? { launchHost } : {}) });
   const artifacts = new ArtifactService(store, dataDir);
-  const analysis = new AnalysisService(store, events, settings, datasets, dataDir);
+  // An undefined launcher leaves AnalysisService's default (launchHost).
+  const analysis = new AnalysisService(store, events, settings, datasets, dataDir, launchHost);
   const architectures = new ArchitectureService(store);
   const views = new SavedViewService(store);
   const bundles = new BundleService(store, dataDir, appVersion);
   const presets = new PresetService({ experiments, runs, views });
   const pickFolder = opts.pickFolder;
+  const backends = new BackendProber(opts.probeRunner ? { runner: opts.probeRunner } : {});
 
   const handlers: ApiHandlers = {
     'experiments.list': () => experiments.list(),
@@ -140,6 +153,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'settings.update': (r) => settings.update(r),
     'bundles.export': (r) => bundles.export(r),
     'bundles.import': (r) => bundles.import(r.path),
+    'system.backends': (r) => backends.diagnostics(r.refresh === true),
     'system.info': () => ({ appVersion, dataDir, availableBackends: availableBackends(), cpuCount: os.availableParallelism() }),
   };
 

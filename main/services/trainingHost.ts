@@ -3,6 +3,12 @@
  * a fresh child process for the native ones (tfjs-node breaks when loaded in a
  * second worker thread, and a native crash must not take the app down).
  * Both speak the same protocol (workers/common/protocol.ts).
+ *
+ * How the child process starts is injectable (`createHostLauncher`): serve
+ * mode, the CLI and the tests fork a Node (`nodeProcessHost`, optionally
+ * another Node binary: the Node 24 tests); the desktop app passes Electron's
+ * utilityProcess (main/electron/utilityHost.ts), because with Electron's
+ * runAsNode fuse off a fork of the Electron binary would start the app again.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -36,7 +42,7 @@ export function trainWorkerEntry(): string {
 }
 
 /** Reports a host's end once, however many of its exit/error events fire. */
-function exitOnce(): { exited: () => boolean; finish: (e: HostExit) => void; onExit: (l: (e: HostExit) => void) => void } {
+export function exitOnce(): { exited: () => boolean; finish: (e: HostExit) => void; onExit: (l: (e: HostExit) => void) => void } {
   let exited = false;
   const listeners: ((e: HostExit) => void)[] = [];
   return {
@@ -64,8 +70,18 @@ function threadHost(entry: string): TrainingHost {
   };
 }
 
-function processHost(entry: string): TrainingHost {
-  const child: ChildProcess = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+export interface NodeProcessOptions {
+  /** The Node binary to run the host on (default: this process's own). */
+  execPath?: string;
+}
+
+/** A host in a child process forked from Node ('advanced' serialization: structured clone, as threads and utilityProcess use). */
+export function nodeProcessHost(entry: string, options: NodeProcessOptions = {}): TrainingHost {
+  const child: ChildProcess = fork(entry, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+    ...(options.execPath ? { execPath: options.execPath } : {}),
+  });
   const exit = exitOnce();
   child.on('error', (error) => exit.finish({ code: null, error }));
   child.on('exit', (code, signal) => exit.finish({ code, signal }));
@@ -81,6 +97,23 @@ function processHost(entry: string): TrainingHost {
 /** Starts a host of a kind: launchHost in the app; tests pass a fake one to RunService, RunSession and AnalysisService. */
 export type HostLauncher = (kind: HostKind) => TrainingHost;
 
+/** Starts the 'process' kind of host on the training entry's path. */
+export type ProcessHostFactory = (entry: string) => TrainingHost;
+
+export interface HostLauncherOptions {
+  /** How a 'process' host starts (default: nodeProcessHost on this Node). */
+  processHost?: ProcessHostFactory;
+  /** The training entry (default: trainWorkerEntry(), looked up at each launch). */
+  entry?: () => string;
+}
+
+/** A launcher whose threads are worker_threads and whose processes start as `processHost` says. */
+export function createHostLauncher(options: HostLauncherOptions = {}): HostLauncher {
+  const processHost = options.processHost ?? ((entry: string) => nodeProcessHost(entry));
+  const entryOf = options.entry ?? trainWorkerEntry;
+  return (kind) => (kind === 'thread' ? threadHost(entryOf()) : processHost(entryOf()));
+}
+
 export function launchHost(kind: HostKind, entry = trainWorkerEntry()): TrainingHost {
-  return kind === 'thread' ? threadHost(entry) : processHost(entry);
+  return createHostLauncher({ entry: () => entry })(kind);
 }

@@ -27,6 +27,15 @@ export function errorMessage(e: unknown): string {
 export interface RunHostOptions {
   /** Turn uncaught errors into 'failed' (default true; off in in-process tests). */
   installProcessHandlers?: boolean;
+  /** The util helpers nodeCompat restored in this process (named in the host's first log line). */
+  restoredUtilHelpers?: readonly string[];
+}
+
+/** The host's first log line: which Node runs it and how it was started (Electron's Node differs from the system's). */
+export function hostDescription(mode: HostTransport['mode'], restored: readonly string[] = []): string {
+  const how = { worker: 'worker thread', child: 'child process', utility: 'Electron utility process', none: 'in-process' }[mode];
+  const compat = restored.length > 0 ? `; restored util.${restored.join(', util.')} for tfjs-node 4.22` : '';
+  return `Host: Node ${process.version} (${how}, pid ${process.pid})${compat}`;
 }
 
 export function runHost(transport: HostTransport, options: RunHostOptions = {}): void {
@@ -74,6 +83,8 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
 
   const run = async (start: StartMessage): Promise<void> => {
     const config = parseConfig(start.config);
+    // A run's log says which Node trained it (an analysis answers only ready, sample, done).
+    send({ type: 'log', level: 'info', message: hostDescription(transport.mode, options.restoredUtilHelpers) });
     await prepareBackend(start.backend);
 
     const batcher = new MetricBatcher((points) => send({ type: 'metrics', points }));

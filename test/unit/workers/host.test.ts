@@ -41,7 +41,9 @@ describe('training host (in-process transport)', () => {
     runHost(t.transport, { installProcessHandlers: false });
     t.deliver(start({ epochs: 2, batchSize: 20 }));
     await t.closed;
-    expect(t.sent[0]).toEqual({ type: 'ready', backend: 'wasm' });
+    // First the Node the host runs on (so a native backend's load error can be read against it), then ready.
+    expect(t.sent[0]).toEqual({ type: 'log', level: 'info', message: `Host: Node ${process.version} (in-process, pid ${process.pid})` });
+    expect(t.sent[1]).toEqual({ type: 'ready', backend: 'wasm' });
     expect(terminal(t.sent)).toHaveLength(1);
     expect(t.sent.at(-1)!.type).toBe('done');
     const points = t.sent.flatMap((m) => (m.type === 'metrics' ? m.points : []));
