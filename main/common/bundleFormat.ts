@@ -182,3 +182,12 @@ export interface BundleExportReport {
   datasetsIncluded: string[];
   datasetsReferenced: string[];
 }
+
+/**
+ * The bundle files among a command line's arguments: what the system passes
+ * when the user opens a .lwbundle with the app (Windows and Linux put the path
+ * in argv, the first start's or a second instance's; macOS sends open-file).
+ */
+export function bundlePathsIn(argv: readonly string[]): string[] {
+  return argv.slice(1).filter((a) => !a.startsWith('-') && a.toLowerCase().endsWith(BUNDLE_EXTENSION));
+}

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appFolder, resolveDataLocation, type DataLocationInput } from '../../../main/services/dataLocation';
+import { bundlePathsIn } from '../../../main/common/bundleFormat';
 import { tempDir } from '../../helpers/tempDir';
 
 function install(layout: string[]): string {
@@ -74,5 +75,12 @@ describe('appFolder', () => {
 
   it('ignores APPIMAGE off Linux and PORTABLE_EXECUTABLE_DIR off Windows', () => {
     expect(appFolder({ execPath: '/opt/a/bin', env: { APPIMAGE: '/x/y.AppImage', PORTABLE_EXECUTABLE_DIR: '/z' }, platform: 'darwin' })).toBe('/opt/a');
+  });
+});
+
+describe('bundlePathsIn', () => {
+  it('finds the .lwbundle files a system start or a second instance passes, not flags or the executable', () => {
+    expect(bundlePathsIn(['/opt/Latent Workbench/latent-workbench', '--no-sandbox', '/home/a/runs.LWBUNDLE', '/home/a/notes.txt', 'C:\\\\x\\\\b.lwbundle'])).toEqual(['/home/a/runs.LWBUNDLE', 'C:\\\\x\\\\b.lwbundle']);
+    expect(bundlePathsIn(['/x/app.lwbundle'])).toEqual([]);
   });
 });

@@ -18,6 +18,8 @@ const rec = vi.hoisted(() => ({
   appHandlers: {} as Record<string, (...a: unknown[]) => void>,
   dataDir: '',
   dialogs: [] as string[][],
+  errors: [] as string[][],
+  userDataSet: [] as string[],
 }));
 
 vi.mock('electron', () => {
@@ -43,13 +45,16 @@ vi.mock('electron', () => {
       enableSandbox: () => { rec.sandboxed = true; },
       whenReady: () => Promise.resolve(),
       getPath: () => rec.dataDir,
+      setPath: (_name: string, p: string) => { rec.userDataSet.push(p); },
+      requestSingleInstanceLock: () => true,
       on: (e: string, h: (...a: unknown[]) => void) => { rec.appHandlers[e] = h; },
       quit: () => undefined,
       exit: () => undefined,
     },
     BrowserWindow,
     dialog: {
-      showErrorBox: () => undefined,
+      showErrorBox: (title: string, message: string) => { rec.errors.push([title, message]); },
+      showMessageBox: () => Promise.resolve({ response: 0 }),
       showOpenDialog: (...args: unknown[]) => {
         const options = args[args.length - 1] as { properties?: string[] };
         rec.dialogs.push(options.properties ?? []);
@@ -105,6 +110,17 @@ describe('Electron main process', () => {
     expect(rec.dialogs).toEqual([['openDirectory']]);
     await expect(handler({ senderFrame: { url: 'https://evil.example/' } }, 'experiments.list', {}))
       .resolves.toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
+
+  it('imports a .lwbundle the system opens with the app through the real services, and says in words why a foreign one was refused', async () => {
+    const foreign = path.join(tempDir(), 'photo.lwbundle');
+    fs.writeFileSync(foreign, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+    rec.appHandlers['open-file']!({ preventDefault: () => undefined }, foreign);
+    await vi.waitFor(() => expect(rec.errors.length).toBe(1));
+    expect(rec.errors[0]![0]).toBe('The bundle was not imported');
+    expect(rec.errors[0]![1]).toMatch(/photo\.lwbundle cannot be imported: .*Nothing was changed\./);
+    // Not a portable install: Chromium's profile stays where Electron puts it.
+    expect(rec.userDataSet).toEqual([]);
   });
 
   it('the built preload requires nothing but electron (sandboxed preloads cannot)', () => {
