@@ -14,6 +14,7 @@
  *   artifacts RUN [--kind K] [--data DIR] [--json]
  *   datasets list [--data DIR] [--json]
  *   datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
+ *   datasets download --from fashion-mnist|URL --name NAME [--data DIR] [--json]
  *   datasets remove ID [--data DIR] [--json]
  *   corpora list [--data DIR] [--json]
  *   corpora import FILE --name NAME [--data DIR] [--json]
@@ -63,6 +64,7 @@ const usage = `Usage:
   npm run cli -- artifacts RUN [--kind K] [--data DIR] [--json]  (what the run wrote, with the paths on disk)
   npm run cli -- datasets list [--data DIR] [--json]
   npm run cli -- datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
+  npm run cli -- datasets download --from fashion-mnist|URL --name NAME [--data DIR] [--json]   (only when asked: fetches, checks each file's sha256, imports)
   npm run cli -- datasets remove ID [--data DIR] [--json]
   npm run cli -- corpora list [--data DIR] [--json]
   npm run cli -- corpora import FILE --name NAME [--data DIR] [--json]   (a UTF-8 text file, for sequence runs)
@@ -125,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
       step: { type: 'string' },
       samples: { type: 'string' },
       'include-datasets': { type: 'boolean', default: false },
+      from: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -167,6 +170,7 @@ async function main(argv: string[]): Promise<number> {
           ...(values.dir !== undefined ? { dir: values.dir } : {}),
           ...(values.name !== undefined ? { name: values.name } : {}),
           ...(values['test-fraction'] !== undefined ? { testFraction: values['test-fraction'] } : {}),
+          ...(values.from !== undefined ? { from: values.from } : {}),
           ...(values.seed !== undefined ? { seed: values.seed } : {}),
         }, process.stdout, usage);
       case 'corpora':

@@ -1,4 +1,4 @@
-/** `npm run cli -- datasets list|import|remove`: the Datasets page's operations, through the same validated API. */
+/** `npm run cli -- datasets list|import|download|remove`: the Datasets page's operations, through the same validated API. */
 import * as path from 'node:path';
 import { ApiError, parseRequest } from '../common/api';
 import type { DatasetInfo } from '../common/domain';
@@ -12,6 +12,8 @@ export interface DatasetsOptions {
   name?: string;
   testFraction?: string;
   seed?: string;
+  /** `download --from`: a known set's id, or an http(s) folder URL of IDX files. */
+  from?: string;
 }
 
 function asNumber(flag: string, text: string): number {
@@ -62,6 +64,16 @@ export async function datasetsCommand(s: AppServices, args: string[], o: Dataset
         else out.write(`Imported "${info.name}" as ${info.id}: ${shape(info)}, ${info.numClasses} classes (${info.classNames.join(', ')}), ${info.trainSize} training and ${info.testSize} test images.\nTrain on it with --set dataset.id=${info.id}\n`);
         return 0;
       }
+      case 'download': {
+        // Only ever on this explicit command: nothing in the app downloads by itself.
+        if (!o.from || !o.name) throw new CliError(`datasets download needs --from (fashion-mnist, or an http(s) URL of a folder of IDX files) and --name\n${usage}`);
+        const source = /^https?:\/\//i.test(o.from) ? { url: o.from } : { set: o.from };
+        const req = parseRequest('datasets.download', { name: o.name, ...source });
+        const info = await s.handlers['datasets.download'](req);
+        if (o.json) out.write(`${JSON.stringify(info)}\n`);
+        else out.write(`Downloaded and imported "${info.name}" as ${info.id}: ${shape(info)}, ${info.numClasses} classes, ${info.trainSize} training and ${info.testSize} test images; checksum ${info.contentHash ?? 'recorded'}.\n`);
+        return 0;
+      }
       case 'remove': {
         const id = rest[0];
         if (!id) throw new CliError(`datasets remove needs a dataset id\n${usage}`);
@@ -71,7 +83,7 @@ export async function datasetsCommand(s: AppServices, args: string[], o: Dataset
         return 0;
       }
       default:
-        throw new CliError(`datasets needs list, import or remove${sub ? `, not "${sub}"` : ''}\n${usage}`);
+        throw new CliError(`datasets needs list, import, download or remove${sub ? `, not "${sub}"` : ''}\n${usage}`);
     }
   } catch (e) {
     throw cliError(e);

@@ -17,6 +17,8 @@ import { idxDownloadFileNames } from '../../main/common/datasetDownloads';
 import { createServices, type AppServices } from '../../main/services/appServices';
 import { planDownload } from '../../main/services/datasetDownload';
 import { dispatch } from '../../main/services/dispatch';
+import { datasetsCommand } from '../../main/cli/datasetCommands';
+import { CliError } from '../../main/cli/commands';
 import { fashionMnistDir, requireFashionMnist } from '../helpers/datasetFixtures';
 import { tempDir } from '../helpers/tempDir';
 
@@ -142,5 +144,19 @@ describe('downloading a dataset, only on request', () => {
     }
     // The downloaded files are gone once imported: only the dataset's own folder stays.
     expect(fs.readdirSync(path.join(dataDir, 'datasets'))).toEqual([info.id]);
+  });
+
+  it('the CLI downloads only on `datasets download --from`: a URL folder imports, an unknown set is refused naming the known ones', async () => {
+    // A workbench of its own: the same files are already imported in the shared one, which refuses duplicates.
+    const c = createServices({ dataDir: tempDir(), env: { LATENT_BACKEND: 'wasm' } });
+    let text = '';
+    const out = { write: (chunk: string) => { text += chunk; return true; } } as unknown as NodeJS.WritableStream;
+    await expect(datasetsCommand(c, ['download'], { json: false, from: 'kmnist', name: 'K' }, out, 'usage')).rejects.toThrow(CliError);
+    await expect(datasetsCommand(c, ['download'], { json: false, from: 'kmnist', name: 'K' }, out, 'usage')).rejects.toThrow(/set must be one of fashion-mnist/);
+    await expect(datasetsCommand(c, ['download'], { json: false, name: 'K' }, out, 'usage')).rejects.toThrow(/datasets download needs --from/);
+    expect(await datasetsCommand(c, ['download'], { json: false, from: `${base}/fashion`, name: 'Fashion (CLI)' }, out, 'usage')).toBe(0);
+    expect(text).toMatch(/^Downloaded and imported "Fashion \(CLI\)" as [a-z0-9-]+: 28×28×1, 10 classes, 60000 training and 10000 test images; checksum sha256:[0-9a-f]{64}\.\n$/);
+    expect(c.datasets.list().some((d) => d.name === 'Fashion (CLI)')).toBe(true);
+    await c.close();
   });
 });
