@@ -38,6 +38,7 @@ export function formatImport(r: BundleImportReport): string {
   if (r.experimentsMergedInto.length > 0) lines.push(`  merged into experiments: ${names(r.experimentsMergedInto)}`);
   if (r.architecturesAdded.length > 0) lines.push(`  architecture versions added: ${r.architecturesAdded.map((a) => `${a.name} v${a.version}`).join(', ')}`);
   if (r.datasetsAdded.length > 0) lines.push(`  datasets added: ${r.datasetsAdded.join(', ')}`);
+  for (const c of r.corporaMissing) lines.push(`  missing text corpus: ${c}: import it (corpora import) before resuming or sampling these runs`);
   for (const d of r.datasetsMissing) lines.push(`  missing dataset: ${d.id} (content ${d.contentHash}): import it on the Datasets page before resuming or analysing these runs`);
   return `${lines.join('\n')}\n`;
 }

@@ -171,6 +171,8 @@ export interface BundleImportReport {
   datasetsAdded: string[];
   /** Datasets the imported runs name that this workbench does not have (with the content hash the runs recorded). */
   datasetsMissing: { id: string; contentHash: string }[];
+  /** Imported text corpora the added runs name that this workbench lacks: bundles do not carry corpora. */
+  corporaMissing: string[];
 }
 
 /** What an export wrote. */

@@ -207,4 +207,25 @@ describe('refused bundles change nothing', () => {
     }, [{ path: 'bundle.json', content: Buffer.from('{}') }]);
     expect(await refused(file)).toMatch(/bundle format version 99 is newer than this app's \(1\)/);
   });
+
+  it('names the imported text corpus a sequence run needs when the other workbench lacks it (bundles do not carry corpora)', async () => {
+    const corpusFile = path.join(work, 'tiny.txt');
+    fs.writeFileSync(corpusFile, 'in the beginning god created the heaven and the earth.\n'.repeat(12));
+    const corpus = source.corpora.import({ path: corpusFile, name: 'Tiny text' });
+    // Seed 29, 2 epochs of a 2-layer, 8-unit RNN LM on 672 characters: a run, not a model.
+    const config = runConfigSchema.parse({
+      family: 'sequence', architecture: { template: 'rnn-lm' },
+      data: { source: 'text', corpus: corpus.id, sequenceLength: 16, validationFraction: 0.25 },
+      hyper: { units: 8, embeddingDim: 4, layers: 2, epochs: 2, batchSize: 8, seed: 29 },
+    });
+    const id = source.runs.start(source.experiments.create('text', '').id, config).id;
+    await expect(source.runs.waitForEnd(id)).resolves.toBe('done');
+    const file = path.join(work, 'text-run');
+    await source.handlers['bundles.export']({ runIds: [id], path: file, includeDatasets: false });
+    const report = await target.handlers['bundles.import']({ path: `${file}.lwbundle` });
+    expect(report.runsAdded).toHaveLength(1);
+    expect(report.corporaMissing).toEqual([corpus.id]);
+    // The VAE runs of the first bundle name no corpus.
+    expect((await target.handlers['bundles.import']({ path: exported.file })).corporaMissing).toEqual([]);
+  }, 120_000);
 });

@@ -16,6 +16,9 @@ import {
   INDEX_ENTRY, bundleIndexSchema, bundleMetricsSchema, bundleRunSchema, type BundleImportReport, type BundleIndex,
 } from '../../common/bundleFormat';
 import { isDatasetId } from '../../../workers/common/datasets';
+import { descriptorOf } from '../../../workers/common/families/registry';
+import { readStoredRunConfig } from '../../../workers/common/runConfigVersion';
+import { builtinCorpora } from '../corpusService';
 import { readBundle } from './bundleFile';
 import { BundleFormatError } from './tar';
 
@@ -81,6 +84,20 @@ function missingDatasets(store: Store, runs: readonly RunImport[], index: Bundle
     .map((id) => ({ id, contentHash: index.datasets.find((d) => d.id === id)?.contentHash ?? '' }));
 }
 
+/** Text corpora the added runs trained on that this workbench lacks (bundles do not carry corpora). */
+function missingCorpora(store: Store, runs: readonly RunImport[]): string[] {
+  const ids = new Set<string>();
+  for (const r of runs) {
+    let corpus: string | undefined;
+    try {
+      const config = readStoredRunConfig(JSON.parse(r.run.row.config_json), r.run.row.config_version);
+      corpus = descriptorOf(config.family).corpusOf?.(config)?.id;
+    } catch { continue; /* an unreadable config is listed with its reason by the runs table, not here */ }
+    if (corpus !== undefined && !builtinCorpora.some((b) => b.id === corpus) && store.getCorpus(corpus) === undefined) ids.add(corpus);
+  }
+  return [...ids].sort();
+}
+
 export async function importBundle(ctx: ImportContext, file: string): Promise<BundleImportReport> {
   const source = path.resolve(file);
   if (!fs.existsSync(source) || !fs.statSync(source).isFile()) throw new ApiError('not-found', `${source} is not a file on this machine`);
@@ -100,12 +117,13 @@ export async function importBundle(ctx: ImportContext, file: string): Promise<Bu
       filesAdded = manifest.entries.filter((e) => [...added.keys()].some((u) => e.path.startsWith(`runs/${u}/files/`))
         || datasetsAdded.some((d) => e.path.startsWith(`datasets/${d}/files/`))).length;
     });
+    const added = runs.filter((r) => result.added.some((a) => a.uuid === r.run.uuid));
     return {
       file: source, formatVersion: manifest.formatVersion, sourceAppVersion: manifest.appVersion,
       runsAdded: result.added, runsSkipped: result.skipped, artifactsAdded: result.artifactsAdded, filesAdded,
       experimentsCreated: result.experimentsCreated, experimentsMergedInto: result.experimentsMergedInto,
       architecturesLinked: result.architecturesLinked, architecturesAdded: result.architecturesAdded,
-      datasetsAdded: result.datasetsAdded, datasetsMissing: missingDatasets(ctx.store, runs.filter((r) => result.added.some((a) => a.uuid === r.run.uuid)), index),
+      datasetsAdded: result.datasetsAdded, datasetsMissing: missingDatasets(ctx.store, added, index), corporaMissing: missingCorpora(ctx.store, added),
     };
   } catch (err) {
     moves.undo();
