@@ -4,33 +4,15 @@
  * installed here) says so, the GPU build's requirements and this machine's
  * findings are listed, and "Probe again" probes again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import { startServe, type ServeProcess } from '../helpers/serveProcess';
-import { requireBuilt, tempDir } from '../helpers/tempDir';
+import { describe, expect, it } from 'vitest';
+import { uiSession } from '../helpers/uiSession';
 
-let serve: ServeProcess;
-let browser: Browser;
-let page: Page;
-const problems: string[] = [];
-
-beforeAll(async () => {
-  requireBuilt();
-  serve = await startServe(tempDir(), { LATENT_BACKEND: 'wasm' });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
-});
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+const ui = uiSession();
 
 describe('the Settings page\'s backend diagnostics', () => {
   it('shows which backends loaded, the real error of the others, and what the GPU build needs', async () => {
-    await page.goto(serve.url);
+    const { page } = ui;
+    await page.goto(ui.serve.url);
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
     const wasm = page.getByTestId('backend-wasm');
     await expect.poll(async () => wasm.textContent(), { timeout: 60_000 }).toContain('loaded');
@@ -44,6 +26,6 @@ describe('the Settings page\'s backend diagnostics', () => {
     await page.getByTestId('backend-probe-again').click();
     await expect.poll(async () => page.getByTestId('backend-probe-again').textContent(), { timeout: 60_000 }).toContain('Probe again');
     expect(await page.getByTestId('backend-wasm').textContent()).toContain('loaded');
-    expect(problems).toEqual([]);
+    expect(ui.problems).toEqual([]);
   });
 });
