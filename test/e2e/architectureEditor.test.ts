@@ -71,12 +71,12 @@ describe('architecture editor', () => {
     await page.getByTestId('architecture-editor').waitFor();
     expect(await page.getByTestId('layer-node').count()).toBe(0);
 
-    // Five layers from the palette, dropped left to right.
-    await drop(page, 'input', null, 110, 150);
-    await drop(page, 'conv2d', null, 330, 150);
-    await drop(page, 'maxPool2d', null, 550, 150);
-    await drop(page, 'flatten', null, 550, 330);
-    await drop(page, 'dense', 'Softmax head', 330, 400);
+    // Five layers from the palette, dropped top to bottom in two columns (data flows down the canvas).
+    await drop(page, 'input', null, 150, 60);
+    await drop(page, 'conv2d', null, 150, 210);
+    await drop(page, 'maxPool2d', null, 150, 360);
+    await drop(page, 'flatten', null, 470, 360);
+    await drop(page, 'dense', 'Softmax head', 470, 520);
     expect(await page.getByTestId('layer-node').count()).toBe(5);
 
     await selectNode(page, 'input1');
@@ -144,8 +144,9 @@ describe('architecture editor', () => {
     await expect.poll(() => page.getByTestId('layer-node').count()).toBe(5);
     await page.getByTestId('editor-ok').waitFor();
 
-    // Click an edge and delete it: the layer it fed reports its empty port; undo reconnects.
-    await page.locator('.vue-flow__edge[data-id="flatten1->dense1:0"] .vue-flow__edge-interaction').click({ force: true });
+    // Click an edge (on its shape label: the middle of a routed path's box may lie off the path) and delete it:
+    // the layer it fed reports its empty port; undo reconnects.
+    await page.locator('.vue-flow__edge[data-id="flatten1->dense1:0"] .vue-flow__edge-textbg').click();
     await page.getByTestId('editor-canvas').press('Delete');
     await expect.poll(() => page.locator('.vue-flow__edge').count()).toBe(edgesBefore - 1);
     await expect.poll(async () => nodeError(page, 'dense1').textContent()).toMatch(/has no input/);

@@ -11,6 +11,7 @@ import type { ContractChoice, ContractContext, FamilyNetwork } from '../../../wo
 import {
   architectureFamilies, familyOf, isArchitectureFamily, type ArchitectureFamily, type RunConfig,
 } from '../../../workers/common/families/registry';
+import { withReadableLayout } from './autoLayout';
 
 export type { ContractChoice, ContractContext };
 
@@ -93,10 +94,14 @@ export function templateArchitecture(family: EditorFamily, template: string, c: 
   return toEditorArchitecture(family, networkOf(family).template(template, c));
 }
 
-/** The editor's view of a stored architecture. */
+/**
+ * The editor's view of a stored architecture (or a template), each part laid
+ * out top to bottom when its stored layout runs left to right or is missing
+ * (autoLayout.ts `needsLayout`): positions do not change what trains.
+ */
 export function toEditorArchitecture(family: EditorFamily, a: Architecture): EditorArchitecture {
-  if (isModelDocument(a)) return { family, name: a.name, parts: structuredClone(a.parts) };
-  return { family, name: a.name, parts: { [SINGLE_PART]: structuredClone(a) } };
+  const parts = isModelDocument(a) ? structuredClone(a.parts) : { [SINGLE_PART]: structuredClone(a) };
+  return withReadableLayout({ family, name: a.name, parts });
 }
 
 /** The document a run trains and the database stores: one graph for a one-graph family, else a model of parts. */

@@ -9,6 +9,8 @@ import { isLayerKind, layerArity } from '../../../workers/common/layers';
 import { layerPorts } from './palette';
 import { edgeKey } from './graphEdits';
 import { formatCount, formatBytes, formatShape } from './shapeSummary';
+import { layerName, layerTitle } from './layerTitle';
+import { NODE_HEIGHT, RANK_GAP } from './autoLayout';
 
 export interface LayerPort {
   /** The vue-flow handle id: `p${port}`. */
@@ -19,7 +21,12 @@ export interface LayerPort {
 
 export interface LayerNodeData {
   kind: string;
+  /** Read off the kind and parameters (layerTitle.ts), so it follows every parameter change. */
   title: string;
+  /** The stored label when it names the layer's role ("Softmax head"), else ''. */
+  name: string;
+  /** The node's tooltip: title, stored label and id. */
+  tooltip: string;
   outputShape: string;
   params: string;
   memory: string;
@@ -61,6 +68,13 @@ export function portOfHandle(handle: string | null | undefined): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** Title, then the stored label and the id where they add something: nothing the document says is hidden. */
+function nodeTooltip(n: { id: string; kind: string; params: unknown; label?: string }): string {
+  const title = layerTitle(n);
+  const label = n.label && n.label !== title ? ` · label "${n.label}"` : '';
+  return `${title}${label} · id ${n.id}`;
+}
+
 /** Errors about the graph as a whole (outputs, reachability) come after a node's own (its shapes and params). */
 const graphLevelCodes: ReadonlySet<string> = new Set(['bad-output', 'unreachable']);
 
@@ -86,10 +100,12 @@ export function flowElements(
     return {
       id: n.id,
       type: 'layer',
-      position: n.position ? { ...n.position } : { x: 80 + 200 * i, y: 160 },
+      position: n.position ? { ...n.position } : { x: 80, y: 40 + (NODE_HEIGHT + RANK_GAP) * i },
       data: {
         kind: n.kind,
-        title: n.label ?? n.id,
+        title: layerTitle(n),
+        name: layerName(n) ?? '',
+        tooltip: nodeTooltip(n),
         outputShape: s ? formatShape(s.outputShape) : '?',
         params: s ? formatCount(s.paramCount) : '',
         memory: s ? formatBytes(4 * s.activationsPerExample) : '',

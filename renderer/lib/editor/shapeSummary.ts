@@ -4,6 +4,7 @@
  * read off the shared shape report, never recomputed.
  */
 import type { GraphDocument, ShapeReport } from '../../../workers/common/graph';
+import { layerTitle } from './layerTitle';
 
 /** Bytes per activation: the trainer's tensors are float32. */
 export const BYTES_PER_ACTIVATION = 4;
@@ -44,15 +45,19 @@ export interface ShapeTable {
 /** Rows in topological order (the report's), for the layers whose shapes are known. */
 export function shapeTable(doc: GraphDocument, report: ShapeReport): ShapeTable {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
-  const rows = report.nodes.map((n): ShapeTableRow => ({
-    nodeId: n.nodeId,
-    title: byId.get(n.nodeId)?.label ?? n.nodeId,
-    kind: n.kind,
-    outputShape: formatShape(n.outputShape),
-    params: n.paramCount,
-    activations: n.activationsPerExample,
-    memoryBytes: BYTES_PER_ACTIVATION * n.activationsPerExample,
-  }));
+  const rows = report.nodes.map((n): ShapeTableRow => {
+    const node = byId.get(n.nodeId);
+    return {
+      nodeId: n.nodeId,
+      // The canvas's title, from the parameters (a stored label can be stale).
+      title: node ? layerTitle(node) : n.nodeId,
+      kind: n.kind,
+      outputShape: formatShape(n.outputShape),
+      params: n.paramCount,
+      activations: n.activationsPerExample,
+      memoryBytes: BYTES_PER_ACTIVATION * n.activationsPerExample,
+    };
+  });
   return {
     rows,
     totalParams: report.totalParams,

@@ -9,7 +9,7 @@ import { inferShapes } from '../../../workers/common/shapes';
 import { layerKinds, layerParamSchemas } from '../../../workers/common/layers';
 import { addNode, connect, copyFragment, edgeKey, moveNodes, parseEdgeKey, pasteFragment, removeElements, setNodeLabel } from '../../../renderer/lib/editor/graphEdits';
 import { EditHistory } from '../../../renderer/lib/editor/editHistory';
-import { autoLayout, NODE_WIDTH } from '../../../renderer/lib/editor/autoLayout';
+import { autoLayout, NODE_HEIGHT } from '../../../renderer/lib/editor/autoLayout';
 import { paramFields, parseParamText, withParam } from '../../../renderer/lib/editor/paramFields';
 import {
   checkArchitecture, choicesFromQuery, contractChoices, contractLines, defaultContract, defaultContractFor, editorFamilies, familyParts, familyTemplates,
@@ -105,10 +105,10 @@ describe('edit history', () => {
 });
 
 describe('auto-layout', () => {
-  it('puts every layer to the right of the layers feeding it', () => {
+  it('puts every layer below the layers feeding it', () => {
     const g = autoLayout({ ...lenet(), nodes: lenet().nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) });
-    const x = new Map(g.nodes.map((n) => [n.id, n.position!.x]));
-    for (const e of g.edges) expect(x.get(e.to)!).toBeGreaterThanOrEqual(x.get(e.from)! + NODE_WIDTH);
+    const y = new Map(g.nodes.map((n) => [n.id, n.position!.y]));
+    for (const e of g.edges) expect(y.get(e.to)!).toBeGreaterThanOrEqual(y.get(e.from)! + NODE_HEIGHT);
   });
 });
 
