@@ -9,6 +9,7 @@ import { migrate, userVersion } from './migrate';
 import * as architectures from './queries/architectures';
 import * as artifacts from './queries/artifacts';
 import * as bundles from './queries/bundles';
+import * as changes from './queries/changes';
 import * as datasets from './queries/datasets';
 import * as experiments from './queries/experiments';
 import * as logs from './queries/logs';
@@ -19,6 +20,7 @@ import * as savedViews from './queries/savedViews';
 import * as corpora from './queries/corpora';
 import * as settings from './queries/settings';
 import * as tags from './queries/tags';
+import { newOwner, releaseOwner } from './runOwner';
 import type { Db } from './sqlite';
 import type { Store } from './storeTypes';
 import { checkpoint, configureConnection } from './wal';
@@ -51,9 +53,11 @@ export function openStore(filePath: string, opts: OpenStoreOptions = {}): Store 
 
 function createStore(db: Db, file: string, now: () => number): Store {
   let batchesSinceCheckpoint = 0;
+  const owner = newOwner();
 
   return {
     path: file,
+    owner,
     schemaVersion: () => userVersion(db),
 
     createExperiment: (name, description) => experiments.createExperiment(db, name, description, now()),
@@ -61,14 +65,14 @@ function createStore(db: Db, file: string, now: () => number): Store {
     getExperiment: (id) => experiments.getExperiment(db, id),
     ensureExperiment: (name) => experiments.ensureExperiment(db, name, now()),
 
-    createRun: (run) => runs.createRun(db, run, now()),
+    createRun: (run) => runs.createRun(db, run, now(), owner),
     getRun: (id) => runs.getRun(db, id),
     listRuns: (filter) => runs.listRuns(db, filter),
     listRunSummaries: (filter) => runs.listRunSummaries(db, filter),
     runFamilies: (runIds) => runs.runFamilies(db, runIds),
-    markRunStarted: (id, backend, at) => runs.markRunStarted(db, id, backend, at),
-    setRunStatus: (id, status, error, at) => runs.setRunStatus(db, id, status, error, at ?? now()),
-    interruptStaleRuns: (at) => runs.interruptStaleRuns(db, at),
+    markRunStarted: (id, backend, at) => runs.markRunStarted(db, id, backend, at, owner),
+    setRunStatus: (id, status, error, at) => runs.setRunStatus(db, id, status, error, at ?? now(), owner),
+    interruptStaleRuns: (at, ownerGone) => runs.interruptStaleRuns(db, at, ownerGone),
     updateRun: (id, change) => runs.updateRun(db, id, change),
     deleteRun: (id) => runs.deleteRun(db, id),
     reproductionsOf: (id) => runs.reproductionsOf(db, id),
@@ -130,11 +134,16 @@ function createStore(db: Db, file: string, now: () => number): Store {
     importBundle: (plan, moveFiles) => bundles.importBundle(db, plan, moveFiles),
     runUuid: (runId) => bundles.runUuid(db, runId),
 
+    dataVersion: () => changes.dataVersion(db),
+    changeCursor: () => changes.changeCursor(db),
+    changesSince: (cursor) => changes.changesSince(db, cursor, owner),
+
     checkpointWal: () => {
       batchesSinceCheckpoint = 0;
       checkpoint(db, true);
     },
     close: () => {
+      releaseOwner(owner);
       if (!db.open) return;
       try {
         checkpoint(db, false);

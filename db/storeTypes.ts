@@ -3,6 +3,7 @@
  * only behind it (db/), and rows never leave it: they come back as domain objects.
  */
 import type { BundleImportPlan, BundleImportResult, RunExport, UnfinishedRun } from './queries/bundles';
+import type { ChangeCursor, StoreChanges } from './queries/changes';
 import type {
   ArchitectureFamily, ArchitectureInfo, ArchitectureRef, ArchitectureVersionInfo, Experiment, LogLine, MetricSeries, MetricSummary, ParamValue, RunStatus, SavedView,
 } from '../main/common/domain';
@@ -183,6 +184,8 @@ export type NewCorpus = Omit<CorpusRecord, 'createdAt'>;
 
 export interface Store {
   readonly path: string;
+  /** This store's process identity, recorded as the owner of the runs it queues and trains (db/runOwner.ts). */
+  readonly owner: string;
   /** Current schema version (number of the last applied migration). */
   schemaVersion(): number;
 
@@ -203,8 +206,12 @@ export interface Store {
   markRunStarted(id: number, backend: BackendName, at: number): void;
   /** Sets status (and error, ended time for terminal statuses). */
   setRunStatus(id: number, status: RunStatus, error?: string | null, at?: number): void;
-  /** Runs left 'running' or 'queued' by a crash become 'interrupted'; returns their ids. */
-  interruptStaleRuns(at: number): number[];
+  /**
+   * Runs left 'running' or 'queued' by a crash become 'interrupted'; returns
+   * their ids. With `ownerGone` (db/runOwner.ts), only runs whose owner is no
+   * longer running: a live process's runs on the same folder are left alone.
+   */
+  interruptStaleRuns(at: number, ownerGone?: (owner: string | null) => boolean): number[];
   /** Sets the given fields of a run (name, notes, starred, archived); false when there is no such run. */
   updateRun(id: number, change: RunUpdate): boolean;
   /**
@@ -309,6 +316,13 @@ export interface Store {
   importBundle(plan: BundleImportPlan, moveFiles: (added: ReadonlyMap<string, number>, datasetsAdded: readonly string[]) => void): BundleImportResult;
   /** A run's stable uuid (0011). */
   runUuid(runId: number): string | undefined;
+
+  /** SQLite's data_version on this connection: it changes only when another connection commits. */
+  dataVersion(): number;
+  /** Where a change reader starts: everything committed so far. */
+  changeCursor(): ChangeCursor;
+  /** What was committed after the cursor; rows of runs this store owns are skipped (db/queries/changes.ts). */
+  changesSince(cursor: ChangeCursor): StoreChanges;
 
   /** Checkpoints the WAL (TRUNCATE) so it does not grow without bound. */
   checkpointWal(): void;

@@ -147,16 +147,16 @@ export function runFamilies(db: Db, runIds: readonly number[]): Map<number, stri
 }
 
 /** Inserts the run (status 'queued') and its params in one transaction. */
-export function createRun(db: Db, run: NewRun, at: number): RunRecord {
+export function createRun(db: Db, run: NewRun, at: number, owner: string | null = null): RunRecord {
   const id = db.transaction(() => {
-    const result = statement<[number, string, string, string, number, string, number | null, number | null, number, string, string, string, number, number | null]>(db, `
+    const result = statement<[number, string, string, string, number, string, number | null, number | null, number, string, string, string, number, number | null, string | null]>(db, `
       INSERT INTO runs (experiment_id, name, family, status, config_json, config_version, architecture_json,
                         architecture_id, architecture_version, seed, dataset_id, dataset_hash,
-                        app_version, created_at, origin_run_id)
-      VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+                        app_version, created_at, origin_run_id, owner)
+      VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       run.experimentId, run.name, run.family, JSON.stringify(run.config), CURRENT_RUN_CONFIG_VERSION, JSON.stringify(run.architecture),
       run.architectureId ?? null, run.architectureVersion ?? null, run.seed, run.datasetId, run.datasetHash,
-      run.appVersion, at, run.originRunId ?? null);
+      run.appVersion, at, run.originRunId ?? null, owner);
     const runId = insertedId(result);
     insertParams(db, runId, run.params);
     return runId;
@@ -170,18 +170,19 @@ function requireChange(changes: number, id: number): void {
   if (changes === 0) throw new Error(`Run ${id} does not exist`);
 }
 
-export function markRunStarted(db: Db, id: number, backend: BackendName, at: number): void {
-  const result = statement<[string, number, number]>(db, `
-    UPDATE runs SET status = 'running', backend = ?, started_at = ?, ended_at = NULL, error = NULL
-    WHERE id = ?`).run(backend, at, id);
+export function markRunStarted(db: Db, id: number, backend: BackendName, at: number, owner: string | null = null): void {
+  const result = statement<[string, number, string | null, number]>(db, `
+    UPDATE runs SET status = 'running', backend = ?, started_at = ?, ended_at = NULL, error = NULL, owner = coalesce(?, owner)
+    WHERE id = ?`).run(backend, at, owner, id);
   requireChange(result.changes, id);
 }
 
 /**
  * Terminal statuses set ended_at (and error, when one is given; undefined
- * leaves it as it is). Back to queued/running (a resume) clears ended_at and error.
+ * leaves it as it is). Back to queued/running (a resume) clears ended_at and
+ * error, and makes `owner` (the process that will train it) the run's owner.
  */
-export function setRunStatus(db: Db, id: number, status: RunStatus, error: string | null | undefined, at: number): void {
+export function setRunStatus(db: Db, id: number, status: RunStatus, error: string | null | undefined, at: number, owner: string | null = null): void {
   let changes: number;
   if (terminalStatuses.includes(status)) {
     changes = error === undefined
@@ -189,8 +190,8 @@ export function setRunStatus(db: Db, id: number, status: RunStatus, error: strin
       : statement<[string, number, string | null, number]>(db,
         'UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?').run(status, at, error, id).changes;
   } else {
-    changes = statement<[string, number]>(db,
-      'UPDATE runs SET status = ?, ended_at = NULL, error = NULL WHERE id = ?').run(status, id).changes;
+    changes = statement<[string, string | null, number]>(db,
+      'UPDATE runs SET status = ?, ended_at = NULL, error = NULL, owner = coalesce(?, owner) WHERE id = ?').run(status, owner, id).changes;
   }
   requireChange(changes, id);
 }
@@ -221,14 +222,21 @@ export function reproductionsOf(db: Db, id: number): number[] {
   return statement<[number], { id: number }>(db, 'SELECT id FROM runs WHERE origin_run_id = ? ORDER BY id').all(id).map((r) => r.id);
 }
 
-/** Runs left 'running' or 'queued' by a crash become 'interrupted'; returns their ids. */
-export function interruptStaleRuns(db: Db, at: number): number[] {
+/**
+ * Runs left 'running' or 'queued' by a crash become 'interrupted'; returns
+ * their ids. `ownerGone` says whether a run's owner (0012; null before it) is
+ * no longer running: another live process's runs on the same data folder are
+ * left alone. Without it every such run is taken as left by a crash.
+ */
+export function interruptStaleRuns(db: Db, at: number, ownerGone: (owner: string | null) => boolean = () => true): number[] {
   return db.transaction(() => {
-    const ids = statement<[], { id: number }>(db,
-      "SELECT id FROM runs WHERE status IN ('running', 'queued') ORDER BY id").all().map((r) => r.id);
-    statement<[number, string, string]>(db, `
+    const ids = statement<[], { id: number; owner: string | null }>(db,
+      "SELECT id, owner FROM runs WHERE status IN ('running', 'queued') ORDER BY id").all()
+      .filter((r) => ownerGone(r.owner)).map((r) => r.id);
+    const mark = statement<[number, string, string, number]>(db, `
       UPDATE runs SET ended_at = ?, error = CASE status WHEN 'running' THEN ? ELSE ? END, status = 'interrupted'
-      WHERE status IN ('running', 'queued')`).run(at, INTERRUPTED_RUNNING, INTERRUPTED_QUEUED);
+      WHERE id = ? AND status IN ('running', 'queued')`);
+    for (const id of ids) mark.run(at, INTERRUPTED_RUNNING, INTERRUPTED_QUEUED, id);
     return ids;
   }).immediate();
 }

@@ -35,6 +35,7 @@ import { parseArgs } from 'node:util';
 import { createServices, defaultDataDir } from '../services/appServices';
 import { CliError, showRun, train } from './commands';
 import { runsCommand } from './runCommands';
+import { untilInterrupted } from './runsWatch';
 import { architecturesCommand } from './architectureCommands';
 import { corporaCommand } from './corpusCommands';
 import { artifactsCommand } from './artifactCommands';
@@ -50,6 +51,7 @@ const familyChoice = architectureFamilies.join('|');
 const usage = `Usage:
   npm run cli -- train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
   npm run cli -- runs [list] [--experiment NAME|ID] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b,c] [--data DIR] [--json]
+  npm run cli -- runs --watch [--experiment NAME|ID] [--data DIR] [--json]   (live, whichever process trains them; Ctrl-C to stop)
   npm run cli -- runs compare RUN RUN... [--metric KEY]... [--all] [--data DIR] [--json]
   npm run cli -- runs export RUN... | --filter EXPR | --experiment NAME|ID  --csv|--json [--long] [--metric KEY]... [--out FILE] [--data DIR]
   npm run cli -- runs tag RUN [TAG ...] [--data DIR] [--json]      (no tags: clear them)
@@ -129,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
       'include-datasets': { type: 'boolean', default: false },
       from: { type: 'string' },
       help: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
     },
   });
   const [command, ...rest] = positionals;
@@ -148,6 +151,7 @@ async function main(argv: string[]): Promise<number> {
         return await runsCommand(services, rest, {
           json: values.json,
           yes: values.yes,
+          ...(values.watch ? { watch: { clear: process.stdout.isTTY === true, until: untilInterrupted } } : {}),
           confirm: process.stdin.isTTY && process.stderr.isTTY ? askYesNo : null,
           ...(values.experiment !== undefined ? { experiment: values.experiment } : {}),
           ...(values.filter !== undefined ? { filter: values.filter } : {}),

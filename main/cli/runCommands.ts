@@ -19,6 +19,7 @@ import { cliError, experimentIdOf, runIdArg, summariesFor } from './runArgs';
 import { alignedTable, columnText, parseColumnsArg, parseSortArg } from './runColumnsArgs';
 import { compareRuns, exportRuns } from './runCompareCommands';
 import { reevaluateRun } from './runReevaluateCommand';
+import { watchRuns, type WatchOptions } from './runsWatch';
 
 export { caretLines } from './runArgs';
 
@@ -50,6 +51,8 @@ export interface RunsOptions {
   step?: string;
   /** `runs reevaluate --samples N`: generated images to score (default 10,000). */
   samples?: string;
+  /** `runs --watch`: the listing, live until Ctrl-C (./runsWatch.ts). */
+  watch?: Omit<WatchOptions, 'until'> & { until: () => Promise<void> };
 }
 
 function table(runs: readonly RunSummary[]): string {
@@ -203,7 +206,7 @@ export async function runsCommand(s: AppServices, args: readonly string[], o: Ru
     case undefined:
     case 'list':
       if (rest.length > 0) throw new CliError(`runs list takes no arguments (got "${rest.join(' ')}"); filter with --filter EXPR\n${usage}`);
-      return listRuns(s, o, out);
+      return o.watch ? watchRuns(s, o, out, { ...o.watch, until: o.watch.until() }) : listRuns(s, o, out);
     case 'compare':
       return compareRuns(s, rest, o, out, usage);
     case 'export':

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore } from '../../db/openStore';
+import { ownerGone } from '../../db/runOwner';
 import type { Store } from '../../db/storeTypes';
 import { ApiError, type ApiHandlers } from '../common/api';
 import type { ImportProgress } from '../common/domain';
@@ -15,6 +16,7 @@ import { appVersion } from './appInfo';
 import { ArchitectureService } from './architectureService';
 import { ArtifactService } from './artifactService';
 import { BundleService } from './bundleService';
+import { ChangeWatcher } from './changeWatcher';
 import { availableBackends, BackendProber, type ProbeRunner } from './backendProbe';
 import { CorpusService } from './corpusService';
 import { DatasetService } from './datasetService';
@@ -44,6 +46,8 @@ export interface AppServices {
   architectures: ArchitectureService;
   views: SavedViewService;
   bundles: BundleService;
+  /** Sends other processes' run changes, points, logs and artifacts on `events` (main/services/changeWatcher.ts). */
+  changes: ChangeWatcher;
   handlers: ApiHandlers;
   /** Runs left running by a crash that were marked interrupted at start. */
   interruptedAtStart: number[];
@@ -74,13 +78,16 @@ export interface CreateServicesOptions {
   launchHost?: HostLauncher;
   /** Runs the backend probe's process (default: a fork of this Node; the desktop app passes a utility process). */
   probeRunner?: ProbeRunner;
+  /** How often to look for other processes' commits (default 500 ms); false: do not watch. */
+  watchOtherProcesses?: number | false;
 }
 
 export function createServices(opts: CreateServicesOptions): AppServices {
   const dataDir = path.resolve(opts.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
   const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion });
-  const interruptedAtStart = store.interruptStaleRuns(Date.now());
+  // Only runs whose process is gone: another live process on this folder keeps training its own.
+  const interruptedAtStart = store.interruptStaleRuns(Date.now(), ownerGone);
   // A first start has somewhere to put runs at once (MNIST is built in).
   if (store.listExperiments().length === 0) store.ensureExperiment('Default');
   const events = new EventBus();
@@ -103,6 +110,12 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const presets = new PresetService({ experiments, runs, views });
   const pickFolder = opts.pickFolder;
   const backends = new BackendProber(opts.probeRunner ? { runner: opts.probeRunner } : {});
+  const changes = new ChangeWatcher({
+    store, events,
+    summaryOf: (id) => (store.getRun(id) ? runs.summary(id) : undefined),
+    ...(typeof opts.watchOtherProcesses === 'number' ? { intervalMs: opts.watchOtherProcesses } : {}),
+  });
+  if (opts.watchOtherProcesses !== false) changes.start();
 
   const handlers: ApiHandlers = {
     'experiments.list': () => experiments.list(),
@@ -159,8 +172,9 @@ export function createServices(opts: CreateServicesOptions): AppServices {
 
   let closed: Promise<void> | undefined;
   return {
-    dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, bundles, handlers, interruptedAtStart,
+    dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, bundles, changes, handlers, interruptedAtStart,
     close: () => {
+      changes.close();
       closed ??= runs.close().then(() => store.close());
       return closed;
     },

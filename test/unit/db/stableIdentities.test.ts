@@ -3,6 +3,7 @@
  * version-4 uuids, and rows inserted after it get one without naming it.
  */
 import * as path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../db/openStore';
 import { migrationsDirWith, sampleRun } from './helpers';
@@ -15,8 +16,13 @@ describe('0011 stable identities', () => {
     const file = path.join(tempDir(), 'workbench.sqlite');
     const old = openStore(file, { migrationsDir: migrationsDirWith(10) });
     const exp = old.createExperiment('before', '').id;
-    const before = [1, 2, 3].map((i) => old.createRun(sampleRun(exp, { name: `r${i}` })).id);
     old.close();
+    // Rows as a version-10 app wrote them (today's store writes columns of later migrations).
+    const raw = new Database(file);
+    const insert = raw.prepare(`INSERT INTO runs (experiment_id, name, family, config_json, architecture_json, seed, dataset_id, dataset_hash, app_version, created_at)
+      VALUES (?, ?, 'classifier', '{}', '{}', 1, 'mnist', 'sha256:x', '0.0.0', 0)`);
+    const before = [1, 2, 3].map((i) => Number(insert.run(exp, `r${i}`).lastInsertRowid));
+    raw.close();
     const store = openStore(file);
     try {
       expect(store.schemaVersion()).toBeGreaterThanOrEqual(11);
