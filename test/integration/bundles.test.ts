@@ -55,7 +55,7 @@ afterAll(async () => {
 
 type Row = Record<string, unknown>;
 
-/** Every row that belongs to a run, keyed by the run's uuid, without ids (which differ between workbenches). */
+/** Every row that belongs to a run, keyed by the run's uuid, without ids and change bookkeeping (which differ between workbenches). */
 function runRows(dbFile: string): Map<string, Row> {
   const db = new Database(dbFile, { readonly: true });
   try {
@@ -64,7 +64,8 @@ function runRows(dbFile: string): Map<string, Row> {
     for (const r of runs) {
       const id = r['id'];
       const per = (sql: string): Row[] => (db.prepare(sql).all(id) as Row[]).map(({ run_id: _r, id: _i, ...rest }) => rest);
-      const { id: _id, experiment_id: _e, architecture_id: _a, ...fields } = r;
+      // owner and revision are this database's bookkeeping (which process trains it, the change counter), not the run's.
+      const { id: _id, experiment_id: _e, architecture_id: _a, owner: _o, revision: _v, ...fields } = r;
       result.set(String(r['uuid']), {
         fields,
         experiment: db.prepare('SELECT uuid, name, description, created_at FROM experiments WHERE id = ?').get(r['experiment_id']),
