@@ -28,6 +28,11 @@
  *   bundles export RUN... | --experiment NAME|ID  --out FILE [--include-datasets] [--data DIR] [--json]
  *   bundles import FILE [--data DIR] [--json]
  *   backends [--json]
+ *   cancel RUN | resume RUN | delete RUN [--yes]  [--data DIR] [--json]
+ *   export RUN --metrics csv|json [--out FILE] | --samples DIR | --checkpoint DIR  [--data DIR] [--json]
+ *   experiments list | create NAME [--description D]  [--data DIR] [--json]
+ * Run as `latent …` (bin/latent.cjs: `npx latent`, `npm run -s cli --`). Each
+ * command takes only its own options (cliOptions.ts).
  */
 import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
@@ -44,11 +49,15 @@ import { presetsCommand } from './presetCommands';
 import { datasetsCommand } from './datasetCommands';
 import { bundlesCommand } from './bundleCommands';
 import { backendsCommand } from './backendCommands';
+import { checkCommandOptions } from './cliOptions';
+import { cancelCommand, resumeCommand } from './runControlCommands';
+import { exportCommand } from './exportCommands';
+import { experimentsCommand } from './experimentCommands';
 import { architectureFamilies } from '../../workers/common/families/registry';
 
 const familyChoice = architectureFamilies.join('|');
 
-const usage = `Usage:
+const usage = `Usage (npx latent …, or npm run -s cli -- …; the same commands):
   npm run cli -- train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
   npm run cli -- runs [list] [--experiment NAME|ID] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b,c] [--data DIR] [--json]
   npm run cli -- runs --watch [--experiment NAME|ID] [--data DIR] [--json]   (live, whichever process trains them; Ctrl-C to stop)
@@ -83,6 +92,14 @@ const usage = `Usage:
   npm run cli -- bundles export RUN... | --experiment NAME|ID  --out FILE [--include-datasets] [--data DIR] [--json]   (one .lwbundle: runs, metrics, logs, artifacts, checkpoints; datasets by reference unless included)
   npm run cli -- bundles import FILE [--data DIR] [--json]   (checked whole first; runs already here are skipped)
   npm run cli -- backends [--json]                  (each backend loaded in its own process: the real load errors, and what the GPU build needs)
+  npm run cli -- cancel RUN [--data DIR] [--json]   (a run this command does not train is refused, saying where to cancel it)
+  npm run cli -- resume RUN [--data DIR] [--json]   (trains a cancelled, interrupted or failed run on from its last checkpoint, here)
+  npm run cli -- delete RUN [--yes] [--data DIR] [--json]   (as runs delete)
+  npm run cli -- export RUN --metrics csv|json [--out FILE] [--data DIR]   (every point of every metric)
+  npm run cli -- export RUN --samples DIR [--data DIR] [--json]      (the run's images, with index.json)
+  npm run cli -- export RUN --checkpoint DIR [--data DIR] [--json]   (the last checkpoint as a TF.js layers model: model.json + weights.bin)
+  npm run cli -- experiments list [--data DIR] [--json]
+  npm run cli -- experiments create NAME [--description D] [--data DIR] [--json]
 A runs filter: family = "gan" and (params.lr < 1e-3 or tags has "baseline") and metrics.test_accuracy.best > 0.98
 A column (--sort, --columns): an attribute (name, status, family, seed, duration, …), params.<key> or metrics.<key>.<last|best|min|max>
 Train a saved architecture with --set 'architecture={"architectureId":ID,"version":V}' (version omitted: the latest).`;
@@ -98,10 +115,11 @@ async function askYesNo(question: string): Promise<boolean> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals, tokens } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
+    tokens: true,
     options: {
       config: { type: 'string' },
       set: { type: 'string', multiple: true },
@@ -130,6 +148,9 @@ async function main(argv: string[]): Promise<number> {
       samples: { type: 'string' },
       'include-datasets': { type: 'boolean', default: false },
       from: { type: 'string' },
+      metrics: { type: 'string' },
+      checkpoint: { type: 'string' },
+      description: { type: 'string' },
       help: { type: 'boolean', default: false },
       watch: { type: 'boolean', default: false },
     },
@@ -139,7 +160,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage}\n`);
     return command ? 0 : 2;
   }
-  if (!['train', 'runs', 'show', 'artifacts', 'datasets', 'corpora', 'references', 'presets', 'architectures', 'bundles', 'backends'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
+  if (!['train', 'runs', 'show', 'artifacts', 'datasets', 'corpora', 'references', 'presets', 'architectures', 'bundles', 'backends', 'cancel', 'resume', 'delete', 'export', 'experiments'].includes(command)) throw new CliError(`Unknown command "${command}"\n${usage}`);
+  checkCommandOptions(command, rest[0], tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const services = createServices({ dataDir });
@@ -200,6 +222,22 @@ async function main(argv: string[]): Promise<number> {
         }, process.stdout, usage);
       case 'backends':
         return await backendsCommand(services, values.json, process.stdout);
+      case 'cancel':
+        return cancelCommand(services, rest, values.json, process.stdout, usage);
+      case 'resume':
+        return await resumeCommand(services, rest, values.json, process.stdout, process.stderr, usage);
+      case 'delete':
+        return await runsCommand(services, ['delete', ...rest], { json: values.json, yes: values.yes, confirm: process.stdin.isTTY && process.stderr.isTTY ? askYesNo : null }, process.stdout, usage);
+      case 'export':
+        return exportCommand(services, rest, {
+          json: values.json,
+          ...(values.metrics !== undefined ? { metrics: values.metrics } : {}),
+          ...(values.samples !== undefined ? { samples: values.samples } : {}),
+          ...(values.checkpoint !== undefined ? { checkpoint: values.checkpoint } : {}),
+          ...(values.out !== undefined ? { out: values.out } : {}),
+        }, process.stdout, process.stderr, usage);
+      case 'experiments':
+        return experimentsCommand(services, rest, { json: values.json, ...(values.description !== undefined ? { description: values.description } : {}) }, process.stdout, usage);
       default:
         return showRun(services, Number(rest[0]), values.json, process.stdout);
     }

@@ -4,7 +4,8 @@ import type { RunDetail, RunSummary } from '../common/domain';
 import { ApiError } from '../common/api';
 import { descriptorOf, metricSpec, runConfigSchema } from '../../workers/common/families/registry';
 import { formatHeadlineValue, runHeadline } from '../../workers/common/families/headline';
-import { applyOverrides, formatIssue, formatIssues } from '../../workers/common/runConfigBase';
+import { applyOverrides, formatIssue } from '../../workers/common/runConfigBase';
+import { explainConfigIssues } from './configOverrides';
 import type { AppServices } from '../services/appServices';
 import { formatDuration, ProgressLine } from './progressBar';
 
@@ -43,7 +44,11 @@ export async function train(s: AppServices, o: TrainOptions, out: NodeJS.WriteSt
     throw e instanceof CliError ? e : new CliError((e as Error).message);
   }
   const parsed = runConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new CliError(`Invalid config ${o.configPath}:\n  ${formatIssues(parsed.error).join('\n  ')}`);
+  if (!parsed.success) {
+    const lines = explainConfigIssues(raw, parsed.error, o.overrides);
+    const head = lines.every((l) => l.startsWith('--set ')) ? 'Invalid --set' : `Invalid config ${o.configPath}`;
+    throw new CliError(`${head}:\n  ${lines.join('\n  ')}`);
+  }
   const exp = s.store.ensureExperiment(o.experiment);
   let run: RunSummary;
   try {
