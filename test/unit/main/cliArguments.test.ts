@@ -20,7 +20,7 @@ function refusal(f: () => void): string {
 describe('options per command', () => {
   it('names the option a command does not take, and what it takes', () => {
     expect(refusal(() => checkCommandOptions('runs', undefined, ['config']))).toBe(
-      'runs list does not take --config; it takes --experiment, --filter, --sort, --columns, --data, --json');
+      'runs list does not take --config; it takes --experiment, --filter, --sort, --columns, --watch, --data, --json');
     expect(refusal(() => checkCommandOptions('cancel', '3', ['yes', 'json', 'experiment']))).toBe(
       'cancel does not take --yes, --experiment; it takes --data, --json');
     expect(refusal(() => checkCommandOptions('experiments', 'create', ['name']))).toMatch(/^experiments create does not take --name; it takes --description/);
