@@ -37,13 +37,14 @@ function summaryOf(s: AppServices, id: number): RunSummary {
 
 /**
  * Why another process owns the run, or null. Opening the data folder marks
- * runs left queued or running as interrupted (interruptedAtStart): such a run
- * was another process's a moment ago (alive, or crashed). A run still marked
- * running or queued is another process's too: this one has started nothing.
+ * interrupted only the queued or running runs whose owning process is gone
+ * (db/runOwner.ts; interruptedAtStart lists them). A run still marked running
+ * or queued has a live owner, and it is not this process: this one has
+ * started nothing.
  */
 function otherOwner(s: AppServices, run: RunSummary): string | null {
   if (run.status === 'running' || run.status === 'queued') return `run ${run.id} is being trained by another process on this data folder (${elsewhere})`;
-  if (s.interruptedAtStart.includes(run.id)) return `run ${run.id} was marked running when this command started: another process on this data folder (${elsewhere}) was training it, or one that crashed`;
+  if (s.interruptedAtStart.includes(run.id)) return `run ${run.id} was marked running when this command started, but the process that trained it (${elsewhere}) is gone: it is marked interrupted now`;
   return null;
 }
 
@@ -74,7 +75,7 @@ export async function resumeCommand(s: AppServices, args: readonly string[], jso
   const id = parseRequest('runs.resume', { id: oneRun('resume', args, usage) }).id;
   const owner = otherOwner(s, summaryOf(s, id));
   if (owner !== null) {
-    throw new CliError(`Not resumed: ${owner}. If it is still training there, leave it; if nothing trains it any more, run \`latent resume ${id}\` again (it is marked interrupted now).`, 1);
+    throw new CliError(`Not resumed: ${owner}. Check that nothing trains it any more, then run \`latent resume ${id}\` again.`, 1);
   }
   let run: RunSummary;
   try {
