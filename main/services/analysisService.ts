@@ -27,6 +27,7 @@ const analysisSubjects: Record<AnalysisKind, string> = {
   arithmetic: 'Latent arithmetic is for',
   'latent-scatter': 'A latent scatter is for',
   're-evaluate': 'Re-evaluating sample scores is for',
+  'feature-maps': 'Feature maps are for',
 };
 
 /** A family's name in a sentence: its title, lower-cased unless it is an acronym ("GAN", "variational autoencoder"). */

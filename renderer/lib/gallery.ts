@@ -174,6 +174,10 @@ export function describeCell(meta: Meta, cell: Pick<GridCell, 'row' | 'col' | 'i
   if (label !== undefined) parts.push(`label ${label}`);
   const z = fields.z?.[cell.index];
   if (z && z.length <= 8) parts.push(`z = [${z.map((v) => v.toFixed(2)).join(', ')}]`);
+  // A per-cell caption (a classifier's mistake: "7 → 1 (98 %)").
+  const cellLabels = meta['cellLabels'];
+  const text = Array.isArray(cellLabels) ? cellLabels[cell.index] : undefined;
+  if (typeof text === 'string') parts.push(text);
   return parts.join(' · ');
 }
 

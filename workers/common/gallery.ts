@@ -33,6 +33,12 @@ export interface ImageGridMeta {
   trainIndices?: number[];
   /** 'neighbours': L2 distance (pixels in [0, 1]) of each neighbour to the sample. */
   distances?: number[];
+  /** A classifier's 'misclassified' grid: the predicted class of each cell (`labels` are the true ones). */
+  predicted?: number[];
+  /** …and the model's probability of that prediction. */
+  confidences?: number[];
+  /** A caption per cell, row-major ("7 → 1 (98 %)"). */
+  cellLabels?: string[];
 }
 
 /** The meta recorded with a 'latent-scatter' artifact (the document itself is LatentScatterData). */
@@ -260,6 +266,16 @@ export const analysisRequestSchema = z.discriminatedUnion('kind', [
       .min(REEVALUATE_MIN_SAMPLES, `samples must be at least ${REEVALUATE_MIN_SAMPLES}`)
       .max(REEVALUATE_MAX_SAMPLES, `samples must be at most ${REEVALUATE_MAX_SAMPLES}`)
       .default(REEVALUATE_DEFAULT_SAMPLES),
+  }).strict(),
+  z.object({
+    /**
+     * Classifiers: what each convolutional layer of the run's model makes of
+     * one test image (its feature maps, after the layer's activation), as a
+     * 'feature-maps' document (workers/common/families/classifier/featureMaps.ts).
+     */
+    kind: z.literal('feature-maps'),
+    /** Test-split index of the image. */
+    index: z.number({ error: 'index must be a number' }).int('index must be a whole number').min(0, 'index must be 0 or more'),
   }).strict(),
 ]);
 export type AnalysisRequest = z.output<typeof analysisRequestSchema>;

@@ -19,6 +19,7 @@
 import { existsSync } from 'node:fs';
 import type { AnalysisKind, AnalysisRequest, ImageGridMeta, ReevaluationData, ReevaluationMeta, ReferenceClassifierInfo, ScoredGeneratorMeta } from '../common/gallery';
 import { analysisRequestSchema } from '../common/gallery';
+import type { FeatureMapsData, FeatureMapsMeta } from '../common/families/classifier/featureMaps';
 import type { Architecture, Shape } from '../common/graph';
 import type { ArtifactKind, CheckpointRef, RunConfig } from '../common/protocol';
 import { getDatasetEntry } from '../common/datasets';
@@ -78,8 +79,22 @@ export interface ReevaluateResult {
   reference: ReferenceClassifierInfo;
 }
 
+/** What the feature-maps analysis asks of a family: its model from a checkpoint, run on one test image. */
+export interface FeatureMapsInput<C> {
+  config: C;
+  architecture: Architecture;
+  checkpoint: CheckpointRef;
+  test: TestSet;
+  /** Test-split index of the image (checked in range). */
+  index: number;
+  /** The dataset's class names by label. */
+  classNames: string[];
+}
+
 /** What a family lends the analyses its descriptor lists (its worker registry entry's). */
 export interface FamilyAnalysis<C> {
+  /** Feature maps: what each convolutional layer of a classifier makes of one test image. */
+  featureMaps?(o: FeatureMapsInput<C>): Promise<FeatureMapsData>;
   /** Re-evaluate: a scored generator's sample scores on more samples. */
   reevaluate?(o: ReevaluateInput<C>): Promise<ReevaluateResult>;
   /** Interpolation, latent arithmetic and the latent scatter: the run's encoder and decoder. */
@@ -149,6 +164,7 @@ const analysisNames: Record<AnalysisKind, string> = {
   'nearest-neighbours': 'Nearest training neighbours',
   'latent-interpolation': 'Latent interpolation between samples',
   're-evaluate': 'Re-evaluating the sample scores',
+  'feature-maps': 'Feature maps',
 };
 
 /** Throws unless the run's family lists the analysis. */
@@ -364,6 +380,22 @@ async function reevaluation<C extends RunConfig>(input: AnalysisInput<C>, family
   return { kind: 're-evaluation', path, meta: { ...meta } };
 }
 
+/** A classifier's feature maps of one test image, as a 'feature-maps' document. */
+async function featureMaps<C extends RunConfig>(input: AnalysisInput<C>, family: AnalysisFamily<C>, r: Extract<AnalysisRequest, { kind: 'feature-maps' }>, options: AnalysisOptions): Promise<AnalysisArtifact> {
+  requireImageData(family, input.config, 'Feature maps');
+  const compute = lent(family.featureMaps, input.config, 'classifier');
+  if (!input.checkpoint) throw new Error('Feature maps load the model from a checkpoint, and none was given');
+  const test = options.testSet ?? loadTestSet(input.config);
+  checkIndices([r.index], test.labels.length);
+  const entry = getDatasetEntry(input.config.dataset.id);
+  const classNames = Array.from({ length: entry.numClasses }, (_, i) => entry.classNames?.[i] ?? String(i));
+  const data = await compute({ config: input.config, architecture: input.architecture, checkpoint: input.checkpoint, test, index: r.index, classNames });
+  const path = uniquePath(input.runDir, 'feature-maps', 'json', options.now ?? Date.now);
+  await writeJsonArtifact(path, data);
+  const meta: FeatureMapsMeta = { index: data.index, label: data.label, predicted: data.predicted, layers: data.layers.length };
+  return { kind: 'feature-maps', path, meta: { ...meta } };
+}
+
 /**
  * Run one analysis of a run and return the artifact it wrote; `family` is
  * the run's family (see AnalysisFamily; the worker registry builds it). Throws
@@ -378,6 +410,7 @@ export async function runAnalysis<C extends RunConfig>(input: AnalysisInput<C>, 
   if (request.kind === 'nearest-neighbours') return neighbours(input, family, request, options);
   if (request.kind === 'latent-interpolation') return samplesInterpolation(input, family, request, options);
   if (request.kind === 're-evaluate') return reevaluation(input, family, request, options);
+  if (request.kind === 'feature-maps') return featureMaps(input, family, request, options);
   const loadModel = lent(family.latentModel, input.config, 'encoder and decoder');
   const test = options.testSet ?? loadTestSet(input.config);
   if (request.kind === 'interpolation') checkIndices([request.a, request.b], test.labels.length);

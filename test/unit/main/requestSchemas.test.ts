@@ -94,7 +94,7 @@ describe('request schemas at the API boundary', () => {
   });
 
   it('checks artifacts.list\'s kind against the artifact catalogue: every family\'s kinds, the analyses\' and checkpoints', () => {
-    for (const kind of ['samples', 'reconstructions', 'toy-scatter', 'class-histogram', 'arithmetic', 'neighbours', 'checkpoint']) {
+    for (const kind of ['samples', 'reconstructions', 'toy-scatter', 'class-histogram', 'arithmetic', 'neighbours', 'confusion-matrix', 'misclassified', 'feature-maps', 'checkpoint']) {
       expect(parseRequest('artifacts.list', { runId: 1, kind })).toEqual({ runId: 1, kind });
     }
     expect(parseRequest('artifacts.list', { runId: 1 })).toEqual({ runId: 1 });
@@ -104,7 +104,7 @@ describe('request schemas at the API boundary', () => {
       expect.unreachable('should have thrown');
     } catch (e) {
       expect((e as ApiError).issues).toEqual([{ path: ['kind'], message: `kind must be an artifact kind: ${quotedChoices(storedArtifactKinds)}` }]);
-      expect((e as ApiError).message).toMatch(/kind: kind must be an artifact kind: 'reconstructions', .* or 'checkpoint'$/);
+      expect((e as ApiError).message).toMatch(/kind: kind must be an artifact kind: 'confusion-matrix', .* or 'checkpoint'$/);
     }
   });
 

@@ -69,6 +69,9 @@ describe('a neighbours strip', () => {
     const meta = { ...strip, trainIndices: [12, 7, 301, 44, 9], labels: [3, 3, 5, 3, 8], distances: [4.214, 4.5, 4.75, 5, 5.1] };
     expect(describeCell(meta, { row: 0, col: 0, index: 0 })).toBe('the sample · row 1, column 1');
     expect(describeCell(meta, { row: 0, col: 1, index: 1 })).toBe('neighbour #1 · row 1, column 2 · train #12 · label 3 · L2 4.21');
+    // A classifier's misclassified grid: each cell's caption after its test index and true label.
+    const mistakes = { rows: 1, cols: 2, cellHeight: 28, cellWidth: 28, testIndices: [4, 9], labels: [7, 3], cellLabels: ['7 → 1 (98 %)', '3 → 5 (61 %)'] };
+    expect(describeCell(mistakes, { row: 0, col: 1, index: 1 })).toBe('row 1, column 2 · test #9 · label 3 · 3 → 5 (61 %)');
     expect(describeCell(meta, { row: 0, col: 5, index: 5 })).toBe('neighbour #5 · row 1, column 6 · train #9 · label 8 · L2 5.10');
   });
 });

@@ -24,9 +24,13 @@ const ganCharts = (params: Params, metricKeys: readonly string[] = [], opts: { n
 const isDetailMetric = (family: Family, key: string): boolean => metricSpec(family, key)?.detail === true;
 
 describe('run page charts per family', () => {
-  it('keeps the classifier accuracy chart', () => {
-    expect(keysOf(epochCharts('classifier', {}))).toEqual([['accuracy-chart', ['accuracy', 'val_accuracy', 'test_accuracy']]]);
-    expect(epochCharts('classifier', {})[0]!.percent).toBe(true);
+  it('draws the classifier train / validation / test loss on one chart and the accuracies on another', () => {
+    expect(keysOf(epochCharts('classifier', {}))).toEqual([
+      ['epoch-loss-chart', ['epoch_loss', 'val_loss', 'test_loss']],
+      ['accuracy-chart', ['accuracy', 'val_accuracy', 'test_accuracy']],
+    ]);
+    expect(epochCharts('classifier', {})[0]!.keys.map((c) => c.label)).toEqual(['train', 'validation', 'test']);
+    expect(epochCharts('classifier', {}).map((c) => c.percent)).toEqual([false, true]);
   });
 
   it('plots test MSE for autoencoders, with the noisy input for denoising', () => {

@@ -101,6 +101,14 @@ export interface ValidationChoice {
   selects: readonly string[];
 }
 
+/** Which of a family's metrics the divergence rule (divergence.ts) reads. */
+export interface DivergenceKeys {
+  /** A per-epoch loss (lower is better). */
+  loss: string;
+  /** A held-out accuracy, then fallbacks in order (a run without a test set); compared with chance. */
+  accuracy?: readonly string[];
+}
+
 /** How a metric is read: the direction that is better, how it is printed. */
 export interface HeadlineMetric {
   key: string;
@@ -193,6 +201,8 @@ export interface FamilyDescriptor<
   headline: readonly HeadlineMetric[];
   /** The validation metric that chooses where the test metrics are read (families with a validation split). */
   validation?: ValidationChoice;
+  /** The metrics the divergence rule reads: a finished run whose loss blew up or whose accuracy is at chance is flagged "diverged" (divergence.ts). */
+  divergence?: DivergenceKeys;
   /** Every metric key the family's worker records (the typed catalogue: a key not here is a type error in the worker). */
   metrics: M;
   /** Every artifact kind the family's worker and its analyses write. */

@@ -6,8 +6,11 @@
  * Metrics: `loss` per batch (step = global batch, 1-based); per epoch (step =
  * epoch, 1-based) `accuracy` (training, running mean over the epoch),
  * `epoch_loss`, `val_loss`, `val_accuracy` (when validationSplit > 0),
- * `test_loss`, `test_accuracy`.
+ * `test_loss`, `test_accuracy`. With a run folder: the first layer's
+ * 'filters' at each epoch end; at the end the test set's 'confusion-matrix'
+ * and 'misclassified' grid (session.ts).
  */
+import { getDatasetEntry } from '../../common/datasets';
 import type { GraphDocument } from '../../common/graph';
 import { makeOptimizer } from '../../engine/optimizer';
 import { train } from '../../engine/trainer';
@@ -15,6 +18,16 @@ import { loadRunDataset, range, splitTrainValidation } from '../../engine/traini
 import type { FamilyRunOptions, FamilyRunResult } from '../familyRun';
 import { buildClassifier } from './model';
 import { classifierSession, type HeldOutSet } from './session';
+import { classNamesOf } from './testReport';
+
+/** The dataset's class names, when its catalogue entry has them (a preloaded test dataset may have no entry). */
+function datasetClassNames(id: string): string[] | undefined {
+  try {
+    return getDatasetEntry(id).classNames;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ClassifierRunOptions extends FamilyRunOptions<'classifier'> {
   graph: GraphDocument;
@@ -32,13 +45,15 @@ export async function runClassifier(o: ClassifierRunOptions): Promise<FamilyRunR
     ...(split.validation.length > 0 ? [{ prefix: 'val' as const, images: data.trainImages, labels: data.trainLabels, indices: split.validation }] : []),
     { prefix: 'test', images: data.testImages, labels: data.testLabels, indices: range(data.testLabels.length) },
   ];
-  return train(o, ({ sink }) => {
+  const classNames = classNamesOf(numClasses, datasetClassNames(o.config.dataset.id));
+  return train(o, ({ sink, runDir }) => {
     sink.log('info', `Training on ${nTrain} examples, validating on ${split.validation.length}, testing on ${data.testLabels.length}; ${Math.ceil(nTrain / batchSize)} batches of ${batchSize} per epoch`);
     const cm = buildClassifier(o.graph, inputShape, numClasses, hyper.seed);
     sink.log('info', `Model has ${cm.model.countParams()} parameters`);
     return classifierSession({
       cm, optimizer: makeOptimizer(hyper), images: data.trainImages, labels: data.trainLabels, train: split.train, inputShape, numClasses,
       batchSize, epochs: hyper.epochs, seed: hyper.seed, learningRate: hyper.learningRate, heldOut,
+      ...(runDir ? { report: { runDir, sink, classNames } } : {}),
     });
   });
 }

@@ -6,13 +6,19 @@
  * classifier run and the reference classifier train through it.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import type { FamilyMetricKey } from '../../common/families/registry';
 import type { Shape } from '../../common/graph';
 import { epochOrder } from '../../engine/trainingData';
 import type { MetricValues, TrainSession } from '../../engine/trainer';
+import type { ConfusionMatrix } from '../../common/families/classifier/testReport';
+import type { FamilySink } from '../../engine/sink';
 import { disposeBatch, makeBatch } from './data';
+import { writeFilters } from './filters';
 import type { ClassifierModel } from './model';
+import { predictClasses } from './predict';
 import { evaluate, trainStep } from './step';
+import { confusionOf, writeConfusionMatrix, writeMisclassified, type TestReportContext } from './testReport';
 
 export type ClassifierMetricKey = FamilyMetricKey<'classifier'>;
 
@@ -39,6 +45,36 @@ export interface ClassifierSessionOptions {
   /** Named when the loss stops being finite. */
   learningRate: number;
   heldOut: readonly HeldOutSet[];
+  /**
+   * A classifier run's page material (the reference classifier has none): the
+   * first layer's filters at each epoch end, and when the run completes the
+   * test set's confusion matrix (with the best validation epoch's, kept as
+   * training goes) and its most confident mistakes.
+   */
+  report?: { runDir: string; sink: FamilySink<'classifier'>; classNames: string[] };
+}
+
+/** The test set's confusion matrix at the epoch with the best validation accuracy so far. */
+interface BestValidation {
+  epoch: number;
+  value: number;
+  matrix: ConfusionMatrix;
+}
+
+/** Validation accuracy chooses the model (as the descriptor's `validation` does for the headline). */
+const VALIDATION_KEY = 'val_accuracy';
+
+const classAccuracySchema = z.object({ count: z.number(), correct: z.number(), accuracy: z.number().nullable(), lo: z.number().nullable(), hi: z.number().nullable() });
+const bestValidationSchema = z.object({
+  epoch: z.number().int(),
+  value: z.number(),
+  matrix: z.object({ matrix: z.array(z.array(z.number())), total: z.number(), correct: z.number(), perClass: z.array(classAccuracySchema) }),
+});
+
+/** The best-validation state kept in a checkpoint (extraState), read back only when well formed. */
+function parseBest(raw: unknown): BestValidation | undefined {
+  const r = bestValidationSchema.safeParse(raw);
+  return r.success ? r.data : undefined;
 }
 
 /** The session; its dispose frees the model and the optimiser. */
@@ -49,6 +85,12 @@ export function classifierSession(o: ClassifierSessionOptions): TrainSession<Cla
   let seen = 0;
   let correct = 0;
   let lossSum = 0;
+  let best: BestValidation | undefined;
+  const test = o.heldOut.find((h) => h.prefix === 'test');
+  const predictTest = (t: HeldOutSet) => predictClasses(o.cm, t.images, t.labels, o.inputShape, o.numClasses, t.indices);
+  const reportContext = (t: HeldOutSet, r: NonNullable<ClassifierSessionOptions['report']>): TestReportContext => ({
+    runDir: r.runDir, sink: r.sink, classNames: r.classNames, inputShape: o.inputShape, images: t.images, indices: t.indices,
+  });
   return {
     parts: [{ name: 'model', weights: o.cm.model }],
     optimizers: [o.optimizer],
@@ -80,9 +122,27 @@ export function classifierSession(o: ClassifierSessionOptions): TrainSession<Cla
         metrics[`${h.prefix}_loss`] = r.loss;
         metrics[`${h.prefix}_accuracy`] = r.accuracy;
       }
-      const test = metrics.test_accuracy === undefined ? '' : `, test accuracy ${metrics.test_accuracy.toFixed(4)}`;
-      return { metrics, log: `Epoch ${epoch}/${o.epochs}: loss ${(lossSum / seen).toFixed(4)}, accuracy ${(correct / seen).toFixed(4)}${test}` };
+      const val = metrics[VALIDATION_KEY];
+      // A better validation epoch: keep the test set's confusion matrix of this model (one extra pass over the test subset).
+      if (o.report && test && val !== undefined && (best === undefined || val > best.value)) {
+        best = { epoch, value: val, matrix: confusionOf(await predictTest(test), o.numClasses) };
+      }
+      const testText = metrics.test_accuracy === undefined ? '' : `, test accuracy ${metrics.test_accuracy.toFixed(4)}`;
+      return { metrics, log: `Epoch ${epoch}/${o.epochs}: loss ${(lossSum / seen).toFixed(4)}, accuracy ${(correct / seen).toFixed(4)}${testText}` };
     },
+    ...(o.report ? {
+      galleries: async (step: number, epoch: number) => { await writeFilters(o.report!.runDir, o.report!.sink, o.cm.model, o.inputShape, step, epoch); },
+      extraState: () => (best ? { bestValidation: best } : {}),
+      restoreExtraState: (extra: Record<string, unknown>) => { best = parseBest(extra['bestValidation']); },
+      finish: async (step: number) => {
+        if (!test || !o.report) return;
+        const ctx = reportContext(test, o.report);
+        const p = await predictTest(test);
+        const bestValidation = best ? { ...best.matrix, epoch: best.epoch, key: VALIDATION_KEY } : undefined;
+        await writeConfusionMatrix(ctx, step, o.epochs, p, bestValidation);
+        await writeMisclassified(ctx, step, o.epochs, p);
+      },
+    } : {}),
     dispose: () => {
       o.cm.model.dispose();
       o.optimizer.dispose();

@@ -2,7 +2,9 @@
 import { isModelDocument } from '../../graph';
 import { checkClassifier, fmt } from '../../partContracts';
 import { inferShapes } from '../../shapes';
-import { defineFamily, type ContractContext } from '../descriptor';
+import { dataArtifact, defineFamily, imageArtifact, type ContractContext } from '../descriptor';
+import type { FeatureMapsMeta } from './featureMaps';
+import type { ConfusionMatrixMeta } from './testReport';
 import { classifierConfigSchema, classifierTemplateSchema, type ClassifierTemplate } from './config';
 import { classifierTemplate } from './templates';
 import { classifierCharts } from './charts';
@@ -53,6 +55,13 @@ export const classifierFamily = defineFamily({
     { key: 'test_loss', x: 'epoch', mode: 'min', description: 'loss on the test subset' },
     { key: 'test_accuracy', x: 'epoch', mode: 'max', format: 'percent', description: 'accuracy on the test subset' },
   ],
-  artifacts: [],
-  analyses: [],
+  // Flag a finished run whose epoch loss blew up or whose held-out accuracy is at chance.
+  divergence: { loss: 'epoch_loss', accuracy: ['test_accuracy', 'val_accuracy', 'accuracy'] },
+  artifacts: [
+    dataArtifact<ConfusionMatrixMeta>()('confusion-matrix', 'Confusion matrix'),
+    imageArtifact('misclassified', 'Misclassified test images'),
+    imageArtifact('filters', 'Filters'),
+    dataArtifact<FeatureMapsMeta>()('feature-maps', 'Feature maps'),
+  ],
+  analyses: ['feature-maps'],
 });
