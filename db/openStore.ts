@@ -60,6 +60,8 @@ function createStore(db: Db, file: string, now: () => number): Store {
     listExperiments: () => experiments.listExperiments(db),
     getExperiment: (id) => experiments.getExperiment(db, id),
     ensureExperiment: (name) => experiments.ensureExperiment(db, name, now()),
+    updateExperiment: (id, change) => experiments.updateExperiment(db, id, change),
+    deleteExperiment: (id) => experiments.deleteExperiment(db, id),
 
     createRun: (run) => runs.createRun(db, run, now()),
     getRun: (id) => runs.getRun(db, id),
@@ -110,6 +112,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     getDataset: (id) => datasets.getDataset(db, id),
     listDatasets: () => datasets.listDatasets(db),
     deleteDataset: (id) => datasets.deleteDataset(db, id),
+    setDatasetClassNames: (id, names) => datasets.setDatasetClassNames(db, id, names),
     runsUsingDataset: (id) => datasets.runsUsingDataset(db, id),
 
     createCorpus: (c) => corpora.createCorpus(db, c, now()),

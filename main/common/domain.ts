@@ -19,6 +19,20 @@ export interface Experiment {
   description: string;
   createdAt: number;
   runCount: number;
+  /** The latest start, end or creation of any of its runs (ms); null without runs. */
+  lastActivityAt: number | null;
+}
+
+/** What deleting an experiment removes (experiments.deletionPlan before, experiments.delete after). */
+export interface ExperimentDeletion {
+  id: number;
+  name: string;
+  /** Its runs, deleted with it. */
+  runs: number;
+  /** The runs' folders on disk (checkpoints, galleries) removed with them. */
+  folders: number;
+  /** Queued or running runs: delete refuses while there are any. */
+  activeRuns: number;
 }
 
 export type ParamValue = number | string | boolean;

@@ -81,10 +81,10 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   fs.mkdirSync(dataDir, { recursive: true });
   const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion });
   const interruptedAtStart = store.interruptStaleRuns(Date.now());
-  // A first start has somewhere to put runs at once (MNIST is built in).
-  if (store.listExperiments().length === 0) store.ensureExperiment('Default');
+  // A first start has no experiment: the UI's empty state says what to do first. Databases that have "Default" keep it;
+  // a run started with no experiment named (the CLI's train) still lands in "Default", created then (store.ensureExperiment).
   const events = new EventBus();
-  const experiments = new ExperimentService(store);
+  const experiments = new ExperimentService(store, dataDir);
   const importProgress = (p: ImportProgress): void => events.emit('datasets.onDidImportProgress', p);
   const datasets = new DatasetService(store, dataDir, importProgress);
   const corpora = new CorpusService(store, dataDir, undefined, importProgress);
@@ -110,6 +110,10 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'presets.list': () => presets.list(),
     'presets.launch': (r) => presets.launch(r.id),
     'experiments.get': (r) => experiments.get(r.id),
+    'datasets.renameClasses': (r) => datasets.renameClasses(r.id, r.classNames),
+    'experiments.update': ({ id, ...change }) => experiments.update(id, change),
+    'experiments.deletionPlan': (r) => experiments.deletionPlan(r.id),
+    'experiments.delete': (r) => experiments.delete(r.id, (runId) => runs.delete(runId)),
     'runs.list': (r) => runs.list(r),
     'runs.setTags': (r) => runs.setTags(r.id, r.tags),
     'runs.update': ({ id, ...change }) => runs.update(id, change),
