@@ -29,6 +29,11 @@ function familyFields(family: Family): readonly FormField[] {
 }
 
 const fieldsByFamily = new Map<Family, readonly FormField[]>(families.map((f) => [f, familyFields(f)]));
+
+/** A family's form fields in display order (the family select first, the run name last), shown or not. */
+export function familyFormFields(family: Family): readonly FormField[] {
+  return fieldsByFamily.get(family)!;
+}
 const allFields: readonly FormField[] = families.flatMap((f) => fieldsByFamily.get(f)!);
 
 /** Every field id of every family, each once (the form state's keys). */
