@@ -21,6 +21,21 @@ export interface Experiment {
   runCount: number;
   /** The latest start, end or creation of any of its runs (ms); null without runs. */
   lastActivityAt: number | null;
+  /** experiments.list only: its best final headline value (main/common/experimentBest.ts); null when no finished run has one. */
+  best?: ExperimentBest | null;
+}
+
+/** The best final value of a family headline metric among an experiment's finished runs, and the run that has it. */
+export interface ExperimentBest {
+  runId: number;
+  runName: string;
+  key: string;
+  /** The headline's short label ("test acc"). */
+  label: string;
+  format: 'percent' | 'number';
+  value: number;
+  /** The finished runs compared (those of the family with the metric). */
+  of: number;
 }
 
 /** What deleting an experiment removes (experiments.deletionPlan before, experiments.delete after). */

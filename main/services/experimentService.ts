@@ -4,13 +4,19 @@ import path from 'node:path';
 import type { Store } from '../../db/storeTypes';
 import { ApiError } from '../common/api';
 import type { Experiment, ExperimentDeletion } from '../common/domain';
+import { experimentBest } from '../common/experimentBest';
 
 export class ExperimentService {
   /** `dataDir` holds the runs' folders (runs/<id>), counted before a delete. */
   constructor(private readonly store: Store, private readonly dataDir: string) {}
 
+  /** Every experiment with its best final headline result. */
   list(): Experiment[] {
-    return this.store.listExperiments();
+    return this.store.listExperiments().map((e) => {
+      const runs = this.store.listRuns({ experimentId: e.id });
+      const latest = this.store.latestMetrics(runs.filter((r) => r.status === 'done').map((r) => r.id));
+      return { ...e, best: experimentBest(runs, latest) };
+    });
   }
 
   create(name: string, description: string): Experiment {

@@ -93,5 +93,10 @@ describe('experiments over HTTP', () => {
     expect(left).toEqual([other]);
     expect(fs.existsSync(otherFolder)).toBe(true);
     expect((await ok<Experiment[]>('experiments.list', {})).map((e) => e.name)).toEqual(['LR sweep (MLP)', 'widths', 'kept']);
+    // The list's best result: the kept experiment's one finished classifier run, by its final test accuracy.
+    s.store.appendMetrics(other, [{ key: 'test_accuracy', step: 1, value: 0.5, wallTime: 1 }, { key: 'test_accuracy', step: 2, value: 0.875, wallTime: 2 }]);
+    const keptListed = (await ok<Experiment[]>('experiments.list', {})).find((e) => e.id === kept.id);
+    expect(keptListed?.best).toMatchObject({ runId: other, runName: 'other', key: 'test_accuracy', format: 'percent', value: 0.875, of: 1 });
+    expect((await ok<Experiment[]>('experiments.list', {})).find((e) => e.name === 'widths')?.best).toBeNull();
   });
 });
