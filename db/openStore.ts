@@ -64,6 +64,8 @@ function createStore(db: Db, file: string, now: () => number): Store {
     listExperiments: () => experiments.listExperiments(db),
     getExperiment: (id) => experiments.getExperiment(db, id),
     ensureExperiment: (name) => experiments.ensureExperiment(db, name, now()),
+    updateExperiment: (id, change) => experiments.updateExperiment(db, id, change),
+    deleteExperiment: (id) => experiments.deleteExperiment(db, id),
 
     createRun: (run) => runs.createRun(db, run, now(), owner),
     getRun: (id) => runs.getRun(db, id),
@@ -114,6 +116,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     getDataset: (id) => datasets.getDataset(db, id),
     listDatasets: () => datasets.listDatasets(db),
     deleteDataset: (id) => datasets.deleteDataset(db, id),
+    setDatasetClassNames: (id, names) => datasets.setDatasetClassNames(db, id, names),
     runsUsingDataset: (id) => datasets.runsUsingDataset(db, id),
 
     createCorpus: (c) => corpora.createCorpus(db, c, now()),

@@ -194,6 +194,10 @@ export interface Store {
   getExperiment(id: number): Experiment | undefined;
   /** The experiment with this name, created when missing (the CLI's "Default"). */
   ensureExperiment(name: string): Experiment;
+  /** Undefined when there is no such experiment; throws on an empty or taken name. */
+  updateExperiment(id: number, change: { name?: string; description?: string }): Experiment | undefined;
+  /** Deletes the experiment with its runs' rows and saved views (not the runs' folders: the service removes those). */
+  deleteExperiment(id: number): boolean;
 
   createRun(run: NewRun): RunRecord;
   getRun(id: number): RunRecord | undefined;
@@ -282,6 +286,8 @@ export interface Store {
   listDatasets(): DatasetRecord[];
   /** Deletes the row (runs that used it keep their records); false when there was none. */
   deleteDataset(id: string): boolean;
+  /** Replaces an imported dataset's class names; false when there is no such dataset. */
+  setDatasetClassNames(id: string, classNames: readonly string[]): boolean;
   /** The runs that name this dataset id, with their status. */
   runsUsingDataset(id: string): { id: number; status: RunStatus }[];
 

@@ -6,6 +6,8 @@ import ExperimentView from './views/ExperimentView.vue';
 export function createAppRouter(): Router {
   return createRouter({
     history: createWebHashHistory(),
+    // A new page starts at its top; back and forward return to where the page was.
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
     routes: [
       { path: '/', name: 'experiments', component: ExperimentsView },
       { path: '/experiments/:id(\\d+)', name: 'experiment', component: ExperimentView },

@@ -76,6 +76,11 @@ export function listDatasets(db: Db): DatasetRecord[] {
   return statement<[], DatasetRow>(db, `SELECT ${COLUMNS} FROM datasets ORDER BY created_at, id`).all().map(toRecord);
 }
 
+/** Replaces an imported dataset's class names (its files, and so its content hash, are unchanged); false when there is no such dataset. */
+export function setDatasetClassNames(db: Db, id: string, classNames: readonly string[]): boolean {
+  return statement<[string, string]>(db, 'UPDATE datasets SET class_names = ? WHERE id = ?').run(JSON.stringify(classNames), id).changes > 0;
+}
+
 export function deleteDataset(db: Db, id: string): boolean {
   return statement<[string]>(db, 'DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
 }

@@ -9,11 +9,13 @@ interface ExperimentRow {
   description: string;
   created_at: number;
   run_count: number;
+  last_activity: number | null;
 }
 
 const SELECT = `
   SELECT e.id, e.name, e.description, e.created_at,
-         (SELECT COUNT(*) FROM runs r WHERE r.experiment_id = e.id) AS run_count
+         (SELECT COUNT(*) FROM runs r WHERE r.experiment_id = e.id) AS run_count,
+         (SELECT MAX(COALESCE(r.ended_at, r.started_at, r.created_at)) FROM runs r WHERE r.experiment_id = e.id) AS last_activity
   FROM experiments e`;
 
 function toExperiment(row: ExperimentRow): Experiment {
@@ -23,6 +25,7 @@ function toExperiment(row: ExperimentRow): Experiment {
     description: row.description,
     createdAt: row.created_at,
     runCount: row.run_count,
+    lastActivityAt: row.last_activity,
   };
 }
 
@@ -47,7 +50,27 @@ export function createExperiment(db: Db, name: string, description: string, at: 
   if (findExperimentByName(db, trimmed)) throw new Error(`An experiment named "${trimmed}" already exists`);
   const result = statement<[string, string, number]>(db,
     'INSERT INTO experiments (name, description, created_at) VALUES (?, ?, ?)').run(trimmed, description, at);
-  return { id: insertedId(result), name: trimmed, description, createdAt: at, runCount: 0 };
+  return { id: insertedId(result), name: trimmed, description, createdAt: at, runCount: 0, lastActivityAt: null };
+}
+
+/** Renames an experiment and/or replaces its description; undefined when there is no such experiment. */
+export function updateExperiment(db: Db, id: number, change: { name?: string; description?: string }): Experiment | undefined {
+  return db.transaction(() => {
+    const before = getExperiment(db, id);
+    if (!before) return undefined;
+    const name = change.name?.trim() ?? before.name;
+    if (name === '') throw new Error('An experiment needs a name');
+    const clash = findExperimentByName(db, name);
+    if (clash && clash.id !== id) throw new Error(`An experiment named "${name}" already exists`);
+    statement<[string, string, number]>(db, 'UPDATE experiments SET name = ?, description = ? WHERE id = ?')
+      .run(name, change.description ?? before.description, id);
+    return getExperiment(db, id);
+  }).immediate();
+}
+
+/** Deletes an experiment row; its runs (and their metrics, logs, artifacts' rows) and saved views go with it (ON DELETE CASCADE). */
+export function deleteExperiment(db: Db, id: number): boolean {
+  return statement<[number]>(db, 'DELETE FROM experiments WHERE id = ?').run(id).changes > 0;
 }
 
 export function ensureExperiment(db: Db, name: string, at: number): Experiment {

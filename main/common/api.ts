@@ -11,7 +11,7 @@ import { analysisRequestSchema } from '../../workers/common/gallery';
 import type { MetricPoint } from '../../workers/common/protocol';
 import type {
   ArtifactContent, ArtifactInfo, CorpusInfo, CorpusRemoval, DatasetImage, DatasetRemoval, ReferenceClassifierInfo, ReferenceClassifierRemoval,
-  ArchitectureInfo, ArchitectureVersionInfo, CompareSeries, DatasetInfo, Experiment, ImportProgress, LogLine, MetricSeries, RunDetail, RunMetricSummaries, RunProgress, RunStatus,
+  ArchitectureInfo, ArchitectureVersionInfo, CompareSeries, DatasetInfo, Experiment, ExperimentDeletion, ImportProgress, LogLine, MetricSeries, RunDetail, RunMetricSummaries, RunProgress, RunStatus,
   PresetInfo, PresetLaunch, RunDeletion, RunSummary, SavedView, Settings, SystemInfo,
 } from './domain';
 import { importKinds } from './domain';
@@ -105,6 +105,13 @@ export const requestSchemas = {
     description: z.string().max(5000).default(''),
   }).strict(),
   'experiments.get': z.object({ id }).strict(),
+  'experiments.update': z.object({
+    id,
+    name: z.string({ error: 'name must be text' }).trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters').optional(),
+    description: z.string({ error: 'description must be text' }).max(5000, 'description must be at most 5000 characters').optional(),
+  }).strict().refine((r) => r.name !== undefined || r.description !== undefined, { message: 'give a new name or description' }),
+  'experiments.deletionPlan': z.object({ id }).strict(),
+  'experiments.delete': z.object({ id }).strict(),
   'runs.list': z.object({
     experimentId: id.optional(),
     /** A runs filter expression (main/common/runFilter); empty keeps every run. */
@@ -167,6 +174,14 @@ export const requestSchemas = {
     seed: z.number({ error: 'seed must be a number' }).int('seed must be a whole number').min(0, 'seed must be ≥ 0').max(2 ** 31 - 1, 'seed must be < 2^31').default(42),
   }).strict(),
   'datasets.remove': z.object({ id: z.string().min(1).max(64) }).strict(),
+  /** Names an imported dataset's classes after import: one name per label, in label order. */
+  'datasets.renameClasses': z.object({
+    id: z.string().min(1).max(64),
+    classNames: z.array(
+      z.string({ error: 'each class name must be text' }).trim().min(1, 'a class name must not be empty').max(64, 'a class name must be at most 64 characters'),
+      { error: 'classNames must be a list of names' },
+    ).min(1, 'classNames must name at least one class').max(1000, 'at most 1000 classes'),
+  }).strict(),
   /**
    * Only when the user asks: downloads a known public IDX set (checked
    * against its published sha256) or the four IDX files under a URL the user
@@ -225,6 +240,11 @@ export interface ApiResponses {
   'experiments.list': Experiment[];
   'experiments.create': Experiment;
   'experiments.get': Experiment;
+  'experiments.update': Experiment;
+  /** What experiments.delete would remove; nothing is changed. */
+  'experiments.deletionPlan': ExperimentDeletion;
+  /** What was removed: the experiment, its runs and their folders. */
+  'experiments.delete': ExperimentDeletion;
   'runs.list': RunSummary[];
   'runs.get': RunDetail;
   'runs.start': RunSummary;
@@ -258,6 +278,7 @@ export interface ApiResponses {
   'datasets.images': DatasetImage[];
   'datasets.import': DatasetInfo;
   'datasets.remove': DatasetRemoval;
+  'datasets.renameClasses': DatasetInfo;
   'datasets.download': DatasetInfo;
   /** The built-in corpus first, then the imported ones, oldest first. */
   'corpora.list': CorpusInfo[];

@@ -19,6 +19,35 @@ export interface Experiment {
   description: string;
   createdAt: number;
   runCount: number;
+  /** The latest start, end or creation of any of its runs (ms); null without runs. */
+  lastActivityAt: number | null;
+  /** experiments.list only: its best final headline value (main/common/experimentBest.ts); null when no finished run has one. */
+  best?: ExperimentBest | null;
+}
+
+/** The best final value of a family headline metric among an experiment's finished runs, and the run that has it. */
+export interface ExperimentBest {
+  runId: number;
+  runName: string;
+  key: string;
+  /** The headline's short label ("test acc"). */
+  label: string;
+  format: 'percent' | 'number';
+  value: number;
+  /** The finished runs compared (those of the family with the metric). */
+  of: number;
+}
+
+/** What deleting an experiment removes (experiments.deletionPlan before, experiments.delete after). */
+export interface ExperimentDeletion {
+  id: number;
+  name: string;
+  /** Its runs, deleted with it. */
+  runs: number;
+  /** The runs' folders on disk (checkpoints, galleries) removed with them. */
+  folders: number;
+  /** Queued or running runs: delete refuses while there are any. */
+  activeRuns: number;
 }
 
 export type ParamValue = number | string | boolean;

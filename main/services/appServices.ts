@@ -88,10 +88,10 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion });
   // Only runs whose process is gone: another live process on this folder keeps training its own.
   const interruptedAtStart = store.interruptStaleRuns(Date.now(), ownerGone);
-  // A first start has somewhere to put runs at once (MNIST is built in).
-  if (store.listExperiments().length === 0) store.ensureExperiment('Default');
+  // A first start has no experiment: the UI's empty state says what to do first. Databases that have "Default" keep it;
+  // a run started with no experiment named (the CLI's train) still lands in "Default", created then (store.ensureExperiment).
   const events = new EventBus();
-  const experiments = new ExperimentService(store);
+  const experiments = new ExperimentService(store, dataDir);
   const importProgress = (p: ImportProgress): void => events.emit('datasets.onDidImportProgress', p);
   const datasets = new DatasetService(store, dataDir, importProgress);
   const corpora = new CorpusService(store, dataDir, undefined, importProgress);
@@ -123,6 +123,10 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'presets.list': () => presets.list(),
     'presets.launch': (r) => presets.launch(r.id),
     'experiments.get': (r) => experiments.get(r.id),
+    'datasets.renameClasses': (r) => datasets.renameClasses(r.id, r.classNames),
+    'experiments.update': ({ id, ...change }) => experiments.update(id, change),
+    'experiments.deletionPlan': (r) => experiments.deletionPlan(r.id),
+    'experiments.delete': (r) => experiments.delete(r.id, (runId) => runs.delete(runId)),
     'runs.list': (r) => runs.list(r),
     'runs.setTags': (r) => runs.setTags(r.id, r.tags),
     'runs.update': ({ id, ...change }) => runs.update(id, change),

@@ -241,6 +241,28 @@ export class DatasetService {
    * their records (config, metrics, galleries, dataset hash) but can no longer
    * be resumed or analysed; a queued or running one makes removal wait.
    */
+  /**
+   * Names an imported dataset's classes (one per label, in label order). The
+   * stored images and their content hash do not change, so runs on it keep
+   * reproducing; galleries and confusion matrices show the new names.
+   */
+  renameClasses(id: string, classNames: readonly string[]): DatasetInfo {
+    if (isDatasetId(id)) throw new ApiError('bad-request', `${datasetCatalogue[id].name} is built in: its class names cannot be changed`);
+    const record = this.store.getDataset(id);
+    if (!record) throw new ApiError('not-found', `There is no imported dataset "${id}"`);
+    if (classNames.length !== record.numClasses) {
+      throw new ApiError('bad-request', `Dataset "${id}" has ${record.numClasses} classes: give ${record.numClasses} names, one per label in order (got ${classNames.length})`);
+    }
+    const seen = new Map<string, number>();
+    for (const [label, name] of classNames.entries()) {
+      const first = seen.get(name);
+      if (first !== undefined) throw new ApiError('bad-request', `Classes ${first} and ${label} are both named "${name}": each class needs its own name`);
+      seen.set(name, label);
+    }
+    this.store.setDatasetClassNames(id, classNames);
+    return this.importedInfo(this.store.getDataset(id)!);
+  }
+
   remove(id: string): DatasetRemoval {
     if (isDatasetId(id)) throw new ApiError('bad-request', `${datasetCatalogue[id].name} is built in and cannot be removed`);
     const record = this.store.getDataset(id);

@@ -29,6 +29,11 @@ function familyFields(family: Family): readonly FormField[] {
 }
 
 const fieldsByFamily = new Map<Family, readonly FormField[]>(families.map((f) => [f, familyFields(f)]));
+
+/** A family's form fields in display order (the family select first, the run name last), shown or not. */
+export function familyFormFields(family: Family): readonly FormField[] {
+  return fieldsByFamily.get(family)!;
+}
 const allFields: readonly FormField[] = families.flatMap((f) => fieldsByFamily.get(f)!);
 
 /** Every field id of every family, each once (the form state's keys). */
@@ -136,6 +141,51 @@ export function defaultRunForm(family: Family = families[0]!): RunFormState {
   Object.assign(form, familyDefaults(family));
   form[sharedFields.name.id] = '';
   return form;
+}
+
+/** What a prefilled form could not carry over from the run's config, said above the form. */
+export interface PrefilledRunForm {
+  form: RunFormState;
+  notes: string[];
+}
+
+/**
+ * The form holding a recorded run's config ("Run again with changes"): the
+ * family's fields read from the config (what the config left out stays at
+ * the schema's default, as when that run started), the run name empty (a
+ * new run gets its own), a saved architecture as the exact version the run
+ * trained (`savedVersion`: the run's recorded version). An inline document
+ * (editor or CLI) has no form value: the family's default template is kept
+ * and a note says so.
+ */
+export function runFormFromConfig(config: unknown, savedVersion: number | null = null): PrefilledRunForm {
+  const family = valueAt(config, ['family']);
+  if (typeof family !== 'string' || !isFamily(family)) return { form: defaultRunForm(), notes: [`The run's family "${String(family)}" is not one this version knows: the form starts at the defaults.`] };
+  const form = defaultRunForm(family);
+  const notes: string[] = [];
+  for (const f of fieldsByFamily.get(family)!) {
+    if (f.id === sharedFields.name.id || f.id === sharedFields.family.id) continue;
+    const v = valueAt(config, f.path);
+    if (f.value === 'architecture') {
+      const arch = architectureText(v, savedVersion);
+      if (arch !== null) form[f.id] = arch;
+      else notes.push('The run trained an architecture document drawn in the editor or given inline; the form cannot hold it, so the architecture is the family\'s default template.');
+      continue;
+    }
+    if (v !== undefined || f.value === 'optional-number' || f.datasetOption !== undefined) form[f.id] = textOf(f, v);
+  }
+  return { form, notes };
+}
+
+/** The architecture select's value for a recorded spec; null for an inline document. */
+function architectureText(spec: unknown, savedVersion: number | null): string | null {
+  if (typeof spec !== 'object' || spec === null) return null;
+  if ('template' in spec && typeof spec.template === 'string') return spec.template;
+  if ('architectureId' in spec && typeof spec.architectureId === 'number') {
+    const version = 'version' in spec && typeof spec.version === 'number' ? spec.version : savedVersion;
+    return version === null ? null : savedArchitectureValue(spec.architectureId, version);
+  }
+  return null;
 }
 
 /** Fields a family switch keeps as typed: what all families mean the same way. */

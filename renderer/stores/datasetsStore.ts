@@ -79,11 +79,18 @@ export const useDatasetsStore = defineStore('datasets', () => {
     return removal;
   }
 
+  /** Names an imported dataset's classes (one name per label, in order). */
+  async function renameClasses(id: string, classNames: string[]): Promise<DatasetInfo> {
+    const info = await client.call('datasets.renameClasses', { id, classNames });
+    list.value = list.value.map((d) => (d.id === id ? info : d));
+    return info;
+  }
+
   /** A native folder dialog (desktop app only): the folder picked, or null when cancelled. */
   async function pickFolder(title?: string): Promise<string | null> {
     const picked = await client.call('system.pickFolder', title === undefined ? {} : { title });
     return picked.path;
   }
 
-  return { list, loaded, fetchList, byId, fetchImages, importDataset, download, remove, pickFolder };
+  return { list, loaded, fetchList, byId, fetchImages, importDataset, download, remove, renameClasses, pickFolder };
 });

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Experiment } from '../../main/common/domain';
+import type { Experiment, ExperimentDeletion } from '../../main/common/domain';
 import { getApiClient } from '../api';
 
 export const useExperimentsStore = defineStore('experiments', () => {
@@ -37,6 +37,25 @@ export const useExperimentsStore = defineStore('experiments', () => {
     return upsert(await client.call('experiments.create', { name, description }));
   }
 
+  /** Renames it and/or replaces its description. */
+  async function update(id: number, change: { name?: string; description?: string }): Promise<Experiment> {
+    return upsert(await client.call('experiments.update', { id, ...change }));
+  }
+
+  /** What deleting it would remove (its runs and their folders), for the confirmation. */
+  function deletionPlan(id: number): Promise<ExperimentDeletion> {
+    return client.call('experiments.deletionPlan', { id });
+  }
+
+  /** Deletes it with its runs and their folders (the runs store hears of each run through runs.onDidDelete). */
+  async function remove(id: number): Promise<ExperimentDeletion> {
+    const gone = await client.call('experiments.delete', { id });
+    const next = { ...byId.value };
+    delete next[id];
+    byId.value = next;
+    return gone;
+  }
+
   /** A run appeared in an experiment this store knows: keep its count honest without a refetch. */
   function noteNewRun(experimentId: number): void {
     const e = byId.value[experimentId];
@@ -47,5 +66,5 @@ export const useExperimentsStore = defineStore('experiments', () => {
     if (listLoaded.value) void fetchList().catch(() => {});
   });
 
-  return { byId, list, listLoaded, loading, fetchList, fetchOne, create, noteNewRun };
+  return { byId, list, listLoaded, loading, fetchList, fetchOne, create, update, deletionPlan, remove, noteNewRun };
 });

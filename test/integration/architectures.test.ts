@@ -79,7 +79,8 @@ describe('saved architectures over a real serve process', () => {
     expect(v2).toMatchObject({ id: v1.id, version: 2, versionCount: 2, note: 'renamed' });
     expect((await ok<ArchitectureInfo[]>('architectures.list', { family: 'vae' })).map((a) => [a.id, a.version])).toEqual([[v1.id, 2]]);
 
-    const experiments = await ok<{ id: number }[]>('experiments.list', {});
+    // A fresh data folder has no experiment: each test makes its own.
+    const experiments = [await ok<{ id: number }>('experiments.create', { name: 'architectures 1' })];
     const started = await ok<RunSummary>('runs.start', { experimentId: experiments[0]!.id, config: tinyVae({ architectureId: v1.id }) });
     const detail = await waitForEnd(started.id);
     expect(detail.status, detail.error ?? '').toBe('done');
@@ -95,7 +96,8 @@ describe('saved architectures over a real serve process', () => {
 
   it('refuses a GAN architecture for a VAE run, and another family under a VAE\'s name', async () => {
     const g = await ok<ArchitectureInfo>('architectures.save', { name: 'tiny-gan', family: 'gan', architecture: ganTemplate('mlp', [28, 28, 1], 16) });
-    const experiments = await ok<{ id: number }[]>('experiments.list', {});
+    // A fresh data folder has no experiment: each test makes its own.
+    const experiments = [await ok<{ id: number }>('experiments.create', { name: 'architectures 2' })];
     const refused = await call('runs.start', { experimentId: experiments[0]!.id, config: tinyVae({ architectureId: g.id }) });
     expect(refused).toMatchObject({ ok: false, error: { code: 'bad-request', message: `Architecture ${g.id} "tiny-gan" (version 1) is a gan architecture: a vae run needs a vae architecture` } });
 
@@ -108,7 +110,8 @@ describe('saved architectures over a real serve process', () => {
   it('saves a draft with a shape error, and refuses a run from it naming the node', async () => {
     const draft = await ok<ArchitectureInfo>('architectures.save', { name: 'draft-vae', family: 'vae', architecture: brokenVae(), note: 'work in progress' });
     expect(draft).toMatchObject({ version: 1, note: 'work in progress' });
-    const experiments = await ok<{ id: number }[]>('experiments.list', {});
+    // A fresh data folder has no experiment: each test makes its own.
+    const experiments = [await ok<{ id: number }>('experiments.create', { name: 'architectures 3' })];
     const before = (await ok<RunSummary[]>('runs.list', {})).length;
     const refused = await call('runs.start', { experimentId: experiments[0]!.id, config: tinyVae({ architectureId: draft.id, version: 1 }) });
     if (refused.ok) throw new Error('the draft should not train');

@@ -28,12 +28,26 @@ describe('experiments', () => {
   it('creates, lists, gets and counts runs', () => {
     const a = store.createExperiment('Baselines', 'MLP vs LeNet');
     const b = store.createExperiment('GANs', '');
-    expect(a).toEqual({ id: a.id, name: 'Baselines', description: 'MLP vs LeNet', createdAt: 1_000, runCount: 0 });
+    expect(a).toEqual({ id: a.id, name: 'Baselines', description: 'MLP vs LeNet', createdAt: 1_000, runCount: 0, lastActivityAt: null });
     store.createRun(sampleRun(a.id));
     store.createRun(sampleRun(a.id, { name: 'second' }));
-    expect(store.listExperiments().map((e) => [e.name, e.runCount])).toEqual([['Baselines', 2], ['GANs', 0]]);
+    // The clock ticks once per write: the runs were created at 1002 and 1003, the latest is the last activity.
+    expect(store.listExperiments().map((e) => [e.name, e.runCount, e.lastActivityAt])).toEqual([['Baselines', 2, 1_003], ['GANs', 0, null]]);
     expect(store.getExperiment(b.id)).toEqual(b);
     expect(store.getExperiment(9999)).toBeUndefined();
+  });
+
+  it('renames, describes and deletes an experiment with its runs', () => {
+    const a = store.createExperiment('Old', '');
+    store.createExperiment('Taken', '');
+    const run = store.createRun(sampleRun(a.id));
+    expect(store.updateExperiment(a.id, { name: ' New ' })).toMatchObject({ name: 'New', description: '' });
+    expect(store.updateExperiment(a.id, { description: 'why' })).toMatchObject({ name: 'New', description: 'why' });
+    expect(() => store.updateExperiment(a.id, { name: 'Taken' })).toThrow(/already exists/);
+    expect(store.updateExperiment(9999, { name: 'x' })).toBeUndefined();
+    expect(store.deleteExperiment(a.id)).toBe(true);
+    expect(store.getRun(run.id)).toBeUndefined();
+    expect(store.deleteExperiment(a.id)).toBe(false);
   });
 
   it('rejects duplicate and empty names', () => {

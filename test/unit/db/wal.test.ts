@@ -82,7 +82,8 @@ describe('persistence', () => {
 
     const second = openStore(file);
     try {
-      expect(second.listExperiments()).toEqual([{ ...exp, runCount: 1 }]);
+      // Its last activity: the run's start (it has not ended).
+      expect(second.listExperiments()).toEqual([{ ...exp, runCount: 1, lastActivityAt: 50 }]);
       expect(second.getRun(run.id)).toMatchObject({ status: 'running', backend: 'cpu', startedAt: 50 });
       expect(second.interruptStaleRuns(60)).toEqual([run.id]);
       const loss = second.getMetrics(run.id, ['loss'])[0];

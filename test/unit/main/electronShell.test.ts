@@ -101,7 +101,8 @@ describe('Electron main process', () => {
     const ours = { senderFrame: { url: `file://${path.join(repoRoot, 'dist', 'renderer', 'index.html')}` } };
     const list = await handler(ours, 'experiments.list', {}) as { ok: boolean; result: { name: string }[] };
     expect(list.ok).toBe(true);
-    expect(list.result.map((e) => e.name)).toEqual(['Default']);
+    // A first start has no experiment (the UI's empty state says what to do first).
+    expect(list.result.map((e) => e.name)).toEqual([]);
     expect(fs.existsSync(path.join(rec.dataDir, 'workbench.sqlite'))).toBe(true);
     await expect(handler(ours, 'runs.start', { experimentId: 1, config: { family: 'classifier', hyper: { learningRate: 0 } } }))
       .resolves.toMatchObject({ ok: false, error: { code: 'bad-request', issues: [{ path: ['config', 'hyper', 'learningRate'], message: 'learningRate must be greater than 0' }] } });

@@ -45,6 +45,10 @@ describe('run page charts per family', () => {
 
   it('plots PCA errors without a per-step loss', () => {
     expect(keysOf(epochCharts('pca', {}))).toEqual([['epoch-chart', ['test_mse', 'train_mse']]]);
+    // A run that recorded its scree curve (older ones did not) gets its chart, with the share it keeps as the line.
+    const scree = descriptorOf('pca').charts(emptyChartContext({ components: 30 }, { metricKeys: ['test_mse', 'scree_cumulative', 'scree_share'], latest: (k) => (k === 'explained_variance' ? 0.73 : undefined) }));
+    expect(scree.map((c) => c.testId)).toEqual(['epoch-chart', 'pca-scree-chart']);
+    expect(scree[1]).toMatchObject({ xName: 'components', percent: true, refLine: { y: 0.73, label: 'kept: 30 components' } });
     expect(hasStepLoss('pca')).toBe(false);
     expect(hasStepLoss('vae')).toBe(true);
   });

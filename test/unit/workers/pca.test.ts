@@ -72,6 +72,13 @@ describe('PCA baseline (wasm, in-process)', () => {
     expect(rel(final['train_mse']!, identity)).toBeLessThan(1e-3);
     expect(rel(final['explained_variance']!, 1 - discarded / total)).toBeLessThan(1e-6);
     for (const k of ['test_mse', 'train_mse', 'explained_variance']) expect(sink.metrics.filter((m) => m.key === k).map((m) => m.step)).toEqual([1]);
+    // The scree curve: one point per component (step n = n components); at the kept 30 it is the explained variance, at all 784 it is 1.
+    const scree = sink.metrics.filter((m) => m.key === 'scree_cumulative');
+    expect(scree.map((m) => m.step)).toEqual(Array.from({ length: 784 }, (_, i) => i + 1));
+    expect(rel(scree[29]!.value, final['explained_variance']!)).toBeLessThan(1e-9);
+    expect(scree.at(-1)!.value).toBeCloseTo(1, 9);
+    const share = sink.metrics.filter((m) => m.key === 'scree_share');
+    expect(rel(share[0]!.value, Math.max(0, file.eigenvalues[0]!) / total)).toBeLessThan(1e-6);
     // Components are orthonormal and eigenvalues descend.
     const dot = (a: number[], b: number[]): number => a.reduce((s, v, i) => s + v * b[i]!, 0);
     expect(dot(file.vectors[0]!, file.vectors[0]!)).toBeCloseTo(1, 6);
@@ -143,6 +150,9 @@ describe('PCA baseline (wasm, in-process)', () => {
     expect(samples.map((s) => s.kind)).toEqual(['reconstructions', 'latent-scatter']);
     expect(samples[0]!.meta).toMatchObject({ rows: 2, cols: 10, rowLabels: ['input', 'reconstruction'] });
     const points = sent.flatMap((m) => (m.type === 'metrics' ? m.points : []));
-    expect(points.map((p) => p.key).sort()).toEqual(['explained_variance', 'test_mse', 'train_mse']);
+    // One point of each headline metric, and the scree curve's 784 points each (one per component of 28×28 images).
+    const counts = new Map<string, number>();
+    for (const p of points) counts.set(p.key, (counts.get(p.key) ?? 0) + 1);
+    expect(Object.fromEntries(counts)).toEqual({ explained_variance: 1, test_mse: 1, train_mse: 1, scree_share: 784, scree_cumulative: 784 });
   });
 });

@@ -8,7 +8,9 @@
  * Stages (progress step 1..4, cancellable between them): covariance and
  * eigendecomposition, evaluation, components file, galleries.
  * Metrics (step 1): `test_mse` and `train_mse` (mean over images of the
- * per-image sum of squared errors, on [0, 1] pixels), `explained_variance`.
+ * per-image sum of squared errors, on [0, 1] pixels), `explained_variance`;
+ * the scree curve `scree_share` and `scree_cumulative` at steps 1..n, where
+ * the step is a number of components.
  * Files: `${runDir}/pca/components.json` (mean, all eigenvalues, the kept
  * components), a 'reconstructions' grid and a 'latent-scatter' of the first
  * two components.
@@ -20,6 +22,7 @@ import type { FamilySink } from '../../engine/sink';
 import { metricEntries } from '../../engine/trainer';
 import { yieldToEventLoop } from '../../engine/trainLoop';
 import { firstTwo, galleryIndices, gather, imageGeometry, writeLatentScatter, writeReconstructionGrid } from '../autoencoder/gallery';
+import { screeCurve } from '../../common/families/pca/scree';
 import { explainedVariance, fitPca, predictedTrainError, projectPca, reconstructPca, type PcaModel } from './fit';
 import { loadRunDataset } from '../../engine/trainingData';
 import type { FamilyRunOptions, FamilyRunResult } from '../familyRun';
@@ -83,6 +86,18 @@ async function writeGalleries(runDir: string, model: PcaModel, data: ImageDatase
   sink.sample('latent-scatter', 1, path, { method: 'pca', latentDim: model.k, count });
 }
 
+/** Scree points logged: every component up to this many (MNIST has 784; larger inputs are cut here). */
+export const SCREE_POINTS = 1000;
+
+/** The scree curve as two metrics whose step is the number of components (1, 2, …). */
+function logScree(model: PcaModel, sink: FamilySink<'pca'>): void {
+  const { share, cumulative } = screeCurve(model.eigenvalues, SCREE_POINTS);
+  for (let j = 0; j < share.length; j++) {
+    sink.metric('scree_share', j + 1, share[j]!);
+    sink.metric('scree_cumulative', j + 1, cumulative[j]!);
+  }
+}
+
 export async function runPca(o: PcaRunOptions): Promise<FamilyRunResult> {
   const { config, sink } = o;
   const k = config.hyper.components;
@@ -114,6 +129,7 @@ export async function runPca(o: PcaRunOptions): Promise<FamilyRunResult> {
     explained_variance: explainedVariance(model),
   };
   for (const [key, value] of metricEntries(final)) sink.metric(key, 1, value);
+  logScree(model, sink);
   progress(2);
   sink.log('info', `Test error per image ${test.meanSse.toFixed(3)}, training ${train.meanSse.toFixed(3)} (eigenvalues predict ${predictedTrainError(model).toFixed(3)}); ${(100 * final.explained_variance).toFixed(1)} % of the variance explained`);
   if (await cancelled()) return { status: 'cancelled' };

@@ -19,6 +19,9 @@ export const pcaFamily = defineFamily({
     { key: 'test_mse', x: 'step', mode: 'min', description: 'squared error per test image with the kept components' },
     { key: 'train_mse', x: 'step', mode: 'min', description: 'squared error per training image' },
     { key: 'explained_variance', x: 'step', mode: 'max', format: 'percent', description: 'fraction of the training variance the components keep' },
+    // The scree curve: its step is a number of components (1, 2, …), not a training step; drawn by its own chart.
+    { key: 'scree_cumulative', x: 'step', mode: 'max', format: 'percent', detail: true, description: 'fraction of the training variance the first n components explain (n = the step)' },
+    { key: 'scree_share', x: 'step', mode: 'max', format: 'percent', detail: true, description: 'fraction of the training variance component n explains (n = the step)' },
   ],
   artifacts: [
     imageArtifact('reconstructions', 'Reconstructions'),
