@@ -95,6 +95,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     bestMetrics: (runIds, keys) => metrics.bestMetrics(db, runIds, keys),
     metricSummaries: (runIds, keys) => metrics.metricSummaries(db, runIds, keys),
     selectedValues: (runIds, choice) => metrics.selectedValues(db, runIds, choice),
+    firstValues: (runIds, key) => metrics.firstValues(db, runIds, key),
 
     setRunTags: (runId, list) => tags.setRunTags(db, runId, list),
     runTags: (runIds) => tags.runTags(db, runIds),

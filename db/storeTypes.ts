@@ -245,6 +245,8 @@ export interface Store {
    */
   /** For runs with a finite value of the validation metric: the step where it was best and the selected metrics' values there. */
   selectedValues(runIds: readonly number[], choice: ValidationChoice): Map<number, SelectedValues>;
+  /** Each run's first logged value of one metric (the divergence rule's starting loss). */
+  firstValues(runIds: readonly number[], key: string): Map<number, number>;
   metricSummaries(runIds: readonly number[], keys?: readonly string[]): Map<number, Record<string, MetricSummary>>;
 
   /**

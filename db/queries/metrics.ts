@@ -235,3 +235,20 @@ export function selectedValues(db: Db, runIds: readonly number[], choice: Valida
   }
   return result;
 }
+
+/**
+ * For each run: the first logged value of `key` (lowest step, first written),
+ * NaN read back as NaN; runs without the key are absent. One query over the
+ * (run, key, step) index: the divergence rule compares a finished run's
+ * final loss with it (workers/common/families/divergence.ts).
+ */
+export function firstValues(db: Db, runIds: readonly number[], key: string): Map<number, number> {
+  const result = new Map<number, number>();
+  if (runIds.length === 0) return result;
+  const rows = statement<[string, string], { run_id: number; value: number | null }>(db, `
+    SELECT v.run_id, (SELECT m.value FROM metrics m WHERE m.run_id = v.run_id AND m.key = v.key ORDER BY m.step, m.id LIMIT 1) AS value
+    FROM latest_metrics v WHERE v.run_id IN (SELECT value FROM json_each(?)) AND v.key = ?`)
+    .all(JSON.stringify(runIds), key);
+  for (const row of rows) result.set(row.run_id, fromColumn(row.value));
+  return result;
+}

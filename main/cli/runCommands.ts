@@ -11,6 +11,7 @@
 import { parseRequest } from '../common/api';
 import type { RunSummary } from '../common/domain';
 import type { AppServices } from '../services/appServices';
+import { divergence } from '../../workers/common/families/divergence';
 import { CliError, headlineText } from './commands';
 import { diffRuns, reproduceRun } from './runReproduceCommands';
 import { columnMetricKeys, columnValue, sortRuns, type ColumnMetrics } from '../common/runColumns';
@@ -55,8 +56,14 @@ export interface RunsOptions {
   watch?: Omit<WatchOptions, 'until'> & { until: () => Promise<void> };
 }
 
-function table(runs: readonly RunSummary[]): string {
-  const rows = runs.map((r) => [String(r.id), r.family, r.name, r.status, r.backend ?? '-', headlineText(r), r.tags.join(', ') || '-']);
+/** A run's status as the UI's badge says it: a finished run that diverged reads "done · diverged" (divergence.ts). */
+function statusText(s: AppServices, r: RunSummary): string {
+  const verdict = divergence({ family: r.family, status: r.status, latest: r.latest, firstLoss: r.firstLoss, numClasses: s.datasets.find(r.datasetId)?.numClasses });
+  return verdict ? `${r.status} · diverged` : r.status;
+}
+
+function table(s: AppServices, runs: readonly RunSummary[]): string {
+  const rows = runs.map((r) => [String(r.id), r.family, r.name, statusText(s, r), r.backend ?? '-', headlineText(r), r.tags.join(', ') || '-']);
   return alignedTable(['id', 'family', 'name', 'status', 'backend', 'result', 'tags'], rows);
 }
 
@@ -103,7 +110,7 @@ export function listRuns(s: AppServices, o: RunsOptions, out: NodeJS.WritableStr
       ? 'No runs match.\n'
       : 'No runs yet. Start one with: npm run cli -- train --config run.json\n');
   } else {
-    out.write(table(runs));
+    out.write(table(s, runs));
   }
   return 0;
 }

@@ -77,6 +77,12 @@ export interface RunSummary {
   best: Record<string, number>;
   /** The validation metric and step at which `best`'s test metrics were read; null when the run has none. */
   chosenBy: { key: string; step: number } | null;
+  /**
+   * The first logged value of the family's divergence loss (its descriptor's
+   * `divergence.loss`), so the runs table and the CLI apply the whole rule
+   * (workers/common/families/divergence.ts); absent for other families.
+   */
+  firstLoss?: number;
   /** Progress of a running run, when known. */
   progress: RunProgress | null;
   /** The run's tags, sorted (by code point). */

@@ -15,7 +15,7 @@ import type { CheckpointRef } from '../../workers/common/protocol';
 import type { DatasetEntry } from '../../workers/common/datasets';
 import { chosenOnValidation } from './validationChoice';
 import { diffArchitectures, formatArchitectureDiff } from '../../workers/common/architectureDiff';
-import { descriptorOf, headlineMetricKeys, runConfigSchema, type RunConfig } from '../../workers/common/families/registry';
+import { descriptorOf, familyDescriptors, headlineMetricKeys, isFamily, runConfigSchema, type RunConfig } from '../../workers/common/families/registry';
 import type { Architecture } from '../../workers/common/graph';
 import type { DataShape } from '../../workers/common/families/descriptor';
 import { formatIssue, type Issue } from '../../workers/common/runConfigBase';
@@ -217,10 +217,13 @@ export class RunService {
     const best = store.bestMetrics(ids, headlineMetrics);
     const chosen = chosenOnValidation(store, runs);
     const tags = store.runTags(ids);
+    const firstLoss = firstLosses(store, runs);
     return runs.map((r) => {
       const c = chosen.get(r.id);
       const b = { ...best.get(r.id), ...c?.values };
-      return this.toSummary(r, params.get(r.id) ?? {}, latest.get(r.id) ?? {}, b, c ? { key: c.key, step: c.step } : null, tags.get(r.id) ?? []);
+      const summary = this.toSummary(r, params.get(r.id) ?? {}, latest.get(r.id) ?? {}, b, c ? { key: c.key, step: c.step } : null, tags.get(r.id) ?? []);
+      const first = firstLoss.get(r.id);
+      return first === undefined ? summary : { ...summary, firstLoss: first };
     });
   }
 
@@ -481,4 +484,16 @@ export class RunService {
       architectureRef: { id: r.architectureId, version: r.architectureVersion, name: r.architectureName },
     };
   }
+}
+
+/** Each finished run's first value of its family's divergence loss: one query per loss key among the runs' families. */
+function firstLosses(store: Store, runs: readonly RunListRecord[]): Map<number, number> {
+  const byKey = new Map<string, number[]>();
+  for (const r of runs) {
+    const key = r.status === 'done' && isFamily(r.family) ? familyDescriptors[r.family].divergence?.loss : undefined;
+    if (key !== undefined) byKey.set(key, [...(byKey.get(key) ?? []), r.id]);
+  }
+  const out = new Map<number, number>();
+  for (const [key, ids] of byKey) for (const [id, v] of store.firstValues(ids, key)) out.set(id, v);
+  return out;
 }
