@@ -63,8 +63,8 @@ describe('runs --experiment and strict options', () => {
   it('lists one experiment\'s runs, by name or id', () => {
     const ids = (args: string[]): number[] => (JSON.parse(latent('runs', ...args, '--json').stdout) as { id: number }[]).map((x) => x.id);
     expect(ids(['--experiment', 'lr sweep'])).toEqual([classifierRun]);
-    expect(ids(['--experiment', 'Default'])).toEqual([]);
-    expect(ids(['--experiment', '2'])).toEqual([classifierRun]);
+    // A fresh data folder has no experiment but the one made here (id 1).
+    expect(ids(['--experiment', '1'])).toEqual([classifierRun]);
     const none = latent('runs', '--experiment', 'nope');
     expect(none.status).toBe(1);
     expect(none.stderr).toBe('latent: No experiment is named "nope"\n');
@@ -89,7 +89,7 @@ describe('runs --experiment and strict options', () => {
 describe('experiments', () => {
   it('lists them and refuses a second of the same name', () => {
     const list = JSON.parse(latent('experiments', 'list', '--json').stdout) as { name: string; description: string }[];
-    expect(list.map((e) => [e.name, e.description])).toEqual([['Default', ''], ['lr sweep', 'learning rates']]);
+    expect(list.map((e) => [e.name, e.description])).toEqual([['lr sweep', 'learning rates']]);
     const again = latent('experiments', 'create', 'lr sweep');
     expect(again.status).toBe(1);
     expect(again.stderr).toBe('latent: An experiment named "lr sweep" already exists\n');
@@ -144,7 +144,15 @@ describe('export', () => {
     const files = (JSON.parse(r.stdout) as { images: string[] }).images;
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect(fs.readFileSync(path.join(dir, f)).subarray(1, 4).toString()).toBe('PNG');
-    expect(latent('export', String(classifierRun), '--samples', dir).stderr).toBe(`latent: Run ${classifierRun} has no images to export\n`);
+    // A character model's samples are text, not images. Seed 5, one epoch of a 4-unit RNN on 2,000 characters of Genesis.
+    const text = configFile('text.json', {
+      family: 'sequence', architecture: { template: 'rnn-lm' }, data: { source: 'text', maxCharacters: 2000, sequenceLength: 16 },
+      hyper: { units: 4, embeddingDim: 4, layers: 1, epochs: 1, batchSize: 16, seed: 5 },
+    });
+    const seq = latent('train', '--config', text, '--json');
+    expect(seq.status, seq.stderr).toBe(0);
+    const textRun = (JSON.parse(seq.stdout.trim().split('\n').pop()!) as { runId: number }).runId;
+    expect(latent('export', String(textRun), '--samples', dir).stderr).toBe(`latent: Run ${textRun} has no images to export\n`);
     // delete is runs delete: asks unless --yes, and there is no terminal here.
     expect(latent('delete', String(aeRun)).status).toBe(2);
     expect(latent('delete', String(aeRun), '--yes').status).toBe(0);
