@@ -22,7 +22,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
-  page.on('request', (r) => { if (!r.url().startsWith(serve.origin) && !r.url().startsWith('ws://127.0.0.1') && !r.url().startsWith('data:')) problems.push(`external request: ${r.url()}`); });
+  page.on('request', (r) => { if (!r.url().startsWith(serve.origin) && !r.url().startsWith(`blob:${serve.origin}`) && !r.url().startsWith('ws://127.0.0.1') && !r.url().startsWith('data:')) problems.push(`external request: ${r.url()}`); });
 });
 afterAll(async () => {
   await browser?.close();

@@ -28,7 +28,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('the server responded with a status of 400')) problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
-  page.on('request', (r) => { if (!r.url().startsWith(serve.origin) && !r.url().startsWith('ws://127.0.0.1') && !r.url().startsWith('data:')) problems.push(`external request: ${r.url()}`); });
+  page.on('request', (r) => { if (!r.url().startsWith(serve.origin) && !r.url().startsWith(`blob:${serve.origin}`) && !r.url().startsWith('ws://127.0.0.1') && !r.url().startsWith('data:')) problems.push(`external request: ${r.url()}`); });
 });
 afterAll(async () => {
   await browser?.close();
