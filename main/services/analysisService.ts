@@ -1,7 +1,8 @@
 /**
  * On-demand analyses: of a trained encoder/decoder run (interpolation, latent
  * arithmetic, a projected latent scatter), where a training host started in
- * analysis mode loads the run's last checkpoint; and of any run's logged
+ * analysis mode loads the run's last checkpoint, or, for a family that keeps
+ * its model in the run folder (descriptor `runFolderModel`: PCA), that; and of any run's logged
  * samples grid (the nearest training images of one sample). The worker
  * writes the artifact and it is recorded like any other.
  */
@@ -28,6 +29,8 @@ const analysisSubjects: Record<AnalysisKind, string> = {
   'latent-scatter': 'A latent scatter is for',
   're-evaluate': 'Re-evaluating sample scores is for',
   'feature-maps': 'Feature maps are for',
+  reconstruction: 'Reconstructing chosen test images is for',
+  traversal: 'A traversal along the code\'s axes is for',
 };
 
 /** A family's name in a sentence: its title, lower-cased unless it is an acronym ("GAN", "variational autoencoder"). */
@@ -116,6 +119,10 @@ export class AnalysisService {
         checkpoint: { dir: path.resolve(this.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step },
         source: { path: path.resolve(this.dataDir, grid.path), meta: grid.meta },
       };
+    } else if (family.runFolderModel) {
+      // No checkpoint: the worker reads the model from the run folder (runDir), written when the run finished.
+      if (run.status !== 'done') throw new ApiError('conflict', `Run ${runId} is ${run.status}: its analyses use ${family.runFolderModel.what}, which a finished run has`);
+      message = { ...base, step: family.runFolderModel.step };
     } else {
       const ckpt = this.store.latestCheckpoint(runId);
       if (!ckpt) throw new ApiError('conflict', `Run ${runId} has no checkpoint yet: analyses use the model saved at the end of an epoch`);

@@ -138,7 +138,7 @@ describe('GAN runs through the services', () => {
     expect(meta.distances).toHaveLength(4);
     expect(png(s.artifacts.read(art.id).base64).width).toBeGreaterThanOrEqual(5 * 28);
     await expect(s.analysis.analyze(gan, { kind: 'nearest-neighbours', step: 12345, cell: 3, count: 4 })).rejects.toThrow(/no samples grid at step 12345/);
-    await expect(s.analysis.analyze(gan, { kind: 'interpolation', a: 1, b: 2, steps: 4 })).rejects.toThrow(/is for autoencoder or variational autoencoder runs; run \d+ is a GAN run/);
+    await expect(s.analysis.analyze(gan, { kind: 'interpolation', a: 1, b: 2, steps: 4 })).rejects.toThrow(/is for autoencoder, variational autoencoder or PCA baseline runs; run \d+ is a GAN run/);
 
     // Interpolation between two samples' noise, through the generator of the last checkpoint (written with the last grid):
     // its ends are exactly those two samples.

@@ -203,6 +203,11 @@ export const REEVALUATE_DEFAULT_SAMPLES = 10_000;
 
 export const projectionMethodSchema = z.enum(['pca', 'umap']);
 
+/** Test images one reconstruction analysis may show. */
+export const MAX_RECONSTRUCTIONS = 16;
+/** Axes one traversal may walk (one row each). */
+export const MAX_TRAVERSAL_ROWS = 10;
+
 /** What the UI can ask of a finished (or checkpointed) encoder/decoder run. */
 export const analysisRequestSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -276,6 +281,30 @@ export const analysisRequestSchema = z.discriminatedUnion('kind', [
     kind: z.literal('feature-maps'),
     /** Test-split index of the image. */
     index: z.number({ error: 'index must be a number' }).int('index must be a whole number').min(0, 'index must be 0 or more'),
+  }).strict(),
+  z.object({
+    /**
+     * Encoder/decoder runs that list it (PCA): chosen test images and their
+     * decoded codes, as a two-row 'reconstruction' grid with each image's
+     * squared error in the meta.
+     */
+    kind: z.literal('reconstruction'),
+    /** Test-split indices of the images. */
+    indices: z.array(z.number().int().min(0)).min(1, 'pick at least one image').max(MAX_RECONSTRUCTIONS, `pick at most ${MAX_RECONSTRUCTIONS} images`),
+  }).strict(),
+  z.object({
+    /**
+     * Runs whose code has a known spread per axis (PCA: σᵢ = √λᵢ): the
+     * decoder along each chosen axis i from centre − range·σᵢ to
+     * centre + range·σᵢ, one row per axis, as a 'traversal' grid.
+     */
+    kind: z.literal('traversal'),
+    /** Code axes, 1-based (component 1 is the first principal component). */
+    components: z.array(z.number({ error: 'a component must be a number' }).int('a component must be a whole number').min(1, 'components are numbered from 1'))
+      .min(1, 'choose at least one component').max(MAX_TRAVERSAL_ROWS, `choose at most ${MAX_TRAVERSAL_ROWS} components`),
+    /** How far each way, in standard deviations along the axis. */
+    range: z.number({ error: 'range must be a number' }).min(0.5, 'range must be at least 0.5').max(4, 'range must be at most 4').default(2),
+    steps: z.number({ error: 'steps must be a number' }).int('steps must be a whole number').min(3, 'steps must be at least 3').max(15, 'steps must be at most 15').default(7),
   }).strict(),
 ]);
 export type AnalysisRequest = z.output<typeof analysisRequestSchema>;

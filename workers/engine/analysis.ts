@@ -39,7 +39,21 @@ export interface LoadedLatentModel {
   pixelMode: PixelMode;
   /** The seed of the test images' fixed binarisation, the one the run scored them with (a VAE's is its dataset's, not its run's). */
   heldOutSeed: number;
+  /** The code's spread along each axis, when the family knows it (PCA: the components' √eigenvalues): traversals need it. */
+  axes?: LatentAxes;
   dispose(): void;
+}
+
+/** Where a code's axes are centred and how far they spread: a traversal walks centre ± c·σᵢ along axis i. */
+export interface LatentAxes {
+  /** What one axis is called ("component"). */
+  name: string;
+  /** The code of the centre (PCA: 0, the code of the mean image). */
+  centre: number[];
+  /** The standard deviation of the training codes along each axis. */
+  sigma: number[];
+  /** Each axis' fraction of the training variance, when known (PCA). */
+  share?: number[];
 }
 
 /** What a generator analysis asks of a family: its images along a noise path. */
@@ -99,6 +113,8 @@ export interface FamilyAnalysis<C> {
   reevaluate?(o: ReevaluateInput<C>): Promise<ReevaluateResult>;
   /** Interpolation, latent arithmetic and the latent scatter: the run's encoder and decoder. */
   latentModel?(config: C, architecture: Architecture, inputShape: Shape, checkpoint: CheckpointRef): Promise<LoadedLatentModel>;
+  /** The same, for a family whose model is a file in the run folder, not a checkpoint (PCA's components; descriptor `runFolderModel`). */
+  runFolderLatentModel?(config: C, runDir: string, inputShape: Shape): Promise<LoadedLatentModel>;
   /** Latent interpolation between samples: the run's generator on each point of a path, pixels in [0, 1], flat. */
   generateAlong?(o: GenerateAlongInput<C>): Promise<Float32Array>;
 }
@@ -165,6 +181,8 @@ const analysisNames: Record<AnalysisKind, string> = {
   'latent-interpolation': 'Latent interpolation between samples',
   're-evaluate': 'Re-evaluating the sample scores',
   'feature-maps': 'Feature maps',
+  reconstruction: 'Reconstructions of chosen test images',
+  traversal: 'A latent traversal',
 };
 
 /** Throws unless the run's family lists the analysis. */
@@ -211,6 +229,7 @@ interface Ctx {
   model: LatentModel;
   pixelMode: PixelMode;
   heldOutSeed: number;
+  axes?: LatentAxes;
   now: () => number;
 }
 
@@ -270,6 +289,53 @@ async function arithmetic(ctx: Ctx, r: Extract<AnalysisRequest, { kind: 'arithme
     z: [za!, zb!, zc!, zr].map((z) => z.map(round4)),
     caption: `Latent arithmetic: test ${r.a} − test ${r.b} + test ${r.c}`,
   });
+}
+
+/** Chosen test images over their decoded codes, as a two-row 'reconstruction' grid with each one's squared error. */
+async function reconstruction(ctx: Ctx, r: Extract<AnalysisRequest, { kind: 'reconstruction' }>): Promise<AnalysisArtifact> {
+  const { codes, inputs } = await encodeTest(ctx, r.indices);
+  const decoded = await decodeCodes(ctx.model, codes);
+  const n = r.indices.length;
+  const d = decoded.length / n;
+  const errors = r.indices.map((_, i) => {
+    let sse = 0;
+    for (let j = 0; j < d; j++) sse += (decoded[i * d + j]! - inputs[i * d + j]!) ** 2;
+    return sse;
+  });
+  const pixels = new Float32Array(2 * n * d);
+  pixels.set(inputs, 0);
+  pixels.set(decoded, n * d);
+  const [h = 1, w = 1, c = 1] = ctx.test.inputShape;
+  const path = uniquePath(ctx.input.runDir, 'reconstruction', 'png', ctx.now);
+  const meta = await writeImageGrid(path, { pixels, count: 2 * n, height: h, width: w, channels: c === 3 ? 3 : 1 }, { rows: 2, cols: n }, {
+    rowLabels: ['input', 'reconstruction'],
+    testIndices: [...r.indices],
+    labels: r.indices.map((i) => ctx.test.labels[i]!),
+    z: codes.map((z) => z.map(round4)),
+    caption: `Test images ${r.indices.join(', ')} and their reconstructions from ${ctx.model.latentDim}-number codes; squared error per image (the shown reconstruction, pixels in [0, 1]): ${errors.map((e) => e.toFixed(2)).join(', ')}`,
+  });
+  return { kind: 'reconstruction', path, meta: { ...meta, errors: errors.map(round4) } };
+}
+
+/** The decoder along each chosen axis from centre − range·σ to centre + range·σ, one row per axis, as a 'traversal' grid. */
+async function traversal(ctx: Ctx, r: Extract<AnalysisRequest, { kind: 'traversal' }>): Promise<AnalysisArtifact> {
+  const axes = ctx.axes;
+  if (!axes) throw new Error(`A latent traversal needs the spread of the code along each axis, which a ${ctx.input.config.family} run does not record`);
+  for (const i of r.components) {
+    if (i > ctx.model.latentDim) throw new Error(`There is no ${axes.name} ${i}: the run keeps ${ctx.model.latentDim}`);
+  }
+  const offsets = Array.from({ length: r.steps }, (_, s) => -r.range + (2 * r.range * s) / (r.steps - 1));
+  const codes = r.components.flatMap((i) => offsets.map((c) => axes.centre.map((v, j) => (j === i - 1 ? v + c * axes.sigma[j]! : v))));
+  const pixels = await decodeCodes(ctx.model, codes);
+  const [h = 1, w = 1, ch = 1] = ctx.test.inputShape;
+  const path = uniquePath(ctx.input.runDir, 'traversal', 'png', ctx.now);
+  const share = (i: number): string => (axes.share ? `, ${(100 * axes.share[i - 1]!).toFixed(1)} % of the variance` : '');
+  const meta = await writeImageGrid(path, { pixels, count: codes.length, height: h, width: w, channels: ch === 3 ? 3 : 1 }, { rows: r.components.length, cols: r.steps }, {
+    rowLabels: r.components.map((i) => `${axes.name} ${i} (σ = ${axes.sigma[i - 1]!.toFixed(3)}${share(i)})`),
+    z: codes.map((z) => z.map(round4)),
+    caption: `The decoder at the centre of the code ± up to ${r.range} σ along ${axes.name}${r.components.length > 1 ? 's' : ''} ${r.components.join(', ')} (${r.steps} steps: ${offsets.map((o) => o.toFixed(2)).join(', ')} σ); pixels clipped to [0, 1]`,
+  });
+  return { kind: 'traversal', path, meta: { ...meta, components: [...r.components], offsets: offsets.map(round4) } };
 }
 
 async function scatter(ctx: Ctx, r: Extract<AnalysisRequest, { kind: 'latent-scatter' }>): Promise<AnalysisArtifact> {
@@ -396,6 +462,14 @@ async function featureMaps<C extends RunConfig>(input: AnalysisInput<C>, family:
   return { kind: 'feature-maps', path, meta: { ...meta } };
 }
 
+/** The run's encoder and decoder: from the run folder when the family keeps its model there (PCA), else from the checkpoint. */
+function loadLatentModel<C extends RunConfig>(input: AnalysisInput<C>, family: AnalysisFamily<C>, inputShape: Shape): Promise<LoadedLatentModel> {
+  if (family.runFolderLatentModel) return family.runFolderLatentModel(input.config, input.runDir, inputShape);
+  const loadModel = lent(family.latentModel, input.config, 'encoder and decoder');
+  if (!input.checkpoint) throw new Error('This analysis loads the model from a checkpoint, and none was given');
+  return loadModel(input.config, input.architecture, inputShape, input.checkpoint);
+}
+
 /**
  * Run one analysis of a run and return the artifact it wrote; `family` is
  * the run's family (see AnalysisFamily; the worker registry builds it). Throws
@@ -411,18 +485,19 @@ export async function runAnalysis<C extends RunConfig>(input: AnalysisInput<C>, 
   if (request.kind === 'latent-interpolation') return samplesInterpolation(input, family, request, options);
   if (request.kind === 're-evaluate') return reevaluation(input, family, request, options);
   if (request.kind === 'feature-maps') return featureMaps(input, family, request, options);
-  const loadModel = lent(family.latentModel, input.config, 'encoder and decoder');
   const test = options.testSet ?? loadTestSet(input.config);
   if (request.kind === 'interpolation') checkIndices([request.a, request.b], test.labels.length);
   if (request.kind === 'arithmetic') checkIndices([request.a, request.b, request.c], test.labels.length);
-  if (!input.checkpoint) throw new Error('This analysis loads the model from a checkpoint, and none was given');
-  const { model, pixelMode, heldOutSeed, dispose } = await loadModel(input.config, input.architecture, test.inputShape, input.checkpoint);
-  const ctx: Ctx = { input, test, model, pixelMode, heldOutSeed, now: options.now ?? Date.now };
+  if (request.kind === 'reconstruction') checkIndices(request.indices, test.labels.length);
+  const { model, pixelMode, heldOutSeed, axes, dispose } = await loadLatentModel(input, family, test.inputShape);
+  const ctx: Ctx = { input, test, model, pixelMode, heldOutSeed, ...(axes ? { axes } : {}), now: options.now ?? Date.now };
   try {
     switch (request.kind) {
       case 'interpolation': return await interpolation(ctx, request);
       case 'arithmetic': return await arithmetic(ctx, request);
       case 'latent-scatter': return await scatter(ctx, request);
+      case 'reconstruction': return await reconstruction(ctx, request);
+      case 'traversal': return await traversal(ctx, request);
     }
   } finally {
     dispose();

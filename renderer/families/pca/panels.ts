@@ -1,4 +1,5 @@
-/** The PCA baseline's run page is the descriptor's chart, the gallery and the shared sections: no panels of its own. */
-import { noRunPanels, type FamilyRunPanels } from '../runPanels';
+/** The PCA baseline's run page: the descriptor's charts (error, scree), the gallery, and the latent tools that apply to its linear code. */
+import RunLatentToolsPanel from '../../components/RunLatentToolsPanel.vue';
+import type { FamilyRunPanels } from '../runPanels';
 
-export const pcaPanels: FamilyRunPanels = noRunPanels;
+export const pcaPanels: FamilyRunPanels = { warnings: [], charts: [], panels: [], tools: [RunLatentToolsPanel] };

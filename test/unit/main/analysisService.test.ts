@@ -9,6 +9,7 @@ import { DatasetService } from '../../../main/services/datasetService';
 import { EventBus } from '../../../main/services/eventBus';
 import { SettingsService } from '../../../main/services/settingsService';
 import { runConfigSchema, type RunConfigInput } from '../../../workers/common/families/registry';
+import type { AnalysisRequest } from '../../../workers/common/gallery';
 import type { AnalyzeMessage } from '../../../workers/common/protocol';
 import { removeTempDirs, sampleGraph, sampleRun, tempDir } from '../db/helpers';
 import { fakeLauncher, type FakeHost } from './fakeHost';
@@ -64,9 +65,9 @@ describe('analysis refusals come from the descriptors', () => {
   it('names what the analysis is for, the families that have it and the run\'s family', () => {
     expect(analysisRefusal('nearest-neighbours', 3, 'classifier')).toBe('Nearest training neighbours are for generated samples, of autoencoder, variational autoencoder or GAN runs; run 3 is a classifier run');
     expect(analysisRefusal('latent-interpolation', 4, 'vae')).toBe('Interpolating between samples is for GAN runs; run 4 is a variational autoencoder run');
-    expect(analysisRefusal('interpolation', 5, 'gan')).toBe('Latent interpolation is for autoencoder or variational autoencoder runs; run 5 is a GAN run');
+    expect(analysisRefusal('interpolation', 5, 'gan')).toBe('Latent interpolation is for autoencoder, variational autoencoder or PCA baseline runs; run 5 is a GAN run');
     expect(analysisRefusal('arithmetic', 6, 'pca')).toBe('Latent arithmetic is for autoencoder or variational autoencoder runs; run 6 is a PCA baseline run');
-    expect(analysisRefusal('latent-scatter', 7, 'autoencoder')).toMatch(/^A latent scatter is for autoencoder or variational autoencoder runs; run 7 is an autoencoder run$/);
+    expect(analysisRefusal('latent-scatter', 7, 'autoencoder')).toMatch(/^A latent scatter is for autoencoder, variational autoencoder or PCA baseline runs; run 7 is an autoencoder run$/);
   });
 
   it('refuses an analysis the run\'s family does not list, before starting anything', async () => {
@@ -119,5 +120,18 @@ describe('AnalysisService with a fake host', () => {
     await expect(analysis.analyze(vae, { kind: 'arithmetic', a: 1, b: 2, c: 3 })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/has no checkpoint yet/) as unknown });
     await expect(analysis.analyze(vae, { kind: 'nearest-neighbours', step: 40, cell: 0, count: 4 })).rejects.toMatchObject({ code: 'not-found' });
     expect(hosts).toEqual([]);
+  });
+
+  it('analyses a finished PCA run from its run folder, with no checkpoint, at the fit\'s step 1; an unfinished one is refused', async () => {
+    const pca = run({ family: 'pca', hyper: { components: 4 } }, { artifacts: false });
+    const request: AnalysisRequest = { kind: 'traversal', components: [1, 2], range: 2, steps: 5 };
+    const { result, message } = await answered(analysis.analyze(pca, request));
+    expect(message).toMatchObject({ type: 'analyze', runId: pca, request, step: 1, runDir: path.join(dataDir, 'runs', String(pca)) });
+    expect(message.checkpoint).toBeUndefined();
+    await expect(result).resolves.toMatchObject({ runId: pca, step: 1 });
+
+    store.setRunStatus(pca, 'running');
+    await expect(analysis.analyze(pca, request)).rejects.toMatchObject({ code: 'conflict', message: `Run ${pca} is running: its analyses use the components the fit wrote, which a finished run has` });
+    expect(hosts).toHaveLength(1);
   });
 });

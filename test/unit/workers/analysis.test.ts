@@ -138,7 +138,7 @@ describe('analysis mode (wasm, in-process)', () => {
 
     const classifier = classifierConfigSchema.parse({ family: 'classifier' });
     const c = await host(analyzeMessage({ kind: 'latent-scatter', method: 'pca', count: 10 }, { config: classifier, architecture: classifierTemplates.mlp }));
-    expect(c.at(-1)).toEqual({ type: 'failed', error: expect.stringMatching(/needs an autoencoder or variational autoencoder run; this run is a classifier/) });
+    expect(c.at(-1)).toEqual({ type: 'failed', error: expect.stringMatching(/needs an autoencoder, variational autoencoder or PCA baseline run; this run is a classifier/) });
 
     const m = await host(analyzeMessage({ kind: 'latent-scatter', method: 'pca', count: 10 }, { checkpoint: { dir: join(tmp, 'nope'), epoch: 1, step: 1 } }));
     expect(m.at(-1)).toEqual({ type: 'failed', error: expect.stringMatching(/^No checkpoint in /) });

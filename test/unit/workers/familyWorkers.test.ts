@@ -6,7 +6,7 @@ import { classifierWorker } from '../../../workers/families/classifier';
 import type { FamilyWorker } from '../../../workers/families/familyRun';
 import { familyTrainers, familyWorker } from '../../../workers/families/registry';
 
-const latentAnalyses: readonly AnalysisKind[] = ['interpolation', 'arithmetic', 'latent-scatter'];
+const latentAnalyses: readonly AnalysisKind[] = ['interpolation', 'arithmetic', 'latent-scatter', 'reconstruction', 'traversal'];
 
 describe('the worker registry', () => {
   it('has exactly one entry per family, each typed by its family', () => {
@@ -20,7 +20,10 @@ describe('the worker registry', () => {
     for (const f of families) {
       const { analyses } = descriptorOf(f);
       const lent = familyWorker(f).analysis;
-      expect(lent.latentModel !== undefined, `${f}: an encoder and decoder`).toBe(analyses.some((a) => latentAnalyses.includes(a)));
+      // From a checkpoint, or from the run folder for a family that keeps its model there (PCA).
+      const fromFolder = descriptorOf(f).runFolderModel !== undefined;
+      expect((fromFolder ? lent.runFolderLatentModel : lent.latentModel) !== undefined, `${f}: an encoder and decoder`).toBe(analyses.some((a) => latentAnalyses.includes(a)));
+      expect(lent.runFolderLatentModel !== undefined, `${f}: a model in the run folder`).toBe(fromFolder);
       expect(lent.generateAlong !== undefined, `${f}: a generator`).toBe(analyses.includes('latent-interpolation'));
     }
   });

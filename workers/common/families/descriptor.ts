@@ -209,6 +209,13 @@ export interface FamilyDescriptor<
   artifacts: A;
   /** The on-demand analyses (runs.analyze) that apply to a run of this family. */
   analyses: readonly AnalysisKind[];
+  /**
+   * A family whose runs keep no checkpoint but write their model into the run
+   * folder (PCA: `pca/components.json`, once the fit is done): its analyses
+   * are given the run folder instead of a checkpoint, need the run done, and
+   * record their artifacts at `step`. `what` names the model in messages.
+   */
+  runFolderModel?: { step: number; what: string };
   /** A network-less family (network null): the name its run's architecture record carries. */
   recordName?(config: z.output<S>): string;
   /** Ready experiments of this family (presets.list / presets.launch). */

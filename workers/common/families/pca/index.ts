@@ -1,4 +1,10 @@
-/** The PCA baseline, described once: no network, no training loop. */
+/**
+ * The PCA baseline, described once: no network, no training loop. Its
+ * components are a linear encoder and decoder, so the latent tools that
+ * apply to a linear code are offered (reconstructions, interpolation, the
+ * traversal along each component, the scatter); latent arithmetic is not
+ * (in a linear code it is pixel arithmetic projected, nothing learnt).
+ */
 import type { LatentScatterMeta } from '../../gallery';
 import { dataArtifact, defineFamily, imageArtifact } from '../descriptor';
 import { pcaConfigSchema } from './config';
@@ -26,6 +32,11 @@ export const pcaFamily = defineFamily({
   artifacts: [
     imageArtifact('reconstructions', 'Reconstructions'),
     dataArtifact<LatentScatterMeta>()('latent-scatter', 'Latent scatter'),
+    imageArtifact('reconstruction', 'Reconstructions of chosen images'),
+    imageArtifact('interpolation', 'Interpolation'),
+    imageArtifact('traversal', 'Component traversal'),
   ],
-  analyses: [],
+  analyses: ['reconstruction', 'interpolation', 'traversal', 'latent-scatter'],
+  // The fit writes pca/components.json at its one step; there is no checkpoint.
+  runFolderModel: { step: 1, what: 'the components the fit wrote' },
 });
