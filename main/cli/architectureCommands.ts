@@ -1,4 +1,4 @@
-/** `npm run cli -- architectures list|show|versions|save`: saved architectures, through the same validated API. */
+/** `npx latent architectures list|show|versions|save`: saved architectures, through the same validated API. */
 import * as fs from 'node:fs';
 import { ApiError, parseRequest } from '../common/api';
 import { formatIssue } from '../../workers/common/runConfigBase';
@@ -57,7 +57,7 @@ const fork = (a: ArchitectureVersionInfo): string => (a.forkOf ? `${a.forkOf.id}
 const date = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
 export function formatArchitectures(list: readonly ArchitectureInfo[]): string {
-  if (list.length === 0) return 'No saved architectures. Save one with: npm run cli -- architectures save --name N --family F --file graph.json\n';
+  if (list.length === 0) return 'No saved architectures. Save one with: npx latent architectures save --name N --family F --file graph.json\n';
   return table(['id', 'name', 'family', 'latest', 'versions', 'runs', 'forked from', 'note'],
     list.map((a) => [String(a.id), a.name, a.family, `v${a.version}`, String(a.versionCount), String(a.runCount), fork(a), a.note ?? '']));
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- artifacts RUN [--kind K] [--json]`: what a run wrote, with
+ * `npx latent artifacts RUN [--kind K] [--json]`: what a run wrote, with
  * where it is on disk (images, data documents, epoch checkpoints, a GAN's
  * generator kept at each scored step, analyses), so any recorded number can
  * be traced to its file. `show RUN --json` carries the same list.

@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- backends`: the Settings page's backend diagnostics in a
+ * `npx latent backends`: the Settings page's backend diagnostics in a
  * terminal. Each backend is loaded in its own short-lived process; those that
  * did not load show the error their package threw, then what the GPU build
  * (tfjs-node-gpu) needs and what this machine lacks.

@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- bundles export|import`: moving runs between workbenches as
+ * `npx latent bundles export|import`: moving runs between workbenches as
  * one .lwbundle file, through the same validated API requests as serve mode.
  */
 import * as path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- <command>`: headless runs recorded in the same database.
+ * `npx latent <command>`: headless runs recorded in the same database.
  *   train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
  *   runs [list] [--experiment NAME|ID] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b,c] [--data DIR] [--json]
  *   runs compare RUN RUN... [--metric KEY]... [--all] [--data DIR] [--json]
@@ -58,48 +58,48 @@ import { architectureFamilies } from '../../workers/common/families/registry';
 const familyChoice = architectureFamilies.join('|');
 
 const usage = `Usage (npx latent …, or npm run -s cli -- …; the same commands):
-  npm run cli -- train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
-  npm run cli -- runs [list] [--experiment NAME|ID] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b,c] [--data DIR] [--json]
-  npm run cli -- runs --watch [--experiment NAME|ID] [--data DIR] [--json]   (live, whichever process trains them; Ctrl-C to stop)
-  npm run cli -- runs compare RUN RUN... [--metric KEY]... [--all] [--data DIR] [--json]
-  npm run cli -- runs export RUN... | --filter EXPR | --experiment NAME|ID  --csv|--json [--long] [--metric KEY]... [--out FILE] [--data DIR]
-  npm run cli -- runs tag RUN [TAG ...] [--data DIR] [--json]      (no tags: clear them)
-  npm run cli -- runs rename RUN NAME [--data DIR] [--json]
-  npm run cli -- runs note RUN TEXT [--data DIR] [--json]          (no text: clear the notes)
-  npm run cli -- runs star|unstar|archive|unarchive RUN [--data DIR] [--json]
-  npm run cli -- runs delete RUN [--yes] [--data DIR] [--json]     (removes its records and files; asks unless --yes)
-  npm run cli -- runs reproduce RUN [--data DIR] [--json]          (a new run: same config, seed, architecture version, dataset; trains it)
-  npm run cli -- runs diff RUN RUN [--data DIR] [--json]           (layers, parameters and edges that differ between their architectures)
-  npm run cli -- runs reevaluate RUN [--step S] [--samples N] [--data DIR] [--json]   (a GAN's scores from the generator kept at a scored step, on more samples; default the last step, 10000)
-  npm run cli -- show RUN [--data DIR] [--json]                  (--json: with its artifacts and their paths)
-  npm run cli -- artifacts RUN [--kind K] [--data DIR] [--json]  (what the run wrote, with the paths on disk)
-  npm run cli -- datasets list [--data DIR] [--json]
-  npm run cli -- datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
-  npm run cli -- datasets download --from fashion-mnist|URL --name NAME [--data DIR] [--json]   (only when asked: fetches, checks each file's sha256, imports)
-  npm run cli -- datasets remove ID [--data DIR] [--json]
-  npm run cli -- corpora list [--data DIR] [--json]
-  npm run cli -- corpora import FILE --name NAME [--data DIR] [--json]   (a UTF-8 text file, for sequence runs)
-  npm run cli -- corpora remove ID [--data DIR] [--json]
-  npm run cli -- references list [--data DIR] [--json]   (which classifier scores each dataset's GANs: hash, test accuracy)
-  npm run cli -- references import DATASET MODEL_JSON [--data DIR] [--json]   (a TF.js layers model: the dataset's images in, class probabilities out)
-  npm run cli -- references remove DATASET [--data DIR] [--json]
-  npm run cli -- presets list [--data DIR] [--json]
-  npm run cli -- presets launch ID [--data DIR] [--json]   (a ready experiment: its runs in a new experiment, waited for)
-  npm run cli -- architectures list [--family ${familyChoice}] [--data DIR] [--json]
-  npm run cli -- architectures show ID[@VERSION] [--data DIR] [--json]
-  npm run cli -- architectures versions ID [--data DIR] [--json]
-  npm run cli -- architectures save --name N --family ${familyChoice} --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
-  npm run cli -- bundles export RUN... | --experiment NAME|ID  --out FILE [--include-datasets] [--data DIR] [--json]   (one .lwbundle: runs, metrics, logs, artifacts, checkpoints; datasets by reference unless included)
-  npm run cli -- bundles import FILE [--data DIR] [--json]   (checked whole first; runs already here are skipped)
-  npm run cli -- backends [--json]                  (each backend loaded in its own process: the real load errors, and what the GPU build needs)
-  npm run cli -- cancel RUN [--data DIR] [--json]   (a run this command does not train is refused, saying where to cancel it)
-  npm run cli -- resume RUN [--data DIR] [--json]   (trains a cancelled, interrupted or failed run on from its last checkpoint, here)
-  npm run cli -- delete RUN [--yes] [--data DIR] [--json]   (as runs delete)
-  npm run cli -- export RUN --metrics csv|json [--out FILE] [--data DIR]   (every point of every metric)
-  npm run cli -- export RUN --samples DIR [--data DIR] [--json]      (the run's images, with index.json)
-  npm run cli -- export RUN --checkpoint DIR [--data DIR] [--json]   (the last checkpoint as a TF.js layers model: model.json + weights.bin)
-  npm run cli -- experiments list [--data DIR] [--json]
-  npm run cli -- experiments create NAME [--description D] [--data DIR] [--json]
+  npx latent train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
+  npx latent runs [list] [--experiment NAME|ID] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b,c] [--data DIR] [--json]
+  npx latent runs --watch [--experiment NAME|ID] [--data DIR] [--json]   (live, whichever process trains them; Ctrl-C to stop)
+  npx latent runs compare RUN RUN... [--metric KEY]... [--all] [--data DIR] [--json]
+  npx latent runs export RUN... | --filter EXPR | --experiment NAME|ID  --csv|--json [--long] [--metric KEY]... [--out FILE] [--data DIR]
+  npx latent runs tag RUN [TAG ...] [--data DIR] [--json]      (no tags: clear them)
+  npx latent runs rename RUN NAME [--data DIR] [--json]
+  npx latent runs note RUN TEXT [--data DIR] [--json]          (no text: clear the notes)
+  npx latent runs star|unstar|archive|unarchive RUN [--data DIR] [--json]
+  npx latent runs delete RUN [--yes] [--data DIR] [--json]     (removes its records and files; asks unless --yes)
+  npx latent runs reproduce RUN [--data DIR] [--json]          (a new run: same config, seed, architecture version, dataset; trains it)
+  npx latent runs diff RUN RUN [--data DIR] [--json]           (layers, parameters and edges that differ between their architectures)
+  npx latent runs reevaluate RUN [--step S] [--samples N] [--data DIR] [--json]   (a GAN's scores from the generator kept at a scored step, on more samples; default the last step, 10000)
+  npx latent show RUN [--data DIR] [--json]                  (--json: with its artifacts and their paths)
+  npx latent artifacts RUN [--kind K] [--data DIR] [--json]  (what the run wrote, with the paths on disk)
+  npx latent datasets list [--data DIR] [--json]
+  npx latent datasets import --kind idx|image-folder --dir DIR --name NAME [--test-fraction F] [--seed N] [--data DIR] [--json]
+  npx latent datasets download --from fashion-mnist|URL --name NAME [--data DIR] [--json]   (only when asked: fetches, checks each file's sha256, imports)
+  npx latent datasets remove ID [--data DIR] [--json]
+  npx latent corpora list [--data DIR] [--json]
+  npx latent corpora import FILE --name NAME [--data DIR] [--json]   (a UTF-8 text file, for sequence runs)
+  npx latent corpora remove ID [--data DIR] [--json]
+  npx latent references list [--data DIR] [--json]   (which classifier scores each dataset's GANs: hash, test accuracy)
+  npx latent references import DATASET MODEL_JSON [--data DIR] [--json]   (a TF.js layers model: the dataset's images in, class probabilities out)
+  npx latent references remove DATASET [--data DIR] [--json]
+  npx latent presets list [--data DIR] [--json]
+  npx latent presets launch ID [--data DIR] [--json]   (a ready experiment: its runs in a new experiment, waited for)
+  npx latent architectures list [--family ${familyChoice}] [--data DIR] [--json]
+  npx latent architectures show ID[@VERSION] [--data DIR] [--json]
+  npx latent architectures versions ID [--data DIR] [--json]
+  npx latent architectures save --name N --family ${familyChoice} --file graph.json [--note TEXT] [--fork-of ID@VERSION] [--data DIR] [--json]
+  npx latent bundles export RUN... | --experiment NAME|ID  --out FILE [--include-datasets] [--data DIR] [--json]   (one .lwbundle: runs, metrics, logs, artifacts, checkpoints; datasets by reference unless included)
+  npx latent bundles import FILE [--data DIR] [--json]   (checked whole first; runs already here are skipped)
+  npx latent backends [--json]                  (each backend loaded in its own process: the real load errors, and what the GPU build needs)
+  npx latent cancel RUN [--data DIR] [--json]   (a run this command does not train is refused, saying where to cancel it)
+  npx latent resume RUN [--data DIR] [--json]   (trains a cancelled, interrupted or failed run on from its last checkpoint, here)
+  npx latent delete RUN [--yes] [--data DIR] [--json]   (as runs delete)
+  npx latent export RUN --metrics csv|json [--out FILE] [--data DIR]   (every point of every metric)
+  npx latent export RUN --samples DIR [--data DIR] [--json]      (the run's images, with index.json)
+  npx latent export RUN --checkpoint DIR [--data DIR] [--json]   (the last checkpoint as a TF.js layers model: model.json + weights.bin)
+  npx latent experiments list [--data DIR] [--json]
+  npx latent experiments create NAME [--description D] [--data DIR] [--json]
 A runs filter: family = "gan" and (params.lr < 1e-3 or tags has "baseline") and metrics.test_accuracy.best > 0.98
 A column (--sort, --columns): an attribute (name, status, family, seed, duration, …), params.<key> or metrics.<key>.<last|best|min|max>
 Train a saved architecture with --set 'architecture={"architectureId":ID,"version":V}' (version omitted: the latest).`;

@@ -1,4 +1,4 @@
-/** `npm run cli -- corpora list|import|remove`: the text corpora of the Datasets page, through the same validated API. */
+/** `npx latent corpora list|import|remove`: the text corpora of the Datasets page, through the same validated API. */
 import * as path from 'node:path';
 import { ApiError, parseRequest } from '../common/api';
 import type { CorpusInfo } from '../common/domain';

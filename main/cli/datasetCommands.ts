@@ -1,4 +1,4 @@
-/** `npm run cli -- datasets list|import|download|remove`: the Datasets page's operations, through the same validated API. */
+/** `npx latent datasets list|import|download|remove`: the Datasets page's operations, through the same validated API. */
 import * as path from 'node:path';
 import { ApiError, parseRequest } from '../common/api';
 import type { DatasetInfo } from '../common/domain';

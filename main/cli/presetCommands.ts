@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- presets list|launch ID`: the families' ready experiments.
+ * `npx latent presets list|launch ID`: the families' ready experiments.
  * A launch queues every run of the preset in a new experiment and waits for
  * them all, a line per run as it ends (Ctrl-C cancels the ones left).
  */

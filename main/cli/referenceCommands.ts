@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- references list|import|remove`: which classifier scores
+ * `npx latent references list|import|remove`: which classifier scores
  * each dataset's generative runs (its weights' hash and test accuracy), and
  * the user's own feature extractors, through the same validated API.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- runs [list] [--experiment NAME] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b] [--json]`,
+ * `npx latent runs [list] [--experiment NAME] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b] [--json]`,
  * `runs compare` and `runs export` (./runCompareCommands.ts), `runs tag RUN [TAG ...]`, `runs rename RUN NAME`, `runs note RUN TEXT`,
  * `runs star|unstar|archive|unarchive RUN`, `runs delete RUN [--yes]`,
  * `runs reproduce RUN` and `runs diff RUN RUN` (runReproduceCommands.ts),
@@ -108,7 +108,7 @@ export function listRuns(s: AppServices, o: RunsOptions, out: NodeJS.WritableStr
   } else if (runs.length === 0) {
     out.write(o.filter !== undefined || o.experiment !== undefined
       ? 'No runs match.\n'
-      : 'No runs yet. Start one with: npm run cli -- train --config run.json\n');
+      : 'No runs yet. Start one with: npx latent train --config run.json\n');
   } else {
     out.write(table(s, runs));
   }

@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- runs reevaluate RUN [--step S] [--samples N] [--json]`: a GAN
+ * `npx latent runs reevaluate RUN [--step S] [--samples N] [--json]`: a GAN
  * run's sample scores recomputed from the generator it kept at a scored step
  * (the last one by default) on more samples (10,000 by default), through the
  * same analysis the run page's button asks for; the result is recorded as a
