@@ -251,7 +251,11 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     const parseError = (e as { code?: unknown }).code;
     const code = e instanceof CliError ? e.exitCode : typeof parseError === 'string' && parseError.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
-    process.stderr.write(`latent: ${(e as Error).message}\n`);
+    // Node's own words for an unknown option end in advice about positionals that do not apply here.
+    const message = parseError === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+      ? (e as Error).message.replace(/\. To specify a positional argument.*$/s, ' (no command takes it; npx latent --help lists them)')
+      : (e as Error).message;
+    process.stderr.write(`latent: ${message}\n`);
     process.exitCode = code;
   },
 );

@@ -76,7 +76,7 @@ describe('runs --experiment and strict options', () => {
     expect(r.stderr).toMatch(/^latent: runs list does not take --config; it takes --experiment, /);
     const u = latent('runs', '--experimnt', 'x');
     expect(u.status).toBe(2);
-    expect(u.stderr).toMatch(/Unknown option '--experimnt'/);
+    expect(u.stderr).toBe("latent: Unknown option '--experimnt' (no command takes it; npx latent --help lists them)\n");
   });
 
   it('blames a bad --set value on that --set, and suggests the key a typo meant', () => {
