@@ -4,8 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, protocol, session } from 'electron';
 import { parseRequest } from '../common/api';
 import { bundlePathsIn } from '../common/bundleFormat';
 import { contentSecurityPolicy } from '../server/staticFiles';
@@ -13,11 +12,13 @@ import { appRoot } from '../services/appInfo';
 import { createServices, type AppServices } from '../services/appServices';
 import { resolveDataLocation } from '../services/dataLocation';
 import { createHostLauncher } from '../services/trainingHost';
+import { APP_INDEX_URL, APP_SCHEME, isAppUrl } from './appOrigin';
+import { createAppProtocolHandler } from './appProtocol';
 import { wireIpc } from './ipc';
 import { utilityProbeRunner, utilityProcessHost } from './utilityHost';
+import { guardWindow } from './windowGuards';
 
-const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
+const rendererDir = path.join(appRoot, 'dist', 'renderer');
 let services: AppServices | undefined;
 
 function createWindow(): BrowserWindow {
@@ -36,17 +37,17 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
-  // Navigation and new windows are blocked; external links open in the browser only when the user clicks them.
-  win.webContents.on('will-navigate', (e, url) => { if (!url.startsWith(rendererUrl)) e.preventDefault(); });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  void win.loadFile(rendererIndex);
+  // Navigation off app://latent is prevented; new windows are denied, a note's https link opens in the browser after the user confirms.
+  guardWindow(win);
+  void win.loadURL(APP_INDEX_URL);
   return win;
 }
 
 app.enableSandbox();
+// app://latent serves the renderer (appProtocol.ts). Registered before ready, as Electron requires: standard (an
+// origin, relative URLs), secure (a secure context, like https), fetch and CORS mode (Vite's module scripts carry
+// `crossorigin`, so they are fetched in CORS mode, same-origin here). No bypassCSP: the CSP applies in full.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 // LATENT_DATA, else a portable marker beside the app, else userData (main/services/dataLocation.ts).
 const dataLocation = resolveDataLocation({ execPath: process.execPath, env: process.env, userData: app.getPath('userData'), platform: process.platform, exists: fs.existsSync });
 console.log(dataLocation.detail);
@@ -84,7 +85,13 @@ app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
+  // The renderer needs no permission (no camera, notifications, clipboard API…): every request and check is refused.
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, cb, details) => {
+    console.warn(`Refused the ${permission} permission to ${isAppUrl(details.requestingUrl) ? 'the app' : JSON.stringify(details.requestingUrl)}`);
+    cb(false);
+  });
+  session.defaultSession.setPermissionCheckHandler(() => false);
   const dataDir = dataLocation.dir;
   services = createServices({
     dataDir,
@@ -99,7 +106,8 @@ app.whenReady().then(() => {
       return picked.canceled ? null : (picked.filePaths[0] ?? null);
     },
   });
-  wireIpc(services, (e) => e.senderFrame?.url.startsWith(rendererUrl) ?? false, () => BrowserWindow.getAllWindows());
+  // Calls are served only to a frame showing our own page: exact origin and path (appOrigin.ts), not a prefix.
+  wireIpc(services, (e) => isAppUrl(e.senderFrame?.url ?? ''), () => BrowserWindow.getAllWindows());
   createWindow();
   for (const file of pendingBundles.splice(0)) void openBundle(file);
   app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createWindow(); });
