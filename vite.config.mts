@@ -1,5 +1,5 @@
 /**
- * Renderer build. The same bundle is loaded from file:// by Electron and from
+ * Renderer build. The same bundle is loaded from app://latent/ by Electron and from
  * http://127.0.0.1:PORT/ in serve mode, so every URL in it is relative
  * (base './') and nothing is fetched from another origin at run time.
  */

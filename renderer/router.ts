@@ -2,7 +2,7 @@ import { createRouter, createWebHashHistory, type Router } from 'vue-router';
 import ExperimentsView from './views/ExperimentsView.vue';
 import ExperimentView from './views/ExperimentView.vue';
 
-/** Hash history: the same URLs work from file:// (Electron) and http:// (serve mode). */
+/** Hash history: the same URLs work from app://latent/ (Electron) and http:// (serve mode). */
 export function createAppRouter(): Router {
   return createRouter({
     history: createWebHashHistory(),
