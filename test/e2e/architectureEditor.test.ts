@@ -180,7 +180,7 @@ describe('architecture editor', () => {
     // The run's architecture in the editor, read-only, as it trained.
     await page.getByTestId('run-architecture-open').click();
     await page.getByTestId('architecture-editor').waitFor();
-    expect(await page.getByTestId('architecture-editor').getAttribute('data-readonly')).toBe('true');
+    await expect.poll(async () => page.getByTestId('architecture-editor').getAttribute('data-readonly')).toBe('true');
     await expect.poll(() => page.getByTestId('layer-node').count()).toBe(5);
     expect(await page.getByTestId('palette-item').first().isDisabled()).toBe(true);
     await page.getByTestId('editor-fork').click();

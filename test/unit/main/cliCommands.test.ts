@@ -19,7 +19,7 @@ function summary(id: number, family: RunSummary['family'], latest: Record<string
 function output(runs: RunSummary[]): string {
   let text = '';
   const out = { write: (s: string) => { text += s; return true; } } as unknown as NodeJS.WriteStream;
-  listRuns({ runs: { list: () => runs } } as unknown as AppServices, { json: false }, out);
+  listRuns({ runs: { list: () => runs }, datasets: { find: () => undefined } } as unknown as AppServices, { json: false }, out);
   return text;
 }
 
