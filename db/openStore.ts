@@ -21,6 +21,7 @@ import * as corpora from './queries/corpora';
 import * as settings from './queries/settings';
 import * as tags from './queries/tags';
 import { newOwner, releaseOwner } from './runOwner';
+import { makeDatabaseFilesPrivate } from './privateFile';
 import type { Db } from './sqlite';
 import type { Store } from './storeTypes';
 import { checkpoint, configureConnection } from './wal';
@@ -40,6 +41,7 @@ export const CHECKPOINT_EVERY_BATCHES = 200;
 export function openStore(filePath: string, opts: OpenStoreOptions = {}): Store {
   const file = path.resolve(filePath);
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDatabaseFilesPrivate(file);
   const db = new Database(file);
   try {
     configureConnection(db);

@@ -3,14 +3,16 @@
  * directory and serves the API and the built renderer on 127.0.0.1.
  *   --data DIR   data directory (default: LATENT_DATA or ~/.latent-workbench)
  *   --port N     port (default 5317; 0 picks a free one)
- *   --token T    access token (default: LATENT_TOKEN or a random one)
+ *   --token-file PATH  access token read from a file (trimmed)
+ *   --token T    access token; visible to other users in the process list, so
+ *                prefer LATENT_TOKEN or --token-file (default: a random one)
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { appRoot } from '../services/appInfo';
 import { createServices, defaultDataDir } from '../services/appServices';
-import { newToken } from './auth';
 import { startServer } from './httpServer';
+import { resolveServeToken } from './serveToken';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -18,13 +20,14 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       port: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
     },
     strict: true,
   });
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const port = values.port !== undefined ? Number(values.port) : Number(process.env['LATENT_PORT'] ?? 5317);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${values.port ?? ''}"`);
-  const token = values.token ?? process.env['LATENT_TOKEN'] ?? newToken();
+  const token = resolveServeToken({ flag: values.token, file: values['token-file'], env: process.env, warn: (m) => console.error(m) });
   const services = createServices({ dataDir });
   if (services.interruptedAtStart.length > 0) {
     console.log(`Marked ${services.interruptedAtStart.length} run(s) left running by a crash as interrupted: ${services.interruptedAtStart.join(', ')}`);

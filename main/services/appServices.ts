@@ -82,9 +82,20 @@ export interface CreateServicesOptions {
   watchOtherProcesses?: number | false;
 }
 
+/**
+ * Creates the data folder owner-only (0700, set again with chmod: the mode
+ * given to mkdir is masked by the umask), so other users of a shared server
+ * cannot list or read runs. A folder that exists keeps its mode: it may be
+ * one the user chose and shares on purpose.
+ */
+function createDataDir(dataDir: string): void {
+  const created = fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (created !== undefined && process.platform !== 'win32') fs.chmodSync(dataDir, 0o700);
+}
+
 export function createServices(opts: CreateServicesOptions): AppServices {
   const dataDir = path.resolve(opts.dataDir);
-  fs.mkdirSync(dataDir, { recursive: true });
+  createDataDir(dataDir);
   const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion });
   // Only runs whose process is gone: another live process on this folder keeps training its own.
   const interruptedAtStart = store.interruptStaleRuns(Date.now(), ownerGone);

@@ -19,6 +19,7 @@ import { encodeGridPng } from '../../workers/engine/imageGrid';
 import { ApiError } from '../common/api';
 import { ImportProgressReporter, type ProgressSink } from './importProgress';
 import { downloadFiles, type DownloadPlan } from './datasetDownload';
+import { clearImportMarker, sweepMarkedFolders, writeImportMarker } from './importMarker';
 import { datasetCatalogue, importedDatasetFiles, isDatasetId, type DatasetEntry, type IdxFileSet } from '../../workers/common/datasets';
 
 export interface ImportRequest {
@@ -30,8 +31,6 @@ export interface ImportRequest {
 }
 
 const activeStatuses = new Set(['queued', 'running']);
-/** Leftover folders older than this are removed at start. */
-const SWEEP_AFTER_MS = 60 * 60 * 1000;
 
 /** A dataset id from its name: lower-case letters, digits and dashes. */
 export function slugify(name: string): string {
@@ -171,6 +170,7 @@ export class DatasetService {
       progress.mark('convert', false);
       fs.mkdirSync(this.root, { recursive: true });
       staging = fs.mkdtempSync(path.join(this.root, `.import-${id}-`));
+      writeImportMarker(staging, 'import', id);
       const files = await writeImportedDataset(staging, data);
       progress.mark('checksum', false);
       const contentHash = hashFiles(Object.values(files).map((f) => path.join(staging!, f)));
@@ -196,6 +196,7 @@ export class DatasetService {
         notes: [...data.notes, ...(recorded?.notes ?? [])].join('; '),
       });
       placed = undefined;
+      clearImportMarker(target);
       progress.mark('done', true, contentHash);
       return this.importedInfo(record);
     } finally {
@@ -218,6 +219,7 @@ export class DatasetService {
     fs.mkdirSync(this.root, { recursive: true });
     const dir = fs.mkdtempSync(path.join(this.root, `.download-${slugify(trimmed)}-`));
     try {
+      writeImportMarker(dir, 'download', null);
       const files = await downloadFiles(plan, dir, (done, total, detail) => progress.report('download', done, total, 'bytes', detail));
       const notes = [`sha256 of the downloaded files: ${files.map((f) => `${f.fileName} ${f.sha256}`).join(', ')}`];
       return await this.import({ name: trimmed, kind: 'idx', path: dir, testFraction: 0.2, seed: 42 }, { source: plan.source, notes });
@@ -272,8 +274,11 @@ export class DatasetService {
     if (active.length > 0) {
       throw new ApiError('conflict', `"${record.name}" is in use by ${active.length === 1 ? 'run' : 'runs'} ${active.map((r) => r.id).join(', ')} (queued or running): cancel ${active.length === 1 ? 'it' : 'them'} or let ${active.length === 1 ? 'it' : 'them'} finish, then remove the dataset`);
     }
+    // Marked first: a crash between the row's deletion and the files' leaves a folder the sweep may remove.
+    const folder = this.folderOf(id);
+    if (fs.existsSync(folder)) writeImportMarker(folder, 'remove', id);
     this.store.deleteDataset(id);
-    fs.rmSync(this.folderOf(id), { recursive: true, force: true });
+    fs.rmSync(folder, { recursive: true, force: true });
     this.splits.delete(`${id}:train`);
     this.splits.delete(`${id}:test`);
     const runsKept = runs.map((r) => r.id);
@@ -313,28 +318,12 @@ export class DatasetService {
   }
 
   /**
-   * Leftovers of an interrupted import or removal: staging folders, and
-   * folders no row names. Only old ones: another process (the CLI beside the
-   * app) may be importing into this data folder right now.
+   * Leftovers of an interrupted import, download or removal: only folders
+   * this app marked as its own (importMarker.ts) whose owner is gone; a
+   * folder the user put in <data>/datasets is never touched.
    */
   private sweep(): void {
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.root);
-    } catch {
-      return;
-    }
-    const cutoff = Date.now() - SWEEP_AFTER_MS;
-    for (const n of names) {
-      const orphan = n.startsWith('.import-') || n.startsWith('.download-') || (/^[a-z0-9][a-z0-9-]*$/.test(n) && !this.store.getDataset(n));
-      if (!orphan) continue;
-      const p = path.join(this.root, n);
-      try {
-        if (fs.statSync(p).mtimeMs < cutoff) fs.rmSync(p, { recursive: true, force: true });
-      } catch {
-        // Gone already.
-      }
-    }
+    sweepMarkedFolders(this.root, (id) => this.store.getDataset(id) !== undefined);
   }
 
   private entryOf(r: DatasetRecord): DatasetEntry {

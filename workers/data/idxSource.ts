@@ -7,14 +7,13 @@
  * classes.txt (one class name a line) names the classes; else they are 0…K-1.
  */
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { parseIdx, type IdxTensor } from './idx';
+import { IdxCollector } from './idxCollector';
 import { DatasetFormatError, MAX_CLASSES, type ImportedData, type ImportedSplit, type ReadProgress } from './importedDataset';
-
-const gunzipAsync = promisify(gunzip);
 
 type Role = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
 
@@ -39,35 +38,68 @@ export function idxFileRole(fileName: string): Role | null {
   return train ? (images ? 'trainImages' : 'trainLabels') : (images ? 'testImages' : 'testLabels');
 }
 
-/** A file's bytes, read in chunks so that `onBytes` hears of each (a 26 MB file is a few hundred calls). */
-async function readChunked(path: string, onBytes?: (n: number) => void): Promise<Buffer> {
-  if (!onBytes) return readFile(path);
-  const chunks: Buffer[] = [];
-  for await (const chunk of createReadStream(path)) {
-    const b = chunk as Buffer;
-    chunks.push(b);
-    onBytes(b.length);
+/** Whether the file starts with gzip's magic bytes (1f 8b), whatever its name. */
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await fh.close();
   }
-  return Buffer.concat(chunks);
+}
+
+function gunzipFailure(path: string, e: unknown): DatasetFormatError {
+  const why = (e as { code?: string }).code === 'Z_BUF_ERROR' ? 'the compressed data ends early (the file is truncated)' : (e as Error).message;
+  return new DatasetFormatError(`${path}: cannot decompress this gzip file: ${why}`, { cause: e });
+}
+
+/**
+ * An IDX file's bytes, decompressed as they stream when it is gzip, never
+ * more than its header declares (see idxCollector.ts): a gzip bomb is refused
+ * after at most one chunk past that size, not inflated. `onBytes` hears the
+ * bytes read as stored.
+ */
+async function readIdxBytes(path: string, onBytes?: (n: number) => void): Promise<Uint8Array> {
+  let gz: boolean;
+  try {
+    gz = await isGzip(path);
+  } catch (e) {
+    throw new DatasetFormatError(`Cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  const collector = new IdxCollector(path, gz);
+  const file = createReadStream(path);
+  if (onBytes) file.on('data', (chunk) => onBytes(chunk.length));
+  // A plain file stops at its declared size; a gzip stream is read to its end (stopping inside
+  // zlib aborts it), each chunk past the declared size refused by the collector as it comes.
+  // The collector's refusal is kept: a pipeline with zlib in it reports a sink's error as an AbortError.
+  let refused: DatasetFormatError | undefined;
+  const sink = async (source: AsyncIterable<Buffer>): Promise<void> => {
+    for await (const chunk of source) {
+      try {
+        if (!collector.push(chunk) && !gz) return;
+      } catch (e) {
+        refused = e instanceof DatasetFormatError ? e : undefined;
+        throw e;
+      }
+    }
+  };
+  try {
+    if (gz) await pipeline(file, createGunzip(), sink);
+    else await pipeline(file, sink);
+  } catch (e) {
+    if (refused) throw refused;
+    if (e instanceof DatasetFormatError) throw e;
+    if (gz && /^Z_/.test(String((e as { code?: unknown }).code))) throw gunzipFailure(path, e);
+    throw new DatasetFormatError(`Cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  return collector.bytes();
 }
 
 /** Reads one IDX file, decompressing it first when it is gzip (by its magic bytes, whatever its name). */
 export async function readIdxSourceFile(path: string, onBytes?: (n: number) => void): Promise<IdxTensor> {
-  let raw: Buffer;
-  try {
-    raw = await readChunked(path, onBytes);
-  } catch (e) {
-    throw new DatasetFormatError(`Cannot read ${path}: ${(e as Error).message}`, { cause: e });
-  }
-  let bytes: Uint8Array = raw;
-  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
-    try {
-      bytes = await gunzipAsync(raw);
-    } catch (e) {
-      const why = (e as { code?: string }).code === 'Z_BUF_ERROR' ? 'the compressed data ends early (the file is truncated)' : (e as Error).message;
-      throw new DatasetFormatError(`${path}: cannot decompress this gzip file: ${why}`, { cause: e });
-    }
-  }
+  const bytes = await readIdxBytes(path, onBytes);
   try {
     return parseIdx(bytes, path);
   } catch (e) {

@@ -10,11 +10,12 @@
  * so "the first N examples" (trainSize) is a fair sample of every class.
  */
 import type { Dirent } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { deriveSeed, permutation } from '../engine/prng';
+import { jpegSize, pngSize, type ImageSize } from './imageHeader';
 import { DatasetFormatError, MAX_CLASSES, MAX_IDX_VALUES, type ImportedData, type ImportedSplit, type ReadProgress } from './importedDataset';
 
 export interface ImageFolderOptions {
@@ -25,8 +26,10 @@ export interface ImageFolderOptions {
 }
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
-/** Largest image accepted, in pixels (a classifier set, not photographs to downscale). */
-const MAX_PIXELS = 1024 * 1024;
+/** Largest image accepted, in pixels: 1024×1024 = 1,048,576 (a classifier set, not photographs to downscale). Checked from the header, before decoding. */
+export const MAX_PIXELS = 1024 * 1024;
+/** Largest image file read: 64 MiB (a 1024×1024 RGBA PNG stored uncompressed is about 4 MiB). */
+export const MAX_IMAGE_FILE_BYTES = 64 * 1024 ** 2;
 
 interface Listed { path: string; label: number }
 
@@ -39,10 +42,20 @@ export interface DecodedImage {
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 
-/** Decodes a PNG or JPEG (told apart by their first bytes, not the file name). */
+/** Refuses an image whose header declares more than MAX_PIXELS, or declares no size at all, before it is decoded. */
+function checkDeclaredSize(size: ImageSize | null, format: string, path: string): void {
+  if (!size) throw new DatasetFormatError(`${path}: not a valid ${format} image (no image size in its header)`);
+  if (size.width * size.height > MAX_PIXELS) {
+    throw new DatasetFormatError(`${path} is ${size.width}×${size.height} (read from its ${format} header): images of at most ${MAX_PIXELS} pixels (1024×1024) are supported; resize the set first`);
+  }
+}
+
+/** Decodes a PNG or JPEG (told apart by their first bytes, not the file name), after checking the size its header declares. */
 export function decodeImage(bytes: Uint8Array, path: string): DecodedImage {
   const isPng = PNG_MAGIC.every((b, i) => bytes[i] === b);
   const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+  if (isPng) checkDeclaredSize(pngSize(bytes), 'PNG', path);
+  if (isJpeg) checkDeclaredSize(jpegSize(bytes), 'JPEG', path);
   if (isPng) {
     try {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -199,15 +212,17 @@ class SplitBuilder {
       for (const [k, item] of s.listed.entries()) {
         let bytes: Uint8Array;
         try {
+          const { size } = await stat(item.path);
+          if (size > MAX_IMAGE_FILE_BYTES) {
+            throw new DatasetFormatError(`${item.path} is ${(size / 1024 ** 2).toFixed(1)} MiB: image files of at most ${MAX_IMAGE_FILE_BYTES / 1024 ** 2} MiB are read`);
+          }
           bytes = await readFile(item.path);
         } catch (e) {
+          if (e instanceof DatasetFormatError) throw e;
           throw new DatasetFormatError(`Cannot read ${item.path}: ${(e as Error).message}`, { cause: e });
         }
         const img = decodeImage(bytes, item.path);
         if (this.first === '') {
-          if (img.width * img.height > MAX_PIXELS) {
-            throw new DatasetFormatError(`${item.path} is ${img.width}×${img.height}: images of at most ${MAX_PIXELS} pixels are supported; resize the set first`);
-          }
           this.first = item.path;
           this.height = img.height;
           this.width = img.width;

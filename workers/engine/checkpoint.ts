@@ -9,8 +9,9 @@
  * manifest lists every tensor in that order, so a checkpoint is restored
  * into parts of the same architecture whatever kind they are.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mkdirPrivate, writePrivateFile } from './privateFiles';
 import * as tf from '@tensorflow/tfjs';
 
 export const CHECKPOINT_FORMAT = 'latent-checkpoint';
@@ -129,7 +130,7 @@ const hiddenPrefix = (k: number): string => `opt${k}#`;
 
 /** Save the parts' weights, optimizer weights (when given) and loop state into `dir` (created if needed). */
 export async function saveCheckpoint(dir: string, models: CheckpointModels, optimizer: tf.Optimizer | readonly tf.Optimizer[] | undefined, state: CheckpointState): Promise<CheckpointManifest> {
-  await mkdir(dir, { recursive: true });
+  await mkdirPrivate(dir);
   const modelNamed = sourceList(models).flatMap(slotsOf).map((w) => ({ name: w.name, tensor: w.read() }));
   const optimizers = optimizerList(optimizer);
   const optimizerNamed = (await Promise.all(optimizers.map(async (o, k) => [
@@ -154,10 +155,10 @@ export async function saveCheckpoint(dir: string, models: CheckpointModels, opti
   };
   if (state.extra !== undefined) manifest.extra = state.extra;
   const tmpWeights = join(dir, `${WEIGHTS_FILE}.tmp`);
-  await writeFile(tmpWeights, Buffer.concat(chunks));
+  await writePrivateFile(tmpWeights, Buffer.concat(chunks));
   await rename(tmpWeights, join(dir, WEIGHTS_FILE));
   const tmpManifest = join(dir, `${MANIFEST_FILE}.tmp`);
-  await writeFile(tmpManifest, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writePrivateFile(tmpManifest, `${JSON.stringify(manifest, null, 2)}\n`);
   await rename(tmpManifest, join(dir, MANIFEST_FILE));
   return manifest;
 }

@@ -3,7 +3,7 @@
  * `${runDir}/gallery/<kind>/step-NNNNNNN.<ext>` during training,
  * `${runDir}/gallery/<kind>/analysis-<timestamp>.<ext>` for on-demand analyses.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirPrivate, writePrivateFile } from './privateFiles';
 import { dirname, join } from 'node:path';
 
 export function stepArtifactPath(runDir: string, kind: string, step: number, ext: 'png' | 'json'): string {
@@ -15,6 +15,6 @@ export function analysisArtifactPath(runDir: string, kind: string, timestamp: nu
 }
 
 export async function writeJsonArtifact(file: string, data: unknown): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(data)}\n`);
+  await mkdirPrivate(dirname(file));
+  await writePrivateFile(file, `${JSON.stringify(data)}\n`);
 }

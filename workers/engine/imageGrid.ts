@@ -3,7 +3,7 @@
  * laid out in rows × cols with a 1-pixel gap, written as PNG by pngjs, with
  * the meta the services record next to the file.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirPrivate, writePrivateFile } from './privateFiles';
 import { dirname } from 'node:path';
 import { PNG } from 'pngjs';
 import type { ImageGridMeta } from '../common/gallery';
@@ -62,8 +62,8 @@ export function encodeGridPng(images: GridImages, layout: GridLayout): Buffer {
 
 /** Write the grid PNG to `file` and return the meta to record with it. */
 export async function writeImageGrid(file: string, images: GridImages, layout: GridLayout, extra: Partial<ImageGridMeta> = {}): Promise<ImageGridMeta> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, encodeGridPng(images, layout));
+  await mkdirPrivate(dirname(file));
+  await writePrivateFile(file, encodeGridPng(images, layout));
   return {
     ...extra,
     rows: layout.rows,
