@@ -70,15 +70,17 @@ export function utilityTransport(port: ElectronParentPort, parentGone: ParentGon
 
 function childTransport(parentGone: ParentGone = exitParentGone): HostTransport {
   let closing = false;
-  // Our own disconnect() in close() fires this too: that one is the normal end.
-  process.on('disconnect', () => { if (!closing) parentGone(); });
   return {
     mode: 'child',
     send: (m) => new Promise<void>((resolve) => {
       if (!process.connected || !process.send) { resolve(); return; }
       process.send(m, undefined, {}, () => resolve());
     }),
-    onMessage: (h) => { process.on('message', (m: MainToWorker) => h(m)); },
+    onMessage: (h) => {
+      process.on('message', (m: MainToWorker) => h(m));
+      // Watched once the host listens (detecting the transport alone changes nothing); our own disconnect() in close() fires it too: that one is the normal end.
+      process.once('disconnect', () => { if (!closing) parentGone(); });
+    },
     close: () => {
       closing = true;
       if (process.connected) process.disconnect();
