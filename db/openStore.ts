@@ -10,6 +10,7 @@ import * as architectures from './queries/architectures';
 import * as artifacts from './queries/artifacts';
 import * as bundles from './queries/bundles';
 import * as changes from './queries/changes';
+import * as leases from './queries/runLeases';
 import * as datasets from './queries/datasets';
 import * as experiments from './queries/experiments';
 import * as logs from './queries/logs';
@@ -77,6 +78,9 @@ function createStore(db: Db, file: string, now: () => number): Store {
     markRunStarted: (id, backend, at) => runs.markRunStarted(db, id, backend, at, owner),
     setRunStatus: (id, status, error, at) => runs.setRunStatus(db, id, status, error, at ?? now(), owner),
     interruptStaleRuns: (at, ownerGone) => runs.interruptStaleRuns(db, at, ownerGone),
+    runLease: (id) => leases.runLease(db, id),
+    activeRunLeases: () => leases.activeRunLeases(db),
+    setRunHostPid: (id, pid) => leases.setRunHostPid(db, id, pid),
     updateRun: (id, change) => runs.updateRun(db, id, change),
     deleteRun: (id) => runs.deleteRun(db, id),
     reproductionsOf: (id) => runs.reproductionsOf(db, id),

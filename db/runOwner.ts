@@ -22,7 +22,8 @@ export function releaseOwner(owner: string): void {
   openOwners.delete(owner);
 }
 
-function processExists(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, under another user). */
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -41,11 +42,22 @@ function processExists(pid: number): boolean {
  */
 export function ownerGone(owner: string | null): boolean {
   if (owner === null) return true;
+  const parsed = parseOwner(owner);
+  if (!parsed) return true;
+  if (parsed.host !== os.hostname()) return false;
+  if (parsed.pid === process.pid) return !openOwners.has(owner);
+  return !processExists(parsed.pid);
+}
+
+/** The host name and pid in an owner string; undefined when it is not one. */
+export function parseOwner(owner: string): { host: string; pid: number } | undefined {
   const match = /^(.*):(\d+):[0-9a-f]+$/.exec(owner);
-  if (!match) return true;
-  const [, host, pidText] = match;
-  if (host !== os.hostname()) return false;
-  const pid = Number(pidText);
-  if (pid === process.pid) return !openOwners.has(owner);
-  return !processExists(pid);
+  if (!match) return undefined;
+  return { host: match[1] ?? '', pid: Number(match[2]) };
+}
+
+/** An owner as a message names it: 'process 1234 on host gpu-01'. */
+export function describeOwner(owner: string): string {
+  const parsed = parseOwner(owner);
+  return parsed ? `process ${parsed.pid} on host ${parsed.host}` : `owner ${owner}`;
 }

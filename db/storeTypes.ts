@@ -182,6 +182,15 @@ export interface CorpusRecord {
 
 export type NewCorpus = Omit<CorpusRecord, 'createdAt'>;
 
+/** Who holds a run (db/queries/runLeases.ts): its owning process and the child process training it. */
+export interface RunLease {
+  runId: number;
+  /** '<host>:<pid>:<nonce>' (db/runOwner.ts); null for runs from before 0012 and imported runs. */
+  owner: string | null;
+  /** The training child's pid; null for a worker thread or a run from before 0013. */
+  hostPid: number | null;
+}
+
 export interface Store {
   readonly path: string;
   /** This store's process identity, recorded as the owner of the runs it queues and trains (db/runOwner.ts). */
@@ -216,6 +225,12 @@ export interface Store {
    * longer running: a live process's runs on the same folder are left alone.
    */
   interruptStaleRuns(at: number, ownerGone?: (owner: string | null) => boolean): number[];
+  /** The run's owner and training child (undefined: no such run). */
+  runLease(id: number): RunLease | undefined;
+  /** The leases of runs left 'running' or 'queued'. */
+  activeRunLeases(): RunLease[];
+  /** Records the pid of the child process that trains the run (null: a worker thread). */
+  setRunHostPid(id: number, pid: number | null): void;
   /** Sets the given fields of a run (name, notes, starred, archived); false when there is no such run. */
   updateRun(id: number, change: RunUpdate): boolean;
   /**

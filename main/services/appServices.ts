@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore } from '../../db/openStore';
 import { ownerGone } from '../../db/runOwner';
+import { stopOrphansAtStart } from './orphanHosts';
 import type { Store } from '../../db/storeTypes';
 import { ApiError, type ApiHandlers } from '../common/api';
 import type { ImportProgress } from '../common/domain';
@@ -97,6 +98,8 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const dataDir = path.resolve(opts.dataDir);
   createDataDir(dataDir);
   const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion });
+  // A crashed owner's training child may still live: stop it first, so no orphan writes into a run marked interrupted.
+  stopOrphansAtStart(store, ownerGone);
   // Only runs whose process is gone: another live process on this folder keeps training its own.
   const interruptedAtStart = store.interruptStaleRuns(Date.now(), ownerGone);
   // A first start has no experiment: the UI's empty state says what to do first. Databases that have "Default" keep it;

@@ -26,7 +26,8 @@ import type { CorpusService } from './corpusService';
 import type { DatasetService } from './datasetService';
 import type { EventBus } from './eventBus';
 import { RunSession } from './runSession';
-import type { HostLauncher } from './trainingHost';
+import { launchHost, type HostKind, type HostLauncher, type TrainingHost } from './trainingHost';
+import { describeOwner, ownerGone } from '../../db/runOwner';
 import type { SettingsService } from './settingsService';
 
 export interface RunServiceDeps {
@@ -140,6 +141,24 @@ export class RunService {
     const name = `${origin.name} (reproduction)`.slice(0, 200);
     return this.queueNew(origin.experimentId, config, { name, originRunId: id, expected: origin.architecture });
   }
+  /**
+   * Resume must never start a second trainer on a run (issue 16, point 2):
+   * not while this process still has a session or a queue entry for it, and
+   * not while another live process owns it — a run another process trains
+   * stays 'running', and one an older build's sweep marked interrupted while
+   * its owner lived is still being trained there.
+   */
+  private refuseOwnedElsewhere(id: number, status: RunStatus): void {
+    if (this.sessions.has(id) || this.queue.some((q) => q.runId === id)) {
+      throw new ApiError('conflict', `Run ${id} is still ${this.sessions.has(id) ? 'training' : 'queued'} in this process: cancel it, or wait for it to end, before resuming`);
+    }
+    const owner = this.d.store.runLease(id)?.owner ?? null;
+    if (owner === null || owner === this.d.store.owner || ownerGone(owner)) return;
+    if (status === 'running' || status === 'queued' || status === 'interrupted') {
+      throw new ApiError('conflict', `Run ${id} is owned by ${describeOwner(owner)}, which is still running: resume it there, or stop that process first`);
+    }
+  }
+
   cancel(id: number): RunSummary {
     const run = this.mustGet(id);
     const session = this.sessions.get(id);
@@ -160,6 +179,7 @@ export class RunService {
 
   resume(id: number): RunSummary {
     const run = this.mustGet(id);
+    this.refuseOwnedElsewhere(id, run.status);
     if (!(['cancelled', 'interrupted', 'failed'] as RunStatus[]).includes(run.status)) {
       throw new ApiError('conflict', `Run ${id} is ${run.status}; only cancelled, interrupted or failed runs can be resumed`);
     }
@@ -421,7 +441,7 @@ export class RunService {
         datasetEntry,
         ...(this.d.corpora ? { corpusFile: (id: string) => this.d.corpora?.fileOf(id) } : {}),
         ...(next.resumeFrom ? { resumeFrom: next.resumeFrom } : {}),
-        ...(this.d.launchHost ? { launch: this.d.launchHost } : {}),
+        launch: (kind) => this.launchLeased(next.runId, kind),
         onChange: (id) => this.changed(id),
         onEnd: (id, status) => {
           this.sessions.delete(id);
@@ -435,6 +455,13 @@ export class RunService {
       this.changed(next.runId);
       session.start();
     }
+  }
+
+  /** Starts a run's host and records its child's pid in the run's lease (none for a thread: it dies with this process). */
+  private launchLeased(runId: number, kind: HostKind): TrainingHost {
+    const host = (this.d.launchHost ?? launchHost)(kind);
+    this.d.store.setRunHostPid(runId, host.pid ?? null);
+    return host;
   }
 
   private notifyEnd(id: number, status: RunStatus): void {

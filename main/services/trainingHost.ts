@@ -27,6 +27,8 @@ export interface HostExit {
 
 export interface TrainingHost {
   readonly kind: HostKind;
+  /** A child process's pid, recorded in its run's lease (runs.host_pid) so a later start can stop it if its parent crashed; absent for threads. */
+  readonly pid?: number | undefined;
   send(message: MainToWorker): void;
   onMessage(listener: (message: WorkerToMain) => void): void;
   /** Called once, when the host has gone (normally or not). */
@@ -87,6 +89,7 @@ export function nodeProcessHost(entry: string, options: NodeProcessOptions = {})
   child.on('exit', (code, signal) => exit.finish({ code, signal }));
   return {
     kind: 'process',
+    pid: child.pid,
     send: (m) => { if (!exit.exited() && child.connected) child.send(m); },
     onMessage: (l) => { child.on('message', (m) => l(m as WorkerToMain)); },
     onExit: exit.onExit,

@@ -30,6 +30,13 @@ export interface TrainingSink<K extends string = MetricKey, M extends object = A
   checkpoint(ref: CheckpointRef): void;
   /** A gallery or data artifact the family wrote to `path` (under runDir) at global step `step`. */
   sample<A extends keyof M & string>(kind: A, step: number, path: string, meta: M[A]): void;
+  /**
+   * Hand on the metrics still batched, now: the trainer calls it before long
+   * work (galleries, an evaluation, a checkpoint write) that keeps the event
+   * loop busy, so a crash during it loses nothing already computed (issue 16).
+   * A sink that does not batch leaves it out.
+   */
+  flush?(): void;
 }
 
 /** The sink as one family sees it: its own metric keys and artifact kinds only. */

@@ -17,6 +17,10 @@
  * (before the evaluation, so the epoch's log line can report what the
  * galleries measured) — never twice for one step.
  *
+ * Before each piece of long work (galleries, the evaluation, the checkpoint
+ * write) the sink's batched metrics are flushed: a crash during it then
+ * loses none of the points computed before it.
+ *
  * Random states are checkpointed under `${part}/${layer}` for every random
  * layer of every Layers-model part, and the session's own generators under
  * their own names (randomLayers.ts); a checkpoint written with bare layer
@@ -171,7 +175,7 @@ async function run<K extends string, M extends object>(session: TrainSession<K>,
   const perEpoch = session.stepsPerEpoch;
   let start = { epoch: 0, step: 0 };
   let totalSteps = (session.stepsBeforeTraining ?? 0) + session.epochs * perEpoch;
-  const galleries = gallerySchedule(session);
+  const galleries = gallerySchedule(session, sink);
   let outcome: StepOutcome<K> = { values: {}, checked: [] };
   if (resumeFrom) {
     start = await resume(session, resumeFrom, sink);
@@ -221,7 +225,7 @@ interface GallerySchedule {
   at(step: number, epoch: number): Promise<void>;
 }
 
-function gallerySchedule(session: TrainSession<string>): GallerySchedule {
+function gallerySchedule(session: TrainSession<string>, sink: TrainingSink<string, object>): GallerySchedule {
   let last = -1;
   const every = session.sampleEverySteps ?? 0;
   return {
@@ -229,6 +233,7 @@ function gallerySchedule(session: TrainSession<string>): GallerySchedule {
     at: async (step, epoch) => {
       if (!session.galleries || step === last) return;
       last = step;
+      sink.flush?.();
       await session.galleries(step, epoch);
     },
   };
@@ -237,10 +242,12 @@ function gallerySchedule(session: TrainSession<string>): GallerySchedule {
 /** An epoch's end: its galleries, its evaluation and log line, its checkpoint. */
 async function endEpoch<K extends string, M extends object>(session: TrainSession<K>, ctx: TrainerContext<K, M>, galleries: GallerySchedule, epoch: number, step: number): Promise<void> {
   await galleries.at(step, epoch);
+  ctx.sink.flush?.();
   const report = (await session.endEpoch?.(epoch, step)) ?? {};
   for (const [key, value] of metricEntries(report.metrics ?? {})) ctx.record(key, epoch, value);
   if (report.log !== undefined) ctx.sink.log('info', report.log);
   if (ctx.runDir === undefined) return;
+  ctx.sink.flush?.();
   const dir = checkpointDir(ctx.runDir, epoch);
   const rng = collectRandomStates(randomParts(session), session.randomStates);
   const extra = session.extraState?.();

@@ -95,6 +95,7 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
       log: (level, message) => send({ type: 'log', level, message }),
       checkpoint: (checkpoint) => { batcher.flush(); send({ type: 'checkpoint', checkpoint }); },
       sample: (kind, step, path, meta) => { batcher.flush(); send({ type: 'sample', step, kind, path, meta: { ...meta } }); },
+      flush: () => { batcher.flush(); progress.flush(); },
     };
     try {
       const result = await runFamily({ ...start, config }, sink, () => cancelled);

@@ -9,6 +9,11 @@
  * - a worker_threads Worker (wasm and cpu runs): worker_threads' parentPort.
  * All three carry structured-clone data (fork uses serialization 'advanced'),
  * so the protocol's messages are the same objects on every path.
+ *
+ * A host in its own process exits as soon as its parent's channel closes
+ * (child: 'disconnect'; utility: the parentPort's 'close'): a SIGKILLed CLI
+ * or serve must not leave a child training to the end on the GPU, writing
+ * checkpoints no database hears of. A thread ends with its process anyway.
  */
 import { parentPort } from 'node:worker_threads';
 import type { MainToWorker, WorkerToMain } from '../common/protocol';
@@ -25,7 +30,22 @@ export interface HostTransport {
 export interface ElectronParentPort {
   postMessage(message: WorkerToMain): void;
   on(event: 'message', listener: (event: { data: MainToWorker }) => void): unknown;
+  /**
+   * The app's main process went away. Electron documents only 'message' on
+   * ParentPort (a MessagePortMain underneath, which emits 'close'); Chromium
+   * also ends a utility process whose browser process died. Listening costs
+   * nothing where the event never comes.
+   */
+  on(event: 'close', listener: () => void): unknown;
 }
+
+/** The exit code of a host whose parent went away (nobody reads it: the parent is gone; it tells a shell user why). */
+export const PARENT_GONE_EXIT_CODE = 3;
+
+/** What a host does when its parent's channel closes before the host closed it itself: stop now, mid-step or not. */
+export type ParentGone = () => void;
+
+const exitParentGone: ParentGone = () => process.exit(PARENT_GONE_EXIT_CODE);
 
 function isElectronParentPort(value: unknown): value is ElectronParentPort {
   return typeof value === 'object' && value !== null
@@ -37,24 +57,32 @@ function exitSoon(): void {
   setTimeout(() => process.exit(0), 200).unref();
 }
 
-export function utilityTransport(port: ElectronParentPort): HostTransport {
+export function utilityTransport(port: ElectronParentPort, parentGone: ParentGone = exitParentGone): HostTransport {
+  let closing = false;
+  port.on('close', () => { if (!closing) parentGone(); });
   return {
     mode: 'utility',
     send: (m) => { port.postMessage(m); return Promise.resolve(); },
     onMessage: (h) => { port.on('message', (e) => h(e.data)); },
-    close: exitSoon,
+    close: () => { closing = true; exitSoon(); },
   };
 }
 
-function childTransport(): HostTransport {
+function childTransport(parentGone: ParentGone = exitParentGone): HostTransport {
+  let closing = false;
   return {
     mode: 'child',
     send: (m) => new Promise<void>((resolve) => {
       if (!process.connected || !process.send) { resolve(); return; }
       process.send(m, undefined, {}, () => resolve());
     }),
-    onMessage: (h) => { process.on('message', (m: MainToWorker) => h(m)); },
+    onMessage: (h) => {
+      process.on('message', (m: MainToWorker) => h(m));
+      // Watched once the host listens (detecting the transport alone changes nothing); our own disconnect() in close() fires it too: that one is the normal end.
+      process.once('disconnect', () => { if (!closing) parentGone(); });
+    },
     close: () => {
+      closing = true;
       if (process.connected) process.disconnect();
       exitSoon();
     },

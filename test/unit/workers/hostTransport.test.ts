@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MainToWorker, WorkerToMain } from '../../../workers/common/protocol';
-import { detectTransport } from '../../../workers/host/transport';
+import { detectTransport, utilityTransport } from '../../../workers/host/transport';
 
 class FakeParentPort extends EventEmitter {
   readonly posted: WorkerToMain[] = [];
@@ -35,5 +35,17 @@ describe('detectTransport', () => {
     Reflect.set(process, 'parentPort', { postMessage: 'no' });
     // Vitest's fork pool gives this process an IPC channel: the child_process path.
     expect(detectTransport().mode).toBe('child');
+  });
+});
+
+describe('a utility process whose parent goes', () => {
+  // (Not the normal end: the transport's close() exits the process 200 ms later, which would end the test's worker.)
+  it('stops when the parentPort closes before the host closed it', () => {
+    const port = new FakeParentPort();
+    let gone = 0;
+    utilityTransport(port, () => { gone++; });
+    expect(gone).toBe(0);
+    port.emit('close');
+    expect(gone).toBe(1);
   });
 });
