@@ -22,6 +22,8 @@ export function utilityProcessHost(entry: string): TrainingHost {
   child.on('exit', (code) => exit.finish({ code }));
   return {
     kind: 'process',
+    // Known once the child has spawned (undefined before): read when the run's lease is written.
+    get pid() { return child.pid; },
     send: (m) => { if (!exit.exited()) child.postMessage(m); },
     onMessage: (l) => { child.on('message', (m: WorkerToMain) => l(m)); },
     onExit: exit.onExit,
