@@ -10,6 +10,7 @@ import { HTTP_API_PREFIX, TOKEN_QUERY_PARAM, WS_EVENTS_PATH } from '../common/wi
 import type { AppServices } from '../services/appServices';
 import { dispatch } from '../services/dispatch';
 import { bearer, hostAllowed, tokenMatches } from './auth';
+import { ClientSender, type ClientSendStats } from './clientSender';
 import { MAX_BODY, readBody } from './requestBody';
 import { serveStatic } from './staticFiles';
 
@@ -19,11 +20,15 @@ export interface ServeOptions {
   token: string;
   rendererDir: string;
   port?: number;
+  /** Bytes queued for one WebSocket client before it gets latest values only (default WS_BUFFER_LIMIT, 4 MB). */
+  wsBufferLimit?: number;
 }
 
 export interface RunningServer {
   port: number;
   url: string;
+  /** Each connected event client's backpressure state. */
+  clientStats(): ClientSendStats[];
   close(): Promise<void>;
 }
 
@@ -106,10 +111,10 @@ export function startServer(o: ServeOptions): Promise<RunningServer> {
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const sockets = new Set<WebSocket>();
+  const sockets = new Map<WebSocket, ClientSender>();
   const unsubscribe = o.services.events.subscribe((message) => {
     const text = JSON.stringify(message);
-    for (const s of sockets) if (s.readyState === s.OPEN) s.send(text);
+    for (const sender of sockets.values()) sender.send(message, text);
   });
   server.on('upgrade', (req, socket, head) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -121,9 +126,10 @@ export function startServer(o: ServeOptions): Promise<RunningServer> {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('error', () => sockets.delete(ws));
+      sockets.set(ws, new ClientSender(ws, o.wsBufferLimit));
+      const drop = (): void => { sockets.get(ws)?.close(); sockets.delete(ws); };
+      ws.on('close', drop);
+      ws.on('error', drop);
     });
   });
 
@@ -134,9 +140,10 @@ export function startServer(o: ServeOptions): Promise<RunningServer> {
       resolve({
         port,
         url: `http://127.0.0.1:${port}/?${TOKEN_QUERY_PARAM}=${encodeURIComponent(o.token)}`,
+        clientStats: () => [...sockets.values()].map((c) => c.stats()),
         close: () => new Promise<void>((done) => {
           unsubscribe();
-          for (const s of sockets) s.terminate();
+          for (const [s, sender] of sockets) { sender.close(); s.terminate(); }
           wss.close();
           server.closeAllConnections();
           server.close(() => done());
