@@ -10,20 +10,25 @@ import { HTTP_API_PREFIX, TOKEN_QUERY_PARAM, WS_EVENTS_PATH } from '../common/wi
 import type { AppServices } from '../services/appServices';
 import { dispatch } from '../services/dispatch';
 import { bearer, hostAllowed, tokenMatches } from './auth';
+import { ClientSender, type ClientSendStats } from './clientSender';
+import { MAX_BODY, readBody } from './requestBody';
 import { serveStatic } from './staticFiles';
 
-const MAX_BODY = 16 * 1024 * 1024;
 
 export interface ServeOptions {
   services: AppServices;
   token: string;
   rendererDir: string;
   port?: number;
+  /** Bytes queued for one WebSocket client before it gets latest values only (default WS_BUFFER_LIMIT, 4 MB). */
+  wsBufferLimit?: number;
 }
 
 export interface RunningServer {
   port: number;
   url: string;
+  /** Each connected event client's backpressure state. */
+  clientStats(): ClientSendStats[];
   close(): Promise<void>;
 }
 
@@ -33,22 +38,25 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('Request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/**
+ * 413 for a body past MAX_BODY: the head and message are written at once (a
+ * client that reads while sending stops early), the response ends once the
+ * rest of the body has been drained, and the connection is closed after it.
+ */
+function sendTooLarge(res: http.ServerResponse, drained: Promise<void>): void {
+  const text = JSON.stringify({ ok: false, error: { code: 'bad-request', message: `Request body is larger than the ${MAX_BODY / (1024 * 1024)} MB limit` } });
+  res.writeHead(413, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' });
+  res.write(text);
+  void drained.then(() => res.end());
+}
+
+/** The method name from the URL path, or null when its percent-encoding is malformed. */
+function methodOf(url: string): string | null {
+  try {
+    return decodeURIComponent(url.slice(HTTP_API_PREFIX.length).split('?')[0] ?? '');
+  } catch {
+    return null;
+  }
 }
 
 const statusOf: Record<string, number> = { 'bad-request': 400, 'not-found': 404, conflict: 409, unauthorized: 401, internal: 500 };
@@ -71,15 +79,23 @@ export function startServer(o: ServeOptions): Promise<RunningServer> {
           sendJson(res, 401, { ok: false, error: { code: 'unauthorized', message: 'Missing or wrong access token: open the URL printed by `npm run serve`' } });
           return;
         }
+        const method = methodOf(url);
+        if (method === null) {
+          sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: 'The API method in the URL has malformed percent-encoding (a "%" must be followed by two hex digits)' } });
+          return;
+        }
+        const body = await readBody(req);
+        if (body.kind === 'too-large') {
+          sendTooLarge(res, body.drained);
+          return;
+        }
         let raw: unknown;
         try {
-          const text = await readBody(req);
-          raw = text.trim() === '' ? {} : JSON.parse(text);
+          raw = body.text.trim() === '' ? {} : JSON.parse(body.text);
         } catch (e) {
           sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: `Request body is not valid JSON: ${(e as Error).message}` } });
           return;
         }
-        const method = decodeURIComponent(url.slice(HTTP_API_PREFIX.length).split('?')[0] ?? '');
         const result = await dispatch(o.services.handlers, method, raw);
         sendJson(res, result.ok ? 200 : (statusOf[result.error.code] ?? 500), result);
         return;
@@ -95,10 +111,10 @@ export function startServer(o: ServeOptions): Promise<RunningServer> {
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const sockets = new Set<WebSocket>();
+  const sockets = new Map<WebSocket, ClientSender>();
   const unsubscribe = o.services.events.subscribe((message) => {
     const text = JSON.stringify(message);
-    for (const s of sockets) if (s.readyState === s.OPEN) s.send(text);
+    for (const sender of sockets.values()) sender.send(message, text);
   });
   server.on('upgrade', (req, socket, head) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -110,9 +126,10 @@ export function startServer(o: ServeOptions): Promise<RunningServer> {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('error', () => sockets.delete(ws));
+      sockets.set(ws, new ClientSender(ws, o.wsBufferLimit));
+      const drop = (): void => { sockets.get(ws)?.close(); sockets.delete(ws); };
+      ws.on('close', drop);
+      ws.on('error', drop);
     });
   });
 
@@ -123,9 +140,10 @@ export function startServer(o: ServeOptions): Promise<RunningServer> {
       resolve({
         port,
         url: `http://127.0.0.1:${port}/?${TOKEN_QUERY_PARAM}=${encodeURIComponent(o.token)}`,
+        clientStats: () => [...sockets.values()].map((c) => c.stats()),
         close: () => new Promise<void>((done) => {
           unsubscribe();
-          for (const s of sockets) s.terminate();
+          for (const [s, sender] of sockets) { sender.close(); s.terminate(); }
           wss.close();
           server.closeAllConnections();
           server.close(() => done());

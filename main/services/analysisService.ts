@@ -5,6 +5,15 @@
  * its model in the run folder (descriptor `runFolderModel`: PCA), that; and of any run's logged
  * samples grid (the nearest training images of one sample). The worker
  * writes the artifact and it is recorded like any other.
+ *
+ * Scheduling (issue 16 point 6): an analysis worker loads a model and data
+ * like a training run (~100 MB each), so analyses take slots of the same
+ * settings.maxConcurrentRuns as runs: one starts only while runs training in
+ * this process plus analyses running are below the limit, else it waits in
+ * FIFO order (queued runs go first when a slot frees). Each has a timeout
+ * (ANALYSIS_TIMEOUT_MS unless told) after which its worker is terminated and
+ * the call refused, saying so; close() terminates those running and refuses
+ * those waiting.
  */
 import * as path from 'node:path';
 import type { Store } from '../../db/storeTypes';
@@ -18,7 +27,30 @@ import { expectedBackend, isNative } from './backendProbe';
 import type { EventBus } from './eventBus';
 import type { DatasetService } from './datasetService';
 import type { SettingsService } from './settingsService';
-import { launchHost, type HostLauncher } from './trainingHost';
+import { launchHost, type HostLauncher, type TrainingHost } from './trainingHost';
+
+/** How long one analysis may run before its worker is terminated: 5 minutes (the slowest, a re-evaluation of a scored GAN, takes well under one on a CPU). */
+export const ANALYSIS_TIMEOUT_MS = 5 * 60 * 1000;
+
+export interface AnalysisScheduling {
+  /** Runs training in this process now (RunService.activeCount); default none. */
+  activeRuns?: () => number;
+  /** Overrides ANALYSIS_TIMEOUT_MS (tests set it tiny). */
+  timeoutMs?: number;
+}
+
+/** Analyses running and waiting for a slot, in this process. */
+export interface AnalysisQueueState {
+  running: number;
+  queued: number;
+}
+
+/** "5 minutes", "2 seconds", "50 ms": a timeout as the refusal states it. */
+function durationText(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
+  if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000} second${ms === 1000 ? '' : 's'}`;
+  return `${ms} ms`;
+}
 
 /** What each analysis is, as the subject of the sentence that refuses it for a run of the wrong family. */
 const analysisSubjects: Record<AnalysisKind, string> = {
@@ -60,6 +92,14 @@ export function analysisRefusal(kind: AnalysisKind, runId: number, family: Famil
 }
 
 export class AnalysisService {
+  /** Hosts of analyses running now (each holds a slot). */
+  private readonly hosts = new Set<TrainingHost>();
+  /** Slots taken: analyses admitted, whose host may not be launched yet. */
+  private held = 0;
+  private readonly waiting: { admit: () => void; refuse: (e: ApiError) => void }[] = [];
+  private closed = false;
+  private readonly unsubscribe: () => void;
+
   constructor(
     private readonly store: Store,
     private readonly events: EventBus,
@@ -68,7 +108,52 @@ export class AnalysisService {
     private readonly dataDir: string,
     /** Starts the analysis host (launchHost unless a test drives a fake one). */
     private readonly launch: HostLauncher = launchHost,
-  ) {}
+    private readonly scheduling: AnalysisScheduling = {},
+  ) {
+    // A run that ends frees a slot. Deferred so that RunService's own queue (pumped right after the event) goes first.
+    this.unsubscribe = events.on('runs.onDidChange', () => { queueMicrotask(() => this.admitWaiting()); });
+  }
+
+  /** How many analyses are running and waiting, now. */
+  queueState(): AnalysisQueueState {
+    return { running: this.held, queued: this.waiting.length };
+  }
+
+  /** Terminates running analyses' workers (resolving once they have gone) and refuses waiting ones; later calls are refused. */
+  close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe();
+    for (const w of this.waiting.splice(0)) w.refuse(new ApiError('conflict', 'The app is stopping: the analysis was not started'));
+    const gone = [...this.hosts].map((h) => new Promise<void>((done) => { h.onExit(() => done()); }));
+    for (const h of this.hosts) h.kill();
+    return Promise.all(gone).then(() => undefined);
+  }
+
+  private hasFreeSlot(): boolean {
+    return (this.scheduling.activeRuns?.() ?? 0) + this.held < this.settings.get().maxConcurrentRuns;
+  }
+
+  private admitWaiting(): void {
+    while (!this.closed && this.waiting.length > 0 && this.hasFreeSlot()) {
+      this.held++;
+      this.waiting.shift()!.admit();
+    }
+  }
+
+  /** Takes a slot: at once when one is free (no await, so the host starts in the caller's tick), else in FIFO order. */
+  private acquire(): Promise<void> | undefined {
+    if (this.closed) throw new ApiError('conflict', 'The app is stopping: no new analysis starts');
+    if (this.waiting.length === 0 && this.hasFreeSlot()) {
+      this.held++;
+      return undefined;
+    }
+    return new Promise((admit, refuse) => { this.waiting.push({ admit, refuse }); });
+  }
+
+  private release(): void {
+    this.held--;
+    this.admitWaiting();
+  }
 
   /** The generator kept at a scored step (the last one without a step): the re-evaluation's source and step. */
   private scoredGeneratorSource(runId: number, step: number | undefined): { step: number; source: { path: string; meta: Record<string, unknown> } } {
@@ -128,23 +213,47 @@ export class AnalysisService {
       if (!ckpt) throw new ApiError('conflict', `Run ${runId} has no checkpoint yet: analyses use the model saved at the end of an epoch`);
       message = { ...base, checkpoint: { dir: path.resolve(this.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step }, step: ckpt.step };
     }
+    const wait = this.acquire();
+    if (wait) await wait;
+    let sample: SampleMessage;
+    try {
+      sample = await this.runWorker(message, backend);
+    } finally {
+      this.release();
+    }
+    const artifact = this.store.addArtifact(runId, sample.kind, sample.step, path.relative(this.dataDir, sample.path), { ...(sample.meta ?? {}), analysis: request });
+    const info = toArtifactInfo(artifact);
+    this.events.emit('artifacts.onDidAdd', info);
+    return info;
+  }
+
+  /** One analysis worker, from launch to its answer, terminated after the timeout or at close(). */
+  private runWorker(message: AnalyzeMessage, backend: Parameters<typeof expectedBackend>[0]): Promise<SampleMessage> {
+    if (this.closed) return Promise.reject(new ApiError('conflict', 'The app is stopping: no new analysis starts'));
     const host = this.launch(isNative(expectedBackend(backend)) ? 'process' : 'thread');
-    const sample = await new Promise<SampleMessage>((resolve, reject) => {
+    this.hosts.add(host);
+    const timeoutMs = this.scheduling.timeoutMs ?? ANALYSIS_TIMEOUT_MS;
+    return new Promise<SampleMessage>((resolve, reject) => {
       let got: SampleMessage | undefined;
       let error: string | undefined;
+      let timedOut: string | undefined;
+      const timer = setTimeout(() => {
+        timedOut = `The analysis took longer than ${durationText(timeoutMs)} and was stopped (its worker was terminated); try fewer points or a smaller run`;
+        host.kill();
+      }, timeoutMs);
       host.onMessage((m) => {
         if (m.type === 'sample') got = m;
         else if (m.type === 'failed') error = m.error;
       });
       host.onExit((exit) => {
+        clearTimeout(timer);
+        this.hosts.delete(host);
         if (got) resolve(got);
+        else if (timedOut !== undefined) reject(new ApiError('conflict', timedOut));
+        else if (this.closed && error === undefined) reject(new ApiError('conflict', 'The app stopped while the analysis was running'));
         else reject(new ApiError('bad-request', error ?? `The analysis worker stopped without a result (${exit.error?.message ?? `exit code ${String(exit.code)}`})`));
       });
       host.send(message);
     });
-    const artifact = this.store.addArtifact(runId, sample.kind, sample.step, path.relative(this.dataDir, sample.path), { ...(sample.meta ?? {}), analysis: request });
-    const info = toArtifactInfo(artifact);
-    this.events.emit('artifacts.onDidAdd', info);
-    return info;
   }
 }

@@ -79,6 +79,8 @@ export interface CreateServicesOptions {
   launchHost?: HostLauncher;
   /** Runs the backend probe's process (default: a fork of this Node; the desktop app passes a utility process). */
   probeRunner?: ProbeRunner;
+  /** How long one analysis may run before its worker is terminated (default ANALYSIS_TIMEOUT_MS, 5 minutes). */
+  analysisTimeoutMs?: number;
   /** How often to look for other processes' commits (default 500 ms); false: do not watch. */
   watchOtherProcesses?: number | false;
 }
@@ -117,7 +119,10 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const runs = new RunService({ store, events, datasets, corpora, settings, dataDir, hostMode, ...(launchHost ? { launchHost } : {}) });
   const artifacts = new ArtifactService(store, dataDir);
   // An undefined launcher leaves AnalysisService's default (launchHost).
-  const analysis = new AnalysisService(store, events, settings, datasets, dataDir, launchHost);
+  const analysis = new AnalysisService(store, events, settings, datasets, dataDir, launchHost, {
+    activeRuns: () => runs.activeCount(),
+    ...(opts.analysisTimeoutMs !== undefined ? { timeoutMs: opts.analysisTimeoutMs } : {}),
+  });
   const architectures = new ArchitectureService(store);
   const views = new SavedViewService(store);
   const bundles = new BundleService(store, dataDir, appVersion);
@@ -193,7 +198,8 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, bundles, changes, handlers, interruptedAtStart,
     close: () => {
       changes.close();
-      closed ??= runs.close().then(() => store.close());
+      // Analysis workers and runs stopped before the store closes (a worker reads checkpoints the store names).
+      closed ??= Promise.all([analysis.close(), runs.close()]).then(() => store.close());
       return closed;
     },
   };

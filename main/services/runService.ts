@@ -342,6 +342,11 @@ export class RunService {
     return true;
   }
 
+  /** Runs training in this process now: each holds one of settings.maxConcurrentRuns' slots (analyses wait for a free one). */
+  activeCount(): number {
+    return this.sessions.size;
+  }
+
   /** Stops every host; their runs become 'interrupted' (resumable from the last checkpoint). */
   async close(): Promise<void> {
     this.closed = true;

@@ -11,6 +11,7 @@
  * position. A graph has exactly one output: its single sink.
  */
 import { z } from 'zod';
+import { jsonBoundIssue, LAYER_PARAM_BOUNDS } from './jsonBounds';
 
 export const GRAPH_FORMAT = 'latent-graph' as const;
 export const GRAPH_VERSION = 1 as const;
@@ -21,7 +22,11 @@ export const graphNodeSchema = z.object({
   id: nodeIdSchema,
   /** A key of layerParamSchemas; checked by validateGraph so the message can name the node. */
   kind: z.string().min(1).max(64),
-  params: z.record(z.string(), z.unknown()).default({}),
+  /** Checked per kind by validateGraph; here only bounded (LAYER_PARAM_BOUNDS), so no request can nest params deep enough to overflow a serialiser. */
+  params: z.record(z.string(), z.unknown()).superRefine((p, ctx) => {
+    const issue = jsonBoundIssue(p, LAYER_PARAM_BOUNDS);
+    if (issue) ctx.addIssue({ code: 'custom', path: issue.path, message: `layer params: ${issue.message}` });
+  }).default({}),
   label: z.string().max(200).optional(),
   position: z.object({ x: z.number(), y: z.number() }).optional(),
 }).strict();
