@@ -37,6 +37,8 @@ export interface AnalysisScheduling {
   activeRuns?: () => number;
   /** Overrides ANALYSIS_TIMEOUT_MS (tests set it tiny). */
   timeoutMs?: number;
+  /** Called when an analysis frees its slot, before waiting analyses are admitted: queued runs start first (RunService.shareSlots). */
+  slotFreed?: () => void;
 }
 
 /** Analyses running and waiting for a slot, in this process. */
@@ -152,6 +154,7 @@ export class AnalysisService {
 
   private release(): void {
     this.held--;
+    this.scheduling.slotFreed?.();
     this.admitWaiting();
   }
 

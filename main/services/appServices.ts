@@ -119,10 +119,14 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   const runs = new RunService({ store, events, datasets, corpora, settings, dataDir, hostMode, ...(launchHost ? { launchHost } : {}) });
   const artifacts = new ArtifactService(store, dataDir);
   // An undefined launcher leaves AnalysisService's default (launchHost).
+  // Runs and analyses share maxConcurrentRuns: each counts the other's slots, and an analysis ending starts queued runs first.
+  let slotFreed: () => void = () => undefined;
   const analysis = new AnalysisService(store, events, settings, datasets, dataDir, launchHost, {
     activeRuns: () => runs.activeCount(),
+    slotFreed: () => slotFreed(),
     ...(opts.analysisTimeoutMs !== undefined ? { timeoutMs: opts.analysisTimeoutMs } : {}),
   });
+  slotFreed = runs.shareSlots(() => analysis.queueState().running);
   const architectures = new ArchitectureService(store);
   const views = new SavedViewService(store);
   const bundles = new BundleService(store, dataDir, appVersion);

@@ -112,6 +112,8 @@ export class RunService {
   private readonly queue: QueueEntry[] = [];
   private readonly endWaiters = new Map<number, ((s: RunStatus) => void)[]>();
   private closed = false;
+  /** Slots held by analyses (shareSlots); none until wired. */
+  private othersActive: () => number = () => 0;
 
   constructor(private readonly d: RunServiceDeps) {}
 
@@ -347,6 +349,16 @@ export class RunService {
     return this.sessions.size;
   }
 
+  /**
+   * Analyses share maxConcurrentRuns with runs: `othersActive` counts the
+   * slots they hold, and the returned function starts queued runs when one
+   * of theirs frees (queued runs go before waiting analyses).
+   */
+  shareSlots(othersActive: () => number): () => void {
+    this.othersActive = othersActive;
+    return () => this.pump();
+  }
+
   /** Stops every host; their runs become 'interrupted' (resumable from the last checkpoint). */
   async close(): Promise<void> {
     this.closed = true;
@@ -423,7 +435,7 @@ export class RunService {
   private pump(): void {
     if (this.closed) return;
     const settings = this.d.settings.get();
-    while (this.sessions.size < settings.maxConcurrentRuns && this.queue.length > 0) {
+    while (this.sessions.size + this.othersActive() < settings.maxConcurrentRuns && this.queue.length > 0) {
       const next = this.queue.shift()!;
       const backend = expectedBackend(settings.backend);
       const datasetId = this.d.store.getRun(next.runId)?.datasetId ?? '';

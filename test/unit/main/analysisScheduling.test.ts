@@ -67,6 +67,25 @@ describe('analysis scheduling', () => {
     expect(s.analysis.queueState()).toEqual({ running: 0, queued: 0 });
   });
 
+  it('with maxConcurrentRuns 1 and an analysis running, a new run waits in the queue and starts when the analysis ends', async () => {
+    const { s, hosts, vae } = setup({ maxConcurrentRuns: 1 });
+    const result = s.analysis.analyze(vae, interpolation);
+    await settle();
+    expect(hosts).toHaveLength(1);
+    const queued = s.runs.start(s.store.ensureExperiment('Default').id, runConfigSchema.parse({ family: 'classifier', dataset: { id: 'mnist', trainSize: 100, testSize: 50 }, hyper: { epochs: 1, seed: 7 } }));
+    // The analysis holds the one slot: the run is queued, no host started for it.
+    expect(hosts).toHaveLength(1);
+    expect(s.runs.summary(queued.id).status).toBe('queued');
+    answer(hosts[0]!);
+    await expect(result).resolves.toMatchObject({ runId: vae, kind: 'interpolation' });
+    await settle();
+    expect(hosts).toHaveLength(2);
+    expect(hosts[1]!.sent[0]).toMatchObject({ type: 'start', runId: queued.id });
+    hosts[1]!.emit({ type: 'ready', backend: 'cpu' }, { type: 'done', final: {} });
+    hosts[1]!.exit();
+    expect(await s.runs.waitForEnd(queued.id)).toBe('done');
+  });
+
   it('analyses beyond the limit start in request order as slots free', async () => {
     const { s, hosts, vae } = setup({ maxConcurrentRuns: 2 });
     const results = [1, 2, 3].map(() => s.analysis.analyze(vae, interpolation));
