@@ -13,20 +13,9 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { contentSecurityPolicy } from '../server/staticFiles';
+import { contentSecurityPolicy, rendererContentTypes as contentTypes } from '../server/staticFiles';
 import { appPathOf } from './appOrigin';
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
 
 /** Headers on every answer, errors included, so no response of ours goes out without the CSP. */
 function baseHeaders(): Record<string, string> {

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ServerResponse } from 'node:http';
 
-const types: Record<string, string> = {
+/** Content types of the built renderer's files, by extension (serve mode and the desktop app's app:// protocol). */
+export const rendererContentTypes: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -13,6 +14,7 @@ const types: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
   '.map': 'application/json',
+  '.wasm': 'application/wasm',
 };
 
 export const contentSecurityPolicy = [
@@ -56,7 +58,7 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse):
     return;
   }
   res.writeHead(200, {
-    'Content-Type': types[path.extname(target)] ?? 'application/octet-stream',
+    'Content-Type': rendererContentTypes[path.extname(target)] ?? 'application/octet-stream',
     'Content-Security-Policy': contentSecurityPolicy,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
