@@ -2,8 +2,10 @@
  * `runs --watch --json` as a user runs it (the built CLI, a real process):
  * a run another process trains on the same data folder arrives as JSON lines,
  * its points while it trains and its end, and Ctrl-C ends the watch cleanly.
- * The run: an MLP on 2,000 MNIST images, 2 epochs, batch 32, seed 3 (wasm),
- * started first so the watch begins while it trains.
+ * The run: an MLP on 500 MNIST images, up to 200 epochs, batch 32, seed 3
+ * (wasm), started first and long enough that the watch, however slowly it
+ * starts, begins while it trains; it is cancelled once the watch has seen
+ * its points, and the watch reports that end.
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -25,7 +27,7 @@ describe('runs --watch', () => {
     requireBuilt();
     app = createServices({ dataDir, env: { LATENT_BACKEND: 'wasm' } });
     const experimentId = app.experiments.create('watched', '').id;
-    const run = app.runs.start(experimentId, mlpConfig({ epochs: 2, batchSize: 32, seed: 3, validationSplit: 0 }, { trainSize: 2000, testSize: 200 }));
+    const run = app.runs.start(experimentId, mlpConfig({ epochs: 200, batchSize: 32, seed: 3, validationSplit: 0 }, { trainSize: 500, testSize: 100 }));
     const child = spawn(process.execPath, [cli, 'runs', '--watch', '--json', '--experiment', 'watched', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -46,11 +48,13 @@ describe('runs --watch', () => {
     // The first line is the run as the watch found it; points and the end come after.
     await until(() => lines.length > 0);
     expect(lines[0]).toMatchObject({ event: 'runs.onDidChange', payload: { id: run.id } });
-    await until(() => lines.some((l) => l.event === 'runs.onDidChange' && l.payload.id === run.id && l.payload.status === 'done'));
-    const doneAt = lines.findIndex((l) => l.event === 'runs.onDidChange' && l.payload.status === 'done');
+    await until(() => lines.some((l) => l.event === 'runs.onDidLogMetrics' && l.payload.runId === run.id));
+    app.runs.cancel(run.id);
+    await until(() => lines.some((l) => l.event === 'runs.onDidChange' && l.payload.id === run.id && l.payload.status === 'cancelled'));
+    const endAt = lines.findIndex((l) => l.event === 'runs.onDidChange' && l.payload.status === 'cancelled');
     const firstPoints = lines.findIndex((l) => l.event === 'runs.onDidLogMetrics' && l.payload.runId === run.id);
     expect(firstPoints).toBeGreaterThanOrEqual(0);
-    expect(firstPoints).toBeLessThan(doneAt);
+    expect(firstPoints).toBeLessThan(endAt);
     expect(lines.every((l) => l.payload.id === run.id || l.payload.runId === run.id)).toBe(true);
 
     child.kill('SIGINT');
