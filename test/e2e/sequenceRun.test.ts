@@ -226,10 +226,12 @@ describe('sequence runs from the UI', () => {
     // The view "Cells × lengths": forget bias 1 only (18 runs), grouped by cell then length, test accuracy per group.
     await expect.poll(async () => page.getByTestId('runs-group-by').inputValue()).toBe('params.cell');
     expect(await page.getByTestId('runs-group-by-2').inputValue()).toBe('params.length');
-    await expect.poll(async () => page.getByTestId('run-group-row').count()).toBeGreaterThanOrEqual(3);
+    // The launch creates its runs one by one, and the list refreshes as they arrive: poll until all three cells are there.
     const firstLevel = page.locator('[data-testid="run-group-row"][data-column="params.cell"]');
-    expect((await firstLevel.allTextContents()).map((t) => t.match(/(simpleRnn|lstm|gru)/)?.[1]).sort()).toEqual(['gru', 'lstm', 'simpleRnn']);
-    expect(await firstLevel.first().getAttribute('data-count')).toBe('6');
+    const cellsShown = async (): Promise<Array<string | undefined>> =>
+      (await firstLevel.allTextContents()).map((t) => t.match(/(simpleRnn|lstm|gru)/)?.[1]).sort();
+    await expect.poll(cellsShown, { timeout: 60_000 }).toEqual(['gru', 'lstm', 'simpleRnn']);
+    await expect.poll(async () => firstLevel.first().getAttribute('data-count'), { timeout: 60_000 }).toBe('6');
     await page.locator('.runs-panel').screenshot({ path: screenshotPath('screenshot-parity-preset.png') });
     // Compared, the view's settings come along: curves grouped by cell, the scatter of length against test accuracy.
     await page.getByTestId('run-select-all').check();
