@@ -5,19 +5,19 @@
  * and check the whole source first, convert it into a temporary folder, and
  * only then move it into place and record it: nothing is half-imported.
  */
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DatasetRecord, Store } from '../../db/storeTypes';
 import type { DatasetImage, DatasetInfo, DatasetRemoval, ImportKind } from '../common/domain';
 import { readIdxFile, resolveDatasetDir } from '../../workers/data/mnist';
 import type { IdxTensor } from '../../workers/data/idx';
-import { DatasetFormatError, writeImportedDataset, type ImportedData } from '../../workers/data/importedDataset';
-import { readIdxSource } from '../../workers/data/idxSource';
-import { readImageFolder } from '../../workers/data/imageFolder';
+import { hashFiles } from '../../workers/data/contentHash';
+import type { ImportEvent, ImportSummary } from '../../workers/data/importJob';
+import { DatasetFormatError } from '../../workers/data/importedDataset';
 import { encodeGridPng } from '../../workers/engine/imageGrid';
 import { ApiError } from '../common/api';
 import { ImportProgressReporter, type ProgressSink } from './importProgress';
+import { threadImport, type ImportRunner, type RunningImport } from './importWorkerHost';
 import { downloadFiles, type DownloadPlan } from './datasetDownload';
 import { clearImportMarker, sweepMarkedFolders, writeImportMarker } from './importMarker';
 import { datasetCatalogue, importedDatasetFiles, isDatasetId, type DatasetEntry, type IdxFileSet } from '../../workers/common/datasets';
@@ -39,14 +39,12 @@ export function slugify(name: string): string {
   return slug === '' ? 'dataset' : slug;
 }
 
-/** SHA-256 over files (base name, a NUL, then the bytes), in path order: what runs record as the dataset hash. */
-export function hashFiles(files: readonly string[]): string {
-  const h = crypto.createHash('sha256');
-  for (const f of [...files].sort()) {
-    h.update(`${path.basename(f)}\0`);
-    h.update(fs.readFileSync(f));
-  }
-  return `sha256:${h.digest('hex')}`;
+/** SHA-256 over files (base name, a NUL, then the bytes), in path order (workers/data/contentHash.ts, which the import worker shares). */
+export { hashFiles };
+
+export interface DatasetServiceOptions {
+  /** Where imports are decoded: a worker thread per import (threadImport) unless a unit test runs them in-process. */
+  runImport?: ImportRunner;
 }
 
 export class DatasetService {
@@ -55,11 +53,26 @@ export class DatasetService {
   /** Ids and lower-cased names of imports in progress (two at once must not pick the same). */
   private readonly reserved = new Set<string>();
   private readonly root: string;
+  private readonly runImport: ImportRunner;
+  /** Imports decoding now, each in its worker: close() stops them. */
+  private readonly running = new Set<RunningImport>();
+  private closed = false;
 
   /** `progress` hears every import's stages (appServices passes the event bus's datasets.onDidImportProgress). */
-  constructor(private readonly store: Store, dataDir: string, private readonly progress?: ProgressSink) {
+  constructor(private readonly store: Store, dataDir: string, private readonly progress?: ProgressSink, options: DatasetServiceOptions = {}) {
     this.root = path.join(dataDir, 'datasets');
+    this.runImport = options.runImport ?? threadImport;
     this.sweep();
+  }
+
+  /**
+   * At shutdown: stops every import still decoding (its worker is terminated,
+   * its staging folder removed, nothing recorded) and refuses new ones.
+   */
+  close(): void {
+    this.closed = true;
+    for (const r of this.running) r.stop('The app is closing: the import was stopped before it finished; nothing was recorded. Import the data again after the next start.');
+    this.running.clear();
   }
 
   /** The folder holding imported dataset `id`'s files. */
@@ -166,15 +179,13 @@ export class DatasetService {
     let staging: string | undefined;
     let placed: string | undefined;
     try {
-      const data = await this.read(req.kind, source, req, progress);
-      progress.mark('convert', false);
+      // Messages name the dataset as the request gave it (as they always have).
+      this.checkSource(source, req.name);
       fs.mkdirSync(this.root, { recursive: true });
       staging = fs.mkdtempSync(path.join(this.root, `.import-${id}-`));
       writeImportMarker(staging, 'import', id);
-      const files = await writeImportedDataset(staging, data);
-      progress.mark('checksum', false);
-      const contentHash = hashFiles(Object.values(files).map((f) => path.join(staging!, f)));
-      const same = this.store.listDatasets().find((d) => d.contentHash === contentHash);
+      const data = await this.decode(req, source, staging, progress);
+      const same = this.store.listDatasets().find((d) => d.contentHash === data.contentHash);
       if (same) {
         const other = req.kind === 'image-folder' ? ', or import it with another seed or test fraction' : '';
         throw new ApiError('conflict', `The same data is already imported as "${same.name}" (id ${same.id}): remove that one first${other}`);
@@ -188,16 +199,16 @@ export class DatasetService {
         inputShape: [data.height, data.width, data.channels],
         numClasses: data.classNames.length,
         classNames: data.classNames,
-        trainSize: data.train.count,
-        testSize: data.test.count,
-        contentHash,
+        trainSize: data.trainCount,
+        testSize: data.testCount,
+        contentHash: data.contentHash,
         testFraction: data.split?.testFraction ?? null,
         splitSeed: data.split?.seed ?? null,
         notes: [...data.notes, ...(recorded?.notes ?? [])].join('; '),
       });
       placed = undefined;
       clearImportMarker(target);
-      progress.mark('done', true, contentHash);
+      progress.mark('done', true, data.contentHash);
       return this.importedInfo(record);
     } finally {
       this.reserved.delete(nameKey);
@@ -288,20 +299,38 @@ export class DatasetService {
     return { id, name: record.name, runsKept, message };
   }
 
-  private async read(kind: ImportKind, source: string, req: ImportRequest, progress: ImportProgressReporter): Promise<ImportedData> {
+  /** Refuses a source that is not a folder on this machine, before any work. */
+  private checkSource(source: string, name: string): void {
     let st: fs.Stats;
     try {
       st = fs.statSync(source);
     } catch {
-      throw new ApiError('bad-request', `Cannot import "${req.name}": the folder ${source} does not exist on this machine`);
+      throw new ApiError('bad-request', `Cannot import "${name}": the folder ${source} does not exist on this machine`);
     }
-    if (!st.isDirectory()) throw new ApiError('bad-request', `Cannot import "${req.name}": ${source} is a file, not a folder`);
+    if (!st.isDirectory()) throw new ApiError('bad-request', `Cannot import "${name}": ${source} is a file, not a folder`);
+  }
+
+  /**
+   * Reads, converts and hashes the source into `staging` off the main thread
+   * (importWorkerHost.ts), passing its stages on to `progress`; a refusal of
+   * the source names the dataset. The worker is stopped by close().
+   */
+  private async decode(req: ImportRequest, source: string, staging: string, progress: ImportProgressReporter): Promise<ImportSummary> {
+    const name = req.name;
+    if (this.closed) throw new ApiError('conflict', `Cannot import "${name}": the app is closing`);
+    const onEvent = (e: ImportEvent): void => {
+      if (e.stage === 'read') progress.report('read', e.done, e.total, e.unit);
+      else progress.mark(e.stage, false);
+    };
+    const job = this.runImport({ kind: req.kind, source, testFraction: req.testFraction, seed: req.seed, outDir: staging }, onEvent);
+    this.running.add(job);
     try {
-      const onRead = (done: number, total: number, unit: 'bytes' | 'files'): void => progress.report('read', done, total, unit);
-      return kind === 'idx' ? await readIdxSource(source, onRead) : await readImageFolder(source, { testFraction: req.testFraction, seed: req.seed }, onRead);
+      return await job.result;
     } catch (e) {
-      if (e instanceof DatasetFormatError) throw new ApiError('bad-request', `Cannot import "${req.name}": ${e.message}`);
+      if (e instanceof DatasetFormatError) throw new ApiError('bad-request', `Cannot import "${name}": ${e.message}`);
       throw e;
+    } finally {
+      this.running.delete(job);
     }
   }
 

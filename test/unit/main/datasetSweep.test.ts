@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../db/openStore';
 import { DatasetService } from '../../../main/services/datasetService';
+import { inProcessImport } from '../../../main/services/importWorkerHost';
 import { IMPORT_MARKER, readImportMarker, type ImportMarker } from '../../../main/services/importMarker';
 import { writeFlatFolder } from '../../helpers/datasetFixtures';
 import { tempDir } from '../../helpers/tempDir';
@@ -88,7 +89,7 @@ describe('the start-up sweep of imported-dataset folders', () => {
     writeFlatFolder(source, 20);
     const store = openStore(path.join(data, 'workbench.sqlite'));
     try {
-      const service = new DatasetService(store, data);
+      const service = new DatasetService(store, data, undefined, { runImport: inProcessImport });
       const info = await service.import({ name: 'Digits', kind: 'image-folder', path: source, testFraction: 0.25, seed: 1 });
       const folder = service.folderOf(info.id);
       expect(fs.existsSync(path.join(folder, IMPORT_MARKER))).toBe(false);
@@ -110,7 +111,7 @@ describe('the start-up sweep of imported-dataset folders', () => {
     writeFlatFolder(source, 20);
     const store = openStore(path.join(data, 'workbench.sqlite'));
     try {
-      const service = new DatasetService(store, data);
+      const service = new DatasetService(store, data, undefined, { runImport: inProcessImport });
       const info = await service.import({ name: 'Digits', kind: 'image-folder', path: source, testFraction: 0.25, seed: 1 });
       const folder = service.folderOf(info.id);
       // What remove() does before its crash point: mark (by a now-dead owner), delete the row.

@@ -13,6 +13,7 @@ import { constants, createGzip, crc32, deflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../db/openStore';
 import { DatasetService } from '../../../main/services/datasetService';
+import { inProcessImport } from '../../../main/services/importWorkerHost';
 import { MAX_IDX_FILE_BYTES } from '../../../workers/data/idxCollector';
 import { readIdxSource } from '../../../workers/data/idxSource';
 import { decodeImage, MAX_PIXELS, readImageFolder } from '../../../workers/data/imageFolder';
@@ -102,7 +103,7 @@ describe('gzip bombs in IDX imports', () => {
     const data = temp();
     const store = openStore(path.join(data, 'workbench.sqlite'));
     try {
-      const service = new DatasetService(store, data);
+      const service = new DatasetService(store, data, undefined, { runImport: inProcessImport });
       const e = await refusal(service.import({ name: 'Bomb', kind: 'idx', path: dir, testFraction: 0.2, seed: 1 }));
       expect(e.message).toMatch(/^Cannot import "Bomb": .*train-images-idx3-ubyte\.gz: the gzip data decompresses to more than the 7856 bytes its IDX header declares/);
       expect(store.listDatasets()).toEqual([]);
