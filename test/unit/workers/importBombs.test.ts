@@ -9,7 +9,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { constants, createGzip, crc32, deflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../db/openStore';
 import { DatasetService } from '../../../main/services/datasetService';
@@ -19,6 +18,7 @@ import { readIdxSource } from '../../../workers/data/idxSource';
 import { decodeImage, MAX_PIXELS, readImageFolder } from '../../../workers/data/imageFolder';
 import { jpegSize, pngSize } from '../../../workers/data/imageHeader';
 import { DatasetFormatError } from '../../../workers/data/importedDataset';
+import { idxHeader, MiB, pngDeclaring, writeGzipBomb } from '../../helpers/bombFixtures';
 import { digitJpeg, digitPng, mnistDigits, writeIdxSet } from '../../helpers/datasetFixtures';
 import { tempDir } from '../../helpers/tempDir';
 
@@ -30,33 +30,8 @@ function temp(): string {
   return d;
 }
 
-const MiB = 1024 ** 2;
 /** A generous bound: the bomb is 512 MiB inflated; reading it must not come near. */
 const RSS_RISE_LIMIT = 200 * MiB;
-
-/** An IDX header: 0 0 type ndims, then each dimension big-endian. */
-function idxHeader(dims: number[]): Buffer {
-  const b = Buffer.alloc(4 + 4 * dims.length);
-  b[2] = 0x08;
-  b[3] = dims.length;
-  dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
-  return b;
-}
-
-/** Gzips `header` then `zeroMiB` MiB of zeros, streaming (the zeros are never in memory at once). */
-async function writeGzipBomb(file: string, header: Buffer, zeroMiB: number): Promise<void> {
-  const gz = createGzip({ level: constants.Z_BEST_COMPRESSION });
-  const out = fs.createWriteStream(file);
-  const done = new Promise<void>((resolve, reject) => { out.on('finish', resolve); out.on('error', reject); gz.on('error', reject); });
-  gz.pipe(out);
-  const zeros = Buffer.alloc(MiB);
-  gz.write(header);
-  for (let i = 0; i < zeroMiB; i++) {
-    if (!gz.write(zeros)) await new Promise((r) => gz.once('drain', r));
-  }
-  gz.end();
-  await done;
-}
 
 async function refusal(p: Promise<unknown>): Promise<Error> {
   try {
@@ -112,29 +87,6 @@ describe('gzip bombs in IDX imports', () => {
     }
   });
 });
-
-/** A PNG: signature, IHDR (8-bit greyscale) with the given size, one small IDAT, IEND, with real CRCs. */
-function pngDeclaring(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(64 * 1024))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 describe('image bombs in image-folder imports', () => {
   it('reads sizes from PNG and JPEG headers (28×28 MNIST digits)', () => {
