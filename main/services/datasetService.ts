@@ -56,6 +56,8 @@ export class DatasetService {
   private readonly runImport: ImportRunner;
   /** Imports decoding now, each in its worker: close() stops them. */
   private readonly running = new Set<RunningImport>();
+  /** Every import() not yet settled (its staging folder removed on failure): close() waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
   /** `progress` hears every import's stages (appServices passes the event bus's datasets.onDidImportProgress). */
@@ -67,12 +69,14 @@ export class DatasetService {
 
   /**
    * At shutdown: stops every import still decoding (its worker is terminated,
-   * its staging folder removed, nothing recorded) and refuses new ones.
+   * its staging folder removed, nothing recorded) and refuses new ones;
+   * resolves once those imports have settled and cleaned up.
    */
-  close(): void {
+  async close(): Promise<void> {
     this.closed = true;
     for (const r of this.running) r.stop('The app is closing: the import was stopped before it finished; nothing was recorded. Import the data again after the next start.');
     this.running.clear();
+    await Promise.allSettled([...this.inFlight]);
   }
 
   /** The folder holding imported dataset `id`'s files. */
@@ -167,7 +171,19 @@ export class DatasetService {
    * machine, reporting each stage. `recorded` replaces what the record says
    * it came from and adds notes (a download's URL and file checksums).
    */
-  async import(req: ImportRequest, recorded?: { source: string; notes: string[] }): Promise<DatasetInfo> {
+  import(req: ImportRequest, recorded?: { source: string; notes: string[] }): Promise<DatasetInfo> {
+    return this.track(this.importNow(req, recorded));
+  }
+
+  /** Keeps `work` in inFlight until it settles, so close() can wait for its clean-up. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const forget = (): void => { this.inFlight.delete(work); };
+    work.then(forget, forget);
+    return work;
+  }
+
+  private async importNow(req: ImportRequest, recorded?: { source: string; notes: string[] }): Promise<DatasetInfo> {
     const name = req.name.trim();
     const source = path.resolve(req.path);
     const nameKey = `name:${name.toLowerCase()}`;
@@ -223,7 +239,11 @@ export class DatasetService {
    * datasetDownload.ts) into a folder of their own, imports them as import()
    * does, and removes the downloaded files; a failure records nothing.
    */
-  async download(name: string, plan: DownloadPlan): Promise<DatasetInfo> {
+  download(name: string, plan: DownloadPlan): Promise<DatasetInfo> {
+    return this.track(this.downloadNow(name, plan));
+  }
+
+  private async downloadNow(name: string, plan: DownloadPlan): Promise<DatasetInfo> {
     const trimmed = name.trim();
     this.checkNameFree(trimmed);
     const progress = new ImportProgressReporter(this.progress, 'dataset', trimmed);

@@ -63,7 +63,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  s.datasets.close();
+  await s.datasets.close();
   await s.close();
   for (const d of made) fs.rmSync(d, { recursive: true, force: true });
 });
@@ -237,7 +237,9 @@ describe('closing the dataset service', () => {
       const settled = importing.then(() => 'imported', (e: unknown) => (e instanceof Error ? e.message : String(e)));
       await reading;
       expect(stagingLeft(dir)).toHaveLength(1);
-      other.datasets.close();
+      await other.datasets.close();
+      // Settled and cleaned up by the time close() resolves: a shutdown that exits next leaves nothing behind.
+      expect(stagingLeft(dir)).toEqual([]);
       expect(await settled).toBe('The app is closing: the import was stopped before it finished; nothing was recorded. Import the data again after the next start.');
       expect(stagingLeft(dir)).toEqual([]);
       expect(other.datasets.list().some((d) => d.name === 'Stopped')).toBe(false);
