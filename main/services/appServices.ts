@@ -203,7 +203,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     close: () => {
       changes.close();
       // Analysis workers and runs stopped before the store closes (a worker reads checkpoints the store names).
-      closed ??= Promise.all([analysis.close(), runs.close()]).then(() => store.close());
+      closed ??= Promise.all([analysis.close(), runs.close(), datasets.close()]).then(() => store.close());
       return closed;
     },
   };

