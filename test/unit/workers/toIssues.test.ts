@@ -34,4 +34,19 @@ describe('toIssues', () => {
       expect((e as ApiError).message).toBe('Invalid request for runs.get: Unrecognized key: "\\""');
     }
   });
+
+  it('names the request body when it is not an object (no field to name)', () => {
+    const messageOf = (raw: unknown): string => {
+      try {
+        parseRequest('runs.get', raw);
+      } catch (e) {
+        if (e instanceof ApiError) return e.message;
+      }
+      return 'accepted';
+    };
+    expect(messageOf([1])).toBe('Invalid request for runs.get: the request body must be a JSON object of named fields, not a list');
+    expect(messageOf('id=1')).toBe('Invalid request for runs.get: the request body must be a JSON object of named fields, not text');
+    expect(messageOf(7)).toBe('Invalid request for runs.get: the request body must be a JSON object of named fields, not a number');
+    expect(messageOf({})).toBe('Invalid request for runs.get: id: id must be a number');
+  });
 });
