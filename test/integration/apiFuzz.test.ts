@@ -24,6 +24,8 @@ import { formatIssue } from '../../workers/common/runConfigBase';
 import { createServices, type AppServices } from '../../main/services/appServices';
 import { startServer, type RunningServer } from '../../main/server/httpServer';
 import { vaeTemplate } from '../../workers/common/families/vae/templates';
+import type { RunSummary } from '../../main/common/domain';
+import { mlpConfig } from '../helpers/configs';
 import { httpApi } from '../helpers/httpApi';
 import { repoRoot, requireBuilt, tempDir } from '../helpers/tempDir';
 import { badValue, schemaArb } from '../helpers/zodArbitrary';
@@ -54,9 +56,11 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(sandbox, 'model.json'), '{"modelTopology": 1}');
   s = createServices({ dataDir: path.join(root, 'data'), env: { LATENT_BACKEND: 'wasm' } });
   server = await startServer({ services: s, token, rendererDir: path.join(repoRoot, 'dist', 'renderer') });
-  // Records for the walked ids to hit (ids 1 exist; most generated ids do not).
+  // Records for the walked ids to hit (ids 1 exist; most generated ids do not): a finished run has metrics, logs and artifacts.
   await api.ok('experiments.create', { name: 'fuzz target' });
   await api.ok('architectures.save', { name: 'fuzz vae', family: 'vae', architecture: vaeTemplate('mlp', [28, 28, 1], 8) });
+  const run = await api.ok<RunSummary>('runs.start', { experimentId: 1, config: mlpConfig({ epochs: 1, batchSize: 16 }, { trainSize: 64, testSize: 32 }) });
+  expect(await s.runs.waitForEnd(run.id)).toBe('done');
 });
 afterAll(async () => {
   await server?.close();
@@ -80,9 +84,10 @@ function sandboxed(p: unknown): unknown {
 /**
  * Keeps a body from doing what would take the test itself down or out of
  * bounds, leaving everything else as generated:
- * - runs.start: the experiment never exists, so a body the schema accepts is
- *   refused before a run is queued (a valid random config would train for up to
- *   1,000 epochs); the whole config schema is still fuzzed.
+ * - runs.start, runs.reproduce: the experiment or run never exists, so a body
+ *   the schema accepts is refused before a run is queued (a valid random config
+ *   would train for up to 1,000 epochs); the whole config schema is still fuzzed.
+ * - runs.analyze: the run never exists (each valid request starts an analysis worker).
  * - presets.launch: never a real preset id (each launch starts several runs).
  * - datasets.download: no real set and only a closed local port (no network here).
  * - system.backends: no refresh (each probe loads every backend in a child process).
@@ -92,6 +97,7 @@ function tame(method: ApiMethod, body: unknown): unknown {
   if (!isRecord(body)) return body;
   const b: Record<string, unknown> = { ...body };
   if (method === 'runs.start' && typeof b.experimentId === 'number') b.experimentId = MISSING_ID;
+  if ((method === 'runs.reproduce' || method === 'runs.analyze') && typeof b.id === 'number') b.id = MISSING_ID;
   if (method === 'presets.launch' && typeof b.id === 'string') b.id = `fuzz-${b.id}`;
   if (method === 'datasets.download') {
     if (typeof b.set === 'string' && b.url === undefined) b.url = 'http://127.0.0.1:1/';
@@ -153,8 +159,11 @@ async function post(method: ApiMethod, body: unknown): Promise<void> {
   else expectGoodRefusal(method, body, r.status, wire.error);
 }
 
+/** The methods, those that delete or remove last (they may delete the fixtures the others' ids name). */
+const fuzzOrder = [...apiMethods].sort((a, b) => Number(/\.(delete|remove)$/.test(a)) - Number(/\.(delete|remove)$/.test(b)));
+
 describe(`every API method, ${CASES_PER_METHOD} fuzzed bodies each (seed ${FUZZ_SEED})`, () => {
-  for (const method of apiMethods) {
+  for (const method of fuzzOrder) {
     it(method, async () => {
       await fc.assert(fc.asyncProperty(bodyArb(method), (body) => post(method, body)), { seed: FUZZ_SEED, numRuns: CASES_PER_METHOD });
     });
