@@ -354,11 +354,21 @@ export function isApiMethod(name: string): name is ApiMethod {
   return Object.prototype.hasOwnProperty.call(requestSchemas, name);
 }
 
+/** What a request body that is not an object is, in words. */
+function bodyKind(raw: unknown): string {
+  if (Array.isArray(raw)) return 'a list';
+  return typeof raw === 'string' ? 'text' : `a ${typeof raw}`;
+}
+
 /** Validate a raw request for a method; throws ApiError('bad-request') with the issues. */
 export function parseRequest<M extends ApiMethod>(method: M, raw: unknown): ApiParsedRequest<M> {
   const res = requestSchemas[method].safeParse(raw ?? {});
   if (!res.success) {
-    const issues = toIssues(res.error);
+    // A body that is not an object has no field to name: say so of the body (zod said "Invalid input: expected object").
+    const notObject = typeof raw !== 'object' || Array.isArray(raw);
+    const issues = toIssues(res.error).map((i) => (notObject && i.path.length === 0
+      ? { path: i.path, message: `the request body must be a JSON object of named fields, not ${bodyKind(raw)}` }
+      : i));
     throw new ApiError('bad-request', `Invalid request for ${method}: ${issues.map(formatIssue).join('; ')}`, issues);
   }
   return res.data as ApiParsedRequest<M>;

@@ -87,9 +87,21 @@ export interface Issue {
   span?: { start: number; end: number };
 }
 
+/**
+ * An unknown key's message with each key JSON-quoted: zod quotes without
+ * escaping, so a key holding a quote or a newline made an ambiguous message
+ * (`Unrecognized key: """` for the key `"`). Ordinary keys read as zod wrote them.
+ */
+function unrecognizedKeysMessage(keys: readonly string[]): string {
+  return `Unrecognized key${keys.length > 1 ? 's' : ''}: ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
+}
+
 /** A zod error's issues, with their paths as strings. */
 export function toIssues(error: z.ZodError, prefix: readonly string[] = []): Issue[] {
-  return error.issues.map((i) => ({ path: [...prefix, ...i.path.map(String)], message: i.message }));
+  return error.issues.map((i) => ({
+    path: [...prefix, ...i.path.map(String)],
+    message: i.code === 'unrecognized_keys' ? unrecognizedKeysMessage(i.keys) : i.message,
+  }));
 }
 
 /** One issue as a person reads it: "hyper.learningRate: must be …". */
