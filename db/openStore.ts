@@ -11,6 +11,7 @@ import * as artifacts from './queries/artifacts';
 import * as bundles from './queries/bundles';
 import * as changes from './queries/changes';
 import * as leases from './queries/runLeases';
+import * as ownerLeases from './queries/ownerLeases';
 import * as datasets from './queries/datasets';
 import * as experiments from './queries/experiments';
 import * as logs from './queries/logs';
@@ -21,10 +22,11 @@ import * as savedViews from './queries/savedViews';
 import * as corpora from './queries/corpora';
 import * as settings from './queries/settings';
 import * as tags from './queries/tags';
-import { newOwner, releaseOwner } from './runOwner';
+import { OwnerLeaseKeeper } from './ownerLease';
+import { newOwner, ownerRule, releaseOwner } from './runOwner';
 import { makeDatabaseFilesPrivate } from './privateFile';
 import type { Db } from './sqlite';
-import type { Store } from './storeTypes';
+import type { OwnerGone, Store } from './storeTypes';
 import { checkpoint, configureConnection } from './wal';
 
 export interface OpenStoreOptions {
@@ -33,6 +35,19 @@ export interface OpenStoreOptions {
   /** Where the NNNN_name.sql files are; defaults to db/migrations beside this module. */
   migrationsDir?: string;
   /** Clock for created-at times (tests); defaults to Date.now. */
+  now?: () => number;
+  /** The owner lease's timing (db/ownerLease.ts, db/runOwner.ts); tests shorten it. */
+  lease?: StoreLeaseOptions;
+}
+
+export interface StoreLeaseOptions {
+  /** How often this store renews its heartbeat (default HEARTBEAT_MS, 5 s). */
+  heartbeatMs?: number;
+  /** How old another owner's heartbeat may be before it counts as gone (default LEASE_EXPIRY_MS, 30 s). */
+  expiryMs?: number;
+  /** Where a failed lease write is reported (default console.warn). */
+  warn?: (message: string) => void;
+  /** The heartbeat's and the rule's clock (ms since the epoch; tests); defaults to Date.now. */
   now?: () => number;
 }
 
@@ -51,12 +66,24 @@ export function openStore(filePath: string, opts: OpenStoreOptions = {}): Store 
     db.close();
     throw err;
   }
-  return createStore(db, file, opts.now ?? Date.now);
+  return createStore(db, file, opts.now ?? Date.now, opts.lease ?? {});
 }
 
-function createStore(db: Db, file: string, now: () => number): Store {
+function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLeaseOptions): Store {
   let batchesSinceCheckpoint = 0;
   const owner = newOwner();
+  const leaseNow = leaseOpts.now ?? Date.now;
+  const keeper = new OwnerLeaseKeeper(db, owner, {
+    now: leaseNow, ...(leaseOpts.heartbeatMs !== undefined ? { heartbeatMs: leaseOpts.heartbeatMs } : {}), ...(leaseOpts.warn ? { warn: leaseOpts.warn } : {}),
+  });
+  /** The rule at `at`, reading the leases at its first call (a run seen before that has its owner's lease in the table). */
+  const rule = (at: number): OwnerGone => {
+    let judge: OwnerGone | undefined;
+    return (o) => {
+      judge ??= ownerRule(ownerLeases.listLeases(db), { at, ...(leaseOpts.expiryMs !== undefined ? { expiryMs: leaseOpts.expiryMs } : {}) });
+      return judge(o);
+    };
+  };
 
   return {
     path: file,
@@ -70,14 +97,32 @@ function createStore(db: Db, file: string, now: () => number): Store {
     updateExperiment: (id, change) => experiments.updateExperiment(db, id, change),
     deleteExperiment: (id) => experiments.deleteExperiment(db, id),
 
-    createRun: (run) => runs.createRun(db, run, now(), owner),
+    createRun: (run) => {
+      keeper.hold();
+      return runs.createRun(db, run, now(), owner);
+    },
     getRun: (id) => runs.getRun(db, id),
     listRuns: (filter) => runs.listRuns(db, filter),
     listRunSummaries: (filter) => runs.listRunSummaries(db, filter),
     runFamilies: (runIds) => runs.runFamilies(db, runIds),
-    markRunStarted: (id, backend, at) => runs.markRunStarted(db, id, backend, at, owner),
-    setRunStatus: (id, status, error, at) => runs.setRunStatus(db, id, status, error, at ?? now(), owner),
+    markRunStarted: (id, backend, at) => {
+      keeper.hold();
+      runs.markRunStarted(db, id, backend, at, owner);
+    },
+    setRunStatus: (id, status, error, at) => {
+      if (status === 'queued' || status === 'running') keeper.hold();
+      runs.setRunStatus(db, id, status, error, at ?? now(), owner);
+    },
     interruptStaleRuns: (at, ownerGone) => runs.interruptStaleRuns(db, at, ownerGone),
+    holdLease: () => keeper.hold(),
+    ownerLeases: () => ownerLeases.listLeases(db),
+    ownerRule: (at) => rule(at ?? leaseNow()),
+    forgetGoneLeases: (at) => db.transaction(() => {
+      const gone = rule(at ?? leaseNow());
+      const owners = ownerLeases.listLeases(db).map((l) => l.owner).filter((o) => o !== owner && gone(o));
+      ownerLeases.deleteLeases(db, owners);
+      return owners;
+    }).immediate(),
     runLease: (id) => leases.runLease(db, id),
     activeRunLeases: () => leases.activeRunLeases(db),
     setRunHostPid: (id, pid) => leases.setRunHostPid(db, id, pid),
@@ -153,6 +198,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
       checkpoint(db, true);
     },
     close: () => {
+      keeper.release();
       releaseOwner(owner);
       if (!db.open) return;
       try {

@@ -191,6 +191,21 @@ export interface RunLease {
   hostPid: number | null;
 }
 
+/** An open store's lease (0014, db/queries/ownerLeases.ts): alive while its heartbeat is fresh. */
+export interface OwnerLease {
+  /** '<host>:<pid>:<nonce>', as in runs.owner. */
+  owner: string;
+  host: string;
+  pid: number;
+  /** When the store opened, ms since the epoch. */
+  startedAt: number;
+  /** The owner's last renewal, ms since the epoch on the owner's clock. */
+  heartbeatAt: number;
+}
+
+/** Whether a run's owner (runs.owner; null before 0012) is gone: db/runOwner.ts ownerRule. */
+export type OwnerGone = (owner: string | null) => boolean;
+
 export interface Store {
   readonly path: string;
   /** This store's process identity, recorded as the owner of the runs it queues and trains (db/runOwner.ts). */
@@ -224,7 +239,24 @@ export interface Store {
    * their ids. With `ownerGone` (db/runOwner.ts), only runs whose owner is no
    * longer running: a live process's runs on the same folder are left alone.
    */
-  interruptStaleRuns(at: number, ownerGone?: (owner: string | null) => boolean): number[];
+  interruptStaleRuns(at: number, ownerGone?: OwnerGone): number[];
+  /**
+   * Registers this store's owner lease and starts renewing its heartbeat (an
+   * unref'd timer). Idempotent; creating, queueing or starting a run calls it,
+   * so read-only users of the store never hold one. Never throws: a failed
+   * write is logged and retried at the next heartbeat.
+   */
+  holdLease(): void;
+  /** Every owner lease on the folder (this store's included once held). */
+  ownerLeases(): OwnerLease[];
+  /**
+   * The rule of db/runOwner.ts at time `at` (default now) over the lease
+   * table, read at the rule's first call (so inside interruptStaleRuns's
+   * transaction, after the runs it judges were read).
+   */
+  ownerRule(at?: number): OwnerGone;
+  /** Deletes the leases whose owner the rule finds gone at `at`; returns their owners. */
+  forgetGoneLeases(at?: number): string[];
   /** The run's owner and training child (undefined: no such run). */
   runLease(id: number): RunLease | undefined;
   /** The leases of runs left 'running' or 'queued'. */

@@ -52,6 +52,7 @@ import { backendsCommand } from './backendCommands';
 import { checkCommandOptions } from './cliOptions';
 import { cancelCommand, resumeCommand } from './runControlCommands';
 import { exportCommand } from './exportCommands';
+import { readsOnly } from './readOnlyCommands';
 import { experimentsCommand } from './experimentCommands';
 import { architectureFamilies } from '../../workers/common/families/registry';
 
@@ -164,7 +165,8 @@ async function main(argv: string[]): Promise<number> {
   checkCommandOptions(command, rest[0], tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
-  const services = createServices({ dataDir });
+  // Listing, showing and exporting change no run's state (main/cli/readOnlyCommands.ts).
+  const services = createServices({ dataDir, readOnlyRuns: readsOnly(command, rest[0]) });
   try {
     switch (command) {
       case 'train':

@@ -7,6 +7,7 @@
  * refused with a message that says where to stop it, never "cancelled" here
  * while it goes on training there.
  */
+import { describeOwner } from '../../db/runOwner';
 import { parseRequest } from '../common/api';
 import type { RunSummary } from '../common/domain';
 import type { AppServices } from '../services/appServices';
@@ -43,7 +44,11 @@ function summaryOf(s: AppServices, id: number): RunSummary {
  * started nothing.
  */
 function otherOwner(s: AppServices, run: RunSummary): string | null {
-  if (run.status === 'running' || run.status === 'queued') return `run ${run.id} is being trained by another process on this data folder (${elsewhere})`;
+  if (run.status === 'running' || run.status === 'queued') {
+    // Named as the run's lease names it (db/runOwner.ts), so the user knows which process to look for.
+    const owner = s.store.runLease(run.id)?.owner ?? null;
+    return `run ${run.id} is being trained by another process on this data folder (${owner !== null ? `${describeOwner(owner)}: ` : ''}${elsewhere})`;
+  }
   if (s.interruptedAtStart.includes(run.id)) return `run ${run.id} was marked running when this command started, but the process that trained it (${elsewhere}) is gone: it is marked interrupted now`;
   return null;
 }

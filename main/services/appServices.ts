@@ -6,9 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openStore } from '../../db/openStore';
-import { ownerGone } from '../../db/runOwner';
-import { stopOrphansAtStart } from './orphanHosts';
+import { openStore, type StoreLeaseOptions } from '../../db/openStore';
+import { HEARTBEAT_MS } from '../../db/runOwner';
+import { startOwnerSweep, sweepGoneOwners } from './ownerSweep';
 import type { Store } from '../../db/storeTypes';
 import { ApiError, type ApiHandlers } from '../common/api';
 import type { ImportProgress } from '../common/domain';
@@ -83,6 +83,13 @@ export interface CreateServicesOptions {
   analysisTimeoutMs?: number;
   /** How often to look for other processes' commits (default 500 ms); false: do not watch. */
   watchOtherProcesses?: number | false;
+  /**
+   * A read-only command (`latent runs`, `show`, `export`): it holds no lease
+   * and never sweeps, so it changes no run's state (main/services/ownerSweep.ts).
+   */
+  readOnlyRuns?: boolean;
+  /** Lease timing (db/openStore.ts) and how often gone owners' runs are swept (default HEARTBEAT_MS); tests shorten them. */
+  lease?: StoreLeaseOptions & { sweepEveryMs?: number };
 }
 
 /**
@@ -99,11 +106,11 @@ function createDataDir(dataDir: string): void {
 export function createServices(opts: CreateServicesOptions): AppServices {
   const dataDir = path.resolve(opts.dataDir);
   createDataDir(dataDir);
-  const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion });
-  // A crashed owner's training child may still live: stop it first, so no orphan writes into a run marked interrupted.
-  stopOrphansAtStart(store, ownerGone);
+  const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion, ...(opts.lease ? { lease: opts.lease } : {}) });
+  const sweeps = opts.readOnlyRuns !== true;
   // Only runs whose process is gone: another live process on this folder keeps training its own.
-  const interruptedAtStart = store.interruptStaleRuns(Date.now(), ownerGone);
+  if (sweeps) store.holdLease();
+  const interruptedAtStart = sweeps ? sweepGoneOwners(store) : [];
   // A first start has no experiment: the UI's empty state says what to do first. Databases that have "Default" keep it;
   // a run started with no experiment named (the CLI's train) still lands in "Default", created then (store.ensureExperiment).
   const events = new EventBus();
@@ -139,6 +146,11 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     ...(typeof opts.watchOtherProcesses === 'number' ? { intervalMs: opts.watchOtherProcesses } : {}),
   });
   if (opts.watchOtherProcesses !== false) changes.start();
+  // A process that crashes while this one lives: its runs become interrupted here, and this process's windows hear it.
+  const stopSweep = sweeps ? startOwnerSweep(store, {
+    everyMs: opts.lease?.sweepEveryMs ?? HEARTBEAT_MS,
+    interrupted: (ids) => { for (const id of ids) events.emit('runs.onDidChange', runs.summary(id)); },
+  }) : () => undefined;
 
   const handlers: ApiHandlers = {
     'experiments.list': () => experiments.list(),
@@ -201,6 +213,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   return {
     dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, bundles, changes, handlers, interruptedAtStart,
     close: () => {
+      stopSweep();
       changes.close();
       // Analysis workers and runs stopped before the store closes (a worker reads checkpoints the store names).
       closed ??= Promise.all([analysis.close(), runs.close(), datasets.close()]).then(() => store.close());

@@ -27,7 +27,7 @@ import type { DatasetService } from './datasetService';
 import type { EventBus } from './eventBus';
 import { RunSession } from './runSession';
 import { launchHost, type HostKind, type HostLauncher, type TrainingHost } from './trainingHost';
-import { describeOwner, ownerGone } from '../../db/runOwner';
+import { describeOwner } from '../../db/runOwner';
 import type { SettingsService } from './settingsService';
 
 export interface RunServiceDeps {
@@ -155,7 +155,8 @@ export class RunService {
       throw new ApiError('conflict', `Run ${id} is still ${this.sessions.has(id) ? 'training' : 'queued'} in this process: cancel it, or wait for it to end, before resuming`);
     }
     const owner = this.d.store.runLease(id)?.owner ?? null;
-    if (owner === null || owner === this.d.store.owner || ownerGone(owner)) return;
+    // The owner's lease (0014): a fresh heartbeat, and on this host a live pid (db/runOwner.ts ownerRule).
+    if (owner === null || owner === this.d.store.owner || this.d.store.ownerRule()(owner)) return;
     if (status === 'running' || status === 'queued' || status === 'interrupted') {
       throw new ApiError('conflict', `Run ${id} is owned by ${describeOwner(owner)}, which is still running: resume it there, or stop that process first`);
     }

@@ -50,6 +50,11 @@ function folderWithRuns(leases: { owner: string; hostPid: number }[]): string {
   store.close();
   const db = new Database(file);
   leases.forEach((l, i) => db.prepare('UPDATE runs SET owner = ?, host_pid = ? WHERE id = ?').run(l.owner, l.hostPid, ids[i]));
+  // Each owner's lease (0014), its heartbeat fresh: whether an owner is gone then rests on its pid.
+  for (const owner of new Set(leases.map((l) => l.owner))) {
+    const [host, pid] = owner.split(':');
+    db.prepare('INSERT INTO owner_leases (owner, host, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)').run(owner, host, Number(pid), Date.now(), Date.now());
+  }
   db.close();
   return dataDir;
 }

@@ -4,12 +4,10 @@
  * cursor; its own rows it never reads back; a live owner's runs are not
  * taken for a crash's.
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../db/openStore';
-import { ownerGone } from '../../../db/runOwner';
 import type { Store } from '../../../db/storeTypes';
 import { migrationsDirWith, removeTempDirs, sampleRun, tempDir } from './helpers';
 
@@ -95,19 +93,13 @@ describe('change tracking (0012)', () => {
     const exp = a.createExperiment('e', '').id;
     const run = a.createRun(sampleRun(exp)).id;
     a.setRunStatus(run, 'running', null);
-    expect(ownerGone(a.owner)).toBe(false);
-    expect(b.interruptStaleRuns(1, ownerGone)).toEqual([]);
+    expect(b.ownerRule()(a.owner)).toBe(false);
+    expect(b.interruptStaleRuns(1, b.ownerRule())).toEqual([]);
     expect(b.getRun(run)?.status).toBe('running');
     a.close();
-    expect(ownerGone(a.owner)).toBe(true);
-    expect(b.interruptStaleRuns(2, ownerGone)).toEqual([run]);
+    // Closing released a's lease: no lease, gone (db/runOwner.ts ownerRule).
+    expect(b.ownerRule()(a.owner)).toBe(true);
+    expect(b.interruptStaleRuns(2, b.ownerRule())).toEqual([run]);
     expect(b.getRun(run)).toMatchObject({ status: 'interrupted', endedAt: 2 });
-  });
-
-  it('an owner of a process that is gone, of no process, or written before 0012 is gone; another host\'s is not known to be', () => {
-    expect(ownerGone(null)).toBe(true);
-    // Pid 2^22 + 1 is above Linux's pid_max ceiling: no process has it.
-    expect(ownerGone(`${os.hostname()}:4194305:abcdef`)).toBe(true);
-    expect(ownerGone('another-host.example:1:abcdef')).toBe(false);
   });
 });

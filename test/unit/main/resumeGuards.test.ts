@@ -1,7 +1,8 @@
 /**
  * Issue 16, point 2: resume never starts a second trainer on a run — not
  * while this process still trains it, not while another live process owns
- * it (a run an older build's sweep marked interrupted under a live owner).
+ * it (a run an older build's sweep marked interrupted under a live owner),
+ * as its lease (0014) says: a fresh heartbeat, and on this host a live pid.
  * A run its live owner ended (failed, cancelled) stays resumable anywhere.
  */
 import { spawnSync } from 'node:child_process';
@@ -31,6 +32,14 @@ function writeRow(t: FakeRunService, id: number, status: string, owner: string):
   db.close();
 }
 
+/** The owner's lease (0014) as its process writes it, its heartbeat at `heartbeatAt`. */
+function writeLease(t: FakeRunService, owner: string, heartbeatAt: number): void {
+  const [host, pid] = owner.split(':');
+  const db = new Database(t.store.path);
+  db.prepare('INSERT OR REPLACE INTO owner_leases (owner, host, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)').run(owner, host, Number(pid), heartbeatAt, heartbeatAt);
+  db.close();
+}
+
 describe('resume refuses a run someone still trains', () => {
   it('refuses a run this process still trains, even when another process marked it interrupted', () => {
     const t = fakeRunService({ maxConcurrentRuns: 2 });
@@ -48,6 +57,7 @@ describe('resume refuses a run someone still trains', () => {
 
     // The test runner's parent: a live process on this host that is not this one.
     const live = `${os.hostname()}:${process.ppid}:abcdef`;
+    writeLease(t, live, Date.now());
     writeRow(t, id, 'interrupted', live);
     expect(() => t.runs.resume(id)).toThrow(`Run ${id} is owned by process ${process.ppid} on host ${os.hostname()}, which is still running: resume it there, or stop that process first`);
     // Ended by its live owner: nobody trains it.
@@ -57,8 +67,26 @@ describe('resume refuses a run someone still trains', () => {
     await expect(t.runs.waitForEnd(id)).resolves.toBe('failed');
 
     const dead = `${os.hostname()}:${spawnSync(process.execPath, ['-e', '']).pid}:abcdef`;
+    // A fresh heartbeat does not keep a dead pid on this host alive.
+    writeLease(t, dead, Date.now());
     writeRow(t, id, 'interrupted', dead);
     expect(t.runs.resume(id)).toMatchObject({ status: 'running' });
     expect(t.hosts).toHaveLength(3);
+  });
+
+  it('another host\'s owner is live while its heartbeat is fresh (named in the refusal), gone once it is 30 s old', async () => {
+    const t = fakeRunService({ maxConcurrentRuns: 2 });
+    const id = trainingRun(t);
+    t.hosts[0]?.exit({ code: 134 });
+    await expect(t.runs.waitForEnd(id)).resolves.toBe('failed');
+
+    const remote = 'gpu-02.example:777:abcdef';
+    writeLease(t, remote, Date.now());
+    writeRow(t, id, 'running', remote);
+    expect(() => t.runs.resume(id)).toThrow(`Run ${id} is owned by process 777 on host gpu-02.example, which is still running: resume it there, or stop that process first`);
+    // Its last heartbeat a minute ago (expiry 30 s): it crashed, and the run is this process's to resume once interrupted.
+    writeLease(t, remote, Date.now() - 60_000);
+    writeRow(t, id, 'interrupted', remote);
+    expect(t.runs.resume(id)).toMatchObject({ status: 'running' });
   });
 });
