@@ -25,7 +25,7 @@ import { newOwner, releaseOwner } from './runOwner';
 import { makeDatabaseFilesPrivate } from './privateFile';
 import type { Db } from './sqlite';
 import type { Store } from './storeTypes';
-import { checkpoint, configureConnection } from './wal';
+import { BUSY_TIMEOUT_MS, checkpoint, configureConnection } from './wal';
 
 export interface OpenStoreOptions {
   /** Named in the error when the file was written by a newer app. */
@@ -34,6 +34,13 @@ export interface OpenStoreOptions {
   migrationsDir?: string;
   /** Clock for created-at times (tests); defaults to Date.now. */
   now?: () => number;
+  /**
+   * Open without writing anything (no migration, no WAL switch, writes refused
+   * with SQLITE_READONLY): the app's start on a full disk. See openReadOnly.
+   */
+  readOnly?: boolean;
+  /** Called with the connection once it is configured (the disk-full tests set PRAGMA max_page_count on it). */
+  onConnection?: (db: Db) => void;
 }
 
 /** A checkpoint (that never waits for other connections) every this many metric batches. */
@@ -41,20 +48,58 @@ export const CHECKPOINT_EVERY_BATCHES = 200;
 
 export function openStore(filePath: string, opts: OpenStoreOptions = {}): Store {
   const file = path.resolve(filePath);
+  if (opts.readOnly) return createStore(openReadOnly(file, opts), file, opts.now ?? Date.now, true);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   makeDatabaseFilesPrivate(file);
   const db = new Database(file);
   try {
     configureConnection(db);
     migrate(db, opts.migrationsDir, opts.appVersion);
+    opts.onConnection?.(db);
   } catch (err) {
     db.close();
     throw err;
   }
-  return createStore(db, file, opts.now ?? Date.now);
+  return createStore(db, file, opts.now ?? Date.now, false);
 }
 
-function createStore(db: Db, file: string, now: () => number): Store {
+/**
+ * A connection that never writes. A plain read-only open needs the -shm
+ * file (WAL index) to exist and be big enough; on a disk with no byte left
+ * SQLite cannot grow it (SQLITE_IOERR_SHMSIZE), so the fallback keeps the WAL
+ * index in memory: exclusive locking mode (no -shm at all) with query_only,
+ * which refuses writes like a read-only connection. The exclusive lock keeps
+ * other processes off the file while this one is open: on a full disk none
+ * of them can write anyway.
+ */
+export function openReadOnly(file: string, opts: Pick<OpenStoreOptions, 'onConnection'> = {}): Db {
+  const attempts: Array<() => Db> = [
+    () => new Database(file, { readonly: true, fileMustExist: true }),
+    () => {
+      const db = new Database(file, { fileMustExist: true });
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('query_only = ON');
+      return db;
+    },
+  ];
+  let lastError: unknown;
+  for (const open of attempts) {
+    let db: Db | undefined;
+    try {
+      db = open();
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      userVersion(db); // the first read: the WAL index is built (or refused) here
+      opts.onConnection?.(db);
+      return db;
+    } catch (e) {
+      db?.close();
+      lastError = e;
+    }
+  }
+  throw lastError;
+}
+
+function createStore(db: Db, file: string, now: () => number, readOnly: boolean): Store {
   let batchesSinceCheckpoint = 0;
   const owner = newOwner();
 
@@ -155,6 +200,10 @@ function createStore(db: Db, file: string, now: () => number): Store {
     close: () => {
       releaseOwner(owner);
       if (!db.open) return;
+      if (readOnly) {
+        db.close();
+        return;
+      }
       try {
         checkpoint(db, false);
       } finally {

@@ -39,6 +39,7 @@ import * as readline from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createServices, defaultDataDir } from '../services/appServices';
 import { CliError, showRun, train } from './commands';
+import { refuseWhenReadOnly } from './readOnlyCommands';
 import { runsCommand } from './runCommands';
 import { untilInterrupted } from './runsWatch';
 import { architecturesCommand } from './architectureCommands';
@@ -166,6 +167,9 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   const services = createServices({ dataDir });
   try {
+    // A full disk opened the folder read-only: writing commands are refused with the reason, reading ones note it.
+    refuseWhenReadOnly(services.readOnly, command, rest[0]);
+    if (services.readOnly !== null) process.stderr.write(`latent: note: ${services.readOnly}\n`);
     switch (command) {
       case 'train':
         return await train(services, { configPath: values.config!, overrides: values.set ?? [], experiment: values.experiment ?? 'Default', json: values.json }, process.stdout, process.stderr);

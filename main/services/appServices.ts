@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openStore } from '../../db/openStore';
+import type { OpenStoreOptions } from '../../db/openStore';
 import { ownerGone } from '../../db/runOwner';
 import { stopOrphansAtStart } from './orphanHosts';
 import type { Store } from '../../db/storeTypes';
@@ -30,6 +30,8 @@ import { PresetService } from './presetService';
 import { ReferenceClassifierService } from './referenceClassifierService';
 import { SavedViewService } from './savedViewService';
 import { SettingsService } from './settingsService';
+import { guardReadOnly } from './dispatch';
+import { openForStart } from './readOnlyStart';
 import type { HostLauncher } from './trainingHost';
 
 export interface AppServices {
@@ -52,6 +54,8 @@ export interface AppServices {
   handlers: ApiHandlers;
   /** Runs left running by a crash that were marked interrupted at start. */
   interruptedAtStart: number[];
+  /** Why the data folder was opened read-only (its disk is full: readOnlyStart.ts), null when writable. */
+  readOnly: string | null;
   close(): Promise<void>;
 }
 
@@ -83,6 +87,8 @@ export interface CreateServicesOptions {
   analysisTimeoutMs?: number;
   /** How often to look for other processes' commits (default 500 ms); false: do not watch. */
   watchOtherProcesses?: number | false;
+  /** Given the database connection once open (the disk-full tests limit its size with PRAGMA max_page_count). */
+  onConnection?: OpenStoreOptions['onConnection'];
 }
 
 /**
@@ -99,11 +105,15 @@ function createDataDir(dataDir: string): void {
 export function createServices(opts: CreateServicesOptions): AppServices {
   const dataDir = path.resolve(opts.dataDir);
   createDataDir(dataDir);
-  const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion });
-  // A crashed owner's training child may still live: stop it first, so no orphan writes into a run marked interrupted.
-  stopOrphansAtStart(store, ownerGone);
-  // Only runs whose process is gone: another live process on this folder keeps training its own.
-  const interruptedAtStart = store.interruptStaleRuns(Date.now(), ownerGone);
+  // On a full disk the start-up writes fail: the folder is then opened read-only and says why (readOnlyStart.ts).
+  const opened = openForStart(path.join(dataDir, 'workbench.sqlite'), { appVersion, ...(opts.onConnection ? { onConnection: opts.onConnection } : {}) }, (s) => {
+    // A crashed owner's training child may still live: stop it first, so no orphan writes into a run marked interrupted.
+    stopOrphansAtStart(s, ownerGone);
+    // Only runs whose process is gone: another live process on this folder keeps training its own.
+    return s.interruptStaleRuns(Date.now(), ownerGone);
+  });
+  const { store, readOnly } = opened;
+  const interruptedAtStart = opened.startup ?? [];
   // A first start has no experiment: the UI's empty state says what to do first. Databases that have "Default" keep it;
   // a run started with no experiment named (the CLI's train) still lands in "Default", created then (store.ensureExperiment).
   const events = new EventBus();
@@ -140,7 +150,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
   });
   if (opts.watchOtherProcesses !== false) changes.start();
 
-  const handlers: ApiHandlers = {
+  const handlers: ApiHandlers = guardReadOnly({
     'experiments.list': () => experiments.list(),
     'experiments.create': (r) => experiments.create(r.name, r.description),
     'presets.list': () => presets.list(),
@@ -194,12 +204,12 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'bundles.export': (r) => bundles.export(r),
     'bundles.import': (r) => bundles.import(r.path),
     'system.backends': (r) => backends.diagnostics(r.refresh === true),
-    'system.info': () => ({ appVersion, dataDir, availableBackends: availableBackends(), cpuCount: os.availableParallelism() }),
-  };
+    'system.info': () => ({ appVersion, dataDir, availableBackends: availableBackends(), cpuCount: os.availableParallelism(), readOnly }),
+  }, readOnly);
 
   let closed: Promise<void> | undefined;
   return {
-    dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, bundles, changes, handlers, interruptedAtStart,
+    dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, bundles, changes, handlers, interruptedAtStart, readOnly,
     close: () => {
       changes.close();
       // Analysis workers and runs stopped before the store closes (a worker reads checkpoints the store names).
