@@ -61,9 +61,15 @@ export function openForStart<T>(file: string, opts: OpenStoreOptions, startupWri
       throw e;
     }
     closeQuietly(store);
-    const cause = e instanceof Error ? e.message : String(e);
-    return { store: openStore(file, { ...opts, readOnly: true }), readOnly: readOnlyReason(dir, cause), startup: undefined };
+    return { store: openStore(file, { ...opts, readOnly: true }), readOnly: readOnlyReason(dir, causeOf(e, dir)), startup: undefined };
   }
+}
+
+/** The failure as SQLite or Node named it, and the free space measured: "SQLITE_IOERR_SHMSIZE: disk I/O error; 0 bytes free". */
+function causeOf(e: unknown, dir: string): string {
+  const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? `${e.code}: ` : '';
+  const free = freeBytes(dir);
+  return `${code}${e instanceof Error ? e.message : String(e)}${free === null ? '' : `; ${free.toLocaleString('en-US')} bytes free`}`;
 }
 
 /** Closing flushes a WAL checkpoint, which a full disk may refuse too: the connection is closed either way. */
