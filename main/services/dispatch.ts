@@ -5,6 +5,7 @@
  */
 import { ApiError, isApiMethod, parseRequest, type ApiHandlers, type ApiMethod } from '../common/api';
 import type { WireResult } from '../common/wire';
+import { isDiskFull } from './diskFull';
 
 export async function dispatch(handlers: ApiHandlers, method: string, raw: unknown): Promise<WireResult<unknown>> {
   try {
@@ -15,6 +16,8 @@ export async function dispatch(handlers: ApiHandlers, method: string, raw: unkno
     return { ok: true, result };
   } catch (e) {
     if (e instanceof ApiError) return { ok: false, error: e.toPayload() };
+    // A write the disk had no room for (a run started, a dataset imported…) is the user's to fix, not a server fault.
+    if (isDiskFull(e)) return { ok: false, error: { code: 'conflict', message: `The disk holding the data folder is full (${e instanceof Error ? e.message : String(e)}): nothing was saved. Free space on it and try again.` } };
     const message = e instanceof Error ? e.message : String(e);
     return { ok: false, error: { code: 'internal', message } };
   }

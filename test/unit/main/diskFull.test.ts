@@ -13,6 +13,8 @@ import type { Db } from '../../../db/sqlite';
 import type { Store } from '../../../db/storeTypes';
 import type { RunStatus } from '../../../main/common/domain';
 import { diskFullMessage, isDiskFull, readOnlyReason, retryDelayMs } from '../../../main/services/diskFull';
+import { createServices } from '../../../main/services/appServices';
+import { dispatch } from '../../../main/services/dispatch';
 import { EventBus } from '../../../main/services/eventBus';
 import { keepStatusesOnFullDisk, PendingStatuses } from '../../../main/services/pendingStatus';
 import { RunSession } from '../../../main/services/runSession';
@@ -111,6 +113,18 @@ describe('a status a full disk refuses', () => {
     const pending = new PendingStatuses(() => { throw new Error('SQLITE_CORRUPT: database disk image is malformed'); });
     expect(() => pending.set(1, 'done', null, 1)).toThrow(/SQLITE_CORRUPT/);
     expect(pending.ids()).toEqual([]);
+  });
+});
+
+describe('an API call that hits the full disk', () => {
+  it('is a 409 conflict saying to free space, not a 500', async () => {
+    const s = createServices({ dataDir, watchOtherProcesses: false, onConnection: (db) => { db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`); } });
+    try {
+      const r = await dispatch(s.handlers, 'experiments.create', { name: 'x'.repeat(200), description: long.slice(0, 5_000) });
+      expect(r).toEqual({ ok: false, error: { code: 'conflict', message: 'The disk holding the data folder is full (database or disk is full): nothing was saved. Free space on it and try again.' } });
+    } finally {
+      await s.close();
+    }
   });
 });
 
