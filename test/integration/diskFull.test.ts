@@ -13,8 +13,9 @@
  *   limit is raised (space freed) the retry timer writes it, and a third run
  *   trains to the end.
  * - An artifact write fails with ENOSPC: the checkpoint's weights file of
- *   run 1's first epoch is a symlink to /dev/full, whose writes fail with
- *   ENOSPC (no root, no mount needed). The run fails with "Disk full".
+ *   run 1's first epoch, or its first filters PNG, is a symlink to /dev/full,
+ *   whose writes fail with ENOSPC (no root, no mount needed; the worker's
+ *   chmod after the write is never reached). The run fails with "Disk full".
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -92,13 +93,17 @@ describe('a full disk fails the runs, not the server', () => {
     await expect(s.runs.waitForEnd(c)).resolves.toBe('done');
   });
 
-  it('ENOSPC on a checkpoint write (its file a symlink to /dev/full): the run fails with "Disk full" and the worker\'s words', async () => {
+  // The first run of a new folder is run 1: 450 training images (10% held out for validation) in batches of 10 are 45 steps an epoch.
+  it.each([
+    // The epoch's filters PNG is written before its checkpoint: 1 artifact kept when the checkpoint fails, 0 when the PNG does.
+    ['a checkpoint', path.join('checkpoints', 'epoch-0001', 'weights.bin.tmp'), 'up to step 45 and 1 artifact.'],
+    ['a sample PNG (the first layer\'s filters)', path.join('gallery', 'filters', 'step-0000045.png'), 'up to step 45 and 0 artifacts.'],
+  ])('ENOSPC on %s (its file a symlink to /dev/full): the run fails with "Disk full" and the worker\'s words', async (_what, file, kept) => {
     requireBuilt();
     const dataDir = tempDir();
-    // The first run of a new folder is run 1; its first checkpoint is written to weights.bin.tmp, then renamed.
-    const checkpoint = path.join(dataDir, 'runs', '1', 'checkpoints', 'epoch-0001');
-    fs.mkdirSync(checkpoint, { recursive: true });
-    fs.symlinkSync('/dev/full', path.join(checkpoint, 'weights.bin.tmp'));
+    const target = path.join(dataDir, 'runs', '1', file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.symlinkSync('/dev/full', target);
     const s = createServices({ dataDir, env: { LATENT_BACKEND: 'wasm' }, watchOtherProcesses: false });
     services = s;
     const id = s.runs.start(s.experiments.create('enospc', '').id, config(7, 2)).id;
@@ -106,7 +111,8 @@ describe('a full disk fails the runs, not the server', () => {
     await expect(s.runs.waitForEnd(id)).resolves.toBe('failed');
     const error = s.runs.summary(id).error ?? '';
     expect(error).toMatch(/^Disk full: the disk holding the data folder .* a checkpoint or sample image could not be written/);
-    expect(error).toContain('ENOSPC');
+    expect(error).toContain(kept);
+    expect(error).toMatch(/\(The worker said: ENOSPC: no space left on device, write\)$/);
     expect(storedStatus(dataDir, id)).toEqual({ status: 'failed', error });
   });
 });
