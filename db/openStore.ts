@@ -27,7 +27,7 @@ import { newOwner, ownerRule, releaseOwner } from './runOwner';
 import { makeDatabaseFilesPrivate } from './privateFile';
 import type { Db } from './sqlite';
 import type { OwnerGone, Store } from './storeTypes';
-import { checkpoint, configureConnection } from './wal';
+import { BUSY_TIMEOUT_MS, checkpoint, configureConnection } from './wal';
 
 export interface OpenStoreOptions {
   /** Named in the error when the file was written by a newer app. */
@@ -38,6 +38,13 @@ export interface OpenStoreOptions {
   now?: () => number;
   /** The owner lease's timing (db/ownerLease.ts, db/runOwner.ts); tests shorten it. */
   lease?: StoreLeaseOptions;
+  /**
+   * Open without writing anything (no migration, no WAL switch, writes refused
+   * with SQLITE_READONLY): the app's start on a full disk. See openReadOnly.
+   */
+  readOnly?: boolean;
+  /** Called with the connection once it is configured (the disk-full tests set PRAGMA max_page_count on it). */
+  onConnection?: (db: Db) => void;
 }
 
 export interface StoreLeaseOptions {
@@ -56,20 +63,58 @@ export const CHECKPOINT_EVERY_BATCHES = 200;
 
 export function openStore(filePath: string, opts: OpenStoreOptions = {}): Store {
   const file = path.resolve(filePath);
+  if (opts.readOnly) return createStore(openReadOnly(file, opts), file, opts.now ?? Date.now, opts.lease ?? {}, true);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   makeDatabaseFilesPrivate(file);
   const db = new Database(file);
   try {
     configureConnection(db);
     migrate(db, opts.migrationsDir, opts.appVersion);
+    opts.onConnection?.(db);
   } catch (err) {
     db.close();
     throw err;
   }
-  return createStore(db, file, opts.now ?? Date.now, opts.lease ?? {});
+  return createStore(db, file, opts.now ?? Date.now, opts.lease ?? {}, false);
 }
 
-function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLeaseOptions): Store {
+/**
+ * A connection that never writes. A plain read-only open needs the -shm
+ * file (WAL index) to exist and be big enough; on a disk with no byte left
+ * SQLite cannot grow it (SQLITE_IOERR_SHMSIZE), so the fallback keeps the WAL
+ * index in memory: exclusive locking mode (no -shm at all) with query_only,
+ * which refuses writes like a read-only connection. The exclusive lock keeps
+ * other processes off the file while this one is open: on a full disk none
+ * of them can write anyway.
+ */
+export function openReadOnly(file: string, opts: Pick<OpenStoreOptions, 'onConnection'> = {}): Db {
+  const attempts: Array<() => Db> = [
+    () => new Database(file, { readonly: true, fileMustExist: true }),
+    () => {
+      const db = new Database(file, { fileMustExist: true });
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('query_only = ON');
+      return db;
+    },
+  ];
+  let lastError: unknown;
+  for (const open of attempts) {
+    let db: Db | undefined;
+    try {
+      db = open();
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      userVersion(db); // the first read: the WAL index is built (or refused) here
+      opts.onConnection?.(db);
+      return db;
+    } catch (e) {
+      db?.close();
+      lastError = e;
+    }
+  }
+  throw lastError;
+}
+
+function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLeaseOptions, readOnly: boolean): Store {
   let batchesSinceCheckpoint = 0;
   const owner = newOwner();
   const leaseNow = leaseOpts.now ?? Date.now;
@@ -201,6 +246,10 @@ function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLe
       keeper.release();
       releaseOwner(owner);
       if (!db.open) return;
+      if (readOnly) {
+        db.close();
+        return;
+      }
       try {
         checkpoint(db, false);
       } finally {

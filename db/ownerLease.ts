@@ -62,9 +62,11 @@ export class OwnerLeaseKeeper {
   /** Stops the heartbeat and deletes the lease (the store is closing). */
   release(): void {
     this.released = true;
+    const held = this.timer !== undefined;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    if (this.db.open) this.write('delete', () => deleteLeases(this.db, [this.owner]));
+    // A store that never held one (a read-only command, a read-only start) writes nothing.
+    if (held && this.db.open) this.write('delete', () => deleteLeases(this.db, [this.owner]));
   }
 
   private put(): void {

@@ -39,6 +39,7 @@ import * as readline from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createServices, defaultDataDir } from '../services/appServices';
 import { CliError, showRun, train } from './commands';
+import { readsOnly, refuseWhenReadOnly } from './readOnlyCommands';
 import { runsCommand } from './runCommands';
 import { untilInterrupted } from './runsWatch';
 import { architecturesCommand } from './architectureCommands';
@@ -52,7 +53,6 @@ import { backendsCommand } from './backendCommands';
 import { checkCommandOptions } from './cliOptions';
 import { cancelCommand, resumeCommand } from './runControlCommands';
 import { exportCommand } from './exportCommands';
-import { readsOnly } from './readOnlyCommands';
 import { experimentsCommand } from './experimentCommands';
 import { architectureFamilies } from '../../workers/common/families/registry';
 
@@ -168,6 +168,9 @@ async function main(argv: string[]): Promise<number> {
   // Listing, showing and exporting change no run's state (main/cli/readOnlyCommands.ts).
   const services = createServices({ dataDir, readOnlyRuns: readsOnly(command, rest[0]) });
   try {
+    // A full disk opened the folder read-only: writing commands are refused with the reason, reading ones note it.
+    refuseWhenReadOnly(services.readOnly, command, rest[0]);
+    if (services.readOnly !== null) process.stderr.write(`latent: note: ${services.readOnly}\n`);
     switch (command) {
       case 'train':
         return await train(services, { configPath: values.config!, overrides: values.set ?? [], experiment: values.experiment ?? 'Default', json: values.json }, process.stdout, process.stderr);

@@ -347,6 +347,8 @@ export interface SystemInfo {
   /** Backends whose packages can be loaded on this machine, best first. */
   availableBackends: BackendName[];
   cpuCount: number;
+  /** Why the data folder is open read-only (its disk was full at start), null when it is writable. */
+  readOnly: string | null;
 }
 
 /** One version of a saved architecture: (id, version) addresses it. */

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openStore, type StoreLeaseOptions } from '../../db/openStore';
+import type { OpenStoreOptions, StoreLeaseOptions } from '../../db/openStore';
 import { HEARTBEAT_MS } from '../../db/runOwner';
 import { startOwnerSweep, sweepGoneOwners } from './ownerSweep';
 import type { Store } from '../../db/storeTypes';
@@ -30,6 +30,8 @@ import { PresetService } from './presetService';
 import { ReferenceClassifierService } from './referenceClassifierService';
 import { SavedViewService } from './savedViewService';
 import { SettingsService } from './settingsService';
+import { guardReadOnly } from './dispatch';
+import { openForStart } from './readOnlyStart';
 import type { HostLauncher } from './trainingHost';
 
 export interface AppServices {
@@ -52,6 +54,8 @@ export interface AppServices {
   handlers: ApiHandlers;
   /** Runs left running by a crash that were marked interrupted at start. */
   interruptedAtStart: number[];
+  /** Why the data folder was opened read-only (its disk is full: readOnlyStart.ts), null when writable. */
+  readOnly: string | null;
   close(): Promise<void>;
 }
 
@@ -90,6 +94,8 @@ export interface CreateServicesOptions {
   readOnlyRuns?: boolean;
   /** Lease timing (db/openStore.ts) and how often gone owners' runs are swept (default HEARTBEAT_MS); tests shorten them. */
   lease?: StoreLeaseOptions & { sweepEveryMs?: number };
+  /** Given the database connection once open (the disk-full tests limit its size with PRAGMA max_page_count). */
+  onConnection?: OpenStoreOptions['onConnection'];
 }
 
 /**
@@ -106,11 +112,19 @@ function createDataDir(dataDir: string): void {
 export function createServices(opts: CreateServicesOptions): AppServices {
   const dataDir = path.resolve(opts.dataDir);
   createDataDir(dataDir);
-  const store = openStore(path.join(dataDir, 'workbench.sqlite'), { appVersion, ...(opts.lease ? { lease: opts.lease } : {}) });
-  const sweeps = opts.readOnlyRuns !== true;
-  // Only runs whose process is gone: another live process on this folder keeps training its own.
-  if (sweeps) store.holdLease();
-  const interruptedAtStart = sweeps ? sweepGoneOwners(store) : [];
+  const sweepsWanted = opts.readOnlyRuns !== true;
+  // On a full disk the start-up writes fail: the folder is then opened read-only and says why (readOnlyStart.ts).
+  const opened = openForStart(path.join(dataDir, 'workbench.sqlite'), {
+    appVersion, ...(opts.lease ? { lease: opts.lease } : {}), ...(opts.onConnection ? { onConnection: opts.onConnection } : {}),
+  }, (s) => {
+    if (!sweepsWanted) return [];
+    s.holdLease();
+    // Only runs whose process is gone: another live process on this folder keeps training its own.
+    return sweepGoneOwners(s);
+  });
+  const { store, readOnly } = opened;
+  const sweeps = sweepsWanted && readOnly === null;
+  const interruptedAtStart = opened.startup ?? [];
   // A first start has no experiment: the UI's empty state says what to do first. Databases that have "Default" keep it;
   // a run started with no experiment named (the CLI's train) still lands in "Default", created then (store.ensureExperiment).
   const events = new EventBus();
@@ -152,7 +166,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     interrupted: (ids) => { for (const id of ids) events.emit('runs.onDidChange', runs.summary(id)); },
   }) : () => undefined;
 
-  const handlers: ApiHandlers = {
+  const handlers: ApiHandlers = guardReadOnly({
     'experiments.list': () => experiments.list(),
     'experiments.create': (r) => experiments.create(r.name, r.description),
     'presets.list': () => presets.list(),
@@ -206,12 +220,12 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'bundles.export': (r) => bundles.export(r),
     'bundles.import': (r) => bundles.import(r.path),
     'system.backends': (r) => backends.diagnostics(r.refresh === true),
-    'system.info': () => ({ appVersion, dataDir, availableBackends: availableBackends(), cpuCount: os.availableParallelism() }),
-  };
+    'system.info': () => ({ appVersion, dataDir, availableBackends: availableBackends(), cpuCount: os.availableParallelism(), readOnly }),
+  }, readOnly);
 
   let closed: Promise<void> | undefined;
   return {
-    dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, bundles, changes, handlers, interruptedAtStart,
+    dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, bundles, changes, handlers, interruptedAtStart, readOnly,
     close: () => {
       stopSweep();
       changes.close();

@@ -11,6 +11,7 @@ import type { BackendChoice, CheckpointRef, StartMessage, WorkerToMain } from '.
 import { CHECKPOINT_KIND, descriptorOf, type RunConfig } from '../../workers/common/families/registry';
 import type { EventBus } from './eventBus';
 import { toArtifactInfo } from './artifactService';
+import { diskFullMessage, isDiskFull, type WrittenSoFar } from './diskFull';
 import { launchHost, type HostKind, type HostLauncher, type TrainingHost } from './trainingHost';
 
 export interface SessionOptions {
@@ -44,6 +45,9 @@ export class RunSession {
   private progressState: RunProgress | null = null;
   private startTime = 0;
   private startStep: number | undefined;
+  /** Set when storing one of the host's messages failed: the host is being stopped and nothing more it sends is stored. */
+  private writeFailed = false;
+  private readonly written: WrittenSoFar = { points: 0, artifacts: 0, lastStep: null };
 
   constructor(private readonly o: SessionOptions) {}
 
@@ -84,15 +88,16 @@ export class RunSession {
       this.finish('failed', `Could not start the training worker: ${(e as Error).message}`);
       return;
     }
-    this.host.onMessage((m) => this.handle(m));
-    this.host.onExit((exit) => {
+    // A listener that throws would be an uncaught exception that takes every run and the server down: it fails this run instead.
+    this.host.onMessage((m) => this.guarded(() => this.handle(m), m));
+    this.host.onExit((exit) => this.guarded(() => {
       if (!this.terminal) {
         const why = exit.error ? exit.error.message : exit.signal ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
         if (this.cancelRequested) this.terminal = { status: 'cancelled', error: null };
         else this.terminal = { status: 'failed', error: `The training worker stopped unexpectedly (${why}). Metrics recorded so far are kept.` };
       }
       this.finish(this.terminal.status, this.terminal.error);
-    });
+    }));
     this.host.send(message);
   }
 
@@ -109,9 +114,49 @@ export class RunSession {
     this.host?.kill();
   }
 
+  /**
+   * Runs a host listener's work; a failure (SQLITE_FULL, ENOSPC, or any
+   * other) becomes this run's failure: the message is kept as its terminal
+   * status, the host is stopped, and the run ends when the host has gone.
+   */
+  private guarded(work: () => void, m?: WorkerToMain): void {
+    try {
+      work();
+    } catch (e) {
+      this.failOnWriteError(e, m);
+    }
+  }
+
+  private failOnWriteError(e: unknown, m: WorkerToMain | undefined): void {
+    const what = m ? whatFailed(m) : 'the run\'s end';
+    const error = isDiskFull(e)
+      ? diskFullMessage(this.o.dataDir, what, this.written)
+      : `Could not record ${what}: ${e instanceof Error ? e.message : String(e)}. Training was stopped; metrics recorded so far are kept.`;
+    if (this.ended) {
+      // The run has ended (its status is kept by the store even on a full disk): nothing left to stop.
+      console.error(`Run ${this.o.runId}: ${error}`);
+      return;
+    }
+    const first = !this.writeFailed;
+    this.writeFailed = true;
+    this.terminal = { status: 'failed', error };
+    if (!this.host || !m) {
+      this.finish('failed', error);
+      return;
+    }
+    if (first) this.stopHost();
+  }
+
+  /** No use training into a full disk: ask the host to stop, and kill it if it has not within the grace period. */
+  private stopHost(): void {
+    this.host?.send({ type: 'cancel' });
+    this.cancelTimer ??= setTimeout(() => this.host?.kill(), this.o.cancelGraceMs ?? 15_000);
+    this.cancelTimer.unref();
+  }
+
   private handle(m: WorkerToMain): void {
     const { store, events, runId } = this.o;
-    if (this.ended) return;
+    if (this.ended || this.writeFailed) return;
     switch (m.type) {
       case 'ready':
         store.markRunStarted(runId, m.backend, Date.now());
@@ -121,6 +166,8 @@ export class RunSession {
       case 'metrics':
         if (m.points.length === 0) break;
         store.appendMetrics(runId, m.points);
+        this.written.points += m.points.length;
+        this.written.lastStep = Math.max(this.written.lastStep ?? 0, ...m.points.map((p) => p.step));
         events.emit('runs.onDidLogMetrics', { runId, points: m.points });
         break;
       case 'progress': {
@@ -138,11 +185,13 @@ export class RunSession {
       case 'checkpoint': {
         const rel = path.relative(this.o.dataDir, m.checkpoint.dir);
         store.addArtifact(runId, CHECKPOINT_KIND, m.checkpoint.step, rel, { epoch: m.checkpoint.epoch, step: m.checkpoint.step });
+        this.written.artifacts++;
         break;
       }
       case 'sample': {
         const rel = path.relative(this.o.dataDir, m.path);
         const artifact = store.addArtifact(runId, m.kind, m.step, rel, m.meta ?? {});
+        this.written.artifacts++;
         events.emit('artifacts.onDidAdd', toArtifactInfo(artifact));
         break;
       }
@@ -150,7 +199,8 @@ export class RunSession {
         this.terminal = { status: 'done', error: null };
         break;
       case 'failed':
-        this.terminal = { status: 'failed', error: m.error };
+        // The host could not write a checkpoint or an image (ENOSPC): the same words as a full database.
+        this.terminal = { status: 'failed', error: isDiskFull(m.error) ? `${diskFullMessage(this.o.dataDir, 'a checkpoint or sample image', this.written)} (The worker said: ${m.error})` : m.error };
         break;
       case 'cancelled':
         this.terminal = { status: 'cancelled', error: null };
@@ -180,11 +230,38 @@ export class RunSession {
     this.ended = true;
     if (this.cancelTimer) clearTimeout(this.cancelTimer);
     const { store, runId } = this.o;
-    if (status === 'failed' && error) this.log('error', error);
-    if (status === 'cancelled') this.log('info', 'Run cancelled');
-    if (status === 'done') this.log('info', 'Run finished');
-    store.setRunStatus(runId, status, error, Date.now());
-    this.progressState = null;
-    this.o.onEnd(runId, status);
+    try {
+      this.finalLog(status, error);
+      store.setRunStatus(runId, status, error, Date.now());
+    } catch (e) {
+      // The store keeps a status a full disk refused (pendingStatus.ts); anything else is reported, and the run still ends here.
+      console.error(`Run ${runId}: could not record its ${status} status: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.progressState = null;
+      this.o.onEnd(runId, status);
+    }
+  }
+
+  /** The run's last log line; on a full disk it is dropped: the status carries the same message. */
+  private finalLog(status: RunStatus, error: string | null): void {
+    try {
+      if (status === 'failed' && error) this.log('error', error);
+      if (status === 'cancelled') this.log('info', 'Run cancelled');
+      if (status === 'done') this.log('info', 'Run finished');
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+    }
+  }
+}
+
+/** The write a host message asked for, named for a disk-full message. */
+function whatFailed(m: WorkerToMain): string {
+  switch (m.type) {
+    case 'metrics': return `a batch of ${m.points.length} metric points`;
+    case 'checkpoint': return `the record of the checkpoint at step ${m.checkpoint.step}`;
+    case 'sample': return `the record of a ${m.kind} image`;
+    case 'log': return 'a log line';
+    case 'ready': return 'the run\'s start';
+    default: return `the run's ${m.type} message`;
   }
 }

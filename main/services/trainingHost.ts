@@ -43,6 +43,23 @@ export function trainWorkerEntry(): string {
   return entry;
 }
 
+/**
+ * Calls a listener so that what it throws (a full disk's SQLITE_FULL in a
+ * database write, say) is reported and goes no further: thrown from a
+ * worker's or child's event it would be an uncaught exception, and the
+ * server would die with every other run. RunSession turns its own errors into
+ * the run's failure before they reach here; this is the last guard.
+ */
+export function safeListener<T>(listener: (value: T) => void, what: string): (value: T) => void {
+  return (value) => {
+    try {
+      listener(value);
+    } catch (e) {
+      console.error(`A training host's ${what} listener failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
+  };
+}
+
 /** Reports a host's end once, however many of its exit/error events fire. */
 export function exitOnce(): { exited: () => boolean; finish: (e: HostExit) => void; onExit: (l: (e: HostExit) => void) => void } {
   let exited = false;
@@ -54,7 +71,7 @@ export function exitOnce(): { exited: () => boolean; finish: (e: HostExit) => vo
       exited = true;
       for (const l of listeners) l(e);
     },
-    onExit: (l) => { listeners.push(l); },
+    onExit: (l) => { listeners.push(safeListener(l, 'exit')); },
   };
 }
 
@@ -66,7 +83,7 @@ function threadHost(entry: string): TrainingHost {
   return {
     kind: 'thread',
     send: (m) => { if (!exit.exited()) worker.postMessage(m); },
-    onMessage: (l) => { worker.on('message', (m: WorkerToMain) => l(m)); },
+    onMessage: (l) => { worker.on('message', safeListener((m: WorkerToMain) => l(m), 'message')); },
     onExit: exit.onExit,
     kill: () => { void worker.terminate(); },
   };
@@ -91,7 +108,7 @@ export function nodeProcessHost(entry: string, options: NodeProcessOptions = {})
     kind: 'process',
     pid: child.pid,
     send: (m) => { if (!exit.exited() && child.connected) child.send(m); },
-    onMessage: (l) => { child.on('message', (m) => l(m as WorkerToMain)); },
+    onMessage: (l) => { child.on('message', safeListener((m) => l(m as WorkerToMain), 'message')); },
     onExit: exit.onExit,
     kill: () => { child.kill('SIGKILL'); },
   };
