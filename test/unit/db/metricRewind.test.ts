@@ -8,14 +8,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../db/openStore';
 import type { Store } from '../../../db/storeTypes';
-import type { MetricPoint } from '../../../workers/common/protocol';
+import type { MetricKey, MetricPoint } from '../../../workers/common/protocol';
 import { removeTempDirs, sampleRun, tempDir } from './helpers';
 
 let store: Store;
 beforeEach(() => { store = openStore(path.join(tempDir(), 'rewind.db'), { appVersion: 'test' }); });
 afterEach(() => { store.close(); removeTempDirs(); });
 
-const pt = (key: string, step: number, value: number): MetricPoint => ({ key, step, value, wallTime: 1000 + step });
+const pt = (key: MetricKey, step: number, value: number): MetricPoint => ({ key, step, value, wallTime: 1000 + step });
 const isEpochKey = (key: string): boolean => key === 'test_accuracy';
 
 /** The steps of a key as getMetrics returns them (a repeated step merged: the counts in the summaries catch repeats). */
