@@ -9,7 +9,8 @@
  * own SQLite connection just before the kill. After each kill: PRAGMA
  * integrity_check is 'ok'; every acknowledged point is still stored; no
  * (key, step) has two rows; each key's steps run 1..max without a gap (loss
- * by step, the epoch metrics by epoch); a process-host child is gone within
+ * by step, the epoch metrics by epoch); a resumed process's first loss step
+ * is its checkpoint's step + 1 (else one gap is counted); a process-host child is gone within
  * 10 s; the next CLI start (a real `latent resume`) marks the run
  * interrupted; the following `resume` rewinds the points past the checkpoint
  * and trains them again (RunService.resume, db/queries/metricRewind.ts).
@@ -136,6 +137,7 @@ async function childGone(pid: number | null): Promise<boolean> {
 /** One kill: aim, read what is acknowledged, SIGKILL, check. Returns the record and the run (null: start a new one). */
 async function oneKill(o: SoakOptions, probe: SoakProbe, host: HostKind, runId: number | null, prng: Prng): Promise<{ record: KillRecord | null; runId: number | null }> {
   const aimed = PHASES[Math.floor(prng() * PHASES.length)]!;
+  const resumesAt = runId === null ? 0 : probe.checkpointStep(runId);
   const trainer = runId === null ? startTrainer(o, host, ['train', '--config', join(o.dataDir, 'soak-config.json')]) : startTrainer(o, host, ['resume', String(runId)]);
   const idOf = (): number | null => runId ?? (Number(/Run (\d+)/.exec(trainer.stderr())?.[1] ?? NaN) || null);
   if (aimed === 'start') {
@@ -157,7 +159,11 @@ async function oneKill(o: SoakOptions, probe: SoakProbe, host: HostKind, runId: 
     return { record: null, runId: null };
   }
   const orphan = !(await childGone(before.hostPid));
-  const after = probe.afterKill(id, acknowledged);
+  const first = probe.firstLossStepSince(id, trainer.since);
+  // A resumed process's first loss step is the one after its checkpoint: anything else is a gap (or a repeat).
+  const continued = first === null || first === resumesAt + 1;
+  const checked = probe.afterKill(id, acknowledged);
+  const after = { ...checked, gaps: checked.gaps + (continued ? 0 : 1) };
   const interrupted = nextStartSeesInterrupted(o, host, id, after.status, probe);
   const phase = perEpoch === null ? 'start' : phaseOf(before, perEpoch);
   const record: KillRecord = { host, runId: id, aimed, phase, acknowledged: acknowledged.size, orphan, interrupted, resumed: runId !== null, ...after };

@@ -91,6 +91,20 @@ export class SoakProbe {
     };
   }
 
+  /** The step of the newest checkpoint artifact (0 without one): where a resume continues from. */
+  checkpointStep(runId: number): number {
+    const row = this.db.prepare<[number], { meta_json: string; step: number }>(
+      `SELECT meta_json, step FROM artifacts WHERE run_id = ? AND kind = 'checkpoint' ORDER BY id DESC LIMIT 1`).get(runId);
+    return row ? Number((JSON.parse(row.meta_json) as { step?: number }).step ?? row.step) : 0;
+  }
+
+  /** The first loss step a process logged (wall time at or after `since`), or null before its first. */
+  firstLossStepSince(runId: number, since: number): number | null {
+    const row = this.db.prepare<[number, number], { v: number | null }>(
+      `SELECT min(step) AS v FROM metrics WHERE run_id = ? AND key = 'loss' AND wall_time >= ?`).get(runId, since);
+    return row?.v ?? null;
+  }
+
   /** Every committed (key, step) of the run. */
   points(runId: number): Set<string> {
     const rows = this.db.prepare<[number], { key: string; step: number }>('SELECT key, step FROM metrics WHERE run_id = ?').all(runId);
