@@ -16,6 +16,7 @@ import * as datasets from './queries/datasets';
 import * as experiments from './queries/experiments';
 import * as logs from './queries/logs';
 import * as metrics from './queries/metrics';
+import { rewindMetrics } from './queries/metricRewind';
 import * as params from './queries/params';
 import * as runs from './queries/runs';
 import * as savedViews from './queries/savedViews';
@@ -187,6 +188,7 @@ function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLe
       }
     },
     getMetrics: (runId, keys) => metrics.getMetrics(db, runId, keys),
+    rewindMetrics: (runId, to, isEpochKey) => rewindMetrics(db, runId, to, isEpochKey),
     latestMetrics: (runIds) => metrics.latestMetrics(db, runIds),
     bestMetrics: (runIds, keys) => metrics.bestMetrics(db, runIds, keys),
     metricSummaries: (runIds, keys) => metrics.metricSummaries(db, runIds, keys),

@@ -13,6 +13,7 @@ import type { BackendName, CheckpointRef, MetricPoint } from '../workers/common/
 import type { Family, RunConfig } from '../workers/common/runConfig';
 import type { CompiledRunFilter } from './queries/runFilter';
 import type { SelectedValues } from './queries/metrics';
+import type { RewindPoint, RewindReport } from './queries/metricRewind';
 import type { ValidationChoice } from '../workers/common/families/descriptor';
 
 export interface RunRecord {
@@ -281,6 +282,8 @@ export interface Store {
   /** Appends points in one transaction and updates the latest-metrics table. */
   appendMetrics(runId: number, points: readonly MetricPoint[]): void;
   getMetrics(runId: number, keys?: readonly string[]): MetricSeries[];
+  /** Deletes the points past a checkpoint before a resume retrains them (db/queries/metricRewind.ts); the points removed per key. */
+  rewindMetrics(runId: number, to: RewindPoint, isEpochKey: (key: string) => boolean): RewindReport;
   /** Latest value per key for each run. */
   latestMetrics(runIds: readonly number[]): Map<number, Record<string, number>>;
   /** Best value per key for each run: max or min over all its points (NaN ignored). */

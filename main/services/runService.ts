@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileRunFilter } from '../../db/queries/runFilter';
 import { RunTagError, type RunListRecord, type RunRecord, type Store } from '../../db/storeTypes';
+import type { RewindReport } from '../../db/queries/metricRewind';
 import { ApiError } from '../common/api';
 import { filterMentions, parseRunFilter, RunFilterError, type RunFilterAst } from '../common/runFilter';
 import type { LogLine, MetricSeries, ParamValue, RunDeletion, RunDetail, RunStatus, RunSummary } from '../common/domain';
@@ -15,7 +16,7 @@ import type { CheckpointRef } from '../../workers/common/protocol';
 import type { DatasetEntry } from '../../workers/common/datasets';
 import { chosenOnValidation } from './validationChoice';
 import { diffArchitectures, formatArchitectureDiff } from '../../workers/common/architectureDiff';
-import { descriptorOf, familyDescriptors, headlineMetricKeys, isFamily, runConfigSchema, type RunConfig } from '../../workers/common/families/registry';
+import { descriptorOf, familyDescriptors, headlineMetricKeys, isFamily, metricSpec, runConfigSchema, type RunConfig } from '../../workers/common/families/registry';
 import type { Architecture } from '../../workers/common/graph';
 import type { DataShape } from '../../workers/common/families/descriptor';
 import { formatIssue, type Issue } from '../../workers/common/runConfigBase';
@@ -98,6 +99,14 @@ function pinnedConfig(config: RunConfig, origin: RunRecord): RunConfig {
 }
 
 /** A runs filter parsed for runs.list, or the bad request that points at its fault. */
+/** The resume log's note on the points a rewind removed: ": 12 points past it removed (loss 10, test_accuracy 2)". */
+function rewoundNote(removed: RewindReport): string {
+  const entries = Object.entries(removed);
+  if (entries.length === 0) return '';
+  const total = entries.reduce((n, [, c]) => n + c, 0);
+  return `: ${total} point${total === 1 ? '' : 's'} logged past it removed, to be trained again (${entries.map(([k, c]) => `${k} ${c}`).join(', ')})`;
+}
+
 function parseFilter(text: string): RunFilterAst {
   try {
     return parseRunFilter(text);
@@ -193,8 +202,10 @@ export class RunService {
       throw new ApiError('conflict', `Run ${id} trained on dataset "${run.datasetId}", which has been removed: it cannot be resumed (its records are kept)`);
     }
     const resumeFrom: CheckpointRef = { dir: path.resolve(this.d.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step };
+    // The steps past the checkpoint are trained again: their old points go, so no (key, step) is written twice.
+    const rewound = this.d.store.rewindMetrics(id, ckpt, (key) => metricSpec(run.family, key)?.x === 'epoch');
     this.d.store.setRunStatus(id, 'queued', null);
-    this.d.store.appendLog(id, 'info', `Resuming from the checkpoint after epoch ${ckpt.epoch}`, Date.now());
+    this.d.store.appendLog(id, 'info', `Resuming from the checkpoint after epoch ${ckpt.epoch}${rewoundNote(rewound)}`, Date.now());
     this.queue.push({ runId: id, resumeFrom });
     this.changed(id);
     this.pump();

@@ -140,11 +140,13 @@ describe('RunService with a fake host', () => {
     expect(t.runs.resume(run.id)).toMatchObject({ status: 'running', error: null });
     const again = host(t.hosts, 1);
     expect(again.sent[0]).toMatchObject({ type: 'start', runId: run.id, resumeFrom: { dir: ckptDir, epoch: 1, step: 2 } });
-    again.emit({ type: 'ready', backend: 'cpu' }, { type: 'progress', epoch: 2, epochs: 2, step: 3, totalSteps: 4 }, { type: 'metrics', points: [point('loss', 4, 0.9)] }, { type: 'done', final: {} });
+    again.emit({ type: 'ready', backend: 'cpu' }, { type: 'progress', epoch: 2, epochs: 2, step: 3, totalSteps: 4 }, { type: 'metrics', points: [point('loss', 3, 1.1), point('loss', 4, 0.9)] }, { type: 'done', final: {} });
     again.exit();
     await expect(t.runs.waitForEnd(run.id)).resolves.toBe('done');
-    expect(t.runs.metrics(run.id)).toMatchObject([{ key: 'loss', steps: [1, 2, 3, 4], values: [2, 1.5, 1.2, 0.9] }]);
-    expect(t.runs.logs(run.id).map((l) => l.message)).toContain('Resuming from the checkpoint after epoch 1');
+    // Step 3 came after the checkpoint: the resume removed the first host's point and the second trained it again.
+    expect(t.runs.metrics(run.id)).toMatchObject([{ key: 'loss', steps: [1, 2, 3, 4], values: [2, 1.5, 1.1, 0.9] }]);
+    expect(t.store.metricSummaries([run.id]).get(run.id)?.['loss']?.count).toBe(4);
+    expect(t.runs.logs(run.id).map((l) => l.message)).toContain('Resuming from the checkpoint after epoch 1: 1 point logged past it removed, to be trained again (loss 1)');
   });
 
   it('a killed host (a crash) fails the run with the signal and loses nothing', async () => {
