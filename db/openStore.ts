@@ -202,6 +202,7 @@ function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLe
     listArtifacts: (runId, kind) => artifacts.listArtifacts(db, runId, kind),
     getArtifact: (id) => artifacts.getArtifact(db, id),
     latestCheckpoint: (runId) => artifacts.latestCheckpoint(db, runId),
+    rewindArtifacts: (runId, step) => artifacts.rewindArtifacts(db, runId, step),
 
     appendLog: (runId, level, message, at) => logs.appendLog(db, runId, level, message, at),
     getLogs: (runId, afterId) => logs.getLogs(db, runId, afterId),

@@ -284,6 +284,8 @@ export interface Store {
   getMetrics(runId: number, keys?: readonly string[]): MetricSeries[];
   /** Deletes the points past a checkpoint before a resume retrains them (db/queries/metricRewind.ts); the points removed per key. */
   rewindMetrics(runId: number, to: RewindPoint, isEpochKey: (key: string) => boolean): RewindReport;
+  /** Deletes the trainer's artifacts past a checkpoint's step before a resume writes them again (db/queries/artifacts.ts); the files no artifact names any more. */
+  rewindArtifacts(runId: number, step: number): string[];
   /** Latest value per key for each run. */
   latestMetrics(runIds: readonly number[]): Map<number, Record<string, number>>;
   /** Best value per key for each run: max or min over all its points (NaN ignored). */

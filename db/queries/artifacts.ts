@@ -74,3 +74,23 @@ export function latestCheckpoint(db: Db, runId: number): (CheckpointRef & { arti
   }
   return undefined;
 }
+
+/**
+ * Before a resume from the checkpoint at `step`: removes the artifacts the
+ * interrupted trainer wrote after it (sample grids, reconstructions, scored
+ * generators, …), which the resumed trainer writes again — otherwise a step
+ * would have two. Checkpoints are kept (the resume starts from one), and so
+ * are analyses a user asked for (their meta names the analysis). One
+ * transaction; returns the removed files' paths (relative to the data folder)
+ * that no remaining artifact of the run names, for the caller to delete.
+ */
+export function rewindArtifacts(db: Db, runId: number, step: number): string[] {
+  const past = statement<[number, number, string], ArtifactRow>(db, `${SELECT} WHERE run_id = ? AND step > ? AND kind <> ? ORDER BY id`);
+  const remove = statement<[number]>(db, 'DELETE FROM artifacts WHERE id = ?');
+  const stillNamed = statement<[number, string], { one: number }>(db, 'SELECT 1 AS one FROM artifacts WHERE run_id = ? AND path = ? LIMIT 1');
+  return db.transaction(() => {
+    const trained = past.all(runId, step, CHECKPOINT_KIND).map(toArtifact).filter((a) => a.meta['analysis'] === undefined);
+    for (const a of trained) remove.run(a.id);
+    return [...new Set(trained.map((a) => a.path))].filter((p) => stillNamed.get(runId, p) === undefined);
+  }).immediate();
+}

@@ -98,15 +98,18 @@ function pinnedConfig(config: RunConfig, origin: RunRecord): RunConfig {
   return runConfigSchema.parse({ ...config, architecture: { architectureId: origin.architectureId, version: origin.architectureVersion } });
 }
 
-/** A runs filter parsed for runs.list, or the bad request that points at its fault. */
-/** The resume log's note on the points a rewind removed: ": 12 points past it removed (loss 10, test_accuracy 2)". */
-function rewoundNote(removed: RewindReport): string {
+/** The resume log's note on what a rewind removed: ": 12 points past it removed (loss 10, test_accuracy 2) and 3 files". */
+function rewoundNote(removed: RewindReport, files: number): string {
   const entries = Object.entries(removed);
-  if (entries.length === 0) return '';
   const total = entries.reduce((n, [, c]) => n + c, 0);
-  return `: ${total} point${total === 1 ? '' : 's'} logged past it removed, to be trained again (${entries.map(([k, c]) => `${k} ${c}`).join(', ')})`;
+  const parts = [
+    ...(total > 0 ? [`${total} point${total === 1 ? '' : 's'} (${entries.map(([k, c]) => `${k} ${c}`).join(', ')})`] : []),
+    ...(files > 0 ? [`${files} file${files === 1 ? '' : 's'}`] : []),
+  ];
+  return parts.length === 0 ? '' : `: ${parts.join(' and ')} logged past it removed, to be trained again`;
 }
 
+/** A runs filter parsed for runs.list, or the bad request that points at its fault. */
 function parseFilter(text: string): RunFilterAst {
   try {
     return parseRunFilter(text);
@@ -204,8 +207,11 @@ export class RunService {
     const resumeFrom: CheckpointRef = { dir: path.resolve(this.d.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step };
     // The steps past the checkpoint are trained again: their old points go, so no (key, step) is written twice.
     const rewound = this.d.store.rewindMetrics(id, ckpt, (key) => metricSpec(run.family, key)?.x === 'epoch');
+    // And the images and documents it wrote past the checkpoint: the resumed trainer writes them again.
+    const dropped = this.d.store.rewindArtifacts(id, ckpt.step);
+    for (const rel of dropped) fs.rmSync(path.resolve(this.d.dataDir, rel), { recursive: true, force: true });
     this.d.store.setRunStatus(id, 'queued', null);
-    this.d.store.appendLog(id, 'info', `Resuming from the checkpoint after epoch ${ckpt.epoch}${rewoundNote(rewound)}`, Date.now());
+    this.d.store.appendLog(id, 'info', `Resuming from the checkpoint after epoch ${ckpt.epoch}${rewoundNote(rewound, dropped.length)}`, Date.now());
     this.queue.push({ runId: id, resumeFrom });
     this.changed(id);
     this.pump();

@@ -146,7 +146,41 @@ describe('RunService with a fake host', () => {
     // Step 3 came after the checkpoint: the resume removed the first host's point and the second trained it again.
     expect(t.runs.metrics(run.id)).toMatchObject([{ key: 'loss', steps: [1, 2, 3, 4], values: [2, 1.5, 1.1, 0.9] }]);
     expect(t.store.metricSummaries([run.id]).get(run.id)?.['loss']?.count).toBe(4);
-    expect(t.runs.logs(run.id).map((l) => l.message)).toContain('Resuming from the checkpoint after epoch 1: 1 point logged past it removed, to be trained again (loss 1)');
+    expect(t.runs.logs(run.id).map((l) => l.message)).toContain('Resuming from the checkpoint after epoch 1: 1 point (loss 1) logged past it removed, to be trained again');
+  });
+
+  it('resume removes the images the first trainer wrote past the checkpoint (written again), keeping earlier ones, checkpoints and analyses', async () => {
+    const t = setup();
+    const run = t.start();
+    const h = host(t.hosts, 0);
+    const runDir = path.join(t.dataDir, 'runs', String(run.id));
+    const file = (name: string): string => {
+      const f = path.join(runDir, 'samples', name);
+      fs.mkdirSync(path.dirname(f), { recursive: true });
+      fs.writeFileSync(f, 'png');
+      return f;
+    };
+    const [before, after, shared] = [file('step-2.png'), file('step-3.png'), file('latest.png')];
+    const ckptDir = path.join(runDir, 'checkpoints', 'epoch-0001');
+    h.emit(
+      { type: 'ready', backend: 'cpu' },
+      { type: 'sample', kind: 'samples', step: 2, path: before },
+      { type: 'sample', kind: 'samples', step: 2, path: shared },
+      { type: 'checkpoint', checkpoint: { dir: ckptDir, epoch: 1, step: 2 } },
+      { type: 'sample', kind: 'samples', step: 3, path: after },
+      { type: 'sample', kind: 'samples', step: 3, path: shared },
+    );
+    // An analysis a user asked for on a later step is theirs, not the trainer's.
+    t.store.addArtifact(run.id, 'samples', 3, path.relative(t.dataDir, file('analysis.png')), { analysis: { kind: 'interpolation' } });
+    h.exit({ code: 134 });
+    await expect(t.runs.waitForEnd(run.id)).resolves.toBe('failed');
+
+    t.runs.resume(run.id);
+    const kept = t.store.listArtifacts(run.id).map((a) => [a.kind, a.step, path.basename(a.path)]);
+    expect(kept).toEqual([['samples', 2, 'step-2.png'], ['samples', 2, 'latest.png'], ['checkpoint', 2, 'epoch-0001'], ['samples', 3, 'analysis.png']]);
+    // The step-3 image is gone from disk; latest.png is still named by the step-2 row, so it stays.
+    expect([before, after, shared].map((f) => fs.existsSync(f))).toEqual([true, false, true]);
+    expect(t.runs.logs(run.id).map((l) => l.message)).toContain('Resuming from the checkpoint after epoch 1: 1 file logged past it removed, to be trained again');
   });
 
   it('a killed host (a crash) fails the run with the signal and loses nothing', async () => {
