@@ -17,11 +17,22 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
+/** The built serve entry, for a caller that starts it under another command (the e2e test of a full disk runs it inside `unshare`). */
+export const serveEntry = path.join(appRoot, 'dist', 'main', 'server', 'serveMain.js');
+
 export async function startServe(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [path.join(appRoot, 'dist', 'main', 'server', 'serveMain.js'), '--port', '0', '--data', dataDir], {
+  return attachServe(spawn(process.execPath, [serveEntry, '--port', '0', '--data', dataDir], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  }));
+}
+
+/**
+ * A serve already spawned (stdout and stderr piped), once it has printed its
+ * URL. stop() sends SIGTERM to `child`, so a wrapper must exec serve (not fork
+ * it) for the signal to reach it.
+ */
+export async function attachServe(child: ChildProcess): Promise<ServeProcess> {
   let out = '';
   child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
   child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });

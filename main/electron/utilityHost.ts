@@ -13,7 +13,7 @@
 import { utilityProcess } from 'electron';
 import type { WorkerToMain } from '../../workers/common/protocol';
 import type { ProbeRunner } from '../services/backendProbe';
-import { exitOnce, type TrainingHost } from '../services/trainingHost';
+import { exitOnce, safeListener, type TrainingHost } from '../services/trainingHost';
 
 export function utilityProcessHost(entry: string): TrainingHost {
   const child = utilityProcess.fork(entry, [], { stdio: 'inherit', serviceName: 'Latent Workbench training host' });
@@ -25,7 +25,8 @@ export function utilityProcessHost(entry: string): TrainingHost {
     // Known once the child has spawned (undefined before): read when the run's lease is written.
     get pid() { return child.pid; },
     send: (m) => { if (!exit.exited()) child.postMessage(m); },
-    onMessage: (l) => { child.on('message', (m: WorkerToMain) => l(m)); },
+    // Guarded as the thread and fork hosts are: a listener's throw (a full disk's SQLITE_FULL) must not become an uncaught exception in the app.
+    onMessage: (l) => { child.on('message', safeListener((m: WorkerToMain) => l(m), 'message')); },
     onExit: exit.onExit,
     kill: () => { child.kill(); },
   };

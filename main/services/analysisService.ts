@@ -15,8 +15,9 @@
  * the call refused, saying so; close() terminates those running and refuses
  * those waiting.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Store } from '../../db/storeTypes';
+import type { ArtifactRecord, Store } from '../../db/storeTypes';
 import { ApiError } from '../common/api';
 import type { ArtifactInfo } from '../common/domain';
 import { descriptorOf, families, type Family } from '../../workers/common/families/registry';
@@ -24,6 +25,7 @@ import type { AnalysisKind, AnalysisRequest } from '../../workers/common/gallery
 import type { AnalyzeMessage, SampleMessage } from '../../workers/common/protocol';
 import { toArtifactInfo } from './artifactService';
 import { expectedBackend, isNative } from './backendProbe';
+import { isDiskFull } from './diskFull';
 import type { EventBus } from './eventBus';
 import type { DatasetService } from './datasetService';
 import type { SettingsService } from './settingsService';
@@ -52,6 +54,16 @@ function durationText(ms: number): string {
   if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
   if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000} second${ms === 1000 ? '' : 's'}`;
   return `${ms} ms`;
+}
+
+/**
+ * Why an analysis failed on a full disk, in the words of a run's "Disk full"
+ * (diskFull.ts): what could not be written, that nothing of the analysis was
+ * kept and the run is as it was, and what to do.
+ */
+export function analysisDiskFullMessage(dataDir: string, kind: AnalysisKind, what: 'result file' | 'record in the database', cause: string): string {
+  return `Disk full: the disk holding the data folder ${dataDir} has no space left, so the ${kind} analysis's ${what} could not be written (${cause}). `
+    + 'Nothing of this analysis was kept; the run is unchanged. Free space on that disk and run the analysis again.';
 }
 
 /** What each analysis is, as the subject of the sentence that refuses it for a run of the wrong family. */
@@ -224,19 +236,47 @@ export class AnalysisService {
     } finally {
       this.release();
     }
-    const artifact = this.store.addArtifact(runId, sample.kind, sample.step, path.relative(this.dataDir, sample.path), { ...(sample.meta ?? {}), analysis: request });
-    const info = toArtifactInfo(artifact);
+    const info = toArtifactInfo(this.record(runId, request, sample));
     this.events.emit('artifacts.onDidAdd', info);
     return info;
   }
 
+  /**
+   * The artifact's row. On a full disk the row cannot be written: the file
+   * the worker wrote is removed (no row would ever name it, and it takes
+   * space the disk lacks) and the analysis is refused saying so.
+   */
+  private record(runId: number, request: AnalysisRequest, sample: SampleMessage): ArtifactRecord {
+    try {
+      return this.store.addArtifact(runId, sample.kind, sample.step, path.relative(this.dataDir, sample.path), { ...(sample.meta ?? {}), analysis: request });
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+      fs.rmSync(sample.path, { force: true });
+      throw new ApiError('conflict', analysisDiskFullMessage(this.dataDir, request.kind, 'record in the database', e instanceof Error ? e.message : String(e)));
+    }
+  }
+
   /** One analysis worker, from launch to its answer, terminated after the timeout or at close(). */
+  /**
+   * One analysis worker, from launch to its answer, terminated after the
+   * timeout or at close(). What a listener throws fails this analysis (its
+   * worker stopped, the call refused with the error) instead of leaving the
+   * host's event as an uncaught exception that would stop the server.
+   */
   private runWorker(message: AnalyzeMessage, backend: Parameters<typeof expectedBackend>[0]): Promise<SampleMessage> {
     if (this.closed) return Promise.reject(new ApiError('conflict', 'The app is stopping: no new analysis starts'));
     const host = this.launch(isNative(expectedBackend(backend)) ? 'process' : 'thread');
     this.hosts.add(host);
     const timeoutMs = this.scheduling.timeoutMs ?? ANALYSIS_TIMEOUT_MS;
     return new Promise<SampleMessage>((resolve, reject) => {
+      const guarded = <T>(listener: (value: T) => void) => (value: T): void => {
+        try {
+          listener(value);
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+          host.kill();
+        }
+      };
       let got: SampleMessage | undefined;
       let error: string | undefined;
       let timedOut: string | undefined;
@@ -244,18 +284,19 @@ export class AnalysisService {
         timedOut = `The analysis took longer than ${durationText(timeoutMs)} and was stopped (its worker was terminated); try fewer points or a smaller run`;
         host.kill();
       }, timeoutMs);
-      host.onMessage((m) => {
+      host.onMessage(guarded((m) => {
         if (m.type === 'sample') got = m;
         else if (m.type === 'failed') error = m.error;
-      });
-      host.onExit((exit) => {
+      }));
+      host.onExit(guarded((exit) => {
         clearTimeout(timer);
         this.hosts.delete(host);
         if (got) resolve(got);
         else if (timedOut !== undefined) reject(new ApiError('conflict', timedOut));
         else if (this.closed && error === undefined) reject(new ApiError('conflict', 'The app stopped while the analysis was running'));
+        else if (error !== undefined && isDiskFull(error)) reject(new ApiError('conflict', analysisDiskFullMessage(this.dataDir, message.request.kind, 'result file', error)));
         else reject(new ApiError('bad-request', error ?? `The analysis worker stopped without a result (${exit.error?.message ?? `exit code ${String(exit.code)}`})`));
-      });
+      }));
       host.send(message);
     });
   }

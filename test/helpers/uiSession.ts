@@ -25,8 +25,16 @@ export interface UiSession {
   openRoute(route: string): Promise<void>;
 }
 
-/** `prepare` runs on the fresh data folder before serve opens it (a test that seeds the database directly). */
-export function uiSession(env: Record<string, string> = { LATENT_BACKEND: 'wasm' }, prepare?: (dataDir: string) => void): UiSession {
+/**
+ * `prepare` runs on the fresh data folder before serve opens it (a test that
+ * seeds the database directly); `start` starts serve on it (default
+ * startServe; the full-disk test copies it onto a filled tmpfs first).
+ */
+export function uiSession(
+  env: Record<string, string> = { LATENT_BACKEND: 'wasm' },
+  prepare?: (dataDir: string) => void | Promise<void>,
+  start: (dataDir: string, env: Record<string, string>) => Promise<ServeProcess> = startServe,
+): UiSession {
   let serve: ServeProcess | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -40,8 +48,8 @@ export function uiSession(env: Record<string, string> = { LATENT_BACKEND: 'wasm'
   beforeAll(async () => {
     requireBuilt();
     dataDir = tempDir();
-    prepare?.(dataDir);
-    const s = await startServe(dataDir, env);
+    await prepare?.(dataDir);
+    const s = await start(dataDir, env);
     serve = s;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
