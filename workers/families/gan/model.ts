@@ -25,6 +25,7 @@ import type { GanConditioning, GanHyper } from '../../common/runConfig';
 import { inferShapes } from '../../common/shapes';
 import { compileGraph, modelInputOrder } from '../../engine/compileGraph';
 import { standardNormals } from '../../engine/normal';
+import { FusedAdamOptimizer } from '../../engine/fusedAdam';
 import { deriveSeed } from '../../engine/prng';
 import { VBN_REFERENCE_KWARG, virtualBatchNorms } from '../../engine/virtualBatchNorm';
 import { sampleOneHot } from './conditioning';
@@ -170,7 +171,7 @@ export function makeGanOptimizer(hyper: Pick<GanHyper, 'optimizer' | 'momentum' 
   switch (hyper.optimizer) {
     case 'sgd': return tf.train.sgd(learningRate);
     case 'momentum': return tf.train.momentum(learningRate, hyper.momentum);
-    case 'adam': return tf.train.adam(learningRate, hyper.beta1, 0.999);
+    case 'adam': return new FusedAdamOptimizer(learningRate, hyper.beta1, 0.999);
   }
 }
 
