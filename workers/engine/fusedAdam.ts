@@ -2,9 +2,10 @@
  * Adam with one pass over memory per variable. tfjs' AdamOptimizer runs ~14
  * element-wise kernels per variable per step (each reading and writing the
  * whole tensor), ~15 ms per step of the deep autoencoder's 2.8 M parameters
- * on wasm. Here one JS loop reads g, m, v, w and writes the new m, v, w
- * straight from/into the backend's buffers (the wasm heap, or the cpu
- * backend's arrays), into freshly allocated outputs that the variables are
+ * on wasm. Here one loop reads g, m, v, w and writes the new m, v, w
+ * straight from/into the backend's buffers — on wasm a SIMD function on the
+ * backend's own memory (wasmAdam.ts), on cpu a JS loop over its arrays —
+ * into freshly allocated outputs that the variables are
  * then assigned — the same semantics as tfjs' update (nothing is changed in
  * place, so a clone of a weight taken earlier keeps its value).
  *
@@ -15,44 +16,55 @@
  * take tfjs' path unchanged.
  *
  * The arithmetic is tfjs' (m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
- * w ← w − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)), evaluated in double and
- * rounded once per stored value, so results agree with tfjs' float32 chain to
- * float tolerance, not bit for bit.
+ * w ← w − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)) with the bias corrections
+ * folded into two scalars (float32 on wasm, double on cpu), so results agree
+ * with tfjs' float32 chain to float tolerance, not bit for bit.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { adamKernelFor } from './wasmAdam';
 
-/** Where a step's raw float32 values are read and its outputs allocated. */
-interface RawBuffers {
-  /** Allocate an output of `shape`; its values are written through `view` after all allocations. */
+interface AdamCoefficients { beta1: number; beta2: number; epsilon: number; learningRate: number; correction1: number; correction2: number }
+
+/** Where a step's outputs are allocated and how one variable's update runs on them. */
+interface UpdateBackend {
+  /** Allocate a float32 output of `shape` (its values are written by `update`). */
   alloc(shape: number[]): tf.TensorInfo;
-  /** The values of a float32 tensor (a live view: valid until the next allocation on wasm). */
-  view(info: tf.TensorInfo): Float32Array;
+  /** Read g, m, v, w; write m', v', w' into `outs` (allocated first: on wasm an allocation may grow the heap). */
+  update(g: tf.TensorInfo, m: tf.TensorInfo, v: tf.TensorInfo, w: tf.TensorInfo, outs: readonly tf.TensorInfo[], c: AdamCoefficients): void;
 }
 
-function wasmBuffers(backend: BackendWasm): RawBuffers {
+/** The JS loop over live views of the backend's arrays. */
+function viewUpdate(view: (info: tf.TensorInfo) => Float32Array): UpdateBackend['update'] {
+  return (g, m, v, w, outs, c) => adamUpdate(view(g), view(m), view(v), view(w), view(outs[0]!), view(outs[1]!), view(outs[2]!), c);
+}
+
+function wasmBackend(backend: BackendWasm): UpdateBackend {
+  const alloc = (shape: number[]): tf.TensorInfo => backend.makeOutput(shape, 'float32');
+  const kernel = adamKernelFor(backend.wasm);
+  if (!kernel) return { alloc, update: viewUpdate((info) => backend.typedArrayFromHeap(info) as Float32Array) };
+  const at = (info: tf.TensorInfo): number => backend.getMemoryOffset(info.dataId);
   return {
-    alloc: (shape) => backend.makeOutput(shape, 'float32'),
-    view: (info) => backend.typedArrayFromHeap(info) as Float32Array,
+    alloc,
+    update: (g, m, v, w, outs, c) => kernel(at(g), at(m), at(v), at(w), at(outs[0]!), at(outs[1]!), at(outs[2]!), tf.util.sizeFromShape(g.shape),
+      c.beta1, c.beta2, 1 - c.beta1, 1 - c.beta2, -c.learningRate / c.correction1, 1 / c.correction2, c.epsilon),
   };
 }
 
 /** The cpu backend stores plain typed arrays: readSync returns the array itself, write keeps the one given. */
-function cpuBuffers(backend: tf.KernelBackend): RawBuffers {
+function cpuBackend(backend: tf.KernelBackend): UpdateBackend {
   return {
     alloc: (shape) => ({ dataId: backend.write(new Float32Array(tf.util.sizeFromShape(shape)), shape, 'float32'), shape, dtype: 'float32' }),
-    view: (info) => backend.readSync(info.dataId) as Float32Array,
+    update: viewUpdate((info) => backend.readSync(info.dataId) as Float32Array),
   };
 }
 
-function rawBuffers(): RawBuffers | undefined {
+function updateBackend(): UpdateBackend | undefined {
   const backend = tf.backend();
-  if (backend instanceof BackendWasm) return wasmBuffers(backend);
-  if (tf.getBackend() === 'cpu') return cpuBuffers(backend);
+  if (backend instanceof BackendWasm) return wasmBackend(backend);
+  if (tf.getBackend() === 'cpu') return cpuBackend(backend);
   return undefined;
 }
-
-interface AdamCoefficients { beta1: number; beta2: number; epsilon: number; learningRate: number; correction1: number; correction2: number }
 
 /** One fused Adam update over flat arrays (outputs distinct from inputs). */
 export function adamUpdate(g: Float32Array, m: Float32Array, v: Float32Array, w: Float32Array, mOut: Float32Array, vOut: Float32Array, wOut: Float32Array, c: AdamCoefficients): void {
@@ -85,7 +97,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   }
 
   override applyGradients(variableGradients: VariableGradients): void {
-    const raw = rawBuffers();
+    const raw = updateBackend();
     const named = Array.isArray(variableGradients) ? variableGradients.map((v) => [v.name, v.tensor] as const) : Object.entries(variableGradients);
     const fusable = raw !== undefined && named.every(([name, g]) => g.dtype === 'float32' && tf.engine().registeredVariables[name]?.dtype === 'float32');
     if (!fusable) {
@@ -96,7 +108,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     this.fusedSteps++;
   }
 
-  private fusedApply(raw: RawBuffers, named: readonly (readonly [string, tf.Tensor | undefined])[]): void {
+  private fusedApply(raw: UpdateBackend, named: readonly (readonly [string, tf.Tensor | undefined])[]): void {
     // The parent's private state, reached by element access: its slots must stay where getWeights/setWeights look.
     const firstMoments: (Slot | undefined)[] = this['accumulatedFirstMoment'];
     const secondMoments: (Slot | undefined)[] = this['accumulatedSecondMoment'];
@@ -116,7 +128,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         const v = secondMoments[i].variable;
         // Allocate first: on wasm an allocation may grow the heap, which detaches earlier views.
         const outs = [raw.alloc(m.shape), raw.alloc(v.shape), raw.alloc(value.shape)];
-        adamUpdate(raw.view(gradient), raw.view(m), raw.view(v), raw.view(value), raw.view(outs[0]!), raw.view(outs[1]!), raw.view(outs[2]!), coefficients);
+        raw.update(gradient, m, v, value, outs, coefficients);
         const [mNew, vNew, wNew] = outs.map((o) => tf.engine().makeTensorFromTensorInfo(o));
         m.assign(mNew!);
         v.assign(vNew!);

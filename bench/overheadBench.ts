@@ -1,0 +1,101 @@
+/**
+ * Issue 17's overhead items, each measured as old vs new in one process,
+ * interleaved (A, B, A, B, … rounds of a few steps), min and median ms:
+ *  - adam: the deep autoencoder 784-1000-500-250-30-250-500-1000-784 (relu,
+ *    sigmoid out, MSE, batch 64, 2.8 M weights) — a whole training step, and
+ *    the optimizer update alone (applyGradients on fixed gradients), with
+ *    tfjs' Adam vs the fused Adam (workers/engine/fusedAdam.ts).
+ * Merges its keys (overhead.*) into bench/results/throughput.json.
+ *
+ *   npm run build:node && node dist/bench/overheadBench.js [--rounds 10] [--steps 5]
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { appRoot } from '../main/services/appInfo';
+import { FusedAdamOptimizer } from '../workers/engine/fusedAdam';
+import { machineInfo, prepareBackend } from './harness/runtime';
+
+const BATCH = 64;
+
+function argNumber(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+export interface Summary { min: number; median: number; n: number }
+
+export function summarise(samples: readonly number[]): Summary {
+  const s = [...samples].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { min: Number(s[0]!.toFixed(3)), median: Number(median.toFixed(3)), n: s.length };
+}
+
+/** Rounds of `steps` calls of each variant in turn (after one warm-up round each); per-call ms of every round. */
+export async function interleave(variants: Record<string, () => Promise<void>>, rounds: number, steps: number): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  for (let r = -1; r < rounds; r++) {
+    for (const [name, fn] of Object.entries(variants)) {
+      const t0 = performance.now();
+      for (let s = 0; s < steps; s++) await fn();
+      if (r >= 0) out[name]!.push((performance.now() - t0) / steps);
+    }
+  }
+  return out;
+}
+
+function deepAutoencoder(seed: number): tf.Sequential {
+  const sizes = [1000, 500, 250, 30, 250, 500, 1000];
+  const m = tf.sequential();
+  sizes.forEach((units, i) => m.add(tf.layers.dense({ units, activation: units === 30 ? 'linear' : 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }), ...(i === 0 ? { inputShape: [784] } : {}) })));
+  m.add(tf.layers.dense({ units: 784, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 99 }) }));
+  return m;
+}
+
+/** Deep-AE step and update-only timings, tfjs Adam vs fused. */
+async function adamBench(results: Record<string, number | string>, rounds: number, steps: number): Promise<void> {
+  const x = tf.randomUniform([BATCH, 784], 0, 1, 'float32', 1);
+  const arms = { tfjs: { model: deepAutoencoder(3), opt: tf.train.adam(1e-3) as tf.Optimizer }, fused: { model: deepAutoencoder(3), opt: new FusedAdamOptimizer(1e-3) as tf.Optimizer } };
+  const step = (a: { model: tf.Sequential; opt: tf.Optimizer }) => async (): Promise<void> => {
+    const loss = a.opt.minimize(() => tf.losses.meanSquaredError(x, a.model.apply(x) as tf.Tensor) as tf.Scalar, true);
+    await loss!.data();
+    loss!.dispose();
+  };
+  const whole = await interleave({ tfjs: step(arms.tfjs), fused: step(arms.fused) }, rounds, steps);
+  const vars = arms.tfjs.model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const grads = tf.tidy(() => tf.variableGrads(() => tf.losses.meanSquaredError(x, arms.tfjs.model.apply(x) as tf.Tensor) as tf.Scalar, vars).grads);
+  const update = (opt: tf.Optimizer) => async (): Promise<void> => {
+    opt.applyGradients(grads);
+    await vars[0]!.data();
+  };
+  const only = await interleave({ tfjs: update(tf.train.adam(1e-3)), fused: update(new FusedAdamOptimizer(1e-3)) }, rounds, steps);
+  for (const [what, r] of [['step', whole], ['update', only]] as const) {
+    for (const arm of ['tfjs', 'fused'] as const) {
+      const s = summarise(r[arm]!);
+      results[`overhead.adam.deep_ae_b64.${what}.${arm}_min_ms`] = s.min;
+      results[`overhead.adam.deep_ae_b64.${what}.${arm}_median_ms`] = s.median;
+    }
+  }
+  results['overhead.adam.samples_per_arm'] = rounds;
+  tf.dispose([x, ...Object.values(grads)]);
+}
+
+function mergeInto(file: string, results: Record<string, number | string>, description: string): void {
+  const existing = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as { results?: Record<string, unknown>; overhead?: unknown } : {};
+  const merged = { ...existing, results: { ...(existing.results ?? {}), ...results }, overhead: { description, date: new Date().toISOString(), machine: machineInfo() } };
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
+}
+
+async function main(): Promise<void> {
+  const backend = await prepareBackend('wasm');
+  const rounds = argNumber('rounds', 10);
+  const steps = argNumber('steps', 5);
+  const results: Record<string, number | string> = {};
+  await adamBench(results, rounds, steps);
+  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam.`;
+  mergeInto(join(appRoot, 'bench', 'results', 'throughput.json'), results, description);
+  console.log(JSON.stringify(results, null, 2));
+}
+
+void main();

@@ -1,0 +1,122 @@
+/**
+ * The fused Adam update as a 416-byte WebAssembly SIMD function that runs on
+ * the tfjs wasm backend's own memory (imported: the backend's module exports
+ * it as asm.memory), so the update reads g, m, v, w and writes the new m, v, w
+ * in place of ~14 tfjs kernels, four floats at a time. A JS loop over heap
+ * views does the same arithmetic at about tfjs' speed (sqrt and division per
+ * element in double); f32x4 does four per instruction.
+ *
+ * Arithmetic in float32, as tfjs' chain:
+ *   m' = β₁m + c₁g;  v' = β₂v + c₂g·g;  w' = w + step·m' / (√(v'·inv2) + ε)
+ * with c₁ = 1−β₁, c₂ = 1−β₂ (computed in double by the caller, as tfjs' are:
+ * 1 − f32(0.999) in float32 is 1.3e-5 off 0.001, enough for runs to drift),
+ * step = −lr/(1−β₁ᵗ) and inv2 = 1/(1−β₂ᵗ); a scalar loop does n mod 4.
+ *
+ * The bytes are ADAM_WAT below, assembled with wabt 1.0.39 (`parseWat(…,
+ * { simd: true }).toBinary({})`); the tests check them against the JS update.
+ */
+
+export const ADAM_WAT = `
+(module
+  (import "env" "memory" (memory 0))
+  ;; Adam over n float32s at byte offsets g, m, v, w (in) and mo, vo, wo (out):
+  ;; m' = b1*m + c1*g; v' = b2*v + c2*g*g; w' = w + step*m' / (sqrt(v'*inv2) + eps)
+  ;; (c1 = 1-b1 and c2 = 1-b2 come from the caller, rounded from double as tfjs' constants are)
+  (func (export "adam")
+    (param $g i32) (param $m i32) (param $v i32) (param $w i32)
+    (param $mo i32) (param $vo i32) (param $wo i32) (param $n i32)
+    (param $b1 f32) (param $b2 f32) (param $c1 f32) (param $c2 f32) (param $step f32) (param $inv2 f32) (param $eps f32)
+    (local $i i32) (local $end i32)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $B1 v128) (local $B2 v128) (local $C1 v128) (local $C2 v128) (local $S v128) (local $I2 v128) (local $E v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $C1 (f32x4.splat (local.get $c1)))
+    (local.set $C2 (f32x4.splat (local.get $c2)))
+    (local.set $S (f32x4.splat (local.get $step)))
+    (local.set $I2 (f32x4.splat (local.get $inv2)))
+    (local.set $E (f32x4.splat (local.get $eps)))
+    ;; vector part: bytes [0, end) with end = (n & ~3) * 4
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done
+      (loop $vec
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $mv (f32x4.add
+          (f32x4.mul (local.get $B1) (v128.load (i32.add (local.get $m) (local.get $i))))
+          (f32x4.mul (local.get $C1) (local.get $gv))))
+        (local.set $vv (f32x4.add
+          (f32x4.mul (local.get $B2) (v128.load (i32.add (local.get $v) (local.get $i))))
+          (f32x4.mul (local.get $C2) (f32x4.mul (local.get $gv) (local.get $gv)))))
+        (v128.store (i32.add (local.get $mo) (local.get $i)) (local.get $mv))
+        (v128.store (i32.add (local.get $vo) (local.get $i)) (local.get $vv))
+        (v128.store (i32.add (local.get $wo) (local.get $i))
+          (f32x4.add (v128.load (i32.add (local.get $w) (local.get $i)))
+            (f32x4.div (f32x4.mul (local.get $S) (local.get $mv))
+              (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $vv) (local.get $I2))) (local.get $E)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vec)))
+    ;; scalar tail
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $tdone
+      (loop $tail
+        (br_if $tdone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $ms (f32.add (f32.mul (local.get $b1) (f32.load (i32.add (local.get $m) (local.get $i)))) (f32.mul (local.get $c1) (local.get $gs))))
+        (local.set $vs (f32.add (f32.mul (local.get $b2) (f32.load (i32.add (local.get $v) (local.get $i)))) (f32.mul (local.get $c2) (f32.mul (local.get $gs) (local.get $gs)))))
+        (f32.store (i32.add (local.get $mo) (local.get $i)) (local.get $ms))
+        (f32.store (i32.add (local.get $vo) (local.get $i)) (local.get $vs))
+        (f32.store (i32.add (local.get $wo) (local.get $i))
+          (f32.add (f32.load (i32.add (local.get $w) (local.get $i)))
+            (f32.div (f32.mul (local.get $step) (local.get $ms))
+              (f32.add (f32.sqrt (f32.mul (local.get $vs) (local.get $inv2))) (local.get $eps)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tail)))))
+`;
+
+const ADAM_WASM_BASE64 = 'AGFzbQEAAAABEwFgD39/f39/f39/fX19fX19fQACDwEDZW52Bm1lbW9yeQIAAAMCAQAHCAEEYWRhbQAACuECAd4CAwJ/CnsDfSAI/RMhFCAJ/RMhFSAK/RMhFiAL/RMhFyAM/RMhGCAN/RMhGSAO/RMhGiAHQXxxQQJ0IRACQANAIA8gEE8NASAAIA9q/QAEACERIBQgASAPav0ABAD95gEgFiAR/eYB/eQBIRIgFSACIA9q/QAEAP3mASAXIBEgEf3mAf3mAf3kASETIAQgD2ogEv0LBAAgBSAPaiAT/QsEACAGIA9qIAMgD2r9AAQAIBggEv3mASATIBn95gH94wEgGv3kAf3nAf3kAf0LBAAgD0EQaiEPDAALCyAHQQJ0IRACQANAIA8gEE8NASAAIA9qKgIAIRsgCCABIA9qKgIAlCAKIBuUkiEcIAkgAiAPaioCAJQgCyAbIBuUlJIhHSAEIA9qIBw4AgAgBSAPaiAdOAIAIAYgD2ogAyAPaioCACAMIByUIB0gDZSRIA6SlZI4AgAgD0EEaiEPDAALCws=';
+
+/** adam(g, m, v, w, mOut, vOut, wOut, n, β₁, β₂, c₁, c₂, step, inv2, ε): byte offsets into the memory; n floats. */
+export type AdamKernel = (g: number, m: number, v: number, w: number, mOut: number, vOut: number, wOut: number, n: number,
+  beta1: number, beta2: number, c1: number, c2: number, step: number, inv2: number, epsilon: number) => void;
+
+/**
+ * The bits of the WebAssembly API used here. The node build's lib has no
+ * WebAssembly declarations (no DOM), so the global is reached through
+ * Reflect and checked.
+ */
+interface WasmRuntime {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: abstract new (...args: never[]) => object;
+}
+
+function isWasmRuntime(w: unknown): w is WasmRuntime {
+  return typeof w === 'object' && w !== null && ['Module', 'Instance', 'Memory'].every((k) => typeof Reflect.get(w, k) === 'function');
+}
+
+const kernels = new WeakMap<object, AdamKernel | null>();
+
+function instantiate(runtime: WasmRuntime, memory: object): AdamKernel | null {
+  // A shared memory (the threaded build) would need a `shared` import; SIMD may be missing: the caller falls back.
+  if (typeof SharedArrayBuffer !== 'undefined' && Reflect.get(memory, 'buffer') instanceof SharedArrayBuffer) return null;
+  try {
+    const module = new runtime.Module(Buffer.from(ADAM_WASM_BASE64, 'base64'));
+    const adam = new runtime.Instance(module, { env: { memory } }).exports['adam'];
+    if (typeof adam !== 'function') return null;
+    return (...args) => { Reflect.apply(adam, undefined, args); };
+  } catch {
+    return null;
+  }
+}
+
+/** The kernel bound to a wasm backend module's memory (null when it cannot run there); one instance per memory. */
+export function adamKernelFor(wasmModule: object): AdamKernel | null {
+  const runtime: unknown = Reflect.get(globalThis, 'WebAssembly');
+  const asm: unknown = Reflect.get(wasmModule, 'asm');
+  const memory: unknown = typeof asm === 'object' && asm !== null ? Reflect.get(asm, 'memory') : undefined;
+  if (!isWasmRuntime(runtime) || typeof memory !== 'object' || memory === null || !(memory instanceof runtime.Memory)) return null;
+  if (!kernels.has(memory)) kernels.set(memory, instantiate(runtime, memory));
+  return kernels.get(memory) ?? null;
+}
