@@ -45,6 +45,7 @@ import { ganLatentDim, type GanConfig } from '../../common/families/gan/config';
 import type { ModelDocument } from '../../common/graph';
 import { loadImageDataset, type ImageDataset } from '../../data/mnist';
 import { sampleToy, toyMixture, type ToyMixture } from '../../data/toy2d';
+import { installLazyFusedGradients } from '../../engine/lazyFusedGradients';
 import { deriveSeed } from '../../engine/prng';
 import { metricEntries, train, type MetricValues } from '../../engine/trainer';
 import { loadRunDataset } from '../../engine/trainingData';
@@ -188,6 +189,7 @@ export async function runGan(o: GanRunOptions): Promise<FamilyRunResult> {
   return train(o, async (ctx) => {
     logPlan(ctx, p);
     const { hyper } = p;
+    installLazyFusedGradients(); // D's input gradient in the D step, D's weight gradients in the G step: not computed
     const nets = buildGan(o.model, p.source.dataShape, p.latentDim, hyper.seed, ganBuildOptions(hyper, p.numClasses || undefined));
     const optG = makeGanOptimizer(hyper, hyper.learningRate);
     const optD = makeGanOptimizer(hyper, p.lrD);
