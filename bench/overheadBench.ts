@@ -5,15 +5,22 @@
  *    sigmoid out, MSE, batch 64, 2.8 M weights) — a whole training step, and
  *    the optimizer update alone (applyGradients on fixed gradients), with
  *    tfjs' Adam vs the fused Adam (workers/engine/fusedAdam.ts).
+ *  - lazy_grads: one DCGAN step (D then G, MNIST-shaped batch 64, Adam β₁ 0.5)
+ *    with tfjs' eager fused-conv gradients vs the lazy ones
+ *    (workers/engine/lazyFusedGradients.ts).
  * Merges its keys (overhead.*) into bench/results/throughput.json.
  *
- *   npm run build:node && node dist/bench/overheadBench.js [--rounds 10] [--steps 5]
+ *   npm run build:node && node dist/bench/overheadBench.js [--rounds 10] [--steps 5] [--gan-rounds 6]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { appRoot } from '../main/services/appInfo';
+import { ganTemplate } from '../workers/common/families/gan/templates';
 import { FusedAdamOptimizer } from '../workers/engine/fusedAdam';
+import { setLazyFusedGradients } from '../workers/engine/lazyFusedGradients';
+import { buildGan, makeGanOptimizer } from '../workers/families/gan/model';
+import { ganTrainStep } from '../workers/families/gan/step';
 import { machineInfo, prepareBackend } from './harness/runtime';
 
 const BATCH = 64;
@@ -81,6 +88,30 @@ async function adamBench(results: Record<string, number | string>, rounds: numbe
   tf.dispose([x, ...Object.values(grads)]);
 }
 
+/** One DCGAN step per call; `variants` name an arm and what to switch before its step. */
+async function dcganBench(results: Record<string, number | string>, key: string, variants: Record<string, () => void>, rounds: number): Promise<void> {
+  const real = tf.tidy(() => tf.sub(tf.mul(tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 5), 2), 1));
+  const arms: Record<string, () => Promise<void>> = {};
+  let seed = 0;
+  for (const [name, setUp] of Object.entries(variants)) {
+    const nets = buildGan(ganTemplate('dcgan', [28, 28, 1], 100), [28, 28, 1], 100, 3);
+    const hyper = { optimizer: 'adam', momentum: 0.9, beta1: 0.5 } as const;
+    const [optD, optG] = [makeGanOptimizer(hyper, 2e-4), makeGanOptimizer(hyper, 2e-4)];
+    arms[name] = async () => {
+      setUp();
+      await ganTrainStep(nets, optD, optG, [real], { loss: 'nonsaturating', targets: { real: 1, fake: 0 }, clipValue: 0.01, gpWeight: 10, seed: seed++ });
+    };
+  }
+  const r = await interleave(arms, rounds, 1);
+  for (const name of Object.keys(variants)) {
+    const s = summarise(r[name]!);
+    results[`overhead.${key}.dcgan_b64.step.${name}_min_ms`] = s.min;
+    results[`overhead.${key}.dcgan_b64.step.${name}_median_ms`] = s.median;
+  }
+  results[`overhead.${key}.samples_per_arm`] = rounds;
+  real.dispose();
+}
+
 function mergeInto(file: string, results: Record<string, number | string>, description: string): void {
   const existing = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as { results?: Record<string, unknown>; overhead?: unknown } : {};
   const merged = { ...existing, results: { ...(existing.results ?? {}), ...results }, overhead: { description, date: new Date().toISOString(), machine: machineInfo() } };
@@ -93,7 +124,8 @@ async function main(): Promise<void> {
   const steps = argNumber('steps', 5);
   const results: Record<string, number | string> = {};
   await adamBench(results, rounds, steps);
-  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam.`;
+  await dcganBench(results, 'lazy_grads', { eager: () => setLazyFusedGradients(false), lazy: () => setLazyFusedGradients(true) }, argNumber('gan-rounds', 6));
+  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step).`;
   mergeInto(join(appRoot, 'bench', 'results', 'throughput.json'), results, description);
   console.log(JSON.stringify(results, null, 2));
 }
