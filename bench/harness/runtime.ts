@@ -8,11 +8,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, BackendName } from '../../workers/common/protocol';
 import { selectBackendDetailed } from '../../workers/engine/backend';
 import { registerCpuKernels, registerWasmKernels } from '../../workers/engine/wasmKernels';
+import { registerLeadingAxisReductions } from '../../workers/engine/kernels/leadingAxisSum';
 
 /** Select `choice` (a --backend value) and register the kernels the workbench adds to it. */
 export async function prepareBackend(choice: string | undefined): Promise<BackendName> {
   const selection = await selectBackendDetailed((choice ?? 'wasm') as BackendChoice);
   if (selection.backend === 'wasm') registerWasmKernels();
+  if (selection.backend === 'wasm') registerLeadingAxisReductions();
   if (selection.backend === 'cpu') registerCpuKernels();
   return selection.backend;
 }

@@ -4,7 +4,7 @@
  * whole tensor), ~15 ms per step of the deep autoencoder's 2.8 M parameters
  * on wasm. Here one loop reads g, m, v, w and writes the new m, v, w
  * straight from/into the backend's buffers — on wasm a SIMD function on the
- * backend's own memory (wasmAdam.ts), on cpu a JS loop over its arrays —
+ * backend's own memory (simdKernels.ts), on cpu a JS loop over its arrays —
  * into freshly allocated outputs that the variables are
  * then assigned — the same semantics as tfjs' update (nothing is changed in
  * place, so a clone of a weight taken earlier keeps its value).
@@ -22,7 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { adamKernelFor } from './wasmAdam';
+import { adamKernelFor } from './simdKernels';
 
 interface AdamCoefficients { beta1: number; beta2: number; epsilon: number; learningRate: number; correction1: number; correction2: number }
 

@@ -11,6 +11,7 @@ import type { ReferenceImportReply, ReferenceImportRequest } from '../common/ref
 import { loadImageDataset } from '../data/mnist';
 import { selectBackendDetailed } from '../engine/backend';
 import { registerCpuKernels, registerWasmKernels } from '../engine/wasmKernels';
+import { registerLeadingAxisReductions } from '../engine/kernels/leadingAxisSum';
 import { importReferenceModel } from '../families/classifier/importedReference';
 
 /** Check, measure, hash and keep the model; any refusal becomes the reply's error. */
@@ -31,6 +32,7 @@ if (port) {
     void (async () => {
       const selection = await selectBackendDetailed('wasm');
       if (selection.backend === 'wasm') registerWasmKernels();
+      if (selection.backend === 'wasm') registerLeadingAxisReductions();
       if (selection.backend === 'cpu') registerCpuKernels();
       port.postMessage(await runReferenceImport(r));
       port.close();

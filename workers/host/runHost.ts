@@ -17,6 +17,7 @@ import { MetricBatcher } from '../engine/metricBatcher';
 import type { ProgressInfo, TrainingSink } from '../engine/sink';
 import { Throttle } from '../engine/throttle';
 import { registerCpuKernels, registerWasmKernels } from '../engine/wasmKernels';
+import { registerLeadingAxisReductions } from '../engine/kernels/leadingAxisSum';
 import { analyzeRun, runFamily } from '../families/registry';
 import type { HostTransport } from './transport';
 
@@ -68,6 +69,7 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
     const selection = await selectBackendDetailed(choice);
     for (const s of selection.skipped) send({ type: 'log', level: 'info', message: `Backend skipped: ${s}` });
     if (selection.backend === 'wasm') registerWasmKernels();
+    if (selection.backend === 'wasm') registerLeadingAxisReductions();
     if (selection.backend === 'cpu') registerCpuKernels();
     send({ type: 'ready', backend: selection.backend });
   };

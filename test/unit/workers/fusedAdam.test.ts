@@ -5,7 +5,7 @@ import { autoencoderTemplate } from '../../../workers/common/families/autoencode
 import { loadCheckpoint, saveCheckpoint } from '../../../workers/engine/checkpoint';
 import { adamUpdate, FusedAdamOptimizer } from '../../../workers/engine/fusedAdam';
 import { selectBackend } from '../../../workers/engine/backend';
-import { adamKernelFor } from '../../../workers/engine/wasmAdam';
+import { adamKernelFor } from '../../../workers/engine/simdKernels';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { buildAutoencoder, disposeAutoencoder, type Autoencoder } from '../../../workers/families/autoencoder/model';
 import { trainStep } from '../../../workers/families/autoencoder/step';

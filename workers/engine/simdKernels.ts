@@ -1,8 +1,14 @@
 /**
- * The fused Adam update as a 416-byte WebAssembly SIMD function that runs on
- * the tfjs wasm backend's own memory (imported: the backend's module exports
- * it as asm.memory), so the update reads g, m, v, w and writes the new m, v, w
- * in place of ~14 tfjs kernels, four floats at a time. A JS loop over heap
+ * Two WebAssembly SIMD functions (one 688-byte module) that run on the tfjs
+ * wasm backend's own memory (imported: the backend's module exports it as
+ * asm.memory), four floats at a time:
+ *  - adam: the fused Adam update (fusedAdam.ts) reads g, m, v, w and writes
+ *    the new m, v, w in place of ~14 tfjs kernels.
+ *  - colsum: column sums (× a scale, for means) of a row-major [R, C]
+ *    matrix in one pass — reductions over leading axes
+ *    (kernels/leadingAxisSum.ts), which the backend does by transposing.
+ *
+ * adam: A JS loop over heap
  * views does the same arithmetic at about tfjs' speed (sqrt and division per
  * element in double); f32x4 does four per instruction.
  *
@@ -12,11 +18,11 @@
  * 1 − f32(0.999) in float32 is 1.3e-5 off 0.001, enough for runs to drift),
  * step = −lr/(1−β₁ᵗ) and inv2 = 1/(1−β₂ᵗ); a scalar loop does n mod 4.
  *
- * The bytes are ADAM_WAT below, assembled with wabt 1.0.39 (`parseWat(…,
- * { simd: true }).toBinary({})`); the tests check them against the JS update.
+ * The bytes are SIMD_WAT below, assembled with wabt 1.0.39 (`parseWat(…,
+ * { simd: true }).toBinary({})`); the tests check them against tfjs (adam) and the cpu backend (colsum).
  */
 
-export const ADAM_WAT = `
+export const SIMD_WAT = `
 (module
   (import "env" "memory" (memory 0))
   ;; Adam over n float32s at byte offsets g, m, v, w (in) and mo, vo, wo (out):
@@ -72,10 +78,50 @@ export const ADAM_WAT = `
             (f32.div (f32.mul (local.get $step) (local.get $ms))
               (f32.add (f32.sqrt (f32.mul (local.get $vs) (local.get $inv2))) (local.get $eps)))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $tail)))))
+        (br $tail))))
+  ;; Column sums of a row-major [rows, cols] float32 matrix at byte offset x, times scale, into out (cols floats):
+  ;; one pass over x, four columns at a time (the scalar loop does cols mod 4).
+  (func (export "colsum")
+    (param $x i32) (param $out i32) (param $rows i32) (param $cols i32) (param $scale f32)
+    (local $i i32) (local $r i32) (local $p i32) (local $vecEnd i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $vecEnd (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $zd (loop $zero
+      (br_if $zd (i32.ge_u (local.get $i) (local.get $end)))
+      (f32.store (i32.add (local.get $out) (local.get $i)) (f32.const 0))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $zero)))
+    (local.set $p (local.get $x))
+    (block $rd (loop $row
+      (br_if $rd (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $i (i32.const 0))
+      (block $vd (loop $vec
+        (br_if $vd (i32.ge_u (local.get $i) (local.get $vecEnd)))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f32x4.add (v128.load (i32.add (local.get $out) (local.get $i))) (v128.load (i32.add (local.get $p) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vec)))
+      (block $td (loop $tail
+        (br_if $td (i32.ge_u (local.get $i) (local.get $end)))
+        (f32.store (i32.add (local.get $out) (local.get $i))
+          (f32.add (f32.load (i32.add (local.get $out) (local.get $i))) (f32.load (i32.add (local.get $p) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $tail)))
+      (local.set $p (i32.add (local.get $p) (local.get $end)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $row)))
+    (if (f32.ne (local.get $scale) (f32.const 1))
+      (then
+        (local.set $i (i32.const 0))
+        (block $sd (loop $sc
+          (br_if $sd (i32.ge_u (local.get $i) (local.get $end)))
+          (f32.store (i32.add (local.get $out) (local.get $i)) (f32.mul (f32.load (i32.add (local.get $out) (local.get $i))) (local.get $scale)))
+          (local.set $i (i32.add (local.get $i) (i32.const 4)))
+          (br $sc)))))))
 `;
 
-const ADAM_WASM_BASE64 = 'AGFzbQEAAAABEwFgD39/f39/f39/fX19fX19fQACDwEDZW52Bm1lbW9yeQIAAAMCAQAHCAEEYWRhbQAACuECAd4CAwJ/CnsDfSAI/RMhFCAJ/RMhFSAK/RMhFiAL/RMhFyAM/RMhGCAN/RMhGSAO/RMhGiAHQXxxQQJ0IRACQANAIA8gEE8NASAAIA9q/QAEACERIBQgASAPav0ABAD95gEgFiAR/eYB/eQBIRIgFSACIA9q/QAEAP3mASAXIBEgEf3mAf3mAf3kASETIAQgD2ogEv0LBAAgBSAPaiAT/QsEACAGIA9qIAMgD2r9AAQAIBggEv3mASATIBn95gH94wEgGv3kAf3nAf3kAf0LBAAgD0EQaiEPDAALCyAHQQJ0IRACQANAIA8gEE8NASAAIA9qKgIAIRsgCCABIA9qKgIAlCAKIBuUkiEcIAkgAiAPaioCAJQgCyAbIBuUlJIhHSAEIA9qIBw4AgAgBSAPaiAdOAIAIAYgD2ogAyAPaioCACAMIByUIB0gDZSRIA6SlZI4AgAgD0EEaiEPDAALCws=';
+const SIMD_WASM_BASE64 = 'AGFzbQEAAAABGwJgD39/f39/f39/fX19fX19fQBgBX9/f399AAIPAQNlbnYGbWVtb3J5AgAAAwMCAAEHEQIEYWRhbQAABmNvbHN1bQABCt8EAt4CAwJ/CnsDfSAI/RMhFCAJ/RMhFSAK/RMhFiAL/RMhFyAM/RMhGCAN/RMhGSAO/RMhGiAHQXxxQQJ0IRACQANAIA8gEE8NASAAIA9q/QAEACERIBQgASAPav0ABAD95gEgFiAR/eYB/eQBIRIgFSACIA9q/QAEAP3mASAXIBEgEf3mAf3mAf3kASETIAQgD2ogEv0LBAAgBSAPaiAT/QsEACAGIA9qIAMgD2r9AAQAIBggEv3mASATIBn95gH94wEgGv3kAf3nAf3kAf0LBAAgD0EQaiEPDAALCyAHQQJ0IRACQANAIA8gEE8NASAAIA9qKgIAIRsgCCABIA9qKgIAlCAKIBuUkiEcIAkgAiAPaioCAJQgCyAbIBuUlJIhHSAEIA9qIBw4AgAgBSAPaiAdOAIAIAYgD2ogAyAPaioCACAMIByUIB0gDZSRIA6SlZI4AgAgD0EEaiEPDAALCwv8AQEFfyADQQJ0IQkgA0F8cUECdCEIQQAhBQJAA0AgBSAJTw0BIAEgBWpDAAAAADgCACAFQQRqIQUMAAsLIAAhBwJAA0AgBiACTw0BQQAhBQJAA0AgBSAITw0BIAEgBWogASAFav0ABAAgByAFav0ABAD95AH9CwQAIAVBEGohBQwACwsCQANAIAUgCU8NASABIAVqIAEgBWoqAgAgByAFaioCAJI4AgAgBUEEaiEFDAALCyAHIAlqIQcgBkEBaiEGDAALCyAEQwAAgD9cBEBBACEFAkADQCAFIAlPDQEgASAFaiABIAVqKgIAIASUOAIAIAVBBGohBQwACwsLCw==';
 
 /** adam(g, m, v, w, mOut, vOut, wOut, n, β₁, β₂, c₁, c₂, step, inv2, ε): byte offsets into the memory; n floats. */
 export type AdamKernel = (g: number, m: number, v: number, w: number, mOut: number, vOut: number, wOut: number, n: number,
@@ -96,27 +142,36 @@ function isWasmRuntime(w: unknown): w is WasmRuntime {
   return typeof w === 'object' && w !== null && ['Module', 'Instance', 'Memory'].every((k) => typeof Reflect.get(w, k) === 'function');
 }
 
-const kernels = new WeakMap<object, AdamKernel | null>();
+/** colsum(x, out, rows, cols, scale): byte offsets into the memory. */
+export type ColumnSumKernel = (x: number, out: number, rows: number, cols: number, scale: number) => void;
 
-function instantiate(runtime: WasmRuntime, memory: object): AdamKernel | null {
+interface SimdKernels { adam: AdamKernel; colsum: ColumnSumKernel }
+
+const instances = new WeakMap<object, SimdKernels | null>();
+
+function instantiate(runtime: WasmRuntime, memory: object): SimdKernels | null {
   // A shared memory (the threaded build) would need a `shared` import; SIMD may be missing: the caller falls back.
   if (typeof SharedArrayBuffer !== 'undefined' && Reflect.get(memory, 'buffer') instanceof SharedArrayBuffer) return null;
   try {
-    const module = new runtime.Module(Buffer.from(ADAM_WASM_BASE64, 'base64'));
-    const adam = new runtime.Instance(module, { env: { memory } }).exports['adam'];
-    if (typeof adam !== 'function') return null;
-    return (...args) => { Reflect.apply(adam, undefined, args); };
+    const module = new runtime.Module(Buffer.from(SIMD_WASM_BASE64, 'base64'));
+    const { exports } = new runtime.Instance(module, { env: { memory } });
+    const [adam, colsum] = [exports['adam'], exports['colsum']];
+    if (typeof adam !== 'function' || typeof colsum !== 'function') return null;
+    return { adam: (...args) => { Reflect.apply(adam, undefined, args); }, colsum: (...args) => { Reflect.apply(colsum, undefined, args); } };
   } catch {
     return null;
   }
 }
 
-/** The kernel bound to a wasm backend module's memory (null when it cannot run there); one instance per memory. */
-export function adamKernelFor(wasmModule: object): AdamKernel | null {
+/** The kernels bound to a wasm backend module's memory (null when they cannot run there); one instance per memory. */
+function simdKernelsFor(wasmModule: object): SimdKernels | null {
   const runtime: unknown = Reflect.get(globalThis, 'WebAssembly');
   const asm: unknown = Reflect.get(wasmModule, 'asm');
   const memory: unknown = typeof asm === 'object' && asm !== null ? Reflect.get(asm, 'memory') : undefined;
   if (!isWasmRuntime(runtime) || typeof memory !== 'object' || memory === null || !(memory instanceof runtime.Memory)) return null;
-  if (!kernels.has(memory)) kernels.set(memory, instantiate(runtime, memory));
-  return kernels.get(memory) ?? null;
+  if (!instances.has(memory)) instances.set(memory, instantiate(runtime, memory));
+  return instances.get(memory) ?? null;
 }
+
+export const adamKernelFor = (wasmModule: object): AdamKernel | null => simdKernelsFor(wasmModule)?.adam ?? null;
+export const columnSumKernelFor = (wasmModule: object): ColumnSumKernel | null => simdKernelsFor(wasmModule)?.colsum ?? null;
