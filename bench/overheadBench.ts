@@ -8,6 +8,12 @@
  *  - lazy_grads: one DCGAN step (D then G, MNIST-shaped batch 64, Adam β₁ 0.5)
  *    with tfjs' eager fused-conv gradients vs the lazy ones
  *    (workers/engine/lazyFusedGradients.ts).
+ *  - leading_sum: Σ over [0, 1, 2] of a 64×14×14×64 activation (batch norm's
+ *    moments and the bias gradients), the backend's transpose + reduce vs the
+ *    one-pass SIMD kernel (workers/engine/kernels/leadingAxisSum.ts); and a
+ *    DCGAN step with each.
+ * The harness registers the leading-axis kernels, so the adam and lazy_grads
+ * arms both run with them.
  * Merges its keys (overhead.*) into bench/results/throughput.json.
  *
  *   npm run build:node && node dist/bench/overheadBench.js [--rounds 10] [--steps 5] [--gan-rounds 6]
@@ -18,6 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import { appRoot } from '../main/services/appInfo';
 import { ganTemplate } from '../workers/common/families/gan/templates';
 import { FusedAdamOptimizer } from '../workers/engine/fusedAdam';
+import { setLeadingAxisReductions } from '../workers/engine/kernels/leadingAxisSum';
 import { setLazyFusedGradients } from '../workers/engine/lazyFusedGradients';
 import { buildGan, makeGanOptimizer } from '../workers/families/gan/model';
 import { ganTrainStep } from '../workers/families/gan/step';
@@ -112,6 +119,24 @@ async function dcganBench(results: Record<string, number | string>, key: string,
   real.dispose();
 }
 
+/** Σ over the leading axes of a DCGAN-sized activation, the backend's kernel vs ours (per call). */
+async function reductionBench(results: Record<string, number | string>, rounds: number): Promise<void> {
+  const x = tf.randomNormal([BATCH, 14, 14, 64], 0, 1, 'float32', 7);
+  const sum = (enabled: boolean) => async (): Promise<void> => {
+    setLeadingAxisReductions(enabled);
+    const s = tf.sum(x, [0, 1, 2]);
+    await s.data();
+    s.dispose();
+  };
+  const r = await interleave({ backend: sum(false), one_pass: sum(true) }, rounds, 20);
+  for (const arm of ['backend', 'one_pass'] as const) {
+    const s = summarise(r[arm]!);
+    results[`overhead.leading_sum.b64x14x14x64_axes012.${arm}_min_ms`] = s.min;
+    results[`overhead.leading_sum.b64x14x14x64_axes012.${arm}_median_ms`] = s.median;
+  }
+  x.dispose();
+}
+
 function mergeInto(file: string, results: Record<string, number | string>, description: string): void {
   const existing = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as { results?: Record<string, unknown>; overhead?: unknown } : {};
   const merged = { ...existing, results: { ...(existing.results ?? {}), ...results }, overhead: { description, date: new Date().toISOString(), machine: machineInfo() } };
@@ -124,8 +149,11 @@ async function main(): Promise<void> {
   const steps = argNumber('steps', 5);
   const results: Record<string, number | string> = {};
   await adamBench(results, rounds, steps);
+  await reductionBench(results, rounds);
+  await dcganBench(results, 'leading_sum', { backend: () => setLeadingAxisReductions(false), one_pass: () => setLeadingAxisReductions(true) }, argNumber('gan-rounds', 6));
+  setLeadingAxisReductions(true);
   await dcganBench(results, 'lazy_grads', { eager: () => setLazyFusedGradients(false), lazy: () => setLazyFusedGradients(true) }, argNumber('gan-rounds', 6));
-  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step).`;
+  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums.`;
   mergeInto(join(appRoot, 'bench', 'results', 'throughput.json'), results, description);
   console.log(JSON.stringify(results, null, 2));
 }
