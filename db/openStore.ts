@@ -168,6 +168,11 @@ function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLe
       ownerLeases.deleteLeases(db, owners);
       return owners;
     }).immediate(),
+    writeIfOwned: (runId, write) => db.transaction(() => {
+      const loss = runs.runLoss(db, runId, owner);
+      return loss ? { ok: false as const, loss } : { ok: true as const, value: write() };
+    }).immediate(),
+    onLeaseLost: (listener) => keeper.onLost(listener),
     runLease: (id) => leases.runLease(db, id),
     activeRunLeases: () => leases.activeRunLeases(db),
     setRunHostPid: (id, pid) => leases.setRunHostPid(db, id, pid),
