@@ -8,9 +8,11 @@
  * sweep and its resume write. Heartbeat every 20 ms; config: MLP on MNIST,
  * seed 7 (the fake host trains nothing).
  */
+import * as fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CHECKPOINT_EVERY_BATCHES } from '../../../db/openStore';
 import type { RunStatus, RunSummary } from '../../../main/common/domain';
 import { createServices, type AppServices } from '../../../main/services/appServices';
 import type { WorkerToMain } from '../../../workers/common/protocol';
@@ -142,6 +144,17 @@ describe('a process taken for gone', () => {
     host.exit({ code: 0 });
     await expect(services.runs.waitForEnd(id)).resolves.toBe('done');
     expect(other.prepare('SELECT COUNT(*) AS n FROM metrics WHERE run_id = ?').get(id)).toEqual({ n: 30 });
+  });
+
+  it('writes metric batches under the fence with the periodic WAL checkpoint run after commit, not inside the transaction (SQLite refuses it there)', () => {
+    const { id } = trainingRun(); // batch 1
+    const wal = path.join(dataDir, 'workbench.sqlite-wal');
+    const batch = (n: number) => services.store.writeIfOwned(id, () => services.store.appendMetrics(id, [{ key: 'loss', step: 100 + n, value: 1, wallTime: n }]));
+    for (let n = 2; n < CHECKPOINT_EVERY_BATCHES; n++) expect(batch(n)).toEqual({ ok: true, value: undefined });
+    expect(fs.statSync(wal).size).toBeGreaterThan(0);
+    // The 200th batch makes the checkpoint due: it truncates the WAL once the batch has committed.
+    expect(batch(CHECKPOINT_EVERY_BATCHES)).toEqual({ ok: true, value: undefined });
+    expect(fs.statSync(wal).size).toBe(0);
   });
 
   it('does not start a run queued here that another process took over while it waited for a slot', async () => {
