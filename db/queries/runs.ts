@@ -240,3 +240,24 @@ export function interruptStaleRuns(db: Db, at: number, ownerGone: (owner: string
     return ids;
   }).immediate();
 }
+
+/**
+ * Why a run is no longer this owner's to write (the fence, issue 16): it was
+ * deleted, another process took it over (resume made it the owner), or its
+ * status left queued/running (another process's sweep marked it
+ * interrupted when it took this one for gone).
+ */
+export type RunLoss = { kind: 'deleted' } | { kind: 'taken'; owner: string | null } | { kind: 'ended'; status: RunStatus };
+
+/**
+ * Undefined while `owner` holds the run (it owns it and it is queued or
+ * running), else why not. One primary-key read: the caller runs it in the
+ * write transaction it guards, so nothing can change between the two.
+ */
+export function runLoss(db: Db, id: number, owner: string): RunLoss | undefined {
+  const row = statement<[number], { owner: string | null; status: RunStatus }>(db, 'SELECT owner, status FROM runs WHERE id = ?').get(id);
+  if (!row) return { kind: 'deleted' };
+  if (row.owner !== owner) return { kind: 'taken', owner: row.owner };
+  if (row.status !== 'queued' && row.status !== 'running') return { kind: 'ended', status: row.status };
+  return undefined;
+}
