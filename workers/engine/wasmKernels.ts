@@ -3,9 +3,9 @@
  * it has:
  *  - Conv2DBackpropFilter: a stride-1 conv2d with dilation = the forward
  *    stride, treating the input's channels as the batch and the batch as the
- *    channels, with dy as the filter (XNNPACK does the work); for inputs of
- *    at most IM2COL_MAX_CHANNELS channels im2col + one matmul instead
- *    (kernels/im2colFilterGrad.ts).
+ *    channels, with dy as the filter (XNNPACK does the work); for thin
+ *    inputs with many filters (a 1-channel first layer) im2col + one
+ *    matmul instead (kernels/im2colFilterGrad.ts).
  *  - Conv2DBackpropInput: conv2d of the padded dy with the spatially
  *    flipped, in/out-transposed filter; for strides > 1 the sub-pixel form,
  *    all phase sub-filters stacked on the output channels of ONE conv2d
@@ -25,7 +25,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { padOrCrop } from './kernels/spatialPad';
 import { subPixelConv2dBackpropInput } from './kernels/subPixelConvTranspose';
-import { IM2COL_MAX_CHANNELS, im2colConv2dBackpropFilter } from './kernels/im2colFilterGrad';
+import { im2colConv2dBackpropFilter, prefersIm2col } from './kernels/im2colFilterGrad';
 
 type TensorInfo = tf.TensorInfo;
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
@@ -73,11 +73,14 @@ function convInfo(inShape: readonly number[], filterShape: readonly number[], at
 export interface KernelVariants {
   /** Strided Conv2DBackpropInput as one conv2d of stacked phase filters (else one conv2d per phase). */
   subPixelConvTranspose: boolean;
-  /** Thin-input Conv2DBackpropFilter as im2col + matmul (else the dilated conv2d). */
-  im2colFilterGrad: boolean;
+  /**
+   * Conv2DBackpropFilter as im2col + matmul: 'auto' where it measured faster
+   * (thin inputs, many filters: prefersIm2col), 'always', or 'off' (the dilated conv2d).
+   */
+  im2colFilterGrad: 'auto' | 'always' | 'off';
 }
 
-const variants: KernelVariants = { subPixelConvTranspose: true, im2colFilterGrad: true };
+const variants: KernelVariants = { subPixelConvTranspose: true, im2colFilterGrad: 'auto' };
 
 /** Switch kernel variants (for benchmarks comparing them); returns the previous setting. */
 export function setKernelVariants(next: Partial<KernelVariants>): KernelVariants {
@@ -88,7 +91,10 @@ export function setKernelVariants(next: Partial<KernelVariants>): KernelVariants
 
 /** dW[kh,kw,c,f] = Σ_{n,oh,ow} x[n, oh·sh + kh − top, ow·sw + kw − left, c] · dy[n,oh,ow,f]. */
 export function conv2dBackpropFilterNHWC(x: tf.Tensor4D, dy: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
-  if (variants.im2colFilterGrad && x.shape[3] <= IM2COL_MAX_CHANNELS) return im2colConv2dBackpropFilter(x, dy, info);
+  const im2col = variants.im2colFilterGrad;
+  if (im2col === 'always' || (im2col === 'auto' && prefersIm2col(x.shape[3], info.filterHeight * info.filterWidth, dy.shape[3]))) {
+    return im2colConv2dBackpropFilter(x, dy, info);
+  }
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, inHeight: h, inWidth: w } = info;
   const { top, left } = info.padInfo;
   // Rows/cols the stride-1 dilated conv needs: (o − 1)·s + k.

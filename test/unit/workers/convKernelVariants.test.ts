@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels, setKernelVariants, type KernelVariants } from '../../../workers/engine/wasmKernels';
 import { stackedPhaseFilters } from '../../../workers/engine/kernels/subPixelConvTranspose';
-import { IM2COL_MAX_CHANNELS } from '../../../workers/engine/kernels/im2colFilterGrad';
+import { prefersIm2col } from '../../../workers/engine/kernels/im2colFilterGrad';
 import { selectBackend } from '../../../workers/engine/backend';
 import { mulberry32 } from '../../../workers/engine/prng';
 
@@ -68,9 +68,10 @@ function grid(): GridCase[] {
   return out;
 }
 
+// im2col on every channel count of the grid (past the default threshold), and both previous variants.
 const VARIANTS: KernelVariants[] = [
-  { subPixelConvTranspose: true, im2colFilterGrad: true },
-  { subPixelConvTranspose: false, im2colFilterGrad: false },
+  { subPixelConvTranspose: true, im2colFilterGrad: 'always' },
+  { subPixelConvTranspose: false, im2colFilterGrad: 'off' },
 ];
 
 describe('composed convolution-gradient kernels on wasm', () => {
@@ -90,7 +91,7 @@ describe('composed convolution-gradient kernels on wasm', () => {
 
   const cases = grid();
   for (const v of VARIANTS) {
-    const label = v.subPixelConvTranspose ? 'sub-pixel and im2col' : 'per-phase and dilated conv (previous)';
+    const label = v.subPixelConvTranspose ? 'sub-pixel and im2col (on every case)' : 'per-phase and dilated conv (previous)';
     it(`${label}: Conv2DBackpropInput and Conv2DBackpropFilter match cpu on ${cases.length} cases`, async () => {
       const previous = setKernelVariants(v);
       try {
@@ -124,7 +125,9 @@ describe('composed convolution-gradient kernels on wasm', () => {
   }
 
   it('the DCGAN layers (batch 2; G\'s transposed convs, D\'s 1-channel conv), through tf.grads, match cpu', async () => {
-    expect(IM2COL_MAX_CHANNELS).toBeGreaterThanOrEqual(1);
+    // The default rule sends the 1-channel layer (16 taps, 64 filters) to im2col and the 64-channel one to the dilated conv.
+    expect(prefersIm2col(1, 16, 64)).toBe(true);
+    expect(prefersIm2col(64, 16, 128)).toBe(false);
     const layers: { x: Shape4; f: Shape4 }[] = [
       { x: [2, 28, 28, 1], f: [4, 4, 1, 64] }, // D's first conv, G's last transposed conv (1 channel: im2col)
       { x: [2, 14, 14, 64], f: [4, 4, 64, 128] }, // D's second conv, G's first transposed conv
