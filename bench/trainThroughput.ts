@@ -117,6 +117,8 @@ async function builtinBackpropInputMs(): Promise<number | undefined> {
   return ms;
 }
 
+const CONV_SECTION_NOTE = 'kernels.conv2d_backprop_* and dcgan.wasm.step_*: wasm, one thread, batch 64; old and new variants interleaved in one process (kernel-rounds / step-rounds samples each); *_ms = median, *_min_ms = min; step = one D-then-G step of the app\'s DCGAN template (28×28×1, Adam 2e-4) on random images; dcgan_d_in_cC, lenet_conv1_cC and conv5_s1_f64_cC = a 28×28×C input (4×4 s2 64 filters, 5×5 s1 6 filters, 5×5 s1 64 filters).';
+
 function sectionOptions(values: { 'kernel-rounds'?: string; 'step-rounds'?: string; channels?: string }): ConvKernelSpeedOptions {
   return {
     kernelRounds: Number(values['kernel-rounds'] ?? 15),
@@ -132,7 +134,7 @@ async function convKernelsOnly(file: string, o: ConvKernelSpeedOptions): Promise
   const section = await convKernelSpeed(o);
   const previous: unknown = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const out = typeof previous === 'object' && previous !== null ? previous as { results?: Record<string, number | string> } : {};
-  out.results = { ...(out.results ?? {}), ...section, 'kernels.conv_section_date': new Date().toISOString() };
+  out.results = { ...(out.results ?? {}), ...section, 'kernels.conv_section_date': new Date().toISOString(), 'kernels.conv_section_note': CONV_SECTION_NOTE };
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   printSection(section);
 }
@@ -180,7 +182,7 @@ async function main(): Promise<void> {
   }
   await selectBackend('wasm');
   const convSection = await convKernelSpeed(section);
-  Object.assign(results, convSection);
+  Object.assign(results, convSection, { 'kernels.conv_section_note': CONV_SECTION_NOTE });
   if (builtinMs !== undefined) results['kernels.conv2d_backprop_input.lenet_conv2_b64.wasm_builtin_ms'] = builtinMs;
   for (const k of Object.keys(results)) if (k.endsWith('_ms') && typeof results[k] === 'number') results[k] = Number((results[k] as number).toFixed(2));
 
