@@ -134,7 +134,7 @@ async function convKernelsOnly(file: string, o: ConvKernelSpeedOptions): Promise
   const section = await convKernelSpeed(o);
   const previous: unknown = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const out = typeof previous === 'object' && previous !== null ? previous as { results?: Record<string, number | string> } : {};
-  out.results = { ...(out.results ?? {}), ...section, 'kernels.conv_section_date': new Date().toISOString(), 'kernels.conv_section_note': CONV_SECTION_NOTE };
+  out.results = { ...(out.results ?? {}), ...section, 'notes.conv_kernels_date': new Date().toISOString(), 'notes.conv_kernels': CONV_SECTION_NOTE };
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   printSection(section);
 }
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   }
   await selectBackend('wasm');
   const convSection = await convKernelSpeed(section);
-  Object.assign(results, convSection, { 'kernels.conv_section_note': CONV_SECTION_NOTE });
+  Object.assign(results, convSection, { 'notes.conv_kernels': CONV_SECTION_NOTE });
   if (builtinMs !== undefined) results['kernels.conv2d_backprop_input.lenet_conv2_b64.wasm_builtin_ms'] = builtinMs;
   for (const k of Object.keys(results)) if (k.endsWith('_ms') && typeof results[k] === 'number') results[k] = Number((results[k] as number).toFixed(2));
 
