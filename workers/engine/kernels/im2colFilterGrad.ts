@@ -29,8 +29,10 @@ export const IM2COL_MAX_CHANNELS = 3;
  * Whether im2col beats the dilated conv2d: measured at batch 64 (2-core
  * Xeon, wasm, one thread) on a 28×28 input, it did for a 4×4 stride-2 kernel
  * with 64 filters at C = 1, 2, 3 (1.9 vs 6.5, 3.1 vs 7.1, 5.2 vs 7.7 ms), tied at
- * C = 4 (KH·KW·C = F) and lost beyond; it lost for LeNet's 5×5 stride-1 conv
- * with 6 filters at every C (8.4 vs 2.9 ms at C = 1), where KH·KW·C > F.
+ * C = 4 (KH·KW·C = F) and lost beyond; for a 5×5 stride-1 conv with 64
+ * filters it won at C = 1, 2 (15.3 vs 38.6, 38.8 vs 41.9 ms) and lost at C = 3
+ * (75 vs 51: KH·KW·C > F); it lost for LeNet's 5×5 stride-1 conv with 6
+ * filters at every C (8.0 vs 2.7 ms at C = 1), where KH·KW·C > F.
  */
 export function prefersIm2col(channels: number, kernelSize: number, filters: number): boolean {
   return channels <= IM2COL_MAX_CHANNELS && kernelSize * channels < filters;
