@@ -211,8 +211,12 @@ export const useRunsStore = defineStore('runs', () => {
    * list's order), then, when there are more, the whole list in a second
    * call; `partial[scope]` is true in between. 10,000 runs take half a second
    * to list and send; their first rows, a few tens of milliseconds.
+   * A page opened again (back-navigation) already shows its whole list from
+   * before: it is refreshed in one call, so the table is not cut to its
+   * first 200 rows and then drawn whole again (issue 17).
    */
   async function openRuns(experimentId: number): Promise<RunSummary[]> {
+    if (idsByExperiment.value[experimentId] !== undefined && partial.value[experimentId] !== true) return fetchRuns(experimentId);
     const filter = filters.value[experimentId] ?? '';
     const includeArchived = showArchived.value[experimentId] === true;
     const req = { ...(experimentId === ALL_RUNS ? {} : { experimentId }), ...(filter ? { filter } : {}), ...(includeArchived ? { includeArchived } : {}) };
