@@ -189,7 +189,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'runs.cancel': (r) => runs.cancel(r.id),
     'runs.resume': (r) => runs.resume(r.id),
     'runs.reproduce': (r) => runs.reproduce(r.id),
-    'runs.metrics': (r) => runs.metrics(r.id, r.keys),
+    'runs.metrics': (r) => runs.metrics(r.id, r.keys, { maxPoints: r.maxPoints, range: r.range }),
     'runs.logs': (r) => runs.logs(r.id, r.afterId),
     'runs.analyze': (r) => analysis.analyze(r.id, r.request),
     'views.list': (r) => views.list(r.experimentId),

@@ -12,6 +12,7 @@ import { ApiError } from '../common/api';
 import { filterMentions, parseRunFilter, RunFilterError, type RunFilterAst } from '../common/runFilter';
 import type { LogLine, MetricSeries, ParamValue, RunDeletion, RunDetail, RunStatus, RunSummary } from '../common/domain';
 import { terminalStatuses } from '../common/domain';
+import { downsampleMetricSeries, type StepRange } from '../common/series';
 import type { CheckpointRef } from '../../workers/common/protocol';
 import type { DatasetEntry } from '../../workers/common/datasets';
 import { chosenOnValidation } from './validationChoice';
@@ -334,9 +335,17 @@ export class RunService {
     };
   }
 
-  metrics(id: number, keys?: string[]): MetricSeries[] {
+  /**
+   * The run's series (all keys, or these), at full resolution unless
+   * `maxPoints` asks for them thinned or `range` for a window of steps
+   * (main/common/series/metricSeriesDownsample.ts): a 200,000-step run's
+   * page paints from a few thousand points and asks for more when zoomed.
+   */
+  metrics(id: number, keys?: string[], view: { maxPoints?: number | undefined; range?: StepRange | undefined } = {}): MetricSeries[] {
     this.mustGet(id);
-    return this.d.store.getMetrics(id, keys);
+    const series = this.d.store.getMetrics(id, keys);
+    if (view.maxPoints === undefined && view.range === undefined) return series;
+    return series.map((s) => downsampleMetricSeries(s, view));
   }
 
   logs(id: number, afterId?: number): LogLine[] {
