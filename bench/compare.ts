@@ -14,7 +14,11 @@
  *    page's own API calls (Resource Timing) to tell server time from client time.
  * 3. Writes bench/results/compare.json and prints a table.
  *
- *   npm run build && node dist/bench/compare.js [--runs 10000] [--experiments 20] [--points 10000000] [--repeats 7] [--data DIR] [--keep]
+ *   npm run build && node dist/bench/compare.js [--runs 10000] [--experiments 20] [--points 10000000] [--repeats 7] [--data DIR] [--keep] [--only ui]
+ *
+ * `--only ui` runs only issue 17's section (g: the largest experiment's page, a
+ * 200,000-step run's page and runs.metrics whole vs thinned) and merges its
+ * `compare.ui_speed.*` keys into the existing compare.json.
  *
  * `--data DIR` seeds DIR once and reuses it on later runs with the same sizes
  * (the ingest numbers are read back from DIR/bench-seed.json).
@@ -25,7 +29,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { openStore } from '../db';
-import type { CompareSeries, RunMetricSummaries, RunSummary } from '../main/common/domain';
+import type { CompareSeries, MetricSeries, RunMetricSummaries, RunSummary } from '../main/common/domain';
 import { defaultRunsTableState } from '../main/common/savedView';
 import { appRoot } from '../main/services/appInfo';
 import { headlineMetricKeys } from '../workers/common/families/registry';
@@ -35,6 +39,7 @@ import { startServe, type ServeProcess } from './harness/serveChild';
 import {
   copyDatabase, createRuns, databaseMb, INGEST_BATCH, ingestWithoutSummaries, ingestWithSummaries, type SeedPlan,
 } from './compareSeed';
+import { ensureLongRun } from './longRunSeed';
 
 const KEYS = ['loss', 'accuracy', 'val_accuracy', 'test_accuracy'] as const;
 const FILTERS = [
@@ -157,6 +162,8 @@ const WAIT_PROBE = `(() => {
   const holds = () => {
     // The table is virtualised: its count says every run is listed, and the first row is drawn.
     if (spec.kind === 'table') return tableDrawn() && tableComplete();
+    // A run page: a chart of the run's step metrics has drawn at least spec.points points.
+    if (spec.kind === 'run-chart') return [...document.querySelectorAll('.metric-chart')].some((c) => Number(c.dataset.points) >= spec.points);
     const charts = [...document.querySelectorAll('[data-testid="compare-chart"]')];
     return charts.length === spec.charts && charts.every((c) => Number(c.dataset.series) === spec.series && Number(c.dataset.points) > 0);
   };
@@ -177,7 +184,8 @@ const WAIT_PROBE = `(() => {
     }
     if (!holds()) { requestAnimationFrame(tick); return; }
     const dom = performance.now();
-    requestAnimationFrame(() => { window.__benchLoaded = { dom, frame: performance.now() }; });
+    const nodes = document.getElementsByTagName('*').length;
+    requestAnimationFrame(() => { window.__benchLoaded = { dom, frame: performance.now(), nodes }; });
   };
   requestAnimationFrame(tick);
 })();`;
@@ -194,7 +202,7 @@ async function waitForValue(page: Page, expr: string, timeoutMs: number): Promis
 }
 
 interface ApiEntry { method: string; start: number; end: number }
-interface PageLoad { frame: number; dom: number; apis: ApiEntry[] }
+interface PageLoad { frame: number; dom: number; apis: ApiEntry[]; bytes: number; nodes?: number }
 
 /** A fresh document load of `hash`, until the spec holds: times from navigation start, and the page's API calls. */
 async function loadUntil(page: Page, s: ServeProcess, hash: string, spec: Record<string, unknown>): Promise<PageLoad> {
@@ -204,10 +212,11 @@ async function loadUntil(page: Page, s: ServeProcess, hash: string, spec: Record
   await waitForValue(page, 'window.__benchLoaded', 180_000);
   return page.evaluate(`({ ...window.__benchLoaded, apis: performance.getEntriesByType('resource')
     .filter((e) => e.name.includes('/api/'))
-    .map((e) => ({ method: e.name.split('/api/')[1], start: e.startTime, end: e.responseEnd })) })`) as Promise<PageLoad>;
+    .map((e) => ({ method: e.name.split('/api/')[1], start: e.startTime, end: e.responseEnd })),
+    bytes: performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/')).reduce((n, e) => n + e.encodedBodySize, 0) })`) as Promise<PageLoad>;
 }
 
-interface LoadStats { total: Stat; firstApiStart: Stat; lastApiEnd: Stat; client: Stat; api: Record<string, Stat> }
+interface LoadStats { total: Stat; firstApiStart: Stat; lastApiEnd: Stat; client: Stat; api: Record<string, Stat>; apiBytes: Stat; nodes: Stat }
 
 /** `repeats` loads after a warm-up: to the frame after, the first API call's start (the app's boot), the end of the last API answer, the rest (client), each API call's duration. */
 async function loadStats(page: Page, s: ServeProcess, hash: string, spec: Record<string, unknown>, repeats: number): Promise<LoadStats> {
@@ -223,6 +232,8 @@ async function loadStats(page: Page, s: ServeProcess, hash: string, spec: Record
     lastApiEnd: stat(loads.map(lastEnd)),
     client: stat(loads.map((l) => l.frame - lastEnd(l))),
     api: Object.fromEntries(Object.entries(api).map(([k, v]) => [k, stat(v)])),
+    apiBytes: stat(loads.map((l) => l.bytes)),
+    nodes: stat(loads.map((l) => l.nodes ?? Number.NaN)),
   };
 }
 
@@ -506,6 +517,57 @@ async function allRuns(c: Context): Promise<void> {
   putStat(c.results, 'compare.all_runs.page_after_api', load.client);
 }
 
+// ---------------------------------------------------------------- issue 17: the UI side of speed
+
+const LONG_RUN_STEPS = 200_000;
+/** What the run page asks for (renderer/stores/runsStore.ts RUN_PAGE_MAX_POINTS). */
+const RUN_PAGE_MAX_POINTS = 2000;
+
+/**
+ * The largest experiment's page (time to the table painted, the page's DOM
+ * nodes and its run rows in the DOM) and a 200,000-step run: runs.metrics
+ * whole vs thinned to maxPoints (interleaved, bytes and time), and its page
+ * until a chart has drawn the loss. Run last: it adds the long run's experiment.
+ */
+async function uiSpeed(c: Context, largest: { id: number; runs: number; first: number }): Promise<void> {
+  const { page, serve, repeats, results } = c;
+  const k = 'compare.ui_speed';
+  const table = await loadStats(page, serve, `/experiments/${largest.id}`, { kind: 'table', rows: largest.runs, first: largest.first }, repeats);
+  results[`${k}.experiment.runs`] = largest.runs;
+  putStat(results, `${k}.experiment.table_painted`, table.total);
+  results[`${k}.experiment.dom_nodes.p50`] = table.nodes.p50;
+  results[`${k}.experiment.dom_nodes.p95`] = table.nodes.p95;
+  results[`${k}.experiment.run_rows_in_dom`] = Number(await page.evaluate(`document.querySelectorAll('[data-testid="run-row"]').length`));
+  results[`${k}.experiment.api_kb.p50`] = round(table.apiBytes.p50 / 1024);
+
+  const id = ensureLongRun(c.file, largest.first, LONG_RUN_STEPS);
+  results[`${k}.run_200k.steps`] = LONG_RUN_STEPS;
+  const whole: number[] = [];
+  const thin: number[] = [];
+  let bytes = { whole: 0, thin: 0 };
+  let thinPoints = 0;
+  await timedCall(serve, 'runs.metrics', { id });
+  for (let i = 0; i < repeats; i++) {
+    const a = await timedCall<MetricSeries[]>(serve, 'runs.metrics', { id });
+    const b = await timedCall<MetricSeries[]>(serve, 'runs.metrics', { id, maxPoints: RUN_PAGE_MAX_POINTS });
+    whole.push(a.ms);
+    thin.push(b.ms);
+    bytes = { whole: a.bytes, thin: b.bytes };
+    thinPoints = b.result.reduce((n, s) => n + s.steps.length, 0);
+  }
+  putStat(results, `${k}.run_200k.metrics_full.api`, stat(whole));
+  putStat(results, `${k}.run_200k.metrics_max${RUN_PAGE_MAX_POINTS}.api`, stat(thin));
+  results[`${k}.run_200k.metrics_full.api_kb`] = round(bytes.whole / 1024);
+  results[`${k}.run_200k.metrics_max${RUN_PAGE_MAX_POINTS}.api_kb`] = round(bytes.thin / 1024);
+  results[`${k}.run_200k.metrics_max${RUN_PAGE_MAX_POINTS}.points`] = thinPoints;
+  const chart = await loadStats(page, serve, `/runs/${id}`, { kind: 'run-chart', points: 100 }, repeats);
+  putStat(results, `${k}.run_200k.chart_drawn`, chart.total);
+  putStat(results, `${k}.run_200k.page_api_end`, chart.lastApiEnd);
+  results[`${k}.run_200k.page_api_kb.p50`] = round(chart.apiBytes.p50 / 1024);
+  results[`${k}.run_200k.points_drawn`] = Number(await page.evaluate(`Math.max(0, ...[...document.querySelectorAll('.metric-chart')].map((c) => Number(c.dataset.points)))`));
+  results[`${k}.run_200k.dom_nodes.p50`] = chart.nodes.p50;
+}
+
 // ---------------------------------------------------------------- main
 
 export async function main(): Promise<void> {
@@ -517,8 +579,11 @@ export async function main(): Promise<void> {
       repeats: { type: 'string', default: '7' },
       data: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      /** `ui`: only the issue-17 section (uiSpeed), its keys merged into the existing compare.json. */
+      only: { type: 'string' },
     },
   });
+  if (values.only !== undefined && values.only !== 'ui') throw new Error('--only takes ui (the issue-17 UI-speed section alone)');
   const plan: SeedPlan = { runs: Number(values.runs), experiments: Number(values.experiments), points: Number(values.points) };
   const repeats = Number(values.repeats);
   if (!Number.isInteger(plan.runs) || plan.runs < 100) throw new Error('--runs must be a whole number ≥ 100 (the overlay compares 100)');
@@ -546,6 +611,13 @@ export async function main(): Promise<void> {
     for (const r of all) byExp.set(r.experimentId, [...(byExp.get(r.experimentId) ?? []), r]);
     const [largestId, largestRuns] = [...byExp].sort((a, b) => b[1].length - a[1].length)[0]!;
     results['compare.largest_experiment_runs'] = largestRuns.length;
+    const largest = { id: largestId, runs: largestRuns.length, first: largestRuns[0]?.id ?? 0 };
+    if (values.only === 'ui') {
+      console.error(`(g) the UI side of speed: experiment ${largestId}'s page, a ${LONG_RUN_STEPS}-step run`);
+      await uiSpeed(c, largest);
+      mergeUiResults(seeded, results, repeats, browser.version());
+      return;
+    }
     console.error(`(a, b) the table of experiment ${largestId} (${largestRuns.length} runs) and its filter`);
     await tableAndFilter(c, { id: largestId, runs: largestRuns.length });
     console.error('(c) the all-runs page');
@@ -553,6 +625,8 @@ export async function main(): Promise<void> {
     const ids = [seeded.nanRunId, ...largestRuns.map((r) => r.id).filter((id) => id !== seeded.nanRunId).slice(0, 99)];
     console.error('(d, e, f) the compare view of 100 runs, its smoothing, a zoom');
     await overlay(c, ids);
+    console.error(`(g) the UI side of speed: experiment ${largestId}'s page, a ${LONG_RUN_STEPS}-step run`);
+    await uiSpeed(c, largest);
     results['compare.console_errors'] = problems.length;
     writeResults(seeded, results, repeats, browser.version());
   } finally {
@@ -588,6 +662,7 @@ function writeResults(seeded: SeedReport, measured: Results, repeats: number, ch
     description: description(plan, repeats),
     date: new Date().toISOString(),
     machine: { ...machineInfo(), chromium: `${chromiumPath()} ${chromium}` },
+    ui_speed: uiSpeedDescription(plan, repeats),
     results,
   };
   const dir = join(appRoot, 'bench', 'results');
@@ -605,6 +680,32 @@ function description(plan: SeedPlan, repeats: number): string {
     `Interactions: 1 warm-up, then ${repeats} repeats; p50/p95 are nearest-rank. *.api.* = HTTP round trip of the call from the benchmark process (JSON parsed). UI times are in the page, to the animation frame after the result is in the DOM (checked each frame, so up to one frame late), from the navigation start for page loads: table = a fresh load of #/experiments/<largest> until the (virtualised) table counts all its rows and draws the first; table.first_rows = the same load until the first row is drawn (the page lists the newest 200 runs first, then the rest); page_first_api_start = when the page's first API call started (the app's boot: loading and running its scripts), page_api_end = when its last API answer ended (Resource Timing), page_after_api = the rest (JSON decode, Vue render, layout, charts), page_<method> = each API call's duration as the page saw it; server_*_ms = the parts of runs.list timed in this process on the same file (listRunSummaries, paramsOf, latestMetrics, bestMetrics from the summaries for the headline keys, runTags).`,
     `filter = from the Enter keydown in runs-filter (filled with one of two expressions in turn, filter.expr_1/2) until the table counts that filter's rows and draws its first; filter.api = runs.list with experimentId and the filter. sort = the largest experiment's table with a metrics.test_accuracy.best column (its runs.summaries fetched once, 1,000 runs a call), from a click on that column's sort button until the header says ascending (or descending) and the first drawn row holds the least (greatest) value: sorting is in the window, no API call. all_runs = a fresh load of #/runs (every run, virtualised) until it counts them all and draws the first; all_runs.first_rows = until its first row is drawn; all_runs.api = runs.list of every run; all_runs_filter.api = the same with the two filters. overlay_100 = a fresh load of #/compare?runs=<100 runs of the largest experiment, the NaN run among them>&metrics=loss,accuracy,val_accuracy,test_accuracy until each of the 4 compare-chart elements has data-series = 100 and points; api_compare_series = the page's own runs.compareSeries request replayed (its buckets: overlay_100.buckets; nonfinite_points_drawn counts the NaN kept by the downsampler). smoothing = from setting the slider (input event) until every chart's data-smoothing is the new value, to the second frame after (ECharts paints in its own frame). zoom.api = runs.compareSeries of the same 100 runs and 4 keys with a range (the middle fifth of the steps); zoom = setting the view's zoom (the URL's zoom, alternately that window and [20 %, 30 %] of the steps) until the view has re-queried it (the whole range and the window, joined) and the loss chart shows it, to the second frame after.`,
   ].join(' ');
+}
+
+/** What the compare.ui_speed.* keys mean, and on what data they were measured (they may come from a later, smaller run than the rest). */
+function uiSpeedDescription(plan: SeedPlan, repeats: number): { description: string; date: string; seeded: SeedPlan; repeats: number } {
+  return {
+    description: `Issue 17, the UI side of speed. compare.ui_speed.experiment.* = a fresh load of the largest experiment's page (experiment.runs runs) until its table counts every run and draws the first (table_painted, from navigation start, to the frame after), the page's element count at that frame (dom_nodes: document.getElementsByTagName('*')), the run rows in the DOM after the load (run_rows_in_dom: the table is virtualised) and the page's API bytes (api_kb, Resource Timing encodedBodySize). compare.ui_speed.run_200k.* = one classifier run with ${LONG_RUN_STEPS} loss points (one a step, a ×5 spike at step 123457) and 20 test_accuracy points, in its own experiment: runs.metrics whole (metrics_full: the run page before this change fetched this) and with maxPoints ${RUN_PAGE_MAX_POINTS} (min/max per bucket, what the run page fetches now), called alternately (A, B, …) from the benchmark process, HTTP round trip with JSON parsed, their bytes and points; chart_drawn = a fresh load of #/runs/<id> until a run chart has drawn ≥ 100 points, to the frame after; page_api_kb = that page's API bytes; points_drawn = the most points one chart drew. ${repeats} repeats after a warm-up, p50/p95 nearest rank. Shared 2-core machine: other jobs ran at the same time.`,
+    date: new Date().toISOString(),
+    seeded: plan,
+    repeats,
+  };
+}
+
+/** `--only ui`: the issue-17 keys replace their old values in the existing compare.json; everything else in it stays. */
+function mergeUiResults(seeded: SeedReport, measured: Results, repeats: number, chromium: string): void {
+  const path = join(appRoot, 'bench', 'results', 'compare.json');
+  const old = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as { results?: Results } & Record<string, unknown> : {};
+  const kept = Object.entries(old.results ?? {}).filter(([key]) => !key.startsWith('compare.ui_speed.'));
+  const fresh = Object.entries(measured).filter(([key]) => key.startsWith('compare.ui_speed.'));
+  const out = {
+    ...old,
+    ui_speed: { ...uiSpeedDescription(seeded.plan, repeats), machine: { ...machineInfo(), chromium: `${chromiumPath()} ${chromium}` } },
+    results: Object.fromEntries([...kept, ...fresh]),
+  };
+  writeFileSync(path, `${JSON.stringify(out, null, 2)}\n`);
+  for (const [key, value] of fresh) console.log(`${key}: ${value}`);
+  console.log(`\nMerged the UI-speed keys into ${path}`);
 }
 
 function printTable(r: Results): void {

@@ -1,12 +1,18 @@
 /**
  * Training throughput per backend: the MLP and the LeNet CNN on full-size
  * MNIST batches of 64 (Adam), after a warm-up, plus the wasm gradient kernels
- * against the alternatives. Writes bench/results/throughput.json and prints a
- * markdown table.
+ * against the alternatives, and (bench/convKernelSpeed.ts) the DCGAN's
+ * convolution-gradient kernels and whole training step, old composed kernels
+ * against the sub-pixel / im2col ones, interleaved. Writes
+ * bench/results/throughput.json and prints a markdown table.
  *
- *   npm run build:node && node dist/bench/trainThroughput.js
+ *   npm run build:node && node dist/bench/trainThroughput.js [--only conv-kernels] [--kernel-rounds 15] [--step-rounds 8] [--channels 1,2,3,4,8,16]
+ *
+ * --only conv-kernels runs just that section and merges its keys into the
+ * existing throughput.json (the other keys keep their values and date).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -22,6 +28,7 @@ import { makeOptimizer } from '../workers/engine/optimizer';
 import { buildClassifier } from '../workers/families/classifier/model';
 import { trainStep } from '../workers/families/classifier/step';
 import { appRoot } from '../main/services/appInfo';
+import { convKernelSpeed, type ConvKernelSpeedOptions } from './convKernelSpeed';
 
 const BATCH = 64;
 const WARMUP = 3;
@@ -110,8 +117,40 @@ async function builtinBackpropInputMs(): Promise<number | undefined> {
   return ms;
 }
 
+const CONV_SECTION_NOTE = 'kernels.conv2d_backprop_* and dcgan.wasm.step_*: wasm, one thread, batch 64; old and new variants interleaved in one process (kernel-rounds / step-rounds samples each); *_ms = median, *_min_ms = min; step = one D-then-G step of the app\'s DCGAN template (28×28×1, Adam 2e-4) on random images; dcgan_d_in_cC, lenet_conv1_cC and conv5_s1_f64_cC = a 28×28×C input (4×4 s2 64 filters, 5×5 s1 6 filters, 5×5 s1 64 filters).';
+
+function sectionOptions(values: { 'kernel-rounds'?: string; 'step-rounds'?: string; channels?: string }): ConvKernelSpeedOptions {
+  return {
+    kernelRounds: Number(values['kernel-rounds'] ?? 15),
+    stepRounds: Number(values['step-rounds'] ?? 8),
+    channels: (values.channels ?? '1,2,3,4,8,16').split(',').map(Number),
+  };
+}
+
+/** Run only the conv-kernel section and merge its keys into the existing results file. */
+async function convKernelsOnly(file: string, o: ConvKernelSpeedOptions): Promise<void> {
+  registerWasmKernels();
+  await selectBackend('wasm');
+  const section = await convKernelSpeed(o);
+  const previous: unknown = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const out = typeof previous === 'object' && previous !== null ? previous as { results?: Record<string, number | string> } : {};
+  out.results = { ...(out.results ?? {}), ...section, 'notes.conv_kernels_date': new Date().toISOString(), 'notes.conv_kernels': CONV_SECTION_NOTE };
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  printSection(section);
+}
+
+function printSection(section: Record<string, number>): void {
+  console.log('\n| conv kernels / DCGAN step (wasm, batch 64; median ms, interleaved) | ms |');
+  console.log('|---|---:|');
+  for (const [k, v] of Object.entries(section)) if (!k.endsWith('_min_ms')) console.log(`| ${k} | ${v} |`);
+}
+
 async function main(): Promise<void> {
   const root = appRoot;
+  const { values } = parseArgs({ options: { only: { type: 'string' }, 'kernel-rounds': { type: 'string' }, 'step-rounds': { type: 'string' }, channels: { type: 'string' } } });
+  const section = sectionOptions(values);
+  if (values.only === 'conv-kernels') return convKernelsOnly(join(root, 'bench', 'results', 'throughput.json'), section);
+  if (values.only !== undefined) throw new Error(`--only takes 'conv-kernels', got '${values.only}'`);
   const builtinMs = await builtinBackpropInputMs();
   registerWasmKernels();
   const results: Record<string, number | string> = {};
@@ -141,6 +180,9 @@ async function main(): Promise<void> {
       console.error(`${key} on ${active}: ${Math.round(m.samplesPerS)} samples/s`);
     }
   }
+  await selectBackend('wasm');
+  const convSection = await convKernelSpeed(section);
+  Object.assign(results, convSection, { 'notes.conv_kernels': CONV_SECTION_NOTE });
   if (builtinMs !== undefined) results['kernels.conv2d_backprop_input.lenet_conv2_b64.wasm_builtin_ms'] = builtinMs;
   for (const k of Object.keys(results)) if (k.endsWith('_ms') && typeof results[k] === 'number') results[k] = Number((results[k] as number).toFixed(2));
 
@@ -162,6 +204,7 @@ async function main(): Promise<void> {
   console.log('\n| kernel (LeNet conv2, batch 64) | ms |');
   console.log('|---|---:|');
   for (const [k, v] of Object.entries(results)) if (k.startsWith('kernels.')) console.log(`| ${k.slice('kernels.'.length)} | ${v} |`);
+  printSection(convSection);
   console.log(`\nWrote ${join(dir, 'throughput.json')}`);
 }
 

@@ -131,6 +131,17 @@ function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLe
     };
   };
 
+  /**
+   * The periodic checkpoint, every CHECKPOINT_EVERY_BATCHES metric batches;
+   * never inside a transaction (SQLite refuses it there: SQLITE_LOCKED), so a
+   * batch written under the fence (writeIfOwned) has it run after its commit.
+   */
+  const checkpointWhenDue = (): void => {
+    if (batchesSinceCheckpoint < CHECKPOINT_EVERY_BATCHES || db.inTransaction) return;
+    batchesSinceCheckpoint = 0;
+    checkpoint(db, false);
+  };
+
   return {
     path: file,
     owner,
@@ -169,6 +180,16 @@ function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLe
       ownerLeases.deleteLeases(db, owners);
       return owners;
     }).immediate(),
+    writeIfOwned: (runId, write) => {
+      const result = db.transaction(() => {
+        const loss = runs.runLoss(db, runId, owner);
+        return loss ? { ok: false as const, loss } : { ok: true as const, value: write() };
+      }).immediate();
+      // A checkpoint a metric batch made due inside the transaction runs now that it has committed.
+      checkpointWhenDue();
+      return result;
+    },
+    onLeaseLost: (listener) => keeper.onLost(listener),
     runLease: (id) => leases.runLease(db, id),
     activeRunLeases: () => leases.activeRunLeases(db),
     setRunHostPid: (id, pid) => leases.setRunHostPid(db, id, pid),
@@ -182,10 +203,7 @@ function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLe
     appendMetrics: (runId, points) => {
       metrics.appendMetrics(db, runId, points);
       batchesSinceCheckpoint++;
-      if (batchesSinceCheckpoint >= CHECKPOINT_EVERY_BATCHES) {
-        batchesSinceCheckpoint = 0;
-        checkpoint(db, false);
-      }
+      checkpointWhenDue();
     },
     getMetrics: (runId, keys) => metrics.getMetrics(db, runId, keys),
     rewindMetrics: (runId, to, isEpochKey) => rewindMetrics(db, runId, to, isEpochKey),

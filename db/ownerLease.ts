@@ -10,6 +10,14 @@
  * the lease may expire meanwhile, and then other processes take this one's
  * runs for a crash's — the same as if it had died, which is what the expiry
  * is for.
+ *
+ * A renewal that finds no row means another process took this one for gone
+ * (a heartbeat that came too late: a suspended or hung process) and has
+ * marked its runs interrupted; one of them may already be resumed elsewhere.
+ * The lease is registered again (this process is alive and may train new
+ * runs) and the `onLost` listeners are told, so the run service stops the
+ * sessions whose runs were taken, at once rather than at their next write
+ * (the write fence, Store.writeIfOwned, stops them in any case).
  */
 import * as os from 'node:os';
 import { deleteLeases, putLease, renewLease } from './queries/ownerLeases';
@@ -30,6 +38,7 @@ export class OwnerLeaseKeeper {
   private startedAt = 0;
   private failing = false;
   private released = false;
+  private readonly lostListeners = new Set<() => void>();
 
   constructor(private readonly db: Db, readonly owner: string, private readonly o: OwnerLeaseOptions = {}) {}
 
@@ -50,13 +59,33 @@ export class OwnerLeaseKeeper {
   /** One renewal (the timer's tick; tests call it directly). */
   beat(): void {
     if (this.released || !this.db.open) return;
+    let removed = false;
     this.write('renew', () => {
       // No row: another process took this owner for gone (a heartbeat that came too late) and removed it.
       if (!renewLease(this.db, this.owner, this.now())) {
+        removed = true;
         this.put();
         this.warn(`Lease of ${this.owner} had been removed by another process (this process was taken for gone: its runs may have been marked interrupted); registered it again`);
       }
     });
+    if (removed) this.lost();
+  }
+
+  /** Calls `listener` each time a renewal finds the lease removed by another process; returns the unsubscribe. */
+  onLost(listener: () => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  private lost(): void {
+    for (const listener of [...this.lostListeners]) {
+      // On the heartbeat's timer: a listener's throw must not take the process down.
+      try {
+        listener();
+      } catch (e) {
+        this.warn(`Lease of ${this.owner}: stopping the runs taken over failed: ${(e as Error).message}`);
+      }
+    }
   }
 
   /** Stops the heartbeat and deletes the lease (the store is closing). */

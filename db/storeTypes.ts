@@ -12,6 +12,7 @@ import type { Architecture } from '../workers/common/graph';
 import type { BackendName, CheckpointRef, MetricPoint } from '../workers/common/protocol';
 import type { Family, RunConfig } from '../workers/common/runConfig';
 import type { CompiledRunFilter } from './queries/runFilter';
+import type { RunLoss } from './queries/runs';
 import type { SelectedValues } from './queries/metrics';
 import type { RewindPoint, RewindReport } from './queries/metricRewind';
 import type { ValidationChoice } from '../workers/common/families/descriptor';
@@ -204,6 +205,12 @@ export interface OwnerLease {
   heartbeatAt: number;
 }
 
+/** Why a run is no longer this store's to write (db/queries/runs.ts runLoss). */
+export type { RunLoss };
+
+/** A write guarded by the run's ownership: done (with its value), or not done because the run was lost. */
+export type OwnedWrite<T> = { ok: true; value: T } | { ok: false; loss: RunLoss };
+
 /** Whether a run's owner (runs.owner; null before 0012) is gone: db/runOwner.ts ownerRule. */
 export type OwnerGone = (owner: string | null) => boolean;
 
@@ -258,6 +265,21 @@ export interface Store {
   ownerRule(at?: number): OwnerGone;
   /** Deletes the leases whose owner the rule finds gone at `at`; returns their owners. */
   forgetGoneLeases(at?: number): string[];
+  /**
+   * The fence (issue 16): runs `write` in one immediate transaction only
+   * while this store holds the run (runs.owner is this store's owner and the
+   * run is queued or running); otherwise writes nothing and says why. The
+   * check is one primary-key read inside the write's own transaction, so
+   * another process cannot take the run between them. `write` may throw
+   * (a full disk): the transaction is rolled back and the error rethrown.
+   */
+  writeIfOwned<T>(runId: number, write: () => T): OwnedWrite<T>;
+  /**
+   * Calls `listener` when this store's heartbeat found its lease removed by
+   * another process (it took this one for gone: a heartbeat more than the
+   * expiry late); returns the unsubscribe. db/ownerLease.ts.
+   */
+  onLeaseLost(listener: () => void): () => void;
   /** The run's owner and training child (undefined: no such run). */
   runLease(id: number): RunLease | undefined;
   /** The leases of runs left 'running' or 'queued'. */

@@ -6,6 +6,7 @@ import { CURRENT_RUN_CONFIG_VERSION } from '../../workers/common/runConfigVersio
 import type { NewRun, RunListFilter, RunListRecord, RunRecord, RunUpdate } from '../storeTypes';
 import type { Db } from '../sqlite';
 import { parseArchitecture, readRunConfig } from './json';
+import { listedDocuments, type ListedDocuments } from './runDocuments';
 import { insertParams } from './params';
 import { insertedId, statement } from './statements';
 
@@ -44,13 +45,13 @@ const SELECT = `
 export const INTERRUPTED_RUNNING = 'The app stopped while this run was running';
 export const INTERRUPTED_QUEUED = 'The app stopped while this run was queued';
 
-/** A runs-table row: the record without the config and the architecture document, but the document's name. */
-interface ListRow extends Omit<RunRow, 'architecture_json'> {
-  architecture_name: string | null;
+/** A runs-table row: the record without its two documents (runDocuments.ts answers what a listing needs of them), with the run's uuid. */
+interface ListRow extends Omit<RunRow, 'architecture_json' | 'config_json'> {
+  uuid: string | null;
 }
 
-/** The fields a listing and a full record share; the config is read (and validated) for its error only when listing. */
-function listed(row: ListRow, config: ReturnType<typeof readRunConfig>): RunListRecord {
+/** The fields a listing and a full record share, given what the run's documents say: whether its config reads, and the architecture's name. */
+function listed(row: Omit<RunRow, 'architecture_json' | 'config_json'>, docs: ListedDocuments): RunListRecord {
   return {
     id: row.id,
     experimentId: row.experiment_id,
@@ -59,10 +60,10 @@ function listed(row: ListRow, config: ReturnType<typeof readRunConfig>): RunList
     family: row.family as Family,
     status: row.status,
     error: row.error,
-    configError: 'error' in config
-      ? `Run ${row.id}'s stored config cannot be read: ${config.error}. Its records are kept, but it cannot be resumed or analysed`
-      : null,
-    architectureName: row.architecture_name ?? '',
+    configError: docs.configError === null
+      ? null
+      : `Run ${row.id}'s stored config cannot be read: ${docs.configError}. Its records are kept, but it cannot be resumed or analysed`,
+    architectureName: docs.architectureName,
     architectureId: row.architecture_id,
     architectureVersion: row.architecture_version,
     seed: row.seed,
@@ -83,7 +84,7 @@ function listed(row: ListRow, config: ReturnType<typeof readRunConfig>): RunList
 function toRun(row: RunRow): RunRecord {
   const config = readRunConfig(row.config_json, row.config_version);
   const architecture = parseArchitecture(row.architecture_json);
-  const { architectureName: _name, ...rest } = listed({ ...row, architecture_name: architecture.name }, config);
+  const { architectureName: _name, ...rest } = listed(row, { configError: 'error' in config ? config.error : null, architectureName: architecture.name });
   return { ...rest, config: 'error' in config ? null : config.config, architecture };
 }
 
@@ -121,22 +122,28 @@ export function listRuns(db: Db, filter: RunListFilter = {}): RunRecord[] {
 }
 
 const SELECT_LISTED = `
-  SELECT id, experiment_id, name, family, status, error, config_json, config_version, json_extract(architecture_json, '$.name') AS architecture_name,
+  SELECT id, uuid, experiment_id, name, family, status, error, config_version,
          architecture_id, architecture_version, seed, dataset_id, dataset_hash, backend,
          app_version, created_at, started_at, ended_at, notes, starred, archived, origin_run_id
   FROM runs r`;
 
 /**
- * listRuns for a runs table: the same runs in the same order, without
- * parsing each run's architecture document (only its name is read, in SQL)
- * or keeping its config (only whether it reads). Listing 10,000 runs spent
- * a third of its time on those documents.
+ * listRuns for a runs table: the same runs in the same order, without their
+ * config and architecture documents. What a listing shows of them (whether
+ * the config reads, the architecture's name) comes from listedDocuments,
+ * which reads and parses a run's documents once per process (they are
+ * written once); a 1,000-run listing then reads no document at all.
  */
 export function listRunSummaries(db: Db, filter: RunListFilter = {}): RunListRecord[] {
   const { tail, params } = listClause(filter);
   const stmt = filter.where === undefined ? statement<unknown[], ListRow>(db, SELECT_LISTED + tail) : db.prepare<unknown[], ListRow>(SELECT_LISTED + tail);
-  return stmt.all(...params).map((row) => listed(row, readRunConfig(row.config_json, row.config_version)));
+  const rows = stmt.all(...params);
+  const docs = listedDocuments(db, rows);
+  return rows.map(({ uuid: _uuid, ...row }) => listed(row, docs.get(row.id) ?? UNREADABLE));
 }
+
+/** A run whose row vanished between the two reads (deleted meanwhile): listed as unreadable rather than not at all. */
+const UNREADABLE: ListedDocuments = { configError: 'the run was deleted while it was being listed', architectureName: '' };
 
 /** Each requested run's family, in one query; ids with no run are absent. */
 export function runFamilies(db: Db, runIds: readonly number[]): Map<number, string> {
@@ -239,4 +246,25 @@ export function interruptStaleRuns(db: Db, at: number, ownerGone: (owner: string
     for (const id of ids) mark.run(at, INTERRUPTED_RUNNING, INTERRUPTED_QUEUED, id);
     return ids;
   }).immediate();
+}
+
+/**
+ * Why a run is no longer this owner's to write (the fence, issue 16): it was
+ * deleted, another process took it over (resume made it the owner), or its
+ * status left queued/running (another process's sweep marked it
+ * interrupted when it took this one for gone).
+ */
+export type RunLoss = { kind: 'deleted' } | { kind: 'taken'; owner: string | null } | { kind: 'ended'; status: RunStatus };
+
+/**
+ * Undefined while `owner` holds the run (it owns it and it is queued or
+ * running), else why not. One primary-key read: the caller runs it in the
+ * write transaction it guards, so nothing can change between the two.
+ */
+export function runLoss(db: Db, id: number, owner: string): RunLoss | undefined {
+  const row = statement<[number], { owner: string | null; status: RunStatus }>(db, 'SELECT owner, status FROM runs WHERE id = ?').get(id);
+  if (!row) return { kind: 'deleted' };
+  if (row.owner !== owner) return { kind: 'taken', owner: row.owner };
+  if (row.status !== 'queued' && row.status !== 'running') return { kind: 'ended', status: row.status };
+  return undefined;
 }

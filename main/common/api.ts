@@ -129,6 +129,11 @@ export const requestSchemas = {
   'runs.metrics': z.object({
     id,
     keys: z.array(z.string().max(128)).max(100).optional(),
+    /** Thin each series to at most this many finite points (min/max per bucket; spikes, NaNs, first and last kept); absent: full resolution. */
+    maxPoints: z.number({ error: 'maxPoints must be a number' }).int('maxPoints must be a whole number')
+      .min(16, 'maxPoints must be at least 16').max(1_000_000, 'maxPoints must be at most 1000000').optional(),
+    /** Only the steps in [min, max], plus the nearest point beyond each edge (a zoomed chart's window). */
+    range: xRange.optional(),
   }).strict(),
   'runs.setTags': z.object({
     id,

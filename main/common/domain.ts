@@ -141,6 +141,11 @@ export interface MetricSeries {
   steps: number[];
   values: number[];
   wallTimes: number[];
+  /**
+   * Set only when the answer was thinned (runs.metrics with maxPoints): how many
+   * points the series (or the asked range of it) holds at full resolution.
+   */
+  totalPoints?: number;
 }
 
 /**

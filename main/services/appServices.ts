@@ -165,6 +165,8 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     everyMs: opts.lease?.sweepEveryMs ?? HEARTBEAT_MS,
     interrupted: (ids) => { for (const id of ids) events.emit('runs.onDidChange', runs.summary(id)); },
   }) : () => undefined;
+  // This process was taken for gone (its lease removed by another's sweep): the runs taken over stop at once, writing nothing more.
+  const stopLeaseWatch = store.onLeaseLost(() => { runs.stopTakenOver(); });
 
   const handlers: ApiHandlers = guardReadOnly({
     'experiments.list': () => experiments.list(),
@@ -187,7 +189,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     'runs.cancel': (r) => runs.cancel(r.id),
     'runs.resume': (r) => runs.resume(r.id),
     'runs.reproduce': (r) => runs.reproduce(r.id),
-    'runs.metrics': (r) => runs.metrics(r.id, r.keys),
+    'runs.metrics': (r) => runs.metrics(r.id, r.keys, { maxPoints: r.maxPoints, range: r.range }),
     'runs.logs': (r) => runs.logs(r.id, r.afterId),
     'runs.analyze': (r) => analysis.analyze(r.id, r.request),
     'views.list': (r) => views.list(r.experimentId),
@@ -228,6 +230,7 @@ export function createServices(opts: CreateServicesOptions): AppServices {
     dataDir, store, events, experiments, runs, datasets, corpora, referenceClassifiers, settings, artifacts, analysis, architectures, views, bundles, changes, handlers, interruptedAtStart, readOnly,
     close: () => {
       stopSweep();
+      stopLeaseWatch();
       changes.close();
       // Analysis workers and runs stopped before the store closes (a worker reads checkpoints the store names).
       closed ??= Promise.all([analysis.close(), runs.close(), datasets.close()]).then(() => store.close());

@@ -12,6 +12,7 @@ import { ApiError } from '../common/api';
 import { filterMentions, parseRunFilter, RunFilterError, type RunFilterAst } from '../common/runFilter';
 import type { LogLine, MetricSeries, ParamValue, RunDeletion, RunDetail, RunStatus, RunSummary } from '../common/domain';
 import { terminalStatuses } from '../common/domain';
+import { downsampleMetricSeries, type StepRange } from '../common/series';
 import type { CheckpointRef } from '../../workers/common/protocol';
 import type { DatasetEntry } from '../../workers/common/datasets';
 import { chosenOnValidation } from './validationChoice';
@@ -26,6 +27,7 @@ import { isNative, expectedBackend } from './backendProbe';
 import type { CorpusService } from './corpusService';
 import type { DatasetService } from './datasetService';
 import type { EventBus } from './eventBus';
+import { takenOverMessage } from './runFence';
 import { RunSession } from './runSession';
 import { launchHost, type HostKind, type HostLauncher, type TrainingHost } from './trainingHost';
 import { describeOwner } from '../../db/runOwner';
@@ -333,9 +335,17 @@ export class RunService {
     };
   }
 
-  metrics(id: number, keys?: string[]): MetricSeries[] {
+  /**
+   * The run's series (all keys, or these), at full resolution unless
+   * `maxPoints` asks for them thinned or `range` for a window of steps
+   * (main/common/series/metricSeriesDownsample.ts): a 200,000-step run's
+   * page paints from a few thousand points and asks for more when zoomed.
+   */
+  metrics(id: number, keys?: string[], view: { maxPoints?: number | undefined; range?: StepRange | undefined } = {}): MetricSeries[] {
     this.mustGet(id);
-    return this.d.store.getMetrics(id, keys);
+    const series = this.d.store.getMetrics(id, keys);
+    if (view.maxPoints === undefined && view.range === undefined) return series;
+    return series.map((s) => downsampleMetricSeries(s, view));
   }
 
   logs(id: number, afterId?: number): LogLine[] {
@@ -377,17 +387,28 @@ export class RunService {
     return () => this.pump();
   }
 
-  /** Stops every host; their runs become 'interrupted' (resumable from the last checkpoint). */
+  /**
+   * The lease keeper found this process's lease removed (another process
+   * took it for gone): every session asks at once whether its run is still
+   * this process's, and those taken over stop, writing nothing more (each
+   * says so on the console; their windows get runs.onDidChange as they end).
+   * Runs still held train on. Returns the runs stopped.
+   */
+  stopTakenOver(): number[] {
+    return [...this.sessions].filter(([, s]) => !s.checkOwnership()).map(([id]) => id);
+  }
+
+  /** Stops every host; their runs become 'interrupted' (resumable from the last checkpoint), except those another process took over. */
   async close(): Promise<void> {
     this.closed = true;
     for (const q of this.queue.splice(0)) {
-      this.d.store.setRunStatus(q.runId, 'interrupted', 'The app stopped while this run was queued', Date.now());
+      this.d.store.writeIfOwned(q.runId, () => this.d.store.setRunStatus(q.runId, 'interrupted', 'The app stopped while this run was queued', Date.now()));
     }
-    const pending = [...this.sessions.keys()].map((id) => {
+    const pending = [...this.sessions].map(([id, session]) => {
       const p = this.waitForEnd(id);
-      this.sessions.get(id)?.kill();
+      session.kill();
       return p.then(() => {
-        this.d.store.setRunStatus(id, 'interrupted', 'The app stopped while this run was training', Date.now());
+        if (!session.takenOver) this.d.store.setRunStatus(id, 'interrupted', 'The app stopped while this run was training', Date.now());
       });
     });
     await Promise.all(pending);
@@ -455,6 +476,14 @@ export class RunService {
     const settings = this.d.settings.get();
     while (this.sessions.size + this.othersActive() < settings.maxConcurrentRuns && this.queue.length > 0) {
       const next = this.queue.shift()!;
+      // A run queued here that another process took over while it waited for a slot (this one was taken for gone) is not started.
+      const mine = this.d.store.writeIfOwned(next.runId, () => this.d.store.setRunStatus(next.runId, 'running', null));
+      if (!mine.ok) {
+        console.warn(takenOverMessage(next.runId, mine.loss));
+        this.changed(next.runId);
+        this.notifyEnd(next.runId, 'interrupted');
+        continue;
+      }
       const backend = expectedBackend(settings.backend);
       const datasetId = this.d.store.getRun(next.runId)?.datasetId ?? '';
       const datasetEntry = this.d.datasets.find(datasetId);
@@ -486,7 +515,6 @@ export class RunService {
         },
       });
       this.sessions.set(next.runId, session);
-      this.d.store.setRunStatus(next.runId, 'running', null);
       this.changed(next.runId);
       session.start();
     }
@@ -506,6 +534,8 @@ export class RunService {
   }
 
   private changed(id: number): void {
+    // A run another process deleted while this one trained it (the fence stopped its session) has nothing to show.
+    if (!this.d.store.getRun(id)) return;
     this.d.events.emit('runs.onDidChange', this.summary(id));
   }
 

@@ -9,13 +9,15 @@ import type { MetricPoint } from '../../workers/common/protocol';
 export interface SeriesData {
   steps: number[];
   values: number[];
+  /** Set when the server thinned the fetched series (runs.metrics maxPoints): its points at full resolution then. */
+  totalPoints?: number;
 }
 export type RunSeries = Map<string, SeriesData>;
 
 export function seriesFromResponse(list: readonly MetricSeries[]): RunSeries {
   const out: RunSeries = new Map();
   for (const s of list) {
-    const data: SeriesData = { steps: [], values: [] };
+    const data: SeriesData = s.totalPoints === undefined ? { steps: [], values: [] } : { steps: [], values: [], totalPoints: s.totalPoints };
     const n = Math.min(s.steps.length, s.values.length);
     for (let i = 0; i < n; i++) insertPoint(data, s.steps[i]!, s.values[i]!);
     out.set(s.key, data);
@@ -61,4 +63,25 @@ export function appendPoints(series: RunSeries, points: readonly MetricPoint[]):
     changed = true;
   }
   return changed;
+}
+
+/**
+ * The whole series with a zoomed window's points in place of its own over the
+ * window's span (first to last step of `window`, which the server extends one
+ * point beyond each edge of the asked range): a thinned series drawn at full
+ * resolution where the chart is zoomed, thinned elsewhere so panning still
+ * has a line to show. Both inputs are sorted by step; the result is new arrays.
+ */
+export function spliceWindow(whole: SeriesData, window: SeriesData): SeriesData {
+  const first = window.steps[0];
+  const last = window.steps[window.steps.length - 1];
+  if (first === undefined || last === undefined) return whole;
+  const before = whole.steps.findIndex((x) => x >= first);
+  const cut = before === -1 ? whole.steps.length : before;
+  const after = whole.steps.findIndex((x) => x > last);
+  const from = after === -1 ? whole.steps.length : after;
+  return {
+    steps: [...whole.steps.slice(0, cut), ...window.steps, ...whole.steps.slice(from)],
+    values: [...whole.values.slice(0, cut), ...window.values, ...whole.values.slice(from)],
+  };
 }

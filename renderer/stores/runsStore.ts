@@ -21,6 +21,12 @@ const LOG_PAGE_ROUNDS = 20;
 const IDS_PER_LIST = 150;
 /** runs.summaries takes at most this many ids per call. */
 const IDS_PER_SUMMARIES = 1000;
+/**
+ * A run page's series arrive thinned to this many points each (min/max per
+ * bucket on the server, so spikes and NaNs stay); a zoomed chart asks for its
+ * window again (metricsWindow). About twice a wide chart's pixel columns.
+ */
+export const RUN_PAGE_MAX_POINTS = 2000;
 /** The key of the all-experiments runs list in the per-experiment maps (experiment ids start at 1). */
 export const ALL_RUNS = 0;
 
@@ -205,8 +211,12 @@ export const useRunsStore = defineStore('runs', () => {
    * list's order), then, when there are more, the whole list in a second
    * call; `partial[scope]` is true in between. 10,000 runs take half a second
    * to list and send; their first rows, a few tens of milliseconds.
+   * A page opened again (back-navigation) already shows its whole list from
+   * before: it is refreshed in one call, so the table is not cut to its
+   * first 200 rows and then drawn whole again (issue 17).
    */
   async function openRuns(experimentId: number): Promise<RunSummary[]> {
+    if (idsByExperiment.value[experimentId] !== undefined && partial.value[experimentId] !== true) return fetchRuns(experimentId);
     const filter = filters.value[experimentId] ?? '';
     const includeArchived = showArchived.value[experimentId] === true;
     const req = { ...(experimentId === ALL_RUNS ? {} : { experimentId }), ...(filter ? { filter } : {}), ...(includeArchived ? { includeArchived } : {}) };
@@ -268,6 +278,11 @@ export const useRunsStore = defineStore('runs', () => {
     return client.call('runs.metrics', { id, keys });
   }
 
+  /** A window of steps of a run's series, thinned to RUN_PAGE_MAX_POINTS only if it is still that long (a zoomed run chart), not kept. */
+  async function metricsWindow(id: number, keys: string[], range: { min: number; max: number }): Promise<RunSeries> {
+    return seriesFromResponse(await client.call('runs.metrics', { id, keys, range, maxPoints: RUN_PAGE_MAX_POINTS }));
+  }
+
   /**
    * Fetches the summaries of these metric keys for these runs into
    * tableMetrics, up to 1,000 runs a call; a later call's answer wins.
@@ -304,7 +319,7 @@ export const useRunsStore = defineStore('runs', () => {
       return inFlight;
     }
     if (!pendingPoints.has(id)) pendingPoints.set(id, []);
-    const p = client.call('runs.metrics', { id })
+    const p = client.call('runs.metrics', { id, maxPoints: RUN_PAGE_MAX_POINTS })
       .then((list) => {
         const fresh = seriesFromResponse(list);
         appendPoints(fresh, pendingPoints.get(id) ?? []);
@@ -480,7 +495,7 @@ export const useRunsStore = defineStore('runs', () => {
   return {
     summaries, details, idsByExperiment, filters, filterErrors, showArchived, partial, logs, metricsVersion, tableMetrics,
     run, runsForExperiment, getSeries, metricKeys,
-    fetchRuns, openRuns, applyFilter, setShowArchived, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, fetchTableMetrics, compareSeries, fullSeries,
+    fetchRuns, openRuns, applyFilter, setShowArchived, fetchRunsByIds, fetchRun, fetchMetrics, fetchLogs, metricSummaries, fetchTableMetrics, compareSeries, fullSeries, metricsWindow,
     startRun, cancelRun, resumeRun, reproduceRun, setTags, updateRun, deleteRun, watchRun,
   };
 });

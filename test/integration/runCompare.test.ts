@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpApi } from '../helpers/httpApi';
-import type { CompareSeries, RunMetricSummaries, RunSummary } from '../../main/common/domain';
+import type { CompareSeries, MetricSeries, RunMetricSummaries, RunSummary } from '../../main/common/domain';
 import { createServices, type AppServices } from '../../main/services/appServices';
 import { startServer, type RunningServer } from '../../main/server/httpServer';
 import type { MetricKey } from '../../workers/common/families/registry';
@@ -85,6 +85,24 @@ describe('the comparison routes over HTTP', () => {
     expect(out[0]?.metrics['loss']).toMatchObject({ last: 0.3, best: 0.3 });
     expect(out[1]?.metrics['frechet_distance']).toMatchObject({ last: 30, best: 20, min: 20, max: 50 });
     expect(out[2]?.metrics['loss']).toMatchObject({ count: 5000, nonFinite: 1, max: 99, best: 2 - 5000 / 5000 });
+  });
+
+  it('thins runs.metrics to maxPoints (the run page\'s first paint) and answers a zoomed range whole', async () => {
+    const [whole] = await ok<MetricSeries[]>('runs.metrics', { id: ids.long, keys: ['loss'] });
+    expect(whole?.steps).toHaveLength(5000);
+    expect(whole?.totalPoints).toBeUndefined();
+    const [thin] = await ok<MetricSeries[]>('runs.metrics', { id: ids.long, keys: ['loss'], maxPoints: 100 });
+    expect(thin?.totalPoints).toBe(5000);
+    // 25 buckets × at most 4 finite points, plus the NaN at step 3000.
+    expect(thin!.steps.length).toBeLessThanOrEqual(101);
+    expect([thin!.steps[0], thin!.steps.at(-1)]).toEqual([1, 5000]);
+    expect(thin!.values[thin!.steps.indexOf(1234)]).toBe(99);
+    expect(thin!.steps).toContain(3000);
+    expect(thin!.wallTimes[thin!.steps.indexOf(1234)]).toBe(1_700_000_000_000 + 123_400);
+    const [zoomed] = await ok<MetricSeries[]>('runs.metrics', { id: ids.long, keys: ['loss'], maxPoints: 100, range: { min: 2990, max: 3010 } });
+    expect(zoomed?.steps).toEqual(Array.from({ length: 23 }, (_, i) => 2989 + i));
+    expect(zoomed?.totalPoints).toBeUndefined();
+    expect((await refused('runs.metrics', { id: ids.long, maxPoints: 8 })).error.issues).toEqual([{ path: ['maxPoints'], message: 'maxPoints must be at least 16' }]);
   });
 
   it('downsamples a 5,000-point series, keeping the NaN and the spike, and slices a range', async () => {

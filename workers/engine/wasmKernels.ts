@@ -3,11 +3,14 @@
  * it has:
  *  - Conv2DBackpropFilter: a stride-1 conv2d with dilation = the forward
  *    stride, treating the input's channels as the batch and the batch as the
- *    channels, with dy as the filter (XNNPACK does the work).
+ *    channels, with dy as the filter (XNNPACK does the work); for thin
+ *    inputs with many filters (a 1-channel first layer) im2col + one
+ *    matmul instead (kernels/im2colFilterGrad.ts).
  *  - Conv2DBackpropInput: conv2d of the padded dy with the spatially
- *    flipped, in/out-transposed filter; for strides > 1 one such conv2d per
- *    output phase with that phase's sub-filter (the built-in kernel is ~20×
- *    slower; a zero-dilated dy would waste stride² of the work).
+ *    flipped, in/out-transposed filter; for strides > 1 the sub-pixel form,
+ *    all phase sub-filters stacked on the output channels of ONE conv2d
+ *    (kernels/subPixelConvTranspose.ts; the built-in kernel is ~20× slower,
+ *    and a zero-dilated dy would waste stride² of the work).
  *  - Tile of size-1 axes only (batch norm's gradient) as a broadcasting add.
  *  - UnsortedSegmentSum (gradient of gather, so embeddings train): one-hot
  *    (int32, then cast: float oneHot is broken on wasm) transposed × data.
@@ -20,6 +23,9 @@
 import * as tf from '@tensorflow/tfjs';
 // Load the wasm backend's own kernels first, so ours are registered after (and win).
 import '@tensorflow/tfjs-backend-wasm';
+import { padOrCrop } from './kernels/spatialPad';
+import { subPixelConv2dBackpropInput } from './kernels/subPixelConvTranspose';
+import { im2colConv2dBackpropFilter, prefersIm2col } from './kernels/im2colFilterGrad';
 
 type TensorInfo = tf.TensorInfo;
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
@@ -59,23 +65,36 @@ function convInfo(inShape: readonly number[], filterShape: readonly number[], at
   );
 }
 
-/** Pad (or crop, for negative amounts) the two spatial axes of an NHWC tensor. */
-function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
-  let y = x;
-  if (top > 0 || bottom > 0 || left > 0 || right > 0) {
-    y = tf.pad(y, [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
-  }
-  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-    const [n, h, w, c] = y.shape;
-    const t = Math.max(-top, 0);
-    const l = Math.max(-left, 0);
-    y = tf.slice(y, [0, t, l, 0], [n, h - t - Math.max(-bottom, 0), w - l - Math.max(-right, 0), c]);
-  }
-  return y;
+/**
+ * Which composed variants the kernels use. Both default on; the older
+ * compositions stay callable so bench/trainThroughput.ts can time old
+ * against new in one process. Not a user setting.
+ */
+export interface KernelVariants {
+  /** Strided Conv2DBackpropInput as one conv2d of stacked phase filters (else one conv2d per phase). */
+  subPixelConvTranspose: boolean;
+  /**
+   * Conv2DBackpropFilter as im2col + matmul: 'auto' where it measured faster
+   * (thin inputs, many filters: prefersIm2col), 'always', or 'off' (the dilated conv2d).
+   */
+  im2colFilterGrad: 'auto' | 'always' | 'off';
+}
+
+const variants: KernelVariants = { subPixelConvTranspose: true, im2colFilterGrad: 'auto' };
+
+/** Switch kernel variants (for benchmarks comparing them); returns the previous setting. */
+export function setKernelVariants(next: Partial<KernelVariants>): KernelVariants {
+  const previous = { ...variants };
+  Object.assign(variants, next);
+  return previous;
 }
 
 /** dW[kh,kw,c,f] = Σ_{n,oh,ow} x[n, oh·sh + kh − top, ow·sw + kw − left, c] · dy[n,oh,ow,f]. */
 export function conv2dBackpropFilterNHWC(x: tf.Tensor4D, dy: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
+  const im2col = variants.im2colFilterGrad;
+  if (im2col === 'always' || (im2col === 'auto' && prefersIm2col(x.shape[3], info.filterHeight * info.filterWidth, dy.shape[3]))) {
+    return im2colConv2dBackpropFilter(x, dy, info);
+  }
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, inHeight: h, inWidth: w } = info;
   const { top, left } = info.padInfo;
   // Rows/cols the stride-1 dilated conv needs: (o − 1)·s + k.
@@ -96,22 +115,32 @@ export function conv2dBackpropFilterNHWC(x: tf.Tensor4D, dy: tf.Tensor4D, info: 
  * filter. Stride s > 1, by phases (the "sub-pixel" decomposition): write
  * h + top = q·sh + p; only taps kh = p + j·sh reach rows of phase p, and
  * there dx = Σ_j dy[q − j] · W[p + j·sh], a stride-1 convolution of dy with
- * that sub-filter. Each of the sh·sw phases is one small conv2d over the
- * undilated dy, and the phases are interleaved (stack + reshape) and cropped.
- * That skips the zeros a dilated dy would multiply: sh·sw times fewer FLOPs
- * (4× for the stride-2 transposed convolutions of a DCGAN generator).
+ * that sub-filter. That skips the zeros a dilated dy would multiply: sh·sw
+ * times fewer FLOPs (4× for the stride-2 transposed convolutions of a DCGAN
+ * generator). By default all phases run as one conv2d with the sub-filters
+ * stacked on its output channels (kernels/subPixelConvTranspose.ts); the
+ * older variant runs one conv2d per phase.
  */
 export function conv2dBackpropInputNHWC(dy: tf.Tensor4D, filter: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w, inChannels: c } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w } = info;
   const { top, left } = info.padInfo;
-  const [n, oh, ow] = dy.shape;
   if (sh === 1 && sw === 1) {
+    const [, oh, ow] = dy.shape;
     const a = kh - 1 - top;
     const b = kw - 1 - left;
     const padded = padOrCrop(dy, a, h + kh - 1 - a - oh, b, w + kw - 1 - b - ow);
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]); // [KH, KW, F, C]
     return tf.conv2d(padded, flipped, 1, 'valid');
   }
+  if (variants.subPixelConvTranspose) return subPixelConv2dBackpropInput(dy, filter, info);
+  return phaseByPhaseConv2dBackpropInput(dy, filter, info);
+}
+
+/** The previous strided composition: one conv2d per output phase, stacked and reshaped (rank 6). */
+function phaseByPhaseConv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, info: Conv2DInfo): tf.Tensor4D {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w, inChannels: c } = info;
+  const { top, left } = info.padInfo;
+  const [n, oh, ow] = dy.shape;
   // Output rows h = q·sh + p − top for q in [q0, q1] (likewise columns), for every phase.
   const q0h = Math.floor(top / sh);
   const q1h = Math.floor((h - 1 + top) / sh);

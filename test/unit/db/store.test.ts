@@ -228,6 +228,25 @@ describe('runs', () => {
     expect(store.listRunSummaries({ experimentId: exp.id, limit: 1 }).map((r) => r.name)).toEqual(['bad']);
   });
 
+  it('reads a listed run\'s documents once (they are written once), and again for a new uuid under the same id', () => {
+    const exp = store.ensureExperiment('Default');
+    const run = store.createRun(sampleRun(exp.id, { name: 'once', architecture: sampleGraph('first', 8) }));
+    expect(store.listRunSummaries()[0]).toMatchObject({ configError: null, architectureName: 'first' });
+    const raw = new Database(store.path);
+    try {
+      // Never done by the app (documents are write-once): shows the listing answers from what it read the first time.
+      raw.prepare('UPDATE runs SET config_json = ?, architecture_json = ? WHERE id = ?').run('{', JSON.stringify(sampleGraph('second', 8)), run.id);
+      expect(store.listRunSummaries()[0]).toMatchObject({ configError: null, architectureName: 'first' });
+      // An id reused by a new run comes with a new uuid: its documents are read.
+      raw.prepare('UPDATE runs SET uuid = ? WHERE id = ?').run('00000000-0000-4000-8000-000000000001', run.id);
+    } finally {
+      raw.close();
+    }
+    const relisted = store.listRunSummaries()[0];
+    expect(relisted?.architectureName).toBe('second');
+    expect(relisted?.configError).toMatch(/^Run \d+'s stored config cannot be read: Stored run config is not valid JSON/);
+  });
+
   it('rejects a run in a missing experiment', () => {
     expect(() => store.createRun(sampleRun(9999))).toThrow(/FOREIGN KEY/);
     expect(store.listRuns()).toEqual([]);

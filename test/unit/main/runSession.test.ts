@@ -105,6 +105,8 @@ describe('RunSession with a fake host', () => {
     raw.prepare('UPDATE runs SET config_version = 99 WHERE id = ?').run(runId);
     raw.close();
     store = openStore(path.join(dataDir, 'workbench.sqlite'));
+    // The reopened store is a new owner: it takes the run, as the run service does before starting a session.
+    store.setRunStatus(runId, 'running');
     const { hosts, ends } = session();
     expect(hosts).toEqual([]);
     expect(ends).toEqual([[runId, 'failed']]);

@@ -19,7 +19,7 @@ function summary(id: number, experimentId: number): RunSummary {
 describe('runs store: the runs table', () => {
   beforeEach(() => setActivePinia(createPinia()));
 
-  it('opens a long list with its first 200 runs, then the rest, and a short one in one call', async () => {
+  it('opens a long list with its first 200 runs, then the rest, again in one call, and a short one in one call', async () => {
     const all = Array.from({ length: 250 }, (_, i) => summary(250 - i, 1 + (i % 3)));
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => { release = resolve; });
@@ -40,6 +40,14 @@ describe('runs store: the runs table', () => {
     expect(store.runsForExperiment(ALL_RUNS).map((r) => r.id)).toEqual(all.map((r) => r.id));
     expect(store.partial[ALL_RUNS]).toBe(false);
     expect(f.calls).toEqual([['runs.list', { limit: 200 }], ['runs.list', {}]]);
+    // Opened again (back-navigation): the whole list stays drawn and is refreshed in one call, never cut to 200.
+    const drawn: number[] = [];
+    const again = store.openRuns(ALL_RUNS);
+    drawn.push(store.runsForExperiment(ALL_RUNS).length);
+    await again;
+    drawn.push(store.runsForExperiment(ALL_RUNS).length);
+    expect(drawn).toEqual([250, 250]);
+    expect(f.calls.slice(2)).toEqual([['runs.list', {}]]);
 
     const g = fakeClient({ 'runs.list': async () => all.slice(0, 3) });
     setApiClient(g.client);

@@ -14,6 +14,8 @@ const cases: { x: number[]; f: number[]; s: number | [number, number]; pad: 'sam
   { x: [3, 14, 14, 6], f: [5, 5, 6, 16], s: 1, pad: 'valid' },
   { x: [2, 9, 11, 3], f: [3, 3, 3, 4], s: 2, pad: 'same' },
   { x: [2, 10, 9, 2], f: [3, 2, 2, 3], s: [2, 3], pad: 'valid' },
+  // A thin input with many filters (KH·KW·C = 16 < 32): the im2col route.
+  { x: [2, 12, 12, 1], f: [4, 4, 1, 32], s: 2, pad: 'same' },
 ];
 
 /** The filter gradient of a conv2d, through the registered Conv2DBackpropFilter kernel. */

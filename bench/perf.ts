@@ -1,0 +1,119 @@
+/**
+ * The reference performance benchmark (issue 17): the six reference training
+ * workloads (bench/harness/perfWorkloads.ts — MLP, LeNet-5, AE mlp, VAE mlp,
+ * deep AE, DCGAN step; batch 64, Adam, the app's own builders) timed on tfjs
+ * wasm with the project's kernels in interleaved rounds beside their PyTorch
+ * twins (bench/harness/perfTorch.py) on 1 and 2 threads, pinned with taskset
+ * and OMP_WAIT_POLICY=PASSIVE (bench/harness/pytorch.ts); then on every other
+ * available backend (tfjs cpu) within a time budget. FLOPs per step are
+ * counted from the layers (perfFlops.ts); the peak is PyTorch's best sgemm on
+ * the cores the bench uses (else tfjs wasm's best matmul). Writes
+ * bench/results/perf.json and prints the README's table.
+ *
+ *   npm run build:node && node dist/bench/perf.js [--workloads mlp,lenet,…] [--rounds 5] [--steps 20] [--warmup 3] [--cpu-budget 20]
+ *   node dist/bench/perf.js --table      # the README table from bench/results/perf.json
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { appRoot } from '../main/services/appInfo';
+import { findTorch } from './harness/pytorch';
+import { machineInfo } from './harness/runtime';
+import { budgetedBackends, interleavedRounds, torchPeaks, wasmMatmulPeak, type Timings } from './harness/perfMeasure';
+import { engineKeys, perfTable, ratioKeys, TORCH_ENGINES, type Results } from './harness/perfReport';
+import { buildWorkload, WORKLOAD_IDS, WORKLOAD_LABELS, type WorkloadId } from './harness/perfWorkloads';
+import { prepareBackend } from './harness/runtime';
+
+const RESULTS = join(appRoot, 'bench', 'results', 'perf.json');
+const SCRIPT = join(appRoot, 'bench', 'harness', 'perfTorch.py');
+const OUR_BACKENDS = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
+
+function options() {
+  const { values } = parseArgs({ options: {
+    workloads: { type: 'string', default: WORKLOAD_IDS.join(',') }, rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' }, 'cpu-budget': { type: 'string', default: '20' }, table: { type: 'boolean', default: false },
+  } });
+  const workloads = values.workloads.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = workloads.filter((w) => !(WORKLOAD_IDS as readonly string[]).includes(w));
+  if (unknown.length) throw new Error(`Unknown workload(s) ${unknown.join(', ')}; choose from ${WORKLOAD_IDS.join(', ')}`);
+  return { workloads: workloads as WorkloadId[], rounds: Number(values.rounds), steps: Number(values.steps), warmup: Number(values.warmup), cpuBudgetS: Number(values['cpu-budget']), table: values.table };
+}
+
+/** PyTorch's peaks and OpenBLAS configuration, or why PyTorch is not measured. */
+function torchSide(threads: readonly number[], results: Results): { info: ReturnType<typeof findTorch>; peak: number } {
+  const info = findTorch();
+  if ('error' in info) { results['perf.pytorch.skipped'] = info.error; return { info, peak: 0 }; }
+  const peaks = torchPeaks(info, SCRIPT, threads);
+  results['perf.pytorch.version'] = info.version;
+  results['perf.pytorch.openblas'] = peaks[0]!.openblas;
+  results['perf.pytorch.config'] = peaks[0]!.config.join('; ');
+  for (const p of peaks) results[`perf.peak.sgemm_${p.threads}t_gflops`] = Number(p.sgemm_gflops.toFixed(1));
+  // The cores' peak: the best measured all-thread sgemm, or the 1-thread one times the thread count if that is higher (a shared machine's 2-thread run loses cycles to other processes).
+  const peak = Math.max(...peaks.map((p) => p.sgemm_gflops), peaks[0]!.sgemm_gflops * Math.max(...threads));
+  return { info, peak };
+}
+
+function derive(timings: Timings, skipped: Map<string, string>, workloads: readonly WorkloadId[], peak: number, results: Results): void {
+  for (const id of workloads) {
+    const w = buildFacts(id);
+    results[`perf.${id}.gflop_per_step`] = Number((w.flopsPerStep / 1e9).toPrecision(4));
+    for (const [engine, byW] of timings) {
+      const perRound = byW.get(id);
+      if (perRound) Object.assign(results, engineKeys(`perf.${id}.${engine}`, perRound, w, peak));
+    }
+    Object.assign(results, ratioKeys(results, id, OUR_BACKENDS));
+  }
+  for (const [k, why] of skipped) results[`perf.${k}.skipped`] = why;
+}
+
+/** FLOPs and samples of a workload (built on the active backend and disposed at once). */
+function buildFacts(id: WorkloadId): { flopsPerStep: number; samplesPerStep: number } {
+  const w = buildWorkload(id, 1);
+  const facts = { flopsPerStep: w.flopsPerStep, samplesPerStep: w.samplesPerStep };
+  w.dispose();
+  return facts;
+}
+
+function printTable(results: Results, workloads: readonly WorkloadId[]): void {
+  console.log(perfTable(results, workloads.map((id) => ({ id, label: WORKLOAD_LABELS[id] })), OUR_BACKENDS).join('\n'));
+}
+
+async function main(): Promise<void> {
+  const o = options();
+  if (o.table) {
+    const saved = JSON.parse(readFileSync(RESULTS, 'utf8')) as { results: Results; options: { workloads: WorkloadId[] } };
+    printTable(saved.results, saved.options.workloads);
+    return;
+  }
+  const results: Results = {};
+  const threads = [...new Set([1, Math.min(2, cpus().length)])];
+  const torch = torchSide(threads, results);
+  await prepareBackend('wasm');
+  const wasmPeak = await wasmMatmulPeak();
+  results['perf.peak.wasm_matmul_gflops'] = Number(wasmPeak.gflops.toFixed(1));
+  results['perf.peak.wasm_matmul_size'] = wasmPeak.size;
+  const peak = torch.peak > 0 ? torch.peak : wasmPeak.gflops;
+  results['perf.peak.gflops'] = Number(peak.toFixed(1));
+  results['perf.peak.source'] = torch.peak > 0 ? `PyTorch sgemm ${threads.join('/')} threads (best, or 1-thread × ${Math.max(...threads)})` : 'tfjs wasm matmul (PyTorch unavailable)';
+  const timings: Timings = new Map();
+  const skipped = new Map<string, string>();
+  await interleavedRounds(o, 'error' in torch.info ? undefined : { info: torch.info, script: SCRIPT, threads }, timings);
+  await budgetedBackends(o.workloads, o.cpuBudgetS, o.steps, timings, skipped);
+  derive(timings, skipped, o.workloads, peak, results);
+  const out = {
+    benchmark: 'perf',
+    description: `Training steps (batch 64, Adam) of the reference workloads: ms_per_step = median over ${o.rounds} interleaved rounds (wasm, ${TORCH_ENGINES.join(', ')}) of each round's mean over ${o.steps} steps after ${o.warmup} warm-up steps; cpu and native backends: single steps within ${o.cpuBudgetS} s per workload. GFLOP/s from counted dense/conv FLOPs (forward + weight and input gradients); fraction_of_peak against perf.peak.gflops; ratio_to_pytorch = best PyTorch median / ours (above 1: faster). PyTorch pinned with taskset, OMP_WAIT_POLICY=PASSIVE, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset; ours unpinned (one wasm thread). Shared machine: other processes ran beside it.`,
+    date: new Date().toISOString(), machine: machineInfo(),
+    options: { workloads: o.workloads, rounds: o.rounds, steps: o.steps, warmup: o.warmup, cpuBudgetS: o.cpuBudgetS }, results,
+  };
+  mkdirSync(join(appRoot, 'bench', 'results'), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(out, null, 2)}\n`);
+  printTable(results, o.workloads);
+  console.log(`\nPeak ${results['perf.peak.gflops']} GFLOP/s (${results['perf.peak.source']}); wasm matmul ${results['perf.peak.wasm_matmul_gflops']} GFLOP/s. Wrote ${RESULTS}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
