@@ -39,6 +39,7 @@ import { startServe, type ServeProcess } from './harness/serveChild';
 import {
   copyDatabase, createRuns, databaseMb, INGEST_BATCH, ingestWithoutSummaries, ingestWithSummaries, type SeedPlan,
 } from './compareSeed';
+import { measureLongRunMetrics } from './longRunMetrics';
 import { ensureLongRun } from './longRunSeed';
 
 const KEYS = ['loss', 'accuracy', 'val_accuracy', 'test_accuracy'] as const;
@@ -566,6 +567,8 @@ async function uiSpeed(c: Context, largest: { id: number; runs: number; first: n
   results[`${k}.run_200k.page_api_kb.p50`] = round(chart.apiBytes.p50 / 1024);
   results[`${k}.run_200k.points_drawn`] = Number(await page.evaluate(`Math.max(0, ...[...document.querySelectorAll('.metric-chart')].map((c) => Number(c.dataset.points)))`));
   results[`${k}.run_200k.dom_nodes.p50`] = chart.nodes.p50;
+  // The database read behind runs.metrics, in this process on fresh files (bench/longRunMetrics.ts).
+  Object.assign(results, measureLongRunMetrics(LONG_RUN_STEPS, Math.max(repeats, 9)));
 }
 
 // ---------------------------------------------------------------- main
@@ -685,7 +688,7 @@ function description(plan: SeedPlan, repeats: number): string {
 /** What the compare.ui_speed.* keys mean, and on what data they were measured (they may come from a later, smaller run than the rest). */
 function uiSpeedDescription(plan: SeedPlan, repeats: number): { description: string; date: string; seeded: SeedPlan; repeats: number } {
   return {
-    description: `Issue 17, the UI side of speed. compare.ui_speed.experiment.* = a fresh load of the largest experiment's page (experiment.runs runs) until its table counts every run and draws the first (table_painted, from navigation start, to the frame after), the page's element count at that frame (dom_nodes: document.getElementsByTagName('*')), the run rows in the DOM after the load (run_rows_in_dom: the table is virtualised) and the page's API bytes (api_kb, Resource Timing encodedBodySize). compare.ui_speed.run_200k.* = one classifier run with ${LONG_RUN_STEPS} loss points (one a step, a ×5 spike at step 123457) and 20 test_accuracy points, in its own experiment: runs.metrics whole (metrics_full: the run page before this change fetched this) and with maxPoints ${RUN_PAGE_MAX_POINTS} (min/max per bucket, what the run page fetches now), called alternately (A, B, …) from the benchmark process, HTTP round trip with JSON parsed, their bytes and points; chart_drawn = a fresh load of #/runs/<id> until a run chart has drawn ≥ 100 points, to the frame after; page_api_kb = that page's API bytes; points_drawn = the most points one chart drew. ${repeats} repeats after a warm-up, p50/p95 nearest rank. Shared 2-core machine: other jobs ran at the same time.`,
+    description: `Issue 17, the UI side of speed. compare.ui_speed.experiment.* = a fresh load of the largest experiment's page (experiment.runs runs) until its table counts every run and draws the first (table_painted, from navigation start, to the frame after), the page's element count at that frame (dom_nodes: document.getElementsByTagName('*')), the run rows in the DOM after the load (run_rows_in_dom: the table is virtualised) and the page's API bytes (api_kb, Resource Timing encodedBodySize). compare.ui_speed.run_200k.* = one classifier run with ${LONG_RUN_STEPS} loss points (one a step, a ×5 spike at step 123457) and 20 test_accuracy points, in its own experiment: runs.metrics whole (metrics_full: the run page before this change fetched this) and with maxPoints ${RUN_PAGE_MAX_POINTS} (min/max per bucket, what the run page fetches now), called alternately (A, B, …) from the benchmark process, HTTP round trip with JSON parsed, their bytes and points; chart_drawn = a fresh load of #/runs/<id> until a run chart has drawn ≥ 100 points, to the frame after; page_api_kb = that page's API bytes; points_drawn = the most points one chart drew. ${repeats} repeats after a warm-up, p50/p95 nearest rank. compare.ui_speed.long_run* = the read behind runs.metrics in the benchmark process (bench/longRunMetrics.ts): getMetrics then maxPoints ${RUN_PAGE_MAX_POINTS} thinning on a fresh ${LONG_RUN_STEPS}-step run, the row-object read before (rows) vs the column aggregate (columns), each also with a covering (run_id, key, step, value, wall_time) index in place of (run_id, key, step) (*_covering), the unthinned read (full_*) and a zoom to the middle fifth (zoom_*), interleaved, min and median ms; the ingest rate and database size with and without that index. Shared 2-core machine: other jobs ran at the same time.`,
     date: new Date().toISOString(),
     seeded: plan,
     repeats,

@@ -205,7 +205,7 @@ function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLe
       batchesSinceCheckpoint++;
       checkpointWhenDue();
     },
-    getMetrics: (runId, keys) => metrics.getMetrics(db, runId, keys),
+    getMetrics: (runId, keys, range) => metrics.getMetrics(db, runId, keys, range),
     rewindMetrics: (runId, to, isEpochKey) => rewindMetrics(db, runId, to, isEpochKey),
     latestMetrics: (runIds) => metrics.latestMetrics(db, runIds),
     bestMetrics: (runIds, keys) => metrics.bestMetrics(db, runIds, keys),

@@ -8,6 +8,7 @@ import type {
   ArchitectureFamily, ArchitectureInfo, ArchitectureRef, ArchitectureVersionInfo, Experiment, LogLine, MetricSeries, MetricSummary, ParamValue, RunStatus, SavedView,
 } from '../main/common/domain';
 import type { SavedViewState } from '../main/common/savedView';
+import type { StepRange } from '../main/common/series/metricSeriesDownsample';
 import type { Architecture } from '../workers/common/graph';
 import type { BackendName, CheckpointRef, MetricPoint } from '../workers/common/protocol';
 import type { Family, RunConfig } from '../workers/common/runConfig';
@@ -303,7 +304,8 @@ export interface Store {
 
   /** Appends points in one transaction and updates the latest-metrics table. */
   appendMetrics(runId: number, points: readonly MetricPoint[]): void;
-  getMetrics(runId: number, keys?: readonly string[]): MetricSeries[];
+  /** Each key's series; with `range`, only the steps in it and the nearest beyond each edge (db/queries/metrics.ts). */
+  getMetrics(runId: number, keys?: readonly string[], range?: StepRange): MetricSeries[];
   /** Deletes the points past a checkpoint before a resume retrains them (db/queries/metricRewind.ts); the points removed per key. */
   rewindMetrics(runId: number, to: RewindPoint, isEpochKey: (key: string) => boolean): RewindReport;
   /** Deletes the trainer's artifacts past a checkpoint's step before a resume writes them again (db/queries/artifacts.ts); the files no artifact names any more. */

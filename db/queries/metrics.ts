@@ -4,6 +4,7 @@
  * value reads back as NaN; ±Infinity is stored and read as is.
  */
 import type { MetricSeries, MetricSummary } from '../../main/common/domain';
+import type { StepRange } from '../../main/common/series/metricSeriesDownsample';
 import type { ValidationChoice } from '../../workers/common/families/descriptor';
 import type { MetricPoint } from '../../workers/common/protocol';
 import type { Db } from '../sqlite';
@@ -92,14 +93,46 @@ export function appendMetrics(db: Db, runId: number, points: readonly MetricPoin
  * Each key's points stream through an aggregate into number columns
  * (metricColumns.ts): a third of the time of building one object per row on a
  * 200,000-point run, which is what a run page's thinned read waits for.
+ *
+ * With `range` (a zoomed chart's window, both ends inclusive), only the points
+ * in it and the nearest point beyond each edge are read: the superset
+ * sliceRange (main/common/series/downsample.ts) cuts the window from, so a
+ * zoom reads its window's rows, not the run's.
  */
-export function getMetrics(db: Db, runId: number, keys?: readonly string[]): MetricSeries[] {
+export function getMetrics(db: Db, runId: number, keys?: readonly string[], range?: StepRange): MetricSeries[] {
   const collect = ensureColumnAggregate(db);
+  if (range !== undefined) return getMetricsInRange(db, collect, runId, keys, range);
   const select = `SELECT key, ${collect}(step, value, wall_time, id) AS cols FROM metrics WHERE run_id = ?`;
   const rows = keys === undefined
     ? statement<[number], ColumnsRow>(db, `${select} GROUP BY key ORDER BY key`).all(runId)
     : statement<[number, string], ColumnsRow>(db,
       `${select} AND key IN (SELECT value FROM json_each(?)) GROUP BY key ORDER BY key`).all(runId, JSON.stringify(keys));
+  return rows.map((row) => ({ key: row.key, ...decodeColumns(row.cols) }));
+}
+
+/**
+ * The run's keys found by skipping through the (run, key, step) index one key
+ * at a time (a probe per key, not a scan of the run's points), each key's
+ * window widened to the nearest step beyond either edge (two more probes), then
+ * that step range read.
+ */
+function getMetricsInRange(db: Db, collect: string, runId: number, keys: readonly string[] | undefined, range: StepRange): MetricSeries[] {
+  if (!(range.min <= range.max)) throw new RangeError(`need xMin ≤ xMax, got [${range.min}, ${range.max}]`);
+  const rows = statement<[{ runId: number; keys: string | null; min: number; max: number }], ColumnsRow>(db, `
+    WITH RECURSIVE run_keys(key) AS (
+      SELECT min(key) FROM metrics WHERE run_id = @runId
+      UNION ALL
+      SELECT (SELECT min(m.key) FROM metrics m WHERE m.run_id = @runId AND m.key > run_keys.key) FROM run_keys WHERE run_keys.key IS NOT NULL
+    ), bounds AS (
+      SELECT key,
+        coalesce((SELECT max(m.step) FROM metrics m WHERE m.run_id = @runId AND m.key = run_keys.key AND m.step < @min), @min) AS lo,
+        coalesce((SELECT min(m.step) FROM metrics m WHERE m.run_id = @runId AND m.key = run_keys.key AND m.step > @max), @max) AS hi
+      FROM run_keys WHERE key IS NOT NULL AND (@keys IS NULL OR key IN (SELECT value FROM json_each(@keys)))
+    )
+    SELECT b.key AS key, ${collect}(m.step, m.value, m.wall_time, m.id) AS cols
+    FROM bounds b JOIN metrics m ON m.run_id = @runId AND m.key = b.key AND m.step BETWEEN b.lo AND b.hi
+    GROUP BY b.key ORDER BY b.key`)
+    .all({ runId, keys: keys === undefined ? null : JSON.stringify(keys), min: range.min, max: range.max });
   return rows.map((row) => ({ key: row.key, ...decodeColumns(row.cols) }));
 }
 

@@ -340,10 +340,11 @@ export class RunService {
    * `maxPoints` asks for them thinned or `range` for a window of steps
    * (main/common/series/metricSeriesDownsample.ts): a 200,000-step run's
    * page paints from a few thousand points and asks for more when zoomed.
+   * A zoom reads only its window's rows (plus the point beyond each edge).
    */
   metrics(id: number, keys?: string[], view: { maxPoints?: number | undefined; range?: StepRange | undefined } = {}): MetricSeries[] {
     this.mustGet(id);
-    const series = this.d.store.getMetrics(id, keys);
+    const series = this.d.store.getMetrics(id, keys, view.range);
     if (view.maxPoints === undefined && view.range === undefined) return series;
     return series.map((s) => downsampleMetricSeries(s, view));
   }

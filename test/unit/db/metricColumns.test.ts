@@ -103,4 +103,28 @@ describe('getMetrics through the column aggregate', () => {
     expect(relogged.length).toBeGreaterThan(0);
     expect(new Set(relogged)).toEqual(new Set([9000]));
   });
+
+  it('with a range, reads the points sliceRange cuts the window from: the same thinned window as the whole read', () => {
+    const points: Point[] = [];
+    for (let step = 10; step <= 2000; step += 10) points.push([1, 'loss', step, step % 170 === 0 ? NaN : 1 / step, step]);
+    for (let step = 100; step <= 2000; step += 100) points.push([1, 'acc', step, step / 2000, step]);
+    points.push([1, 'loss', 500, 7, 99_999], [2, 'loss', 505, 1, 1]); // a re-logged step; another run inside the window
+    insert(points);
+    const windows = [
+      { min: 495, max: 1333 }, { min: 500, max: 500 }, { min: 501, max: 509 }, { min: -Infinity, max: 15 },
+      { min: 1995, max: Infinity }, { min: 0, max: 5 }, { min: 2001, max: 3000 }, { min: -Infinity, max: Infinity },
+    ];
+    const whole = getMetrics(db, 1);
+    for (const range of windows) {
+      for (const maxPoints of [undefined, 8]) {
+        const view = { range, maxPoints };
+        expect(getMetrics(db, 1, undefined, range).map((s) => downsampleMetricSeries(s, view)), JSON.stringify(view))
+          .toEqual(whole.map((s) => downsampleMetricSeries(s, view)));
+      }
+    }
+    // By hand: [501, 509] lies between steps 500 and 510, so the line crossing it is those two points (500 re-logged: 7; 510 is a multiple of 170: NaN).
+    expect(getMetrics(db, 1, ['loss'], { min: 501, max: 509 })).toEqual([{ key: 'loss', steps: [500, 510], values: [7, NaN], wallTimes: [99_999, 510] }]);
+    expect(getMetrics(db, 1, ['acc', 'missing'], { min: 2001, max: 3000 })).toEqual([{ key: 'acc', steps: [2000], values: [1], wallTimes: [2000] }]);
+    expect(() => getMetrics(db, 1, undefined, { min: 5, max: 4 })).toThrow(RangeError);
+  });
 });
