@@ -15,7 +15,9 @@
  * Limits of this slice: the step is the classifier's (cross-entropy over
  * one-hot labels, replica.ts); layers with random masks (dropout) draw them
  * per shard, so such a model agrees with a single-thread run in distribution,
- * not in value.
+ * not in value; `start` hands the replicas the leader's weights but not its
+ * optimiser's slots, so resuming a checkpoint with N > 1 would also need the
+ * slots broadcast (the trainer does not use this module yet).
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
