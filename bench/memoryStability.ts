@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const out = {
     benchmark: 'memory',
     description: 'Reference workloads (batch 64, Adam, wasm with the project\'s kernels), each trained in turn in one process after a warm-up; sampled every K steps after a V8 collection: tf.memory() tensors and bytes, the wasm heap (linear memory, never shrinks), process RSS and V8 heap used. tensors_drift = max count after warm-up − count at warm-up; rss_slope = least-squares slope of RSS on step (± standard error), MB per 1,000 steps; rss_mb_rise_after_warmup = max − first sample. RSS includes the earlier workloads\' freed-but-kept memory. Shared machine.',
-    date: new Date().toISOString(), machine: machineInfo(), options: o, results,
+    date: new Date().toISOString(), machine: machineInfo(), last_run_options: o, results,
   };
   mkdirSync(join(appRoot, 'bench', 'results'), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(out, null, 2)}\n`);
