@@ -18,6 +18,7 @@ import type { ProgressInfo, TrainingSink } from '../engine/sink';
 import { Throttle } from '../engine/throttle';
 import { registerCpuKernels, registerWasmKernels } from '../engine/wasmKernels';
 import { registerLeadingAxisReductions } from '../engine/kernels/leadingAxisSum';
+import { installLazyFusedGradients } from '../engine/lazyFusedGradients';
 import { analyzeRun, runFamily } from '../families/registry';
 import type { HostTransport } from './transport';
 
@@ -71,6 +72,7 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
     if (selection.backend === 'wasm') registerWasmKernels();
     if (selection.backend === 'wasm') registerLeadingAxisReductions();
     if (selection.backend === 'cpu') registerCpuKernels();
+    installLazyFusedGradients(); // linear/LeakyReLU convs skip gradients nobody needs (LeNet with LeakyReLU −15 %, bit-identical)
     send({ type: 'ready', backend: selection.backend });
   };
 
