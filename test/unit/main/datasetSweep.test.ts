@@ -12,6 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../db/openStore';
+import type { Store } from '../../../db/storeTypes';
+import type { DatasetInfo } from '../../../main/common/domain';
 import { DatasetService } from '../../../main/services/datasetService';
 import { inProcessImport } from '../../../main/services/importWorkerHost';
 import { IMPORT_MARKER, readImportMarker, type ImportMarker } from '../../../main/services/importMarker';
@@ -83,15 +85,20 @@ describe('the start-up sweep of imported-dataset folders', () => {
     expect(fs.readFileSync(path.join(root, 'my-photos', 'keep.png'), 'utf8')).toBe('mine');
   });
 
-  it('a finished import leaves no marker; a recorded dataset\'s stray marker is cleared, its files kept', async () => {
+  /** 20 digits imported from a flat folder into a fresh data folder (in process): what the next start finds. */
+  async function importedDigits(): Promise<{ data: string; store: Store; info: DatasetInfo; folder: string }> {
     const data = temp();
     const source = temp();
     writeFlatFolder(source, 20);
     const store = openStore(path.join(data, 'workbench.sqlite'));
+    const service = new DatasetService(store, data, undefined, { runImport: inProcessImport });
+    const info = await service.import({ name: 'Digits', kind: 'image-folder', path: source, testFraction: 0.25, seed: 1 });
+    return { data, store, info, folder: service.folderOf(info.id) };
+  }
+
+  it('a finished import leaves no marker; a recorded dataset\'s stray marker is cleared, its files kept', async () => {
+    const { data, store, info, folder } = await importedDigits();
     try {
-      const service = new DatasetService(store, data, undefined, { runImport: inProcessImport });
-      const info = await service.import({ name: 'Digits', kind: 'image-folder', path: source, testFraction: 0.25, seed: 1 });
-      const folder = service.folderOf(info.id);
       expect(fs.existsSync(path.join(folder, IMPORT_MARKER))).toBe(false);
       // A crash between recording the row and removing the marker: the marker stays, owner dead.
       mark(folder, { datasetId: info.id });
@@ -106,14 +113,8 @@ describe('the start-up sweep of imported-dataset folders', () => {
   });
 
   it('a removal that stopped after deleting the row leaves a marked folder the next start removes', async () => {
-    const data = temp();
-    const source = temp();
-    writeFlatFolder(source, 20);
-    const store = openStore(path.join(data, 'workbench.sqlite'));
+    const { data, store, info, folder } = await importedDigits();
     try {
-      const service = new DatasetService(store, data, undefined, { runImport: inProcessImport });
-      const info = await service.import({ name: 'Digits', kind: 'image-folder', path: source, testFraction: 0.25, seed: 1 });
-      const folder = service.folderOf(info.id);
       // What remove() does before its crash point: mark (by a now-dead owner), delete the row.
       mark(folder, { kind: 'remove', datasetId: info.id });
       store.deleteDataset(info.id);
