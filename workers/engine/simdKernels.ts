@@ -155,8 +155,9 @@ function instantiate(runtime: WasmRuntime, memory: object): SimdKernels | null {
   if (typeof SharedArrayBuffer !== 'undefined' && Reflect.get(memory, 'buffer') instanceof SharedArrayBuffer) return null;
   try {
     const module = new runtime.Module(Buffer.from(SIMD_WASM_BASE64, 'base64'));
-    const { exports } = new runtime.Instance(module, { env: { memory } });
-    const [adam, colsum] = [exports['adam'], exports['colsum']];
+    // Not named `exports`: in the CommonJS build that would shadow the module's own, through which SIMD_WASM_BASE64 is read.
+    const functions = new runtime.Instance(module, { env: { memory } }).exports;
+    const [adam, colsum] = [functions['adam'], functions['colsum']];
     if (typeof adam !== 'function' || typeof colsum !== 'function') return null;
     return { adam: (...args) => { Reflect.apply(adam, undefined, args); }, colsum: (...args) => { Reflect.apply(colsum, undefined, args); } };
   } catch {
