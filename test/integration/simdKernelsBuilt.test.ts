@@ -26,7 +26,7 @@ describe('the built SIMD kernels', () => {
     expect(backend).toBeInstanceOf(BackendWasm);
     const wasmModule = (backend as BackendWasm).wasm;
     // The CommonJS file itself, as Node loads it in the host (not vitest's transform of the source).
-    const built = createRequire(import.meta.url)(path.join(repoRoot, 'dist', 'workers', 'engine', 'simdKernels.js')) as BuiltSimdKernels;
+    const built = createRequire(path.join(repoRoot, 'package.json'))(path.join(repoRoot, 'dist', 'workers', 'engine', 'simdKernels.js')) as BuiltSimdKernels;
     expect(typeof built.adamKernelFor(wasmModule)).toBe('function');
     expect(typeof built.columnSumKernelFor(wasmModule)).toBe('function');
   });
