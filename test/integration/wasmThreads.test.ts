@@ -6,14 +6,14 @@
  * thread has its own tfjs and its own wasm backend), one with 1 thread and one
  * with 2 (the pool really has 2: tfjs reports it).
  *
- * The losses must agree within 1e-4 relative. Why not bit for bit: the
- * threaded build's memory is shared, so the SIMD fused Adam and one-pass column
- * sums (simdKernels.ts) fall back to tfjs's kernels there, whose float32
- * roundings differ (~1e-7 per step); XNNPACK splits its GEMMs by output tiles,
- * so the thread count itself should not change a sum's order. Six Adam steps
- * of 0.001 keep the losses far closer than 1e-4; a broken pool (garbage or a
- * stale buffer) would differ by far more. (On the 2-core machine of session 25
- * the two runs' losses came out bit for bit equal.)
+ * The losses must agree within 1e-4 relative. Both runs use the SIMD fused
+ * Adam and one-pass column sums (simdKernels.ts; in the threaded build their
+ * `shared`-memory variant, the same code); XNNPACK splits its GEMMs by output
+ * tiles, so the thread count should not change a sum's order, but the
+ * tolerance leaves room for kernels that split a reduction. Six Adam steps of
+ * 0.001 keep legitimate differences far below 1e-4; a broken pool (garbage or
+ * a stale buffer) would differ by far more. (On the 2-core machine of session
+ * 25 the two runs' losses came out bit for bit equal.)
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -35,6 +35,7 @@ const tf = require(require.resolve('@tensorflow/tfjs', { paths: [dist] }));
   const { buildClassifier } = require(dist + '/workers/families/classifier/model.js');
   const { trainStep } = require(dist + '/workers/families/classifier/step.js');
   const { makeOptimizer } = require(dist + '/workers/engine/optimizer.js');
+  const { adamKernelFor, columnSumKernelFor } = require(dist + '/workers/engine/simdKernels.js');
   await prepareReplicaBackend('wasm');
   const cm = buildClassifier(classifierTemplate('lenet', [28, 28, 1], 10), [28, 28, 1], 10, 7);
   const opt = makeOptimizer({ optimizer: 'adam', learningRate: 0.001, momentum: 0.9 });
@@ -46,11 +47,13 @@ const tf = require(require.resolve('@tensorflow/tfjs', { paths: [dist] }));
     losses.push((await trainStep(cm, opt, { xs, labels, ys })).loss);
     tf.dispose([xs, labels, ys]);
   }
-  parentPort.postMessage({ losses, inUse: wasmThreadsInUse() ?? null, backend: tf.getBackend() });
+  const wasm = tf.backend().wasm;
+  const simd = adamKernelFor(wasm) !== null && columnSumKernelFor(wasm) !== null;
+  parentPort.postMessage({ losses, inUse: wasmThreadsInUse() ?? null, backend: tf.getBackend(), simd });
 })().catch((e) => parentPort.postMessage({ error: String(e && e.stack || e) }));
 `;
 
-interface Outcome { losses: number[]; inUse: { threads: number; fallback?: string } | null; backend: string; error?: string }
+interface Outcome { losses: number[]; inUse: { threads: number; fallback?: string } | null; backend: string; simd: boolean; error?: string }
 
 function trainIn(threads: number): Promise<Outcome> {
   const dist = path.join(repoRoot, 'dist');
@@ -71,6 +74,8 @@ describe('XNNPACK thread pool on the wasm backend', () => {
     expect([one.backend, two.backend]).toEqual(['wasm', 'wasm']);
     expect(one.inUse).toEqual({ threads: 1 });
     expect(two.inUse).toEqual({ threads: 2 });
+    // The fused Adam and column sums run in both (the threaded build's memory is shared: their `shared` variant).
+    expect([one.simd, two.simd]).toEqual([true, true]);
     expect(one.losses).toHaveLength(STEPS);
     // Random labels for 10 classes: each loss near ln 10 ≈ 2.30, so the run really trained.
     for (const l of one.losses) expect(Math.abs(l - Math.log(10))).toBeLessThan(0.5);
