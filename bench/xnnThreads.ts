@@ -13,9 +13,9 @@
  * second core); the machine may be shared with other processes, whose load
  * the medians carry.
  *
- * Note: the threaded build's memory is shared, so the fused Adam and one-pass
- * column sums (simdKernels.ts) fall back to tfjs's kernels in the 2-thread arm;
- * each child records whether they ran (`simd_kernels`).
+ * The threaded build's memory is shared; the fused Adam and one-pass column
+ * sums (simdKernels.ts) run there through their `shared` variant. Each child
+ * records whether they ran (`simd_kernels`), so a silent fallback shows.
  *
  * Merges into bench/results/throughput.json:
  *   xnn_threads.<workload>.wasm.threads_<n>.ms_per_step (median), .ms_per_step_min, .cpu_ms_per_step (median)
