@@ -27,6 +27,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 
 const load = createRequire(__filename);
@@ -70,6 +71,12 @@ function prepare(): Prepared | string {
   // tfjs escapes newlines the same way before making its Blob; the size identifies that Blob.
   const escaped = contents.replace(/\n/g, '\\n');
   const suffix = `;(function(){var o=self.onmessage;self.onmessage=function(e){if(e&&e.data&&e.data.cmd==="load"&&typeof e.data.urlOrBlob!=="string"){e.data.urlOrBlob=${JSON.stringify(mainScript)}}return o(e)}})();`;
+  // A pool worker that fails to start throws inside Emscripten's event handler (uncaught): compile it here first.
+  try {
+    new vm.Script(escaped + suffix, { filename: WORKER_FILE });
+  } catch (error) {
+    return `the patched ${WORKER_FILE} does not compile: ${error instanceof Error ? error.message : String(error)}`;
+  }
   return {
     setThreadsCount: (n) => { Reflect.apply(setThreadsCount, undefined, [n]); },
     getThreadsCount: () => Number(Reflect.apply(getThreadsCount, undefined, [])),
