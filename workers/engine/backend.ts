@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { backendPackages, describeBackends, isNativeBackend, type BackendAvailability } from '../common/backends';
 import { backendPreference, type BackendChoice, type BackendName } from '../common/protocol';
+import { initWasmWithThreads, wasmThreadsSetting } from './wasmThreads';
 
 export { isNativeBackend, type BackendAvailability };
 
@@ -65,8 +66,9 @@ async function tryBackend(name: BackendName): Promise<{ ok: true } | { ok: false
   }
   let ok: boolean;
   try {
-    ok = await tf.setBackend(pkg.tfName);
-    await tf.ready();
+    const activate = async (): Promise<boolean> => { const set = await tf.setBackend(pkg.tfName); await tf.ready(); return set; };
+    // LATENT_WASM_THREADS > 1 starts XNNPACK's thread pool (wasmThreads.ts); unset keeps one thread.
+    ok = name === 'wasm' ? (await initWasmWithThreads(wasmThreadsSetting(), activate)).value : await activate();
   } catch (error) {
     return { ok: false, reason: `initialising '${pkg.tfName}' failed: ${error instanceof Error ? error.message : String(error)}` };
   }

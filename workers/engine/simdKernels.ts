@@ -1,7 +1,8 @@
 /**
  * Two WebAssembly SIMD functions (one 688-byte module) that run on the tfjs
  * wasm backend's own memory (imported: the backend's module exports it as
- * asm.memory), four floats at a time:
+ * asm.memory; tfjs's threaded build, wasmThreads.ts, has a shared memory, at
+ * Module.wasmMemory, which SIMD_WAT_SHARED imports), four floats at a time:
  *  - adam: the fused Adam update (fusedAdam.ts) reads g, m, v, w and writes
  *    the new m, v, w in place of ~14 tfjs kernels.
  *  - colsum: column sums (× a scale, for means) of a row-major [R, C]
@@ -124,6 +125,15 @@ export const SIMD_WAT = `
 
 export const SIMD_WASM_BASE64 = 'AGFzbQEAAAABGwJgD39/f39/f39/fX19fX19fQBgBX9/f399AAIPAQNlbnYGbWVtb3J5AgAAAwMCAAEHEQIEYWRhbQAABmNvbHN1bQABCt8EAt4CAwJ/CnsDfSAI/RMhFCAJ/RMhFSAK/RMhFiAL/RMhFyAM/RMhGCAN/RMhGSAO/RMhGiAHQXxxQQJ0IRACQANAIA8gEE8NASAAIA9q/QAEACERIBQgASAPav0ABAD95gEgFiAR/eYB/eQBIRIgFSACIA9q/QAEAP3mASAXIBEgEf3mAf3mAf3kASETIAQgD2ogEv0LBAAgBSAPaiAT/QsEACAGIA9qIAMgD2r9AAQAIBggEv3mASATIBn95gH94wEgGv3kAf3nAf3kAf0LBAAgD0EQaiEPDAALCyAHQQJ0IRACQANAIA8gEE8NASAAIA9qKgIAIRsgCCABIA9qKgIAlCAKIBuUkiEcIAkgAiAPaioCAJQgCyAbIBuUlJIhHSAEIA9qIBw4AgAgBSAPaiAdOAIAIAYgD2ogAyAPaioCACAMIByUIB0gDZSRIA6SlZI4AgAgD0EEaiEPDAALCwv8AQEFfyADQQJ0IQkgA0F8cUECdCEIQQAhBQJAA0AgBSAJTw0BIAEgBWpDAAAAADgCACAFQQRqIQUMAAsLIAAhBwJAA0AgBiACTw0BQQAhBQJAA0AgBSAITw0BIAEgBWogASAFav0ABAAgByAFav0ABAD95AH9CwQAIAVBEGohBQwACwsCQANAIAUgCU8NASABIAVqIAEgBWoqAgAgByAFaioCAJI4AgAgBUEEaiEFDAALCyAHIAlqIQcgBkEBaiEGDAALCyAEQwAAgD9cBEBBACEFAkADQCAFIAlPDQEgASAFaiABIAVqKgIAIASUOAIAIAVBBGohBQwACwsLCw==';
 
+/**
+ * The same module for a shared memory (tfjs's threaded build, workers/engine/wasmThreads.ts):
+ * a shared memory can only be imported as `shared` with a maximum; 65536 pages (4 GiB)
+ * admits Emscripten's (its maximum is 65535). Assembled with wabt's threads feature on too.
+ */
+export const SIMD_WAT_SHARED = SIMD_WAT.replace('(import "env" "memory" (memory 0))', '(import "env" "memory" (memory 0 65536 shared))');
+
+export const SIMD_WASM_SHARED_BASE64 = 'AGFzbQEAAAABGwJgD39/f39/f39/fX19fX19fQBgBX9/f399AAISAQNlbnYGbWVtb3J5AgMAgIAEAwMCAAEHEQIEYWRhbQAABmNvbHN1bQABCt8EAt4CAwJ/CnsDfSAI/RMhFCAJ/RMhFSAK/RMhFiAL/RMhFyAM/RMhGCAN/RMhGSAO/RMhGiAHQXxxQQJ0IRACQANAIA8gEE8NASAAIA9q/QAEACERIBQgASAPav0ABAD95gEgFiAR/eYB/eQBIRIgFSACIA9q/QAEAP3mASAXIBEgEf3mAf3mAf3kASETIAQgD2ogEv0LBAAgBSAPaiAT/QsEACAGIA9qIAMgD2r9AAQAIBggEv3mASATIBn95gH94wEgGv3kAf3nAf3kAf0LBAAgD0EQaiEPDAALCyAHQQJ0IRACQANAIA8gEE8NASAAIA9qKgIAIRsgCCABIA9qKgIAlCAKIBuUkiEcIAkgAiAPaioCAJQgCyAbIBuUlJIhHSAEIA9qIBw4AgAgBSAPaiAdOAIAIAYgD2ogAyAPaioCACAMIByUIB0gDZSRIA6SlZI4AgAgD0EEaiEPDAALCwv8AQEFfyADQQJ0IQkgA0F8cUECdCEIQQAhBQJAA0AgBSAJTw0BIAEgBWpDAAAAADgCACAFQQRqIQUMAAsLIAAhBwJAA0AgBiACTw0BQQAhBQJAA0AgBSAITw0BIAEgBWogASAFav0ABAAgByAFav0ABAD95AH9CwQAIAVBEGohBQwACwsCQANAIAUgCU8NASABIAVqIAEgBWoqAgAgByAFaioCAJI4AgAgBUEEaiEFDAALCyAHIAlqIQcgBkEBaiEGDAALCyAEQwAAgD9cBEBBACEFAkADQCAFIAlPDQEgASAFaiABIAVqKgIAIASUOAIAIAVBBGohBQwACwsLCw==';
+
 /** adam(g, m, v, w, mOut, vOut, wOut, n, β₁, β₂, c₁, c₂, step, inv2, ε): byte offsets into the memory; n floats. */
 export type AdamKernel = (g: number, m: number, v: number, w: number, mOut: number, vOut: number, wOut: number, n: number,
   beta1: number, beta2: number, c1: number, c2: number, step: number, inv2: number, epsilon: number) => void;
@@ -151,10 +161,10 @@ interface SimdKernels { adam: AdamKernel; colsum: ColumnSumKernel }
 const instances = new WeakMap<object, SimdKernels | null>();
 
 function instantiate(runtime: WasmRuntime, memory: object): SimdKernels | null {
-  // A shared memory (the threaded build) would need a `shared` import; SIMD may be missing: the caller falls back.
-  if (typeof SharedArrayBuffer !== 'undefined' && Reflect.get(memory, 'buffer') instanceof SharedArrayBuffer) return null;
+  // A shared memory (the threaded build) takes the `shared` import; SIMD may be missing: the caller falls back.
+  const shared = typeof SharedArrayBuffer !== 'undefined' && Reflect.get(memory, 'buffer') instanceof SharedArrayBuffer;
   try {
-    const module = new runtime.Module(Buffer.from(SIMD_WASM_BASE64, 'base64'));
+    const module = new runtime.Module(Buffer.from(shared ? SIMD_WASM_SHARED_BASE64 : SIMD_WASM_BASE64, 'base64'));
     // Not named `exports`: in the CommonJS build that would shadow the module's own, through which SIMD_WASM_BASE64 is read.
     const functions = new runtime.Instance(module, { env: { memory } }).exports;
     const [adam, colsum] = [functions['adam'], functions['colsum']];
@@ -169,7 +179,8 @@ function instantiate(runtime: WasmRuntime, memory: object): SimdKernels | null {
 function simdKernelsFor(wasmModule: object): SimdKernels | null {
   const runtime: unknown = Reflect.get(globalThis, 'WebAssembly');
   const asm: unknown = Reflect.get(wasmModule, 'asm');
-  const memory: unknown = typeof asm === 'object' && asm !== null ? Reflect.get(asm, 'memory') : undefined;
+  // The single-threaded build exports its memory (asm.memory); the threaded one imports it (Module.wasmMemory).
+  const memory: unknown = (typeof asm === 'object' && asm !== null ? Reflect.get(asm, 'memory') : undefined) ?? Reflect.get(wasmModule, 'wasmMemory');
   if (!isWasmRuntime(runtime) || typeof memory !== 'object' || memory === null || !(memory instanceof runtime.Memory)) return null;
   if (!instances.has(memory)) instances.set(memory, instantiate(runtime, memory));
   return instances.get(memory) ?? null;
