@@ -88,7 +88,7 @@ function layerRun(shape: number[], seed: number): Float32Array[] {
       const x = tf.variable(tf.tensor(randomValues(n, seed + 10 + step, step, 1 + step), shape));
       const w = tf.tensor(randomValues(n, seed + 20 + step), shape);
       const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(w, layer.apply(x, { training: true }) as tf.Tensor)));
-      const gradList = layer.trainableWeights.map((v) => grads[v.read().name]!);
+      const gradList = layer.trainableWeights.map((v) => grads[v.name]!);
       gradList.forEach((g, i) => layer.trainableWeights[i]!.write(tf.sub(layer.trainableWeights[i]!.read(), tf.mul(g, 0.1))));
       if (step === 2) out.push(...[value, grads[x.name]!, ...gradList].map((t) => Float32Array.from(t.dataSync())));
       x.dispose();
