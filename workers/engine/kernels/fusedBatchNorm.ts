@@ -141,6 +141,11 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
     const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon }) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
     return { y, mean, variance };
   }
+  return tfjsBatchNormTraining(x, gamma, beta, epsilon);
+}
+
+/** tfjs' own chain, as tf.layers' training path runs it (moments, then batchNorm); the fallback and the benchmark's baseline. */
+export function tfjsBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormResult {
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(x, Array.from({ length: x.rank - 1 }, (_, i) => i));
     const y = tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
