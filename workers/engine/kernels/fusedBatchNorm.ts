@@ -133,7 +133,9 @@ export interface BatchNormResult { y: tf.Tensor; mean: tf.Tensor1D; variance: tf
 /**
  * Batch norm of x over every axis but the last with the batch's own mean and
  * (biased) variance, as tf.layers' training path computes it; also returns
- * that mean and variance for the moving averages.
+ * that mean and variance for the moving averages. On the fused path
+ * gradients flow through y only (dx is the full derivative): a gradient
+ * arriving at the returned mean or variance is dropped.
  */
 export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormResult {
   if (fusedBatchNormApplies(x, gamma, beta)) {
