@@ -16,7 +16,8 @@
  *    forward + backward (dx, dγ, dβ for a fixed dy), on DCGAN's shapes
  *    (D 64×7×7×128, G 64×14×14×64 and G's dense 64×6272), tfjs' moments +
  *    batchNorm chain vs the fused kernels (workers/engine/kernels/fusedBatchNorm.ts);
- *    and a DCGAN step with tf.layers' call tfjs' own vs fused.
+ *    and a DCGAN step (this file's and perf.ts' dcgan workload) with
+ *    tf.layers' call tfjs' own vs fused.
  * The harness registers the leading-axis kernels, so the adam and lazy_grads
  * arms both run with them.
  * Merges its keys (overhead.*) into bench/results/throughput.json.
@@ -37,6 +38,7 @@ import { setFusedBatchNorm } from '../workers/engine/fusedBatchNormLayer';
 import { buildGan, makeGanOptimizer } from '../workers/families/gan/model';
 import { ganTrainStep } from '../workers/families/gan/step';
 import { machineInfo, prepareBackend } from './harness/runtime';
+import { buildWorkload } from './harness/perfWorkloads';
 
 const BATCH = 64;
 
@@ -127,6 +129,33 @@ async function dcganBench(results: Record<string, number | string>, key: string,
   real.dispose();
 }
 
+/**
+ * perf.ts' DCGAN workload (noise 64, its image pool), one step per call; an arm's set-up runs before each
+ * of its steps. Also the process CPU time of each step (user + system): on a shared machine wall time
+ * includes waiting for a core, CPU time much less so.
+ */
+async function dcganWorkloadBench(results: Record<string, number | string>, key: string, variants: Record<string, () => void>, rounds: number): Promise<void> {
+  const workloads = Object.fromEntries(Object.keys(variants).map((name) => [name, buildWorkload('dcgan', 1)]));
+  const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+  const arms = Object.fromEntries(Object.entries(variants).map(([name, setUp]) => [name, async (): Promise<void> => {
+    setUp();
+    const c0 = process.cpuUsage();
+    await workloads[name]!.step();
+    const c = process.cpuUsage(c0);
+    cpu[name]!.push((c.user + c.system) / 1000);
+  }]));
+  const r = await interleave(arms, rounds, 1);
+  for (const name of Object.keys(variants)) {
+    const [wall, busy] = [summarise(r[name]!), summarise(cpu[name]!.slice(1))]; // slice(1): interleave's warm-up round
+    results[`overhead.${key}.perf_dcgan_b64.step.${name}_min_ms`] = wall.min;
+    results[`overhead.${key}.perf_dcgan_b64.step.${name}_median_ms`] = wall.median;
+    results[`overhead.${key}.perf_dcgan_b64.step_cpu.${name}_min_ms`] = busy.min;
+    results[`overhead.${key}.perf_dcgan_b64.step_cpu.${name}_median_ms`] = busy.median;
+  }
+  results[`overhead.${key}.perf_dcgan_samples_per_arm`] = rounds;
+  for (const w of Object.values(workloads)) w.dispose();
+}
+
 /** Σ over the leading axes of a DCGAN-sized activation, the backend's kernel vs ours (per call). */
 async function reductionBench(results: Record<string, number | string>, rounds: number): Promise<void> {
   const x = tf.randomNormal([BATCH, 14, 14, 64], 0, 1, 'float32', 7);
@@ -200,10 +229,12 @@ async function main(): Promise<void> {
   setLazyFusedGradients(true);
   if (run('fused_batchnorm')) {
     await batchNormBench(results, rounds);
-    await dcganBench(results, 'fused_batchnorm', { tfjs: () => setFusedBatchNorm(false), fused: () => setFusedBatchNorm(true) }, argNumber('gan-rounds', 6));
+    const fusedArms = { tfjs: () => setFusedBatchNorm(false), fused: () => setFusedBatchNorm(true) };
+    await dcganBench(results, 'fused_batchnorm', fusedArms, argNumber('gan-rounds', 6));
+    await dcganWorkloadBench(results, 'fused_batchnorm', fusedArms, argNumber('gan-rounds', 6));
     results['overhead.fused_batchnorm.op_samples_per_arm'] = rounds;
   }
-  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums. fused_batchnorm: training batch norm over the last axis (ε 1e-3) on 64×7×7×128, 64×14×14×64 and 64×6272, forward alone and forward + backward (tf.grads w.r.t. x, γ, β for a fixed dy), rounds of 10 calls, tfjs' moments + batchNorm vs the fused SIMD kernels; and the DCGAN step (lazy gradients on) with tf.layers' own training call vs the fused one.`;
+  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums. fused_batchnorm: training batch norm over the last axis (ε 1e-3) on 64×7×7×128, 64×14×14×64 and 64×6272, forward alone and forward + backward (tf.grads w.r.t. x, γ, β for a fixed dy), rounds of 10 calls, tfjs' moments + batchNorm vs the fused SIMD kernels; and the DCGAN step (lazy gradients on; dcgan_b64: noise 100 as above, perf_dcgan_b64: bench/perf.ts' dcgan workload, noise 64, wall and process CPU time (step_cpu)) with tf.layers' own training call vs the fused one.`;
   mergeInto(join(appRoot, 'bench', 'results', 'throughput.json'), results, description);
   console.log(JSON.stringify(results, null, 2));
 }
