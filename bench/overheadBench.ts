@@ -12,11 +12,18 @@
  *    moments and the bias gradients), the backend's transpose + reduce vs the
  *    one-pass SIMD kernel (workers/engine/kernels/leadingAxisSum.ts); and a
  *    DCGAN step with each.
+ *  - fused_batchnorm: training batch norm over the last axis forward, and
+ *    forward + backward (dx, dγ, dβ for a fixed dy), on DCGAN's shapes
+ *    (D 64×7×7×128, G 64×14×14×64 and G's dense 64×6272), tfjs' moments +
+ *    batchNorm chain vs the fused kernels (workers/engine/kernels/fusedBatchNorm.ts);
+ *    and a DCGAN step (this file's and perf.ts' dcgan workload) with
+ *    tf.layers' call tfjs' own vs fused.
  * The harness registers the leading-axis kernels, so the adam and lazy_grads
  * arms both run with them.
  * Merges its keys (overhead.*) into bench/results/throughput.json.
  *
  *   npm run build:node && node dist/bench/overheadBench.js [--rounds 10] [--steps 5] [--gan-rounds 6]
+ *     [--only adam|leading_sum|lazy_grads|fused_batchnorm]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,9 +33,12 @@ import { ganTemplate } from '../workers/common/families/gan/templates';
 import { FusedAdamOptimizer } from '../workers/engine/fusedAdam';
 import { setLeadingAxisReductions } from '../workers/engine/kernels/leadingAxisSum';
 import { setLazyFusedGradients } from '../workers/engine/lazyFusedGradients';
+import { batchNormTraining, tfjsBatchNormTraining, type BatchNormResult } from '../workers/engine/kernels/fusedBatchNorm';
+import { setFusedBatchNorm } from '../workers/engine/fusedBatchNormLayer';
 import { buildGan, makeGanOptimizer } from '../workers/families/gan/model';
 import { ganTrainStep } from '../workers/families/gan/step';
 import { machineInfo, prepareBackend } from './harness/runtime';
+import { buildWorkload } from './harness/perfWorkloads';
 
 const BATCH = 64;
 
@@ -119,6 +129,33 @@ async function dcganBench(results: Record<string, number | string>, key: string,
   real.dispose();
 }
 
+/**
+ * perf.ts' DCGAN workload (noise 64, its image pool), one step per call; an arm's set-up runs before each
+ * of its steps. Also the process CPU time of each step (user + system): on a shared machine wall time
+ * includes waiting for a core, CPU time much less so.
+ */
+async function dcganWorkloadBench(results: Record<string, number | string>, key: string, variants: Record<string, () => void>, rounds: number): Promise<void> {
+  const workloads = Object.fromEntries(Object.keys(variants).map((name) => [name, buildWorkload('dcgan', 1)]));
+  const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+  const arms = Object.fromEntries(Object.entries(variants).map(([name, setUp]) => [name, async (): Promise<void> => {
+    setUp();
+    const c0 = process.cpuUsage();
+    await workloads[name]!.step();
+    const c = process.cpuUsage(c0);
+    cpu[name]!.push((c.user + c.system) / 1000);
+  }]));
+  const r = await interleave(arms, rounds, 1);
+  for (const name of Object.keys(variants)) {
+    const [wall, busy] = [summarise(r[name]!), summarise(cpu[name]!.slice(1))]; // slice(1): interleave's warm-up round
+    results[`overhead.${key}.perf_dcgan_b64.step.${name}_min_ms`] = wall.min;
+    results[`overhead.${key}.perf_dcgan_b64.step.${name}_median_ms`] = wall.median;
+    results[`overhead.${key}.perf_dcgan_b64.step_cpu.${name}_min_ms`] = busy.min;
+    results[`overhead.${key}.perf_dcgan_b64.step_cpu.${name}_median_ms`] = busy.median;
+  }
+  results[`overhead.${key}.perf_dcgan_samples_per_arm`] = rounds;
+  for (const w of Object.values(workloads)) w.dispose();
+}
+
 /** Σ over the leading axes of a DCGAN-sized activation, the backend's kernel vs ours (per call). */
 async function reductionBench(results: Record<string, number | string>, rounds: number): Promise<void> {
   const x = tf.randomNormal([BATCH, 14, 14, 64], 0, 1, 'float32', 7);
@@ -137,6 +174,37 @@ async function reductionBench(results: Record<string, number | string>, rounds: 
   x.dispose();
 }
 
+type BatchNormFn = (x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number) => BatchNormResult;
+
+/** Training batch norm alone on DCGAN's shapes, forward and forward + backward, tfjs' chain vs the fused kernels (per call). */
+async function batchNormBench(results: Record<string, number | string>, rounds: number): Promise<void> {
+  for (const shape of [[BATCH, 7, 7, 128], [BATCH, 14, 14, 64], [BATCH, 6272]]) {
+    const c = shape[shape.length - 1]!;
+    const [x, dy] = [tf.randomNormal(shape, 0.3, 1.5, 'float32', 11), tf.randomNormal(shape, 0, 1, 'float32', 12)];
+    const [gamma, beta] = [tf.randomNormal([c], 1, 0.1, 'float32', 13) as tf.Tensor1D, tf.randomNormal([c], 0, 0.1, 'float32', 14) as tf.Tensor1D];
+    const forward = (bn: BatchNormFn) => async (): Promise<void> => {
+      const r = bn(x, gamma, beta, 1e-3);
+      await r.y.data();
+      tf.dispose([r.y, r.mean, r.variance]);
+    };
+    const both = (bn: BatchNormFn) => async (): Promise<void> => {
+      const g = tf.grads((xx, gg, bb) => bn(xx!, gg as tf.Tensor1D, bb as tf.Tensor1D, 1e-3).y)([x, gamma, beta], dy);
+      await g[0]!.data();
+      tf.dispose(g);
+    };
+    const key = `overhead.fused_batchnorm.b${shape.join('x')}`;
+    for (const [what, make] of [['fwd', forward], ['fwd_bwd', both]] as const) {
+      const r = await interleave({ tfjs: make(tfjsBatchNormTraining), fused: make(batchNormTraining) }, rounds, 10);
+      for (const arm of ['tfjs', 'fused'] as const) {
+        const s = summarise(r[arm]!);
+        results[`${key}.${what}.${arm}_min_ms`] = s.min;
+        results[`${key}.${what}.${arm}_median_ms`] = s.median;
+      }
+    }
+    tf.dispose([x, dy, gamma, beta]);
+  }
+}
+
 function mergeInto(file: string, results: Record<string, number | string>, description: string): void {
   const existing = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as { results?: Record<string, unknown>; overhead?: unknown } : {};
   const merged = { ...existing, results: { ...(existing.results ?? {}), ...results }, overhead: { description, date: new Date().toISOString(), machine: machineInfo() } };
@@ -148,12 +216,25 @@ async function main(): Promise<void> {
   const rounds = argNumber('rounds', 10);
   const steps = argNumber('steps', 5);
   const results: Record<string, number | string> = {};
-  await adamBench(results, rounds, steps);
-  await reductionBench(results, rounds);
-  await dcganBench(results, 'leading_sum', { backend: () => setLeadingAxisReductions(false), one_pass: () => setLeadingAxisReductions(true) }, argNumber('gan-rounds', 6));
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  const run = (item: string): boolean => only === undefined || only === item;
+  setFusedBatchNorm(false); // the harness installs it; only its own item switches it, so the other items compare as before
+  if (run('adam')) await adamBench(results, rounds, steps);
+  if (run('leading_sum')) {
+    await reductionBench(results, rounds);
+    await dcganBench(results, 'leading_sum', { backend: () => setLeadingAxisReductions(false), one_pass: () => setLeadingAxisReductions(true) }, argNumber('gan-rounds', 6));
+  }
   setLeadingAxisReductions(true);
-  await dcganBench(results, 'lazy_grads', { eager: () => setLazyFusedGradients(false), lazy: () => setLazyFusedGradients(true) }, argNumber('gan-rounds', 6));
-  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums.`;
+  if (run('lazy_grads')) await dcganBench(results, 'lazy_grads', { eager: () => setLazyFusedGradients(false), lazy: () => setLazyFusedGradients(true) }, argNumber('gan-rounds', 6));
+  setLazyFusedGradients(true);
+  if (run('fused_batchnorm')) {
+    await batchNormBench(results, rounds);
+    const fusedArms = { tfjs: () => setFusedBatchNorm(false), fused: () => setFusedBatchNorm(true) };
+    await dcganBench(results, 'fused_batchnorm', fusedArms, argNumber('gan-rounds', 6));
+    await dcganWorkloadBench(results, 'fused_batchnorm', fusedArms, argNumber('gan-rounds', 6));
+    results['overhead.fused_batchnorm.op_samples_per_arm'] = rounds;
+  }
+  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums. fused_batchnorm: training batch norm over the last axis (ε 1e-3) on 64×7×7×128, 64×14×14×64 and 64×6272, forward alone and forward + backward (tf.grads w.r.t. x, γ, β for a fixed dy), rounds of 10 calls, tfjs' moments + batchNorm vs the fused SIMD kernels; and the DCGAN step (lazy gradients on; dcgan_b64: noise 100 as above, perf_dcgan_b64: bench/perf.ts' dcgan workload, noise 64, wall and process CPU time (step_cpu)) with tf.layers' own training call vs the fused one.`;
   mergeInto(join(appRoot, 'bench', 'results', 'throughput.json'), results, description);
   console.log(JSON.stringify(results, null, 2));
 }

@@ -9,6 +9,7 @@ import type { BackendChoice, BackendName } from '../../workers/common/protocol';
 import { selectBackendDetailed } from '../../workers/engine/backend';
 import { registerCpuKernels, registerWasmKernels } from '../../workers/engine/wasmKernels';
 import { registerLeadingAxisReductions } from '../../workers/engine/kernels/leadingAxisSum';
+import { installFusedBatchNorm } from '../../workers/engine/fusedBatchNormLayer';
 
 /** Select `choice` (a --backend value) and register the kernels the workbench adds to it. */
 export async function prepareBackend(choice: string | undefined): Promise<BackendName> {
@@ -16,6 +17,7 @@ export async function prepareBackend(choice: string | undefined): Promise<Backen
   if (selection.backend === 'wasm') registerWasmKernels();
   if (selection.backend === 'wasm') registerLeadingAxisReductions();
   if (selection.backend === 'cpu') registerCpuKernels();
+  installFusedBatchNorm(); // as runHost: training batch norm fused on wasm, tfjs' own elsewhere
   return selection.backend;
 }
 

@@ -8,7 +8,8 @@
  *
  * The losses must agree within 1e-4 relative. Both runs use the SIMD fused
  * Adam and one-pass column sums (simdKernels.ts; in the threaded build their
- * `shared`-memory variant, the same code); XNNPACK splits its GEMMs by output
+ * `shared`-memory variant, the same code), and the batch-norm passes bind to
+ * either memory (kernels/batchNormSimd.ts); XNNPACK splits its GEMMs by output
  * tiles, so the thread count should not change a sum's order, but the
  * tolerance leaves room for kernels that split a reduction. Six Adam steps of
  * 0.001 keep legitimate differences far below 1e-4; a broken pool (garbage or
@@ -36,6 +37,7 @@ const tf = require(require.resolve('@tensorflow/tfjs', { paths: [dist] }));
   const { trainStep } = require(dist + '/workers/families/classifier/step.js');
   const { makeOptimizer } = require(dist + '/workers/engine/optimizer.js');
   const { adamKernelFor, columnSumKernelFor } = require(dist + '/workers/engine/simdKernels.js');
+  const { batchNormSimdFor } = require(dist + '/workers/engine/kernels/batchNormSimd.js');
   await prepareReplicaBackend('wasm');
   const cm = buildClassifier(classifierTemplate('lenet', [28, 28, 1], 10), [28, 28, 1], 10, 7);
   const opt = makeOptimizer({ optimizer: 'adam', learningRate: 0.001, momentum: 0.9 });
@@ -48,7 +50,7 @@ const tf = require(require.resolve('@tensorflow/tfjs', { paths: [dist] }));
     tf.dispose([xs, labels, ys]);
   }
   const wasm = tf.backend().wasm;
-  const simd = adamKernelFor(wasm) !== null && columnSumKernelFor(wasm) !== null;
+  const simd = adamKernelFor(wasm) !== null && columnSumKernelFor(wasm) !== null && batchNormSimdFor(wasm) !== null;
   parentPort.postMessage({ losses, inUse: wasmThreadsInUse() ?? null, backend: tf.getBackend(), simd });
 })().catch((e) => parentPort.postMessage({ error: String(e && e.stack || e) }));
 `;
@@ -74,7 +76,7 @@ describe('XNNPACK thread pool on the wasm backend', () => {
     expect([one.backend, two.backend]).toEqual(['wasm', 'wasm']);
     expect(one.inUse).toEqual({ threads: 1 });
     expect(two.inUse).toEqual({ threads: 2 });
-    // The fused Adam and column sums run in both (the threaded build's memory is shared: their `shared` variant).
+    // The fused Adam, column sums and batch-norm passes can run in both (the threaded build's memory is shared: their `shared` variant).
     expect([one.simd, two.simd]).toEqual([true, true]);
     expect(one.losses).toHaveLength(STEPS);
     // Random labels for 10 classes: each loss near ln 10 ≈ 2.30, so the run really trained.

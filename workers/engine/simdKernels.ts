@@ -158,32 +158,53 @@ export type ColumnSumKernel = (x: number, out: number, rows: number, cols: numbe
 
 interface SimdKernels { adam: AdamKernel; colsum: ColumnSumKernel }
 
-const instances = new WeakMap<object, SimdKernels | null>();
+/** Instances per backend memory, per module bytes (this file's and kernels/batchNormSimd.ts'). */
+const instances = new WeakMap<object, Map<string, Record<string, unknown> | null>>();
 
-function instantiate(runtime: WasmRuntime, memory: object): SimdKernels | null {
+/** A module's bytes for each kind of backend memory: the shared variant imports `(memory 0 65536 shared)`. */
+export interface ModuleBytes { plain: string; shared: string }
+
+function instantiate(runtime: WasmRuntime, memory: object, bytes: ModuleBytes): Record<string, unknown> | null {
   // A shared memory (the threaded build) takes the `shared` import; SIMD may be missing: the caller falls back.
   const shared = typeof SharedArrayBuffer !== 'undefined' && Reflect.get(memory, 'buffer') instanceof SharedArrayBuffer;
   try {
-    const module = new runtime.Module(Buffer.from(shared ? SIMD_WASM_SHARED_BASE64 : SIMD_WASM_BASE64, 'base64'));
+    const module = new runtime.Module(Buffer.from(shared ? bytes.shared : bytes.plain, 'base64'));
     // Not named `exports`: in the CommonJS build that would shadow the module's own, through which SIMD_WASM_BASE64 is read.
-    const functions = new runtime.Instance(module, { env: { memory } }).exports;
-    const [adam, colsum] = [functions['adam'], functions['colsum']];
-    if (typeof adam !== 'function' || typeof colsum !== 'function') return null;
-    return { adam: (...args) => { Reflect.apply(adam, undefined, args); }, colsum: (...args) => { Reflect.apply(colsum, undefined, args); } };
+    return new runtime.Instance(module, { env: { memory } }).exports;
   } catch {
     return null;
   }
 }
 
-/** The kernels bound to a wasm backend module's memory (null when they cannot run there); one instance per memory. */
-function simdKernelsFor(wasmModule: object): SimdKernels | null {
+/**
+ * The exported functions of a module (base64 bytes importing env.memory)
+ * instantiated on a wasm backend module's memory, or null when they cannot
+ * run there (no SIMD). One instance per memory and module.
+ */
+export function functionsOnBackendMemory(wasmModule: object, bytes: ModuleBytes): Record<string, unknown> | null {
   const runtime: unknown = Reflect.get(globalThis, 'WebAssembly');
   const asm: unknown = Reflect.get(wasmModule, 'asm');
   // The single-threaded build exports its memory (asm.memory); the threaded one imports it (Module.wasmMemory).
   const memory: unknown = (typeof asm === 'object' && asm !== null ? Reflect.get(asm, 'memory') : undefined) ?? Reflect.get(wasmModule, 'wasmMemory');
   if (!isWasmRuntime(runtime) || typeof memory !== 'object' || memory === null || !(memory instanceof runtime.Memory)) return null;
-  if (!instances.has(memory)) instances.set(memory, instantiate(runtime, memory));
-  return instances.get(memory) ?? null;
+  let byModule = instances.get(memory);
+  if (!byModule) { byModule = new Map(); instances.set(memory, byModule); }
+  if (!byModule.has(bytes.plain)) byModule.set(bytes.plain, instantiate(runtime, memory, bytes));
+  return byModule.get(bytes.plain) ?? null;
+}
+
+/** The kernels bound to a wasm backend module's memory (null when they cannot run there). */
+const typed = new WeakMap<Record<string, unknown>, SimdKernels | null>();
+
+function simdKernelsFor(wasmModule: object): SimdKernels | null {
+  const functions = functionsOnBackendMemory(wasmModule, { plain: SIMD_WASM_BASE64, shared: SIMD_WASM_SHARED_BASE64 });
+  if (functions === null) return null;
+  if (!typed.has(functions)) {
+    const [adam, colsum] = [functions['adam'], functions['colsum']];
+    typed.set(functions, typeof adam !== 'function' || typeof colsum !== 'function' ? null
+      : { adam: (...args) => { Reflect.apply(adam, undefined, args); }, colsum: (...args) => { Reflect.apply(colsum, undefined, args); } });
+  }
+  return typed.get(functions) ?? null;
 }
 
 export const adamKernelFor = (wasmModule: object): AdamKernel | null => simdKernelsFor(wasmModule)?.adam ?? null;

@@ -19,6 +19,7 @@ import { Throttle } from '../engine/throttle';
 import { registerCpuKernels, registerWasmKernels } from '../engine/wasmKernels';
 import { registerLeadingAxisReductions } from '../engine/kernels/leadingAxisSum';
 import { installLazyFusedGradients } from '../engine/lazyFusedGradients';
+import { installFusedBatchNorm } from '../engine/fusedBatchNormLayer';
 import { analyzeRun, runFamily } from '../families/registry';
 import type { HostTransport } from './transport';
 
@@ -73,6 +74,7 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
     if (selection.backend === 'wasm') registerLeadingAxisReductions();
     if (selection.backend === 'cpu') registerCpuKernels();
     installLazyFusedGradients(); // linear/LeakyReLU convs skip gradients nobody needs (LeNet with LeakyReLU −15 %, bit-identical)
+    installFusedBatchNorm(); // training batch norm over the last axis in a few SIMD passes on wasm (tfjs' own elsewhere)
     send({ type: 'ready', backend: selection.backend });
   };
 
