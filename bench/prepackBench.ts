@@ -16,8 +16,8 @@
  *
  * Part 2, whole models: the app's MLP classifier and deep AE evaluated over
  * batches with their weights untouched (the app's validation pass) against
- * the same with every kernel assigned a fresh copy before each batch (as if
- * a training step had run), per batch.
+ * a second copy with every kernel assigned a fresh copy before each batch
+ * (as if a training step had run), per batch, interleaved.
  *
  * Part 3, sampling: one token's LSTM cell call of the char-LSTM on the
  * cells' inference path (plain products on the weights) against the
@@ -41,6 +41,9 @@ import { autoencoderTemplate } from '../workers/common/families/autoencoder/temp
 import { buildClassifier } from '../workers/families/classifier/model';
 import { buildAutoencoder, disposeAutoencoder } from '../workers/families/autoencoder/model';
 import { runCell } from '../workers/families/sequence/cells';
+import { buildSequenceNetwork } from '../workers/families/sequence/network';
+import { charLstmConfig } from './harness/charLstm';
+import { corpusText, templateGraph } from './sequenceRuns';
 import { mergeResults, minMedian } from './harness/mergeResults';
 import { prepareBackend } from './harness/runtime';
 
@@ -143,30 +146,30 @@ function refreshKernels(kernels: readonly tf.LayerVariable[]): void {
   }
 }
 
-/** ms per batch of one pass over `batches` (fresh: kernels refreshed before each batch, outside the timer). */
-function evalPass(m: EvalModel, xs: readonly tf.Tensor[], fresh: boolean): number {
-  let total = 0;
-  for (const x of xs) {
-    if (fresh) refreshKernels(m.kernels);
-    total += timeCall(() => m.forward(x));
-  }
-  return total / xs.length;
-}
-
-/** Per model: alternating passes with the weights untouched (each pass's first batch packs) and refreshed before every batch. */
-function evalTimings(batches: number, passes: number): Record<string, { same: number[]; fresh: number[] }> {
+/**
+ * Per model, two copies built alike (seed 1): batch after batch, the kept copy's forward pass (its
+ * weights untouched, so packed once) and the other copy's after every kernel was given a fresh tensor
+ * (outside the timer), interleaved call by call: ms per batch call, over `rounds` passes of the batches.
+ */
+function evalTimings(batches: number, rounds: number): Record<string, { same: number[]; fresh: number[] }> {
   const xs = Array.from({ length: batches }, (_, i) => tf.randomUniform([BATCH, ...IMAGE], 0, 1, 'float32', 10 + i));
   const out: Record<string, { same: number[]; fresh: number[] }> = {};
-  for (const m of evalModels()) {
+  const [kept, refreshed] = [evalModels(), evalModels()];
+  kept.forEach((m, i) => {
+    const other = refreshed[i]!;
     const t = { same: [] as number[], fresh: [] as number[] };
-    for (let p = -1; p < passes; p++) {
-      const same = evalPass(m, xs, false);
-      const fresh = evalPass(m, xs, true);
-      if (p >= 0) { t.same.push(same); t.fresh.push(fresh); }
+    for (let r = -1; r < rounds; r++) {
+      for (const x of xs) {
+        const same = timeCall(() => m.forward(x));
+        refreshKernels(other.kernels);
+        const fresh = timeCall(() => other.forward(x));
+        if (r >= 0) { t.same.push(same); t.fresh.push(fresh); }
+      }
     }
     out[m.id] = t;
     m.dispose();
-  }
+    other.dispose();
+  });
   tf.dispose(xs);
   return out;
 }
@@ -193,6 +196,35 @@ function samplingCellTimings(reps: number): { inference: number[]; training_layo
   return out;
 }
 
+/**
+ * One sampled token through the whole char-LSTM network (embedding, LSTM, dense logits), from a
+ * carried state, as the sampler calls it: { training: false } (the inference path) against the same
+ * call with an empty probe map, which keeps the training path's transposes (the behaviour before
+ * the inference path), interleaved. The network is the perf bench's (charLstm.ts).
+ */
+function samplingTokenTimings(reps: number): { inference: number[]; training_layout: number[] } {
+  const net = buildSequenceNetwork(templateGraph(charLstmConfig(), corpusText()), 1);
+  const prompt = tf.tensor2d([[5, 6, 7, 8]], [1, 4], 'int32');
+  const token = tf.tensor2d([[9]], [1, 1], 'int32');
+  const ids: string[] = [];
+  const start = tf.tidy(() => {
+    const f = net.forward({ x: prompt }, { training: false });
+    ids.push(...f.states.keys());
+    return [...f.states.values()].flat().map((t) => tf.keep(t));
+  });
+  // The char-LSTM has one recurrent layer: its [h, c].
+  const initialStates = new Map(ids.map((id) => [id, start] as const));
+  const call = (old: boolean) => timeCall(() => tf.tidy(() => net.forward({ x: token }, { training: false, initialStates, ...(old ? { probes: new Map() } : {}) }).logits));
+  const out = { inference: [] as number[], training_layout: [] as number[] };
+  for (let r = -3; r < reps; r++) {
+    const [a, b] = [call(false), call(true)];
+    if (r >= 0) { out.inference.push(a); out.training_layout.push(b); }
+  }
+  tf.dispose([prompt, token, ...start]);
+  net.dispose();
+  return out;
+}
+
 function record(results: Results, key: string, samples: readonly number[]): void {
   const s = minMedian(samples, 4);
   results[`${key}_ms`] = s.median;
@@ -211,7 +243,7 @@ async function main(): Promise<void> {
     const share = 1 - (results[`${key}.same_operand_ms`] as number) / (results[`${key}.fresh_operand_ms`] as number);
     console.log(`${inputs}×${units}: x·W same ${results[`${key}.same_operand_ms`]} ms, fresh ${results[`${key}.fresh_operand_ms`]} ms (packing ${(share * 100).toFixed(0)} % of a fresh call); dy·Wᵀ same ${results[`${key}.backward_same_operand_ms`]} ms, fresh ${results[`${key}.backward_fresh_operand_ms`]} ms`);
   }
-  for (const [id, t] of Object.entries(evalTimings(o.batches, 5))) {
+  for (const [id, t] of Object.entries(evalTimings(o.batches, 3))) {
     record(results, `prepack.eval.${id}.wasm.same_weights_per_batch`, t.same);
     record(results, `prepack.eval.${id}.wasm.fresh_weights_per_batch`, t.fresh);
     console.log(`eval ${id}: ${results[`prepack.eval.${id}.wasm.same_weights_per_batch_ms`]} ms/batch with its weights kept, ${results[`prepack.eval.${id}.wasm.fresh_weights_per_batch_ms`]} with fresh weight tensors every batch`);
@@ -220,8 +252,12 @@ async function main(): Promise<void> {
   record(results, 'prepack.sampling.char_lstm_cell.wasm.inference', cell.inference);
   record(results, 'prepack.sampling.char_lstm_cell.wasm.training_layout', cell.training_layout);
   console.log(`char-LSTM sampling, one token's cell call: ${results['prepack.sampling.char_lstm_cell.wasm.inference_ms']} ms on the inference path, ${results['prepack.sampling.char_lstm_cell.wasm.training_layout_ms']} ms with the training path's transposes`);
+  const token = samplingTokenTimings(o.reps);
+  record(results, 'prepack.sampling.char_lstm_token.wasm.inference', token.inference);
+  record(results, 'prepack.sampling.char_lstm_token.wasm.training_layout', token.training_layout);
+  console.log(`char-LSTM sampling, one token through the network: ${results['prepack.sampling.char_lstm_token.wasm.inference_ms']} ms on the inference path, ${results['prepack.sampling.char_lstm_token.wasm.training_layout_ms']} ms with the training path's transposes`);
   results['prepack.layout_check.max_abs_diff_vs_cpu'] = await layoutCheck();
-  const description = `XNNPACK pre-packing on tfjs-wasm, batch ${BATCH}, one thread: per layer shape [inputs]x[units], x·W and dy·Wᵀ (transposeB) with the right operand the same tensor on every call (packed once) or a fresh tensor with the same values (packed every call; made outside the timer), interleaved call by call, ${o.reps} calls each after 2 warm-up calls: _ms = median, _ms_min = min. prepack.eval.<model>: ms per batch of the app's MLP classifier / deep AE forward pass (training: false) over ${o.batches} batches, weights kept vs every kernel given a fresh tensor before each batch, 5 alternating passes (median, min). prepack.sampling.char_lstm_cell: ms of one sampled token's LSTM cell call (x [1, 1, 64], 256 units, carried state) on the inference path vs the training path's layout (kernel and recurrent matrix transposed), interleaved, ${o.reps} calls each (median, min). layout_check: max |wasm − cpu| of alternating x·W and dy·Wᵀ on one W. Shared machine: other processes ran beside it.`;
+  const description = `XNNPACK pre-packing on tfjs-wasm, batch ${BATCH}, one thread: per layer shape [inputs]x[units], x·W and dy·Wᵀ (transposeB) with the right operand the same tensor on every call (packed once) or a fresh tensor with the same values (packed every call; made outside the timer), interleaved call by call, ${o.reps} calls each after 2 warm-up calls: _ms = median, _ms_min = min. prepack.eval.<model>: ms per batch of the app's MLP classifier / deep AE forward pass (training: false) ${o.batches} batches × 3 passes, one copy's weights kept vs another copy's kernels given fresh tensors before each batch, interleaved call by call (median, min over the batch calls). prepack.sampling.char_lstm_cell: ms of one sampled token's LSTM cell call (x [1, 1, 64], 256 units, carried state) on the inference path vs the training path's layout (kernel and recurrent matrix transposed), interleaved, ${o.reps} calls each (median, min); prepack.sampling.char_lstm_token: the same for one token through the whole network (embedding, LSTM, dense logits; training_layout = the call with an empty probe map, the path before). layout_check: max |wasm − cpu| of alternating x·W and dy·Wᵀ on one W. Shared machine: other processes ran beside it.`;
   mergeResults(RESULTS, 'prepack', results, description);
   console.log(`layout check: max |wasm − cpu| ${results['prepack.layout_check.max_abs_diff_vs_cpu']}. Merged into ${RESULTS}`);
 }
