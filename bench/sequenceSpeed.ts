@@ -24,8 +24,6 @@ import { prepareBackend } from './harness/runtime';
 import { CORPUS_FILE, corpusText, median, round, templateGraph } from './sequenceRuns';
 import { CHAR_LSTM, charLstmBatches, charLstmConfig, charLstmData, charLstmEngine, type CharLstmEngine } from './harness/charLstm';
 
-export const SPEED = CHAR_LSTM;
-
 export interface SpeedOptions { rounds: number; stepsPerRound: number; warmup: number; cpuBudgetS: number }
 
 type Results = Record<string, number | string>;
@@ -33,7 +31,7 @@ type Results = Record<string, number | string>;
 /** The same graph through tf.layers (compileGraph: Embedding, LSTM, Dense softmax), cross-entropy of its probabilities, optimizer.minimize. */
 function layersEngine(data: LmData): CharLstmEngine {
   const config = charLstmConfig();
-  const model = compileGraph(templateGraph(config, corpusText()), { seed: SPEED.seed });
+  const model = compileGraph(templateGraph(config, corpusText()), { seed: CHAR_LSTM.seed });
   const opt = makeOptimizer(config.hyper);
   const V = data.vocab.tokens.length;
   const next = charLstmBatches(data);
@@ -77,7 +75,7 @@ export async function speedPart(o: SpeedOptions): Promise<{ results: Results; to
   const engines: [string, CharLstmEngine][] = [['char_lstm.wasm', charLstmEngine(data)], ['char_lstm.wasm_layers_api', layersEngine(data)]];
   const torch = findTorch();
   const script = join(appRoot, 'bench', 'harness', 'charLstmTorch.py');
-  const torchArgs = [CORPUS_FILE, '--steps', String(o.stepsPerRound), '--warmup', String(o.warmup), '--vocabulary', String(data.vocab.tokens.length), '--units', String(SPEED.units), '--embedding', String(SPEED.embeddingDim), '--length', String(SPEED.sequenceLength), '--batch', String(SPEED.batchSize)];
+  const torchArgs = [CORPUS_FILE, '--steps', String(o.stepsPerRound), '--warmup', String(o.warmup), '--vocabulary', String(data.vocab.tokens.length), '--units', String(CHAR_LSTM.units), '--embedding', String(CHAR_LSTM.embeddingDim), '--length', String(CHAR_LSTM.sequenceLength), '--batch', String(CHAR_LSTM.batchSize)];
   if ('error' in torch) results['char_lstm.pytorch.skipped'] = torch.error;
   const rounds = new Map<string, number[]>();
   const add = (k: string, v: number) => rounds.set(k, [...(rounds.get(k) ?? []), v]);
