@@ -1,7 +1,7 @@
 /**
- * The reference performance benchmark (issue 17): the six reference training
+ * The reference performance benchmark (issue 17): the seven reference training
  * workloads (bench/harness/perfWorkloads.ts — MLP, LeNet-5, AE mlp, VAE mlp,
- * deep AE, DCGAN step; batch 64, Adam, the app's own builders) timed on tfjs
+ * deep AE, DCGAN step, char-LSTM; batch 64, Adam, the app's own builders) timed on tfjs
  * wasm with the project's kernels in interleaved rounds beside their PyTorch
  * twins (bench/harness/perfTorch.py) on 1 and 2 threads, pinned with taskset
  * and OMP_WAIT_POLICY=PASSIVE (bench/harness/pytorch.ts); then on every other
@@ -10,10 +10,15 @@
  * the cores the bench uses (else tfjs wasm's best matmul). Writes
  * bench/results/perf.json and prints the README's table.
  *
- *   npm run build:node && node dist/bench/perf.js [--workloads mlp,lenet,…] [--rounds 5] [--steps 20] [--warmup 3] [--cpu-budget 20]
+ *   npm run build:node && node dist/bench/perf.js [--workloads mlp,lenet,…] [--rounds 5] [--steps 20] [--warmup 3] [--cpu-budget 20] [--fresh]
+ *
+ * A run of some workloads merges into the saved bench/results/perf.json: its workloads' keys
+ * replace theirs, the other workloads' and the saved peak stay (this run's
+ * options and peaks are listed under partialRuns); a run of every workload,
+ * or --fresh, starts a new file.
  *   node dist/bench/perf.js --table      # the README table from bench/results/perf.json
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +26,7 @@ import { appRoot } from '../main/services/appInfo';
 import { findTorch } from './harness/pytorch';
 import { machineInfo } from './harness/runtime';
 import { budgetedBackends, interleavedRounds, torchPeaks, wasmMatmulPeak, type Timings } from './harness/perfMeasure';
-import { engineKeys, perfTable, ratioKeys, TORCH_ENGINES, type Results } from './harness/perfReport';
+import { engineKeys, mergeWorkloadResults, perfTable, ratioKeys, TORCH_ENGINES, type Results } from './harness/perfReport';
 import { buildWorkload, WORKLOAD_IDS, WORKLOAD_LABELS, type WorkloadId } from './harness/perfWorkloads';
 import { prepareBackend } from './harness/runtime';
 
@@ -32,12 +37,12 @@ const OUR_BACKENDS = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
 function options() {
   const { values } = parseArgs({ options: {
     workloads: { type: 'string', default: WORKLOAD_IDS.join(',') }, rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '3' }, 'cpu-budget': { type: 'string', default: '20' }, table: { type: 'boolean', default: false },
+    warmup: { type: 'string', default: '3' }, 'cpu-budget': { type: 'string', default: '20' }, table: { type: 'boolean', default: false }, fresh: { type: 'boolean', default: false },
   } });
   const workloads = values.workloads.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = workloads.filter((w) => !(WORKLOAD_IDS as readonly string[]).includes(w));
   if (unknown.length) throw new Error(`Unknown workload(s) ${unknown.join(', ')}; choose from ${WORKLOAD_IDS.join(', ')}`);
-  return { workloads: workloads as WorkloadId[], rounds: Number(values.rounds), steps: Number(values.steps), warmup: Number(values.warmup), cpuBudgetS: Number(values['cpu-budget']), table: values.table };
+  return { workloads: workloads as WorkloadId[], rounds: Number(values.rounds), steps: Number(values.steps), warmup: Number(values.warmup), cpuBudgetS: Number(values['cpu-budget']), table: values.table, fresh: values.fresh };
 }
 
 /** PyTorch's peaks and OpenBLAS configuration, or why PyTorch is not measured. */
@@ -75,6 +80,17 @@ function buildFacts(id: WorkloadId): { flopsPerStep: number; samplesPerStep: num
   return facts;
 }
 
+interface RunOptions { workloads: WorkloadId[]; rounds: number; steps: number; warmup: number; cpuBudgetS: number }
+interface SavedPerf { results: Results; options: RunOptions; partialRuns?: unknown[]; [k: string]: unknown }
+
+/** The saved file with this run merged in: every workload's rows kept, this run's described under partialRuns. */
+function mergedOutput(saved: SavedPerf, results: Results, run: RunOptions, description: string): SavedPerf {
+  const merged = mergeWorkloadResults(saved.results, results, run.workloads);
+  const workloads = WORKLOAD_IDS.filter((id) => saved.options.workloads.includes(id) || run.workloads.includes(id));
+  const partial = { date: new Date().toISOString(), machine: machineInfo(), options: run, description, ownPeaks: merged.partialPeaks };
+  return { ...saved, options: { ...saved.options, workloads }, results: merged.results, partialRuns: [...(saved.partialRuns ?? []), partial] };
+}
+
 function printTable(results: Results, workloads: readonly WorkloadId[]): void {
   console.log(perfTable(results, workloads.map((id) => ({ id, label: WORKLOAD_LABELS[id] })), OUR_BACKENDS).join('\n'));
 }
@@ -86,6 +102,8 @@ async function main(): Promise<void> {
     printTable(saved.results, saved.options.workloads);
     return;
   }
+  const everyWorkload = WORKLOAD_IDS.every((id) => o.workloads.includes(id));
+  const saved = o.fresh || everyWorkload || !existsSync(RESULTS) ? undefined : JSON.parse(readFileSync(RESULTS, 'utf8')) as SavedPerf;
   const results: Results = {};
   const threads = [...new Set([1, Math.min(2, cpus().length)])];
   const torch = torchSide(threads, results);
@@ -93,23 +111,25 @@ async function main(): Promise<void> {
   const wasmPeak = await wasmMatmulPeak();
   results['perf.peak.wasm_matmul_gflops'] = Number(wasmPeak.gflops.toFixed(1));
   results['perf.peak.wasm_matmul_size'] = wasmPeak.size;
-  const peak = torch.peak > 0 ? torch.peak : wasmPeak.gflops;
-  results['perf.peak.gflops'] = Number(peak.toFixed(1));
+  const measuredPeak = torch.peak > 0 ? torch.peak : wasmPeak.gflops;
+  results['perf.peak.gflops'] = Number(measuredPeak.toFixed(1));
   results['perf.peak.source'] = torch.peak > 0 ? `PyTorch sgemm ${threads.join('/')} threads (best, or 1-thread × ${Math.max(...threads)})` : 'tfjs wasm matmul (PyTorch unavailable)';
+  // Merged into saved results, the new rows' fraction of peak uses the saved peak, so the table's column stays one scale.
+  const savedPeak = saved?.results['perf.peak.gflops'];
+  const peak = typeof savedPeak === 'number' ? savedPeak : measuredPeak;
   const timings: Timings = new Map();
   const skipped = new Map<string, string>();
   await interleavedRounds(o, 'error' in torch.info ? undefined : { info: torch.info, script: SCRIPT, threads }, timings);
   await budgetedBackends(o.workloads, o.cpuBudgetS, o.steps, timings, skipped);
   derive(timings, skipped, o.workloads, peak, results);
-  const out = {
-    benchmark: 'perf',
-    description: `Training steps (batch 64, Adam) of the reference workloads: ms_per_step = median over ${o.rounds} interleaved rounds (wasm, ${TORCH_ENGINES.join(', ')}) of each round's mean over ${o.steps} steps after ${o.warmup} warm-up steps; cpu and native backends: single steps within ${o.cpuBudgetS} s per workload. GFLOP/s from counted dense/conv FLOPs (forward + weight and input gradients); fraction_of_peak against perf.peak.gflops; ratio_to_pytorch = best PyTorch median / ours (above 1: faster). PyTorch pinned with taskset, OMP_WAIT_POLICY=PASSIVE, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset; ours unpinned (one wasm thread). Shared machine: other processes ran beside it.`,
-    date: new Date().toISOString(), machine: machineInfo(),
-    options: { workloads: o.workloads, rounds: o.rounds, steps: o.steps, warmup: o.warmup, cpuBudgetS: o.cpuBudgetS }, results,
+  const runOptions = { workloads: o.workloads, rounds: o.rounds, steps: o.steps, warmup: o.warmup, cpuBudgetS: o.cpuBudgetS };
+  const description = `Training steps (batch 64, Adam) of the reference workloads: ms_per_step = median over ${o.rounds} interleaved rounds (wasm, ${TORCH_ENGINES.join(', ')}) of each round's mean over ${o.steps} steps after ${o.warmup} warm-up steps; cpu and native backends: single steps within ${o.cpuBudgetS} s per workload. GFLOP/s from counted dense/conv/LSTM FLOPs (forward + weight and input gradients); fraction_of_peak against perf.peak.gflops; ratio_to_pytorch = best PyTorch median / ours (above 1: faster). PyTorch pinned with taskset, OMP_WAIT_POLICY=PASSIVE, OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset; ours unpinned (one wasm thread). Shared machine: other processes ran beside it.`;
+  const out = saved ? mergedOutput(saved, results, runOptions, description) : {
+    benchmark: 'perf', description, date: new Date().toISOString(), machine: machineInfo(), options: runOptions, results,
   };
   mkdirSync(join(appRoot, 'bench', 'results'), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(out, null, 2)}\n`);
-  printTable(results, o.workloads);
+  printTable(out.results, out.options.workloads);
   console.log(`\nPeak ${results['perf.peak.gflops']} GFLOP/s (${results['perf.peak.source']}); wasm matmul ${results['perf.peak.wasm_matmul_gflops']} GFLOP/s. Wrote ${RESULTS}`);
 }
 

@@ -1,7 +1,7 @@
 /**
- * Part 1 of the sequence bench: ms per training step of a char-LSTM (one
- * layer of 256 units, embedding 64, sequence 64, batch 64, Adam, clipping
- * at global norm 5) on windows of the built-in corpus — our fused runtime
+ * Part 1 of the sequence bench: ms per training step of the char-LSTM of
+ * bench/harness/charLstm.ts (one layer of 256 units, embedding 64,
+ * sequence 64, batch 64, Adam, clipping at global norm 5) on windows of the built-in corpus — our fused runtime
  * (trainStep of workers/families/sequence) on wasm, the same graph compiled
  * with tf.layers (tf.layers.lstm, trained with optimizer.minimize) on wasm,
  * and PyTorch's nn.LSTM on 1 and 2 threads. The rounds interleave the
@@ -13,68 +13,28 @@
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed } from '../workers/common/prng';
 import { makeOptimizer } from '../workers/engine/optimizer';
 import { compileGraph } from '../workers/engine/compileGraph';
-import { disposeBatch, lmBatchTensors, lmWindows, prepareText, type Batch, type LmData } from '../workers/families/sequence/data';
-import { buildSequenceNetwork } from '../workers/families/sequence/network';
-import { trainStep } from '../workers/families/sequence/objective';
+import { disposeBatch, type LmData } from '../workers/families/sequence/data';
 import { oneHotFloat } from '../workers/families/sequence/ops';
 import { appRoot } from '../main/services/appInfo';
 import { findTorch, runTorchScript } from './harness/pytorch';
 import { availableBackends } from '../workers/engine/backend';
 import { prepareBackend } from './harness/runtime';
-import { CORPUS_FILE, corpusText, median, round, sequenceConfig, templateGraph } from './sequenceRuns';
-
-export const SPEED = { units: 256, embeddingDim: 64, sequenceLength: 64, batchSize: 64, seed: 1 } as const;
+import { CORPUS_FILE, corpusText, median, round, templateGraph } from './sequenceRuns';
+import { CHAR_LSTM, charLstmBatches, charLstmConfig, charLstmData, charLstmEngine, type CharLstmEngine } from './harness/charLstm';
 
 export interface SpeedOptions { rounds: number; stepsPerRound: number; warmup: number; cpuBudgetS: number }
 
 type Results = Record<string, number | string>;
 
-function speedConfig() {
-  return sequenceConfig({
-    family: 'sequence', name: 'bench-char-lstm-speed', architecture: { template: 'rnn-lm' },
-    data: { source: 'text', corpus: 'kjv-genesis', level: 'char', sequenceLength: SPEED.sequenceLength },
-    hyper: { cell: 'lstm', units: SPEED.units, embeddingDim: SPEED.embeddingDim, batchSize: SPEED.batchSize, learningRate: 0.003, seed: SPEED.seed },
-  });
-}
-
-/** Random training windows of the corpus, batch by batch (seeded, the same sequence for every engine). */
-function batchSource(data: LmData): () => Batch {
-  const windows = lmWindows(data.train, data.windowLength);
-  let k = 0;
-  return () => {
-    const pick = Array.from({ length: SPEED.batchSize }, (_, i) => windows[deriveSeed(SPEED.seed, k, i) % windows.length]!);
-    k++;
-    return lmBatchTensors(data.train, pick, data.windowLength);
-  };
-}
-
-/** A step function and its disposer: one engine's training step on the next batch. */
-interface Engine { step(): Promise<void>; dispose(): void }
-
-function fusedEngine(data: LmData): Engine {
-  const config = speedConfig();
-  const net = buildSequenceNetwork(templateGraph(config, corpusText()), SPEED.seed);
-  const opt = makeOptimizer(config.hyper);
-  const next = batchSource(data);
-  return {
-    step: async () => {
-      const b = next();
-      try { await trainStep(net, opt, b, config.hyper, 0); } finally { disposeBatch(b); }
-    },
-    dispose: () => { net.dispose(); opt.dispose(); },
-  };
-}
-
 /** The same graph through tf.layers (compileGraph: Embedding, LSTM, Dense softmax), cross-entropy of its probabilities, optimizer.minimize. */
-function layersEngine(data: LmData): Engine {
-  const config = speedConfig();
-  const model = compileGraph(templateGraph(config, corpusText()), { seed: SPEED.seed });
+function layersEngine(data: LmData): CharLstmEngine {
+  const config = charLstmConfig();
+  const model = compileGraph(templateGraph(config, corpusText()), { seed: CHAR_LSTM.seed });
   const opt = makeOptimizer(config.hyper);
   const V = data.vocab.tokens.length;
-  const next = batchSource(data);
+  const next = charLstmBatches(data);
   return {
     step: async () => {
       const b = next();
@@ -92,7 +52,7 @@ function layersEngine(data: LmData): Engine {
   };
 }
 
-async function timeRound(e: Engine, steps: number): Promise<number> {
+async function timeRound(e: CharLstmEngine, steps: number): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) await e.step();
   return (performance.now() - t0) / steps;
@@ -110,12 +70,12 @@ interface TorchOut { ms: number[]; loss: number; torch: string; threads: number 
 export async function speedPart(o: SpeedOptions): Promise<{ results: Results; torchVersion?: string }> {
   const results: Results = {};
   await prepareBackend('wasm');
-  const data = prepareText(corpusText(), speedConfig().data as Parameters<typeof prepareText>[1], SPEED.seed);
+  const data = charLstmData();
   results['char_lstm.vocabulary'] = data.vocab.tokens.length;
-  const engines: [string, Engine][] = [['char_lstm.wasm', fusedEngine(data)], ['char_lstm.wasm_layers_api', layersEngine(data)]];
+  const engines: [string, CharLstmEngine][] = [['char_lstm.wasm', charLstmEngine(data)], ['char_lstm.wasm_layers_api', layersEngine(data)]];
   const torch = findTorch();
   const script = join(appRoot, 'bench', 'harness', 'charLstmTorch.py');
-  const torchArgs = [CORPUS_FILE, '--steps', String(o.stepsPerRound), '--warmup', String(o.warmup), '--vocabulary', String(data.vocab.tokens.length), '--units', String(SPEED.units), '--embedding', String(SPEED.embeddingDim), '--length', String(SPEED.sequenceLength), '--batch', String(SPEED.batchSize)];
+  const torchArgs = [CORPUS_FILE, '--steps', String(o.stepsPerRound), '--warmup', String(o.warmup), '--vocabulary', String(data.vocab.tokens.length), '--units', String(CHAR_LSTM.units), '--embedding', String(CHAR_LSTM.embeddingDim), '--length', String(CHAR_LSTM.sequenceLength), '--batch', String(CHAR_LSTM.batchSize)];
   if ('error' in torch) results['char_lstm.pytorch.skipped'] = torch.error;
   const rounds = new Map<string, number[]>();
   const add = (k: string, v: number) => rounds.set(k, [...(rounds.get(k) ?? []), v]);
@@ -158,7 +118,7 @@ async function nativeBackends(results: Results, data: LmData, o: SpeedOptions): 
       results[`${key}.skipped`] = `${b.packageName ?? b.backend} is installed but did not load (see the app's Settings page for its error)`;
       continue;
     }
-    const e = fusedEngine(data);
+    const e = charLstmEngine(data);
     try {
       for (let i = 0; i < o.warmup; i++) await e.step();
       const times: number[] = [];
@@ -174,7 +134,7 @@ async function nativeBackends(results: Results, data: LmData, o: SpeedOptions): 
 /** The fused runtime on tfjs's cpu backend: a warm-up step, then steps until the budget is spent (at least one). */
 async function cpuBackend(results: Results, data: LmData, o: SpeedOptions): Promise<void> {
   await prepareBackend('cpu');
-  const e = fusedEngine(data);
+  const e = charLstmEngine(data);
   try {
     const w0 = performance.now();
     await e.step();

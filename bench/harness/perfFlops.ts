@@ -1,7 +1,8 @@
 /**
  * FLOPs of one training step, counted from the layers that do the work:
- * dense layers, convolutions and transposed convolutions (a multiply-add is
- * 2 FLOPs). Activations, bias adds, batch norm, losses and the optimiser are
+ * dense layers, convolutions, transposed convolutions and LSTM layers (a
+ * multiply-add is 2 FLOPs); an embedding lookup counts as 0 (a gather, and
+ * its gradient a scatter-add). Activations, bias adds, batch norm, losses and the optimiser are
  * left out: they are a few per cent of these models' arithmetic and none of
  * them is what a machine's GFLOP/s peak measures. Pure, so the formulas can
  * be checked by hand.
@@ -14,7 +15,17 @@
 
 /** One layer's shape, per example; sizes are whole numbers. */
 export type FlopLayer =
-  | { kind: 'dense'; inputs: number; units: number }
+  /** A dense layer, applied at `positions` positions of each example (a sequence's time steps; 1 when absent). */
+  | { kind: 'dense'; inputs: number; units: number; positions?: number }
+  /** An embedding lookup: no multiply-adds, but a first layer whose presence makes the next layer's input gradient count. */
+  | { kind: 'embedding' }
+  /**
+   * An LSTM over `steps` time steps: per step its four gates are one product
+   * [x, h] · W with W of (inputs + units) × 4·units; its backward's input
+   * gradient (to x and to h, dgates · Wᵀ) and weight gradient ([x, h]ᵀ · dgates)
+   * are one such product each. The gates' element-wise work is left out.
+   */
+  | { kind: 'lstm'; inputs: number; units: number; steps: number }
   /** A convolution, described by its output: each output value sums kernelH·kernelW·inChannels products. */
   | { kind: 'conv2d'; outH: number; outW: number; kernelH: number; kernelW: number; inChannels: number; filters: number }
   /** A transposed convolution, described by its input: each input value scatters into kernelH·kernelW·filters outputs. */
@@ -23,7 +34,9 @@ export type FlopLayer =
 /** Multiply-adds of one layer's forward pass, for one example. */
 export function forwardMacs(l: FlopLayer): number {
   switch (l.kind) {
-    case 'dense': return l.inputs * l.units;
+    case 'dense': return (l.positions ?? 1) * l.inputs * l.units;
+    case 'embedding': return 0;
+    case 'lstm': return l.steps * 4 * (l.inputs + l.units) * l.units;
     case 'conv2d': return l.outH * l.outW * l.kernelH * l.kernelW * l.inChannels * l.filters;
     case 'conv2dTranspose': return l.inH * l.inW * l.kernelH * l.kernelW * l.inChannels * l.filters;
   }
@@ -52,6 +65,15 @@ export function backwardFlops(layers: readonly FlopLayer[], batch: number, o: Ba
 /** One supervised (or autoencoding) step: forward, then every weight gradient and every input gradient but the first layer's. */
 export function trainingStepFlops(layers: readonly FlopLayer[], batch: number): number {
   return forwardFlops(layers, batch) + backwardFlops(layers, batch, { weightGradients: true, firstInputGradient: false });
+}
+
+/** The layers of a char-LSTM language model: embedding, one LSTM, a dense softmax at every position. */
+export function charLstmFlopLayers(c: { vocabulary: number; embedding: number; units: number; length: number }): FlopLayer[] {
+  return [
+    { kind: 'embedding' },
+    { kind: 'lstm', inputs: c.embedding, units: c.units, steps: c.length },
+    { kind: 'dense', inputs: c.units, units: c.vocabulary, positions: c.length },
+  ];
 }
 
 /**

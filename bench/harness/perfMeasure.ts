@@ -68,7 +68,7 @@ export async function interleavedRounds(o: RoundOptions, torch: { info: TorchInf
   const built = o.workloads.map((id) => buildWorkload(id, 1));
   try {
     for (const w of built) for (let i = 0; i < o.warmup; i++) await w.step();
-    const torchArgs = ['--workloads', o.workloads.join(','), '--steps', String(o.steps), '--warmup', String(o.warmup)];
+    const torchArgs = ['--workloads', o.workloads.join(','), '--steps', String(o.steps), '--warmup', String(o.warmup), ...built.flatMap((w) => w.torchArgs ?? [])];
     for (let r = 0; r < o.rounds; r++) {
       for (const w of built) addTiming(t, 'wasm', w.id, await timeRound(w, o.steps));
       for (const n of torch?.threads ?? []) {

@@ -78,3 +78,23 @@ export function perfTable(r: Results, workloads: readonly { id: string; label: s
     ...rows,
   ];
 }
+
+/**
+ * A run of some workloads merged into the saved results of earlier runs:
+ * the run's own keys of its workloads (perf.<id>.…) replace theirs, every
+ * other workload's keys and the file's machine-wide keys (perf.peak.…,
+ * perf.pytorch.…) stay, so the table keeps every row and one peak. The
+ * run's own peaks go under `partialPeaks` for the record.
+ */
+export function mergeWorkloadResults(saved: Results, run: Results, workloads: readonly string[]): { results: Results; partialPeaks: Results } {
+  const own = (k: string): boolean => workloads.some((id) => k.startsWith(`perf.${id}.`));
+  const results: Results = { ...saved };
+  const partialPeaks: Results = {};
+  for (const k of Object.keys(saved)) if (own(k)) delete results[k];
+  for (const [k, v] of Object.entries(run)) {
+    if (own(k)) results[k] = v;
+    else if (k in saved) partialPeaks[k] = v;
+    else results[k] = v;
+  }
+  return { results, partialPeaks };
+}

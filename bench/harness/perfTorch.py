@@ -1,5 +1,7 @@
 """The PyTorch CPU twins of the perf bench's workloads (bench/harness/perfWorkloads.ts):
-the same layers, batch 64, Adam, on seeded random 28x28x1 images. Prints one JSON line.
+the same layers, batch 64, Adam, on seeded random 28x28x1 images; the char-LSTM is
+charLstmTorch.py's model and step (the sequence bench's twin), on windows of the built-in corpus
+with the workbench's vocabulary size (--char-vocabulary). Prints one JSON line.
 
   python3 perfTorch.py --workloads mlp,lenet --steps 10 --warmup 2 --threads 1
   python3 perfTorch.py --peak --threads 1     # sgemm GFLOP/s and the BLAS in use
@@ -14,6 +16,8 @@ import time
 
 import torch
 from torch import nn
+
+from charLstmTorch import char_lstm_step
 
 
 def classifier(name: str) -> nn.Module:
@@ -106,7 +110,9 @@ def dcgan_step(batch: int, noise: int = 64):
     return step
 
 
-def build(name: str, batch: int):
+def build(name: str, batch: int, char_vocabulary: int):
+    if name == 'char_lstm':
+        return char_lstm_step(vocabulary=char_vocabulary, batch=batch)
     if name in ('mlp', 'lenet'):
         return supervised_step(name, batch)
     if name == 'ae_mlp':
@@ -165,9 +171,9 @@ def config_excerpt() -> list:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument('--workloads', default='mlp,lenet,ae_mlp,vae_mlp,deep_ae,dcgan')
+    p.add_argument('--workloads', default='mlp,lenet,ae_mlp,vae_mlp,deep_ae,dcgan,char_lstm')
     p.add_argument('--peak', action='store_true')
-    for name, default in [('threads', 1), ('steps', 10), ('warmup', 2), ('batch', 64), ('seed', 1)]:
+    for name, default in [('threads', 1), ('steps', 10), ('warmup', 2), ('batch', 64), ('seed', 1), ('char-vocabulary', 64)]:
         p.add_argument(f'--{name}', type=int, default=default)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -178,7 +184,7 @@ def main() -> None:
     else:
         ms: dict = {}
         for name in a.workloads.split(','):
-            step = build(name, a.batch)
+            step = build(name, a.batch, a.char_vocabulary)
             for _ in range(a.warmup):
                 step()
             times = []

@@ -4,8 +4,10 @@
  * (the layers users train) and steps with the family's own train step, Adam,
  * batch 64, on 28×28×1 inputs. The data are seeded random images — a speed
  * test needs the shapes, not MNIST — so the workloads build in milliseconds.
- * bench/harness/perfTorch.py holds the PyTorch twins; the FLOPs per step are
- * counted from the built models' layers (perfFlops.ts).
+ * The seventh, the char-LSTM, is the sequence bench's (charLstm.ts: the
+ * family's rnn-lm template, network builder and trainStep on windows of the
+ * built-in corpus). bench/harness/perfTorch.py holds the PyTorch twins; the
+ * FLOPs per step are counted from the built models' layers (perfFlops.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { classifierTemplate } from '../../workers/common/families/classifier/templates';
@@ -21,7 +23,8 @@ import { buildVae, disposeVae } from '../../workers/families/vae/model';
 import { vaeTrainStep } from '../../workers/families/vae/step';
 import { buildGan, disposeGan, makeGanOptimizer } from '../../workers/families/gan/model';
 import { ganTrainStep } from '../../workers/families/gan/step';
-import { ganStepFlops, trainingStepFlops, type FlopLayer } from './perfFlops';
+import { charLstmFlopLayers, ganStepFlops, trainingStepFlops, type FlopLayer } from './perfFlops';
+import { CHAR_LSTM, charLstmData, charLstmEngine } from './charLstm';
 
 export const PERF_BATCH = 64;
 const IMAGE: [number, number, number] = [28, 28, 1];
@@ -29,7 +32,7 @@ const CLASSES = 10;
 /** Distinct batches a workload cycles through (made once, outside the timed steps). */
 const POOL = 4;
 
-export const WORKLOAD_IDS = ['mlp', 'lenet', 'ae_mlp', 'vae_mlp', 'deep_ae', 'dcgan'] as const;
+export const WORKLOAD_IDS = ['mlp', 'lenet', 'ae_mlp', 'vae_mlp', 'deep_ae', 'dcgan', 'char_lstm'] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
 /** A built workload: one training step per call, its FLOPs per step, and its disposer. */
@@ -42,11 +45,13 @@ export interface Workload {
   samplesPerStep: number;
   step(): Promise<void>;
   dispose(): void;
+  /** Arguments the PyTorch twin needs to match this workload (perfTorch.py), if any. */
+  torchArgs?: readonly string[];
 }
 
 export const WORKLOAD_LABELS: Readonly<Record<WorkloadId, string>> = {
   mlp: 'MLP classifier 784-128-10', lenet: 'LeNet-5', ae_mlp: 'AE mlp 784-256-32', vae_mlp: 'VAE mlp 784-400-20',
-  deep_ae: 'deep AE 784-1000-500-250-30', dcgan: 'DCGAN step (D then G)',
+  deep_ae: 'deep AE 784-1000-500-250-30', dcgan: 'DCGAN step (D then G)', char_lstm: 'char-LSTM 256, seq 64',
 };
 
 /** The dense and convolution layers of a compiled model, in order, as the FLOP counter describes them. */
@@ -139,6 +144,20 @@ function dcgan(seed: number): Workload {
   };
 }
 
+/** The char-LSTM (charLstm.ts; its own seed, as in the sequence bench), sized by the corpus's vocabulary. */
+function charLstm(): Workload {
+  const data = charLstmData();
+  const vocabulary = data.vocab.tokens.length;
+  const engine = charLstmEngine(data);
+  const layers = charLstmFlopLayers({ vocabulary, embedding: CHAR_LSTM.embeddingDim, units: CHAR_LSTM.units, length: CHAR_LSTM.sequenceLength });
+  return {
+    id: 'char_lstm', label: WORKLOAD_LABELS.char_lstm, samplesPerStep: CHAR_LSTM.batchSize,
+    flopsPerStep: trainingStepFlops(layers, CHAR_LSTM.batchSize),
+    step: () => engine.step(), dispose: () => engine.dispose(),
+    torchArgs: ['--char-vocabulary', String(vocabulary)],
+  };
+}
+
 /** Build workload `id` on the active backend (seeded). */
 export function buildWorkload(id: WorkloadId, seed = 1): Workload {
   switch (id) {
@@ -146,5 +165,6 @@ export function buildWorkload(id: WorkloadId, seed = 1): Workload {
     case 'ae_mlp': case 'deep_ae': return autoencoder(id, seed);
     case 'vae_mlp': return vae(seed);
     case 'dcgan': return dcgan(seed);
+    case 'char_lstm': return charLstm();
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backwardFlops, forwardFlops, forwardMacs, ganStepFlops, trainingStepFlops, type FlopLayer } from '../../../bench/harness/perfFlops';
+import { backwardFlops, charLstmFlopLayers, forwardFlops, forwardMacs, ganStepFlops, trainingStepFlops, type FlopLayer } from '../../../bench/harness/perfFlops';
 
 describe('perf FLOP counter', () => {
   it('counts a dense layer and a small conv by hand', () => {
@@ -33,5 +33,22 @@ describe('perf FLOP counter', () => {
     const d: FlopLayer[] = [{ kind: 'dense', inputs: 3, units: 1 }]; // 3 MACs
     // Batch 1, FLOPs = 2 × MACs: D step 2·6 + 2·(2·3·2) = 36; G step 2·6·2 + 2·3 + 2·3 = 36.
     expect(ganStepFlops(g, d, 1)).toBe(72);
+  });
+
+  it('counts a tiny char-LSTM by hand: LSTM and output dense three times (forward, input and weight gradients), the embedding 0', () => {
+    // Vocabulary 3, embedding 2, 2 units, 2 time steps, batch 1.
+    // LSTM forward per step: 4 gates × (2 + 2) inputs × 2 units = 32 MACs; 2 steps: 64.
+    // Output dense per position 2 × 3 = 6 MACs; 2 positions: 12. Forward 76 MACs = 152 FLOPs.
+    // Backward: the LSTM's input gradient (to x and h) and weight gradient 64 each, the dense's 12 each: 152 MACs = 304 FLOPs.
+    const layers = charLstmFlopLayers({ vocabulary: 3, embedding: 2, units: 2, length: 2 });
+    expect(forwardFlops(layers, 1)).toBe(152);
+    expect(trainingStepFlops(layers, 1)).toBe(456);
+    // Batch 5 scales it linearly.
+    expect(trainingStepFlops(layers, 5)).toBe(2280);
+  });
+
+  it('gives the perf bench\'s char-LSTM (vocabulary 64, embedding 64, 256 units, length 64, batch 64) 8.456 GFLOP per step', () => {
+    // LSTM 64 · 4 · 320 · 256 = 20,971,520 MACs, dense 64 · 256 · 64 = 1,048,576: 22,020,096 per example; × 3 × 2 × 64.
+    expect(trainingStepFlops(charLstmFlopLayers({ vocabulary: 64, embedding: 64, units: 256, length: 64 }), 64)).toBe(8_455_716_864);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineKeys, median, perfTable, ratioKeys } from '../../../bench/harness/perfReport';
+import { engineKeys, median, mergeWorkloadResults, perfTable, ratioKeys } from '../../../bench/harness/perfReport';
 
 describe('perf bench result keys', () => {
   it('derives ms/step, samples/s, GFLOP/s and the fraction of peak from the round medians', () => {
@@ -22,5 +22,14 @@ describe('perf bench result keys', () => {
     const r = { 'perf.x.gflop_per_step': 2, 'perf.x.wasm.ms_per_step': 30, 'perf.x.wasm.ms_per_step_min': 20, 'perf.x.cpu.skipped': 'too slow' };
     const rows = perfTable(r, [{ id: 'x', label: 'X' }], ['wasm', 'cpu']);
     expect(rows.slice(2)).toEqual(['| X | wasm | 2 | 30 (min 20) | — | — | — | — | — |', '| X | cpu | not measured: too slow | | | | | | |']);
+  });
+
+  it('merges a run of some workloads into saved results: its workloads\' keys replace theirs, the others and the saved peak stay', () => {
+    const saved = { 'perf.peak.gflops': 400, 'perf.mlp.wasm.ms_per_step': 3, 'perf.char_lstm.wasm.ms_per_step': 900, 'perf.char_lstm.wasm.skipped': 'old' };
+    const run = { 'perf.peak.gflops': 350, 'perf.peak.wasm_matmul_size': 512, 'perf.char_lstm.wasm.ms_per_step': 400 };
+    expect(mergeWorkloadResults(saved, run, ['char_lstm'])).toEqual({
+      results: { 'perf.peak.gflops': 400, 'perf.mlp.wasm.ms_per_step': 3, 'perf.char_lstm.wasm.ms_per_step': 400, 'perf.peak.wasm_matmul_size': 512 },
+      partialPeaks: { 'perf.peak.gflops': 350 },
+    });
   });
 });

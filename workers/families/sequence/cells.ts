@@ -41,6 +41,15 @@ export interface CellRunOptions {
   probes?: readonly tf.Tensor[];
   /** Read the sequence from the last step to the first (a bidirectional layer's backward copy). */
   reverse?: boolean;
+  /**
+   * No gradient will be taken (evaluation, sampling): the products are plain
+   * matMuls on the weights, skipping the transposes of the kernel and the
+   * recurrent matrix that only the backward pass reads. Sampling one token at
+   * a time calls the cell once per token, and those two transposes
+   * ([in + H] × G·H floats) were most of such a call's work. A gradient taken
+   * anyway is still right (tfjs's own MatMul gradient), only slower.
+   */
+  inference?: boolean;
 }
 
 export interface CellRun {
@@ -51,10 +60,17 @@ export interface CellRun {
 }
 
 type Step = (xw: tf.Tensor2D, state: tf.Tensor2D[]) => tf.Tensor2D[];
+/** h × m for a matrix m used at every step of the sequence. */
+type Product = (h: tf.Tensor, m: tf.Tensor) => tf.Tensor2D;
 
-function lstmStep(spec: CellSpec, u: tf.Tensor): Step {
+/** The per-step product by `m`: with mᵀ computed once for the backward pass (training), or a plain matMul (inference). */
+function productBy(m: tf.Tensor, inference: boolean): Product {
+  return inference ? (h, mm) => tf.matMul(h as tf.Tensor2D, mm as tf.Tensor2D) : mmTransposed(tf.transpose(m));
+}
+
+function lstmStep(spec: CellSpec, u: tf.Tensor, inference: boolean): Step {
   const act = (x: tf.Tensor) => activate(x, spec.activation);
-  const mm = mmTransposed(tf.transpose(u));
+  const mm = productBy(u, inference);
   return (xw, [h, c]) => {
     const z = tf.add(xw, mm(h!, u));
     const [i, f, g, o] = tf.split(z, 4, 1);
@@ -63,12 +79,12 @@ function lstmStep(spec: CellSpec, u: tf.Tensor): Step {
   };
 }
 
-function gruStep(spec: CellSpec, u: tf.Tensor): Step {
+function gruStep(spec: CellSpec, u: tf.Tensor, inference: boolean): Step {
   const H = spec.units;
   // Sliced once per sequence, not per step; the gradient flows back through the slices.
   const uzr = tf.slice(u, [0, 0], [H, 2 * H]);
   const uh = tf.slice(u, [0, 2 * H], [H, H]);
-  const [mmZr, mmH] = [mmTransposed(tf.transpose(uzr)), mmTransposed(tf.transpose(uh))];
+  const [mmZr, mmH] = [productBy(uzr, inference), productBy(uh, inference)];
   return (xw, [h]) => {
     const [xzr, xh] = tf.split(xw, [2 * H, H], 1);
     const [z, r] = tf.split(gate(tf.add(xzr!, mmZr(h!, uzr)), spec.recurrentActivation), 2, 1);
@@ -77,12 +93,12 @@ function gruStep(spec: CellSpec, u: tf.Tensor): Step {
   };
 }
 
-function simpleStep(spec: CellSpec, u: tf.Tensor): Step {
-  const mm = mmTransposed(tf.transpose(u));
+function simpleStep(spec: CellSpec, u: tf.Tensor, inference: boolean): Step {
+  const mm = productBy(u, inference);
   return (xw, [h]) => [activate(tf.add(xw, mm(h!, u)), spec.activation) as tf.Tensor2D];
 }
 
-const STEPS: Readonly<Record<CellKind, (spec: CellSpec, u: tf.Tensor) => Step>> = { lstm: lstmStep, gru: gruStep, simpleRnn: simpleStep };
+const STEPS: Readonly<Record<CellKind, (spec: CellSpec, u: tf.Tensor, inference: boolean) => Step>> = { lstm: lstmStep, gru: gruStep, simpleRnn: simpleStep };
 
 /** Run a cell over x [B, T, in]. Callers tidy. */
 export function runCell(spec: CellSpec, w: CellWeights, x: tf.Tensor3D, o: CellRunOptions = {}): CellRun {
@@ -92,8 +108,9 @@ export function runCell(spec: CellSpec, w: CellWeights, x: tf.Tensor3D, o: CellR
   // followed by slicing [B, T, G·H]: tfjs-wasm's Slice copies its whole input for every slice, so
   // unstacking the projection copied T × B × T × G·H floats (a third of a char-LSTM 256's step).
   const perStepX = tf.unstack(tf.transpose(x, [1, 0, 2]), 0) as tf.Tensor2D[];
-  const project = mmTransposed(tf.transpose(w.kernel));
-  const step = STEPS[spec.kind](spec, w.recurrent);
+  const inference = o.inference ?? false;
+  const project = productBy(w.kernel, inference);
+  const step = STEPS[spec.kind](spec, w.recurrent, inference);
   const zeros = tf.zeros([B, H]) as tf.Tensor2D;
   let state: tf.Tensor2D[] = o.initial ? o.initial.map((s) => s as tf.Tensor2D) : spec.kind === 'lstm' ? [zeros, zeros] : [zeros];
   const outputs: tf.Tensor2D[] = new Array<tf.Tensor2D>(T);

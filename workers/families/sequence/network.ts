@@ -85,12 +85,14 @@ function recurrentFn(node: ParsedNode & { kind: 'simpleRnn' | 'lstm' | 'gru' }, 
   const fwd = make('', 1);
   const bwd = p.bidirectional ? make('backward_', 3) : undefined;
   return ([x], ctx) => {
-    const run = runCell(spec, fwd, x as tf.Tensor3D, { ...(ctx.probes?.get(node.id) ? { probes: ctx.probes.get(node.id)! } : {}), ...(ctx.initialStates?.get(node.id) ? { initial: ctx.initialStates.get(node.id)! } : {}) });
+    // Without training and without probes no gradient is taken through the cell (evaluation, sampling).
+    const inference = !ctx.training && ctx.probes === undefined;
+    const run = runCell(spec, fwd, x as tf.Tensor3D, { inference, ...(ctx.probes?.get(node.id) ? { probes: ctx.probes.get(node.id)! } : {}), ...(ctx.initialStates?.get(node.id) ? { initial: ctx.initialStates.get(node.id)! } : {}) });
     ctx.states.set(node.id, run.final);
     const pick = (outs: tf.Tensor2D[], last: tf.Tensor2D): tf.Tensor => (p.returnSequences ? stackSteps(outs) : last);
     const forward = pick(run.outputs, run.outputs[run.outputs.length - 1]!);
     if (!bwd) return forward;
-    const back = runCell(spec, bwd, x as tf.Tensor3D, { reverse: true });
+    const back = runCell(spec, bwd, x as tf.Tensor3D, { reverse: true, inference });
     const backward = pick(back.outputs, back.outputs[0]!);
     switch (p.mergeMode) {
       case 'concat': return tf.concat([forward, backward], -1);
