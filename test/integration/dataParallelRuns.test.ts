@@ -12,7 +12,10 @@
  * through the steps; over these 57 steps the per-step losses of 1 and 2
  * threads stay within LOSS_TOLERANCE (the observed worst is logged).
  */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type AppServices } from '../../main/services/appServices';
 import { dispatch } from '../../main/services/dispatch';
@@ -20,7 +23,7 @@ import { checkParallelReplicas } from '../../main/services/parallelReplicasCheck
 import type { GraphDocument } from '../../workers/common/graph';
 import { chain } from '../../workers/common/graphChain';
 import { classifierConfigSchema, type ClassifierConfig } from '../../workers/common/families/classifier/config';
-import { requireBuilt, tempDir } from '../helpers/tempDir';
+import { repoRoot, requireBuilt, tempDir } from '../helpers/tempDir';
 
 const LOSS_TOLERANCE = 1e-4;
 const EPOCHS = 3;
@@ -136,5 +139,38 @@ describe('runs that cannot train on several threads are refused, saying why', ()
   const tooMany = os.availableParallelism() + 1;
   it.skipIf(tooMany > 64)('more threads than this machine has cores, through the run service', () => {
     expect(() => s.runs.start(experimentId, config(tooMany))).toThrow(`parallelReplicas ${tooMany} is more than this machine's ${tooMany - 1} cores`);
+  });
+});
+
+describe('the CLI: train --replicas N', () => {
+  const cli = path.join(repoRoot, 'dist', 'main', 'cli', 'cliMain.js');
+  const env = { ...process.env, LATENT_BACKEND: 'wasm' };
+  const train = (dataDir: string, body: unknown, replicas: string) => {
+    const file = path.join(dataDir, 'run.json');
+    fs.writeFileSync(file, JSON.stringify(body));
+    return spawnSync(process.execPath, [cli, 'train', '--config', file, '--replicas', replicas, '--data', dataDir, '--json'], { env, encoding: 'utf8' });
+  };
+
+  it('trains a classifier run on two threads and records the count', async () => {
+    const dataDir = tempDir();
+    const r = train(dataDir, { family: 'classifier', dataset: { id: 'mnist', trainSize: 100, testSize: 20 }, hyper: { epochs: 1, batchSize: 20, validationSplit: 0 } }, '2');
+    expect(r.status, r.stderr).toBe(0);
+    const again = createServices({ dataDir, env: { LATENT_BACKEND: 'wasm' } });
+    try {
+      const [run] = again.runs.list();
+      expect(again.runs.detail(run!.id).params).toMatchObject({ parallelReplicas: 2 });
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses a count that is not a whole number, and another family, saying why (exit 2)', () => {
+    const dataDir = tempDir();
+    const bad = train(dataDir, { family: 'classifier' }, 'two');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--replicas must be a whole number of threads ≥ 1 (1 trains on one thread), not "two"');
+    const vae = train(dataDir, { family: 'vae' }, '2');
+    expect(vae.status).toBe(2);
+    expect(vae.stderr).toContain('parallelReplicas (data-parallel training on several threads) is for classifier runs only');
   });
 });
