@@ -16,13 +16,19 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type AppServices } from '../../main/services/appServices';
 import { dispatch } from '../../main/services/dispatch';
 import { checkParallelReplicas } from '../../main/services/parallelReplicasCheck';
 import type { GraphDocument } from '../../workers/common/graph';
 import { chain } from '../../workers/common/graphChain';
+import { datasetCatalogue } from '../../workers/common/datasets';
 import { classifierConfigSchema, type ClassifierConfig } from '../../workers/common/families/classifier/config';
+import { loadImageDataset } from '../../workers/data/mnist';
+import { prepareReplicaBackend } from '../../workers/engine/dataParallel/replicaBackend';
+import { RecordingSink } from '../../workers/engine/sink';
+import { runClassifier } from '../../workers/families/classifier/run';
 import { repoRoot, requireBuilt, tempDir } from '../helpers/tempDir';
 
 const LOSS_TOLERANCE = 1e-4;
@@ -172,5 +178,20 @@ describe('the CLI: train --replicas N', () => {
     const vae = train(dataDir, { family: 'vae' }, '2');
     expect(vae.status).toBe(2);
     expect(vae.stderr).toContain('parallelReplicas (data-parallel training on several threads) is for classifier runs only');
+  });
+});
+
+describe('a replica thread that dies mid-run (in this process, the classifier family\'s run function)', () => {
+  it('fails the run with its message, and keeps the losses recorded before', async () => {
+    expect(await prepareReplicaBackend('wasm')).toBe('wasm');
+    const sink = new RecordingSink();
+    const before = tf.memory().numTensors;
+    const run = runClassifier({
+      config: config(2, 1), graph: mlpNoDropout, sink, isCancelled: () => false, dataset: loadImageDataset(datasetCatalogue.mnist, { trainSize: 600, testSize: 100 }),
+      replicaWorkerEntry: path.join(repoRoot, 'test', 'helpers', 'dyingReplicaWorker.cjs'),
+    });
+    await expect(run).rejects.toThrow('Replica 1 exited with code 5');
+    expect(sink.metrics.filter((m) => m.key === 'loss').map((m) => m.step)).toEqual([1, 2, 3]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
