@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { abortBarrier, barrierSync } from './barrier';
 import { averageRows, COMMAND, CONTROL, exchangeViews, partRange, type ExchangeSizes, type ExchangeViews } from './layout';
-import { writeOptimizerState, type OptimizerStateEntry } from './optimizerState';
+import { writeOptimizerState, type OptimizerState } from './optimizerState';
 import { Replica, type ReplicaSpec } from './replica';
 import { prepareReplicaBackend } from './replicaBackend';
 
@@ -19,7 +19,7 @@ export interface ReplicaWorkerData {
   sizes: ExchangeSizes;
   index: number;
   /** The leader's optimiser state at the start (a resumed run's Adam moments and step count). */
-  optimizerState: OptimizerStateEntry[];
+  optimizerState: OptimizerState;
 }
 
 export type ReplicaWorkerMessage = { type: 'ready'; params: number } | { type: 'failed'; error: string };

@@ -6,7 +6,7 @@
  * Adam state. Each step hands it the batch's examples as flat arrays.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { DataParallelTrainer } from '../../engine/dataParallel/coordinator';
+import { DataParallelTrainer, ReplicasDivergedError } from '../../engine/dataParallel/coordinator';
 import type { ReplicaSpec } from '../../engine/dataParallel/replica';
 import type { Shape } from '../../common/graph';
 import { gatherExamples } from './data';
@@ -24,6 +24,13 @@ export interface ParallelOptions {
 
 export interface ParallelSteps {
   step(images: Float32Array, labels: Int32Array, inputShape: Shape, order: Int32Array, start: number, end: number): Promise<StepResult>;
+  /**
+   * Check that every replica's weights equal the leader's (they must: same
+   * inputs, same kernels); throws ReplicasDivergedError when they do not, as
+   * the averaged gradients would then no longer be the leader's. `step`: the
+   * run's global step, named in the error.
+   */
+  verify(step: number): Promise<void>;
   /** End the replica threads (the session frees the model and optimiser). */
   dispose(): Promise<void>;
 }
@@ -46,6 +53,11 @@ export function parallelSteps(cm: ClassifierModel, optimizer: tf.Optimizer, batc
       const t = await started();
       const { x, y } = gatherExamples(images, labels, inputShape, order, start, end);
       return t.step(x, y, end - start);
+    },
+    verify: async (step) => {
+      if (!trainer) return;
+      const difference = await (await trainer).verifyReplicas();
+      if (difference !== 0) throw new ReplicasDivergedError(difference, step);
     },
     dispose: async () => {
       if (!trainer) return;

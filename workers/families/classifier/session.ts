@@ -128,7 +128,9 @@ export function classifierSession(o: ClassifierSessionOptions): TrainSession<Cla
       lossSum += r.loss * (end - start);
       return { values: { loss: r.loss } satisfies MetricValues<ClassifierMetricKey>, checked: [{ value: r.loss, learningRate: o.learningRate }] };
     },
-    endEpoch: async (epoch) => {
+    endEpoch: async (epoch, step) => {
+      // Before the epoch's evaluation and checkpoint: the leader's model stands for every replica only while they are identical.
+      await parallel?.verify(step);
       const metrics: MetricValues<ClassifierMetricKey> = { accuracy: correct / seen, epoch_loss: lossSum / seen };
       for (const h of o.heldOut) {
         const r = await evaluate(o.cm, h.images, h.labels, o.inputShape, o.numClasses, h.indices);
