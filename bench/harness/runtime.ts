@@ -6,18 +6,11 @@
 import { cpus, totalmem } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, BackendName } from '../../workers/common/protocol';
-import { selectBackendDetailed } from '../../workers/engine/backend';
-import { registerCpuKernels, registerWasmKernels } from '../../workers/engine/wasmKernels';
-import { registerLeadingAxisReductions } from '../../workers/engine/kernels/leadingAxisSum';
-import { installFusedBatchNorm } from '../../workers/engine/fusedBatchNormLayer';
+import { prepareTrainingBackend } from '../../workers/engine/trainingBackend';
 
 /** Select `choice` (a --backend value) and register the kernels the workbench adds to it. */
 export async function prepareBackend(choice: string | undefined): Promise<BackendName> {
-  const selection = await selectBackendDetailed((choice ?? 'wasm') as BackendChoice);
-  if (selection.backend === 'wasm') registerWasmKernels();
-  if (selection.backend === 'wasm') registerLeadingAxisReductions();
-  if (selection.backend === 'cpu') registerCpuKernels();
-  installFusedBatchNorm(); // as runHost: training batch norm fused on wasm, tfjs' own elsewhere
+  const selection = await prepareTrainingBackend((choice ?? 'wasm') as BackendChoice); // as runHost prepares a run's
   return selection.backend;
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npx latent <command>`: headless runs recorded in the same database.
- *   train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
+ *   train --config run.json [--set key=value ...] [--replicas N] [--experiment NAME] [--data DIR] [--json]
  *   runs [list] [--experiment NAME|ID] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b,c] [--data DIR] [--json]
  *   runs compare RUN RUN... [--metric KEY]... [--all] [--data DIR] [--json]
  *   runs export RUN... | --filter EXPR | --experiment NAME|ID  --csv|--json [--long] [--metric KEY]... [--out FILE] [--data DIR]
@@ -59,7 +59,8 @@ import { architectureFamilies } from '../../workers/common/families/registry';
 const familyChoice = architectureFamilies.join('|');
 
 const usage = `Usage (npx latent …, or npm run -s cli -- …; the same commands):
-  npx latent train --config run.json [--set key=value ...] [--experiment NAME] [--data DIR] [--json]
+  npx latent train --config run.json [--set key=value ...] [--replicas N] [--experiment NAME] [--data DIR] [--json]
+                                                (--replicas N: a classifier run trains each batch on N threads, wasm/cpu backends; 1 by default)
   npx latent runs [list] [--experiment NAME|ID] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b,c] [--data DIR] [--json]
   npx latent runs --watch [--experiment NAME|ID] [--data DIR] [--json]   (live, whichever process trains them; Ctrl-C to stop)
   npx latent runs compare RUN RUN... [--metric KEY]... [--all] [--data DIR] [--json]
@@ -124,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       config: { type: 'string' },
       set: { type: 'string', multiple: true },
+      replicas: { type: 'string' },
       experiment: { type: 'string' },
       filter: { type: 'string' },
       sort: { type: 'string' },
@@ -173,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
     if (services.readOnly !== null) process.stderr.write(`latent: note: ${services.readOnly}\n`);
     switch (command) {
       case 'train':
-        return await train(services, { configPath: values.config!, overrides: values.set ?? [], experiment: values.experiment ?? 'Default', json: values.json }, process.stdout, process.stderr);
+        return await train(services, { configPath: values.config!, overrides: values.set ?? [], experiment: values.experiment ?? 'Default', json: values.json, ...(values.replicas !== undefined ? { replicas: values.replicas } : {}) }, process.stdout, process.stderr);
       case 'runs':
         return await runsCommand(services, rest, {
           json: values.json,

@@ -20,6 +20,15 @@ export interface TrainOptions {
   overrides: string[];
   experiment: string;
   json: boolean;
+  /** `--replicas N`: hyper.parallelReplicas (threads one classifier run trains on), as given. */
+  replicas?: string;
+}
+
+/** `--replicas N` as a whole number ≥ 1 (the schema checks the family and the upper bound). */
+export function parseReplicas(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < 1) throw new CliError(`--replicas must be a whole number of threads ≥ 1 (1 trains on one thread), not "${text}"`);
+  return n;
 }
 
 function readConfig(file: string): unknown {
@@ -40,6 +49,7 @@ export async function train(s: AppServices, o: TrainOptions, out: NodeJS.WriteSt
   let raw: unknown;
   try {
     raw = applyOverrides(readConfig(o.configPath), o.overrides);
+    if (o.replicas !== undefined) raw = applyOverrides(raw, [`hyper.parallelReplicas=${parseReplicas(o.replicas)}`]);
   } catch (e) {
     throw e instanceof CliError ? e : new CliError((e as Error).message);
   }

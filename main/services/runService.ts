@@ -24,6 +24,7 @@ import { formatIssue, type Issue } from '../../workers/common/runConfigBase';
 import { resolveArchitecture } from './architectureResolver';
 import { appVersion } from './appInfo';
 import { isNative, expectedBackend } from './backendProbe';
+import { checkParallelReplicas } from './parallelReplicasCheck';
 import type { CorpusService } from './corpusService';
 import type { DatasetService } from './datasetService';
 import type { EventBus } from './eventBus';
@@ -424,6 +425,7 @@ export class RunService {
   private queueNew(experimentId: number, config: RunConfig, o: { name?: string; originRunId?: number; expected?: Architecture }): RunSummary {
     const { store } = this.d;
     if (!store.getExperiment(experimentId)) throw new ApiError('not-found', `Experiment ${experimentId} does not exist`);
+    checkParallelReplicas(config, expectedBackend(this.d.settings.get().backend));
     const entry = this.d.datasets.get(config.dataset.id);
     // A run that trains on something else than the dataset (a GAN's 2-D toy) uses none of its examples.
     const dataOverride = descriptorOf(config.family).dataOverride?.(config);

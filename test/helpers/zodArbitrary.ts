@@ -94,7 +94,8 @@ function shapedArb(s: z.ZodType, depth: number, ov: Overrides): fc.Arbitrary<unk
   if (s instanceof z.ZodNullable) return fc.option(schemaArb(s.unwrap() as z.ZodType, depth, ov), { nil: null, freq: 3 });
   if (s instanceof z.ZodReadonly || s instanceof z.ZodCatch) return schemaArb(s.unwrap() as z.ZodType, depth, ov);
   if (s instanceof z.ZodLazy) return schemaArb(s.unwrap() as z.ZodType, depth - 1, ov);
-  if (s instanceof z.ZodPipe) return schemaArb(s.in as z.ZodType, depth, ov);
+  // A preprocess (a pipe from a transform) accepts what its output schema accepts: shape values for that.
+  if (s instanceof z.ZodPipe) return schemaArb((s.in instanceof z.ZodTransform ? s.out : s.in) as z.ZodType, depth, ov);
   if (s instanceof z.ZodObject) return objectArb(s, depth, ov);
   if (s instanceof z.ZodUnion) return fc.oneof(...s.options.map((o) => schemaArb(o as z.ZodType, depth, ov)));
   if (s instanceof z.ZodArray) return fc.array(schemaArb(s.element as z.ZodType, depth - 1, ov), { maxLength: 5 });

@@ -28,6 +28,17 @@ export const trainingHyperShape = {
   seed: seedSchema,
 };
 
+/**
+ * Threads one classifier run trains on (issue 17, data parallelism): each
+ * computes the gradient of its share of every batch and they average it, so
+ * the run follows the one-thread run's steps up to float rounding. 1 (the
+ * default) is the one-thread code path. The upper bound is a sanity limit;
+ * the services also refuse more threads than the machine has cores.
+ */
+export const PARALLEL_REPLICAS_MAX = 64;
+export const parallelReplicasSchema = z.number({ error: 'parallelReplicas must be a number' }).int('parallelReplicas must be a whole number')
+  .min(1, 'parallelReplicas must be at least 1 (1 trains on one thread)').max(PARALLEL_REPLICAS_MAX, `parallelReplicas must be at most ${PARALLEL_REPLICAS_MAX}`).default(1);
+
 /** Gallery images (samples, reconstructions) are logged every this many steps, and at each epoch end. 0: epoch ends only. */
 export const sampleEveryStepsSchema = z.number({ error: 'sampleEverySteps must be a number' }).int('sampleEverySteps must be a whole number').min(0, 'sampleEverySteps must be ≥ 0').max(1_000_000).default(0);
 

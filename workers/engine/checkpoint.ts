@@ -118,7 +118,7 @@ function optimizerList(optimizer: tf.Optimizer | readonly tf.Optimizer[] | undef
  * the last bits. Saved as `opt<k>#<name>` entries, which loaders that
  * predate them skip (they take `opt<k>/…` entries only).
  */
-function hiddenOptimizerState(o: tf.Optimizer): NamedVariable[] {
+export function hiddenOptimizerState(o: tf.Optimizer): NamedVariable[] {
   // tfjs' `instanceof` holds for any optimizer (its Symbol.hasInstance checks methods only): the class name decides, instanceof only types.
   if (o.getClassName() !== 'Adam' || !(o instanceof tf.AdamOptimizer)) return [];
   // Element access reaches the private fields (there is no public accessor).

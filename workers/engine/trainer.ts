@@ -114,7 +114,8 @@ export interface TrainSession<K extends string> {
   beforeTraining?(o: { totalSteps: number }): Promise<BeforeTrainingResult>;
   /** After the last epoch of a completed run. */
   finish?(step: number): Promise<void>;
-  dispose(): void;
+  /** Free the session's tensors; a promise when it must also wait for threads to end (a data-parallel classifier's replicas). */
+  dispose(): void | Promise<void>;
 }
 
 /** What a session's hooks may use. */
@@ -153,7 +154,7 @@ export async function train<K extends string, M extends object>(
     const status = await run(session, ctx, o.resumeFrom);
     return status === 'cancelled' ? { status } : { status: 'done', final };
   } finally {
-    session.dispose();
+    await session.dispose();
   }
 }
 

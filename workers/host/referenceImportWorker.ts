@@ -9,9 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { registerDatasetEntry } from '../common/datasets';
 import type { ReferenceImportReply, ReferenceImportRequest } from '../common/referenceImportProtocol';
 import { loadImageDataset } from '../data/mnist';
-import { selectBackendDetailed } from '../engine/backend';
-import { registerCpuKernels, registerWasmKernels } from '../engine/wasmKernels';
-import { registerLeadingAxisReductions } from '../engine/kernels/leadingAxisSum';
+import { prepareTrainingBackend } from '../engine/trainingBackend';
 import { importReferenceModel } from '../families/classifier/importedReference';
 
 /** Check, measure, hash and keep the model; any refusal becomes the reply's error. */
@@ -30,10 +28,7 @@ const port = parentPort;
 if (port) {
   port.once('message', (r: ReferenceImportRequest) => {
     void (async () => {
-      const selection = await selectBackendDetailed('wasm');
-      if (selection.backend === 'wasm') registerWasmKernels();
-      if (selection.backend === 'wasm') registerLeadingAxisReductions();
-      if (selection.backend === 'cpu') registerCpuKernels();
+      await prepareTrainingBackend('wasm');
       port.postMessage(await runReferenceImport(r));
       port.close();
     })();

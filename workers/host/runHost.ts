@@ -12,14 +12,11 @@ import { registerDatasetEntry } from '../common/datasets';
 import type { AnalyzeMessage, BackendChoice, ProgressMessage, StartMessage, WorkerToMain } from '../common/protocol';
 import { runConfigSchema, type RunConfig } from '../common/families/registry';
 import { formatIssues } from '../common/runConfigBase';
-import { selectBackendDetailed } from '../engine/backend';
+import { prepareTrainingBackend } from '../engine/trainingBackend';
+import { wasmThreadsInUse } from '../engine/wasmThreads';
 import { MetricBatcher } from '../engine/metricBatcher';
 import type { ProgressInfo, TrainingSink } from '../engine/sink';
 import { Throttle } from '../engine/throttle';
-import { registerCpuKernels, registerWasmKernels } from '../engine/wasmKernels';
-import { registerLeadingAxisReductions } from '../engine/kernels/leadingAxisSum';
-import { installLazyFusedGradients } from '../engine/lazyFusedGradients';
-import { installFusedBatchNorm } from '../engine/fusedBatchNormLayer';
 import { analyzeRun, runFamily } from '../families/registry';
 import type { HostTransport } from './transport';
 
@@ -68,13 +65,10 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
   };
 
   const prepareBackend = async (choice: BackendChoice): Promise<void> => {
-    const selection = await selectBackendDetailed(choice);
+    const selection = await prepareTrainingBackend(choice);
     for (const s of selection.skipped) send({ type: 'log', level: 'info', message: `Backend skipped: ${s}` });
-    if (selection.backend === 'wasm') registerWasmKernels();
-    if (selection.backend === 'wasm') registerLeadingAxisReductions();
-    if (selection.backend === 'cpu') registerCpuKernels();
-    installLazyFusedGradients(); // linear/LeakyReLU convs skip gradients nobody needs (LeNet with LeakyReLU −15 %, bit-identical)
-    installFusedBatchNorm(); // training batch norm over the last axis in a few SIMD passes on wasm (tfjs' own elsewhere)
+    const pool = selection.backend === 'wasm' ? wasmThreadsInUse() : undefined;
+    if (pool && (pool.threads > 1 || pool.fallback)) send({ type: 'log', level: 'info', message: `XNNPACK threads: ${pool.threads}${pool.fallback ? ` (${pool.fallback})` : ''}` });
     send({ type: 'ready', backend: selection.backend });
   };
 

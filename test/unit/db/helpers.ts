@@ -51,7 +51,7 @@ export function sampleConfig(learningRate = 0.001): RunConfig {
     name: 'sample',
     dataset: { id: 'mnist', trainSize: 1000 },
     architecture: { template: 'mlp' },
-    hyper: { epochs: 2, batchSize: 64, optimizer: 'adam', learningRate, momentum: 0.9, validationSplit: 0.1, seed: 7 },
+    hyper: { epochs: 2, batchSize: 64, optimizer: 'adam', learningRate, momentum: 0.9, validationSplit: 0.1, seed: 7, parallelReplicas: 1 },
   };
 }
 

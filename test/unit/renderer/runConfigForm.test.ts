@@ -38,7 +38,7 @@ describe('new-run form model: classifier', () => {
       name: 'mlp',
       dataset: { id: 'mnist', trainSize: 10000 },
       architecture: { template: 'mlp' },
-      hyper: { epochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 0.001, validationSplit: 0.1, seed: 42 },
+      hyper: { epochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 0.001, validationSplit: 0.1, seed: 42, parallelReplicas: 1 },
     });
     expect(fieldOptions('template', defaultRunForm())).toEqual(['mlp', 'lenet']);
   });

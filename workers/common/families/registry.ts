@@ -56,8 +56,34 @@ export function descriptorOf(family: Family): FamilyDescriptor<Family, z.ZodType
 
 const configSchemas = Object.values(familyDescriptors).map((d) => d.configSchema);
 
-/** Any family's run config: the discriminated union of every family's schema. */
-export const runConfigSchema = z.discriminatedUnion('family', configSchemas as unknown as [typeof classifierFamily.configSchema]) as unknown as z.ZodType<RunConfig, RunConfigInput>;
+/**
+ * Why a family other than the classifier refuses `hyper.parallelReplicas`
+ * (undefined when it does not): the data-parallel step (workers/engine/dataParallel)
+ * computes the classifier's cross-entropy only. Said in words rather than left
+ * to the family's strict schema, whose "Unrecognized key" would not say why.
+ */
+export function parallelReplicasIssue(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const family: unknown = Reflect.get(raw, 'family');
+  const hyper: unknown = Reflect.get(raw, 'hyper');
+  if (family === 'classifier' || typeof hyper !== 'object' || hyper === null || !Object.prototype.hasOwnProperty.call(hyper, 'parallelReplicas')) return undefined;
+  const value: unknown = Reflect.get(hyper, 'parallelReplicas');
+  if (value === 1) return undefined;
+  return `parallelReplicas (data-parallel training on several threads) is for classifier runs only: its shared step computes the classifier's loss, and a ${String(family)} run trains on one thread (leave parallelReplicas out, or set it to 1)`;
+}
+
+/** The raw config without a harmless `hyper.parallelReplicas: 1` on a family that has no such setting. */
+function withoutParallelReplicas(raw: unknown, ctx: z.core.$RefinementCtx): unknown {
+  const issue = parallelReplicasIssue(raw);
+  if (issue !== undefined) ctx.addIssue({ code: 'custom', message: issue, path: ['hyper', 'parallelReplicas'], input: raw });
+  if (typeof raw !== 'object' || raw === null || Reflect.get(raw, 'family') === 'classifier') return raw;
+  const hyper: unknown = Reflect.get(raw, 'hyper');
+  if (typeof hyper !== 'object' || hyper === null || !Object.prototype.hasOwnProperty.call(hyper, 'parallelReplicas')) return raw;
+  return { ...raw, hyper: Object.fromEntries(Object.entries(hyper).filter(([key]) => key !== 'parallelReplicas')) };
+}
+
+/** Any family's run config: the discriminated union of every family's schema (after the parallelReplicas check above). */
+export const runConfigSchema = z.preprocess(withoutParallelReplicas, z.discriminatedUnion('family', configSchemas as unknown as [typeof classifierFamily.configSchema])) as unknown as z.ZodType<RunConfig, RunConfigInput>;
 
 /** The families that train a network, and so can have saved architectures (PCA has none). */
 export type ArchitectureFamily = { [F in Family]: Descriptors[F]['network'] extends null ? never : F }[Family];

@@ -12,19 +12,24 @@
  * the start) with its message; every thread is then terminated. `dispose()`
  * terminates them and frees the leader's model.
  *
- * Limits of this slice: the step is the classifier's (cross-entropy over
- * one-hot labels, replica.ts); layers with random masks (dropout) draw them
- * per shard, so such a model agrees with a single-thread run in distribution,
- * not in value; `start` hands the replicas the leader's weights but not its
- * optimiser's slots, so resuming a checkpoint with N > 1 would also need the
- * slots broadcast (the trainer does not use this module yet).
+ * A classifier run with `hyper.parallelReplicas` > 1 trains through it
+ * (workers/families/classifier/session.ts): the leader adopts the session's
+ * model and optimiser, so checkpoints, evaluation and galleries read the
+ * model being trained. `start` hands the replicas the leader's weights and
+ * its optimiser's state (optimizerState.ts), so a resumed run's replicas
+ * continue the checkpoint's Adam moments as the leader does.
+ *
+ * Limits: the step is the classifier's (cross-entropy over one-hot labels,
+ * replica.ts); layers with random masks (dropout) draw them per shard, so
+ * such a model agrees with a single-thread run in distribution, not in value.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { abortBarrier, barrierAsync } from './barrier';
 import { allocateExchange, averageRows, COMMAND, CONTROL, exchangeViews, partRange, type Command, type ExchangeViews } from './layout';
-import { Replica, type ReplicaSpec } from './replica';
+import { readOptimizerState } from './optimizerState';
+import { Replica, type LeaderModel, type ReplicaSpec } from './replica';
 import type { ReplicaWorkerData, ReplicaWorkerMessage } from './replicaWorker';
 
 export interface DataParallelOptions {
@@ -77,18 +82,22 @@ export class DataParallelTrainer {
     }));
   }
 
-  /** Build the leader here and N−1 replicas in threads, and give them the leader's weights. */
-  static async start(spec: ReplicaSpec, o: DataParallelOptions): Promise<DataParallelTrainer> {
+  /**
+   * Build (or adopt: `own`) the leader here and N−1 replicas in threads, and
+   * give them the leader's weights and optimiser state.
+   */
+  static async start(spec: ReplicaSpec, o: DataParallelOptions, own?: LeaderModel): Promise<DataParallelTrainer> {
     if (!Number.isInteger(o.replicas) || o.replicas < 1) throw new Error(`Data-parallel replicas must be a whole number ≥ 1, got ${o.replicas}`);
     if (o.replicas > 1 && spec.backend !== 'wasm' && spec.backend !== 'cpu') {
       throw new Error(`Data-parallel threads run the JS backends (wasm, cpu) only; ${spec.backend} cannot load in a second worker thread`);
     }
     if (tf.getBackend() !== spec.backend) throw new Error(`The leader runs on ${tf.getBackend()} but the replicas were asked for ${spec.backend}: every replica must use the leader's backend`);
-    const leader = Replica.build(spec);
+    const leader = own ? Replica.adopt(own, spec.numClasses) : Replica.build(spec);
+    const optimizerState = await readOptimizerState(leader.optimizer).catch((e: unknown) => { leader.dispose(); throw e; });
     const sizes = { replicas: o.replicas, params: leader.params, features: leader.features, maxBatch: o.maxBatch };
     const buffer = allocateExchange(sizes);
     const entry = o.workerEntry ?? path.join(__dirname, 'replicaWorker.js');
-    const started = Array.from({ length: o.replicas - 1 }, (_, i) => startThread(entry, { spec, buffer, sizes, index: i + 1 }));
+    const started = Array.from({ length: o.replicas - 1 }, (_, i) => startThread(entry, { spec, buffer, sizes, index: i + 1, optimizerState }));
     try {
       await Promise.all(started.map((s) => s.ready));
     } catch (e) {
@@ -141,12 +150,13 @@ export class DataParallelTrainer {
 
   /**
    * One optimiser step on the global batch: `inputs` holds `batch` examples
-   * of `features` values each, `labels` their classes. Needs replicas ≤ batch ≤ maxBatch.
+   * of `features` values each, `labels` their classes. Needs 1 ≤ batch ≤ maxBatch
+   * (a batch smaller than the replicas leaves some shards empty).
    */
   async step(inputs: Float32Array, labels: Int32Array, batch: number): Promise<DataParallelStep> {
     await this.usable();
     const { replicas, features, maxBatch, params } = this.v.sizes;
-    if (batch < replicas || batch > maxBatch) throw new Error(`A data-parallel batch must hold between ${replicas} (one example per replica) and ${maxBatch} examples, got ${batch}`);
+    if (batch < 1 || batch > maxBatch) throw new Error(`A data-parallel batch must hold between 1 and ${maxBatch} examples, got ${batch}`);
     if (inputs.length < batch * features || labels.length < batch) throw new Error(`The batch arrays are too short for ${batch} examples of ${features} values`);
     const v = this.v;
     try {

@@ -27,6 +27,14 @@ export interface ReplicaSpec {
   backend: BackendName;
 }
 
+/** A model and optimiser built elsewhere (the classifier session's), for the leader to adopt. */
+export interface LeaderModel {
+  model: tf.LayersModel;
+  /** The graph ends in a softmax (the loss takes log(p)); false: it outputs logits. */
+  probabilities: boolean;
+  optimizer: tf.Optimizer;
+}
+
 const EPS = 1e-7;
 
 function crossEntropy(ys: tf.Tensor, output: tf.Tensor, probabilities: boolean): tf.Scalar {
@@ -40,7 +48,12 @@ export class Replica {
   private readonly variables: tf.Variable[];
   private readonly offsets: number[];
 
-  private constructor(readonly model: tf.LayersModel, private readonly probabilities: boolean, private readonly optimizer: tf.Optimizer, private readonly numClasses: number) {
+  /**
+   * `owned`: dispose frees the model and the optimiser. A run's leader adopts
+   * the session's own (not owned), so checkpoints, evaluation and galleries
+   * read the model the replicas train, and the session frees it.
+   */
+  private constructor(readonly model: tf.LayersModel, private readonly probabilities: boolean, readonly optimizer: tf.Optimizer, private readonly numClasses: number, private readonly owned: boolean) {
     this.variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
     this.offsets = [];
     let at = 0;
@@ -54,7 +67,12 @@ export class Replica {
   static build(spec: ReplicaSpec): Replica {
     const { doc, report } = validateGraph(spec.graph);
     if (!doc) throw new Error(`The architecture cannot be compiled for a replica:\n${report.errors.map((e) => `- ${e.message}`).join('\n')}`);
-    return new Replica(compileGraph(doc, { seed: spec.seed }), outputsProbabilities(doc), makeOptimizer(spec.optimizer), spec.numClasses);
+    return new Replica(compileGraph(doc, { seed: spec.seed }), outputsProbabilities(doc), makeOptimizer(spec.optimizer), spec.numClasses, true);
+  }
+
+  /** A replica over a model and optimiser someone else owns and frees (a run session's). */
+  static adopt(leader: LeaderModel, numClasses: number): Replica {
+    return new Replica(leader.model, leader.probabilities, leader.optimizer, numClasses, false);
   }
 
   private inputShape(rows: number): number[] {
@@ -64,6 +82,14 @@ export class Replica {
   /** This replica's shard of the round's batch: its mean gradient into row `index`, its loss and correct count into the results. */
   computeGradients(v: ExchangeViews, index: number, batch: number): void {
     const [lo, hi] = partRange(batch, v.sizes.replicas, index);
+    const row = index * v.sizes.params;
+    if (hi === lo) {
+      // A batch smaller than the replicas (an epoch's last): this shard is empty and weighs 0 in the average.
+      v.gradients.fill(0, row, row + v.sizes.params);
+      v.results[2 * index] = 0;
+      v.results[2 * index + 1] = 0;
+      return;
+    }
     const f = this.features;
     tf.tidy(() => {
       const xs = tf.tensor(v.inputs.slice(lo * f, hi * f), this.inputShape(hi - lo), 'float32');
@@ -75,7 +101,6 @@ export class Replica {
         correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), labels), 'float32')));
         return crossEntropy(ys, out, this.probabilities);
       }, this.variables);
-      const row = index * v.sizes.params;
       this.variables.forEach((w, k) => v.gradients.set(grads[w.name]!.dataSync(), row + this.offsets[k]!));
       v.results[2 * index] = value.dataSync()[0]!;
       v.results[2 * index + 1] = correct!.dataSync()[0]!;
@@ -106,6 +131,7 @@ export class Replica {
   }
 
   dispose(): void {
+    if (!this.owned) return;
     this.model.dispose();
     this.optimizer.dispose();
   }

@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { abortBarrier, barrierSync } from './barrier';
 import { averageRows, COMMAND, CONTROL, exchangeViews, partRange, type ExchangeSizes, type ExchangeViews } from './layout';
+import { writeOptimizerState, type OptimizerState } from './optimizerState';
 import { Replica, type ReplicaSpec } from './replica';
 import { prepareReplicaBackend } from './replicaBackend';
 
@@ -17,6 +18,8 @@ export interface ReplicaWorkerData {
   buffer: SharedArrayBuffer;
   sizes: ExchangeSizes;
   index: number;
+  /** The leader's optimiser state at the start (a resumed run's Adam moments and step count). */
+  optimizerState: OptimizerState;
 }
 
 export type ReplicaWorkerMessage = { type: 'ready'; params: number } | { type: 'failed'; error: string };
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
     if (backend !== data.spec.backend) throw new Error(`Replica ${data.index} runs on ${backend}, the leader on ${data.spec.backend}`);
     replica = Replica.build(data.spec);
     if (replica.params !== data.sizes.params) throw new Error(`Replica ${data.index} has ${replica.params} parameters, the leader ${data.sizes.params}`);
+    await writeOptimizerState(replica.optimizer, data.optimizerState);
   } catch (e) {
     port.postMessage({ type: 'failed', error: e instanceof Error ? e.message : String(e) } satisfies ReplicaWorkerMessage);
     return;

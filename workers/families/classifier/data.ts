@@ -13,11 +13,8 @@ export interface Batch {
   labels: tf.Tensor1D;
 }
 
-/** Build a batch from `indices[start, end)`; caller disposes it (disposeBatch). */
-export function makeBatch(
-  images: Float32Array, labels: Int32Array, inputShape: Shape, numClasses: number,
-  indices: Int32Array, start: number, end: number,
-): Batch {
+/** The examples `indices[start, end)` as flat arrays: each example's values in turn, and their classes. */
+export function gatherExamples(images: Float32Array, labels: Int32Array, inputShape: Shape, indices: Int32Array, start: number, end: number): { x: Float32Array; y: Int32Array } {
   const per = inputShape.reduce((a, b) => a * b, 1);
   const count = end - start;
   const x = new Float32Array(count * per);
@@ -27,6 +24,16 @@ export function makeBatch(
     x.set(images.subarray(idx * per, (idx + 1) * per), i * per);
     y[i] = labels[idx]!;
   }
+  return { x, y };
+}
+
+/** Build a batch from `indices[start, end)`; caller disposes it (disposeBatch). */
+export function makeBatch(
+  images: Float32Array, labels: Int32Array, inputShape: Shape, numClasses: number,
+  indices: Int32Array, start: number, end: number,
+): Batch {
+  const count = end - start;
+  const { x, y } = gatherExamples(images, labels, inputShape, indices, start, end);
   return tf.tidy(() => {
     const lab = tf.tensor1d(y, 'int32');
     // float32 oneHot is broken on wasm (returns 1.4e-45 for 1): build int32 and cast.

@@ -10,6 +10,7 @@
  * 'filters' at each epoch end; at the end the test set's 'confusion-matrix'
  * and 'misclassified' grid (session.ts).
  */
+import * as tf from '@tensorflow/tfjs';
 import { getDatasetEntry } from '../../common/datasets';
 import type { GraphDocument } from '../../common/graph';
 import { makeOptimizer } from '../../engine/optimizer';
@@ -17,6 +18,7 @@ import { train } from '../../engine/trainer';
 import { loadRunDataset, range, splitTrainValidation } from '../../engine/trainingData';
 import type { FamilyRunOptions, FamilyRunResult } from '../familyRun';
 import { buildClassifier } from './model';
+import { parallelBackend, type ParallelOptions } from './parallelSteps';
 import { classifierSession, type HeldOutSet } from './session';
 import { classNamesOf } from './testReport';
 
@@ -31,6 +33,20 @@ function datasetClassNames(id: string): string[] | undefined {
 
 export interface ClassifierRunOptions extends FamilyRunOptions<'classifier'> {
   graph: GraphDocument;
+  /** The built replica entry for data-parallel runs (tests); beside the coordinator's built file by default. */
+  replicaWorkerEntry?: string;
+}
+
+/** The data-parallel options of a run asking for more than one thread (refused on a backend a second thread cannot load). */
+function parallelOptions(o: ClassifierRunOptions, numClasses: number): ParallelOptions | undefined {
+  const { parallelReplicas: replicas, seed, optimizer, learningRate, momentum } = o.config.hyper;
+  if (replicas <= 1) return undefined;
+  const backend = parallelBackend(replicas, tf.getBackend());
+  return {
+    replicas,
+    spec: { graph: o.graph, seed, numClasses, optimizer: { optimizer, learningRate, momentum }, backend },
+    ...(o.replicaWorkerEntry ? { workerEntry: o.replicaWorkerEntry } : {}),
+  };
 }
 
 export async function runClassifier(o: ClassifierRunOptions): Promise<FamilyRunResult> {
@@ -46,7 +62,9 @@ export async function runClassifier(o: ClassifierRunOptions): Promise<FamilyRunR
     { prefix: 'test', images: data.testImages, labels: data.testLabels, indices: range(data.testLabels.length) },
   ];
   const classNames = classNamesOf(numClasses, datasetClassNames(o.config.dataset.id));
+  const parallel = parallelOptions(o, numClasses);
   return train(o, ({ sink, runDir }) => {
+    if (parallel) sink.log('info', `Training each batch on ${parallel.replicas} threads (data-parallel, ${parallel.spec.backend}): each computes the gradient of ${Math.floor(batchSize / parallel.replicas)}–${Math.ceil(batchSize / parallel.replicas)} examples`);
     sink.log('info', `Training on ${nTrain} examples, validating on ${split.validation.length}, testing on ${data.testLabels.length}; ${Math.ceil(nTrain / batchSize)} batches of ${batchSize} per epoch`);
     const cm = buildClassifier(o.graph, inputShape, numClasses, hyper.seed);
     sink.log('info', `Model has ${cm.model.countParams()} parameters`);
@@ -54,6 +72,7 @@ export async function runClassifier(o: ClassifierRunOptions): Promise<FamilyRunR
       cm, optimizer: makeOptimizer(hyper), images: data.trainImages, labels: data.trainLabels, train: split.train, inputShape, numClasses,
       batchSize, epochs: hyper.epochs, seed: hyper.seed, learningRate: hyper.learningRate, heldOut,
       ...(runDir ? { report: { runDir, sink, classNames } } : {}),
+      ...(parallel ? { parallel } : {}),
     });
   });
 }

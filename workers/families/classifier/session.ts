@@ -14,10 +14,11 @@ import type { MetricValues, TrainSession } from '../../engine/trainer';
 import type { ConfusionMatrix } from '../../common/families/classifier/testReport';
 import type { FamilySink } from '../../engine/sink';
 import { disposeBatch, makeBatch } from './data';
+import { parallelSteps, type ParallelOptions, type ParallelSteps } from './parallelSteps';
 import { writeFilters } from './filters';
 import type { ClassifierModel } from './model';
 import { predictClasses } from './predict';
-import { evaluate, trainStep } from './step';
+import { evaluate, trainStep, type StepResult } from './step';
 import { confusionOf, writeConfusionMatrix, writeMisclassified, type TestReportContext } from './testReport';
 
 export type ClassifierMetricKey = FamilyMetricKey<'classifier'>;
@@ -52,6 +53,13 @@ export interface ClassifierSessionOptions {
    * training goes) and its most confident mistakes.
    */
   report?: { runDir: string; sink: FamilySink<'classifier'>; classNames: string[] };
+  /**
+   * Train each batch on several threads (hyper.parallelReplicas > 1): the
+   * session's model and optimiser lead, replica threads share every batch,
+   * and everything else (evaluation, checkpoints, galleries) reads the
+   * leader's model. Absent: the one-thread step (trainStep).
+   */
+  parallel?: ParallelOptions;
 }
 
 /** The test set's confusion matrix at the epoch with the best validation accuracy so far. */
@@ -88,6 +96,16 @@ export function classifierSession(o: ClassifierSessionOptions): TrainSession<Cla
   let best: BestValidation | undefined;
   const test = o.heldOut.find((h) => h.prefix === 'test');
   const predictTest = (t: HeldOutSet) => predictClasses(o.cm, t.images, t.labels, o.inputShape, o.numClasses, t.indices);
+  const parallel: ParallelSteps | undefined = o.parallel && o.parallel.replicas > 1 ? parallelSteps(o.cm, o.optimizer, batchSize, o.parallel) : undefined;
+  const runStep = async (start: number, end: number): Promise<StepResult> => {
+    if (parallel) return parallel.step(o.images, o.labels, o.inputShape, order, start, end);
+    const batch = makeBatch(o.images, o.labels, o.inputShape, o.numClasses, order, start, end);
+    try {
+      return await trainStep(o.cm, o.optimizer, batch);
+    } finally {
+      disposeBatch(batch);
+    }
+  };
   const reportContext = (t: HeldOutSet, r: NonNullable<ClassifierSessionOptions['report']>): TestReportContext => ({
     runDir: r.runDir, sink: r.sink, classNames: r.classNames, inputShape: o.inputShape, images: t.images, indices: t.indices,
   });
@@ -104,18 +122,15 @@ export function classifierSession(o: ClassifierSessionOptions): TrainSession<Cla
     step: async ({ batchIndex }) => {
       const start = batchIndex * batchSize;
       const end = Math.min(start + batchSize, n);
-      const batch = makeBatch(o.images, o.labels, o.inputShape, o.numClasses, order, start, end);
-      try {
-        const r = await trainStep(o.cm, o.optimizer, batch);
-        seen += end - start;
-        correct += r.correct;
-        lossSum += r.loss * (end - start);
-        return { values: { loss: r.loss } satisfies MetricValues<ClassifierMetricKey>, checked: [{ value: r.loss, learningRate: o.learningRate }] };
-      } finally {
-        disposeBatch(batch);
-      }
+      const r = await runStep(start, end);
+      seen += end - start;
+      correct += r.correct;
+      lossSum += r.loss * (end - start);
+      return { values: { loss: r.loss } satisfies MetricValues<ClassifierMetricKey>, checked: [{ value: r.loss, learningRate: o.learningRate }] };
     },
-    endEpoch: async (epoch) => {
+    endEpoch: async (epoch, step) => {
+      // Before the epoch's evaluation and checkpoint: the leader's model stands for every replica only while they are identical.
+      await parallel?.verify(step);
       const metrics: MetricValues<ClassifierMetricKey> = { accuracy: correct / seen, epoch_loss: lossSum / seen };
       for (const h of o.heldOut) {
         const r = await evaluate(o.cm, h.images, h.labels, o.inputShape, o.numClasses, h.indices);
@@ -143,7 +158,9 @@ export function classifierSession(o: ClassifierSessionOptions): TrainSession<Cla
         await writeMisclassified(ctx, step, o.epochs, p);
       },
     } : {}),
-    dispose: () => {
+    dispose: async () => {
+      // The replica threads end first: they share nothing with the leader's tensors, but a run is over only when they are gone.
+      await parallel?.dispose();
       o.cm.model.dispose();
       o.optimizer.dispose();
     },

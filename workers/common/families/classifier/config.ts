@@ -1,8 +1,9 @@
 /** The classifier family's run configuration. */
 import { z } from 'zod';
-import { graphArchitectureSchema, runConfigCommonShape, trainingHyperShape } from '../../runConfigBase';
+import { graphArchitectureSchema, parallelReplicasSchema, runConfigCommonShape, trainingHyperShape } from '../../runConfigBase';
 
-export const classifierHyperSchema = z.object(trainingHyperShape).strict();
+/** The shared training hyperparameters, and the threads one run trains on (only this family's step runs data-parallel). */
+export const classifierHyperSchema = z.object({ ...trainingHyperShape, parallelReplicas: parallelReplicasSchema }).strict();
 export type ClassifierHyper = z.output<typeof classifierHyperSchema>;
 
 export const classifierTemplateSchema = z.enum(['mlp', 'lenet']);
