@@ -120,7 +120,7 @@ function printTable(results: Results, workloads: readonly WorkloadId[]): void {
  * The interleaved rounds with our n-core arms beside the one-thread wasm arm
  * (none when n = 1); records the n-thread wasm matmul peak the children measured.
  */
-async function timedRounds(o: RoundOptions, torch: ReturnType<typeof torchSide>, n: number, timings: Timings, results: Results): Promise<void> {
+async function timedRounds(o: RoundOptions, torch: ReturnType<typeof torchSide>, n: number, timings: Timings, skipped: Map<string, string>, results: Results): Promise<void> {
   const threaded = n > 1 ? threadedRoundArm(__filename, o, n) : undefined;
   const dp = n > 1 ? await dataParallelRoundArm(o, n) : undefined;
   const arms: RoundArm[] = [...(dp ? [dp.arm] : []), ...(threaded ? [threaded.arm] : [])];
@@ -129,6 +129,8 @@ async function timedRounds(o: RoundOptions, torch: ReturnType<typeof torchSide>,
   } finally {
     await dp?.close();
   }
+  const why = threaded?.skipped();
+  if (why) for (const id of o.workloads) if (!timings.get(`wasm_${n}t`)?.has(id)) skipped.set(`${id}.wasm_${n}t`, why);
   const peak = threaded?.peak();
   if (peak) {
     results[`perf.peak.wasm_matmul_${n}t_gflops`] = Number(peak.gflops.toFixed(1));
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
   const peak = typeof savedPeak === 'number' ? savedPeak : measuredPeak;
   const timings: Timings = new Map();
   const skipped = new Map<string, string>();
-  await timedRounds(o, torch, n, timings, results);
+  await timedRounds(o, torch, n, timings, skipped, results);
   await budgetedBackends(o.workloads, o.cpuBudgetS, o.steps, timings, skipped);
   derive(timings, skipped, o.workloads, peak, ourArms(n), results);
   const runOptions = { workloads: o.workloads, rounds: o.rounds, steps: o.steps, warmup: o.warmup, cpuBudgetS: o.cpuBudgetS };

@@ -49,16 +49,29 @@ export function threadedRound(script: string, o: RoundOptions, threads: number):
   return out;
 }
 
-/** The arm `wasm_<threads>t` for the interleaved rounds, keeping the best n-thread matmul any of its children measured. */
-export function threadedRoundArm(script: string, o: RoundOptions, threads: number): { arm: RoundArm; peak(): ThreadedRound['matmul'] | undefined } {
+/**
+ * The arm `wasm_<threads>t` for the interleaved rounds, keeping the best
+ * n-thread matmul any of its children measured. A child that fails (no
+ * threaded build here, a crash) ends the arm, not the bench: `skipped()` says
+ * why, for the result file.
+ */
+export function threadedRoundArm(script: string, o: RoundOptions, threads: number): { arm: RoundArm; peak(): ThreadedRound['matmul'] | undefined; skipped(): string | undefined } {
   let best: ThreadedRound['matmul'] | undefined;
+  let failure: string | undefined;
   const arm: RoundArm = {
     engine: `wasm_${threads}t`,
     round: () => {
-      const out = threadedRound(script, o, threads);
-      if (!best || out.matmul.gflops > best.gflops) best = out.matmul;
-      return Promise.resolve(out.ms);
+      if (failure) return Promise.resolve({});
+      try {
+        const out = threadedRound(script, o, threads);
+        if (!best || out.matmul.gflops > best.gflops) best = out.matmul;
+        return Promise.resolve(out.ms);
+      } catch (e) {
+        failure = `the ${threads}-thread child failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+        console.error(failure);
+        return Promise.resolve({});
+      }
     },
   };
-  return { arm, peak: () => best };
+  return { arm, peak: () => best, skipped: () => failure };
 }
