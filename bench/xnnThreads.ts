@@ -23,7 +23,6 @@
  *
  *   npm run build:node && node dist/bench/xnnThreads.js [--rounds 4] [--steps 5] [--warmup 2] [--calls 50] [--workloads lenet,deep_ae,dcgan]
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { appRoot } from '../main/services/appInfo';
@@ -32,6 +31,7 @@ import { wasmThreadsInUse } from '../workers/engine/wasmThreads';
 import { buildWorkload, WORKLOAD_IDS, type WorkloadId } from './harness/perfWorkloads';
 import { mergeResults, minMedian } from './harness/mergeResults';
 import { prepareBackend } from './harness/runtime';
+import { runWasmChild } from './harness/wasmThreadChild';
 
 const ARMS = [1, 2] as const;
 
@@ -94,11 +94,6 @@ async function child(o: Options): Promise<void> {
   console.log(JSON.stringify(out));
 }
 
-function runArm(threads: number, argv: readonly string[]): ChildOut {
-  const stdout = execFileSync(process.execPath, [__filename, '--child', ...argv], { encoding: 'utf8', env: { ...process.env, LATENT_WASM_THREADS: String(threads) }, maxBuffer: 1 << 24 });
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as ChildOut;
-}
-
 function record(o: Options, samples: Map<number, ChildOut[]>): Record<string, number | string> {
   const results: Record<string, number | string> = {};
   for (const [n, outs] of samples) {
@@ -127,7 +122,7 @@ async function main(): Promise<void> {
   const samples = new Map<number, ChildOut[]>(ARMS.map((n) => [n, []]));
   for (let r = 0; r < o.rounds; r++) {
     for (const n of ARMS) {
-      const out = runArm(n, argv);
+      const out = runWasmChild<ChildOut>(__filename, argv, n);
       if (out.threads !== n) throw new Error(`asked for ${n} XNNPACK thread(s), got ${out.threads}${out.fallback ? `: ${out.fallback}` : ''}`);
       samples.get(n)?.push(out);
       console.error(`round ${r + 1}/${o.rounds} threads ${n}: matmul ${out.gflops.toFixed(1)} GFLOP/s (cpu/wall ${out.cpu_per_wall.toFixed(2)}) ${o.workloads.map((id) => `${id} ${out.ms[id]?.toFixed(1)} ms`).join(' ')}`);

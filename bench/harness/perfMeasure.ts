@@ -1,7 +1,8 @@
 /**
  * The perf bench's measurements: the machine's peaks (PyTorch's sgemm,
- * tfjs wasm's best matmul), the interleaved rounds on wasm beside PyTorch on
- * 1 and 2 threads, and the slower backends (tfjs cpu) within a time budget.
+ * tfjs wasm's best matmul), the interleaved rounds on wasm (and our other
+ * ways of using the cores, as extra arms) beside PyTorch on 1 and 2 threads,
+ * and the slower backends (tfjs cpu) within a time budget.
  */
 import * as tf from '@tensorflow/tfjs';
 import { availableBackends } from '../../workers/engine/backend';
@@ -48,7 +49,7 @@ export async function wasmMatmulPeak(): Promise<{ gflops: number; size: number }
 }
 
 /** Mean ms of `steps` training steps. */
-async function timeRound(w: Workload, steps: number): Promise<number> {
+export async function timeRound(w: Pick<Workload, 'step'>, steps: number): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) await w.step();
   return (performance.now() - t0) / steps;
@@ -58,12 +59,18 @@ export interface RoundOptions { workloads: readonly WorkloadId[]; rounds: number
 
 interface TorchOut { ms: Record<string, number[]> }
 
+/** Another way of running our workloads, timed once per round: the mean ms/step of each workload it runs this round. */
+export interface RoundArm {
+  engine: string;
+  round(): Promise<Partial<Record<WorkloadId, number>>>;
+}
+
 /**
- * Rounds of (ours on wasm, PyTorch 1 thread, PyTorch 2 threads …), so a slow
- * patch of the shared machine hits every engine; a PyTorch round is one
- * process that builds, warms up and times every workload.
+ * Rounds of (ours on wasm, our other arms, PyTorch 1 thread, PyTorch 2
+ * threads …), so a slow patch of the shared machine hits every engine; a
+ * PyTorch round is one process that builds, warms up and times every workload.
  */
-export async function interleavedRounds(o: RoundOptions, torch: { info: TorchInfo; script: string; threads: readonly number[] } | undefined, t: Timings): Promise<void> {
+export async function interleavedRounds(o: RoundOptions, torch: { info: TorchInfo; script: string; threads: readonly number[] } | undefined, t: Timings, arms: readonly RoundArm[] = []): Promise<void> {
   await prepareBackend('wasm');
   const built = o.workloads.map((id) => buildWorkload(id, 1));
   try {
@@ -71,11 +78,15 @@ export async function interleavedRounds(o: RoundOptions, torch: { info: TorchInf
     const torchArgs = ['--workloads', o.workloads.join(','), '--steps', String(o.steps), '--warmup', String(o.warmup), ...built.flatMap((w) => w.torchArgs ?? [])];
     for (let r = 0; r < o.rounds; r++) {
       for (const w of built) addTiming(t, 'wasm', w.id, await timeRound(w, o.steps));
+      for (const arm of arms) {
+        const got = await arm.round();
+        for (const id of o.workloads) { const ms = got[id]; if (ms !== undefined) addTiming(t, arm.engine, id, ms); }
+      }
       for (const n of torch?.threads ?? []) {
         const out = runTorchScript<TorchOut>(torch!.info, torch!.script, torchArgs, n);
         for (const id of o.workloads) addTiming(t, `pytorch_${n}t`, id, median(out.ms[id] ?? [Number.NaN]));
       }
-      const line = [...t].map(([e, byW]) => `${e} ${o.workloads.map((id) => `${id} ${byW.get(id)?.at(-1)?.toFixed(1)}`).join(' ')}`).join(' | ');
+      const line = [...t].map(([e, byW]) => `${e} ${o.workloads.filter((id) => byW.has(id)).map((id) => `${id} ${byW.get(id)?.at(-1)?.toFixed(1)}`).join(' ')}`).join(' | ');
       console.error(`round ${r + 1}/${o.rounds} ms/step: ${line}`);
     }
   } finally {
