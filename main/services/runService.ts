@@ -208,6 +208,8 @@ export class RunService {
     if (!this.d.datasets.find(run.datasetId)) {
       throw new ApiError('conflict', `Run ${id} trained on dataset "${run.datasetId}", which has been removed: it cannot be resumed (its records are kept)`);
     }
+    const settings = this.d.settings.get();
+    checkReplicasWithThreads(run.config, expectedBackend(settings.backend), settings.wasmThreads); // before its records are rewound
     const resumeFrom: CheckpointRef = { dir: path.resolve(this.d.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step };
     // The steps past the checkpoint are trained again: their old points go, so no (key, step) is written twice.
     const rewound = this.d.store.rewindMetrics(id, ckpt, (key) => metricSpec(run.family, key)?.x === 'epoch');

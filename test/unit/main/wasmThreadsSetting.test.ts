@@ -153,4 +153,18 @@ describe.skipIf(cores < 2)('RunService with the setting at 2 (a fake host)', () 
     expect(t.runs.detail(queued.id).error).toBe('parallelReplicas 2 with wasm threads 2: each replica would start its own pool of 2 XNNPACK threads (4 busy threads on this machine\'s cores); set parallelReplicas to 1 in the run, or wasm threads to 1 in Settings');
     expect(t.hosts).toHaveLength(1); // the refused run started no host
   });
+
+  it('refuses to resume a replicas run while the pool has more than one thread, before touching its records', () => {
+    const t = services();
+    const run = t.runs.start(t.experimentId, classifier(2));
+    const h = t.hosts[0]!;
+    h.emit({ type: 'ready', backend: 'wasm', wasmThreads: 1 }, { type: 'checkpoint', checkpoint: { dir: 'runs/1/checkpoints/epoch-1', epoch: 1, step: 4 } });
+    t.runs.cancel(run.id);
+    h.emit({ type: 'cancelled' });
+    h.exit();
+    expect(t.runs.detail(run.id).status).toBe('cancelled');
+    t.settings.update({ wasmThreads: 2 });
+    expect(() => t.runs.resume(run.id)).toThrow('parallelReplicas 2 with wasm threads 2');
+    expect(t.runs.detail(run.id).status).toBe('cancelled');
+  });
 });
