@@ -162,9 +162,9 @@ function createStore(db: Db, file: string, now: () => number, leaseOpts: StoreLe
     listRuns: (filter) => runs.listRuns(db, filter),
     listRunSummaries: (filter) => runs.listRunSummaries(db, filter),
     runFamilies: (runIds) => runs.runFamilies(db, runIds),
-    markRunStarted: (id, backend, at) => {
+    markRunStarted: (id, backend, at, wasmThreads) => {
       keeper.hold();
-      runs.markRunStarted(db, id, backend, at, owner);
+      runs.markRunStarted(db, id, backend, at, owner, wasmThreads ?? null);
     },
     setRunStatus: (id, status, error, at) => {
       if (status === 'queued' || status === 'running') keeper.hold();

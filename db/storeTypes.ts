@@ -39,6 +39,8 @@ export interface RunRecord {
   datasetId: string;
   datasetHash: string;
   backend: BackendName | null;
+  /** XNNPACK threads the wasm backend used (issue 17); null for another backend or a run recorded before they were. */
+  wasmThreads: number | null;
   appVersion: string;
   createdAt: number;
   startedAt: number | null;
@@ -240,7 +242,8 @@ export interface Store {
   listRunSummaries(filter?: RunListFilter): RunListRecord[];
   /** Each run's family by id (for the metric directions); unknown ids are absent. */
   runFamilies(runIds: readonly number[]): Map<number, string>;
-  markRunStarted(id: number, backend: BackendName, at: number): void;
+  /** `wasmThreads`: XNNPACK threads in use when the backend is wasm (omitted/null otherwise). */
+  markRunStarted(id: number, backend: BackendName, at: number, wasmThreads?: number | null): void;
   /** Sets status (and error, ended time for terminal statuses). */
   setRunStatus(id: number, status: RunStatus, error?: string | null, at?: number): void;
   /**

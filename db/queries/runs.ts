@@ -26,6 +26,7 @@ interface RunRow {
   dataset_id: string;
   dataset_hash: string;
   backend: string | null;
+  wasm_threads: number | null;
   app_version: string;
   created_at: number;
   started_at: number | null;
@@ -38,7 +39,7 @@ interface RunRow {
 
 const SELECT = `
   SELECT id, experiment_id, name, family, status, error, config_json, config_version, architecture_json,
-         architecture_id, architecture_version, seed, dataset_id, dataset_hash, backend,
+         architecture_id, architecture_version, seed, dataset_id, dataset_hash, backend, wasm_threads,
          app_version, created_at, started_at, ended_at, notes, starred, archived, origin_run_id
   FROM runs r`;
 
@@ -70,6 +71,7 @@ function listed(row: Omit<RunRow, 'architecture_json' | 'config_json'>, docs: Li
     datasetId: row.dataset_id,
     datasetHash: row.dataset_hash,
     backend: row.backend as BackendName | null,
+    wasmThreads: row.wasm_threads,
     appVersion: row.app_version,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -123,7 +125,7 @@ export function listRuns(db: Db, filter: RunListFilter = {}): RunRecord[] {
 
 const SELECT_LISTED = `
   SELECT id, uuid, experiment_id, name, family, status, error, config_version,
-         architecture_id, architecture_version, seed, dataset_id, dataset_hash, backend,
+         architecture_id, architecture_version, seed, dataset_id, dataset_hash, backend, wasm_threads,
          app_version, created_at, started_at, ended_at, notes, starred, archived, origin_run_id
   FROM runs r`;
 
@@ -177,10 +179,11 @@ function requireChange(changes: number, id: number): void {
   if (changes === 0) throw new Error(`Run ${id} does not exist`);
 }
 
-export function markRunStarted(db: Db, id: number, backend: BackendName, at: number, owner: string | null = null): void {
-  const result = statement<[string, number, string | null, number]>(db, `
-    UPDATE runs SET status = 'running', backend = ?, started_at = ?, ended_at = NULL, error = NULL, owner = coalesce(?, owner)
-    WHERE id = ?`).run(backend, at, owner, id);
+/** `wasmThreads`: the XNNPACK threads the wasm backend used (null for another backend). */
+export function markRunStarted(db: Db, id: number, backend: BackendName, at: number, owner: string | null = null, wasmThreads: number | null = null): void {
+  const result = statement<[string, number | null, number, string | null, number]>(db, `
+    UPDATE runs SET status = 'running', backend = ?, wasm_threads = ?, started_at = ?, ended_at = NULL, error = NULL, owner = coalesce(?, owner)
+    WHERE id = ?`).run(backend, wasmThreads, at, owner, id);
   requireChange(result.changes, id);
 }
 

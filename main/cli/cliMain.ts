@@ -1,6 +1,6 @@
 /**
  * `npx latent <command>`: headless runs recorded in the same database.
- *   train --config run.json [--set key=value ...] [--replicas N] [--experiment NAME] [--data DIR] [--json]
+ *   train --config run.json [--set key=value ...] [--replicas N] [--threads N] [--experiment NAME] [--data DIR] [--json]
  *   runs [list] [--experiment NAME|ID] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b,c] [--data DIR] [--json]
  *   runs compare RUN RUN... [--metric KEY]... [--all] [--data DIR] [--json]
  *   runs export RUN... | --filter EXPR | --experiment NAME|ID  --csv|--json [--long] [--metric KEY]... [--out FILE] [--data DIR]
@@ -38,7 +38,8 @@ import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createServices, defaultDataDir } from '../services/appServices';
-import { CliError, showRun, train } from './commands';
+import { CliError, parseThreads, showRun, train } from './commands';
+import { WASM_THREADS_ENV } from '../services/wasmThreadsCheck';
 import { readsOnly, refuseWhenReadOnly } from './readOnlyCommands';
 import { runsCommand } from './runCommands';
 import { untilInterrupted } from './runsWatch';
@@ -59,8 +60,10 @@ import { architectureFamilies } from '../../workers/common/families/registry';
 const familyChoice = architectureFamilies.join('|');
 
 const usage = `Usage (npx latent …, or npm run -s cli -- …; the same commands):
-  npx latent train --config run.json [--set key=value ...] [--replicas N] [--experiment NAME] [--data DIR] [--json]
+  npx latent train --config run.json [--set key=value ...] [--replicas N] [--threads N] [--experiment NAME] [--data DIR] [--json]
                                                 (--replicas N: a classifier run trains each batch on N threads, wasm/cpu backends; 1 by default)
+                                                (--threads N: the wasm backend's matrix kernels use N XNNPACK threads in this run, at most the cores;
+                                                 default: Settings → wasm threads, or LATENT_WASM_THREADS)
   npx latent runs [list] [--experiment NAME|ID] [--filter EXPR] [--sort COL[:asc|desc]] [--columns a,b,c] [--data DIR] [--json]
   npx latent runs --watch [--experiment NAME|ID] [--data DIR] [--json]   (live, whichever process trains them; Ctrl-C to stop)
   npx latent runs compare RUN RUN... [--metric KEY]... [--all] [--data DIR] [--json]
@@ -126,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string' },
       set: { type: 'string', multiple: true },
       replicas: { type: 'string' },
+      threads: { type: 'string' },
       experiment: { type: 'string' },
       filter: { type: 'string' },
       sort: { type: 'string' },
@@ -168,7 +172,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'train' && !values.config) throw new CliError(`train needs --config FILE\n${usage}`);
   const dataDir = values.data ? path.resolve(values.data) : defaultDataDir();
   // Listing, showing and exporting change no run's state (main/cli/readOnlyCommands.ts).
-  const services = createServices({ dataDir, readOnlyRuns: readsOnly(command, rest[0]) });
+  // --threads overrides the wasm threads setting for this invocation only, as LATENT_WASM_THREADS would (process.env is not changed).
+  const threads = command === 'train' && values.threads !== undefined ? parseThreads(values.threads) : undefined;
+  const env = threads !== undefined ? { ...process.env, [WASM_THREADS_ENV]: String(threads) } : process.env;
+  const services = createServices({ dataDir, readOnlyRuns: readsOnly(command, rest[0]), env });
   try {
     // A full disk opened the folder read-only: writing commands are refused with the reason, reading ones note it.
     refuseWhenReadOnly(services.readOnly, command, rest[0]);

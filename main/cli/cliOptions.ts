@@ -16,7 +16,7 @@ const common = ['data', 'json', 'help'];
  * `runs list`.
  */
 export const commandOptions: Readonly<Record<string, readonly string[]>> = {
-  train: ['config', 'set', 'replicas', 'experiment'],
+  train: ['config', 'set', 'replicas', 'threads', 'experiment'],
   'runs list': ['experiment', 'filter', 'sort', 'columns', 'watch'],
   'runs compare': ['metric', 'all'],
   'runs export': ['experiment', 'filter', 'csv', 'long', 'metric', 'out'],

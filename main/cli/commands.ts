@@ -1,5 +1,6 @@
 /** The CLI's commands over the same services the app uses. */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { RunDetail, RunSummary } from '../common/domain';
 import { ApiError } from '../common/api';
 import { descriptorOf, metricSpec, runConfigSchema } from '../../workers/common/families/registry';
@@ -28,6 +29,14 @@ export interface TrainOptions {
 export function parseReplicas(text: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isInteger(n) || n < 1) throw new CliError(`--replicas must be a whole number of threads ≥ 1 (1 trains on one thread), not "${text}"`);
+  return n;
+}
+
+/** `--threads N` as a whole number from 1 to this machine's cores (the wasm backend's XNNPACK threads for the run). */
+export function parseThreads(text: string, cores = os.availableParallelism()): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < 1) throw new CliError(`--threads must be a whole number of XNNPACK threads ≥ 1 (1 is single-threaded), not "${text}"`);
+  if (n > cores) throw new CliError(`--threads ${n} is more than this machine's ${cores} cores: more busy threads than cores only wait for each other (use at most ${cores})`);
   return n;
 }
 
@@ -105,7 +114,7 @@ export async function followRun(s: AppServices, run: RunSummary, json: boolean, 
   offMetrics(); offProgress(); offLog();
   bar.end();
   const detail = s.runs.detail(run.id);
-  const summaryLine = { runId: detail.id, status: detail.status, backend: detail.backend, error: detail.error, metrics: detail.latest };
+  const summaryLine = { runId: detail.id, status: detail.status, backend: detail.backend, ...(detail.wasmThreads !== undefined ? { wasmThreads: detail.wasmThreads } : {}), error: detail.error, metrics: detail.latest };
   if (json) {
     out.write(`${JSON.stringify(summaryLine)}\n`);
   } else {
@@ -119,7 +128,7 @@ function describe(r: RunDetail | RunSummary): string {
   const lines = [
     `Run ${r.id}  ${r.name}`,
     `  status    ${r.status}${r.error ? ` — ${r.error}` : ''}`,
-    `  backend   ${r.backend ?? '-'}   dataset ${r.datasetId}   seed ${r.seed}   duration ${dur}`,
+    `  backend   ${r.backend ?? '-'}${r.wasmThreads !== undefined ? ` (${r.wasmThreads} XNNPACK thread${r.wasmThreads === 1 ? '' : 's'})` : ''}   dataset ${r.datasetId}   seed ${r.seed}   duration ${dur}`,
     `  params    ${Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
     `  metrics   ${Object.entries(r.latest).map(([k, v]) => `${k}=${Number.isFinite(v) ? +v.toFixed(5) : String(v)}`).join(' ') || '-'}`,
   ];

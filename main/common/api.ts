@@ -216,6 +216,9 @@ export const requestSchemas = {
   'settings.update': z.object({
     backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
     maxConcurrentRuns: z.number().int().min(1).max(64).optional(),
+    /** XNNPACK threads per wasm run; the services refuse more than the machine's cores. */
+    wasmThreads: z.number({ error: 'wasmThreads must be a whole number' }).int('wasmThreads must be a whole number')
+      .min(1, 'wasmThreads must be at least 1 (1 = single-threaded)').max(64, 'wasmThreads must be at most 64').optional(),
   }).strict(),
   'system.info': empty,
   /**

@@ -60,6 +60,8 @@ export interface RunSummary {
   status: RunStatus;
   error: string | null;
   backend: BackendName | null;
+  /** XNNPACK threads the wasm backend used (issue 17); absent for other backends and runs recorded before they were. */
+  wasmThreads?: number;
   seed: number;
   datasetId: string;
   createdAt: number;
@@ -344,6 +346,11 @@ export interface Settings {
   backend: BackendChoice;
   /** How many runs may train at once (one worker per core by default). */
   maxConcurrentRuns: number;
+  /**
+   * XNNPACK threads the wasm backend's matrix kernels use within one run
+   * (1..cores; 1, the default, is single-threaded). Other backends ignore it.
+   */
+  wasmThreads: number;
 }
 
 export interface SystemInfo {

@@ -13,10 +13,11 @@
 import { utilityProcess } from 'electron';
 import type { WorkerToMain } from '../../workers/common/protocol';
 import type { ProbeRunner } from '../services/backendProbe';
-import { exitOnce, safeListener, type TrainingHost } from '../services/trainingHost';
+import { exitOnce, safeListener, type HostEnv, type TrainingHost } from '../services/trainingHost';
 
-export function utilityProcessHost(entry: string): TrainingHost {
-  const child = utilityProcess.fork(entry, [], { stdio: 'inherit', serviceName: 'Latent Workbench training host' });
+export function utilityProcessHost(entry: string, env: HostEnv = {}): TrainingHost {
+  // The run's own variables (wasm threads) on top of the app's environment, as the thread and fork hosts get them.
+  const child = utilityProcess.fork(entry, [], { stdio: 'inherit', serviceName: 'Latent Workbench training host', env: { ...process.env, ...env } });
   const exit = exitOnce();
   child.on('error', (type, location) => exit.finish({ code: null, error: new Error(`${type} in the training host at ${location}`) }));
   child.on('exit', (code) => exit.finish({ code }));

@@ -25,12 +25,13 @@ import { resolveArchitecture } from './architectureResolver';
 import { appVersion } from './appInfo';
 import { isNative, expectedBackend } from './backendProbe';
 import { checkParallelReplicas } from './parallelReplicasCheck';
+import { checkReplicasWithThreads, replicasWithThreadsProblem, WASM_THREADS_ENV } from './wasmThreadsCheck';
 import type { CorpusService } from './corpusService';
 import type { DatasetService } from './datasetService';
 import type { EventBus } from './eventBus';
 import { takenOverMessage } from './runFence';
 import { RunSession } from './runSession';
-import { launchHost, type HostKind, type HostLauncher, type TrainingHost } from './trainingHost';
+import { launchHost, type HostEnv, type HostKind, type HostLauncher, type TrainingHost } from './trainingHost';
 import { describeOwner } from '../../db/runOwner';
 import type { SettingsService } from './settingsService';
 
@@ -207,6 +208,8 @@ export class RunService {
     if (!this.d.datasets.find(run.datasetId)) {
       throw new ApiError('conflict', `Run ${id} trained on dataset "${run.datasetId}", which has been removed: it cannot be resumed (its records are kept)`);
     }
+    const settings = this.d.settings.get();
+    checkReplicasWithThreads(run.config, expectedBackend(settings.backend), settings.wasmThreads); // before its records are rewound
     const resumeFrom: CheckpointRef = { dir: path.resolve(this.d.dataDir, ckpt.dir), epoch: ckpt.epoch, step: ckpt.step };
     // The steps past the checkpoint are trained again: their old points go, so no (key, step) is written twice.
     const rewound = this.d.store.rewindMetrics(id, ckpt, (key) => metricSpec(run.family, key)?.x === 'epoch');
@@ -425,7 +428,9 @@ export class RunService {
   private queueNew(experimentId: number, config: RunConfig, o: { name?: string; originRunId?: number; expected?: Architecture }): RunSummary {
     const { store } = this.d;
     if (!store.getExperiment(experimentId)) throw new ApiError('not-found', `Experiment ${experimentId} does not exist`);
-    checkParallelReplicas(config, expectedBackend(this.d.settings.get().backend));
+    const settings = this.d.settings.get();
+    checkParallelReplicas(config, expectedBackend(settings.backend));
+    checkReplicasWithThreads(config, expectedBackend(settings.backend), settings.wasmThreads);
     const entry = this.d.datasets.get(config.dataset.id);
     // A run that trains on something else than the dataset (a GAN's 2-D toy) uses none of its examples.
     const dataOverride = descriptorOf(config.family).dataOverride?.(config);
@@ -488,10 +493,13 @@ export class RunService {
         continue;
       }
       const backend = expectedBackend(settings.backend);
-      const datasetId = this.d.store.getRun(next.runId)?.datasetId ?? '';
+      const queued = this.d.store.getRun(next.runId);
+      const datasetId = queued?.datasetId ?? '';
       const datasetEntry = this.d.datasets.find(datasetId);
-      if (!datasetEntry) {
-        const error = `Dataset "${datasetId}" no longer exists (it was removed before this run started)`;
+      // The wasm threads setting may have changed while the run waited: refused again here, as at creation.
+      const threadsProblem = queued?.config ? replicasWithThreadsProblem(queued.config, backend, settings.wasmThreads) : undefined;
+      if (!datasetEntry || threadsProblem !== undefined) {
+        const error = threadsProblem ?? `Dataset "${datasetId}" no longer exists (it was removed before this run started)`;
         this.d.store.setRunStatus(next.runId, 'failed', error, Date.now());
         this.d.store.appendLog(next.runId, 'error', error, Date.now());
         this.changed(next.runId);
@@ -508,7 +516,8 @@ export class RunService {
         datasetEntry,
         ...(this.d.corpora ? { corpusFile: (id: string) => this.d.corpora?.fileOf(id) } : {}),
         ...(next.resumeFrom ? { resumeFrom: next.resumeFrom } : {}),
-        launch: (kind) => this.launchLeased(next.runId, kind),
+        // The host alone sees the wasm threads (its own env): this process's environment is shared by every run.
+        launch: (kind) => this.launchLeased(next.runId, kind, { [WASM_THREADS_ENV]: String(settings.wasmThreads) }),
         onChange: (id) => this.changed(id),
         onEnd: (id, status) => {
           this.sessions.delete(id);
@@ -524,8 +533,8 @@ export class RunService {
   }
 
   /** Starts a run's host and records its child's pid in the run's lease (none for a thread: it dies with this process). */
-  private launchLeased(runId: number, kind: HostKind): TrainingHost {
-    const host = (this.d.launchHost ?? launchHost)(kind);
+  private launchLeased(runId: number, kind: HostKind, env: HostEnv): TrainingHost {
+    const host = (this.d.launchHost ?? launchHost)(kind, env);
     this.d.store.setRunHostPid(runId, host.pid ?? null);
     return host;
   }
@@ -560,6 +569,7 @@ export class RunService {
       // A run whose stored config cannot be read keeps its status; the error says why it cannot be resumed.
       error: r.configError === null ? r.error : r.error ? `${r.configError}. ${r.error}` : r.configError,
       backend: r.backend,
+      ...(r.wasmThreads !== null ? { wasmThreads: r.wasmThreads } : {}),
       seed: r.seed,
       datasetId: r.datasetId,
       createdAt: r.createdAt,

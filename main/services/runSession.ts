@@ -202,8 +202,10 @@ export class RunSession {
     switch (m.type) {
       case 'ready':
         if (!this.owned(() => {
-          store.markRunStarted(runId, m.backend, Date.now());
-          this.log('info', `Training on backend ${m.backend} (${this.o.hostKind === 'process' ? 'child process' : 'worker thread'})`);
+          store.markRunStarted(runId, m.backend, Date.now(), m.wasmThreads ?? null);
+          // Named only when the pool is on (the run page shows the count either way).
+          const threads = m.wasmThreads !== undefined && m.wasmThreads > 1 ? `, ${m.wasmThreads} XNNPACK threads` : '';
+          this.log('info', `Training on backend ${m.backend} (${this.o.hostKind === 'process' ? 'child process' : 'worker thread'}${threads})`);
         }).ok) break;
         this.o.onChange(runId);
         break;

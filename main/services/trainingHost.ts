@@ -75,8 +75,16 @@ export function exitOnce(): { exited: () => boolean; finish: (e: HostExit) => vo
   };
 }
 
-function threadHost(entry: string): TrainingHost {
-  const worker = new Worker(entry, { stdout: false, stderr: false });
+/**
+ * Variables a run's host sees on top of this process's environment (the wasm
+ * threads setting as LATENT_WASM_THREADS): given to the worker or child only,
+ * so this process's own process.env, which every other run shares, is not changed.
+ */
+export type HostEnv = Readonly<Record<string, string>>;
+
+function threadHost(entry: string, env: HostEnv = {}): TrainingHost {
+  // A worker's `env` is its own copy of process.env.
+  const worker = new Worker(entry, { stdout: false, stderr: false, env: { ...process.env, ...env } });
   const exit = exitOnce();
   worker.on('error', (error) => exit.finish({ code: null, error }));
   worker.on('exit', (code) => exit.finish({ code }));
@@ -92,6 +100,8 @@ function threadHost(entry: string): TrainingHost {
 export interface NodeProcessOptions {
   /** The Node binary to run the host on (default: this process's own). */
   execPath?: string;
+  /** Variables the child sees on top of this process's environment. */
+  env?: HostEnv;
 }
 
 /** A host in a child process forked from Node ('advanced' serialization: structured clone, as threads and utilityProcess use). */
@@ -99,6 +109,7 @@ export function nodeProcessHost(entry: string, options: NodeProcessOptions = {})
   const child: ChildProcess = fork(entry, [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
+    env: { ...process.env, ...options.env },
     ...(options.execPath ? { execPath: options.execPath } : {}),
   });
   const exit = exitOnce();
@@ -114,11 +125,11 @@ export function nodeProcessHost(entry: string, options: NodeProcessOptions = {})
   };
 }
 
-/** Starts a host of a kind: launchHost in the app; tests pass a fake one to RunService, RunSession and AnalysisService. */
-export type HostLauncher = (kind: HostKind) => TrainingHost;
+/** Starts a host of a kind with extra environment variables: launchHost in the app; tests pass a fake one to RunService, RunSession and AnalysisService. */
+export type HostLauncher = (kind: HostKind, env?: HostEnv) => TrainingHost;
 
 /** Starts the 'process' kind of host on the training entry's path. */
-export type ProcessHostFactory = (entry: string) => TrainingHost;
+export type ProcessHostFactory = (entry: string, env?: HostEnv) => TrainingHost;
 
 export interface HostLauncherOptions {
   /** How a 'process' host starts (default: nodeProcessHost on this Node). */
@@ -129,11 +140,11 @@ export interface HostLauncherOptions {
 
 /** A launcher whose threads are worker_threads and whose processes start as `processHost` says. */
 export function createHostLauncher(options: HostLauncherOptions = {}): HostLauncher {
-  const processHost = options.processHost ?? ((entry: string) => nodeProcessHost(entry));
+  const processHost = options.processHost ?? ((entry: string, env?: HostEnv) => nodeProcessHost(entry, env ? { env } : {}));
   const entryOf = options.entry ?? trainWorkerEntry;
-  return (kind) => (kind === 'thread' ? threadHost(entryOf()) : processHost(entryOf()));
+  return (kind, env) => (kind === 'thread' ? threadHost(entryOf(), env) : processHost(entryOf(), env));
 }
 
-export function launchHost(kind: HostKind, entry = trainWorkerEntry()): TrainingHost {
-  return createHostLauncher({ entry: () => entry })(kind);
+export function launchHost(kind: HostKind, env?: HostEnv): TrainingHost {
+  return createHostLauncher()(kind, env);
 }

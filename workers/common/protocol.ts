@@ -92,7 +92,8 @@ export interface AnalyzeMessage {
 
 export type MainToWorker = StartMessage | CancelMessage | AnalyzeMessage;
 
-export interface ReadyMessage { type: 'ready'; backend: BackendName }
+/** `wasmThreads`: the XNNPACK threads the wasm backend runs with (absent for other backends), recorded on the run. */
+export interface ReadyMessage { type: 'ready'; backend: BackendName; wasmThreads?: number }
 export interface MetricsMessage { type: 'metrics'; points: MetricPoint[] }
 export interface ProgressMessage {
   type: 'progress';

@@ -69,7 +69,8 @@ export function runHost(transport: HostTransport, options: RunHostOptions = {}):
     for (const s of selection.skipped) send({ type: 'log', level: 'info', message: `Backend skipped: ${s}` });
     const pool = selection.backend === 'wasm' ? wasmThreadsInUse() : undefined;
     if (pool && (pool.threads > 1 || pool.fallback)) send({ type: 'log', level: 'info', message: `XNNPACK threads: ${pool.threads}${pool.fallback ? ` (${pool.fallback})` : ''}` });
-    send({ type: 'ready', backend: selection.backend });
+    // The threads actually in use (a fallback may have left fewer than asked for) are recorded on the run.
+    send({ type: 'ready', backend: selection.backend, ...(selection.backend === 'wasm' ? { wasmThreads: pool?.threads ?? 1 } : {}) });
   };
 
   const analyze = async (m: AnalyzeMessage): Promise<void> => {

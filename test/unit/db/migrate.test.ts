@@ -633,7 +633,6 @@ describe('migrate', () => {
     const state = { version: 1 as const, filter: 'params.learningRate < 0.1', table: defaultRunsTableState(), compare: { smooth: '0.6' } };
     try {
       expect(store.schemaVersion()).toBe(9);
-      expect(store.getRun(1)).toMatchObject({ notes: 'kept', starred: true });
       expect(store.listSavedViews(1)).toEqual([]);
       const a = store.saveView(1, 'sweep', state);
       expect(a).toEqual({ id: a.id, experimentId: 1, name: 'sweep', state, createdAt: 1_800_000_000_000, updatedAt: 1_800_000_000_000 });
@@ -649,6 +648,8 @@ describe('migrate', () => {
     const raw = new Database(file);
     try {
       raw.pragma('foreign_keys = ON');
+      // Read raw: the store's run queries read columns later migrations add (runs.wasm_threads, 0015).
+      expect(raw.prepare('SELECT notes, starred FROM runs WHERE id = 1').get()).toEqual({ notes: 'kept', starred: 1 });
       expect(() => raw.prepare("INSERT INTO saved_views (experiment_id, name, state_json, created_at, updated_at) VALUES (NULL, 'sweep', '{}', 1, 1)").run()).toThrow(/UNIQUE/);
       expect(() => raw.prepare("INSERT INTO saved_views (experiment_id, name, state_json, created_at, updated_at) VALUES (42, 'x', '{}', 1, 1)").run()).toThrow(/FOREIGN KEY/);
       raw.prepare('DELETE FROM experiments WHERE id = 1').run();

@@ -4,7 +4,7 @@
  * checkpoint, done, failed, a crash). Everything else in these tests is
  * real: the SQLite store, the event bus, the services.
  */
-import type { HostExit, HostKind, HostLauncher, TrainingHost } from '../../../main/services/trainingHost';
+import type { HostEnv, HostExit, HostKind, HostLauncher, TrainingHost } from '../../../main/services/trainingHost';
 import type { MainToWorker, WorkerToMain } from '../../../workers/common/protocol';
 
 export class FakeHost implements TrainingHost {
@@ -14,7 +14,8 @@ export class FakeHost implements TrainingHost {
   private readonly exitListeners: ((e: HostExit) => void)[] = [];
   private exited = false;
 
-  constructor(readonly kind: HostKind) {}
+  /** `env`: the variables the services gave this host on top of their own environment. */
+  constructor(readonly kind: HostKind, readonly env: HostEnv = {}) {}
 
   send(message: MainToWorker): void {
     if (!this.exited) this.sent.push(message);
@@ -56,8 +57,8 @@ export function fakeLauncher(): { launch: HostLauncher; hosts: FakeHost[] } {
   const hosts: FakeHost[] = [];
   return {
     hosts,
-    launch: (kind) => {
-      const host = new FakeHost(kind);
+    launch: (kind, env) => {
+      const host = new FakeHost(kind, env);
       hosts.push(host);
       return host;
     },
