@@ -10,7 +10,7 @@ export const rbmForm: FamilyForm = {
     booleanField('persistent', 'Persistent CD', 'chains continue between updates (Tieleman 2008)'),
     choiceField('binarize', 'Binarize pixels', rbmHyperSchema.shape.binarize.unwrap().options),
     numberField('gibbsSteps', 'Sampling steps', 'numeric', { hint: 'Gibbs steps for the samples gallery' }),
-    choiceField('logLikelihood', 'Test log-likelihood', rbmHyperSchema.shape.logLikelihood.unwrap().options, { hint: "auto: exact each epoch up to 20 hidden units (16 s an epoch at 20 on wasm), else off; beyond 20 an AIS estimate: ~4·runs·steps·784·H flops, minutes for 500 units" }),
+    choiceField('logLikelihood', 'Test log-likelihood', rbmHyperSchema.shape.logLikelihood.unwrap().options, { hint: 'auto: exact each epoch up to 20 hidden units (16 s an epoch at 20 on wasm), else off; beyond 20 an AIS estimate: ~4·runs·steps·784·H flops, minutes for 500 units' }),
     numberField('aisRuns', 'AIS runs', 'numeric', { hint: 'M chains; their spread gives the standard error' }),
     numberField('aisSteps', 'AIS steps', 'numeric', { hint: 'β from 0 to 1; 15000 as in Salakhutdinov & Murray 2008' }),
     sharedFields.epochs,
