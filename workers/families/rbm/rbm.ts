@@ -51,18 +51,20 @@ export function variableOf(initial: () => tf.Tensor, trainable = true): tf.Varia
  */
 export function createRbm(visible: number, hidden: number, seed: number, pixelMeans?: Float32Array): RbmParams {
   const w = Float32Array.from(standardNormals(visible * hidden, seed), (v) => 0.01 * v);
-  const b = new Float32Array(visible);
-  if (pixelMeans) {
-    for (let i = 0; i < visible; i++) {
-      const p = Math.min(0.999, Math.max(0.001, pixelMeans[i]!));
-      b[i] = Math.log(p / (1 - p));
-    }
-  }
+  const b = pixelMeans ? baseRateBiases(pixelMeans) : new Float32Array(visible);
   return {
     weights: variableOf(() => tf.tensor2d(w, [visible, hidden])),
     visibleBias: variableOf(() => tf.tensor1d(b)),
     hiddenBias: variableOf(() => tf.zeros([hidden])),
   };
+}
+
+/** log(p/(1 − p)) of each pixel's mean, p clipped to [0.001, 0.999]: the visible biases of the data's base rates (also AIS's base model). */
+export function baseRateBiases(pixelMeans: Float32Array): Float32Array {
+  return Float32Array.from(pixelMeans, (m) => {
+    const p = Math.min(0.999, Math.max(0.001, m));
+    return Math.log(p / (1 - p));
+  });
 }
 
 export function createVelocity(p: RbmParams): RbmVelocity {

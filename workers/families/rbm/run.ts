@@ -11,7 +11,9 @@
  * the test images), `test_reconstruction_error`,
  * `train_free_energy` (on as many training images as there are test images),
  * `test_free_energy`, `free_energy_gap` (test − train) and
- * `test_pseudo_log_likelihood` (one fixed flipped bit per test image).
+ * `test_pseudo_log_likelihood` (one fixed flipped bit per test image); when
+ * `hyper.logLikelihood` says so (logLikelihood.ts), `test_log_likelihood`,
+ * `log_partition_function` and, for an AIS estimate, `test_log_likelihood_se`.
  * Galleries: 'filters' and 'samples' at step 0, every sampleEverySteps and
  * each epoch end.
  */
@@ -24,7 +26,8 @@ import { train, type MetricValues } from '../../engine/trainer';
 import type { ImageDataset } from '../../data/mnist';
 import type { FamilyContext, FamilyRunOptions, FamilyRunResult, FamilySession } from '../familyRun';
 import { writeRbmGalleries } from './galleries';
-import { cdUpdate, createRbm, createVelocity, disposeRbm, freeEnergy, namedParams, pseudoLogLikelihood, reconstructionError, variableOf, type RbmParams } from './rbm';
+import { logLikelihoodDue, modelLogLikelihood } from './logLikelihood';
+import { baseRateBiases, cdUpdate, createRbm, createVelocity, disposeRbm, freeEnergy, namedParams, pseudoLogLikelihood, reconstructionError, variableOf, type RbmParams } from './rbm';
 
 type RbmConfig = ConfigOf<'rbm'>;
 /** The keys the RBM records (`satisfies` checks each literal record: a returned object literal escapes excess-property checks). */
@@ -128,7 +131,9 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
   const rd = prepareData(config, data);
   const { d, nTrain, batchSize, stepsPerEpoch } = rd;
   const all = range(nTrain);
-  const params = createRbm(d, h.numHidden, deriveSeed(h.seed, 0x4b1), pixelMeans(rd));
+  const means = pixelMeans(rd);
+  const params = createRbm(d, h.numHidden, deriveSeed(h.seed, 0x4b1), means);
+  const baseVisibleBias = baseRateBiases(means);
   const velocity = createVelocity(params);
   const chain = h.persistent ? variableOf(() => tf.tensor2d(rd.binaryTrain.subarray(0, batchSize * d), [batchSize, d]), false) : undefined;
   const method = h.persistent ? `persistent CD-${h.cdK}` : `CD-${h.cdK}`;
@@ -170,6 +175,10 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
     },
     endEpoch: async (epoch) => {
       const m = heldOut(params, rd);
+      const ll = logLikelihoodDue(h.logLikelihood, h.numHidden, epoch, h.epochs)
+        ? modelLogLikelihood(params, m.testF, { aisRuns: h.aisRuns, aisSteps: h.aisSteps, seed: deriveSeed(h.seed, 0xa15, epoch), baseVisibleBias })
+        : undefined;
+      if (ll) ctx.sink.log('info', `Epoch ${epoch}/${h.epochs}: test log-likelihood ${ll.value.toFixed(2)} nats per image, ${ll.label}; log Z ${ll.logZ.toFixed(2)}`);
       return {
         metrics: {
           epoch_reconstruction_error: errorSum / Math.max(1, batches),
@@ -179,6 +188,8 @@ function rbmSession(config: RbmConfig, data: ImageDataset, ctx: FamilyContext<'r
           test_free_energy: m.testF,
           free_energy_gap: m.testF - m.trainF,
           test_pseudo_log_likelihood: m.pll,
+          ...(ll ? { test_log_likelihood: ll.value, log_partition_function: ll.logZ } : {}),
+          ...(ll?.ais ? { test_log_likelihood_se: ll.ais.se } : {}),
         } satisfies MetricValues<RbmKey>,
         log: `Epoch ${epoch}/${h.epochs}: test reconstruction error ${m.testError.toFixed(2)}, pseudo-log-likelihood ${m.pll.toFixed(2)} nats, free energy train ${m.trainF.toFixed(2)} / test ${m.testF.toFixed(2)}`,
       };

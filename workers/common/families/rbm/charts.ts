@@ -1,7 +1,8 @@
 /**
  * The RBM's run charts: the batch reconstruction error per step; per epoch
  * the reconstruction error, the free energies of training and test images
- * (a widening gap is overfitting, Hinton 2010 §6) and the pseudo-likelihood.
+ * (a widening gap is overfitting, Hinton 2010 §6), the pseudo-likelihood and
+ * the log-likelihood (when the run measures it).
  */
 import { chartKey as k, stepLossChart, type ChartContext, type EpochChartSpec } from '../runCharts';
 
@@ -21,6 +22,11 @@ export function rbmCharts(_ctx: ChartContext): EpochChartSpec[] {
       testId: 'rbm-pll-chart', title: 'Pseudo-log-likelihood per test image (nats)', xName: 'epoch', yName: 'nats', percent: false,
       keys: [k('val_pseudo_log_likelihood', 'validation'), k('test_pseudo_log_likelihood', 'test')],
       caption: 'D · log σ(F(ṽ) − F(v)) with one fixed flipped bit per image: higher is better.',
+    },
+    {
+      testId: 'rbm-ll-chart', title: 'Log-likelihood per test image (nats)', xName: 'epoch', yName: 'nats', percent: false,
+      keys: [k('test_log_likelihood', 'test')],
+      caption: '−mean F(v) − log Z: log Z exact up to 20 hidden units, else an AIS estimate (its standard error is test_log_likelihood_se; the run log says which). Higher is better.',
     },
   ];
 }

@@ -26,6 +26,17 @@ export const rbmHyperSchema = z.object({
   binarize: z.enum(['threshold', 'stochastic'], { error: "binarize must be 'threshold' or 'stochastic'" }).default('threshold'),
   /** Gibbs steps from random noise to draw the samples gallery. */
   gibbsSteps: z.number({ error: 'gibbsSteps must be a number' }).int('gibbsSteps must be a whole number').min(1, 'gibbsSteps must be at least 1').max(10_000, 'gibbsSteps must be at most 10000').default(200),
+  /**
+   * When to measure the average test log-likelihood −mean F(v) − log Z: 'auto' every epoch when
+   * log Z is exact (≤ 20 hidden units: a sum over 2^H hidden states) and never otherwise;
+   * 'epoch' every epoch; 'end' after the last epoch; 'off' never. Beyond 20 hidden units log Z is
+   * an AIS estimate (Salakhutdinov & Murray 2008) costing about 4 · aisRuns · aisSteps · visible · hidden flops.
+   */
+  logLikelihood: z.enum(['auto', 'epoch', 'end', 'off'], { error: "logLikelihood must be 'auto', 'epoch', 'end' or 'off'" }).default('auto'),
+  /** AIS: independent annealing runs (M); their spread gives the estimate's standard error. */
+  aisRuns: z.number({ error: 'aisRuns must be a number' }).int('aisRuns must be a whole number').min(2, 'aisRuns must be at least 2 (its standard error needs two)').max(10_000, 'aisRuns must be at most 10000').default(100),
+  /** AIS: intermediate distributions (K), spread 1/15 on β ∈ [0, 0.5], 4/15 on [0.5, 0.9], 10/15 on [0.9, 1] as in the paper. */
+  aisSteps: z.number({ error: 'aisSteps must be a number' }).int('aisSteps must be a whole number').min(15, 'aisSteps must be at least 15').max(1_000_000, 'aisSteps must be at most 1000000').default(15_000),
   /** Share of the training images held out for validation: the epoch the run is quoted at is chosen on it, never on the test images. */
   validationSplit: trainingHyperShape.validationSplit,
   seed: seedSchema,
