@@ -18,12 +18,15 @@
  *    batchNorm chain vs the fused kernels (workers/engine/kernels/fusedBatchNorm.ts);
  *    and a DCGAN step (this file's and perf.ts' dcgan workload) with
  *    tf.layers' call tfjs' own vs fused.
+ *  - dense_grads: one step of perf.ts' mlp, ae_mlp and vae_mlp workloads
+ *    with tfjs' dense input gradient (dy·Wᵀ, and tf.fused.matMul's
+ *    customGrad for linear layers) vs (W·dyᵀ)ᵀ (workers/engine/denseGradients.ts).
  * The harness registers the leading-axis kernels, so the adam and lazy_grads
  * arms both run with them.
  * Merges its keys (overhead.*) into bench/results/throughput.json.
  *
  *   npm run build:node && node dist/bench/overheadBench.js [--rounds 10] [--steps 5] [--gan-rounds 6]
- *     [--only adam|leading_sum|lazy_grads|fused_batchnorm]
+ *     [--only adam|leading_sum|lazy_grads|fused_batchnorm|dense_grads] [--dense-rounds 12]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,10 +38,11 @@ import { setLeadingAxisReductions } from '../workers/engine/kernels/leadingAxisS
 import { setLazyFusedGradients } from '../workers/engine/lazyFusedGradients';
 import { batchNormTraining, tfjsBatchNormTraining, type BatchNormResult } from '../workers/engine/kernels/fusedBatchNorm';
 import { setFusedBatchNorm } from '../workers/engine/fusedBatchNormLayer';
+import { setDenseGradients } from '../workers/engine/denseGradients';
 import { buildGan, makeGanOptimizer } from '../workers/families/gan/model';
 import { ganTrainStep } from '../workers/families/gan/step';
 import { machineInfo, prepareBackend } from './harness/runtime';
-import { buildWorkload } from './harness/perfWorkloads';
+import { buildWorkload, type WorkloadId } from './harness/perfWorkloads';
 
 const BATCH = 64;
 
@@ -156,6 +160,36 @@ async function dcganWorkloadBench(results: Record<string, number | string>, key:
   for (const w of Object.values(workloads)) w.dispose();
 }
 
+/**
+ * Steps of perf.ts' workloads `ids` (one model per arm, rounds of `steps`), an arm's set-up before each
+ * of its rounds; wall ms per step and the process CPU ms per step (user + system, less sensitive to
+ * waiting for a core on a shared machine).
+ */
+async function workloadArmsBench(results: Record<string, number | string>, key: string, ids: readonly WorkloadId[], variants: Record<string, () => void>, rounds: number, steps: number): Promise<void> {
+  for (const id of ids) {
+    const workloads = Object.fromEntries(Object.keys(variants).map((name) => [name, buildWorkload(id, 1)]));
+    const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+    const arms = Object.fromEntries(Object.entries(variants).map(([name, setUp]) => [name, async (): Promise<void> => {
+      setUp();
+      const c0 = process.cpuUsage();
+      await workloads[name]!.step();
+      const c = process.cpuUsage(c0);
+      cpu[name]!.push((c.user + c.system) / 1000);
+    }]));
+    const r = await interleave(arms, rounds, steps);
+    for (const name of Object.keys(variants)) {
+      const perRound = Array.from({ length: rounds }, (_, k) => cpu[name]!.slice((k + 1) * steps, (k + 2) * steps).reduce((a, b) => a + b, 0) / steps);
+      const [wall, busy] = [summarise(r[name]!), summarise(perRound)];
+      results[`overhead.${key}.${id}_b64.step.${name}_min_ms`] = wall.min;
+      results[`overhead.${key}.${id}_b64.step.${name}_median_ms`] = wall.median;
+      results[`overhead.${key}.${id}_b64.step_cpu.${name}_min_ms`] = busy.min;
+      results[`overhead.${key}.${id}_b64.step_cpu.${name}_median_ms`] = busy.median;
+    }
+    for (const w of Object.values(workloads)) w.dispose();
+  }
+  results[`overhead.${key}.samples_per_arm`] = rounds;
+}
+
 /** Σ over the leading axes of a DCGAN-sized activation, the backend's kernel vs ours (per call). */
 async function reductionBench(results: Record<string, number | string>, rounds: number): Promise<void> {
   const x = tf.randomNormal([BATCH, 14, 14, 64], 0, 1, 'float32', 7);
@@ -219,6 +253,7 @@ async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   const run = (item: string): boolean => only === undefined || only === item;
   setFusedBatchNorm(false); // the harness installs it; only its own item switches it, so the other items compare as before
+  setDenseGradients(false); // likewise
   if (run('adam')) await adamBench(results, rounds, steps);
   if (run('leading_sum')) {
     await reductionBench(results, rounds);
@@ -234,7 +269,10 @@ async function main(): Promise<void> {
     await dcganWorkloadBench(results, 'fused_batchnorm', fusedArms, argNumber('gan-rounds', 6));
     results['overhead.fused_batchnorm.op_samples_per_arm'] = rounds;
   }
-  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums. fused_batchnorm: training batch norm over the last axis (ε 1e-3) on 64×7×7×128, 64×14×14×64 and 64×6272, forward alone and forward + backward (tf.grads w.r.t. x, γ, β for a fixed dy), rounds of 10 calls, tfjs' moments + batchNorm vs the fused SIMD kernels; and the DCGAN step (lazy gradients on; dcgan_b64: noise 100 as above, perf_dcgan_b64: bench/perf.ts' dcgan workload, noise 64, wall and process CPU time (step_cpu)) with tf.layers' own training call vs the fused one.`;
+  if (run('dense_grads')) {
+    await workloadArmsBench(results, 'dense_grads', ['mlp', 'ae_mlp', 'vae_mlp'], { tfjs: () => setDenseGradients(false), wdyT: () => setDenseGradients(true) }, argNumber('dense-rounds', 12), steps);
+  }
+  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums. fused_batchnorm: training batch norm over the last axis (ε 1e-3) on 64×7×7×128, 64×14×14×64 and 64×6272, forward alone and forward + backward (tf.grads w.r.t. x, γ, β for a fixed dy), rounds of 10 calls, tfjs' moments + batchNorm vs the fused SIMD kernels; and the DCGAN step (lazy gradients on; dcgan_b64: noise 100 as above, perf_dcgan_b64: bench/perf.ts' dcgan workload, noise 64, wall and process CPU time (step_cpu)) with tf.layers' own training call vs the fused one. dense_grads: perf.ts' mlp, ae_mlp, vae_mlp workloads (batch 64, Adam), dense-rounds rounds of ${steps} steps per arm, wall (step) and process CPU (step_cpu) ms per step, tfjs' dense input gradient dy·Wᵀ (tfjs) vs (W·dyᵀ)ᵀ (wdyT).`;
   mergeInto(join(appRoot, 'bench', 'results', 'throughput.json'), results, description);
   console.log(JSON.stringify(results, null, 2));
 }
