@@ -26,12 +26,15 @@
  *    loss ops, the count inside the tape) vs classifier/step.ts' trainStep
  *    (the loss as one op, workers/engine/probabilityCrossEntropy.ts, the count
  *    off the tape); dense gradients on in both.
+ *  - vae_nll: perf.ts' vae_mlp step (Bernoulli decoder, β 1) with the NLL's
+ *    seven element-wise ops taped vs one op with the gradient sigmoid(l) − x
+ *    (workers/families/vae/bernoulliNll.ts); dense gradients on in both.
  * The harness registers the leading-axis kernels, so the adam and lazy_grads
  * arms both run with them.
  * Merges its keys (overhead.*) into bench/results/throughput.json.
  *
  *   npm run build:node && node dist/bench/overheadBench.js [--rounds 10] [--steps 5] [--gan-rounds 6]
- *     [--only adam|leading_sum|lazy_grads|fused_batchnorm|dense_grads|classifier_loss] [--dense-rounds 12]
+ *     [--only adam|leading_sum|lazy_grads|fused_batchnorm|dense_grads|classifier_loss|vae_nll] [--dense-rounds 12]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +52,10 @@ import { classifierTemplate } from '../workers/common/families/classifier/templa
 import { makeOptimizer } from '../workers/engine/optimizer';
 import { buildClassifier, type ClassifierModel } from '../workers/families/classifier/model';
 import { trainStep as classifierStep } from '../workers/families/classifier/step';
+import { vaeTemplate } from '../workers/common/families/vae/templates';
+import { buildVae, disposeVae } from '../workers/families/vae/model';
+import { vaeTrainStep } from '../workers/families/vae/step';
+import { tapedClassifierStep, tapedVaeStep } from './harness/tapedSteps';
 import { ganTrainStep } from '../workers/families/gan/step';
 import { machineInfo, prepareBackend } from './harness/runtime';
 import { buildWorkload, type WorkloadId } from './harness/perfWorkloads';
@@ -199,19 +206,6 @@ async function workloadArmsBench(results: Record<string, number | string>, key: 
   results[`overhead.${key}.samples_per_arm`] = rounds;
 }
 
-/** classifier/step.ts' trainStep as it was before the one-op loss: every op of the loss and the correct count on the tape. */
-async function tapedClassifierStep(cm: ClassifierModel, optimizer: tf.Optimizer, xs: tf.Tensor, ys: tf.Tensor2D, labels: tf.Tensor1D): Promise<void> {
-  const varList = cm.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  let correctT: tf.Scalar | undefined;
-  const lossT = optimizer.minimize(() => {
-    const out = cm.model.apply(xs, { training: true }) as tf.Tensor;
-    correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), labels), 'int32')));
-    return tf.neg(tf.mean(tf.sum(tf.mul(ys, tf.log(tf.add(out, 1e-7))), -1)));
-  }, true, varList);
-  await Promise.all([lossT!.data(), correctT!.data()]);
-  tf.dispose([lossT!, correctT!]);
-}
-
 /** The MLP classifier step (perf.ts' mlp: 784-128-10 softmax, batch 64, Adam), taped loss vs one-op loss. */
 async function classifierLossBench(results: Record<string, number | string>, rounds: number, steps: number): Promise<void> {
   const build = () => ({ cm: buildClassifier(classifierTemplate('mlp', [28, 28, 1], 10), [28, 28, 1], 10, 1), opt: makeOptimizer({ optimizer: 'adam', learningRate: 0.001, momentum: 0.9 }) });
@@ -231,6 +225,26 @@ async function classifierLossBench(results: Record<string, number | string>, rou
   results['overhead.classifier_loss.samples_per_arm'] = rounds;
   for (const a of [taped, oneOp]) { a.cm.model.dispose(); a.opt.dispose(); }
   tf.dispose([xs, labels, ys]);
+}
+
+/** perf.ts' vae_mlp step (784-400-20, Bernoulli, β 1, batch 64, Adam), the NLL taped op by op vs one op. */
+async function vaeNllBench(results: Record<string, number | string>, rounds: number, steps: number): Promise<void> {
+  const build = () => ({ v: buildVae(vaeTemplate('mlp', [28, 28, 1], 20), [28, 28, 1], 20, 1), opt: makeOptimizer({ optimizer: 'adam', learningRate: 0.001, momentum: 0.9 }) });
+  const [taped, oneOp] = [build(), build()];
+  const x = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 1);
+  let seed = 0;
+  const r = await interleave({
+    taped: async () => { await tapedVaeStep(taped.v, taped.opt, x, seed++); },
+    one_op: async () => { await vaeTrainStep(oneOp.v, oneOp.opt, x, { kind: 'bernoulli' }, 1, seed++); },
+  }, rounds, steps);
+  for (const arm of ['taped', 'one_op'] as const) {
+    const s = summarise(r[arm]!);
+    results[`overhead.vae_nll.vae_mlp_b64.step.${arm}_min_ms`] = s.min;
+    results[`overhead.vae_nll.vae_mlp_b64.step.${arm}_median_ms`] = s.median;
+  }
+  results['overhead.vae_nll.samples_per_arm'] = rounds;
+  for (const a of [taped, oneOp]) { disposeVae(a.v); a.opt.dispose(); }
+  x.dispose();
 }
 
 /** Σ over the leading axes of a DCGAN-sized activation, the backend's kernel vs ours (per call). */
@@ -317,7 +331,8 @@ async function main(): Promise<void> {
   }
   setDenseGradients(true);
   if (run('classifier_loss')) await classifierLossBench(results, argNumber('dense-rounds', 12), steps);
-  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums. fused_batchnorm: training batch norm over the last axis (ε 1e-3) on 64×7×7×128, 64×14×14×64 and 64×6272, forward alone and forward + backward (tf.grads w.r.t. x, γ, β for a fixed dy), rounds of 10 calls, tfjs' moments + batchNorm vs the fused SIMD kernels; and the DCGAN step (lazy gradients on; dcgan_b64: noise 100 as above, perf_dcgan_b64: bench/perf.ts' dcgan workload, noise 64, wall and process CPU time (step_cpu)) with tf.layers' own training call vs the fused one. dense_grads: perf.ts' mlp, ae_mlp, vae_mlp workloads (batch 64, Adam), dense-rounds rounds of ${steps} steps per arm, wall (step) and process CPU (step_cpu) ms per step, tfjs' dense input gradient dy·Wᵀ (tfjs) vs (W·dyᵀ)ᵀ (wdyT). classifier_loss: the mlp classifier step (784-128-10 softmax, batch 64, Adam, dense gradients on), dense-rounds rounds of ${steps} steps per arm, loss and correct count taped as before (taped) vs the one-op loss with the count off the tape (one_op).`;
+  if (run('vae_nll')) await vaeNllBench(results, argNumber('dense-rounds', 12), steps);
+  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums. fused_batchnorm: training batch norm over the last axis (ε 1e-3) on 64×7×7×128, 64×14×14×64 and 64×6272, forward alone and forward + backward (tf.grads w.r.t. x, γ, β for a fixed dy), rounds of 10 calls, tfjs' moments + batchNorm vs the fused SIMD kernels; and the DCGAN step (lazy gradients on; dcgan_b64: noise 100 as above, perf_dcgan_b64: bench/perf.ts' dcgan workload, noise 64, wall and process CPU time (step_cpu)) with tf.layers' own training call vs the fused one. dense_grads: perf.ts' mlp, ae_mlp, vae_mlp workloads (batch 64, Adam), dense-rounds rounds of ${steps} steps per arm, wall (step) and process CPU (step_cpu) ms per step, tfjs' dense input gradient dy·Wᵀ (tfjs) vs (W·dyᵀ)ᵀ (wdyT). classifier_loss: the mlp classifier step (784-128-10 softmax, batch 64, Adam, dense gradients on), dense-rounds rounds of ${steps} steps per arm, loss and correct count taped as before (taped) vs the one-op loss with the count off the tape (one_op). vae_nll: the vae_mlp step (784-400-20, Bernoulli, β 1, batch 64, Adam, dense gradients on), same rounds, the NLL taped op by op (taped) vs one op (one_op).`;
   mergeInto(join(appRoot, 'bench', 'results', 'throughput.json'), results, description);
   console.log(JSON.stringify(results, null, 2));
 }
