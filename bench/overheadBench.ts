@@ -50,7 +50,7 @@ import { setDenseGradients } from '../workers/engine/denseGradients';
 import { buildGan, makeGanOptimizer } from '../workers/families/gan/model';
 import { classifierTemplate } from '../workers/common/families/classifier/templates';
 import { makeOptimizer } from '../workers/engine/optimizer';
-import { buildClassifier, type ClassifierModel } from '../workers/families/classifier/model';
+import { buildClassifier } from '../workers/families/classifier/model';
 import { trainStep as classifierStep } from '../workers/families/classifier/step';
 import { vaeTemplate } from '../workers/common/families/vae/templates';
 import { buildVae, disposeVae } from '../workers/families/vae/model';
