@@ -29,12 +29,15 @@
  *  - vae_nll: perf.ts' vae_mlp step (Bernoulli decoder, β 1) with the NLL's
  *    seven element-wise ops taped vs one op with the gradient sigmoid(l) − x
  *    (workers/families/vae/bernoulliNll.ts); dense gradients on in both.
+ *  - ae_bce: perf.ts' ae_mlp step (sigmoid out, BCE) with the BCE's ops taped
+ *    vs one op with the tape's gradient chain written out
+ *    (workers/families/autoencoder/losses.ts); dense gradients on in both.
  * The harness registers the leading-axis kernels, so the adam and lazy_grads
  * arms both run with them.
  * Merges its keys (overhead.*) into bench/results/throughput.json.
  *
  *   npm run build:node && node dist/bench/overheadBench.js [--rounds 10] [--steps 5] [--gan-rounds 6]
- *     [--only adam|leading_sum|lazy_grads|fused_batchnorm|dense_grads|classifier_loss|vae_nll] [--dense-rounds 12]
+ *     [--only adam|leading_sum|lazy_grads|fused_batchnorm|dense_grads|classifier_loss|vae_nll|ae_bce] [--dense-rounds 12]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,7 +58,10 @@ import { trainStep as classifierStep } from '../workers/families/classifier/step
 import { vaeTemplate } from '../workers/common/families/vae/templates';
 import { buildVae, disposeVae } from '../workers/families/vae/model';
 import { vaeTrainStep } from '../workers/families/vae/step';
-import { tapedClassifierStep, tapedVaeStep } from './harness/tapedSteps';
+import { tapedAutoencoderStep, tapedClassifierStep, tapedVaeStep } from './harness/tapedSteps';
+import { autoencoderTemplate } from '../workers/common/families/autoencoder/templates';
+import { buildAutoencoder, disposeAutoencoder } from '../workers/families/autoencoder/model';
+import { trainStep as autoencoderStep } from '../workers/families/autoencoder/step';
 import { ganTrainStep } from '../workers/families/gan/step';
 import { machineInfo, prepareBackend } from './harness/runtime';
 import { buildWorkload, type WorkloadId } from './harness/perfWorkloads';
@@ -247,6 +253,25 @@ async function vaeNllBench(results: Record<string, number | string>, rounds: num
   x.dispose();
 }
 
+/** perf.ts' ae_mlp step (784-256-32, sigmoid out, BCE, batch 64, Adam), the BCE taped op by op vs one op. */
+async function aeBceBench(results: Record<string, number | string>, rounds: number, steps: number): Promise<void> {
+  const build = () => ({ ae: buildAutoencoder(autoencoderTemplate('mlp', [28, 28, 1], 32), [28, 28, 1], 32, 1), opt: makeOptimizer({ optimizer: 'adam', learningRate: 0.001, momentum: 0.9 }) });
+  const [taped, oneOp] = [build(), build()];
+  const x = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 1);
+  const r = await interleave({
+    taped: () => tapedAutoencoderStep(taped.ae, taped.opt, x),
+    one_op: async () => { await autoencoderStep(oneOp.ae, oneOp.opt, x, x, { loss: 'bce' }); },
+  }, rounds, steps);
+  for (const arm of ['taped', 'one_op'] as const) {
+    const s = summarise(r[arm]!);
+    results[`overhead.ae_bce.ae_mlp_b64.step.${arm}_min_ms`] = s.min;
+    results[`overhead.ae_bce.ae_mlp_b64.step.${arm}_median_ms`] = s.median;
+  }
+  results['overhead.ae_bce.samples_per_arm'] = rounds;
+  for (const a of [taped, oneOp]) { disposeAutoencoder(a.ae); a.opt.dispose(); }
+  x.dispose();
+}
+
 /** Σ over the leading axes of a DCGAN-sized activation, the backend's kernel vs ours (per call). */
 async function reductionBench(results: Record<string, number | string>, rounds: number): Promise<void> {
   const x = tf.randomNormal([BATCH, 14, 14, 64], 0, 1, 'float32', 7);
@@ -332,7 +357,8 @@ async function main(): Promise<void> {
   setDenseGradients(true);
   if (run('classifier_loss')) await classifierLossBench(results, argNumber('dense-rounds', 12), steps);
   if (run('vae_nll')) await vaeNllBench(results, argNumber('dense-rounds', 12), steps);
-  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums. fused_batchnorm: training batch norm over the last axis (ε 1e-3) on 64×7×7×128, 64×14×14×64 and 64×6272, forward alone and forward + backward (tf.grads w.r.t. x, γ, β for a fixed dy), rounds of 10 calls, tfjs' moments + batchNorm vs the fused SIMD kernels; and the DCGAN step (lazy gradients on; dcgan_b64: noise 100 as above, perf_dcgan_b64: bench/perf.ts' dcgan workload, noise 64, wall and process CPU time (step_cpu)) with tf.layers' own training call vs the fused one. dense_grads: perf.ts' mlp, ae_mlp, vae_mlp workloads (batch 64, Adam), dense-rounds rounds of ${steps} steps per arm, wall (step) and process CPU (step_cpu) ms per step, tfjs' dense input gradient dy·Wᵀ (tfjs) vs (W·dyᵀ)ᵀ (wdyT). classifier_loss: the mlp classifier step (784-128-10 softmax, batch 64, Adam, dense gradients on), dense-rounds rounds of ${steps} steps per arm, loss and correct count taped as before (taped) vs the one-op loss with the count off the tape (one_op). vae_nll: the vae_mlp step (784-400-20, Bernoulli, β 1, batch 64, Adam, dense gradients on), same rounds, the NLL taped op by op (taped) vs one op (one_op).`;
+  if (run('ae_bce')) await aeBceBench(results, argNumber('dense-rounds', 12), steps);
+  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums. fused_batchnorm: training batch norm over the last axis (ε 1e-3) on 64×7×7×128, 64×14×14×64 and 64×6272, forward alone and forward + backward (tf.grads w.r.t. x, γ, β for a fixed dy), rounds of 10 calls, tfjs' moments + batchNorm vs the fused SIMD kernels; and the DCGAN step (lazy gradients on; dcgan_b64: noise 100 as above, perf_dcgan_b64: bench/perf.ts' dcgan workload, noise 64, wall and process CPU time (step_cpu)) with tf.layers' own training call vs the fused one. dense_grads: perf.ts' mlp, ae_mlp, vae_mlp workloads (batch 64, Adam), dense-rounds rounds of ${steps} steps per arm, wall (step) and process CPU (step_cpu) ms per step, tfjs' dense input gradient dy·Wᵀ (tfjs) vs (W·dyᵀ)ᵀ (wdyT). classifier_loss: the mlp classifier step (784-128-10 softmax, batch 64, Adam, dense gradients on), dense-rounds rounds of ${steps} steps per arm, loss and correct count taped as before (taped) vs the one-op loss with the count off the tape (one_op). vae_nll: the vae_mlp step (784-400-20, Bernoulli, β 1, batch 64, Adam, dense gradients on), same rounds, the NLL taped op by op (taped) vs one op (one_op). ae_bce: the ae_mlp step (784-256-32, BCE, batch 64, Adam, dense gradients on), same rounds, the BCE taped op by op (taped) vs one op (one_op).`;
   mergeInto(join(appRoot, 'bench', 'results', 'throughput.json'), results, description);
   console.log(JSON.stringify(results, null, 2));
 }

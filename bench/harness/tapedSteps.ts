@@ -1,5 +1,5 @@
 /**
- * Two family train steps as they were before their losses became single
+ * Three family train steps as they were before their losses became single
  * taped ops (issue 17), kept as the "old" arms of bench/overheadBench.ts:
  * the same forward, objective and optimizer call, with every op of the loss
  * (and the classifier's correct count) recorded on the tape.
@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ClassifierModel } from '../../workers/families/classifier/model';
 import type { VaeNetworks } from '../../workers/families/vae/model';
+import { trainableVariables, type Autoencoder } from '../../workers/families/autoencoder/model';
+import { reconstruct } from '../../workers/families/autoencoder/step';
 
 /** classifier/step.ts' trainStep before: the softmax cross-entropy's six ops and the correct count on the tape. */
 export async function tapedClassifierStep(cm: ClassifierModel, optimizer: tf.Optimizer, xs: tf.Tensor, ys: tf.Tensor2D, labels: tf.Tensor1D): Promise<void> {
@@ -47,4 +49,24 @@ export async function tapedVaeStep(v: VaeNetworks, optimizer: tf.Optimizer, x: t
   const [value] = await Promise.all([lossT.data(), recT!.data(), klT!.data()]);
   tf.dispose([lossT, recT!, klT!]);
   return value[0]!;
+}
+
+/** The autoencoder's per-example BCE as the tape differentiated it before (every op taped). */
+export function tapedBce(target: tf.Tensor, output: tf.Tensor): tf.Tensor1D {
+  const x = tf.reshape(target, [target.shape[0]!, -1]);
+  const r = tf.reshape(output, [output.shape[0]!, -1]);
+  const ll = tf.add(tf.mul(x, tf.log(tf.add(r, 1e-7))), tf.mul(tf.sub(1, x), tf.log(tf.add(tf.sub(1, r), 1e-7))));
+  return tf.neg(tf.sum(ll, 1));
+}
+
+/** autoencoder/step.ts' trainStep (BCE, no penalty) before: the BCE taped op by op; loss and reconstruction read as there. */
+export async function tapedAutoencoderStep(ae: Autoencoder, optimizer: tf.Optimizer, x: tf.Tensor): Promise<void> {
+  let reconT: tf.Scalar | undefined;
+  const lossT = optimizer.minimize(() => {
+    const rec = tf.mean(tapedBce(x, reconstruct(ae, x, true))) as tf.Scalar;
+    reconT = tf.keep(tf.clone(rec));
+    return rec;
+  }, true, trainableVariables(ae))!;
+  await Promise.all([lossT.data(), reconT!.data()]);
+  tf.dispose([lossT, reconT!]);
 }
