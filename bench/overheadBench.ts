@@ -32,12 +32,14 @@
  *  - ae_bce: perf.ts' ae_mlp step (sigmoid out, BCE) with the BCE's ops taped
  *    vs one op with the tape's gradient chain written out
  *    (workers/families/autoencoder/losses.ts); dense gradients on in both.
+ *  - small_dense: the mlp, ae_mlp and vae_mlp steps with all four of the
+ *    above off (before) vs on (after).
  * The harness registers the leading-axis kernels, so the adam and lazy_grads
  * arms both run with them.
  * Merges its keys (overhead.*) into bench/results/throughput.json.
  *
  *   npm run build:node && node dist/bench/overheadBench.js [--rounds 10] [--steps 5] [--gan-rounds 6]
- *     [--only adam|leading_sum|lazy_grads|fused_batchnorm|dense_grads|classifier_loss|vae_nll|ae_bce] [--dense-rounds 12]
+ *     [--only adam|leading_sum|lazy_grads|fused_batchnorm|dense_grads|classifier_loss|vae_nll|ae_bce|small_dense] [--dense-rounds 12]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -272,6 +274,45 @@ async function aeBceBench(results: Record<string, number | string>, rounds: numb
   x.dispose();
 }
 
+/**
+ * The three small dense workloads with every change of this file's dense_grads, classifier_loss, vae_nll
+ * and ae_bce items off (before: tfjs' dense gradient, the taped losses of bench/harness/tapedSteps.ts) vs
+ * on (after: perf.ts' workloads as they run now).
+ */
+async function smallDenseBench(results: Record<string, number | string>, rounds: number, steps: number): Promise<void> {
+  const adam = (): tf.Optimizer => makeOptimizer({ optimizer: 'adam', learningRate: 0.001, momentum: 0.9 });
+  const xs = tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 1);
+  const labels = tf.tensor1d(Array.from({ length: BATCH }, (_, j) => (j * 7) % 10), 'int32');
+  const ys = tf.tidy(() => tf.cast(tf.oneHot(labels, 10), 'float32') as tf.Tensor2D);
+  const cm = buildClassifier(classifierTemplate('mlp', [28, 28, 1], 10), [28, 28, 1], 10, 1);
+  const ae = buildAutoencoder(autoencoderTemplate('mlp', [28, 28, 1], 32), [28, 28, 1], 32, 1);
+  const v = buildVae(vaeTemplate('mlp', [28, 28, 1], 20), [28, 28, 1], 20, 1);
+  const [co, ao, vo] = [adam(), adam(), adam()];
+  let seed = 0;
+  const before: Record<'mlp' | 'ae_mlp' | 'vae_mlp', () => Promise<unknown>> = {
+    mlp: () => tapedClassifierStep(cm, co, xs, ys, labels), ae_mlp: () => tapedAutoencoderStep(ae, ao, xs), vae_mlp: () => tapedVaeStep(v, vo, xs, seed++),
+  };
+  for (const id of ['mlp', 'ae_mlp', 'vae_mlp'] as const) {
+    const after = buildWorkload(id, 1);
+    const r = await interleave({
+      before: async () => { setDenseGradients(false); await before[id](); },
+      after: async () => { setDenseGradients(true); await after.step(); },
+    }, rounds, steps);
+    for (const arm of ['before', 'after'] as const) {
+      const s = summarise(r[arm]!);
+      results[`overhead.small_dense.${id}_b64.step.${arm}_min_ms`] = s.min;
+      results[`overhead.small_dense.${id}_b64.step.${arm}_median_ms`] = s.median;
+    }
+    after.dispose();
+  }
+  results['overhead.small_dense.samples_per_arm'] = rounds;
+  cm.model.dispose();
+  disposeAutoencoder(ae);
+  disposeVae(v);
+  for (const o of [co, ao, vo]) o.dispose();
+  tf.dispose([xs, labels, ys]);
+}
+
 /** Σ over the leading axes of a DCGAN-sized activation, the backend's kernel vs ours (per call). */
 async function reductionBench(results: Record<string, number | string>, rounds: number): Promise<void> {
   const x = tf.randomNormal([BATCH, 14, 14, 64], 0, 1, 'float32', 7);
@@ -358,7 +399,8 @@ async function main(): Promise<void> {
   if (run('classifier_loss')) await classifierLossBench(results, argNumber('dense-rounds', 12), steps);
   if (run('vae_nll')) await vaeNllBench(results, argNumber('dense-rounds', 12), steps);
   if (run('ae_bce')) await aeBceBench(results, argNumber('dense-rounds', 12), steps);
-  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums. fused_batchnorm: training batch norm over the last axis (ε 1e-3) on 64×7×7×128, 64×14×14×64 and 64×6272, forward alone and forward + backward (tf.grads w.r.t. x, γ, β for a fixed dy), rounds of 10 calls, tfjs' moments + batchNorm vs the fused SIMD kernels; and the DCGAN step (lazy gradients on; dcgan_b64: noise 100 as above, perf_dcgan_b64: bench/perf.ts' dcgan workload, noise 64, wall and process CPU time (step_cpu)) with tf.layers' own training call vs the fused one. dense_grads: perf.ts' mlp, ae_mlp, vae_mlp workloads (batch 64, Adam), dense-rounds rounds of ${steps} steps per arm, wall (step) and process CPU (step_cpu) ms per step, tfjs' dense input gradient dy·Wᵀ (tfjs) vs (W·dyᵀ)ᵀ (wdyT). classifier_loss: the mlp classifier step (784-128-10 softmax, batch 64, Adam, dense gradients on), dense-rounds rounds of ${steps} steps per arm, loss and correct count taped as before (taped) vs the one-op loss with the count off the tape (one_op). vae_nll: the vae_mlp step (784-400-20, Bernoulli, β 1, batch 64, Adam, dense gradients on), same rounds, the NLL taped op by op (taped) vs one op (one_op). ae_bce: the ae_mlp step (784-256-32, BCE, batch 64, Adam, dense gradients on), same rounds, the BCE taped op by op (taped) vs one op (one_op).`;
+  if (run('small_dense')) await smallDenseBench(results, argNumber('dense-rounds', 12), steps);
+  const description = `overhead.*: issue 17's overhead items on ${backend}, old vs new interleaved in one process (${rounds} rounds of ${steps} calls per arm after a warm-up round; min and median of the per-call mean of each round, ms; shared 2-core machine). adam: deep AE 784-1000-500-250-30-…-784 batch 64, whole step (minimize) and the update alone (applyGradients on fixed gradients), tfjs Adam vs fused Adam. lazy_grads: one DCGAN step (D then G, batch 64, 28×28×1, noise 100) with tfjs' eager fused-conv gradients vs lazy ones (gan-rounds rounds of 1 step). leading_sum: Σ over [0,1,2] of 64×14×14×64 (rounds of 20 calls) and the DCGAN step, the backend's transpose+reduce vs the one-pass SIMD column sum. The adam and lazy_grads arms run with the one-pass sums. fused_batchnorm: training batch norm over the last axis (ε 1e-3) on 64×7×7×128, 64×14×14×64 and 64×6272, forward alone and forward + backward (tf.grads w.r.t. x, γ, β for a fixed dy), rounds of 10 calls, tfjs' moments + batchNorm vs the fused SIMD kernels; and the DCGAN step (lazy gradients on; dcgan_b64: noise 100 as above, perf_dcgan_b64: bench/perf.ts' dcgan workload, noise 64, wall and process CPU time (step_cpu)) with tf.layers' own training call vs the fused one. dense_grads: perf.ts' mlp, ae_mlp, vae_mlp workloads (batch 64, Adam), dense-rounds rounds of ${steps} steps per arm, wall (step) and process CPU (step_cpu) ms per step, tfjs' dense input gradient dy·Wᵀ (tfjs) vs (W·dyᵀ)ᵀ (wdyT). classifier_loss: the mlp classifier step (784-128-10 softmax, batch 64, Adam, dense gradients on), dense-rounds rounds of ${steps} steps per arm, loss and correct count taped as before (taped) vs the one-op loss with the count off the tape (one_op). vae_nll: the vae_mlp step (784-400-20, Bernoulli, β 1, batch 64, Adam, dense gradients on), same rounds, the NLL taped op by op (taped) vs one op (one_op). ae_bce: the ae_mlp step (784-256-32, BCE, batch 64, Adam, dense gradients on), same rounds, the BCE taped op by op (taped) vs one op (one_op). small_dense: the mlp, ae_mlp and vae_mlp steps (batch 64, Adam), same rounds, with tfjs' dense gradients and the taped losses (before) vs perf.ts' workloads as they run now (after).`;
   mergeInto(join(appRoot, 'bench', 'results', 'throughput.json'), results, description);
   console.log(JSON.stringify(results, null, 2));
 }
