@@ -2,8 +2,9 @@
  * Dense layers' input gradient computed the way wasm's matmul is fast.
  *
  * For y = x·W (x [B, I], W [I, O]) tfjs computes dx = dy·Wᵀ as
- * matMul(dy, W, false, true). On wasm XNNPACK packs the right operand on
- * every call it has not cached, so this packs all of W ([I, O], the big
+ * matMul(dy, W, false, true), which wasmKernels.ts runs as an explicit
+ * transpose of W and a plain product. XNNPACK packs the right operand on
+ * every call it has not cached, so this packs a fresh Wᵀ ([O, I], the big
  * matrix) each step and runs ~40 % slower than the forward matmul (issue 17:
  * a 64×784 · 784×256 dx takes ~1.4 ms against ~0.8 ms). The same product
  * as dx = (W·dyᵀ)ᵀ packs only dyᵀ ([O, B], small) and costs two small
