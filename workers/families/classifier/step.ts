@@ -3,6 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Shape } from '../../common/graph';
+import { probabilityCrossEntropy } from '../../engine/probabilityCrossEntropy';
 import { disposeBatch, makeBatch, type Batch } from './data';
 import type { ClassifierModel } from './model';
 
@@ -12,8 +13,8 @@ const EPS = 1e-7;
 export function crossEntropy(ys: tf.Tensor2D, output: tf.Tensor, probabilities: boolean): tf.Scalar {
   return tf.tidy(() => {
     if (!probabilities) return tf.losses.softmaxCrossEntropy(ys, output) as tf.Scalar;
-    // log(p + ε), not a clip: clipping maps NaN into range on wasm and would hide divergence.
-    return tf.neg(tf.mean(tf.sum(tf.mul(ys, tf.log(tf.add(output, EPS))), -1)));
+    // log(p + ε), not a clip: clipping maps NaN into range on wasm and would hide divergence. One taped op, bit-identical to the autodiff chain.
+    return probabilityCrossEntropy(ys, output, EPS);
   });
 }
 
@@ -27,20 +28,25 @@ function countCorrect(output: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(output, -1), labels), 'int32')));
 }
 
-/** One optimizer step on a batch; leaves no tensor behind. */
+/**
+ * One optimizer step on a batch; leaves no tensor behind. The correct count
+ * is taken from the kept output after the gradient, off the tape (recording
+ * it there saved its ops' inputs for a backward pass that never uses them).
+ */
 export async function trainStep(cm: ClassifierModel, optimizer: tf.Optimizer, batch: Batch): Promise<StepResult> {
   const varList = cm.model.trainableWeights.map((w) => w.read() as tf.Variable);
-  let correctT: tf.Scalar | undefined;
+  let outT: tf.Tensor | undefined;
   const lossT = optimizer.minimize(() => {
-    const out = cm.model.apply(batch.xs, { training: true }) as tf.Tensor;
-    correctT = tf.keep(countCorrect(out, batch.labels));
-    return crossEntropy(batch.ys, out, cm.probabilities);
+    outT = tf.keep(cm.model.apply(batch.xs, { training: true }) as tf.Tensor);
+    return crossEntropy(batch.ys, outT, cm.probabilities);
   }, true, varList);
+  const correctT = countCorrect(outT!, batch.labels);
+  outT!.dispose();
   try {
-    const [loss, correct] = await Promise.all([lossT!.data(), correctT!.data()]);
+    const [loss, correct] = await Promise.all([lossT!.data(), correctT.data()]);
     return { loss: loss[0]!, correct: correct[0]! };
   } finally {
-    tf.dispose([lossT!, correctT!]);
+    tf.dispose([lossT!, correctT]);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { VaeHyper } from '../../common/families/vae/config';
+import { bernoulliNll } from './bernoulliNll';
 import { discretisedGaussianLogMass } from './discretisedGaussian';
 
 export type Likelihood =
@@ -52,10 +53,7 @@ const sumPerImage = (t: tf.Tensor): tf.Tensor1D => tf.sum(tf.reshape(t, [t.shape
  * density, so not a probability and not comparable across decoders.
  */
 export function negLogLikelihood(x: tf.Tensor, logits: tf.Tensor, lik: Likelihood): tf.Tensor1D {
-  if (lik.kind === 'bernoulli') {
-    const perPixel = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
-    return sumPerImage(perPixel);
-  }
+  if (lik.kind === 'bernoulli') return bernoulliNll(x, logits); // one taped op, gradient sigmoid(l) − x
   const v = lik.variance;
   const mean = tf.sigmoid(logits);
   if (lik.discretised) return sumPerImage(tf.neg(discretisedGaussianLogMass(x, mean, Math.sqrt(v))));
