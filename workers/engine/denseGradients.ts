@@ -11,7 +11,7 @@
  * transposes. The weight gradient dW = xᵀ·dy already has the small dy on
  * the right and stays as tfjs computes it.
  *
- * installDenseGradients() registers that gradient for 2-D BatchMatMul
+ * setDenseGradients(true) (prepareTrainingBackend, on wasm) registers that gradient for 2-D BatchMatMul
  * without transposes whose W has at least MIN_WEIGHTS values (every other
  * case goes to tfjs' own gradient), and
  * routes tf.fused.matMul's taped linear case — a Dense layer with a bias and
@@ -75,8 +75,4 @@ export function setDenseGradients(enabled: boolean): void {
   tfjsGradient ??= tf.getGradient('BatchMatMul');
   tf.registerGradient(enabled ? denseGradient(tfjsGradient) : tfjsGradient);
   Reflect.set(tf.fused, 'matMul', enabled ? denseMatMul : originalFusedMatMul);
-}
-
-export function installDenseGradients(): void {
-  setDenseGradients(true);
 }

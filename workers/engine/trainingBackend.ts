@@ -9,7 +9,7 @@
  */
 import type { BackendChoice } from '../common/protocol';
 import { selectBackendDetailed, type BackendSelection } from './backend';
-import { installDenseGradients } from './denseGradients';
+import { setDenseGradients } from './denseGradients';
 import { installFusedBatchNorm } from './fusedBatchNormLayer';
 import { registerLeadingAxisReductions } from './kernels/leadingAxisSum';
 import { installLazyFusedGradients } from './lazyFusedGradients';
@@ -20,7 +20,8 @@ export async function prepareTrainingBackend(choice: BackendChoice): Promise<Bac
   if (selection.backend === 'wasm') { registerWasmKernels(); registerLeadingAxisReductions(); }
   if (selection.backend === 'cpu') registerCpuKernels();
   installLazyFusedGradients(); // linear/LeakyReLU convs skip gradients nobody needs (LeNet with LeakyReLU −15 %, bit-identical)
-  installDenseGradients(); // dense layers' dx as (W·dyᵀ)ᵀ: XNNPACK packs the small dyᵀ, not W (AE/VAE mlp steps ~10 % faster)
+  // Dense layers' dx as (W·dyᵀ)ᵀ: XNNPACK packs the small dyᵀ, not W (AE/VAE mlp steps ~10 % faster); measured on wasm only.
+  setDenseGradients(selection.backend === 'wasm');
   installFusedBatchNorm(); // training batch norm over the last axis in a few SIMD passes on wasm (tfjs' own elsewhere)
   return selection;
 }
