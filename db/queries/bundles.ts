@@ -40,13 +40,14 @@ function isBundledStatus(s: string): s is BundledStatus {
 /** A run a bundle cannot carry yet: queued or running, its files still being written. */
 export interface UnfinishedRun { id: number; name: string; status: string }
 
-interface RunRow extends Omit<BundleRun['row'], 'status'> {
+interface RunRow extends Omit<BundleRun['row'], 'status' | 'wasm_threads'> {
   status: string;
+  wasm_threads: number | null;
   id: number; uuid: string; experiment_id: number; architecture_id: number | null; architecture_version: number | null; origin_uuid: string | null;
 }
 
 const RUN_COLUMNS = `r.name, r.family, r.status, r.error, r.config_json, r.config_version, r.architecture_json, r.seed, r.dataset_id,
-  r.dataset_hash, r.backend, r.app_version, r.created_at, r.started_at, r.ended_at, r.notes, r.starred, r.archived`;
+  r.dataset_hash, r.backend, r.app_version, r.created_at, r.started_at, r.ended_at, r.notes, r.starred, r.archived, r.wasm_threads`;
 
 function exportArchitecture(db: Db, id: number | null, version: number | null): IndexArchitecture | null {
   if (id === null || version === null) return null;
@@ -78,9 +79,10 @@ export function exportRun(db: Db, runId: number): RunExport | UnfinishedRun | un
     'SELECT uuid, name, description, created_at FROM experiments WHERE id = ?').get(row.experiment_id);
   if (!exp) throw new Error(`Run ${runId}'s experiment ${row.experiment_id} is missing`);
   const architecture = exportArchitecture(db, row.architecture_id, row.architecture_version);
-  const { id, uuid, experiment_id: _e, architecture_id: _a, architecture_version: _v, origin_uuid, ...fields } = row;
+  const { id, uuid, experiment_id: _e, architecture_id: _a, architecture_version: _v, origin_uuid, wasm_threads, ...fields } = row;
   const run: BundleRun = {
-    uuid, experimentUuid: exp.uuid, architectureHash: architecture?.contentHash ?? null, originUuid: origin_uuid, row: { ...fields, status },
+    uuid, experimentUuid: exp.uuid, architectureHash: architecture?.contentHash ?? null, originUuid: origin_uuid,
+    row: { ...fields, status, ...(wasm_threads === null ? {} : { wasm_threads }) },
     params: statement<[number], BundleRun['params'][number]>(db, 'SELECT key, value_type, num_value, text_value FROM params WHERE run_id = ? ORDER BY key').all(id),
     tags: statement<[number], { tag: string }>(db, 'SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag').all(id).map((t) => t.tag),
     logs: statement<[number], BundleRun['logs'][number]>(db, 'SELECT time, level, message FROM logs WHERE run_id = ? ORDER BY id').all(id),
@@ -195,11 +197,11 @@ function insertRun(db: Db, item: RunImport, place: RunPlace, artifactPath: Bundl
   const r = item.run.row;
   const id = insertedId(statement<unknown[]>(db, `
     INSERT INTO runs (uuid, experiment_id, name, family, status, error, config_json, config_version, architecture_json, architecture_id,
-      architecture_version, seed, dataset_id, dataset_hash, backend, app_version, created_at, started_at, ended_at, notes, starred, archived)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      architecture_version, seed, dataset_id, dataset_hash, backend, app_version, created_at, started_at, ended_at, notes, starred, archived, wasm_threads)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     item.run.uuid, place.experimentId, r.name, r.family, r.status, r.error, r.config_json, r.config_version, r.architecture_json,
     place.architecture?.id ?? null, place.architecture?.version ?? null, r.seed, r.dataset_id, r.dataset_hash, r.backend, r.app_version,
-    r.created_at, r.started_at, r.ended_at, r.notes, r.starred, r.archived));
+    r.created_at, r.started_at, r.ended_at, r.notes, r.starred, r.archived, r.wasm_threads ?? null));
   const param = statement<unknown[]>(db, 'INSERT INTO params (run_id, key, value_type, num_value, text_value) VALUES (?, ?, ?, ?, ?)');
   for (const p of item.run.params) param.run(id, p.key, p.value_type, decodeReal(p.num_value), p.text_value);
   const tag = statement<[number, string]>(db, 'INSERT INTO run_tags (run_id, tag) VALUES (?, ?)');

@@ -107,6 +107,8 @@ export const bundleRunSchema = z.object({
     seed: z.number().int(), dataset_id: z.string(), dataset_hash: z.string(), backend: z.string().nullable(),
     app_version: z.string(), created_at: time, started_at: time.nullable(), ended_at: time.nullable(),
     notes: z.string(), starred: z.union([z.literal(0), z.literal(1)]), archived: z.union([z.literal(0), z.literal(1)]),
+    /** XNNPACK threads the run trained with (wasm, from 0015); absent for other runs, so readers before it still read those. */
+    wasm_threads: z.number().int().min(1).max(64).optional(),
   }).strict(),
   params: z.array(z.object({
     key: z.string(), value_type: z.enum(['number', 'string', 'boolean']), num_value: real.nullable(), text_value: z.string().nullable(),

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import type { RunConfig } from '../../workers/common/families/registry';
 import type { BackendName } from '../../workers/common/protocol';
 import { ApiError } from '../common/api';
+import { formatIssue } from '../../workers/common/runConfigBase';
 
 /** The host's environment variable that carries the setting (workers/engine/wasmThreads.ts reads it). */
 export const WASM_THREADS_ENV = 'LATENT_WASM_THREADS';
@@ -18,8 +19,8 @@ export const WASM_THREADS_ENV = 'LATENT_WASM_THREADS';
 /** Refuses a setting above this machine's cores: more busy threads than cores only wait for each other. */
 export function checkWasmThreadsSetting(threads: number, cores = os.availableParallelism()): void {
   if (threads > cores) {
-    throw new ApiError('bad-request', `wasmThreads ${threads} is more than this machine's ${cores} cores: XNNPACK's threads compute all the time, so more threads than cores only wait for each other (use at most ${cores})`,
-      [{ path: ['wasmThreads'], message: `at most ${cores} (this machine's cores)` }]);
+    const issue = { path: ['wasmThreads'], message: `at most ${cores} (this machine's cores)` };
+    throw new ApiError('bad-request', `${formatIssue(issue)}, not ${threads}: XNNPACK's threads compute all the time, so more threads than cores only wait for each other`, [issue]);
   }
 }
 

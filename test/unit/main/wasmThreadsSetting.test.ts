@@ -66,7 +66,7 @@ describe('the settings.update schema', () => {
 
 describe('the refusals', () => {
   it('more threads than cores', () => {
-    expect(() => checkWasmThreadsSetting(3, 2)).toThrow("wasmThreads 3 is more than this machine's 2 cores: XNNPACK's threads compute all the time, so more threads than cores only wait for each other (use at most 2)");
+    expect(() => checkWasmThreadsSetting(3, 2)).toThrow("wasmThreads: at most 2 (this machine's cores), not 3: XNNPACK's threads compute all the time, so more threads than cores only wait for each other");
     expect(() => checkWasmThreadsSetting(2, 2)).not.toThrow();
   });
 
@@ -100,7 +100,7 @@ describe('SettingsService', () => {
     const { settings } = services();
     expect(settings.get().wasmThreads).toBe(1);
     expect(settings.update({ wasmThreads: cores }).wasmThreads).toBe(cores);
-    expect(() => settings.update({ wasmThreads: cores + 1 })).toThrow(`wasmThreads ${cores + 1} is more than this machine's ${cores} cores`);
+    expect(() => settings.update({ wasmThreads: cores + 1 })).toThrow(`wasmThreads: at most ${cores} (this machine's cores), not ${cores + 1}`);
     expect(settings.get().wasmThreads).toBe(cores);
   });
 

@@ -43,7 +43,7 @@ describe('training host (in-process transport)', () => {
     await t.closed;
     // First the Node the host runs on (so a native backend's load error can be read against it), then ready.
     expect(t.sent[0]).toEqual({ type: 'log', level: 'info', message: `Host: Node ${process.version} (in-process, pid ${process.pid})` });
-    expect(t.sent[1]).toEqual({ type: 'ready', backend: 'wasm' });
+    expect(t.sent[1]).toEqual({ type: 'ready', backend: 'wasm', wasmThreads: 1 });
     expect(terminal(t.sent)).toHaveLength(1);
     expect(t.sent.at(-1)!.type).toBe('done');
     const points = t.sent.flatMap((m) => (m.type === 'metrics' ? m.points : []));

@@ -46,7 +46,7 @@ import type { ModelDocument } from '../../common/graph';
 import { loadImageDataset, type ImageDataset } from '../../data/mnist';
 import { sampleToy, toyMixture, type ToyMixture } from '../../data/toy2d';
 import { installLazyFusedGradients } from '../../engine/lazyFusedGradients';
-import { installFusedBatchNorm } from '../../engine/fusedBatchNormLayer';
+import { setFusedBatchNorm } from '../../engine/fusedBatchNormLayer';
 import { deriveSeed } from '../../engine/prng';
 import { metricEntries, train, type MetricValues } from '../../engine/trainer';
 import { loadRunDataset } from '../../engine/trainingData';
@@ -191,7 +191,9 @@ export async function runGan(o: GanRunOptions): Promise<FamilyRunResult> {
     logPlan(ctx, p);
     const { hyper } = p;
     installLazyFusedGradients(); // D's input gradient in the D step, D's weight gradients in the G step: not computed
-    installFusedBatchNorm(); // the templates' batch norms in training: a few SIMD passes on wasm
+    // The templates' batch norms in training: a few SIMD passes on wasm. WGAN-GP differentiates D's input
+    // gradient again, and the fused gradient has no gradient of its own: tfjs' batch norm there.
+    setFusedBatchNorm(hyper.loss !== 'wgan-gp');
     const nets = buildGan(o.model, p.source.dataShape, p.latentDim, hyper.seed, ganBuildOptions(hyper, p.numClasses || undefined));
     const optG = makeGanOptimizer(hyper, hyper.learningRate);
     const optD = makeGanOptimizer(hyper, p.lrD);
