@@ -84,6 +84,15 @@ export function summarise(samples: readonly number[]): Summary {
   return { min: Number(s[0]!.toFixed(3)), median: Number(median.toFixed(3)), n: s.length };
 }
 
+/** `<key>.<arm>_min_ms` and `<key>.<arm>_median_ms` of each arm's samples. */
+function recordArms(results: Record<string, number | string>, key: string, r: Readonly<Record<string, readonly number[]>>, arms: readonly string[]): void {
+  for (const arm of arms) {
+    const s = summarise(r[arm]!);
+    results[`${key}.${arm}_min_ms`] = s.min;
+    results[`${key}.${arm}_median_ms`] = s.median;
+  }
+}
+
 /** Rounds of `steps` calls of each variant in turn (after one warm-up round each); per-call ms of every round. */
 export async function interleave(variants: Record<string, () => Promise<void>>, rounds: number, steps: number): Promise<Record<string, number[]>> {
   const out: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
@@ -123,11 +132,7 @@ async function adamBench(results: Record<string, number | string>, rounds: numbe
   };
   const only = await interleave({ tfjs: update(tf.train.adam(1e-3)), fused: update(new FusedAdamOptimizer(1e-3)) }, rounds, steps);
   for (const [what, r] of [['step', whole], ['update', only]] as const) {
-    for (const arm of ['tfjs', 'fused'] as const) {
-      const s = summarise(r[arm]!);
-      results[`overhead.adam.deep_ae_b64.${what}.${arm}_min_ms`] = s.min;
-      results[`overhead.adam.deep_ae_b64.${what}.${arm}_median_ms`] = s.median;
-    }
+    recordArms(results, `overhead.adam.deep_ae_b64.${what}`, r, ['tfjs', 'fused']);
   }
   results['overhead.adam.samples_per_arm'] = rounds;
   tf.dispose([x, ...Object.values(grads)]);
@@ -225,11 +230,7 @@ async function classifierLossBench(results: Record<string, number | string>, rou
     taped: () => tapedClassifierStep(taped.cm, taped.opt, xs, ys, labels),
     one_op: async () => { await classifierStep(oneOp.cm, oneOp.opt, { xs, ys, labels }); },
   }, rounds, steps);
-  for (const arm of ['taped', 'one_op'] as const) {
-    const s = summarise(r[arm]!);
-    results[`overhead.classifier_loss.mlp_b64.step.${arm}_min_ms`] = s.min;
-    results[`overhead.classifier_loss.mlp_b64.step.${arm}_median_ms`] = s.median;
-  }
+  recordArms(results, `overhead.classifier_loss.mlp_b64.step`, r, ['taped', 'one_op']);
   results['overhead.classifier_loss.samples_per_arm'] = rounds;
   for (const a of [taped, oneOp]) { a.cm.model.dispose(); a.opt.dispose(); }
   tf.dispose([xs, labels, ys]);
@@ -245,11 +246,7 @@ async function vaeNllBench(results: Record<string, number | string>, rounds: num
     taped: async () => { await tapedVaeStep(taped.v, taped.opt, x, seed++); },
     one_op: async () => { await vaeTrainStep(oneOp.v, oneOp.opt, x, { kind: 'bernoulli' }, 1, seed++); },
   }, rounds, steps);
-  for (const arm of ['taped', 'one_op'] as const) {
-    const s = summarise(r[arm]!);
-    results[`overhead.vae_nll.vae_mlp_b64.step.${arm}_min_ms`] = s.min;
-    results[`overhead.vae_nll.vae_mlp_b64.step.${arm}_median_ms`] = s.median;
-  }
+  recordArms(results, `overhead.vae_nll.vae_mlp_b64.step`, r, ['taped', 'one_op']);
   results['overhead.vae_nll.samples_per_arm'] = rounds;
   for (const a of [taped, oneOp]) { disposeVae(a.v); a.opt.dispose(); }
   x.dispose();
@@ -264,11 +261,7 @@ async function aeBceBench(results: Record<string, number | string>, rounds: numb
     taped: () => tapedAutoencoderStep(taped.ae, taped.opt, x),
     one_op: async () => { await autoencoderStep(oneOp.ae, oneOp.opt, x, x, { loss: 'bce' }); },
   }, rounds, steps);
-  for (const arm of ['taped', 'one_op'] as const) {
-    const s = summarise(r[arm]!);
-    results[`overhead.ae_bce.ae_mlp_b64.step.${arm}_min_ms`] = s.min;
-    results[`overhead.ae_bce.ae_mlp_b64.step.${arm}_median_ms`] = s.median;
-  }
+  recordArms(results, `overhead.ae_bce.ae_mlp_b64.step`, r, ['taped', 'one_op']);
   results['overhead.ae_bce.samples_per_arm'] = rounds;
   for (const a of [taped, oneOp]) { disposeAutoencoder(a.ae); a.opt.dispose(); }
   x.dispose();
@@ -298,11 +291,7 @@ async function smallDenseBench(results: Record<string, number | string>, rounds:
       before: async () => { setDenseGradients(false); await before[id](); },
       after: async () => { setDenseGradients(true); await after.step(); },
     }, rounds, steps);
-    for (const arm of ['before', 'after'] as const) {
-      const s = summarise(r[arm]!);
-      results[`overhead.small_dense.${id}_b64.step.${arm}_min_ms`] = s.min;
-      results[`overhead.small_dense.${id}_b64.step.${arm}_median_ms`] = s.median;
-    }
+    recordArms(results, `overhead.small_dense.${id}_b64.step`, r, ['before', 'after']);
     after.dispose();
   }
   results['overhead.small_dense.samples_per_arm'] = rounds;
@@ -323,11 +312,7 @@ async function reductionBench(results: Record<string, number | string>, rounds: 
     s.dispose();
   };
   const r = await interleave({ backend: sum(false), one_pass: sum(true) }, rounds, 20);
-  for (const arm of ['backend', 'one_pass'] as const) {
-    const s = summarise(r[arm]!);
-    results[`overhead.leading_sum.b64x14x14x64_axes012.${arm}_min_ms`] = s.min;
-    results[`overhead.leading_sum.b64x14x14x64_axes012.${arm}_median_ms`] = s.median;
-  }
+  recordArms(results, `overhead.leading_sum.b64x14x14x64_axes012`, r, ['backend', 'one_pass']);
   x.dispose();
 }
 
@@ -352,11 +337,7 @@ async function batchNormBench(results: Record<string, number | string>, rounds: 
     const key = `overhead.fused_batchnorm.b${shape.join('x')}`;
     for (const [what, make] of [['fwd', forward], ['fwd_bwd', both]] as const) {
       const r = await interleave({ tfjs: make(tfjsBatchNormTraining), fused: make(batchNormTraining) }, rounds, 10);
-      for (const arm of ['tfjs', 'fused'] as const) {
-        const s = summarise(r[arm]!);
-        results[`${key}.${what}.${arm}_min_ms`] = s.min;
-        results[`${key}.${what}.${arm}_median_ms`] = s.median;
-      }
+      recordArms(results, `${key}.${what}`, r, ['tfjs', 'fused']);
     }
     tf.dispose([x, dy, gamma, beta]);
   }
