@@ -63,3 +63,10 @@ export function buildPixelCnn(spec: PixelCnnSpec): tf.LayersModel {
   const logits = on(pointwise(1, deriveSeed(spec.seed, 0x4ead, 1), 'logits'), relu(head));
   return tf.model({ inputs: input, outputs: logits, name: 'pixelcnn' });
 }
+
+/** The network's logits for concrete pixels [n, height, width, 1] (checked: tfjs types `apply` as returning any tensor kind). */
+export function pixelLogits(model: tf.LayersModel, x: tf.Tensor4D, training: boolean): tf.Tensor {
+  const y = model.apply(x, { training });
+  if (!(y instanceof tf.Tensor)) throw new Error('the PixelCNN gave no single tensor of logits');
+  return y;
+}
