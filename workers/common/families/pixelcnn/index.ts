@@ -16,7 +16,7 @@ export const pixelCnnFamily = defineFamily({
   title: 'PixelCNN',
   configSchema: pixelCnnConfigSchema,
   network: null,
-  recordName: (config) => `pixelcnn-f${config.hyper.filters}-r${config.hyper.residualBlocks}`,
+  recordName: (config) => `f${config.hyper.filters}-r${config.hyper.residualBlocks}`,
   form: pixelCnnForm,
   charts: pixelCnnCharts,
   validation: { key: 'val_nll_nats', mode: 'min', selects: ['test_nll_nats', 'test_bits_per_dim'] },
