@@ -11,6 +11,7 @@ import { autoencoderPanels } from './autoencoder/panels';
 import { classifierPanels } from './classifier/panels';
 import { ganPanels } from './gan/panels';
 import { pcaPanels } from './pca/panels';
+import { pixelCnnPanels } from './pixelcnn/panels';
 import { rbmPanels } from './rbm/panels';
 import { sequencePanels } from './sequence/panels';
 import { vaePanels } from './vae/panels';
@@ -23,6 +24,7 @@ export const familyPanels = {
   pca: pcaPanels,
   rbm: rbmPanels,
   sequence: sequencePanels,
+  pixelcnn: pixelCnnPanels,
 } satisfies Record<Family, FamilyRunPanels>;
 
 /** The run-page components of a family. */

@@ -15,6 +15,7 @@ import { autoencoderWorker } from './autoencoder';
 import { classifierWorker } from './classifier';
 import { ganWorker } from './gan';
 import { pcaWorker } from './pca';
+import { pixelCnnWorker } from './pixelcnn';
 import { rbmWorker } from './rbm';
 import { sequenceWorker } from './sequence';
 import { vaeWorker } from './vae';
@@ -31,6 +32,7 @@ export const familyTrainers = {
   pca: pcaWorker,
   rbm: rbmWorker,
   sequence: sequenceWorker,
+  pixelcnn: pixelCnnWorker,
 } satisfies FamilyWorkers;
 
 const workers: FamilyWorkers = familyTrainers;

@@ -11,7 +11,7 @@ const assertType = <T extends true>(_: T): void => undefined;
 
 describe('the family registry', () => {
   it('derives the families, the ones with a network, metric keys and artifact kinds', () => {
-    assertType<Equal<Family, 'classifier' | 'autoencoder' | 'vae' | 'gan' | 'pca' | 'rbm' | 'sequence'>>(true);
+    assertType<Equal<Family, 'classifier' | 'autoencoder' | 'vae' | 'gan' | 'pca' | 'rbm' | 'sequence' | 'pixelcnn'>>(true);
     assertType<Equal<ArchitectureFamily, 'classifier' | 'autoencoder' | 'vae' | 'gan' | 'sequence'>>(true);
     const kl: FamilyMetricKey<'vae'> = 'kl_dim/3';
     const pre: MetricKey = 'pretrain_loss/layer2';
@@ -21,7 +21,7 @@ describe('the family registry', () => {
     const wrong: FamilyMetricKey<'vae'> = 'd_loss';
     const kind: ArtifactKind = 'toy-scatter';
     void [kl, pre, typo, wrong, kind];
-    expect(families).toEqual(['classifier', 'autoencoder', 'vae', 'gan', 'pca', 'rbm', 'sequence']);
+    expect(families).toEqual(['classifier', 'autoencoder', 'vae', 'gan', 'pca', 'rbm', 'sequence', 'pixelcnn']);
     expect(architectureFamilies).toEqual(['classifier', 'autoencoder', 'vae', 'gan', 'sequence']);
     expect(artifactKinds).toContain('class-histogram');
     for (const f of families) expect(familyDescriptors[f].id).toBe(f);

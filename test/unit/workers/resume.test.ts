@@ -16,6 +16,9 @@
  * its weights, momentum terms and persistent chains are the trainer's
  * variable parts, and its draws are seeded per step.
  *
+ * PixelCNN trains its one part 'model' with Adam; its stochastic binarisation
+ * is drawn per step from the seed.
+ *
  * PCA is fitted in closed form (no epochs, no checkpoints), so it has no
  * resume to test.
  */
@@ -43,6 +46,8 @@ import { runGan } from '../../../workers/families/gan/run';
 import { runVae } from '../../../workers/families/vae/run';
 import { rbmConfigSchema } from '../../../workers/common/families/rbm/config';
 import { runRbm } from '../../../workers/families/rbm/run';
+import { pixelCnnConfigSchema } from '../../../workers/common/families/pixelcnn/config';
+import { runPixelCnn } from '../../../workers/families/pixelcnn/run';
 import { sequenceConfigSchema } from '../../../workers/common/families/sequence/config';
 import { sequenceContract } from '../../../workers/common/families/sequence/index';
 import { familyOf } from '../../../workers/common/families/registry';
@@ -236,6 +241,15 @@ describe('resuming reproduces the uninterrupted run bit for bit (wasm)', () => {
       ['weights', 'visible_bias', 'hidden_bias', 'weights_velocity', 'visible_bias_velocity', 'hidden_bias_velocity', 'pcd_chain']);
     // 10 % of the images held out for validation: 3 batches an epoch, galleries every 3 steps and at the epoch ends.
     expect(r.full.sink.samples.filter((x) => x.kind === 'filters').map((x) => x.step)).toEqual([0, 3, 6, 9, 12]);
+    await expectBitForBit(r);
+  });
+
+  it('PixelCNN (seed 31, stochastic binarisation drawn per step, 8 filters, 1 residual block): weights and Adam resume exactly', async () => {
+    const r = await interruptAndResume('pixelcnn', (a) => runPixelCnn({
+      config: pixelCnnConfigSchema.parse({ family: 'pixelcnn', hyper: { filters: 8, residualBlocks: 1, epochs: 2, batchSize: 30, binarize: 'stochastic', seed: 31 } }),
+      dataset: data, ...a,
+    }));
+    expect(r.full.sink.values('test_nll_nats')).toHaveLength(2);
     await expectBitForBit(r);
   });
 

@@ -13,6 +13,7 @@ import { autoencoderFamily } from './autoencoder';
 import { classifierFamily } from './classifier';
 import { ganFamily } from './gan';
 import { pcaFamily } from './pca';
+import { pixelCnnFamily } from './pixelcnn';
 import { rbmFamily } from './rbm';
 import { sequenceFamily } from './sequence';
 import { vaeFamily } from './vae';
@@ -25,6 +26,7 @@ export const familyDescriptors = {
   pca: pcaFamily,
   rbm: rbmFamily,
   sequence: sequenceFamily,
+  pixelcnn: pixelCnnFamily,
 } as const;
 
 type Descriptors = typeof familyDescriptors;
