@@ -5,6 +5,8 @@ import { rbmHyperSchema } from './config';
 export const rbmForm: FamilyForm = {
   fields: [
     ...dataFields,
+    choiceField('visible', 'Visible units', rbmHyperSchema.shape.visible.unwrap().options, { hint: 'gaussian: grey levels standardised per pixel (Hinton 2010 §13); default learning rate 0.001 instead of 0.1' }),
+    booleanField('learnVariance', 'Learn variance', 'gaussian only: learn each pixel’s log σ (else σ = 1)'),
     numberField('numHidden', 'Hidden units', 'numeric', { hint: 'one filter each' }),
     numberField('cdK', 'Gibbs steps (CD-k)', 'numeric', { hint: 'k of the negative phase' }),
     booleanField('persistent', 'Persistent CD', 'chains continue between updates (Tieleman 2008)'),
@@ -13,9 +15,12 @@ export const rbmForm: FamilyForm = {
     choiceField('logLikelihood', 'Test log-likelihood', rbmHyperSchema.shape.logLikelihood.unwrap().options, { hint: 'auto: exact each epoch up to 20 hidden units (16 s an epoch at 20 on wasm), else off; beyond 20 an AIS estimate: ~4·runs·steps·784·H flops, minutes for 500 units' }),
     numberField('aisRuns', 'AIS runs', 'numeric', { hint: 'M chains; their spread gives the standard error' }),
     numberField('aisSteps', 'AIS steps', 'numeric', { hint: 'β from 0 to 1; 15000 as in Salakhutdinov & Murray 2008' }),
+    numberField('sparsityTarget', 'Sparsity target', 'decimal', { group: 'training', hint: 'mean hidden activation to aim for, e.g. 0.05; 0 is off (Hinton 2010 §11)' }),
+    numberField('sparsityCost', 'Sparsity cost', 'decimal', { group: 'training', hint: 'weight of the penalty’s gradient' }),
+    numberField('sparsityDecay', 'Sparsity decay', 'decimal', { group: 'training', hint: 'of the running mean activation, 0.9–0.99' }),
     sharedFields.epochs,
     sharedFields.batchSize,
-    { ...sharedFields.learningRate, hint: 'CD step size; ~0.1 for binary units' },
+    { ...sharedFields.learningRate, hint: 'CD step size; left empty: 0.1 for bernoulli, 0.001 for gaussian visible units' },
     numberField('momentum', 'Momentum', 'decimal', { group: 'training', keep: true }),
     numberField('weightDecay', 'Weight decay', 'decimal', { group: 'training', hint: 'L2 on W; 1e-4 in Hinton 2010' }),
     sharedFields.validationSplit,
