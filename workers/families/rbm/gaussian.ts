@@ -18,8 +18,16 @@ import * as tf from '@tensorflow/tfjs';
 import { drawSeed, momentumStep, readResult, bernoulli, type CdOptions, type CdResult, type RbmParams, type RbmVelocity } from './rbm';
 import { sparsityGradients } from './sparsity';
 
-/** log σ is kept within [log 0.01, log 100]: a learned σ collapsing onto a constant pixel would divide by zero. */
-const LOG_SIGMA_MIN = Math.log(0.01);
+/**
+ * log σ is kept within [log 0.1, log 100]. The data are standardised (each pixel's training std is 1,
+ * or less where floored), so σ below a tenth of that is the model memorising a pixel the training
+ * images never move: on MNIST's border pixels a learned σ collapses, and one test stroke there
+ * (v/σ in the hundreds) saturates every hidden unit. On 500 images (seed 5, learning rate 0.01,
+ * momentum 0.9) the test reconstruction error went 455 → 5.2 million with a floor of 0.01 and
+ * 455 → 48,000 with 0.1; at momentum 0.5 it falls 465 → 397 either way. Learned variance wants
+ * the smaller steps; the floor only bounds the damage.
+ */
+export const LOG_SIGMA_MIN = Math.log(0.1);
 const LOG_SIGMA_MAX = Math.log(100);
 
 export interface GaussianRbm extends RbmParams {
