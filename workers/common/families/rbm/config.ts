@@ -62,7 +62,14 @@ export const rbmHyperSchema = z.object({
   validationSplit: trainingHyperShape.validationSplit,
   seed: seedSchema,
   sampleEverySteps: sampleEveryStepsSchema,
-}).strict();
+}).strict().superRefine((h, ctx) => {
+  if (h.visible === 'bernoulli' && h.learnVariance) {
+    ctx.addIssue({ code: 'custom', path: ['learnVariance'], message: "learnVariance applies to Gaussian visible units only: set visible to 'gaussian' or learnVariance to false" });
+  }
+  if (h.visible === 'gaussian' && (h.logLikelihood === 'epoch' || h.logLikelihood === 'end')) {
+    ctx.addIssue({ code: 'custom', path: ['logLikelihood'], message: "the log-likelihood (exact or AIS) is for Bernoulli visible units only: set logLikelihood to 'auto' or 'off' for a Gaussian RBM" });
+  }
+});
 export type RbmHyper = z.output<typeof rbmHyperSchema>;
 
 /** The default step size of each visible type. */
