@@ -244,6 +244,19 @@ describe('resuming reproduces the uninterrupted run bit for bit (wasm)', () => {
     await expectBitForBit(r);
   });
 
+  it('Gaussian–Bernoulli RBM (seed 37, persistent CD-1, learned σ, sparsity target 0.1): weights, log σ, the standardisation, momentum, chains and the sparsity estimate resume exactly', async () => {
+    const r = await interruptAndResume('rbm-gaussian', (a) => runRbm({
+      config: rbmConfigSchema.parse({ family: 'rbm', hyper: { visible: 'gaussian', learnVariance: true, sparsityTarget: 0.1, sparsityCost: 1, numHidden: 16, epochs: 2, batchSize: 30, persistent: true, gibbsSteps: 5, sampleEverySteps: 3, seed: 37 } }),
+      dataset: data, ...a,
+    }));
+    const manifest = await readManifest(r.first.checkpoints[0]!.dir);
+    expect(manifest.model.map((e) => e.name)).toEqual([
+      'weights', 'visible_bias', 'hidden_bias', 'log_sigma', 'input_mean', 'input_std',
+      'weights_velocity', 'visible_bias_velocity', 'hidden_bias_velocity', 'log_sigma_velocity', 'pcd_chain', 'sparsity_estimate']);
+    expect(r.full.sink.values('mean_hidden_activation')).toHaveLength(2);
+    await expectBitForBit(r);
+  });
+
   it('PixelCNN (seed 31, stochastic binarisation drawn per step, 8 filters, 1 residual block): weights and Adam resume exactly', async () => {
     const r = await interruptAndResume('pixelcnn', (a) => runPixelCnn({
       config: pixelCnnConfigSchema.parse({ family: 'pixelcnn', hyper: { filters: 8, residualBlocks: 1, epochs: 2, batchSize: 30, binarize: 'stochastic', seed: 31 } }),

@@ -25,6 +25,8 @@ export interface RbmGalleryContext {
   sink: FamilySink<'rbm'>;
   seed: number;
   gibbsSteps: number;
+  /** The samples gallery's images in [0, 1] (Gaussian visible units: un-standardised and clipped); the Bernoulli chains' P(v | h) when absent. */
+  drawSamples?: (count: number, steps: number, seed: number) => tf.Tensor2D;
 }
 
 /** Each column of W (one hidden unit's filter) scaled to [0, 1] by its own min and max. */
@@ -64,10 +66,11 @@ export async function writeRbmGalleries(ctx: RbmGalleryContext, step: number, ep
   const count = Math.min(MAX_FILTERS, hidden);
   const weights = await ctx.params.weights.data() as Float32Array;
   await grid(ctx, 'filters', step, epoch, filterImages(weights, visible, hidden, count), count, `Weights into the first ${count} of ${hidden} hidden units, each scaled to its own range`);
-  const samples = gibbsSamples(ctx.params, SAMPLE_CHAINS, ctx.gibbsSteps, deriveSeed(ctx.seed, 0x61bb5));
+  const draw = ctx.drawSamples ?? ((count: number, steps: number, seed: number) => gibbsSamples(ctx.params, count, steps, seed));
+  const samples = draw(SAMPLE_CHAINS, ctx.gibbsSteps, deriveSeed(ctx.seed, 0x61bb5));
   try {
     const pixels = await samples.data() as Float32Array;
-    await grid(ctx, 'samples', step, epoch, pixels, SAMPLE_CHAINS, `P(v | h) after ${ctx.gibbsSteps} Gibbs steps from random images (the same start at every step)`);
+    await grid(ctx, 'samples', step, epoch, pixels, SAMPLE_CHAINS, `${ctx.drawSamples ? 'E[v | h]' : 'P(v | h)'} after ${ctx.gibbsSteps} Gibbs steps from random images (the same start at every step)`);
   } finally {
     tf.dispose(samples);
   }

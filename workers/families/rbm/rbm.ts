@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { standardNormals } from '../../engine/normal';
+import { sparsityGradients, type SparsityOptions } from './sparsity';
 
 export interface RbmParams {
   /** visible × hidden weights. */
@@ -38,6 +39,28 @@ export interface CdOptions {
   seed: number;
   /** Persistent CD: the negative chains' visible states, carried from update to update (updated in place). */
   chain?: tf.Variable;
+  /** A sparsity target on the hidden units' mean activation (sparsity.ts); absent is off. */
+  sparsity?: SparsityOptions;
+}
+
+/** What one update reports: the batch's reconstruction error per image, and its mean P(h = 1 | v) over units and images. */
+export interface CdResult {
+  error: number;
+  meanHidden: number;
+}
+
+/** velocity ← momentum · velocity + learningRate · grad; param ← param + velocity. Call inside tf.tidy. */
+export function momentumStep(o: Pick<CdOptions, 'momentum' | 'learningRate'>, velocity: tf.Variable, grad: tf.Tensor, param: tf.Variable): void {
+  velocity.assign(tf.add(tf.mul(o.momentum, velocity), tf.mul(o.learningRate, grad)));
+  param.assign(tf.add(param, velocity));
+}
+
+/** The two numbers of a CdResult read back in one transfer (and the tensors released). */
+export function readResult(error: tf.Scalar, meanHidden: tf.Scalar): CdResult {
+  const both = tf.stack([error, meanHidden]);
+  const [e, m] = both.dataSync();
+  tf.dispose([both, error, meanHidden]);
+  return { error: e!, meanHidden: m! };
 }
 
 /** A variable holding `initial()`, the initial tensor itself released (tf.variable keeps its own reference). */
@@ -96,15 +119,16 @@ export function namedParams(p: RbmParams | RbmVelocity): { name: string; variabl
 }
 
 /** Seeds of one update's draws: distinct per Gibbs step and per layer. */
-const drawSeed = (seed: number, i: number): number => (seed + 0x9e3779b1 * (i + 1)) >>> 0;
+export const drawSeed = (seed: number, i: number): number => (seed + 0x9e3779b1 * (i + 1)) >>> 0;
 
 /**
  * One CD-k (or PCD) update on the binary batch v0, in place. Returns the
  * batch's mean squared reconstruction error per image (v0 against
- * P(v | P(h | v0)), summed over pixels): the number the family records per step.
+ * P(v | P(h | v0)), summed over pixels): the number the family records per
+ * step, and the batch's mean hidden activation.
  */
-export function cdUpdate(p: RbmParams, vel: RbmVelocity, v0: tf.Tensor2D, o: CdOptions): number {
-  const error = tf.tidy(() => {
+export function cdUpdate(p: RbmParams, vel: RbmVelocity, v0: tf.Tensor2D, o: CdOptions): CdResult {
+  const [error, meanHidden] = tf.tidy(() => {
     const n = v0.shape[0];
     const ph0 = hiddenProbs(p, v0);
     const start = o.chain ? hiddenProbs(p, o.chain as tf.Tensor2D) : ph0;
@@ -120,24 +144,23 @@ export function cdUpdate(p: RbmParams, vel: RbmVelocity, v0: tf.Tensor2D, o: CdO
     const nk = vk.shape[0];
     const positive = tf.div(tf.matMul(v0, ph0, true, false), n);
     const negative = tf.div(tf.matMul(vk, phk, true, false), nk);
-    const gradW = tf.sub(tf.sub(positive, negative), tf.mul(o.weightDecay, p.weights));
+    let gradW = tf.sub(tf.sub(positive, negative), tf.mul(o.weightDecay, p.weights));
     const gradB = tf.sub(tf.mean(v0, 0), tf.mean(vk, 0));
-    const gradC = tf.sub(tf.mean(ph0, 0), tf.mean(phk, 0));
-    const step = (velocity: tf.Variable, grad: tf.Tensor, param: tf.Variable): void => {
-      velocity.assign(tf.add(tf.mul(o.momentum, velocity), tf.mul(o.learningRate, grad)));
-      param.assign(tf.add(param, velocity));
-    };
+    let gradC = tf.sub(tf.mean(ph0, 0), tf.mean(phk, 0));
+    if (o.sparsity) {
+      const penalty = sparsityGradients(o.sparsity, ph0, v0);
+      gradW = tf.add(gradW, penalty.w);
+      gradC = tf.add(gradC, penalty.c);
+    }
     const reconstruction = visibleProbs(p, ph0);
     const err = tf.div(tf.sum(tf.square(tf.sub(v0, reconstruction))), n);
-    step(vel.weights, gradW, p.weights);
-    step(vel.visibleBias, gradB, p.visibleBias);
-    step(vel.hiddenBias, gradC, p.hiddenBias);
+    momentumStep(o, vel.weights, gradW, p.weights);
+    momentumStep(o, vel.visibleBias, gradB, p.visibleBias);
+    momentumStep(o, vel.hiddenBias, gradC, p.hiddenBias);
     if (o.chain) o.chain.assign(vk);
-    return err;
+    return [err as tf.Scalar, tf.mean(ph0) as tf.Scalar];
   });
-  const value = error.dataSync()[0]!;
-  error.dispose();
-  return value;
+  return readResult(error, meanHidden);
 }
 
 /** F(v) per example: −vᵀb − Σⱼ softplus(cⱼ + vᵀW·ⱼ). */

@@ -14,6 +14,11 @@ export function rbmCharts(_ctx: ChartContext): EpochChartSpec[] {
       keys: [k('epoch_reconstruction_error', 'training batches'), k('val_reconstruction_error', 'validation images'), k('test_reconstruction_error', 'test images')],
     },
     {
+      testId: 'rbm-hidden-activation-chart', title: 'Mean hidden activation per epoch', xName: 'epoch', yName: 'P(h = 1 | v)', percent: false,
+      keys: [k('mean_hidden_activation', 'training batches')],
+      caption: 'Mean over hidden units and batches; with a sparsity target it should settle near the target.',
+    },
+    {
       testId: 'rbm-free-energy-chart', title: 'Mean free energy per epoch', xName: 'epoch', yName: 'F(v)', percent: false,
       keys: [k('train_free_energy', 'training images'), k('test_free_energy', 'test images')],
       caption: 'Lower is more probable under the model. The test curve rising above the training curve (a widening gap) means the RBM is overfitting.',

@@ -1,6 +1,6 @@
 /**
- * The restricted Boltzmann machine family, described once: a Bernoulli RBM
- * trained by CD-k or persistent CD (its own update rule, no back-propagation),
+ * The restricted Boltzmann machine family, described once: a Bernoulli (or
+ * Gaussian–Bernoulli) RBM trained by CD-k or persistent CD (its own update rule, no back-propagation),
  * with its reconstruction error, free energies, pseudo-likelihood and
  * log-likelihood (exact or AIS), and
  * galleries of its filters and Gibbs samples. No network to draw: the RBM is
@@ -26,8 +26,9 @@ export const rbmFamily = defineFamily({
     { key: 'test_reconstruction_error', mode: 'min', label: 'test recon.', format: 'number' },
   ],
   metrics: [
-    { key: 'reconstruction_error', x: 'step', mode: 'min', description: 'squared error per image of the batch through P(h | v) and back, summed over pixels' },
+    { key: 'reconstruction_error', x: 'step', mode: 'min', description: 'squared error per image of the batch through P(h | v) and back, summed over pixels (Gaussian visible units: in the standardised space)' },
     { key: 'epoch_reconstruction_error', x: 'epoch', mode: 'min', description: 'mean reconstruction error of the epoch’s batches' },
+    { key: 'mean_hidden_activation', x: 'epoch', description: 'mean P(h = 1 | v) over hidden units and the epoch’s training batches: what a sparsity target pulls towards its value' },
     { key: 'val_reconstruction_error', x: 'epoch', mode: 'min', description: 'reconstruction error of the held-out validation images (never trained on)' },
     { key: 'val_pseudo_log_likelihood', x: 'epoch', mode: 'max', description: 'pseudo-log-likelihood of the validation images: the epoch a run is quoted at is chosen on it' },
     { key: 'test_reconstruction_error', x: 'epoch', mode: 'min', description: 'reconstruction error per test image' },
