@@ -15,7 +15,7 @@
  * hidden layer enters the statistics as probabilities.
  */
 import * as tf from '@tensorflow/tfjs';
-import { drawSeed, momentumStep, readResult, bernoulli, type CdOptions, type CdResult, type RbmParams, type RbmVelocity } from './rbm';
+import { drawSeed, momentumStep, negativePhase, readResult, bernoulli, type CdOptions, type CdResult, type RbmParams, type RbmVelocity } from './rbm';
 import { sparsityGradients } from './sparsity';
 
 /**
@@ -83,15 +83,7 @@ export function gaussianCdUpdate(p: GaussianRbm, vel: RbmVelocity, v0: tf.Tensor
   const [error, meanHidden] = tf.tidy(() => {
     const n = v0.shape[0];
     const ph0 = gaussianHiddenProbs(p, v0);
-    const start = o.chain ? gaussianHiddenProbs(p, o.chain as tf.Tensor2D) : ph0;
-    let h = bernoulli(start, drawSeed(o.seed, 0));
-    let vk: tf.Tensor2D = v0;
-    let phk: tf.Tensor2D = ph0;
-    for (let i = 0; i < o.k; i++) {
-      vk = negativeVisible(p, h, learnSigma, drawSeed(o.seed, 2 * i + 1));
-      phk = gaussianHiddenProbs(p, vk);
-      if (i < o.k - 1) h = bernoulli(phk, drawSeed(o.seed, 2 * i + 2));
-    }
+    const { vk, phk } = negativePhase(ph0, o, (v) => gaussianHiddenProbs(p, v), (h, seed) => negativeVisible(p, h, learnSigma, seed));
     const sigma = tf.exp(p.logSigma);
     const scaled0 = tf.div(v0, sigma) as tf.Tensor2D;
     const positive = tf.div(tf.matMul(scaled0, ph0, true, false), n);

@@ -122,6 +122,27 @@ export function namedParams(p: RbmParams | RbmVelocity): { name: string; variabl
 export const drawSeed = (seed: number, i: number): number => (seed + 0x9e3779b1 * (i + 1)) >>> 0;
 
 /**
+ * CD-k's negative phase, shared by the visible types: k Gibbs steps from a
+ * sample of the positive phase's hidden probabilities ph0 (or, for PCD, of
+ * the persistent chain's), the seeds drawn in one fixed order. Returns the
+ * last visible vk and its hidden probabilities phk (probabilities, not a
+ * sample, as the update's statistics use them).
+ */
+export function negativePhase(ph0: tf.Tensor2D, o: CdOptions, hidden: (v: tf.Tensor2D) => tf.Tensor2D,
+  visible: (h: tf.Tensor2D, seed: number) => tf.Tensor2D): { vk: tf.Tensor2D; phk: tf.Tensor2D } {
+  const start = o.chain ? hidden(o.chain as tf.Tensor2D) : ph0;
+  let h = bernoulli(start, drawSeed(o.seed, 0));
+  let vk = visible(h, drawSeed(o.seed, 1));
+  let phk = hidden(vk);
+  for (let i = 1; i < o.k; i++) {
+    h = bernoulli(phk, drawSeed(o.seed, 2 * i));
+    vk = visible(h, drawSeed(o.seed, 2 * i + 1));
+    phk = hidden(vk);
+  }
+  return { vk, phk };
+}
+
+/**
  * One CD-k (or PCD) update on the binary batch v0, in place. Returns the
  * batch's mean squared reconstruction error per image (v0 against
  * P(v | P(h | v0)), summed over pixels): the number the family records per
@@ -131,15 +152,7 @@ export function cdUpdate(p: RbmParams, vel: RbmVelocity, v0: tf.Tensor2D, o: CdO
   const [error, meanHidden] = tf.tidy(() => {
     const n = v0.shape[0];
     const ph0 = hiddenProbs(p, v0);
-    const start = o.chain ? hiddenProbs(p, o.chain as tf.Tensor2D) : ph0;
-    let h = bernoulli(start, drawSeed(o.seed, 0));
-    let vk: tf.Tensor2D = v0;
-    let phk: tf.Tensor2D = ph0;
-    for (let i = 0; i < o.k; i++) {
-      vk = bernoulli(visibleProbs(p, h), drawSeed(o.seed, 2 * i + 1));
-      phk = hiddenProbs(p, vk);
-      if (i < o.k - 1) h = bernoulli(phk, drawSeed(o.seed, 2 * i + 2));
-    }
+    const { vk, phk } = negativePhase(ph0, o, (v) => hiddenProbs(p, v), (h, seed) => bernoulli(visibleProbs(p, h), seed));
     // Each phase is averaged over its own examples: a persistent chain may hold more than the last, short batch.
     const nk = vk.shape[0];
     const positive = tf.div(tf.matMul(v0, ph0, true, false), n);
